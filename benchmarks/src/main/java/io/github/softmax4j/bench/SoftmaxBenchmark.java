@@ -1,0 +1,76 @@
+package io.github.softmax4j.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.github.softmax4j.Algorithm;
+import io.github.softmax4j.Backend;
+import io.github.softmax4j.Softmax;
+
+/**
+ * softmax4j through its public API: backend x algorithm x N, float[] and direct FloatBuffer. Time per call
+ * (divide by N for ns/element). Run: {@code java -jar benchmarks/target/benchmarks.jar SoftmaxBenchmark}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+public class SoftmaxBenchmark {
+    @Param({"NATIVE_AVX2", "VECTOR", "SCALAR"})
+    public Backend backend;
+
+    @Param({"AUTO", "TWO_PASS", "THREE_PASS_RECOMPUTE", "THREE_PASS_RELOAD"})
+    public Algorithm algorithm;
+
+    @Param({"1024", "4096", "16384", "65536", "262144", "1048576", "4194304", "16777216"})
+    public int n;
+
+    private Softmax softmax;
+    private float[] x;
+    private float[] y;
+    private FloatBuffer xb;
+    private FloatBuffer yb;
+
+    @Setup
+    public void setup() {
+        softmax = Softmax.of(backend).with(algorithm);
+        x = new float[n];
+        y = new float[n];
+        SplittableRandom r = new SplittableRandom(42);
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextGaussian() * 3);
+        }
+        xb = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        xb.put(0, x);
+        yb = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    @Benchmark
+    public float[] array() {
+        softmax.softmax(x, y);
+        return y;
+    }
+
+    @Benchmark
+    public FloatBuffer directBuffer() {
+        softmax.softmax(xb, yb);
+        return yb;
+    }
+}

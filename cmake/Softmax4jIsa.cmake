@@ -1,0 +1,25 @@
+# Per-ISA compile flags on single kernel source files, never on a whole target: cpu.c and the
+# dispatcher must run on any x86-64, so only the files of a tier get that tier's instructions.
+#
+#   s4j_isa_sources(AVX2 file...)     AVX2 + FMA tier
+#   s4j_isa_sources(AVX512 file...)   AVX-512F tier (also AVX2 + FMA, which the AVX-512F tier implies)
+include_guard(GLOBAL)
+
+function(s4j_isa_sources tier)
+  if(tier STREQUAL "AVX2")
+    if(MSVC)
+      set(flags /arch:AVX2)
+    else()
+      set(flags -mavx2 -mfma)
+    endif()
+  elseif(tier STREQUAL "AVX512")
+    if(MSVC)
+      set(flags /arch:AVX512)
+    else()
+      set(flags -mavx512f -mavx2 -mfma)
+    endif()
+  else()
+    message(FATAL_ERROR "s4j_isa_sources: unknown tier '${tier}' (expected AVX2 or AVX512)")
+  endif()
+  set_property(SOURCE ${ARGN} APPEND PROPERTY COMPILE_OPTIONS ${flags})
+endfunction()

@@ -1,0 +1,34 @@
+package io.github.softmax4j.internal;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API constants of {@link VectorKernel}, in their own class so that nothing touches
+ * {@code jdk.incubator.vector} before the selection has checked that the module is present.
+ */
+final class VectorConstants {
+    private VectorConstants() {
+    }
+
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final int W = SPECIES.length();
+
+    static final FloatVector X_LO = FloatVector.broadcast(SPECIES, ExpConstants.X_LO);
+    static final FloatVector LOG2E = FloatVector.broadcast(SPECIES, ExpConstants.LOG2E);
+    static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(SPECIES, -ExpConstants.LN2_HI);
+    static final FloatVector MINUS_LN2_LO = FloatVector.broadcast(SPECIES, -ExpConstants.LN2_LO);
+    static final FloatVector C1 = FloatVector.broadcast(SPECIES, ExpConstants.C1);
+    static final FloatVector C2 = FloatVector.broadcast(SPECIES, ExpConstants.C2);
+    static final FloatVector C3 = FloatVector.broadcast(SPECIES, ExpConstants.C3);
+    static final FloatVector C4 = FloatVector.broadcast(SPECIES, ExpConstants.C4);
+    static final FloatVector C5 = FloatVector.broadcast(SPECIES, ExpConstants.C5);
+    static final FloatVector C6 = FloatVector.broadcast(SPECIES, ExpConstants.C6);
+    static final FloatVector ONE = FloatVector.broadcast(SPECIES, 1.0f);
+    /** Round-to-nearest-even by adding and subtracting 1.5 * 2^23 (exact for |v| < 2^22). */
+    static final FloatVector ROUND_BIAS = FloatVector.broadcast(SPECIES, 0x1.8p23f);
+    static final FloatVector MINUS_127 = FloatVector.broadcast(SPECIES, -127.0f);
+    static final FloatVector MAGIC_BIAS = FloatVector.broadcast(SPECIES, ExpConstants.MAGIC_BIAS);
+    static final FloatVector E_INIT = FloatVector.broadcast(SPECIES, ExpConstants.E_INIT);
+    static final FloatVector ZERO = FloatVector.zero(SPECIES);
+}

@@ -1,0 +1,45 @@
+package io.github.softmax4j;
+
+/**
+ * The technology that computes the softmax. {@link Softmax#get()} picks the fastest one this machine can
+ * run; {@link Softmax#of(Backend)} asks for one; {@link Softmax#available()} lists those that can run here.
+ *
+ * <p>Selection can be forced with {@code -Dsoftmax4j.backend=NAME} (a constant name, case-insensitive) and
+ * the native tier capped with {@code -Dsoftmax4j.maxIsa=avx2} (or {@code portable}).
+ */
+public enum Backend {
+    /** C kernels with AVX-512F intrinsics (x86-64; CPU and OS must support the ZMM state). */
+    NATIVE_AVX512("native", "avx512"),
+    /** C kernels with AVX2 + FMA intrinsics (x86-64; CPU and OS must support the YMM state). */
+    NATIVE_AVX2("native", "avx2"),
+    /**
+     * Pure Java with the incubating Vector API ({@code jdk.incubator.vector}); needs
+     * {@code --add-modules jdk.incubator.vector} on the command line.
+     */
+    VECTOR("vector", null),
+    /**
+     * The portable C tier of the native library (plain C, any CPU the library was built for). Chosen only
+     * when neither a vector native tier nor the Vector API can run.
+     */
+    NATIVE_PORTABLE("native", "portable"),
+    /** Plain scalar Java: runs everywhere; the floor. */
+    SCALAR("scalar", null);
+
+    private final String technology;
+    private final String isa;
+
+    Backend(String technology, String isa) {
+        this.technology = technology;
+        this.isa = isa;
+    }
+
+    /** {@code true} for the backends that call the JNI library. */
+    public boolean isNative() {
+        return "native".equals(technology);
+    }
+
+    /** The native ISA tier name ({@code avx512}, {@code avx2}, {@code portable}), or {@code null}. */
+    public String isa() {
+        return isa;
+    }
+}

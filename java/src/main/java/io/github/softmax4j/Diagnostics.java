@@ -1,0 +1,136 @@
+package io.github.softmax4j;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import io.github.softmax4j.internal.KernelSelector;
+import io.github.softmax4j.internal.NativeKernel;
+
+/**
+ * {@code java -jar softmax4j.jar}: prints the CPU features the native probe sees, every backend and why
+ * it can or cannot run, the backend {@link Softmax#get()} chose, a self-check of every available backend and
+ * algorithm against a double-precision softmax, and a rough speed table (a quick look only: the numbers
+ * worth quoting come from the JMH benchmarks in {@code benchmarks/}). Exits with status 1 if a self-check
+ * fails.
+ */
+public final class Diagnostics {
+    private Diagnostics() {
+    }
+
+    public static void main(String[] args) {
+        System.out.printf("softmax4j diagnostics%n  java %s (%s), %s/%s, %d cpus%n",
+                System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                System.getProperty("os.name"), System.getProperty("os.arch"),
+                Runtime.getRuntime().availableProcessors());
+        int f = NativeKernel.cpuFeatures();
+        System.out.println("  cpu features (cpuid + xgetbv): " + (f < 0 ? "unknown (no native library)"
+                : String.format("AVX=%s AVX2=%s FMA=%s AVX512F=%s OS-YMM=%s OS-ZMM=%s", yes(f, 0x1),
+                        yes(f, 0x2), yes(f, 0x4), yes(f, 0x8), yes(f, 0x10), yes(f, 0x20))));
+        KernelSelector.Config config = KernelSelector.Config.fromSystemProperties();
+        System.out.println("  backends:");
+        for (Backend b : Backend.values()) {
+            String status;
+            try {
+                KernelSelector.kernel(b, config);
+                status = "available";
+            } catch (UnsupportedOperationException e) {
+                status = "not available: " + e.getMessage();
+            }
+            System.out.printf("    %-16s %s%n", b, status);
+        }
+        Softmax best = Softmax.get();
+        System.out.println("  selected: " + best.backend() + " (AUTO -> " + best.algorithmFor(1024) + " at n=1K, "
+                + best.algorithmFor(1 << 24) + " at n=16M)");
+        for (Map.Entry<Backend, String> d : KernelSelector.defaultSelection().declined.entrySet()) {
+            System.out.println("    declined " + d.getKey() + ": " + d.getValue());
+        }
+
+        boolean ok = true;
+        System.out.println("  self-check (max ULP vs double reference, N(0,1) and U(-100,100), n = 1..65537):");
+        for (Backend b : Softmax.available()) {
+            StringBuilder line = new StringBuilder(String.format("    %-16s", b));
+            for (Algorithm a : Algorithm.values()) {
+                double worst = selfCheck(Softmax.of(b).with(a));
+                ok &= worst <= 4;
+                line.append(String.format(Locale.ROOT, " %s=%.1f", a, worst));
+            }
+            System.out.println(line);
+        }
+
+        System.out.println("  rough speed, ns/element (best of 15 runs; quote JMH figures instead):");
+        int[] sizes = {1 << 10, 1 << 14, 1 << 18, 1 << 22};
+        StringBuilder head = new StringBuilder(String.format("    %-16s", "backend"));
+        for (int n : sizes) {
+            head.append(String.format("%10s", n >= 1 << 20 ? (n >> 20) + "M" : (n >> 10) + "K"));
+        }
+        System.out.println(head);
+        for (Backend b : Softmax.available()) {
+            Softmax s = Softmax.of(b);
+            StringBuilder line = new StringBuilder(String.format("    %-16s", b));
+            for (int n : sizes) {
+                line.append(String.format(Locale.ROOT, "%10.3f", roughNs(s, n)));
+            }
+            System.out.println(line);
+        }
+        System.out.println(ok ? "  OK" : "  SELF-CHECK FAILED");
+        if (!ok) {
+            System.exit(1);
+        }
+    }
+
+    private static String yes(int f, int bit) {
+        return (f & bit) != 0 ? "yes" : "no";
+    }
+
+    /** Largest ULP error over a few sizes and distributions. */
+    private static double selfCheck(Softmax s) {
+        SplittableRandom r = new SplittableRandom(42);
+        double worst = 0;
+        for (int n : new int[] {1, 7, 33, 1000, 4096, 65537}) {
+            for (int dist = 0; dist < 2; dist++) {
+                float[] x = new float[n];
+                for (int i = 0; i < n; i++) {
+                    x[i] = dist == 0 ? (float) (r.nextGaussian()) : (float) (r.nextDouble() * 200 - 100);
+                }
+                float[] y = s.softmax(x);
+                double max = Double.NEGATIVE_INFINITY;
+                for (float v : x) {
+                    max = Math.max(max, v);
+                }
+                double sum = 0;
+                for (float v : x) {
+                    sum += Math.exp(v - max);
+                }
+                for (int i = 0; i < n; i++) {
+                    float ref = (float) (Math.exp(x[i] - max) / sum);
+                    double err = ref >= Float.MIN_NORMAL ? Math.abs(y[i] - ref) / Math.ulp(ref)
+                            : Math.abs(y[i] - ref) <= Float.MIN_NORMAL ? 0 : Double.POSITIVE_INFINITY;
+                    if (!(err <= worst)) {
+                        worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
+                    }
+                }
+            }
+        }
+        return worst;
+    }
+
+    private static double roughNs(Softmax s, int n) {
+        float[] x = new float[n];
+        float[] y = new float[n];
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        int reps = Math.max(1, (1 << 22) / n);
+        double best = Double.POSITIVE_INFINITY;
+        for (int run = 0; run < 15; run++) {
+            long t0 = System.nanoTime();
+            for (int k = 0; k < reps; k++) {
+                s.softmax(x, 0, y, 0, n);
+            }
+            best = Math.min(best, (System.nanoTime() - t0) / (double) reps / n);
+        }
+        return best;
+    }
+}

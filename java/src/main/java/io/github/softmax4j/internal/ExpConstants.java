@@ -1,0 +1,61 @@
+package io.github.softmax4j.internal;
+
+/**
+ * The constants of the shared numerics (docs/NUMERICS.md), the same bit patterns as
+ * {@code native/src/constants.h}. Kept free of any Vector API type.
+ */
+public final class ExpConstants {
+    private ExpConstants() {
+    }
+
+    /** Inputs below are clamped here; -Inf becomes this, so it contributes exactly nothing. */
+    public static final float X_LO = -0x1.0p+16f;
+    public static final float LOG2E = 0x1.715476p+0f;
+    /** ln 2 split for Cody-Waite reduction; LN2_HI has trailing zero bits so n * LN2_HI is exact. */
+    public static final float LN2_HI = 0x1.62e430p-1f;
+    public static final float LN2_LO = -0x1.05c610p-29f;
+    /** Degree-6 minimax polynomial for exp(t), t in [-ln2/2, ln2/2], relative error 0.15 ULP. */
+    public static final float C1 = 0x1.000000p+0f;
+    public static final float C2 = 0x1.fffffcp-2f;
+    public static final float C3 = 0x1.555418p-3f;
+    public static final float C4 = 0x1.555824p-5f;
+    public static final float C5 = 0x1.1267d8p-7f;
+    public static final float C6 = 0x1.6ae6e0p-10f;
+    /** Fast path valid iff E_LO <= (largest exponent n) <= E_HI and no NaN; else the exact path. */
+    public static final float E_HI = 94548.0f;
+    public static final float E_LO = -94148.0f;
+    /** Initial accumulator exponent: below every n a clamped input can have. */
+    public static final float E_INIT = -94549.0f;
+    /** Pass-1 block length whose fp32 partial sums are merged into double (bounds the rounding error). */
+    public static final int BLOCK = 4096;
+    /** 2^k for integer k in [-127, 0]: k + MAGIC_BIAS puts k + 127 in the low mantissa bits. */
+    public static final float MAGIC_BIAS = 0x1.8p23f + 127.0f;
+
+    /** 2^k for an integer-valued k <= 0, with k < -126 giving +0.0 (NaN gives a meaningless finite). */
+    public static float pow2(float k) {
+        return Float.intBitsToFloat(Float.floatToRawIntBits(Math.max(k, -127.0f) + MAGIC_BIAS) << 23);
+    }
+
+    /** p with p * 2^n = exp(max(X_LO, x)); n = nOf(x). NaN stays NaN, +Inf gives NaN. */
+    public static float mantissa(float x, float n) {
+        float v = Math.max(X_LO, x);
+        float t = Math.fma(n, -LN2_HI, v);
+        t = Math.fma(n, -LN2_LO, t);
+        float p = Math.fma(t, C6, C5);
+        p = Math.fma(p, t, C4);
+        p = Math.fma(p, t, C3);
+        p = Math.fma(p, t, C2);
+        p = Math.fma(p, t, C1);
+        return Math.fma(p, t, 1.0f);
+    }
+
+    /** The exponent n = rint(max(X_LO, x) * LOG2E). */
+    public static float exponent(float x) {
+        return (float) Math.rint(Math.max(X_LO, x) * LOG2E);
+    }
+
+    /** Whether a sum whose largest exponent is e and whose mantissa sum is m may take the fast path. */
+    public static boolean fastPathValid(double m, double e) {
+        return m > 0 && m < Double.POSITIVE_INFINITY && e >= E_LO && e <= E_HI;
+    }
+}

@@ -1,0 +1,96 @@
+package io.github.softmax4j.internal;
+
+import io.github.softmax4j.Algorithm;
+
+/**
+ * The algorithms (two-pass, three-pass recompute, three-pass reload), the fast-path decision and the
+ * block-wise double merge, written once for the Java backends. A backend supplies the per-pass
+ * primitives, named like the C kernels (docs/NUMERICS.md describes each). The native library has the same
+ * driver in C ({@code native/src/softmax.c}).
+ */
+abstract class JavaKernel implements Kernel {
+    /**
+     * AUTO uses three-pass reload up to this length and two-pass above it. Reload computes exp once but
+     * moves 20 bytes per element against two-pass's 12; it wins while x and y stay in L2.
+     */
+    static final int RELOAD_MAX_N = 1 << 16;
+
+    /** Pass 1 of two-pass over one block: adds the block's sum of exp, as (m, e), into acc. */
+    abstract void raddextexp(float[] x, int off, int n, ExtSum acc);
+
+    /** Pass 2 of two-pass: y = exp(x) * inv * 2^-e. */
+    abstract void vscaleextexp(float[] x, int xOff, float[] y, int yOff, int n, float inv, float e);
+
+    /** Max of the clamped inputs; NaN when any input is NaN. */
+    abstract float rmax(float[] x, int off, int n);
+
+    /** Sum of exp(x) * 2^-e over one block. */
+    abstract double raddexp(float[] x, int off, int n, float e);
+
+    /** Sum of exp(x) * 2^-e over one block, each term also stored into y. */
+    abstract double raddstoreexp(float[] x, int xOff, float[] y, int yOff, int n, float e);
+
+    /** y = exp(x) * inv * 2^-e. */
+    abstract void vscaleexp(float[] x, int xOff, float[] y, int yOff, int n, float inv, float e);
+
+    /** y *= inv. */
+    abstract void vscale(float[] y, int off, int n, float inv);
+
+    @Override
+    public Algorithm resolve(Algorithm algorithm, int n) {
+        if (algorithm != Algorithm.AUTO) {
+            return algorithm;
+        }
+        return n <= RELOAD_MAX_N ? Algorithm.THREE_PASS_RELOAD : Algorithm.TWO_PASS;
+    }
+
+    @Override
+    public final void softmax(Algorithm algorithm, float[] x, int xOff, float[] y, int yOff, int n) {
+        switch (resolve(algorithm, n)) {
+            case TWO_PASS:
+                twoPass(x, xOff, y, yOff, n);
+                break;
+            case THREE_PASS_RECOMPUTE:
+                threePass(x, xOff, y, yOff, n, false);
+                break;
+            case THREE_PASS_RELOAD:
+                threePass(x, xOff, y, yOff, n, true);
+                break;
+            default:
+                throw new AssertionError(algorithm);
+        }
+    }
+
+    private void twoPass(float[] x, int xOff, float[] y, int yOff, int n) {
+        ExtSum sum = new ExtSum();
+        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+            raddextexp(x, xOff + i, Math.min(ExpConstants.BLOCK, n - i), sum);
+        }
+        if (!sum.fastPathValid()) {
+            ExactSoftmax.softmax(x, xOff, y, yOff, n);
+            return;
+        }
+        vscaleextexp(x, xOff, y, yOff, n, (float) (1.0 / sum.m), (float) sum.e);
+    }
+
+    private void threePass(float[] x, int xOff, float[] y, int yOff, int n, boolean reload) {
+        // Decide before writing anything: a reload in place must not destroy x and then fall back.
+        float max = rmax(x, xOff, n);
+        float e = ExpConstants.exponent(max);
+        if (!ExpConstants.fastPathValid(1.0, e)) {
+            ExactSoftmax.softmax(x, xOff, y, yOff, n);
+            return;
+        }
+        double s = 0;
+        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+            int len = Math.min(ExpConstants.BLOCK, n - i);
+            s += reload ? raddstoreexp(x, xOff + i, y, yOff + i, len, e) : raddexp(x, xOff + i, len, e);
+        }
+        float inv = (float) (1.0 / s);
+        if (reload) {
+            vscale(y, yOff, n, inv);
+        } else {
+            vscaleexp(x, xOff, y, yOff, n, inv, e);
+        }
+    }
+}

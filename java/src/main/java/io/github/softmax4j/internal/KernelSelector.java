@@ -1,0 +1,186 @@
+package io.github.softmax4j.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.github.softmax4j.Backend;
+
+/**
+ * The one place that decides which backend runs. Order: the backend forced by
+ * {@code -Dsoftmax4j.backend}; else the best native tier that the CPU probe (cpuid + xgetbv) and the
+ * {@code -Dsoftmax4j.maxIsa} cap allow; else the Vector API; else the portable C tier; else scalar Java.
+ * Each candidate that declines is logged once with its reason; the winner is logged at INFO.
+ *
+ * <p>{@link #select(Config)} depends only on its argument and on what the machine can run, so tests
+ * can call it with a configuration of their own; {@link #defaultSelection()} caches the result for the
+ * system properties in a static holder.
+ */
+public final class KernelSelector {
+    static final System.Logger LOG = System.getLogger("io.github.softmax4j");
+
+    /** Preference order of the automatic selection. */
+    static final List<Backend> ORDER = List.of(Backend.NATIVE_AVX512, Backend.NATIVE_AVX2, Backend.VECTOR,
+            Backend.NATIVE_PORTABLE, Backend.SCALAR);
+
+    private static final Map<Backend, Object> CACHE = new EnumMap<>(Backend.class);
+
+    private KernelSelector() {
+    }
+
+    /** What selection reads from the environment. */
+    public static final class Config {
+        final Backend forced;
+        final String maxIsa;
+
+        public Config(Backend forced, String maxIsa) {
+            this.forced = forced;
+            this.maxIsa = maxIsa == null ? null : maxIsa.trim().toLowerCase(Locale.ROOT);
+            if (this.maxIsa != null && !List.of("avx512", "avx2", "portable").contains(this.maxIsa)) {
+                throw new IllegalArgumentException("softmax4j.maxIsa must be avx512, avx2 or portable, not '"
+                        + maxIsa + "'");
+            }
+        }
+
+        /** From {@code -Dsoftmax4j.backend} and {@code -Dsoftmax4j.maxIsa}. */
+        public static Config fromSystemProperties() {
+            String b = System.getProperty("softmax4j.backend");
+            Backend forced = null;
+            if (b != null && !b.isBlank()) {
+                try {
+                    forced = Backend.valueOf(b.trim().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("-Dsoftmax4j.backend=" + b + " is not one of "
+                            + java.util.Arrays.toString(Backend.values()), e);
+                }
+            }
+            String cap = System.getProperty("softmax4j.maxIsa");
+            return new Config(forced, cap == null || cap.isBlank() ? null : cap);
+        }
+
+        /** Whether the native tier of this backend is above the cap. */
+        boolean capped(Backend b) {
+            if (maxIsa == null || !b.isNative()) {
+                return false;
+            }
+            return rank(b.isa()) > rank(maxIsa);
+        }
+
+        private static int rank(String isa) {
+            return "avx512".equals(isa) ? 2 : "avx2".equals(isa) ? 1 : 0;
+        }
+    }
+
+    /** The outcome: the chosen kernel and, in order, each candidate tried before it with its reason. */
+    public static final class Selection {
+        public final Kernel kernel;
+        public final Map<Backend, String> declined;
+
+        Selection(Kernel kernel, Map<Backend, String> declined) {
+            this.kernel = kernel;
+            this.declined = Collections.unmodifiableMap(declined);
+        }
+    }
+
+    private static final class Holder {
+        static final Selection DEFAULT = log(select(Config.fromSystemProperties()));
+    }
+
+    /** The selection for this JVM's system properties, made once. */
+    public static Selection defaultSelection() {
+        return Holder.DEFAULT;
+    }
+
+    /** Selects per the order above; a forced backend that cannot run is an error, not a fallback. */
+    public static Selection select(Config config) {
+        Map<Backend, String> declined = new LinkedHashMap<>();
+        if (config.forced != null) {
+            return new Selection(kernel(config.forced, config), declined);
+        }
+        for (Backend b : ORDER) {
+            try {
+                return new Selection(kernel(b, config), declined);
+            } catch (UnsupportedOperationException e) {
+                declined.put(b, e.getMessage());
+            }
+        }
+        throw new AssertionError("the scalar backend always runs");
+    }
+
+    /** The kernel of one backend, or UnsupportedOperationException with the reason it cannot run here. */
+    public static Kernel kernel(Backend backend, Config config) {
+        if (config.capped(backend)) {
+            throw new UnsupportedOperationException(backend + ": capped by -Dsoftmax4j.maxIsa="
+                    + config.maxIsa);
+        }
+        Object k;
+        synchronized (CACHE) {
+            k = CACHE.computeIfAbsent(backend, KernelSelector::create);
+        }
+        if (k instanceof Kernel) {
+            return (Kernel) k;
+        }
+        throw new UnsupportedOperationException((String) k);
+    }
+
+    /** Every backend that can run here under this configuration, in preference order. */
+    public static List<Backend> available(Config config) {
+        List<Backend> out = new ArrayList<>();
+        for (Backend b : ORDER) {
+            try {
+                kernel(b, config);
+                out.add(b);
+            } catch (UnsupportedOperationException e) {
+                // not available
+            }
+        }
+        return out;
+    }
+
+    /** Constructs a backend's kernel; returns the kernel or the reason it declined. */
+    private static Object create(Backend backend) {
+        try {
+            switch (backend) {
+                case SCALAR:
+                    return new ScalarKernel();
+                case VECTOR:
+                    return createVector();
+                default:
+                    return new NativeKernel(backend);
+            }
+        } catch (UnsupportedOperationException e) {
+            return e.getMessage();
+        } catch (RuntimeException | LinkageError e) {
+            return backend + ": " + e;
+        }
+    }
+
+    private static Object createVector() {
+        Optional<Module> module = ModuleLayer.boot().findModule("jdk.incubator.vector");
+        if (module.isEmpty()) {
+            return "VECTOR: module jdk.incubator.vector is not in the boot layer; pass "
+                    + "`--add-modules jdk.incubator.vector` to java to enable the Vector API backend";
+        }
+        try {
+            Class<?> c = Class.forName("io.github.softmax4j.internal.VectorKernel");
+            return c.getConstructor().newInstance();
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            return "VECTOR: " + e.getCause().getMessage();
+        } catch (ReflectiveOperationException e) {
+            return "VECTOR: " + e;
+        }
+    }
+
+    private static Selection log(Selection s) {
+        s.declined.forEach((b, why) -> LOG.log(b == Backend.VECTOR || why.contains("could not be loaded")
+                ? Level.WARNING : Level.INFO, "softmax4j: {0} not used: {1}", b, why));
+        LOG.log(Level.INFO, "softmax4j: using backend {0}", s.kernel.backend());
+        return s;
+    }
+}

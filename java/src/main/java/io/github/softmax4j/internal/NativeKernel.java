@@ -1,0 +1,168 @@
+package io.github.softmax4j.internal;
+
+import java.nio.Buffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+import org.bytedeco.javacpp.Pointer;
+
+import io.github.softmax4j.Algorithm;
+import io.github.softmax4j.Backend;
+
+/**
+ * The native backend: one instance per ISA tier of the C library ({@code NATIVE_AVX512},
+ * {@code NATIVE_AVX2}, {@code NATIVE_PORTABLE}), each passing its tier explicitly to every call. The only
+ * class that touches JavaCPP. Declines (throws from the constructor) when the JNI library cannot be loaded
+ * or the CPU/OS cannot run the tier.
+ */
+public final class NativeKernel implements Kernel {
+    static final int ISA_PORTABLE = 0;
+    static final int ISA_AVX2 = 1;
+    static final int ISA_AVX512 = 2;
+
+    private static volatile Throwable loadFailure;
+    private static volatile boolean loaded;
+
+    private final Backend backend;
+    private final int isa;
+
+    public NativeKernel(Backend backend) {
+        if (!backend.isNative()) {
+            throw new IllegalArgumentException(backend + " is not a native backend");
+        }
+        this.backend = backend;
+        this.isa = isaOf(backend);
+        ensureLoaded();
+        if (NativeLib.s4j_isa_supported(isa) == 0) {
+            throw new UnsupportedOperationException(backend + ": " + missingFeatures(isa));
+        }
+    }
+
+    static int isaOf(Backend backend) {
+        switch (backend) {
+            case NATIVE_AVX512:
+                return ISA_AVX512;
+            case NATIVE_AVX2:
+                return ISA_AVX2;
+            case NATIVE_PORTABLE:
+                return ISA_PORTABLE;
+            default:
+                throw new IllegalArgumentException(backend.toString());
+        }
+    }
+
+    /** Loads the JNI library once; later calls rethrow the first failure as a decline reason. */
+    static void ensureLoaded() {
+        if (loaded) {
+            return;
+        }
+        if (loadFailure != null) {
+            throw declined(loadFailure);
+        }
+        synchronized (NativeKernel.class) {
+            if (loaded) {
+                return;
+            }
+            try {
+                NativeLib.load();
+                loaded = true;
+            } catch (Throwable t) { // UnsatisfiedLinkError, SecurityException, missing platform folder...
+                loadFailure = t;
+                throw declined(t);
+            }
+        }
+    }
+
+    private static UnsupportedOperationException declined(Throwable t) {
+        return new UnsupportedOperationException("native library could not be loaded ("
+                + t.getClass().getSimpleName() + ": " + t.getMessage() + "); no native code for "
+                + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
+                + " in this jar, or extraction to the JavaCPP cache (~/.javacpp/cache) failed", t);
+    }
+
+    /** Whether the JNI library is loaded (attempting the load once). */
+    static boolean available() {
+        try {
+            ensureLoaded();
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** The CPU feature bits the C probe (cpuid + xgetbv) reports, or -1 without the native library. */
+    public static int cpuFeatures() {
+        return available() ? NativeLib.s4j_cpu_features() : -1;
+    }
+
+    private static String missingFeatures(int isa) {
+        int f = NativeLib.s4j_cpu_features();
+        if (isa == ISA_AVX512) {
+            if ((f & 0x8) == 0) {
+                return "this CPU lacks AVX-512F";
+            }
+            if ((f & 0x20) == 0) {
+                return "the OS has not enabled the AVX-512 (opmask/ZMM) register state (XCR0)";
+            }
+        }
+        if ((f & 0x7) != 0x7) {
+            return "this CPU lacks AVX2 and FMA";
+        }
+        if ((f & 0x10) == 0) {
+            return "the OS has not enabled the AVX (YMM) register state (XCR0)";
+        }
+        return "this ISA tier is not compiled into the native library for "
+                + System.getProperty("os.arch");
+    }
+
+    /**
+     * The address of a direct buffer's element 0, or -1 when it cannot be known (no native library).
+     * Used to detect overlapping and misaligned direct buffers.
+     */
+    public static long address(Buffer direct) {
+        if (!direct.isDirect() || !available()) {
+            return -1;
+        }
+        try (Pointer p = new Pointer(direct)) {
+            return p.address();
+        }
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public Algorithm resolve(Algorithm algorithm, int n) {
+        return algorithm != Algorithm.AUTO ? algorithm
+                : Algorithm.values()[NativeLib.s4j_auto_algorithm(isa, n)];
+    }
+
+    @Override
+    public void softmax(Algorithm algorithm, float[] x, int xOff, float[] y, int yOff, int n) {
+        check(NativeLib.s4j_softmax_f32_at(isa, algorithm.ordinal(), x, xOff, y, yOff, n));
+    }
+
+    @Override
+    public void softmax(Algorithm algorithm, FloatBuffer x, int xIndex, FloatBuffer y, int yIndex, int n) {
+        long xa = address(x);
+        long ya = address(y);
+        if (x.order() != ByteOrder.nativeOrder() || y.order() != ByteOrder.nativeOrder()
+                || (xa & 3) != 0 || (ya & 3) != 0) {
+            // Big-endian views (the default of ByteBuffer.asFloatBuffer()) and misaligned floats:
+            // let the buffer API convert through a heap copy.
+            Kernel.super.softmax(algorithm, x, xIndex, y, yIndex, n);
+            return;
+        }
+        // JavaCPP adds each buffer's position to its address; pass indexes relative to it.
+        check(NativeLib.s4j_softmax_f32_at(isa, algorithm.ordinal(), x, xIndex - x.position(), y,
+                yIndex - y.position(), n));
+    }
+
+    private void check(int rc) {
+        if (rc != 0) {
+            throw new IllegalStateException("native softmax failed with code " + rc + " on " + backend);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.github.softmax4j.internal;
+
+import java.nio.FloatBuffer;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.CriticalRegion;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * The JavaCPP binding of {@code native/include/softmax4j.h}: only {@code static native} methods, named
+ * exactly like the C functions. Nothing here checks arguments; {@link io.github.softmax4j.Softmax} has
+ * checked every array, offset and length before a call gets here, and only {@link NativeKernel} calls it.
+ *
+ * <p>The JNI library (generated glue plus the CMake-built kernels linked in whole) is loaded by
+ * {@link #load()}, never by a static initializer, so that a missing or broken library is a declined
+ * backend and not an {@link ExceptionInInitializerError}.
+ */
+@Platform(include = "softmax4j.h")
+public final class NativeLib {
+    private NativeLib() {
+    }
+
+    /** Loads the JNI library from the jar (JavaCPP extracts it to its cache); throws if it cannot. */
+    static synchronized void load() {
+        Loader.load(NativeLib.class);
+    }
+
+    public static native int s4j_cpu_features();
+
+    public static native int s4j_cpu_max_isa();
+
+    public static native int s4j_isa_supported(int isa);
+
+    public static native int s4j_auto_algorithm(int isa, long n);
+
+    /**
+     * Heap arrays, pinned without a copy ({@code GetPrimitiveArrayCritical}): the call must not block or
+     * call back into the JVM, which the C kernels never do. {@code x == y} (in place) pins the same array
+     * twice, which JNI allows.
+     */
+    @CriticalRegion
+    public static native int s4j_softmax_f32_at(int isa, int algorithm, float[] x, long xOffset,
+            float[] y, long yOffset, long n);
+
+    /** Direct buffers; offsets are absolute element indexes from the buffer's address. */
+    public static native int s4j_softmax_f32_at(int isa, int algorithm, FloatBuffer x, long xOffset,
+            FloatBuffer y, long yOffset, long n);
+}

@@ -1,0 +1,77 @@
+/*
+ * softmax4j: the small plain-C ABI that the Java binding (JavaCPP) calls.
+ *
+ * y[i] = exp(x[i]) / sum_j exp(x[j]) for i in [0, n), in single precision, computed with
+ * The Two-Pass Softmax Algorithm (M. Dukhan, A. Ablavatski, 2020, arXiv:2001.04438) or one of
+ * the paper's three-pass baselines.
+ *
+ * Every entry point takes the ISA tier explicitly: the caller (Java) makes the one decision
+ * and tests can call every tier the CPU has. Nothing here validates pointers or lengths
+ * beyond what is documented: the Java facade checks every argument before calling.
+ *
+ * Semantics (as PyTorch / ONNX): any NaN -> all outputs NaN; any +Inf -> all NaN; -Inf -> 0;
+ * all -Inf -> all NaN; n == 0 -> no-op; huge finite inputs are exact (an exact double-precision
+ * path takes over when the fast path's range, |x| <= 65536, is exceeded). x == y (in place) is
+ * supported; partial overlap is not.
+ */
+#ifndef SOFTMAX4J_H
+#define SOFTMAX4J_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ISA tiers. A tier is usable when it was compiled in and the CPU and OS support it. */
+#define S4J_ISA_PORTABLE 0 /* plain C, any CPU */
+#define S4J_ISA_AVX2 1     /* x86-64 AVX2 + FMA, OS-enabled YMM state */
+#define S4J_ISA_AVX512 2   /* x86-64 AVX-512F, OS-enabled opmask/ZMM state */
+#define S4J_ISA_COUNT 3
+
+/* Algorithms; the numbering matches the Java enum Algorithm's ordinal. */
+#define S4J_ALGO_AUTO 0                 /* per size: three-pass reload in cache, two-pass out of it */
+#define S4J_ALGO_TWO_PASS 1             /* the paper's two-pass (extended-exponent sum) */
+#define S4J_ALGO_THREE_PASS_RECOMPUTE 2 /* max; sum of exp; exp recomputed and scaled */
+#define S4J_ALGO_THREE_PASS_RELOAD 3    /* max; exp stored in y and summed; y scaled */
+#define S4J_ALGO_COUNT 4
+
+/* Return codes. */
+#define S4J_OK 0
+#define S4J_EINVAL (-1)  /* unknown ISA or algorithm, or a negative length/offset */
+#define S4J_ENOTSUP (-2) /* the ISA tier is not compiled in or not supported by this CPU/OS */
+
+/* CPU feature bits reported by s4j_cpu_features() (for diagnostics). */
+#define S4J_CPU_AVX 0x1
+#define S4J_CPU_AVX2 0x2
+#define S4J_CPU_FMA 0x4
+#define S4J_CPU_AVX512F 0x8
+#define S4J_CPU_OS_YMM 0x10 /* XCR0: SSE and AVX state enabled by the OS */
+#define S4J_CPU_OS_ZMM 0x20 /* XCR0: opmask, ZMM_Hi256 and Hi16_ZMM state enabled by the OS */
+
+/* Feature bits of this CPU (cpuid + xgetbv); 0 on non-x86 platforms. Probed once, cached. */
+int s4j_cpu_features(void);
+
+/* Best ISA tier that is compiled in and that this CPU and OS can run. */
+int s4j_cpu_max_isa(void);
+
+/* 1 when the tier is compiled into this library and runnable here, else 0. */
+int s4j_isa_supported(int isa);
+
+/* The algorithm AUTO resolves to for this tier and length (never S4J_ALGO_AUTO). */
+int s4j_auto_algorithm(int isa, int64_t n);
+
+/* Softmax of x[0..n) into y[0..n). Returns S4J_OK or a negative S4J_E* code. */
+int s4j_softmax_f32(int isa, int algorithm, const float* x, float* y, int64_t n);
+
+/* Same, at element offsets: reads x[x_offset .. x_offset+n), writes y[y_offset .. y_offset+n).
+ * This is the form the Java binding uses for pinned arrays and direct buffers. */
+int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset, float* y,
+                       int64_t y_offset, int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SOFTMAX4J_H */

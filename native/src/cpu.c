@@ -1,0 +1,97 @@
+/*
+ * CPU feature probe: CPUID for what the CPU implements, XGETBV for what the OS saves on a context
+ * switch (a CPU with AVX-512 under an OS that does not enable ZMM state must not run AVX-512 code).
+ * This file is compiled without ISA flags: it runs on any x86-64 (and compiles to "no features" on
+ * other architectures).
+ */
+#include "softmax4j.h"
+
+#if (defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86))
+#define S4J_CPU_X86 1
+#if defined(_MSC_VER) && !defined(__clang__)
+#include <immintrin.h> /* _xgetbv */
+#include <intrin.h>    /* __cpuid, __cpuidex */
+#elif defined(__GNUC__) || defined(__clang__)
+#include <cpuid.h>
+#else
+#undef S4J_CPU_X86 /* unknown compiler: no probe, portable tier only */
+#endif
+#endif
+
+#if defined(S4J_CPU_X86)
+
+/* CPUID leaf/subleaf into r[0..3] = eax, ebx, ecx, edx. */
+static void s4j_cpuid(unsigned leaf, unsigned subleaf, unsigned r[4]) {
+#if defined(_MSC_VER) && !defined(__clang__)
+  int regs[4];
+  __cpuidex(regs, (int)leaf, (int)subleaf);
+  for (int i = 0; i < 4; i++) r[i] = (unsigned)regs[i];
+#else
+  __cpuid_count(leaf, subleaf, r[0], r[1], r[2], r[3]);
+#endif
+}
+
+/* XCR0 (the OS-enabled state components). Only valid when CPUID reports OSXSAVE. Inline assembly
+ * instead of _xgetbv, which GCC only offers inside functions compiled with -mxsave. */
+static unsigned long long s4j_xgetbv0(void) {
+#if defined(_MSC_VER) && !defined(__clang__)
+  return _xgetbv(0);
+#else
+  unsigned eax, edx;
+  __asm__ __volatile__("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+  return ((unsigned long long)edx << 32) | eax;
+#endif
+}
+
+static int s4j_probe(void) {
+  unsigned r[4];
+  s4j_cpuid(0, 0, r);
+  const unsigned max_leaf = r[0];
+  if (max_leaf < 1) return 0;
+
+  int f = 0;
+  s4j_cpuid(1, 0, r);
+  const unsigned ecx1 = r[2];
+  if (ecx1 & (1u << 28)) f |= S4J_CPU_AVX;
+  if (ecx1 & (1u << 12)) f |= S4J_CPU_FMA;
+  const int osxsave = (ecx1 & (1u << 27)) != 0;
+
+  if (max_leaf >= 7) {
+    s4j_cpuid(7, 0, r);
+    const unsigned ebx7 = r[1];
+    if (ebx7 & (1u << 5)) f |= S4J_CPU_AVX2;
+    if (ebx7 & (1u << 16)) f |= S4J_CPU_AVX512F;
+  }
+
+  if (osxsave) {
+    const unsigned long long xcr0 = s4j_xgetbv0();
+    /* bit 1 SSE (XMM), bit 2 AVX (YMM upper halves) */
+    const unsigned long long ymm = (1ull << 1) | (1ull << 2);
+    /* bit 5 opmask, bit 6 ZMM_Hi256, bit 7 Hi16_ZMM */
+    const unsigned long long zmm = (1ull << 5) | (1ull << 6) | (1ull << 7);
+    if ((xcr0 & ymm) == ymm) {
+      f |= S4J_CPU_OS_YMM;
+      if ((xcr0 & zmm) == zmm) f |= S4J_CPU_OS_ZMM;
+    }
+  }
+  return f;
+}
+
+#endif /* S4J_CPU_X86 */
+
+/* -1 = not probed yet. The probe is idempotent, so a racy first call from several threads only
+ * repeats it and stores the same value. */
+static volatile int s4j_features_cache = -1;
+
+int s4j_cpu_features(void) {
+  int f = s4j_features_cache;
+  if (f < 0) {
+#if defined(S4J_CPU_X86)
+    f = s4j_probe();
+#else
+    f = 0;
+#endif
+    s4j_features_cache = f;
+  }
+  return f;
+}

@@ -1,0 +1,103 @@
+/*
+ * AVX2 + FMA building blocks of the AVX2 kernels (docs/NUMERICS.md). Private header: include it only
+ * from files compiled with the AVX2 tier flags (cmake/Softmax4jIsa.cmake). Everything is static, so
+ * no code compiled with AVX2 can leak into the ISA-neutral files.
+ */
+#ifndef S4J_AVX2_H
+#define S4J_AVX2_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "constants.h"
+#include "s4j_intrin.h"
+
+/* exp(x) = p * 2^n; returns p, writes n. */
+static inline __m256 s4j_avx2_exp_pn(__m256 vx, __m256* vn_out) {
+  /* Clamp below at X_LO: max_ps returns its second operand when either is NaN, so NaN survives. */
+  vx = _mm256_max_ps(_mm256_set1_ps(S4J_X_LO), vx);
+  /* n = rint(x * log2(e)), round to nearest even. */
+  const __m256 vn = _mm256_round_ps(_mm256_mul_ps(vx, _mm256_set1_ps(S4J_LOG2E)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  /* Cody-Waite range reduction t = x - n*ln2: the first FMA is exact for |x| <= 65536. */
+  __m256 vt = _mm256_fmadd_ps(vn, _mm256_set1_ps(-S4J_LN2_HI), vx);
+  vt = _mm256_fmadd_ps(vn, _mm256_set1_ps(-S4J_LN2_LO), vt);
+  /* p = exp(t) on [-ln2/2, ln2/2]: degree-6 minimax polynomial by Horner with FMA. */
+  __m256 vp = _mm256_fmadd_ps(_mm256_set1_ps(S4J_C6), vt, _mm256_set1_ps(S4J_C5));
+  vp = _mm256_fmadd_ps(vp, vt, _mm256_set1_ps(S4J_C4));
+  vp = _mm256_fmadd_ps(vp, vt, _mm256_set1_ps(S4J_C3));
+  vp = _mm256_fmadd_ps(vp, vt, _mm256_set1_ps(S4J_C2));
+  vp = _mm256_fmadd_ps(vp, vt, _mm256_set1_ps(S4J_C1));
+  vp = _mm256_fmadd_ps(vp, vt, _mm256_set1_ps(1.0f));
+  *vn_out = vn;
+  return vp;
+}
+
+/* 2^max(k, -127) for integral k <= 127; k = -127 (and NaN, since max_ps then returns -127) gives +0.0. */
+static inline __m256 s4j_avx2_exp2(__m256 vk) {
+  vk = _mm256_max_ps(vk, _mm256_set1_ps(S4J_K_MIN));
+  /* k + 127 lands in the low mantissa bits of k + EXP2_MAGIC; shift it into the exponent field. */
+  const __m256 vbiased = _mm256_add_ps(vk, _mm256_set1_ps(S4J_EXP2_MAGIC));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(vbiased), 23));
+}
+
+/* Two-pass accumulation: e' = max(n, e); m = m*2^(e - e') + p*2^(n - e'); e = e'.
+ * max_ps(n, e) returns e for a NaN n, so e stays finite and the NaN sticks in m (NaN * 0 = NaN). */
+static inline void s4j_avx2_accumulate(__m256* vm, __m256* ve, __m256 vp, __m256 vn) {
+  const __m256 vmax = _mm256_max_ps(vn, *ve);
+  /* p * 2^(n - e') is exact, so the FMA rounds the sum once. */
+  *vm = _mm256_fmadd_ps(*vm, s4j_avx2_exp2(_mm256_sub_ps(*ve, vmax)),
+                        _mm256_mul_ps(vp, s4j_avx2_exp2(_mm256_sub_ps(vn, vmax))));
+  *ve = vmax;
+}
+
+/* Merge accumulator (m1, e1) into (m0, e0) with the same rule. */
+static inline void s4j_avx2_merge(__m256* vm0, __m256* ve0, __m256 vm1, __m256 ve1) {
+  const __m256 vmax = _mm256_max_ps(ve1, *ve0);
+  *vm0 = _mm256_fmadd_ps(*vm0, s4j_avx2_exp2(_mm256_sub_ps(*ve0, vmax)),
+                         _mm256_mul_ps(vm1, s4j_avx2_exp2(_mm256_sub_ps(ve1, vmax))));
+  *ve0 = vmax;
+}
+
+/* Horizontal max of the 8 lanes (no NaN can reach here: exponents are never NaN). */
+static inline float s4j_avx2_hmax(__m256 v) {
+  __m128 v4 = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  v4 = _mm_max_ps(v4, _mm_movehl_ps(v4, v4));
+  v4 = _mm_max_ss(v4, _mm_movehdup_ps(v4));
+  return _mm_cvtss_f32(v4);
+}
+
+/* Sum of the 8 lanes in double. */
+static inline double s4j_avx2_hsum_pd(__m256 v) {
+  const __m256d vd = _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v)),
+                                   _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+  __m128d v2 = _mm_add_pd(_mm256_castpd256_pd128(vd), _mm256_extractf128_pd(vd, 1));
+  v2 = _mm_add_sd(v2, _mm_unpackhi_pd(v2, v2));
+  return _mm_cvtsd_f64(v2);
+}
+
+/* Lanes of (m, e) to one (m, e): E = max e, M = sum of m*2^(e - E) in double. */
+static inline double s4j_avx2_reduce_extexp(__m256 vm, __m256 ve, float* e_out) {
+  const float emax = s4j_avx2_hmax(ve);
+  /* Exact power-of-two scaling (contributions below 2^-126 of the largest are dropped). A lane with
+   * e = +Inf (input +Inf) gives Inf - Inf = NaN, scaled to 0, times its NaN m: the sum is NaN. */
+  const __m256 vs = _mm256_mul_ps(vm, s4j_avx2_exp2(_mm256_sub_ps(ve, _mm256_set1_ps(emax))));
+  *e_out = emax;
+  return s4j_avx2_hsum_pd(vs);
+}
+
+/* Tail masks: 8 - rem entries of -1 then 0s; loading from &table[8 - rem] enables the first rem lanes. */
+static const int32_t s4j_avx2_mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+
+static inline __m256i s4j_avx2_tail_mask(size_t rem) {
+  return _mm256_loadu_si256((const __m256i*)&s4j_avx2_mask_table[8 - rem]);
+}
+
+/* Masked load of the first rem lanes (vmaskmovps suppresses faults on masked-out elements); the
+ * other lanes read as X_LO, which adds nothing (2^(n - e) underflows to 0) and never wins a max. */
+static inline __m256 s4j_avx2_load_tail(const float* x, __m256i vmask) {
+  return _mm256_blendv_ps(_mm256_set1_ps(S4J_X_LO), _mm256_maskload_ps(x, vmask),
+                          _mm256_castsi256_ps(vmask));
+}
+
+#endif /* S4J_AVX2_H */

@@ -1,0 +1,88 @@
+/*
+ * AVX-512F building blocks of the AVX-512 kernels (docs/NUMERICS.md). Private header: include it only
+ * from files compiled with the AVX-512 tier flags (cmake/Softmax4jIsa.cmake). Only AVX512F
+ * instructions are used (no DQ/BW/VL), so every AVX-512 CPU runs them.
+ */
+#ifndef S4J_AVX512_H
+#define S4J_AVX512_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "constants.h"
+#include "s4j_intrin.h"
+
+/* exp(x) = p * 2^n; returns p, writes n. */
+static inline __m512 s4j_avx512_exp_pn(__m512 vx, __m512* vn_out) {
+  /* Clamp below at X_LO: max_ps returns its second operand when either is NaN, so NaN survives. */
+  vx = _mm512_max_ps(_mm512_set1_ps(S4J_X_LO), vx);
+  /* n = rint(x * log2(e)), round to nearest even (roundscale with scale 0). */
+  const __m512 vn = _mm512_roundscale_ps(_mm512_mul_ps(vx, _mm512_set1_ps(S4J_LOG2E)),
+                                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  /* Cody-Waite range reduction t = x - n*ln2: the first FMA is exact for |x| <= 65536. */
+  __m512 vt = _mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_HI), vx);
+  vt = _mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_LO), vt);
+  /* p = exp(t) on [-ln2/2, ln2/2]: degree-6 minimax polynomial by Horner with FMA. */
+  __m512 vp = _mm512_fmadd_ps(_mm512_set1_ps(S4J_C6), vt, _mm512_set1_ps(S4J_C5));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C4));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C3));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C2));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C1));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(1.0f));
+  *vn_out = vn;
+  return vp;
+}
+
+/* Two-pass accumulation: e' = max(n, e); m = m*2^(e - e') + p*2^(n - e'); e = e'.
+ * vscalefps computes a * 2^floor(b) exactly (underflowing gracefully), with no clamp needed:
+ * b = -Inf gives a*0, b = NaN gives NaN. max_ps(n, e) returns e for a NaN n, so e stays finite and
+ * the NaN sticks in m through scalef(p, NaN). */
+static inline void s4j_avx512_accumulate(__m512* vm, __m512* ve, __m512 vp, __m512 vn) {
+  const __m512 vmax = _mm512_max_ps(vn, *ve);
+  *vm = _mm512_add_ps(_mm512_scalef_ps(*vm, _mm512_sub_ps(*ve, vmax)),
+                      _mm512_scalef_ps(vp, _mm512_sub_ps(vn, vmax)));
+  *ve = vmax;
+}
+
+/* Lane max without _mm512_reduce_max_ps (a compiler sequence some toolchains lack). */
+static inline float s4j_avx512_hmax(__m512 v) {
+  const __m256 lo = _mm512_castps512_ps256(v);
+  const __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+  const __m256 v8 = _mm256_max_ps(lo, hi);
+  __m128 v4 = _mm_max_ps(_mm256_castps256_ps128(v8), _mm256_extractf128_ps(v8, 1));
+  v4 = _mm_max_ps(v4, _mm_movehl_ps(v4, v4));
+  v4 = _mm_max_ss(v4, _mm_movehdup_ps(v4));
+  return _mm_cvtss_f32(v4);
+}
+
+/* Sum of the 16 lanes in double. */
+static inline double s4j_avx512_hsum_pd(__m512 v) {
+  const __m256 lo = _mm512_castps512_ps256(v);
+  const __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+  const __m512d vd = _mm512_add_pd(_mm512_cvtps_pd(lo), _mm512_cvtps_pd(hi));
+  const __m256d v4 = _mm256_add_pd(_mm512_castpd512_pd256(vd), _mm512_extractf64x4_pd(vd, 1));
+  __m128d v2 = _mm_add_pd(_mm256_castpd256_pd128(v4), _mm256_extractf128_pd(v4, 1));
+  v2 = _mm_add_sd(v2, _mm_unpackhi_pd(v2, v2));
+  return _mm_cvtsd_f64(v2);
+}
+
+/* Lanes of (m, e) to one (m, e): E = max e, M = sum of m*2^(e - E) in double (exact scaling). */
+static inline double s4j_avx512_reduce_extexp(__m512 vm, __m512 ve, float* e_out) {
+  const float emax = s4j_avx512_hmax(ve);
+  const __m512 vs = _mm512_scalef_ps(vm, _mm512_sub_ps(ve, _mm512_set1_ps(emax)));
+  *e_out = emax;
+  return s4j_avx512_hsum_pd(vs);
+}
+
+/* Mask of the first rem (1..15) lanes. */
+static inline __mmask16 s4j_avx512_tail_mask(size_t rem) {
+  return (__mmask16)((UINT32_C(1) << rem) - 1);
+}
+
+/* Masked load (faults suppressed on masked-out elements); the other lanes read as X_LO, which adds
+ * nothing and never wins a max. */
+static inline __m512 s4j_avx512_load_tail(const float* x, __mmask16 vmask) {
+  return _mm512_mask_loadu_ps(_mm512_set1_ps(S4J_X_LO), vmask, x);
+}
+
+#endif /* S4J_AVX512_H */

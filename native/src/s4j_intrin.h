@@ -1,0 +1,57 @@
+/*
+ * Include shim for the x86 kernel files: the real <immintrin.h>, or SIMDe's portable emulation when
+ * S4J_SIMDE is defined (only the emulated AVX-512 test build does that, to run the AVX-512 kernels
+ * on a CPU without AVX-512).
+ */
+#ifndef S4J_INTRIN_H
+#define S4J_INTRIN_H
+
+#if defined(S4J_SIMDE)
+#ifndef SIMDE_ENABLE_NATIVE_ALIASES
+#define SIMDE_ENABLE_NATIVE_ALIASES
+#endif
+#include <simde/x86/avx512.h>
+#include <string.h>
+
+/* SIMDe 0.7.4 (Debian 12) lacks these AVX-512F intrinsics; lane-by-lane stand-ins (test builds
+ * only). The masked ones touch only the enabled lanes, as the hardware does, so the guard-page test
+ * still proves the kernels never address memory past n. */
+#ifndef _mm512_mask_loadu_ps
+static inline simde__m512 s4j_simde_mask_loadu_ps(simde__m512 src, simde__mmask16 k, const void* p) {
+  float lanes[16];
+  simde_mm512_storeu_ps(lanes, src);
+  for (int i = 0; i < 16; i++) {
+    if ((k >> i) & 1) memcpy(&lanes[i], (const float*)p + i, sizeof(float));
+  }
+  return simde_mm512_loadu_ps(lanes);
+}
+#define _mm512_mask_loadu_ps(src, k, p) s4j_simde_mask_loadu_ps(src, k, p)
+#endif
+#ifndef _mm512_maskz_loadu_ps
+#define _mm512_maskz_loadu_ps(k, p) s4j_simde_mask_loadu_ps(simde_mm512_setzero_ps(), k, p)
+#endif
+#ifndef _mm512_mask_storeu_ps
+static inline void s4j_simde_mask_storeu_ps(void* p, simde__mmask16 k, simde__m512 v) {
+  float lanes[16];
+  simde_mm512_storeu_ps(lanes, v);
+  for (int i = 0; i < 16; i++) {
+    if ((k >> i) & 1) memcpy((float*)p + i, &lanes[i], sizeof(float));
+  }
+}
+#define _mm512_mask_storeu_ps(p, k, v) s4j_simde_mask_storeu_ps(p, k, v)
+#endif
+#ifndef _mm512_cvtps_pd
+static inline simde__m512d s4j_simde_cvtps_pd(simde__m256 v) {
+  float f[8];
+  double d[8];
+  simde_mm256_storeu_ps(f, v);
+  for (int i = 0; i < 8; i++) d[i] = (double)f[i];
+  return simde_mm512_loadu_pd(d);
+}
+#define _mm512_cvtps_pd(v) s4j_simde_cvtps_pd(v)
+#endif
+#else
+#include <immintrin.h>
+#endif
+
+#endif /* S4J_INTRIN_H */

@@ -1,0 +1,227 @@
+/*
+ * softmax4j driver: argument checks, the kernel table per ISA tier, the two-pass and three-pass
+ * algorithms of The Two-Pass Softmax Algorithm (M. Dukhan, A. Ablavatski, 2020, arXiv:2001.04438)
+ * with the block-wise double merge of docs/NUMERICS.md, and the exact double-precision path.
+ * Compiled without ISA flags: it only calls the ISA kernels through the table, after the probe.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "constants.h"
+#include "kernels.h"
+#include "softmax4j.h"
+
+/* The kernels of one tier, one per op (see kernels.h). */
+typedef struct s4j_kernel_set {
+  s4j_f32_raddextexp_fn raddextexp;
+  s4j_f32_vscaleextexp_fn vscaleextexp;
+  s4j_f32_rmax_fn rmax;
+  s4j_f32_raddexp_fn raddexp;
+  s4j_f32_raddstoreexp_fn raddstoreexp;
+  s4j_f32_vscaleexp_fn vscaleexp;
+  s4j_f32_vscale_fn vscale;
+} s4j_kernel_set;
+
+/* Filled at compile time; a tier that is not compiled in has all-NULL entries. */
+static const s4j_kernel_set s4j_kernel_table[S4J_ISA_COUNT] = {
+    [S4J_ISA_PORTABLE] = {s4j_f32_raddextexp__scalar_p6_u4_acc4, s4j_f32_vscaleextexp__scalar_p6_u4,
+                          s4j_f32_rmax__scalar_u4_acc4, s4j_f32_raddexp__scalar_p6_u4_acc4,
+                          s4j_f32_raddstoreexp__scalar_p6_u4_acc4, s4j_f32_vscaleexp__scalar_p6_u4,
+                          s4j_f32_vscale__scalar_u4},
+#if defined(S4J_HAVE_X86)
+    [S4J_ISA_AVX2] = {s4j_f32_raddextexp__avx2_p6_u32_acc4, s4j_f32_vscaleextexp__avx2_p6_u32,
+                      s4j_f32_rmax__avx2_u32_acc4, s4j_f32_raddexp__avx2_p6_u32_acc4,
+                      s4j_f32_raddstoreexp__avx2_p6_u32_acc4, s4j_f32_vscaleexp__avx2_p6_u32,
+                      s4j_f32_vscale__avx2_u32},
+    [S4J_ISA_AVX512] = {s4j_f32_raddextexp__avx512f_p6_u64_acc4, s4j_f32_vscaleextexp__avx512f_p6_u64,
+                        s4j_f32_rmax__avx512f_u64_acc4, s4j_f32_raddexp__avx512f_p6_u64_acc4,
+                        s4j_f32_raddstoreexp__avx512f_p6_u64_acc4, s4j_f32_vscaleexp__avx512f_p6_u64,
+                        s4j_f32_vscale__avx512f_u64},
+#endif
+};
+
+/* ---------------------------------------------------------------------------------------------
+ * Tier support
+ * ------------------------------------------------------------------------------------------- */
+
+int s4j_isa_supported(int isa) {
+  if (isa < 0 || isa >= S4J_ISA_COUNT || s4j_kernel_table[isa].raddextexp == NULL) return 0;
+  const int f = s4j_cpu_features();
+  const int avx2 = S4J_CPU_AVX | S4J_CPU_AVX2 | S4J_CPU_FMA | S4J_CPU_OS_YMM;
+  switch (isa) {
+    case S4J_ISA_PORTABLE:
+      return 1;
+    case S4J_ISA_AVX2:
+      return (f & avx2) == avx2;
+    case S4J_ISA_AVX512:
+#if defined(S4J_EMULATE_AVX512)
+      /* Test-only build: the AVX-512 kernels are compiled against SIMDe's portable emulation. */
+      return 1;
+#else
+      return (f & (avx2 | S4J_CPU_AVX512F | S4J_CPU_OS_ZMM)) == (avx2 | S4J_CPU_AVX512F | S4J_CPU_OS_ZMM);
+#endif
+    default:
+      return 0;
+  }
+}
+
+int s4j_cpu_max_isa(void) {
+  for (int isa = S4J_ISA_COUNT - 1; isa > S4J_ISA_PORTABLE; isa--) {
+    if (s4j_isa_supported(isa)) return isa;
+  }
+  return S4J_ISA_PORTABLE;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * AUTO: three-pass reload while x and y stay in the core's private caches (it then runs at compute
+ * speed, and its simpler passes beat two-pass's heavier pass 1); two-pass beyond, where it moves
+ * 3 instead of 4 arrays' worth of memory traffic (paper, section 5).
+ *
+ * Crossovers in elements (reload is used for n <= the value), measured with native/bench/s4j_bench
+ * on the development machine (AMD EPYC Zen 3, 512 KiB L2 per core, 32 MiB L3, gcc 12 -O3):
+ * S4J_AUTO_CROSSOVER_* are set from that run; see the figures next to each value.
+ * ------------------------------------------------------------------------------------------- */
+#define S4J_AUTO_CROSSOVER_PORTABLE INT64_C(65536)
+#define S4J_AUTO_CROSSOVER_AVX2 INT64_C(65536)
+#define S4J_AUTO_CROSSOVER_AVX512 INT64_C(65536)
+
+int s4j_auto_algorithm(int isa, int64_t n) {
+  int64_t crossover;
+  switch (isa) {
+    case S4J_ISA_AVX2:
+      crossover = S4J_AUTO_CROSSOVER_AVX2;
+      break;
+    case S4J_ISA_AVX512:
+      crossover = S4J_AUTO_CROSSOVER_AVX512;
+      break;
+    default:
+      crossover = S4J_AUTO_CROSSOVER_PORTABLE;
+      break;
+  }
+  return n <= crossover ? S4J_ALGO_THREE_PASS_RELOAD : S4J_ALGO_TWO_PASS;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Exact path: double-precision three-pass for inputs outside the fast path's range (NaN, +-Inf,
+ * |x| > ~65536, all -Inf). Reads each x[i] before writing y[i], so it works in place.
+ * ------------------------------------------------------------------------------------------- */
+static void s4j_exact(const float* x, float* y, size_t n) {
+  double max = -INFINITY;
+  int nan = 0;
+  for (size_t i = 0; i < n; i++) {
+    const double v = (double)x[i];
+    if (v != v) nan = 1;
+    max = (v > max) ? v : max;
+  }
+  /* Any NaN, any +Inf (Inf - Inf), or all -Inf (no finite maximum): every output is NaN. */
+  if (nan || !isfinite(max)) {
+    for (size_t i = 0; i < n; i++) y[i] = NAN;
+    return;
+  }
+  /* Sum of exp(x - max) in double: the largest term is 1, so it neither overflows nor underflows
+   * to 0; -Inf inputs contribute exp(-Inf) = 0. */
+  double sum = 0.0;
+  for (size_t i = 0; i < n; i++) sum += exp((double)x[i] - max);
+  const double inv = 1.0 / sum;
+  for (size_t i = 0; i < n; i++) y[i] = (float)(exp((double)x[i] - max) * inv);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Two-pass: pass 1 in blocks, each block's (m, e) merged into a double (M, E); pass 2 over all.
+ * ------------------------------------------------------------------------------------------- */
+static void s4j_two_pass(const s4j_kernel_set* k, const float* x, float* y, size_t n) {
+  double sum_m = 0.0;
+  double sum_e = 0.0;
+  for (size_t i = 0; i < n; i += S4J_BLOCK) {
+    const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
+    float e;
+    const double m = k->raddextexp(b, x + i, &e);
+    /* NaN or +Inf input (or |x| so large that x*LOG2E overflows): never convert NaN/Inf to int. */
+    if (!isfinite(m) || !isfinite(e)) {
+      s4j_exact(x, y, n);
+      return;
+    }
+    /* (M, E) <- max rule; e and E are integers in [-2^17, 2^24], so the difference fits an int. */
+    if (i == 0) {
+      sum_m = m;
+      sum_e = (double)e;
+    } else if ((double)e > sum_e) {
+      sum_m = ldexp(sum_m, (int)(sum_e - (double)e)) + m;
+      sum_e = (double)e;
+    } else {
+      sum_m += ldexp(m, (int)((double)e - sum_e));
+    }
+  }
+  /* Fast path only when E (the largest n) is in [E_LO, E_HI] (NaN-safe negated form). */
+  if (!(isfinite(sum_m) && sum_m > 0.0 && sum_e >= (double)S4J_E_LO && sum_e <= (double)S4J_E_HI)) {
+    s4j_exact(x, y, n);
+    return;
+  }
+  k->vscaleextexp(n, x, y, (float)(1.0 / sum_m), (float)sum_e);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Three-pass: max first; the exact-path decision is made before anything is written (reload in
+ * place must not destroy x before it knows it can finish on the fast path).
+ * ------------------------------------------------------------------------------------------- */
+static void s4j_three_pass(const s4j_kernel_set* k, const float* x, float* y, size_t n, int reload) {
+  int has_nan = 0;
+  const float max = k->rmax(n, x, &has_nan);
+  /* E = rint(max * LOG2E) exactly as the kernels compute n (float product, then round to nearest
+   * even). Both steps are monotone, so every element's n <= E. */
+  const float scaled = max * S4J_LOG2E;
+  const float e_max = (float)nearbyint((double)scaled);
+  if (has_nan || !(e_max >= S4J_E_LO && e_max <= S4J_E_HI)) {
+    s4j_exact(x, y, n);
+    return;
+  }
+  double sum = 0.0;
+  for (size_t i = 0; i < n; i += S4J_BLOCK) {
+    const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
+    sum += reload ? k->raddstoreexp(b, x + i, y + i, e_max) : k->raddexp(b, x + i, e_max);
+  }
+  const float inv = (float)(1.0 / sum);
+  if (reload) {
+    k->vscale(n, y, inv);
+  } else {
+    k->vscaleexp(n, x, y, inv, e_max);
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Entry points
+ * ------------------------------------------------------------------------------------------- */
+
+int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset, float* y,
+                       int64_t y_offset, int64_t n) {
+  if (isa < 0 || isa >= S4J_ISA_COUNT || algorithm < 0 || algorithm >= S4J_ALGO_COUNT || n < 0 ||
+      x_offset < 0 || y_offset < 0) {
+    return S4J_EINVAL;
+  }
+  if (!s4j_isa_supported(isa)) return S4J_ENOTSUP;
+  if (n == 0) return S4J_OK;
+  if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL; /* 32-bit targets only */
+
+  const s4j_kernel_set* k = &s4j_kernel_table[isa];
+  const float* xs = x + (size_t)x_offset;
+  float* ys = y + (size_t)y_offset;
+  const size_t len = (size_t)n;
+  if (algorithm == S4J_ALGO_AUTO) algorithm = s4j_auto_algorithm(isa, n);
+  switch (algorithm) {
+    case S4J_ALGO_TWO_PASS:
+      s4j_two_pass(k, xs, ys, len);
+      break;
+    case S4J_ALGO_THREE_PASS_RECOMPUTE:
+      s4j_three_pass(k, xs, ys, len, 0);
+      break;
+    default: /* S4J_ALGO_THREE_PASS_RELOAD */
+      s4j_three_pass(k, xs, ys, len, 1);
+      break;
+  }
+  return S4J_OK;
+}
+
+int s4j_softmax_f32(int isa, int algorithm, const float* x, float* y, int64_t n) {
+  return s4j_softmax_f32_at(isa, algorithm, x, 0, y, 0, n);
+}

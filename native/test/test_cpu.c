@@ -1,0 +1,99 @@
+/*
+ * The CPU probe against /proc/cpuinfo (Linux), the tier logic built on it, and argument checks.
+ */
+#include "s4j_test_util.h"
+
+/* 1/0 when /proc/cpuinfo lists the flag, -1 when it cannot be read (not Linux). */
+static int cpuinfo_flag(const char* flag) {
+  FILE* f = fopen("/proc/cpuinfo", "r");
+  if (f == NULL) return -1;
+  static char line[1 << 16];
+  int found = -1;
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (strncmp(line, "flags", 5) != 0) continue;
+    found = 0;
+    const size_t len = strlen(flag);
+    for (char* p = strstr(line, flag); p != NULL; p = strstr(p + 1, flag)) {
+      if ((p[-1] == ' ' || p[-1] == '\t') && (p[len] == ' ' || p[len] == '\n' || p[len] == '\0')) {
+        found = 1;
+        break;
+      }
+    }
+    break; /* the first CPU is enough */
+  }
+  fclose(f);
+  return found;
+}
+
+int main(void) {
+  const int f = s4j_cpu_features();
+  printf("s4j_cpu_features() = 0x%x:%s%s%s%s%s%s\n", f, (f & S4J_CPU_AVX) ? " AVX" : "", (f & S4J_CPU_AVX2) ? " AVX2" : "",
+         (f & S4J_CPU_FMA) ? " FMA" : "", (f & S4J_CPU_AVX512F) ? " AVX512F" : "", (f & S4J_CPU_OS_YMM) ? " OS_YMM" : "",
+         (f & S4J_CPU_OS_ZMM) ? " OS_ZMM" : "");
+  printf("s4j_cpu_max_isa() = %s\n", s4j_isa_names[s4j_cpu_max_isa()]);
+  CHECK(s4j_cpu_features() == f, "the probe must be stable");
+
+  /* /proc/cpuinfo shows what the kernel enables, so with OS state enabled the bits must agree. */
+  const struct {
+    const char* name;
+    int bit;
+    int os;
+  } flags[] = {{"avx", S4J_CPU_AVX, S4J_CPU_OS_YMM},
+               {"avx2", S4J_CPU_AVX2, S4J_CPU_OS_YMM},
+               {"fma", S4J_CPU_FMA, S4J_CPU_OS_YMM},
+               {"avx512f", S4J_CPU_AVX512F, S4J_CPU_OS_ZMM}};
+  for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+    const int listed = cpuinfo_flag(flags[i].name);
+    if (listed < 0) {
+      printf("**** SKIPPED /proc/cpuinfo comparison for %s: no /proc/cpuinfo ****\n", flags[i].name);
+      continue;
+    }
+    const int probed = (f & flags[i].bit) != 0;
+    if (f & flags[i].os) {
+      CHECK(listed == probed, "%s: /proc/cpuinfo says %d, probe says %d", flags[i].name, listed, probed);
+    } else {
+      /* Without OS support Linux hides the flag; the probe may still see the CPU bit. */
+      CHECK(!listed || probed, "%s: listed in /proc/cpuinfo but not probed", flags[i].name);
+    }
+  }
+
+  /* tier logic */
+  const int avx2_bits = S4J_CPU_AVX | S4J_CPU_AVX2 | S4J_CPU_FMA | S4J_CPU_OS_YMM;
+  const int avx512_bits = avx2_bits | S4J_CPU_AVX512F | S4J_CPU_OS_ZMM;
+  CHECK(s4j_isa_supported(S4J_ISA_PORTABLE) == 1, "portable always supported");
+  if (s4j_isa_supported(S4J_ISA_AVX2)) CHECK((f & avx2_bits) == avx2_bits, "AVX2 tier without the bits");
+  if (s4j_isa_supported(S4J_ISA_AVX512)) CHECK((f & avx512_bits) == avx512_bits, "AVX-512 tier without the bits");
+  if ((f & avx2_bits) != avx2_bits) CHECK(!s4j_isa_supported(S4J_ISA_AVX2), "AVX2 tier claimed without CPU support");
+  if ((f & avx512_bits) != avx512_bits)
+    CHECK(!s4j_isa_supported(S4J_ISA_AVX512), "AVX-512 tier claimed without CPU support");
+  int best = S4J_ISA_PORTABLE;
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++)
+    if (s4j_isa_supported(isa)) best = isa;
+  CHECK(s4j_cpu_max_isa() == best, "max isa %d != best supported %d", s4j_cpu_max_isa(), best);
+  CHECK(s4j_isa_supported(-1) == 0 && s4j_isa_supported(S4J_ISA_COUNT) == 0, "out-of-range tiers");
+
+  float x[4] = {1, 2, 3, 4}, y[4] = {0};
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    if (!s4j_isa_supported(isa)) {
+      printf("tier %s not runnable here: checking S4J_ENOTSUP\n", s4j_isa_names[isa]);
+      CHECK(s4j_softmax_f32(isa, S4J_ALGO_AUTO, x, y, 4) == S4J_ENOTSUP, "unsupported tier %d must give ENOTSUP", isa);
+      CHECK(s4j_softmax_f32_at(isa, S4J_ALGO_TWO_PASS, x, 0, y, 0, 4) == S4J_ENOTSUP, "ENOTSUP via _at");
+    }
+    for (int64_t n = 0; n < (int64_t)1 << 40; n = n * 4 + 1) {
+      const int a = s4j_auto_algorithm(isa, n);
+      CHECK(a == S4J_ALGO_TWO_PASS || a == S4J_ALGO_THREE_PASS_RELOAD, "auto(%d, %lld) = %d", isa, (long long)n, a);
+    }
+  }
+  /* bad arguments */
+  CHECK(s4j_softmax_f32(-1, S4J_ALGO_AUTO, x, y, 4) == S4J_EINVAL, "isa -1");
+  CHECK(s4j_softmax_f32(S4J_ISA_COUNT, S4J_ALGO_AUTO, x, y, 4) == S4J_EINVAL, "isa COUNT");
+  CHECK(s4j_softmax_f32(S4J_ISA_PORTABLE, -1, x, y, 4) == S4J_EINVAL, "algorithm -1");
+  CHECK(s4j_softmax_f32(S4J_ISA_PORTABLE, S4J_ALGO_COUNT, x, y, 4) == S4J_EINVAL, "algorithm COUNT");
+  CHECK(s4j_softmax_f32(S4J_ISA_PORTABLE, S4J_ALGO_AUTO, x, y, -1) == S4J_EINVAL, "n -1");
+  CHECK(s4j_softmax_f32_at(S4J_ISA_PORTABLE, S4J_ALGO_AUTO, x, -1, y, 0, 4) == S4J_EINVAL, "x_offset -1");
+  CHECK(s4j_softmax_f32_at(S4J_ISA_PORTABLE, S4J_ALGO_AUTO, x, 0, y, -1, 4) == S4J_EINVAL, "y_offset -1");
+  CHECK(s4j_softmax_f32_at(S4J_ISA_PORTABLE, S4J_ALGO_AUTO, x, 0, y, 0, INT64_MIN) == S4J_EINVAL, "n INT64_MIN");
+  CHECK(s4j_softmax_f32(S4J_ISA_PORTABLE, S4J_ALGO_AUTO, x, y, 0) == S4J_OK, "n 0");
+  CHECK(s4j_softmax_f32(S4J_ISA_PORTABLE, S4J_ALGO_AUTO, x, y, 4) == S4J_OK, "valid call");
+  return s4j_report("test_cpu");
+}

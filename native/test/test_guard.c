@@ -1,0 +1,70 @@
+/*
+ * Guard-page test: every tier x algorithm x length 0..2*64+1 with the array ending exactly at a
+ * PROT_NONE page (and, second variant, starting right after one). A read or write past either end
+ * faults (SIGSEGV kills the test: a failure for ctest). Covers x and y, out of place and in place.
+ * Also runs a length 4096+129 case to cross the block boundary. POSIX only.
+ */
+#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS under -std=c11 */
+#include "s4j_test_util.h"
+
+#if defined(_WIN32)
+int main(void) {
+  printf("**** SKIPPED test_guard: needs POSIX mmap/mprotect ****\n");
+  return 0;
+}
+#else
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* A region of `pages` readable pages with a PROT_NONE page on each side. */
+static char* guarded_region(size_t pages, size_t page) {
+  char* base = mmap(NULL, (pages + 2) * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) {
+    perror("mmap");
+    exit(2);
+  }
+  if (mprotect(base, page, PROT_NONE) != 0 || mprotect(base + (pages + 1) * page, page, PROT_NONE) != 0) {
+    perror("mprotect");
+    exit(2);
+  }
+  return base + page;
+}
+
+int main(void) {
+  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  const size_t max_n = 4096 + 129;
+  const size_t pages = (max_n * sizeof(float) + page - 1) / page;
+  char* rx = guarded_region(pages, page);
+  char* ry = guarded_region(pages, page);
+  const size_t bytes = pages * page;
+  size_t lengths[2 * 64 + 2 + 1];
+  size_t count = 0;
+  for (size_t n = 0; n <= 2 * 64 + 1; n++) lengths[count++] = n;
+  lengths[count++] = max_n;
+
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    if (!s4j_tier_runnable(isa)) continue;
+    for (int algo = 0; algo < S4J_ALGO_COUNT; algo++) {
+      for (size_t li = 0; li < count; li++) {
+        const size_t n = lengths[li];
+        for (int variant = 0; variant < 2; variant++) {
+          /* variant 0: arrays end at the upper guard page; 1: arrays start right after the lower one */
+          float* x = variant == 0 ? (float*)(rx + bytes) - n : (float*)rx;
+          float* y = variant == 0 ? (float*)(ry + bytes) - n : (float*)ry;
+          for (size_t i = 0; i < n; i++) x[i] = (float)((int)(i * 37 % 23) - 11);
+          if (n > 2) x[n - 1] = 20.0f; /* the max in the last (tail) lane */
+          int rc = s4j_softmax_f32(isa, algo, x, y, (int64_t)n);
+          double sum = 0.0;
+          for (size_t i = 0; i < n; i++) sum += y[i];
+          CHECK(rc == S4J_OK && (n == 0 || fabs(sum - 1.0) < 1e-5), "%s/%s n=%zu variant=%d rc=%d sum=%.9g",
+                s4j_isa_names[isa], s4j_algo_names[algo], n, variant, rc, sum);
+          /* in place */
+          rc = s4j_softmax_f32(isa, algo, x, x, (int64_t)n);
+          CHECK(rc == S4J_OK, "%s/%s in place n=%zu rc=%d", s4j_isa_names[isa], s4j_algo_names[algo], n, rc);
+        }
+      }
+    }
+  }
+  return s4j_report("test_guard");
+}
+#endif

@@ -1,0 +1,303 @@
+/*
+ * Conformance of every runnable ISA tier and every algorithm against a textbook double-precision
+ * softmax: awkward sizes, several input distributions, out of place / in place / at offsets, and
+ * the special values of the softmax4j.h contract.
+ *
+ * Environment: S4J_TEST_SEED=<n> reruns with another seed; S4J_REQUIRE_ISA=avx2|avx512 fails when
+ * that tier cannot run; S4J_TEST_QUICK=1 skips the two largest sizes (used for emulated tiers).
+ */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "s4j_test_util.h"
+#include "softmax4j.h"
+
+static uint64_t g_seed = UINT64_C(0x5EED50F7A4A40001);
+static double g_max_ulp[S4J_ISA_COUNT][S4J_ALGO_COUNT];
+static int g_ran[S4J_ISA_COUNT][S4J_ALGO_COUNT];
+
+/* ------------------------------------------------------------------------------------------- */
+/* The reference: max-subtracted softmax in double (test code only). -Inf gives exp(-Inf) = 0.  */
+static void reference(const float* x, size_t n, double* ref) {
+  double max = -INFINITY;
+  for (size_t i = 0; i < n; i++) max = (double)x[i] > max ? (double)x[i] : max;
+  double sum = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    ref[i] = exp((double)x[i] - max);
+    sum += ref[i];
+  }
+  for (size_t i = 0; i < n; i++) ref[i] /= sum;
+}
+
+/* Error of y against ref in float ULPs at ref (ref >= FLT_MIN), or -1 when y is NaN/Inf. */
+static double ulp_error(float y, double ref) {
+  if (!isfinite(y)) return -1.0;
+  int ex;
+  frexp(ref, &ex); /* ref = f * 2^ex, f in [0.5, 1): the float ULP there is 2^(ex - 24) */
+  return fabs((double)y - ref) / ldexp(1.0, ex - 24);
+}
+
+enum { DIST_NORMAL, DIST_UNIFORM100, DIST_OVERFLOW, DIST_LOGITS, DIST_HUGE_POS, DIST_HUGE_NEG, DIST_WIDE, DIST_COUNT };
+static const char* const dist_names[DIST_COUNT] = {"N(0,1)", "U(-100,100)", "U(89,100)", "logits N(0,3)+outliers",
+                                                   "U(65000,65536)", "U(-65536,-65000)", "U(-1e5,1e5)"};
+/* The last three probe the fast-path range edges (and the exact path beyond); small sizes only. */
+#define DIST_MAIN_COUNT 4
+
+static void generate(int dist, float* x, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    double v;
+    switch (dist) {
+      case DIST_NORMAL: v = s4j_rng_normal(); break;
+      case DIST_UNIFORM100: v = -100.0 + 200.0 * s4j_rng_uniform(); break;
+      case DIST_OVERFLOW: v = 89.0 + 11.0 * s4j_rng_uniform(); break;
+      case DIST_LOGITS: v = 3.0 * s4j_rng_normal(); break;
+      case DIST_HUGE_POS: v = 65000.0 + 536.0 * s4j_rng_uniform(); break;
+      case DIST_HUGE_NEG: v = -65536.0 + 536.0 * s4j_rng_uniform(); break;
+      default: v = -1e5 + 2e5 * s4j_rng_uniform(); break;
+    }
+    x[i] = (float)v;
+  }
+  if (dist == DIST_LOGITS) {
+    /* a few dominant tokens */
+    const size_t outliers = 1 + n / 1000;
+    for (size_t k = 0; k < outliers && n > 0; k++) x[s4j_rng_next() % n] = (float)(30.0 + s4j_rng_normal());
+  }
+}
+
+/* Checks y against ref; returns the number of bad elements (prints the first). */
+static size_t check_output(const float* y, const double* ref, size_t n, double bound, double* max_ulp,
+                           const char* what, const float* x) {
+  size_t bad = 0;
+  for (size_t i = 0; i < n; i++) {
+    int ok;
+    double err = 0.0;
+    if (ref[i] >= (double)FLT_MIN) {
+      err = ulp_error(y[i], ref[i]);
+      ok = err >= 0.0 && err <= bound;
+      if (err > *max_ulp) *max_ulp = err;
+    } else {
+      ok = isfinite(y[i]) && fabs((double)y[i] - ref[i]) <= (double)FLT_MIN;
+    }
+    if (!ok) {
+      if (bad == 0) {
+        CHECK(0, "%s: n=%zu i=%zu x=%.9g y=%.9g ref=%.17g err=%.3f ULP (bound %.0f) seed=0x%016llx", what, n, i,
+              (double)x[i], (double)y[i], ref[i], err, bound, (unsigned long long)g_seed);
+      }
+      bad++;
+    }
+  }
+  if (bad == 0) CHECK(1, "ok");
+  return bad;
+}
+
+/* ------------------------------------------------------------------------------------------- */
+/* One (size, distribution): every tier x algorithm x {out of place, in place, offsets}.        */
+static void run_case(size_t n, int dist, int large_only_two_pass, float* x, float* xcopy, float* y, float* buf,
+                     double* ref) {
+  s4j_rng_state = g_seed ^ ((uint64_t)n * 131 + (uint64_t)dist);
+  generate(dist, x, n);
+  reference(x, n, ref);
+  memcpy(xcopy, x, n * sizeof(float));
+  const double bound = n <= 4096 ? 4.0 : 8.0;
+  char what[160];
+
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    if (!s4j_isa_supported(isa)) continue;
+    for (int algo = 0; algo < S4J_ALGO_COUNT; algo++) {
+      if (large_only_two_pass && algo != S4J_ALGO_AUTO && algo != S4J_ALGO_TWO_PASS) continue;
+      g_ran[isa][algo] = 1;
+      double* mu = &g_max_ulp[isa][algo];
+
+      /* out of place; the input must not change */
+      for (size_t i = 0; i < n; i++) y[i] = 12345.0f;
+      snprintf(what, sizeof what, "%s/%s/out-of-place/%s", s4j_isa_names[isa], s4j_algo_names[algo], dist_names[dist]);
+      int rc = s4j_softmax_f32(isa, algo, x, y, (int64_t)n);
+      CHECK(rc == S4J_OK, "%s: rc=%d", what, rc);
+      check_output(y, ref, n, bound, mu, what, x);
+      CHECK(memcmp(x, xcopy, n * sizeof(float)) == 0, "%s: input modified (n=%zu seed=0x%016llx)", what, n,
+            (unsigned long long)g_seed);
+
+      /* in place */
+      memcpy(buf, x, n * sizeof(float));
+      snprintf(what, sizeof what, "%s/%s/in-place/%s", s4j_isa_names[isa], s4j_algo_names[algo], dist_names[dist]);
+      rc = s4j_softmax_f32(isa, algo, buf, buf, (int64_t)n);
+      CHECK(rc == S4J_OK, "%s: rc=%d", what, rc);
+      check_output(buf, ref, n, bound, mu, what, x);
+
+      /* offsets (x at 3, y at 5, odd alignments), with sentinels around y */
+      const int64_t xo = 3, yo = 5;
+      memcpy(buf + xo, x, n * sizeof(float));
+      for (size_t i = 0; i < n + 10; i++) y[i] = -7.0f;
+      snprintf(what, sizeof what, "%s/%s/offsets/%s", s4j_isa_names[isa], s4j_algo_names[algo], dist_names[dist]);
+      rc = s4j_softmax_f32_at(isa, algo, buf, xo, y, yo, (int64_t)n);
+      CHECK(rc == S4J_OK, "%s: rc=%d", what, rc);
+      check_output(y + yo, ref, n, bound, mu, what, x);
+      int sentinels = 1;
+      for (size_t i = 0; i < (size_t)yo; i++) sentinels &= y[i] == -7.0f;
+      for (size_t i = n + (size_t)yo; i < n + 10; i++) sentinels &= y[i] == -7.0f;
+      CHECK(sentinels, "%s: wrote outside y[yo, yo+n) (n=%zu)", what, n);
+      CHECK(memcmp(buf + xo, x, n * sizeof(float)) == 0, "%s: input modified", what);
+    }
+  }
+}
+
+/* ------------------------------------------------------------------------------------------- */
+/* Special values.                                                                             */
+static int all_nan(const float* y, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!isnan(y[i])) return 0;
+  return 1;
+}
+
+static void special_values(void) {
+  static const size_t sizes[] = {1, 2, 7, 8, 17, 33, 64, 65, 1000, 5000};
+  float* x = malloc(5000 * sizeof(float));
+  float* y = malloc(5000 * sizeof(float));
+  double* ref = malloc(5000 * sizeof(double));
+  char what[128];
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    if (!s4j_isa_supported(isa)) continue;
+    for (int algo = 0; algo < S4J_ALGO_COUNT; algo++) {
+      double mu = 0.0;
+      for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        const size_t n = sizes[si];
+        const size_t positions[3] = {0, n / 2, n - 1};
+        for (int pi = 0; pi < 3; pi++) {
+          const size_t pos = positions[pi];
+          for (int kind = 0; kind < 3; kind++) {
+            /* kind 0: NaN, 1: +Inf (both -> all NaN), 2: -Inf (-> 0, the rest exact) */
+            s4j_rng_state = g_seed + n * 7 + pos;
+            generate(DIST_NORMAL, x, n);
+            x[pos] = kind == 0 ? NAN : kind == 1 ? INFINITY : -INFINITY;
+            for (int inplace = 0; inplace < 2; inplace++) {
+              float* out = inplace ? x : y;
+              float saved = x[pos];
+              if (inplace) {
+                memcpy(y, x, n * sizeof(float)); /* keep a copy to rebuild x */
+              }
+              snprintf(what, sizeof what, "%s/%s special kind=%d n=%zu pos=%zu %s", s4j_isa_names[isa],
+                       s4j_algo_names[algo], kind, n, pos, inplace ? "in-place" : "out-of-place");
+              if (kind == 2) reference(inplace ? y : x, n, ref);
+              CHECK(s4j_softmax_f32(isa, algo, inplace ? x : x, out, (int64_t)n) == S4J_OK, "%s: rc", what);
+              if (kind == 2) {
+                if (n == 1) {
+                  CHECK(all_nan(out, n), "%s: all -Inf must give NaN", what);
+                } else {
+                  CHECK(out[pos] == 0.0f, "%s: -Inf must give 0, got %g", what, (double)out[pos]);
+                  check_output(out, ref, n, 4.0, &mu, what, inplace ? y : x);
+                }
+              } else {
+                CHECK(all_nan(out, n), "%s: expected all NaN", what);
+              }
+              if (inplace) {
+                memcpy(x, y, n * sizeof(float));
+              }
+              x[pos] = saved;
+            }
+          }
+        }
+        /* all -Inf -> all NaN */
+        for (size_t i = 0; i < n; i++) x[i] = -INFINITY;
+        CHECK(s4j_softmax_f32(isa, algo, x, y, (int64_t)n) == S4J_OK && all_nan(y, n), "%s/%s all -Inf n=%zu",
+              s4j_isa_names[isa], s4j_algo_names[algo], n);
+      }
+      /* [-FLT_MAX, FLT_MAX] -> [0, 1] */
+      x[0] = -FLT_MAX;
+      x[1] = FLT_MAX;
+      CHECK(s4j_softmax_f32(isa, algo, x, y, 2) == S4J_OK && y[0] == 0.0f && y[1] == 1.0f,
+            "%s/%s [-FLT_MAX, FLT_MAX] -> [%g, %g]", s4j_isa_names[isa], s4j_algo_names[algo], (double)y[0], (double)y[1]);
+      /* [1e30, 0] -> [1, 0] */
+      x[0] = 1e30f;
+      x[1] = 0.0f;
+      CHECK(s4j_softmax_f32(isa, algo, x, y, 2) == S4J_OK && y[0] == 1.0f && y[1] == 0.0f,
+            "%s/%s [1e30, 0] -> [%g, %g]", s4j_isa_names[isa], s4j_algo_names[algo], (double)y[0], (double)y[1]);
+      /* -Inf and 1e30 mixed (also in place) */
+      const float mixed[6] = {-INFINITY, 1e30f, -INFINITY, 5.0f, -1e30f, 1e30f};
+      memcpy(x, mixed, sizeof mixed);
+      CHECK(s4j_softmax_f32(isa, algo, x, x, 6) == S4J_OK && x[0] == 0.0f && x[1] == 0.5f && x[2] == 0.0f &&
+                x[3] == 0.0f && x[4] == 0.0f && x[5] == 0.5f,
+            "%s/%s mixed -Inf/1e30 -> %g %g %g %g %g %g", s4j_isa_names[isa], s4j_algo_names[algo], (double)x[0],
+            (double)x[1], (double)x[2], (double)x[3], (double)x[4], (double)x[5]);
+      /* values up to +-1e38 (exact path) against the reference */
+      for (size_t n = 1; n <= 300; n += 37) {
+        s4j_rng_state = g_seed * 3 + n;
+        for (size_t i = 0; i < n; i++) x[i] = (float)((s4j_rng_uniform() * 2.0 - 1.0) * 1e38);
+        x[n / 3] = 1e38f;
+        x[n - 1] = 0.999999f * 1e38f;
+        reference(x, n, ref);
+        snprintf(what, sizeof what, "%s/%s +-1e38", s4j_isa_names[isa], s4j_algo_names[algo]);
+        CHECK(s4j_softmax_f32(isa, algo, x, y, (int64_t)n) == S4J_OK, "%s rc", what);
+        check_output(y, ref, n, 4.0, &mu, what, x);
+      }
+      /* n == 0: no-op, y untouched (also with NULL pointers) */
+      y[0] = 42.0f;
+      CHECK(s4j_softmax_f32(isa, algo, x, y, 0) == S4J_OK && y[0] == 42.0f, "n == 0 must be a no-op");
+      CHECK(s4j_softmax_f32(isa, algo, NULL, NULL, 0) == S4J_OK, "n == 0 with NULL pointers");
+      if (mu > g_max_ulp[isa][algo]) g_max_ulp[isa][algo] = mu;
+    }
+  }
+  free(x);
+  free(y);
+  free(ref);
+}
+
+int main(void) {
+  const char* seed_env = getenv("S4J_TEST_SEED");
+  if (seed_env != NULL) g_seed = strtoull(seed_env, NULL, 0);
+  const int quick = getenv("S4J_TEST_QUICK") != NULL;
+  printf("test_softmax: seed=0x%016llx (set S4J_TEST_SEED to change), cpu features=0x%x, max isa=%s\n",
+         (unsigned long long)g_seed, s4j_cpu_features(), s4j_isa_names[s4j_cpu_max_isa()]);
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    if (s4j_tier_runnable(isa)) printf("running tier %s\n", s4j_isa_names[isa]);
+  }
+
+  /* sizes: 0 .. 2W+1 for W = 16 (covers every tail of the 8- and 16-lane kernels), more tails around
+   * the 32/64-element main loops, primes, 1000/1001, the 4096 block edge, and large sizes. */
+  size_t sizes[128];
+  size_t count = 0;
+  for (size_t n = 0; n <= 33; n++) sizes[count++] = n;
+  const size_t more[] = {63, 64, 65, 127, 128, 129, 97, 1000, 1001, 1009, 4095, 4096, 4097, 4099, 8193, 65537};
+  for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) sizes[count++] = more[i];
+  if (!quick) sizes[count++] = (size_t)1 << 20;
+  const size_t huge = (size_t)1 << 24;
+
+  const size_t cap = huge + 16;
+  float* x = malloc(cap * sizeof(float));
+  float* xcopy = malloc(cap * sizeof(float));
+  float* y = malloc(cap * sizeof(float));
+  float* buf = malloc(cap * sizeof(float));
+  double* ref = malloc(cap * sizeof(double));
+  if (!x || !xcopy || !y || !buf || !ref) {
+    fprintf(stderr, "out of memory\n");
+    return 2;
+  }
+  for (size_t si = 0; si < count; si++) {
+    const int dists = sizes[si] <= 4099 ? DIST_COUNT : DIST_MAIN_COUNT;
+    for (int dist = 0; dist < dists; dist++) run_case(sizes[si], dist, 0, x, xcopy, y, buf, ref);
+  }
+  if (!quick) {
+    /* 16M: two-pass and auto only (time) */
+    for (int dist = 0; dist < DIST_MAIN_COUNT; dist++) run_case(huge, dist, 1, x, xcopy, y, buf, ref);
+  }
+  free(x);
+  free(xcopy);
+  free(y);
+  free(buf);
+  free(ref);
+
+  special_values();
+
+  printf("max ULP error (outputs >= FLT_MIN) per tier/algorithm:\n");
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    if (!s4j_isa_supported(isa)) continue;
+    for (int algo = 0; algo < S4J_ALGO_COUNT; algo++) {
+      if (g_ran[isa][algo]) printf("  %-8s %-21s %.3f\n", s4j_isa_names[isa], s4j_algo_names[algo], g_max_ulp[isa][algo]);
+    }
+  }
+  if (s4j_failed != 0) printf("seed was 0x%016llx\n", (unsigned long long)g_seed);
+  return s4j_report("test_softmax");
+}
