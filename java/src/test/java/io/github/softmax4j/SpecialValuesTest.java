@@ -55,8 +55,8 @@ class SpecialValuesTest {
                 assertAllNaN(run(s, x), "+Inf at " + pos + " of " + n);
                 x[pos] = -INF;
                 float[] y = run(s, x);
-                assertEquals(0f, y[pos], "-Inf gives 0, n=" + n);
                 if (n > 1) {
+                    assertEquals(0f, y[pos], "-Inf gives 0, n=" + n);
                     float[] ref = Reference.softmax(x, 0, n);
                     assertTrue(Reference.maxUlp(ref, y, 0) <= 4, "-Inf at " + pos + " of " + n);
                 } else {
