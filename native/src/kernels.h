@@ -42,12 +42,12 @@ typedef void (*s4j_f32_vscaleexp_fn)(size_t n, const float* x, float* y, float i
 typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, float inv);
 
 /* Portable C tier: always compiled. */
-double s4j_f32_raddextexp__scalar_p6_u4_acc4(size_t n, const float* x, float* e);
-void s4j_f32_vscaleextexp__scalar_p6_u4(size_t n, const float* x, float* y, float inv, float e);
-float s4j_f32_rmax__scalar_u4_acc4(size_t n, const float* x, int* has_nan);
-double s4j_f32_raddexp__scalar_p6_u4_acc4(size_t n, const float* x, float e_max);
-double s4j_f32_raddstoreexp__scalar_p6_u4_acc4(size_t n, const float* x, float* y, float e_max);
-void s4j_f32_vscaleexp__scalar_p6_u4(size_t n, const float* x, float* y, float inv, float e_max);
+double s4j_f32_raddextexp__scalar_p6_u64_acc4(size_t n, const float* x, float* e);
+void s4j_f32_vscaleextexp__scalar_p6_u64(size_t n, const float* x, float* y, float inv, float e);
+float s4j_f32_rmax__scalar_u8_acc8(size_t n, const float* x, int* has_nan);
+double s4j_f32_raddexp__scalar_p6_u64_acc4(size_t n, const float* x, float e_max);
+double s4j_f32_raddstoreexp__scalar_p6_u64_acc4(size_t n, const float* x, float* y, float e_max);
+void s4j_f32_vscaleexp__scalar_p6_u64(size_t n, const float* x, float* y, float inv, float e_max);
 void s4j_f32_vscale__scalar_u4(size_t n, float* y, float inv);
 
 #if defined(S4J_HAVE_X86)

@@ -11,45 +11,37 @@
 
 #include "constants.h"
 
-/* fma(a, b, c) for floats. Where the target has a fast fmaf (FP_FAST_FMAF: aarch64, x86 built with
- * FMA, ...) it is used. Otherwise (baseline x86-64, where fmaf is a libm call costing several ns)
- * the FMA is evaluated in double: a*b is exact in double (48 significant bits), so the only
- * difference from a true fmaf is the double rounding of the sum (double, then float), which can
- * move a result by one float ULP when it lands exactly on a float tie: probability ~2^-29 per
- * operation, well inside the error budget. The exact-by-construction Cody-Waite step stays exact. */
-static inline float s4j_fmaf(float a, float b, float c) {
-#if defined(FP_FAST_FMAF)
-  return fmaf(a, b, c);
-#else
-  return (float)((double)a * (double)b + (double)c);
-#endif
-}
-
-/* exp(x) = p * 2^n (NUMERICS.md); returns p, writes n. */
+/* exp(x) = p * 2^n (NUMERICS.md); returns p, writes n.
+ * Steps 1-2 (clamp, n) are exactly those of the vector tiers. Steps 3-4 (reduction, polynomial) are
+ * evaluated in double with the same constants and coefficients, p rounded to float once: baseline
+ * x86-64 has no FMA instruction, fmaf is a libm call there, and emulating it made the tier ~12
+ * ns/element; in double every product below is exact or rounds at 2^-53, so p is at least as
+ * accurate as the fp32 FMA evaluation (within 0.5 ULP + the 0.15 ULP approximation error) and the
+ * code needs no FMA. */
 static inline float s4j_scalar_exp_pn(float x, float* n_out) {
-  /* Clamp below at X_LO; a NaN compares false and passes through, -Inf becomes X_LO. */
-  x = (x < S4J_X_LO) ? S4J_X_LO : x;
+  /* Clamp below at X_LO, written as maxss(X_LO, x): a NaN x compares false and passes through. */
+  x = (S4J_X_LO > x) ? S4J_X_LO : x;
   /* n = rint(x * log2(e)) by the magic-number trick (exact rint for |v| < 2^22; larger v only occur
    * for x > 2.9e6, whose n still exceeds E_HI, so the fast-path check rejects them all the same). */
   const float n = (x * S4J_LOG2E + S4J_RINT_MAGIC) - S4J_RINT_MAGIC;
-  /* Cody-Waite range reduction t = x - n*ln2: the first FMA is exact for |x| <= 65536. */
-  float t = s4j_fmaf(n, -S4J_LN2_HI, x);
-  t = s4j_fmaf(n, -S4J_LN2_LO, t);
-  /* p = exp(t) on [-ln2/2, ln2/2]: degree-6 minimax polynomial by Horner with FMA. */
-  float p = s4j_fmaf(S4J_C6, t, S4J_C5);
-  p = s4j_fmaf(p, t, S4J_C4);
-  p = s4j_fmaf(p, t, S4J_C3);
-  p = s4j_fmaf(p, t, S4J_C2);
-  p = s4j_fmaf(p, t, S4J_C1);
-  p = s4j_fmaf(p, t, 1.0f);
+  /* Cody-Waite range reduction t = x - n*ln2 in double: n*LN2_HI and n*LN2_LO are exact products. */
+  const double nd = (double)n;
+  const double t = ((double)x - nd * (double)S4J_LN2_HI) - nd * (double)S4J_LN2_LO;
+  /* p = exp(t) on [-ln2/2, ln2/2]: the degree-6 minimax polynomial by Horner. */
+  double p = (double)S4J_C6 * t + (double)S4J_C5;
+  p = p * t + (double)S4J_C4;
+  p = p * t + (double)S4J_C3;
+  p = p * t + (double)S4J_C2;
+  p = p * t + (double)S4J_C1;
+  p = p * t + 1.0;
   *n_out = n;
-  return p;
+  return (float)p;
 }
 
 /* 2^max(k, -127) for integral k <= 127, built in the exponent field; k = -127 gives +0.0.
  * A NaN k gives +0.0 too (so NaN * 2^k stays NaN: NaN sticks), as with x86 max_ps(k, -127). */
 static inline float s4j_scalar_exp2(float k) {
-  k = (k >= S4J_K_MIN) ? k : S4J_K_MIN;
+  k = (k > S4J_K_MIN) ? k : S4J_K_MIN; /* maxss(k, K_MIN): NaN -> K_MIN */
   /* k + 127 lands in the low mantissa bits of k + EXP2_MAGIC; shift it into the exponent field
    * (no float-to-int conversion, so no undefined behaviour for any k; +Inf gives +0.0). */
   const float biased = k + S4J_EXP2_MAGIC;
@@ -61,16 +53,52 @@ static inline float s4j_scalar_exp2(float k) {
   return r;
 }
 
-/* Two-pass accumulation step for one (m, e) pair: e' = max(e, n); m = m*2^(e - e') + p*2^(n - e').
- * A NaN n leaves e unchanged and makes m NaN for good.
- * m is a double here (the vector tiers keep fp32 lanes): a scalar loop with 4 accumulators adds up
- * to 1024 terms per accumulator in a 4096-element block, and in fp32 that alone cost up to 11 ULP
- * at large n (measured); the vector tiers add at most 128 terms per lane. Both scalings by powers
- * of two (built in fp32, 2^-127 -> 0) stay exact in double; double adds cost the same as float. */
-static inline void s4j_scalar_accumulate(double* m, float* e, float p, float n) {
-  const float emax = (n > *e) ? n : *e;
-  *m = *m * (double)s4j_scalar_exp2(*e - emax) + (double)(p * s4j_scalar_exp2(n - emax));
-  *e = emax;
+/* The scalar kernels work in chunks: a branch-free map loop over a chunk into a local buffer, which
+ * the compiler vectorizes (SSE2 on baseline x86-64, NEON on aarch64; the build passes
+ * -fno-trapping-math so float selects can be if-converted: no result changes), then a short
+ * scalar pass. The local buffer also keeps in-place calls (x == y) on the vectorized path. */
+#define S4J_SCALAR_CHUNK 64
+
+/* p[i], n[i] with exp(x[i]) = p[i] * 2^n[i], i < c. */
+static inline void s4j_scalar_exp_chunk(size_t c, const float* x, float* p, float* n) {
+  for (size_t i = 0; i < c; i++) {
+    p[i] = s4j_scalar_exp_pn(x[i], &n[i]);
+  }
+}
+
+/* z[i] = p * 2^(n - e) for exp(x[i]) = p * 2^n: exp(x) relative to 2^e, an exact scaling. */
+static inline void s4j_scalar_expscaled_chunk(size_t c, const float* x, float e, float* z) {
+  for (size_t i = 0; i < c; i++) {
+    float ni;
+    const float pi = s4j_scalar_exp_pn(x[i], &ni);
+    z[i] = pi * s4j_scalar_exp2(ni - e);
+  }
+}
+
+/* y[i] = (p * inv) * 2^(n - e): (p * inv) rounds once; the scaling is exact unless the output is
+ * below 2^-126 (then it may flush to 0: within the FLT_MIN absolute bound). */
+static inline void s4j_scalar_vscaleexp_chunk(size_t c, const float* x, float inv, float e, float* y) {
+  for (size_t i = 0; i < c; i++) {
+    float ni;
+    const float pi = s4j_scalar_exp_pn(x[i], &ni);
+    y[i] = (pi * inv) * s4j_scalar_exp2(ni - e);
+  }
+}
+
+/* Sum of z[0..c) in double with four accumulators (independent add chains). Double, not fp32: a
+ * scalar tier that added a 4096-element block into 4 fp32 accumulators (1024 terms each) measured
+ * up to 11 ULP at large n; the vector tiers add at most 128 terms per fp32 lane. */
+static inline double s4j_scalar_sum_chunk(size_t c, const float* z) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  size_t i = 0;
+  for (; i + 4 <= c; i += 4) {
+    s0 += (double)z[i];
+    s1 += (double)z[i + 1];
+    s2 += (double)z[i + 2];
+    s3 += (double)z[i + 3];
+  }
+  for (; i < c; i++) s0 += (double)z[i];
+  return (s0 + s1) + (s2 + s3);
 }
 
 #endif /* S4J_SCALAR_H */

@@ -25,9 +25,9 @@ typedef struct s4j_kernel_set {
 
 /* Filled at compile time; a tier that is not compiled in has all-NULL entries. */
 static const s4j_kernel_set s4j_kernel_table[S4J_ISA_COUNT] = {
-    [S4J_ISA_PORTABLE] = {s4j_f32_raddextexp__scalar_p6_u4_acc4, s4j_f32_vscaleextexp__scalar_p6_u4,
-                          s4j_f32_rmax__scalar_u4_acc4, s4j_f32_raddexp__scalar_p6_u4_acc4,
-                          s4j_f32_raddstoreexp__scalar_p6_u4_acc4, s4j_f32_vscaleexp__scalar_p6_u4,
+    [S4J_ISA_PORTABLE] = {s4j_f32_raddextexp__scalar_p6_u64_acc4, s4j_f32_vscaleextexp__scalar_p6_u64,
+                          s4j_f32_rmax__scalar_u8_acc8, s4j_f32_raddexp__scalar_p6_u64_acc4,
+                          s4j_f32_raddstoreexp__scalar_p6_u64_acc4, s4j_f32_vscaleexp__scalar_p6_u64,
                           s4j_f32_vscale__scalar_u4},
 #if defined(S4J_HAVE_X86)
     [S4J_ISA_AVX2] = {s4j_f32_raddextexp__avx2_p6_u32_acc4, s4j_f32_vscaleextexp__avx2_p6_u32,
@@ -74,17 +74,27 @@ int s4j_cpu_max_isa(void) {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * AUTO: three-pass reload while x and y stay in the core's private caches (it then runs at compute
- * speed, and its simpler passes beat two-pass's heavier pass 1); two-pass beyond, where it moves
- * 3 instead of 4 arrays' worth of memory traffic (paper, section 5).
+ * AUTO: three-pass reload while it is faster, two-pass beyond. Reload computes exp once (pass 2
+ * stores it) but moves 16 bytes/element (read x, write y, read y, write y); two-pass computes exp
+ * twice and moves 12 (read x twice, write y). So reload wins while the kernels are compute-bound
+ * (x and y in cache) and two-pass wins once memory bandwidth is the limit.
  *
- * Crossovers in elements (reload is used for n <= the value), measured with native/bench/s4j_bench
- * on the development machine (AMD EPYC Zen 3, 512 KiB L2 per core, 32 MiB L3, gcc 12 -O3):
- * S4J_AUTO_CROSSOVER_* are set from that run; see the figures next to each value.
+ * Measured with `s4j_bench --crossover --min-ms=20` (sizes 8K..4M in steps of 2^(1/4), out of
+ * place, median of 11 batches) on the development machine: AMD EPYC Zen 3 VM, 2 cores, 512 KiB L2
+ * per core, 32 MiB L3, gcc 12 -O3:
+ *   AVX2: reload 0.49-0.56 ns/element vs two-pass 0.73-0.80 from 8K to 1.2M; 1.76M: 0.89 vs 0.91;
+ *         2M: 0.92 vs 0.86; 3M: 1.05 vs 0.97; 16M (s4j_bench): 1.58 vs 1.13. Crossover ~2M elements
+ *         (16 MiB of x + y, half the L3).
+ *   portable: reload 3.9-5.6 ns/element vs two-pass 5.4-7.4 at every size up to 16M: the portable
+ *         tier is compute-bound everywhere, so AUTO always picks reload.
+ *   AVX-512: not measurable here (no AVX-512 on the development machine). Its kernels do about twice
+ *         the work per cycle, so they turn memory-bound sooner; the value assumes the working set
+ *         (8 bytes/element) should fit in a 2 MiB L2 (1-2 MiB on Zen 4/5 and recent Xeons).
+ *         Re-measure on an AVX-512 machine with `s4j_bench --crossover`.
  * ------------------------------------------------------------------------------------------- */
-#define S4J_AUTO_CROSSOVER_PORTABLE INT64_C(65536)
-#define S4J_AUTO_CROSSOVER_AVX2 INT64_C(65536)
-#define S4J_AUTO_CROSSOVER_AVX512 INT64_C(65536)
+#define S4J_AUTO_CROSSOVER_PORTABLE INT64_MAX
+#define S4J_AUTO_CROSSOVER_AVX2 (INT64_C(1) << 21)
+#define S4J_AUTO_CROSSOVER_AVX512 (INT64_C(1) << 18)
 
 int s4j_auto_algorithm(int isa, int64_t n) {
   int64_t crossover;

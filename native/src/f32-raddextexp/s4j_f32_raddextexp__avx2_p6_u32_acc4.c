@@ -4,7 +4,7 @@
 #include "s4j_avx2.h"
 
 /* u32 = 4 vectors per iteration, each into its own (m, e) accumulator: four independent FMA chains
- * hide the 4-cycle FMA latency; measured on Zen 3, acc4 beats acc2 and u64 gains nothing. */
+ * hide the 4-cycle FMA latency (chosen by that reasoning; other unrolls not yet benchmarked). */
 double s4j_f32_raddextexp__avx2_p6_u32_acc4(size_t n, const float* x, float* e_out) {
   const __m256 vinit = _mm256_set1_ps(S4J_E_INIT);
   __m256 vm0 = _mm256_setzero_ps(), vm1 = vm0, vm2 = vm0, vm3 = vm0;

@@ -1,6 +1,7 @@
 package io.github.softmax4j.internal;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +14,10 @@ final class VectorConstants {
 
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int W = SPECIES.length();
+    /** The int species of the same bit size, for building 2^k in the exponent field. */
+    static final VectorSpecies<Integer> INT_SPECIES = IntVector.SPECIES_PREFERRED;
+    /** v * 2^23 == v << 23 (mod 2^32): a multiply, because C2 (JDK 17) does not intrinsify LSHL here. */
+    static final IntVector SHIFT_23 = IntVector.broadcast(INT_SPECIES, 1 << 23);
 
     static final FloatVector X_LO = FloatVector.broadcast(SPECIES, ExpConstants.X_LO);
     static final FloatVector LOG2E = FloatVector.broadcast(SPECIES, ExpConstants.LOG2E);
@@ -29,6 +34,4 @@ final class VectorConstants {
     static final FloatVector ROUND_BIAS = FloatVector.broadcast(SPECIES, 0x1.8p23f);
     static final FloatVector MINUS_127 = FloatVector.broadcast(SPECIES, -127.0f);
     static final FloatVector MAGIC_BIAS = FloatVector.broadcast(SPECIES, ExpConstants.MAGIC_BIAS);
-    static final FloatVector E_INIT = FloatVector.broadcast(SPECIES, ExpConstants.E_INIT);
-    static final FloatVector ZERO = FloatVector.zero(SPECIES);
 }

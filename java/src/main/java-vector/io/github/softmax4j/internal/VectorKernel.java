@@ -6,7 +6,8 @@ import static io.github.softmax4j.internal.VectorConstants.C3;
 import static io.github.softmax4j.internal.VectorConstants.C4;
 import static io.github.softmax4j.internal.VectorConstants.C5;
 import static io.github.softmax4j.internal.VectorConstants.C6;
-import static io.github.softmax4j.internal.VectorConstants.E_INIT;
+import static io.github.softmax4j.internal.VectorConstants.INT_SPECIES;
+import static io.github.softmax4j.internal.VectorConstants.SHIFT_23;
 import static io.github.softmax4j.internal.VectorConstants.LOG2E;
 import static io.github.softmax4j.internal.VectorConstants.MAGIC_BIAS;
 import static io.github.softmax4j.internal.VectorConstants.MINUS_127;
@@ -17,7 +18,6 @@ import static io.github.softmax4j.internal.VectorConstants.ROUND_BIAS;
 import static io.github.softmax4j.internal.VectorConstants.SPECIES;
 import static io.github.softmax4j.internal.VectorConstants.W;
 import static io.github.softmax4j.internal.VectorConstants.X_LO;
-import static io.github.softmax4j.internal.VectorConstants.ZERO;
 
 import io.github.softmax4j.Backend;
 import jdk.incubator.vector.FloatVector;
@@ -26,14 +26,16 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * The Vector API backend ({@code jdk.incubator.vector}): the two-pass algorithm of Dukhan and Ablavatski
  * (2020) and the three-pass baselines with the preferred species of this CPU (8 lanes on AVX2, 16 on
- * AVX-512). Main loops of 4 vectors with 4 independent accumulators (hides the add latency), then one
- * vector at a time, then a scalar tail with the same numerics ({@link ScalarKernel}).
+ * AVX-512). Loops of one vector per iteration (see raddextexp for why), then a scalar tail with the same numerics ({@link ScalarKernel}).
  *
  * <p>Loaded by name from {@link KernelSelector} only once {@code jdk.incubator.vector} is known to be in
  * the boot layer; declines (throws from the constructor) when the preferred species is narrower than
  * 4 lanes, where the Vector API would be slower than scalar code.
  */
 public final class VectorKernel extends JavaKernel {
+    /** Elements summed in fp32 lanes before the partial sum moves to double: 32-64 terms per lane. */
+    private static final int CHUNK = 512;
+
     private final ScalarKernel tail = new ScalarKernel();
 
     public VectorKernel() {
@@ -67,8 +69,18 @@ public final class VectorKernel extends JavaKernel {
 
     /** 2^k for integer-valued k <= 0; k < -126 gives +0.0 (k + 127 goes into the exponent field). */
     private static FloatVector pow2(FloatVector k) {
-        return k.max(MINUS_127).add(MAGIC_BIAS).reinterpretAsInts()
-                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        // reinterpretShape with constant species: reinterpretAsInts() is not intrinsified by C2 (the
+        // target species it loads is not a compile-time constant), which would box every vector.
+        return (FloatVector) k.max(MINUS_127).add(MAGIC_BIAS).reinterpretShape(INT_SPECIES, 0)
+                .mul(SHIFT_23).reinterpretShape(SPECIES, 0);
+    }
+
+    private static FloatVector zero() {
+        return FloatVector.zero(SPECIES);
+    }
+
+    private static FloatVector broadcast(float v) {
+        return FloatVector.broadcast(SPECIES, v);
     }
 
     private static FloatVector load(float[] x, int i) {
@@ -77,63 +89,42 @@ public final class VectorKernel extends JavaKernel {
 
     @Override
     void raddextexp(float[] x, int off, int n, ExtSum acc) {
-        FloatVector m0 = ZERO, m1 = ZERO, m2 = ZERO, m3 = ZERO;
-        FloatVector e0 = E_INIT, e1 = E_INIT, e2 = E_INIT, e3 = E_INIT;
+        float[] lanes = new float[W];
         int i = 0;
-        for (; i <= n - 4 * W; i += 4 * W) {
-            FloatVector v0 = load(x, off + i);
-            FloatVector v1 = load(x, off + i + W);
-            FloatVector v2 = load(x, off + i + 2 * W);
-            FloatVector v3 = load(x, off + i + 3 * W);
-            FloatVector n0 = exponent(v0), n1 = exponent(v1), n2 = exponent(v2), n3 = exponent(v3);
-            FloatVector p0 = mantissa(v0, n0), p1 = mantissa(v1, n1);
-            FloatVector p2 = mantissa(v2, n2), p3 = mantissa(v3, n3);
-            // (m, e) + (p, n): both rescaled to max(e, n) by exact powers of two.
-            FloatVector x0 = e0.max(n0), x1 = e1.max(n1), x2 = e2.max(n2), x3 = e3.max(n3);
-            m0 = m0.mul(pow2(e0.sub(x0))).add(p0.mul(pow2(n0.sub(x0))));
-            m1 = m1.mul(pow2(e1.sub(x1))).add(p1.mul(pow2(n1.sub(x1))));
-            m2 = m2.mul(pow2(e2.sub(x2))).add(p2.mul(pow2(n2.sub(x2))));
-            m3 = m3.mul(pow2(e3.sub(x3))).add(p3.mul(pow2(n3.sub(x3))));
-            e0 = x0;
-            e1 = x1;
-            e2 = x2;
-            e3 = x3;
-        }
-        for (; i <= n - W; i += W) {
-            FloatVector v = load(x, off + i);
-            FloatVector nv = exponent(v);
-            FloatVector p = mantissa(v, nv);
-            FloatVector xm = e0.max(nv);
-            m0 = m0.mul(pow2(e0.sub(xm))).add(p.mul(pow2(nv.sub(xm))));
-            e0 = xm;
+        while (i <= n - W) {
+            // fp32 accumulation over one chunk only, then into the double (m, e) sum: bounds the error.
+            int last = Math.min(n - W, i + CHUNK - W);
+            // Loop-carried vectors start from fresh broadcasts, never from the static constants: C2
+            // cannot unbox a phi that merges a constant vector object, and would allocate every iteration.
+            FloatVector m = zero();
+            FloatVector e = broadcast(ExpConstants.E_INIT);
+            // One vector per iteration: with more, C2 (JDK 17) reaches its inlining node limit, stops
+            // inlining pow2 and boxes every vector.
+            for (; i <= last; i += W) {
+                FloatVector v = load(x, off + i);
+                FloatVector nv = exponent(v);
+                FloatVector p = mantissa(v, nv);
+                // (m, e) + (p, n): both rescaled to max(e, n) by exact powers of two.
+                FloatVector xm = e.max(nv);
+                m = m.mul(pow2(e.sub(xm))).add(p.mul(pow2(nv.sub(xm))));
+                e = xm;
+            }
+            float emax = e.reduceLanes(VectorOperators.MAX); // NaN if any lane is NaN
+            m.mul(pow2(e.sub(emax))).intoArray(lanes, 0);
+            acc.add(sum(lanes), emax);
         }
         if (i < n) {
             tail.raddextexp(x, off + i, n - i, acc);
         }
-        mergeLanes(acc, m0, e0, m1, e1, m2, e2, m3, e3);
     }
 
-    /** Adds every lane of the four (m, e) accumulators into acc, in double. */
-    private static void mergeLanes(ExtSum acc, FloatVector... me) {
-        float emax = Float.NEGATIVE_INFINITY;
-        boolean nan = false;
-        for (int k = 1; k < me.length; k += 2) {
-            float r = me[k].reduceLanes(VectorOperators.MAX);
-            nan |= r != r;
-            emax = Math.max(emax, r);
+    /** The lanes added in double, once per chunk (an fp32 lane reduction would add ~1 ULP). */
+    private static double sum(float[] lanes) {
+        double s = 0;
+        for (float v : lanes) {
+            s += v;
         }
-        double m = 0;
-        float[] lanesM = new float[W];
-        float[] lanesE = new float[W];
-        for (int k = 0; k < me.length; k += 2) {
-            me[k].intoArray(lanesM, 0);
-            me[k + 1].intoArray(lanesE, 0);
-            for (int l = 0; l < W; l++) {
-                nan |= lanesM[l] != lanesM[l];
-                m += lanesM[l] * (double) ExpConstants.pow2(lanesE[l] - emax);
-            }
-        }
-        acc.add(nan ? Double.NaN : m, emax);
+        return s;
     }
 
     @Override
@@ -143,18 +134,11 @@ public final class VectorKernel extends JavaKernel {
 
     @Override
     float rmax(float[] x, int off, int n) {
-        FloatVector a0 = X_LO, a1 = X_LO, a2 = X_LO, a3 = X_LO;
+        FloatVector a = broadcast(ExpConstants.X_LO);
         int i = 0;
-        for (; i <= n - 4 * W; i += 4 * W) {
-            a0 = a0.max(FloatVector.fromArray(SPECIES, x, off + i));
-            a1 = a1.max(FloatVector.fromArray(SPECIES, x, off + i + W));
-            a2 = a2.max(FloatVector.fromArray(SPECIES, x, off + i + 2 * W));
-            a3 = a3.max(FloatVector.fromArray(SPECIES, x, off + i + 3 * W));
-        }
         for (; i <= n - W; i += W) {
-            a0 = a0.max(FloatVector.fromArray(SPECIES, x, off + i));
+            a = a.max(FloatVector.fromArray(SPECIES, x, off + i));
         }
-        FloatVector a = a0.max(a1).max(a2.max(a3));
         if (a.test(VectorOperators.IS_NAN).anyTrue()) {
             return Float.NaN;
         }
@@ -174,51 +158,29 @@ public final class VectorKernel extends JavaKernel {
     /** Sum of p * 2^(n - e); also stores each term into y when y is not null (reload). */
     private double raddexp(float[] x, int xOff, float[] y, int yOff, int n, float e) {
         FloatVector ve = FloatVector.broadcast(SPECIES, e);
-        FloatVector s0 = ZERO, s1 = ZERO, s2 = ZERO, s3 = ZERO;
+        float[] lanes = new float[W];
+        double s = 0;
         int i = 0;
-        for (; i <= n - 4 * W; i += 4 * W) {
-            FloatVector z0 = term(x, xOff + i, ve), z1 = term(x, xOff + i + W, ve);
-            FloatVector z2 = term(x, xOff + i + 2 * W, ve), z3 = term(x, xOff + i + 3 * W, ve);
-            if (y != null) {
-                z0.intoArray(y, yOff + i);
-                z1.intoArray(y, yOff + i + W);
-                z2.intoArray(y, yOff + i + 2 * W);
-                z3.intoArray(y, yOff + i + 3 * W);
+        while (i <= n - W) {
+            int last = Math.min(n - W, i + CHUNK - W);
+            FloatVector acc = zero();
+            for (; i <= last; i += W) {
+                FloatVector v = load(x, xOff + i);
+                FloatVector nv = exponent(v);
+                FloatVector z = mantissa(v, nv).mul(pow2(nv.sub(ve)));
+                if (y != null) {
+                    z.intoArray(y, yOff + i);
+                }
+                acc = acc.add(z);
             }
-            s0 = s0.add(z0);
-            s1 = s1.add(z1);
-            s2 = s2.add(z2);
-            s3 = s3.add(z3);
+            acc.intoArray(lanes, 0);
+            s += sum(lanes);
         }
-        for (; i <= n - W; i += W) {
-            FloatVector z = term(x, xOff + i, ve);
-            if (y != null) {
-                z.intoArray(y, yOff + i);
-            }
-            s0 = s0.add(z);
-        }
-        double s = sumLanes(s0) + sumLanes(s1) + sumLanes(s2) + sumLanes(s3);
         if (i < n) {
             s += y != null ? tail.raddstoreexp(x, xOff + i, y, yOff + i, n - i, e)
                     : tail.raddexp(x, xOff + i, n - i, e);
         }
         return s;
-    }
-
-    /** The lanes of v added in double (once per block, so the fp32 error stays within the block). */
-    private static double sumLanes(FloatVector v) {
-        double s = 0;
-        for (int l = 0; l < W; l++) {
-            s += v.lane(l);
-        }
-        return s;
-    }
-
-    /** p * 2^(n - e) for the W inputs at x[i]. */
-    private static FloatVector term(float[] x, int i, FloatVector e) {
-        FloatVector v = load(x, i);
-        FloatVector nv = exponent(v);
-        return mantissa(v, nv).mul(pow2(nv.sub(e)));
     }
 
     @Override
