@@ -76,7 +76,20 @@ class SelectionTest {
     void withAndAlgorithmFor() {
         Softmax s = Softmax.of(Backend.SCALAR);
         assertEquals(Algorithm.THREE_PASS_RELOAD, s.algorithmFor(1000));
-        assertEquals(Algorithm.TWO_PASS, s.algorithmFor(1 << 24));
+        assertEquals(Algorithm.THREE_PASS_RELOAD, s.algorithmFor(1 << 24)); // compute-bound: exp once
+        for (Backend b : Softmax.available()) {
+            Softmax auto = Softmax.of(b);
+            for (int n : new int[] {0, 1, 1000, 1 << 20, 1 << 26}) {
+                Algorithm a = auto.algorithmFor(n);
+                assertTrue(a != Algorithm.AUTO, b + " resolves AUTO at " + n);
+                assertEquals(a, auto.with(a).algorithmFor(n));
+            }
+        }
+        if (Softmax.available().contains(Backend.NATIVE_AVX2)) {
+            Softmax avx2 = Softmax.of(Backend.NATIVE_AVX2);
+            assertEquals(Algorithm.THREE_PASS_RELOAD, avx2.algorithmFor(1024));
+            assertEquals(Algorithm.TWO_PASS, avx2.algorithmFor(1 << 26)); // out of cache: 12 B/element
+        }
         Softmax t = s.with(Algorithm.THREE_PASS_RECOMPUTE);
         assertEquals(Algorithm.THREE_PASS_RECOMPUTE, t.algorithmFor(1 << 24));
         assertEquals(Algorithm.AUTO, s.algorithm());
