@@ -73,6 +73,23 @@ class SelectionTest {
     }
 
     @Test
+    void shortCallsOfTheDefaultNativeKernelGoToTheVectorKernel() {
+        Selection s = KernelSelector.select(new Config(null, null));
+        if (s.kernel.backend().isNative() && Softmax.available().contains(Backend.VECTOR)) {
+            assertTrue(s.kernel.toString().contains("VECTOR"), s.kernel.toString());
+            // the default instance still reports the native backend and matches the reference both sides
+            assertEquals(s.kernel.backend(), Softmax.get().backend());
+            for (int n : new int[] {1, 17, 64, 65, 300}) {
+                float[] x = Reference.Dist.LLM_LOGITS.fill(new float[n], 0, n, new java.util.SplittableRandom(n));
+                float[] y = Softmax.get().softmax(x);
+                assertTrue(Reference.maxUlp(Reference.softmax(x, 0, n), y, 0) <= 4, "n=" + n);
+            }
+        }
+        // an explicitly requested backend is never routed
+        assertFalse(KernelSelector.select(new Config(Backend.SCALAR, null)).kernel.toString().contains("n <="));
+    }
+
+    @Test
     void withAndAlgorithmFor() {
         Softmax s = Softmax.of(Backend.SCALAR);
         assertEquals(Algorithm.THREE_PASS_RELOAD, s.algorithmFor(1000));

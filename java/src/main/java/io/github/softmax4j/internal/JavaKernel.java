@@ -37,6 +37,11 @@ abstract class JavaKernel implements Kernel {
     abstract void vscale(float[] y, int off, int n, float inv);
 
     @Override
+    public String toString() {
+        return backend().toString();
+    }
+
+    @Override
     public Algorithm resolve(Algorithm algorithm, int n) {
         if (algorithm != Algorithm.AUTO) {
             return algorithm;

@@ -105,12 +105,24 @@ public final class KernelSelector {
         }
         for (Backend b : ORDER) {
             try {
-                return new Selection(kernel(b, config), declined);
+                return new Selection(routeSmallCalls(kernel(b, config), config), declined);
             } catch (UnsupportedOperationException e) {
                 declined.put(b, e.getMessage());
             }
         }
         throw new AssertionError("the scalar backend always runs");
+    }
+
+    /** A native winner sends short calls to the Vector API kernel when it can run (JNI overhead). */
+    private static Kernel routeSmallCalls(Kernel winner, Config config) {
+        if (!winner.backend().isNative()) {
+            return winner;
+        }
+        try {
+            return new SmallCallRouter(winner, kernel(Backend.VECTOR, config));
+        } catch (UnsupportedOperationException e) {
+            return winner;
+        }
     }
 
     /** The kernel of one backend, or UnsupportedOperationException with the reason it cannot run here. */
@@ -180,7 +192,7 @@ public final class KernelSelector {
     private static Selection log(Selection s) {
         s.declined.forEach((b, why) -> LOG.log(b == Backend.VECTOR || why.contains("could not be loaded")
                 ? Level.WARNING : Level.INFO, "softmax4j: {0} not used: {1}", b, why));
-        LOG.log(Level.INFO, "softmax4j: using backend {0}", s.kernel.backend());
+        LOG.log(Level.INFO, "softmax4j: using backend {0}", s.kernel);
         return s;
     }
 }

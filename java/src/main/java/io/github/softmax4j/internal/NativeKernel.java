@@ -134,6 +134,11 @@ public final class NativeKernel implements Kernel {
     }
 
     @Override
+    public String toString() {
+        return backend().toString();
+    }
+
+    @Override
     public Algorithm resolve(Algorithm algorithm, int n) {
         return algorithm != Algorithm.AUTO ? algorithm
                 : Algorithm.values()[NativeLib.s4j_auto_algorithm(isa, n)];
