@@ -190,8 +190,14 @@ public final class KernelSelector {
     }
 
     private static Selection log(Selection s) {
-        s.declined.forEach((b, why) -> LOG.log(b == Backend.VECTOR || why.contains("could not be loaded")
-                ? Level.WARNING : Level.INFO, "softmax4j: {0} not used: {1}", b, why));
+        java.util.Set<String> said = new java.util.HashSet<>();
+        s.declined.forEach((b, why) -> {
+            if (!said.add(why)) {
+                return; // e.g. one missing native library declines every native tier: say it once
+            }
+            boolean actionable = b == Backend.VECTOR || why.contains("could not be loaded");
+            LOG.log(actionable ? Level.WARNING : Level.INFO, "softmax4j: {0} not used: {1}", b, why);
+        });
         LOG.log(Level.INFO, "softmax4j: using backend {0}", s.kernel);
         return s;
     }
