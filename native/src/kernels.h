@@ -53,11 +53,11 @@ void s4j_f32_vscale__scalar_u4(size_t n, float* y, float inv);
 #if defined(S4J_HAVE_X86)
 /* AVX2 + FMA tier (files compiled with -mavx2 -mfma or /arch:AVX2). */
 double s4j_f32_raddextexp__avx2_p6_u32_acc4(size_t n, const float* x, float* e);
-void s4j_f32_vscaleextexp__avx2_p6_u32(size_t n, const float* x, float* y, float inv, float e);
-float s4j_f32_rmax__avx2_u32_acc4(size_t n, const float* x, int* has_nan);
+void s4j_f32_vscaleextexp__avx2_p6_u16(size_t n, const float* x, float* y, float inv, float e);
+float s4j_f32_rmax__avx2_u32_acc2(size_t n, const float* x, int* has_nan);
 double s4j_f32_raddexp__avx2_p6_u32_acc4(size_t n, const float* x, float e_max);
 double s4j_f32_raddstoreexp__avx2_p6_u32_acc4(size_t n, const float* x, float* y, float e_max);
-void s4j_f32_vscaleexp__avx2_p6_u32(size_t n, const float* x, float* y, float inv, float e_max);
+void s4j_f32_vscaleexp__avx2_p6_u16(size_t n, const float* x, float* y, float inv, float e_max);
 void s4j_f32_vscale__avx2_u32(size_t n, float* y, float inv);
 
 /* AVX-512F tier (files compiled with -mavx512f -mavx2 -mfma or /arch:AVX512). */

@@ -30,9 +30,9 @@ static const s4j_kernel_set s4j_kernel_table[S4J_ISA_COUNT] = {
                           s4j_f32_raddstoreexp__scalar_p6_u64_acc4, s4j_f32_vscaleexp__scalar_p6_u64,
                           s4j_f32_vscale__scalar_u4},
 #if defined(S4J_HAVE_X86)
-    [S4J_ISA_AVX2] = {s4j_f32_raddextexp__avx2_p6_u32_acc4, s4j_f32_vscaleextexp__avx2_p6_u32,
-                      s4j_f32_rmax__avx2_u32_acc4, s4j_f32_raddexp__avx2_p6_u32_acc4,
-                      s4j_f32_raddstoreexp__avx2_p6_u32_acc4, s4j_f32_vscaleexp__avx2_p6_u32,
+    [S4J_ISA_AVX2] = {s4j_f32_raddextexp__avx2_p6_u32_acc4, s4j_f32_vscaleextexp__avx2_p6_u16,
+                      s4j_f32_rmax__avx2_u32_acc2, s4j_f32_raddexp__avx2_p6_u32_acc4,
+                      s4j_f32_raddstoreexp__avx2_p6_u32_acc4, s4j_f32_vscaleexp__avx2_p6_u16,
                       s4j_f32_vscale__avx2_u32},
     [S4J_ISA_AVX512] = {s4j_f32_raddextexp__avx512f_p6_u64_acc4, s4j_f32_vscaleextexp__avx512f_p6_u64,
                         s4j_f32_rmax__avx512f_u64_acc4, s4j_f32_raddexp__avx512f_p6_u64_acc4,
@@ -147,12 +147,13 @@ static void s4j_two_pass(const s4j_kernel_set* k, const float* x, float* y, size
     const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
     float e;
     const double m = k->raddextexp(b, x + i, &e);
-    /* NaN or +Inf input (or |x| so large that x*LOG2E overflows): never convert NaN/Inf to int. */
-    if (!isfinite(m) || !isfinite(e)) {
+    /* NaN or +Inf input, or any block whose largest exponent is beyond the fast path's range (a
+     * finite huge x gives a huge e): decide now, so the exponent differences below always fit an int. */
+    if (!isfinite(m) || !(e <= S4J_E_HI)) {
       s4j_exact(x, y, n);
       return;
     }
-    /* (M, E) <- max rule; e and E are integers in [-2^17, 2^24], so the difference fits an int. */
+    /* (M, E) <- max rule; e and E are integers in [E_INIT, E_HI], so the difference fits an int. */
     if (i == 0) {
       sum_m = m;
       sum_e = (double)e;

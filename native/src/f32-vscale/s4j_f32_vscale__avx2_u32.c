@@ -3,7 +3,8 @@
 #include "kernels.h"
 #include "s4j_avx2.h"
 
-/* u32: 4 vectors per iteration (a pure load-multiply-store stream). */
+/* u32: 0.040 ns/elem, as u64 (0.040) and ahead of u16 (0.042) at n=4096 on Zen 3 (gcc 12 -O3; u16
+ * is 0.096 at -O2): a pure load-multiply-store stream, kept at u32. */
 void s4j_f32_vscale__avx2_u32(size_t n, float* y, float inv) {
   const __m256 vinv = _mm256_set1_ps(inv);
   for (; n >= 32; n -= 32, y += 32) {

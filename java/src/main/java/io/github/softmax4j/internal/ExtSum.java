@@ -12,8 +12,8 @@ final class ExtSum {
     boolean invalid;
 
     void add(double blockM, double blockE) {
-        if (!(blockM >= 0 && blockM < Double.POSITIVE_INFINITY) || blockE != blockE
-                || Math.abs(blockE) > 0x1p30) {
+        // NaN, +Inf, or a block beyond the fast path's range: the caller takes the exact path.
+        if (!(blockM >= 0 && blockM < Double.POSITIVE_INFINITY) || !(blockE <= ExpConstants.E_HI)) {
             invalid = true;
             return;
         }
