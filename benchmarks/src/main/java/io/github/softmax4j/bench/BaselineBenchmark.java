@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class BaselineBenchmark {
-    @Param({"1024", "4096", "16384", "65536", "262144", "1048576", "4194304", "16777216"})
+    @Param({"1000", "1024", "4096", "4097", "16384", "65536", "65537", "262144", "1048576", "1048577", "4194304",
+            "16777216", "67108864"})
     public int n;
 
     private float[] x;

@@ -25,6 +25,12 @@ import io.github.softmax4j.Softmax;
 /**
  * softmax4j through its public API: backend x algorithm x N, float[] and direct FloatBuffer. Time per call
  * (divide by N for ns/element). Run: {@code java -jar benchmarks/target/benchmarks.jar SoftmaxBenchmark}.
+ *
+ * <p>The sizes are the native harness's (1K ... 64M: L1, L2, L3, DRAM) plus odd ones (1000, 4097, 65537,
+ * 1048577) that exercise the kernels' tails. The backend default lists backends most x86-64 machines have;
+ * {@code benchmarks/run.sh} passes {@code -p backend=...} from {@link Softmax#available()} (see
+ * {@link Backends}). A backend that cannot run here fails its trial with the reason, and JMH goes on.
+ * {@link RawNativeBenchmark} times the JNI call without the facade, so the difference is the Java cost.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,7 +45,8 @@ public class SoftmaxBenchmark {
     @Param({"AUTO", "TWO_PASS", "THREE_PASS_RECOMPUTE", "THREE_PASS_RELOAD"})
     public Algorithm algorithm;
 
-    @Param({"1024", "4096", "16384", "65536", "262144", "1048576", "4194304", "16777216"})
+    @Param({"1000", "1024", "4096", "4097", "16384", "65536", "65537", "262144", "1048576", "1048577", "4194304",
+            "16777216", "67108864"})
     public int n;
 
     private Softmax softmax;

@@ -1,0 +1,410 @@
+/*
+ * s4j_native_bench: the native half of the softmax4j benchmark suite (issue 3).
+ *
+ * Times the PUBLIC C API, s4j_softmax_f32(isa, algorithm, x, y, n), for every ISA tier this library and CPU
+ * can run x {two-pass, three-pass recompute, three-pass reload, AUTO} x N, and in the same run the
+ * bandwidth roofline at the same N: a vectorized read-only sum of N floats and a memcpy of N floats.
+ * The figures follow The Two-Pass Softmax Algorithm (M. Dukhan, A. Ablavatski, 2020, arXiv:2001.04438):
+ * a softmax is charged its nominal traffic, 12 bytes/element for two-pass (read x twice, write y once),
+ * 16 for three-pass recompute (read x three times, write y), 20 for three-pass reload (read x twice, write
+ * y, read y and write it again); the read-only sum 4 and memcpy 8 (read + write).
+ *
+ * Method. All configurations of one N are measured in interleaved rounds (round r times every
+ * configuration once, in the same order), so slow drifts of a shared machine hit every configuration
+ * alike and the same-run ratios stay meaningful. Each configuration first warms up for --min-ms, which
+ * also sizes its batch (calls per sample, so that one sample lasts >= --min-ms); a sample is the
+ * CLOCK_MONOTONIC time of one batch divided by its calls. Reported: median and minimum over --reps
+ * samples. Input: x ~ U(-10, 10), out of place, 64-byte aligned, pages touched before timing.
+ *
+ * Output: CSV on stdout (or --out=FILE), one row per (kind, tier, algorithm, n); progress on stderr.
+ *   kind                  softmax | roofline
+ *   tier                  portable | avx2 | avx512 (the ISA argument; for roofline rows, the read-sum ISA)
+ *   algorithm             two-pass | three-pass-recompute | three-pass-reload | auto | read-sum | memcpy
+ *   resolves_to           what AUTO ran (s4j_auto_algorithm); the algorithm itself otherwise
+ *   n, bytes_per_element, reps
+ *   median_ns_per_element, min_ns_per_element
+ *   gb_per_s              bytes_per_element / median_ns_per_element (1e9 bytes per second)
+ *   fraction_of_read_bw   gb_per_s / read-sum gb_per_s at the same n
+ *   ratio_vs_two_pass     median time / two-pass median time, same tier and n (softmax rows only)
+ */
+#define _POSIX_C_SOURCE 200112L
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "roofline.h"
+#include "softmax4j.h"
+
+#define MAX_CONFIGS 32
+#define MAX_SIZES 64
+#define MAX_REPS 1001
+
+static const char* const kIsaNames[S4J_ISA_COUNT] = {"portable", "avx2", "avx512"};
+/* Indexed by the S4J_ALGO_* numbers. */
+static const char* const kAlgoNames[S4J_ALGO_COUNT] = {"auto", "two-pass", "three-pass-recompute",
+                                                       "three-pass-reload"};
+static const int kAlgoBytes[S4J_ALGO_COUNT] = {0, 12, 16, 20};
+/* Row order within a tier: the algorithms in the paper's order, then AUTO. */
+static const int kAlgoOrder[S4J_ALGO_COUNT] = {S4J_ALGO_TWO_PASS, S4J_ALGO_THREE_PASS_RECOMPUTE,
+                                               S4J_ALGO_THREE_PASS_RELOAD, S4J_ALGO_AUTO};
+
+enum kind { KIND_SOFTMAX, KIND_READ_SUM, KIND_MEMCPY };
+
+typedef float (*read_sum_fn)(const float*, size_t);
+
+struct config {
+  enum kind kind;
+  int isa;       /* softmax: the tier; read-sum: the tier whose instructions it uses */
+  int algorithm; /* softmax only */
+  int bytes_per_element;
+  long calls; /* batch size, set by the warm-up */
+  double samples[MAX_REPS];
+};
+
+struct options {
+  int reps;
+  double min_ms;
+  int64_t sizes[MAX_SIZES];
+  int size_count;
+  int tier_mask;  /* bit per ISA tier requested (default: all) */
+  int algo_mask;  /* bit per algorithm requested (default: all) */
+  const char* out;
+};
+
+static float* g_x;
+static float* g_y;
+static volatile float g_sink;
+static read_sum_fn g_read_sum;
+static int g_read_sum_isa;
+
+static double now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void* a, const void* b) {
+  const double u = *(const double*)a, v = *(const double*)b;
+  return (u > v) - (u < v);
+}
+
+static void run_once(const struct config* c, int64_t n) {
+  switch (c->kind) {
+    case KIND_SOFTMAX: {
+      const int rc = s4j_softmax_f32(c->isa, c->algorithm, g_x, g_y, n);
+      if (rc != S4J_OK) {
+        fprintf(stderr, "s4j_softmax_f32(%s, %s, n=%lld) returned %d\n", kIsaNames[c->isa],
+                kAlgoNames[c->algorithm], (long long)n, rc);
+        exit(2);
+      }
+      g_sink = g_y[n - 1];
+      break;
+    }
+    case KIND_READ_SUM:
+      g_sink = g_read_sum(g_x, (size_t)n);
+      break;
+    case KIND_MEMCPY:
+      memcpy(g_y, g_x, (size_t)n * sizeof(float));
+      g_sink = g_y[n - 1];
+      break;
+  }
+}
+
+/* Time of one batch, in ns per call. */
+static double time_batch(const struct config* c, int64_t n, long calls) {
+  const double t0 = now_ns();
+  for (long i = 0; i < calls; i++) {
+    run_once(c, n);
+  }
+  return (now_ns() - t0) / (double)calls;
+}
+
+/* Runs the configuration for at least min_ms (and at least twice) and sizes its batch from that. */
+static void warm_up(struct config* c, int64_t n, double min_ms) {
+  const double budget = min_ms * 1e6;
+  const double t0 = now_ns();
+  long calls = 0;
+  double elapsed;
+  do {
+    run_once(c, n);
+    calls++;
+    elapsed = now_ns() - t0;
+  } while (elapsed < budget || calls < 2);
+  const double per_call = elapsed / (double)calls;
+  const double want = budget / per_call;
+  c->calls = want < 1.0 ? 1 : (long)(want + 0.5);
+}
+
+static double median_of(const double* v, int count) {
+  double sorted[MAX_REPS];
+  memcpy(sorted, v, (size_t)count * sizeof(double));
+  qsort(sorted, (size_t)count, sizeof(double), cmp_double);
+  return count % 2 ? sorted[count / 2] : 0.5 * (sorted[count / 2 - 1] + sorted[count / 2]);
+}
+
+static double min_of(const double* v, int count) {
+  double m = v[0];
+  for (int i = 1; i < count; i++) {
+    m = v[i] < m ? v[i] : m;
+  }
+  return m;
+}
+
+static int64_t parse_size(const char* s) {
+  char* end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || end == s || v <= 0) {
+    return -1;
+  }
+  if (*end == 'K' || *end == 'k') {
+    v *= 1024, end++;
+  } else if (*end == 'M' || *end == 'm') {
+    v *= 1024 * 1024, end++;
+  }
+  return (*end == '\0' || *end == ',') ? (int64_t)v : -1;
+}
+
+static int parse_names(const char* list, const char* const* names, int count) {
+  int mask = 0;
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", list);
+  for (char* tok = strtok(buf, ","); tok != NULL; tok = strtok(NULL, ",")) {
+    int found = -1;
+    for (int i = 0; i < count; i++) {
+      if (strcmp(tok, names[i]) == 0) {
+        found = i;
+      }
+    }
+    if (found < 0) {
+      fprintf(stderr, "unknown name '%s'\n", tok);
+      exit(64);
+    }
+    mask |= 1 << found;
+  }
+  return mask;
+}
+
+static void usage(FILE* f) {
+  fputs(
+      "usage: s4j_native_bench [options]\n"
+      "  --reps=R        samples per configuration, median reported (default 11)\n"
+      "  --min-ms=M      warm-up time and minimum time of one sample, ms (default 20)\n"
+      "  --max-n=N       largest size of the standard list 1K,4K,...,64M (K/M suffixes; default 64M)\n"
+      "  --sizes=LIST    explicit sizes instead, e.g. 1000,4097,1M\n"
+      "  --tiers=LIST    portable,avx2,avx512 (default: every tier this CPU runs)\n"
+      "  --algos=LIST    two-pass,three-pass-recompute,three-pass-reload,auto (default: all)\n"
+      "  --quick         smoke run: --reps=3 --min-ms=2 --max-n=1M\n"
+      "  --out=FILE      write the CSV there instead of stdout\n",
+      f);
+}
+
+static void parse_options(int argc, char** argv, struct options* o) {
+  int64_t max_n = (int64_t)64 << 20;
+  const char* sizes = NULL;
+  o->reps = 11;
+  o->min_ms = 20;
+  o->tier_mask = (1 << S4J_ISA_COUNT) - 1;
+  o->algo_mask = (1 << S4J_ALGO_COUNT) - 1;
+  o->out = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char* a = argv[i];
+    if (strncmp(a, "--reps=", 7) == 0) {
+      o->reps = atoi(a + 7);
+    } else if (strncmp(a, "--min-ms=", 9) == 0) {
+      o->min_ms = atof(a + 9);
+    } else if (strncmp(a, "--max-n=", 8) == 0) {
+      max_n = parse_size(a + 8);
+    } else if (strncmp(a, "--sizes=", 8) == 0) {
+      sizes = a + 8;
+    } else if (strncmp(a, "--tiers=", 8) == 0) {
+      o->tier_mask = parse_names(a + 8, kIsaNames, S4J_ISA_COUNT);
+    } else if (strncmp(a, "--algos=", 8) == 0) {
+      o->algo_mask = parse_names(a + 8, kAlgoNames, S4J_ALGO_COUNT);
+    } else if (strcmp(a, "--quick") == 0) {
+      o->reps = 3;
+      o->min_ms = 2;
+      max_n = (int64_t)1 << 20;
+    } else if (strncmp(a, "--out=", 6) == 0) {
+      o->out = a + 6;
+    } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      usage(stdout);
+      exit(0);
+    } else {
+      fprintf(stderr, "unknown option '%s'\n", a);
+      usage(stderr);
+      exit(64);
+    }
+  }
+  if (o->reps < 1 || o->reps > MAX_REPS || !(o->min_ms >= 0) || max_n <= 0) {
+    fprintf(stderr, "bad --reps (1..%d), --min-ms or --max-n\n", MAX_REPS);
+    exit(64);
+  }
+  o->size_count = 0;
+  if (sizes != NULL) {
+    for (const char* p = sizes; *p != '\0' && o->size_count < MAX_SIZES;) {
+      const int64_t v = parse_size(p);
+      if (v < 0) {
+        fprintf(stderr, "bad --sizes at '%s'\n", p);
+        exit(64);
+      }
+      o->sizes[o->size_count++] = v;
+      p = strchr(p, ',');
+      if (p == NULL) {
+        break;
+      }
+      p++;
+    }
+  } else {
+    /* The paper's range: 4 KB of input (L1) up to 256 MB (DRAM), in factors of 4. */
+    for (int64_t v = 1024; v <= max_n && o->size_count < MAX_SIZES; v *= 4) {
+      o->sizes[o->size_count++] = v;
+    }
+  }
+  if (o->size_count == 0) {
+    fprintf(stderr, "no sizes to run\n");
+    exit(64);
+  }
+}
+
+static void pick_read_sum(void) {
+  const int f = s4j_cpu_features();
+  g_read_sum = s4j_bench_read_sum_portable;
+  g_read_sum_isa = S4J_ISA_PORTABLE;
+#if defined(S4J_BENCH_X86)
+  /* The machine's best streaming read, independent of which softmax tiers the library compiled in. */
+  if ((f & S4J_CPU_AVX512F) && (f & S4J_CPU_OS_ZMM) && (f & S4J_CPU_OS_YMM)) {
+    g_read_sum = s4j_bench_read_sum_avx512;
+    g_read_sum_isa = S4J_ISA_AVX512;
+  } else if ((f & S4J_CPU_AVX2) && (f & S4J_CPU_OS_YMM)) {
+    g_read_sum = s4j_bench_read_sum_avx2;
+    g_read_sum_isa = S4J_ISA_AVX2;
+  }
+#else
+  (void)f;
+#endif
+}
+
+static float* alloc_floats(int64_t n) {
+  void* p = NULL;
+  if (posix_memalign(&p, 64, (size_t)n * sizeof(float)) != 0) {
+    fprintf(stderr, "cannot allocate %lld floats\n", (long long)n);
+    exit(1);
+  }
+  return p;
+}
+
+int main(int argc, char** argv) {
+  struct options opt;
+  parse_options(argc, argv, &opt);
+  FILE* out = stdout;
+  if (opt.out != NULL && (out = fopen(opt.out, "w")) == NULL) {
+    perror(opt.out);
+    return 1;
+  }
+  pick_read_sum();
+
+  struct config* configs = calloc(MAX_CONFIGS, sizeof(struct config));
+  int count = 0;
+  configs[count++] = (struct config){.kind = KIND_READ_SUM, .isa = g_read_sum_isa, .bytes_per_element = 4};
+  configs[count++] = (struct config){.kind = KIND_MEMCPY, .isa = g_read_sum_isa, .bytes_per_element = 8};
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    if (!(opt.tier_mask & (1 << isa))) {
+      continue;
+    }
+    if (!s4j_isa_supported(isa)) {
+      fprintf(stderr, "tier %s: not supported by this library/CPU, SKIPPED\n", kIsaNames[isa]);
+      continue;
+    }
+    for (int k = 0; k < S4J_ALGO_COUNT; k++) {
+      const int algo = kAlgoOrder[k];
+      if (opt.algo_mask & (1 << algo)) {
+        configs[count++] = (struct config){.kind = KIND_SOFTMAX, .isa = isa, .algorithm = algo};
+      }
+    }
+  }
+
+  int64_t max_n = 0;
+  for (int s = 0; s < opt.size_count; s++) {
+    max_n = opt.sizes[s] > max_n ? opt.sizes[s] : max_n;
+  }
+  g_x = alloc_floats(max_n);
+  g_y = alloc_floats(max_n);
+  uint64_t state = 0x9E3779B97F4A7C15u;
+  for (int64_t i = 0; i < max_n; i++) {
+    /* xorshift64*: top 24 bits -> U(-10, 10), exactly representable steps */
+    state ^= state >> 12, state ^= state << 25, state ^= state >> 27;
+    const uint32_t bits = (uint32_t)((state * 0x2545F4914F6CDD1Du) >> 40);
+    g_x[i] = (float)bits * (20.0f / 16777216.0f) - 10.0f;
+  }
+  memset(g_y, 0, (size_t)max_n * sizeof(float));
+
+  fprintf(stderr, "s4j_native_bench: %d configurations x %d sizes, reps=%d, min-ms=%g, read-sum isa=%s\n",
+          count, opt.size_count, opt.reps, opt.min_ms, kIsaNames[g_read_sum_isa]);
+  fprintf(out,
+          "kind,tier,algorithm,resolves_to,n,bytes_per_element,reps,median_ns_per_element,"
+          "min_ns_per_element,gb_per_s,fraction_of_read_bw,ratio_vs_two_pass\n");
+
+  for (int s = 0; s < opt.size_count; s++) {
+    const int64_t n = opt.sizes[s];
+    const double t_start = now_ns();
+    for (int c = 0; c < count; c++) {
+      warm_up(&configs[c], n, opt.min_ms);
+    }
+    for (int r = 0; r < opt.reps; r++) {
+      for (int c = 0; c < count; c++) {
+        configs[c].samples[r] = time_batch(&configs[c], n, configs[c].calls);
+      }
+    }
+    double median[MAX_CONFIGS], best[MAX_CONFIGS];
+    for (int c = 0; c < count; c++) {
+      median[c] = median_of(configs[c].samples, opt.reps) / (double)n;
+      best[c] = min_of(configs[c].samples, opt.reps) / (double)n;
+    }
+    const double read_gbps = 4.0 / median[0];
+    for (int c = 0; c < count; c++) {
+      const struct config* k = &configs[c];
+      const char* algo;
+      const char* resolved;
+      int bytes;
+      double ratio = -1;
+      if (k->kind == KIND_SOFTMAX) {
+        const int ran = k->algorithm == S4J_ALGO_AUTO ? s4j_auto_algorithm(k->isa, n) : k->algorithm;
+        algo = kAlgoNames[k->algorithm];
+        resolved = (ran >= 0 && ran < S4J_ALGO_COUNT) ? kAlgoNames[ran] : "?";
+        bytes = kAlgoBytes[ran > 0 && ran < S4J_ALGO_COUNT ? ran : S4J_ALGO_TWO_PASS];
+        for (int t = 0; t < count; t++) {
+          if (configs[t].kind == KIND_SOFTMAX && configs[t].isa == k->isa &&
+              configs[t].algorithm == S4J_ALGO_TWO_PASS) {
+            ratio = median[c] / median[t];
+          }
+        }
+      } else {
+        algo = resolved = k->kind == KIND_READ_SUM ? "read-sum" : "memcpy";
+        bytes = k->bytes_per_element;
+      }
+      const double gbps = (double)bytes / median[c];
+      fprintf(out, "%s,%s,%s,%s,%lld,%d,%d,%.4f,%.4f,%.3f,%.4f,", k->kind == KIND_SOFTMAX ? "softmax" : "roofline",
+              kIsaNames[k->isa], algo, resolved, (long long)n, bytes, opt.reps, median[c], best[c], gbps,
+              gbps / read_gbps);
+      if (ratio > 0) {
+        fprintf(out, "%.4f\n", ratio);
+      } else {
+        fputs("\n", out);
+      }
+    }
+    fflush(out);
+    fprintf(stderr, "  n=%-9lld read-sum %7.2f GB/s  (%.1f s)\n", (long long)n, read_gbps,
+            (now_ns() - t_start) / 1e9);
+  }
+  if (out != stdout) {
+    fclose(out);
+  }
+  free(g_x);
+  free(g_y);
+  free(configs);
+  return 0;
+}
