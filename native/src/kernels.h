@@ -13,19 +13,11 @@
 
 #include <stddef.h>
 
-/* raddextexp = Reduce-ADD of EXTended-EXPonent exponentials: sum of exp(max(x, X_LO)) over x[0..n)
- * as m * 2^e (pass 1 of two-pass). Returns m (double), writes e (an integral float). */
-typedef double (*s4j_f32_raddextexp_fn)(size_t n, const float* x, float* e);
-
-/* vscaleextexp = Vector SCALE of EXTended-EXPonent exponentials: y = (p * inv) * 2^(n - e) where
- * exp(x) = p * 2^n (pass 2 of two-pass). */
-typedef void (*s4j_f32_vscaleextexp_fn)(size_t n, const float* x, float* y, float inv, float e);
-
 /* rmax = Reduce-MAXimum: max(X_LO, max x) over x[0..n); *has_nan = 1 when some x is NaN, else 0
  * (-Inf does not set it; +Inf shows up as the maximum). Pass 1 of three-pass. */
 typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x, int* has_nan);
 
-/* raddexp = Reduce-ADD of EXPonentials: sum of p * 2^(n - e_max) (pass 2 of three-pass recompute).
+/* raddexp = Reduce-ADD of EXPonentials: sum of p * 2^(n - e_max) (pass 2 of three-pass recompute; per block, pass 1 of two-pass).
  * Requires every n <= e_max. Lanes are combined in double. */
 typedef double (*s4j_f32_raddexp_fn)(size_t n, const float* x, float e_max);
 
@@ -33,17 +25,15 @@ typedef double (*s4j_f32_raddexp_fn)(size_t n, const float* x, float e_max);
  * into y (pass 2 of three-pass reload). */
 typedef double (*s4j_f32_raddstoreexp_fn)(size_t n, const float* x, float* y, float e_max);
 
-/* vscaleexp = Vector SCALE of EXPonentials: y = (p * inv) * 2^(n - e_max) (pass 3 of three-pass
- * recompute; the same formula as vscaleextexp, kept as its own op so each algorithm's kernels can
- * be tuned and benchmarked separately). */
+/* vscaleexp = Vector SCALE of EXPonentials: y = (p * inv) * 2^(n - e_max) where exp(x) = p * 2^n.
+ * Pass 2 of two-pass (the paper's "vscaleextexp", with e_max = the sum's exponent and inv = 1/m_sum)
+ * and pass 3 of three-pass recompute are this one computation, so they share one kernel per tier. */
 typedef void (*s4j_f32_vscaleexp_fn)(size_t n, const float* x, float* y, float inv, float e_max);
 
 /* vscale = Vector SCALE: y = y * inv in place (pass 3 of three-pass reload). */
 typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, float inv);
 
 /* Portable C tier: always compiled. */
-double s4j_f32_raddextexp__scalar_p6_u64_acc4(size_t n, const float* x, float* e);
-void s4j_f32_vscaleextexp__scalar_p6_u64(size_t n, const float* x, float* y, float inv, float e);
 float s4j_f32_rmax__scalar_u8_acc8(size_t n, const float* x, int* has_nan);
 double s4j_f32_raddexp__scalar_p6_u64_acc4(size_t n, const float* x, float e_max);
 double s4j_f32_raddstoreexp__scalar_p6_u64_acc4(size_t n, const float* x, float* y, float e_max);
@@ -52,20 +42,16 @@ void s4j_f32_vscale__scalar_u4(size_t n, float* y, float inv);
 
 #if defined(S4J_HAVE_X86)
 /* AVX2 + FMA tier (files compiled with -mavx2 -mfma or /arch:AVX2). */
-double s4j_f32_raddextexp__avx2_p6_u32_acc4(size_t n, const float* x, float* e);
-void s4j_f32_vscaleextexp__avx2_p6_u16(size_t n, const float* x, float* y, float inv, float e);
 float s4j_f32_rmax__avx2_u32_acc2(size_t n, const float* x, int* has_nan);
-double s4j_f32_raddexp__avx2_p6_u32_acc4(size_t n, const float* x, float e_max);
-double s4j_f32_raddstoreexp__avx2_p6_u32_acc4(size_t n, const float* x, float* y, float e_max);
+double s4j_f32_raddexp__avx2_p6_u64(size_t n, const float* x, float e_max);
+double s4j_f32_raddstoreexp__avx2_p6_u64(size_t n, const float* x, float* y, float e_max);
 void s4j_f32_vscaleexp__avx2_p6_u16(size_t n, const float* x, float* y, float inv, float e_max);
 void s4j_f32_vscale__avx2_u32(size_t n, float* y, float inv);
 
 /* AVX-512F tier (files compiled with -mavx512f -mavx2 -mfma or /arch:AVX512). */
-double s4j_f32_raddextexp__avx512f_p6_u64_acc4(size_t n, const float* x, float* e);
-void s4j_f32_vscaleextexp__avx512f_p6_u64(size_t n, const float* x, float* y, float inv, float e);
 float s4j_f32_rmax__avx512f_u64_acc4(size_t n, const float* x, int* has_nan);
-double s4j_f32_raddexp__avx512f_p6_u64_acc4(size_t n, const float* x, float e_max);
-double s4j_f32_raddstoreexp__avx512f_p6_u64_acc4(size_t n, const float* x, float* y, float e_max);
+double s4j_f32_raddexp__avx512f_p6_u64(size_t n, const float* x, float e_max);
+double s4j_f32_raddstoreexp__avx512f_p6_u64(size_t n, const float* x, float* y, float e_max);
 void s4j_f32_vscaleexp__avx512f_p6_u64(size_t n, const float* x, float* y, float inv, float e_max);
 void s4j_f32_vscale__avx512f_u64(size_t n, float* y, float inv);
 #endif

@@ -41,23 +41,7 @@ static inline __m256 s4j_avx2_exp2(__m256 vk) {
   return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(vbiased), 23));
 }
 
-/* Two-pass accumulation: e' = max(n, e); m = m*2^(e - e') + p*2^(n - e'); e = e'.
- * max_ps(n, e) returns e for a NaN n, so e stays finite and the NaN sticks in m (NaN * 0 = NaN). */
-static inline void s4j_avx2_accumulate(__m256* vm, __m256* ve, __m256 vp, __m256 vn) {
-  const __m256 vmax = _mm256_max_ps(vn, *ve);
-  /* p * 2^(n - e') is exact, so the FMA rounds the sum once. */
-  *vm = _mm256_fmadd_ps(*vm, s4j_avx2_exp2(_mm256_sub_ps(*ve, vmax)),
-                        _mm256_mul_ps(vp, s4j_avx2_exp2(_mm256_sub_ps(vn, vmax))));
-  *ve = vmax;
-}
 
-/* Merge accumulator (m1, e1) into (m0, e0) with the same rule. */
-static inline void s4j_avx2_merge(__m256* vm0, __m256* ve0, __m256 vm1, __m256 ve1) {
-  const __m256 vmax = _mm256_max_ps(ve1, *ve0);
-  *vm0 = _mm256_fmadd_ps(*vm0, s4j_avx2_exp2(_mm256_sub_ps(*ve0, vmax)),
-                         _mm256_mul_ps(vm1, s4j_avx2_exp2(_mm256_sub_ps(ve1, vmax))));
-  *ve0 = vmax;
-}
 
 /* Horizontal max of the 8 lanes (no NaN can reach here: exponents are never NaN). */
 static inline float s4j_avx2_hmax(__m256 v) {
@@ -76,14 +60,19 @@ static inline double s4j_avx2_hsum_pd(__m256 v) {
   return _mm_cvtsd_f64(v2);
 }
 
-/* Lanes of (m, e) to one (m, e): E = max e, M = sum of m*2^(e - E) in double. */
-static inline double s4j_avx2_reduce_extexp(__m256 vm, __m256 ve, float* e_out) {
-  const float emax = s4j_avx2_hmax(ve);
-  /* Exact power-of-two scaling (contributions below 2^-126 of the largest are dropped). A lane with
-   * e = +Inf (input +Inf) gives Inf - Inf = NaN, scaled to 0, times its NaN m: the sum is NaN. */
-  const __m256 vs = _mm256_mul_ps(vm, s4j_avx2_exp2(_mm256_sub_ps(ve, _mm256_set1_ps(emax))));
-  *e_out = emax;
-  return s4j_avx2_hsum_pd(vs);
+
+/* Adds the 8 lanes of v to the double accumulators (lanes 0-3 into *vlo, 4-7 into *vhi), exactly. */
+static inline void s4j_avx2_add_pd(__m256d* vlo, __m256d* vhi, __m256 v) {
+  *vlo = _mm256_add_pd(*vlo, _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
+  *vhi = _mm256_add_pd(*vhi, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+}
+
+/* Sum of the lanes of two double accumulators. */
+static inline double s4j_avx2_hsum2_pd(__m256d vlo, __m256d vhi) {
+  const __m256d v4 = _mm256_add_pd(vlo, vhi);
+  __m128d v2 = _mm_add_pd(_mm256_castpd256_pd128(v4), _mm256_extractf128_pd(v4, 1));
+  v2 = _mm_add_sd(v2, _mm_unpackhi_pd(v2, v2));
+  return _mm_cvtsd_f64(v2);
 }
 
 /* Tail masks: 8 - rem entries of -1 then 0s; loading from &table[8 - rem] enables the first rem lanes. */

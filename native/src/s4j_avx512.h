@@ -33,16 +33,6 @@ static inline __m512 s4j_avx512_exp_pn(__m512 vx, __m512* vn_out) {
   return vp;
 }
 
-/* Two-pass accumulation: e' = max(n, e); m = m*2^(e - e') + p*2^(n - e'); e = e'.
- * vscalefps computes a * 2^floor(b) exactly (underflowing gracefully), with no clamp needed:
- * b = -Inf gives a*0, b = NaN gives NaN. max_ps(n, e) returns e for a NaN n, so e stays finite and
- * the NaN sticks in m through scalef(p, NaN). */
-static inline void s4j_avx512_accumulate(__m512* vm, __m512* ve, __m512 vp, __m512 vn) {
-  const __m512 vmax = _mm512_max_ps(vn, *ve);
-  *vm = _mm512_add_ps(_mm512_scalef_ps(*vm, _mm512_sub_ps(*ve, vmax)),
-                      _mm512_scalef_ps(vp, _mm512_sub_ps(vn, vmax)));
-  *ve = vmax;
-}
 
 /* Lane max without _mm512_reduce_max_ps (a compiler sequence some toolchains lack). */
 static inline float s4j_avx512_hmax(__m512 v) {
@@ -66,12 +56,21 @@ static inline double s4j_avx512_hsum_pd(__m512 v) {
   return _mm_cvtsd_f64(v2);
 }
 
-/* Lanes of (m, e) to one (m, e): E = max e, M = sum of m*2^(e - E) in double (exact scaling). */
-static inline double s4j_avx512_reduce_extexp(__m512 vm, __m512 ve, float* e_out) {
-  const float emax = s4j_avx512_hmax(ve);
-  const __m512 vs = _mm512_scalef_ps(vm, _mm512_sub_ps(ve, _mm512_set1_ps(emax)));
-  *e_out = emax;
-  return s4j_avx512_hsum_pd(vs);
+
+/* Adds the 16 lanes of v to the double accumulators (lanes 0-7 into *vlo, 8-15 into *vhi), exactly. */
+static inline void s4j_avx512_add_pd(__m512d* vlo, __m512d* vhi, __m512 v) {
+  *vlo = _mm512_add_pd(*vlo, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
+  *vhi = _mm512_add_pd(*vhi,
+                       _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
+}
+
+/* Sum of the lanes of two double accumulators. */
+static inline double s4j_avx512_hsum2_pd(__m512d vlo, __m512d vhi) {
+  const __m512d vd = _mm512_add_pd(vlo, vhi);
+  const __m256d v4 = _mm256_add_pd(_mm512_castpd512_pd256(vd), _mm512_extractf64x4_pd(vd, 1));
+  __m128d v2 = _mm_add_pd(_mm256_castpd256_pd128(v4), _mm256_extractf128_pd(v4, 1));
+  v2 = _mm_add_sd(v2, _mm_unpackhi_pd(v2, v2));
+  return _mm_cvtsd_f64(v2);
 }
 
 /* Mask of the first rem (1..15) lanes. */

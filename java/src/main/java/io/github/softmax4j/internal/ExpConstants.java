@@ -24,8 +24,6 @@ public final class ExpConstants {
     /** Fast path valid iff E_LO <= (largest exponent n) <= E_HI and no NaN; else the exact path. */
     public static final float E_HI = 94548.0f;
     public static final float E_LO = -94148.0f;
-    /** Initial accumulator exponent: below every n a clamped input can have. */
-    public static final float E_INIT = -94549.0f;
     /** Pass-1 block length whose fp32 partial sums are merged into double (bounds the rounding error). */
     public static final int BLOCK = 4096;
     /** 2^k for integer k in [-127, 0]: k + MAGIC_BIAS puts k + 127 in the low mantissa bits. */

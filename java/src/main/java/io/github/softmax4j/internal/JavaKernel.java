@@ -15,12 +15,6 @@ abstract class JavaKernel implements Kernel {
      * (Vector API on AVX2) or ~5 ns (scalar), far slower than memory streams 8 extra bytes (~0.3 ns at
      * 30 GB/s), so computing exp once wins even out of cache (JMH: README, results section).
      */
-    /** Pass 1 of two-pass over one block: adds the block's sum of exp, as (m, e), into acc. */
-    abstract void raddextexp(float[] x, int off, int n, ExtSum acc);
-
-    /** Pass 2 of two-pass: y = exp(x) * inv * 2^-e. */
-    abstract void vscaleextexp(float[] x, int xOff, float[] y, int yOff, int n, float inv, float e);
-
     /** Max of the clamped inputs; NaN when any input is NaN. */
     abstract float rmax(float[] x, int off, int n);
 
@@ -30,7 +24,7 @@ abstract class JavaKernel implements Kernel {
     /** Sum of exp(x) * 2^-e over one block, each term also stored into y. */
     abstract double raddstoreexp(float[] x, int xOff, float[] y, int yOff, int n, float e);
 
-    /** y = exp(x) * inv * 2^-e. */
+    /** y = exp(x) * inv * 2^-e: pass 2 of two-pass and pass 3 of three-pass recompute alike. */
     abstract void vscaleexp(float[] x, int xOff, float[] y, int yOff, int n, float inv, float e);
 
     /** y *= inv. */
@@ -66,16 +60,27 @@ abstract class JavaKernel implements Kernel {
         }
     }
 
+    /**
+     * Two-pass, as the C driver does it: pass 1 reads x once, block by block; each block (in L1) is
+     * summed exactly relative to its own largest exponent and the blocks' (m, e) pairs are merged in
+     * double by the max rule (docs/NUMERICS.md explains why not per-lane fp32 (m, e) accumulators).
+     */
     private void twoPass(float[] x, int xOff, float[] y, int yOff, int n) {
         ExtSum sum = new ExtSum();
-        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
-            raddextexp(x, xOff + i, Math.min(ExpConstants.BLOCK, n - i), sum);
+        for (int i = 0; i < n && !sum.invalid; i += ExpConstants.BLOCK) {
+            int len = Math.min(ExpConstants.BLOCK, n - i);
+            float e = ExpConstants.exponent(rmax(x, xOff + i, len));
+            if (!(e <= ExpConstants.E_HI)) { // NaN, +Inf or beyond the fast path's range
+                sum.invalid = true;
+                break;
+            }
+            sum.add(raddexp(x, xOff + i, len, e), e);
         }
         if (!sum.fastPathValid()) {
             ExactSoftmax.softmax(x, xOff, y, yOff, n);
             return;
         }
-        vscaleextexp(x, xOff, y, yOff, n, (float) (1.0 / sum.m), (float) sum.e);
+        vscaleexp(x, xOff, y, yOff, n, (float) (1.0 / sum.m), (float) sum.e);
     }
 
     private void threePass(float[] x, int xOff, float[] y, int yOff, int n, boolean reload) {

@@ -1,6 +1,5 @@
 package io.github.softmax4j.internal;
 
-import static io.github.softmax4j.internal.ExpConstants.E_INIT;
 import static io.github.softmax4j.internal.ExpConstants.X_LO;
 import static io.github.softmax4j.internal.ExpConstants.exponent;
 import static io.github.softmax4j.internal.ExpConstants.mantissa;
@@ -16,31 +15,6 @@ public final class ScalarKernel extends JavaKernel {
     @Override
     public Backend backend() {
         return Backend.SCALAR;
-    }
-
-    @Override
-    void raddextexp(float[] x, int off, int n, ExtSum acc) {
-        double m = 0;
-        float e = E_INIT;
-        for (int i = off; i < off + n; i++) {
-            float xi = x[i];
-            float ni = exponent(xi);
-            float p = mantissa(xi, ni);
-            // (m, e) + (p, ni) -> rescale both to the larger exponent; factors are exact powers of two.
-            float emax = Math.max(e, ni);
-            m = m * pow2(e - emax) + (double) p * pow2(ni - emax);
-            e = emax;
-        }
-        acc.add(m, e);
-    }
-
-    @Override
-    void vscaleextexp(float[] x, int xOff, float[] y, int yOff, int n, float inv, float e) {
-        for (int i = 0; i < n; i++) {
-            float xi = x[xOff + i];
-            float ni = exponent(xi);
-            y[yOff + i] = mantissa(xi, ni) * inv * pow2(ni - e);
-        }
     }
 
     @Override
@@ -77,8 +51,13 @@ public final class ScalarKernel extends JavaKernel {
 
     @Override
     void vscaleexp(float[] x, int xOff, float[] y, int yOff, int n, float inv, float e) {
-        vscaleextexp(x, xOff, y, yOff, n, inv, e);
+        for (int i = 0; i < n; i++) {
+            float xi = x[xOff + i];
+            float ni = exponent(xi);
+            y[yOff + i] = mantissa(xi, ni) * inv * pow2(ni - e);
+        }
     }
+
 
     @Override
     void vscale(float[] y, int off, int n, float inv) {

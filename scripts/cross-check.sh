@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Checks the native code beyond this machine's own platform:
+#  - clang build with -Werror (gcc is the default compiler);
+#  - Linux arm64: cross-compiled with Debian's aarch64 gcc, C tests run under qemu-user (portable tier);
+#  - Windows x86-64: cross-compiled with mingw-w64 (the AVX2/AVX-512 tiers included), tests built.
+# Needs: clang gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user gcc-mingw-w64-x86-64
+# (apt-get install them); CI (.ci/run) installs them and runs this script.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="${1:-$(mktemp -d)}"
+jobs=2
+warn=(-DCMAKE_C_FLAGS=-Werror)
+
+echo "=== clang, -Werror"
+cmake -S "$root/native" -B "$out/clang" -DCMAKE_C_COMPILER=clang -DSOFTMAX4J_BUILD_BENCH=OFF "${warn[@]}" >/dev/null
+cmake --build "$out/clang" -j "$jobs" >/dev/null
+ctest --test-dir "$out/clang" --output-on-failure -E 'simde|exp_exhaustive'
+
+echo "=== linux arm64 (cross gcc + qemu-user)"
+cmake -S "$root/native" -B "$out/aarch64" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/aarch64-linux-gnu.cmake" \
+  -DSOFTMAX4J_BUILD_BENCH=OFF "${warn[@]}" >/dev/null
+cmake --build "$out/aarch64" -j "$jobs" >/dev/null
+file "$out/aarch64/libsoftmax4j.so"* | head -1
+# quick sizes and no full float sweep: both take minutes under emulation
+S4J_TEST_QUICK=1 ctest --test-dir "$out/aarch64" --output-on-failure -E 'exp_exhaustive'
+
+echo "=== windows x86-64 (mingw-w64)"
+cmake -S "$root/native" -B "$out/mingw" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/mingw-w64-x86_64.cmake" \
+  -DSOFTMAX4J_BUILD_BENCH=OFF "${warn[@]}" >/dev/null
+cmake --build "$out/mingw" -j "$jobs" >/dev/null
+ls "$out/mingw"/*.dll "$out/mingw"/*.a "$out/mingw"/*.exe
+echo "cross-check: 3 passed, 0 failed"
