@@ -80,6 +80,10 @@ int s4j_cpu_max_isa(void) {
  *   AVX2: reload 0.49-0.56 ns/element vs two-pass 0.73-0.80 from 8K to 1.2M; 1.76M: 0.89 vs 0.91;
  *         2M: 0.92 vs 0.86; 3M: 1.05 vs 0.97; 16M (s4j_bench): 1.58 vs 1.13. Crossover ~2M elements
  *         (16 MiB of x + y, half the L3).
+ *         Re-measured after the exact block sums (benchmarks/run.sh, 2026-11-25, benchmarks/results/):
+ *         reload 1.19 vs two-pass 1.36 ns/element at 4M, 1.36 vs 1.35 at 16M, 1.19 vs 1.21 at 64M:
+ *         this VM streams only ~12.6 GB/s from DRAM in one thread, and AVX2 on Zen 3 is close to
+ *         compute-bound at both, so reload is kept up to 8M and two-pass beyond (a tie there).
  *   portable: reload 3.9-5.6 ns/element vs two-pass 5.4-7.4 at every size up to 16M: the portable
  *         tier is compute-bound everywhere, so AUTO always picks reload.
  *   AVX-512: not measurable here (no AVX-512 on the development machine). Its kernels do about twice
@@ -88,7 +92,7 @@ int s4j_cpu_max_isa(void) {
  *         Re-measure on an AVX-512 machine with `s4j_bench --crossover`.
  * ------------------------------------------------------------------------------------------- */
 #define S4J_AUTO_CROSSOVER_PORTABLE INT64_MAX
-#define S4J_AUTO_CROSSOVER_AVX2 (INT64_C(1) << 21)
+#define S4J_AUTO_CROSSOVER_AVX2 (INT64_C(1) << 23)
 #define S4J_AUTO_CROSSOVER_AVX512 (INT64_C(1) << 18)
 
 int s4j_auto_algorithm(int isa, int64_t n) {

@@ -4,7 +4,10 @@ import io.github.softmax4j.Algorithm;
 
 /**
  * The algorithms (two-pass, three-pass recompute, three-pass reload), the fast-path decision and the
- * block-wise double merge, written once for the Java backends. A backend supplies the per-pass
+ * block-wise double merge, written once for the Java backends. Every pass calls its primitive per block of
+ * {@link ExpConstants#BLOCK} elements: besides bounding the fp32 error, short calls keep C2 on its fast
+ * path for the Vector API (a loop over 64K elements entered by on-stack replacement kept its vectors boxed
+ * and ran 4-7x slower: JMH, JDK 17). A backend supplies the per-pass
  * primitives, named like the C kernels (docs/NUMERICS.md describes each). The native library has the same
  * driver in C ({@code native/src/softmax.c}).
  */
@@ -80,12 +83,18 @@ abstract class JavaKernel implements Kernel {
             ExactSoftmax.softmax(x, xOff, y, yOff, n);
             return;
         }
-        vscaleexp(x, xOff, y, yOff, n, (float) (1.0 / sum.m), (float) sum.e);
+        float inv = (float) (1.0 / sum.m);
+        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+            vscaleexp(x, xOff + i, y, yOff + i, Math.min(ExpConstants.BLOCK, n - i), inv, (float) sum.e);
+        }
     }
 
     private void threePass(float[] x, int xOff, float[] y, int yOff, int n, boolean reload) {
         // Decide before writing anything: a reload in place must not destroy x and then fall back.
-        float max = rmax(x, xOff, n);
+        float max = ExpConstants.X_LO;
+        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+            max = Math.max(max, rmax(x, xOff + i, Math.min(ExpConstants.BLOCK, n - i))); // NaN sticks
+        }
         float e = ExpConstants.exponent(max);
         if (!ExpConstants.fastPathValid(1.0, e)) {
             ExactSoftmax.softmax(x, xOff, y, yOff, n);
@@ -97,10 +106,13 @@ abstract class JavaKernel implements Kernel {
             s += reload ? raddstoreexp(x, xOff + i, y, yOff + i, len, e) : raddexp(x, xOff + i, len, e);
         }
         float inv = (float) (1.0 / s);
-        if (reload) {
-            vscale(y, yOff, n, inv);
-        } else {
-            vscaleexp(x, xOff, y, yOff, n, inv, e);
+        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+            int len = Math.min(ExpConstants.BLOCK, n - i);
+            if (reload) {
+                vscale(y, yOff + i, len, inv);
+            } else {
+                vscaleexp(x, xOff + i, y, yOff + i, len, inv, e);
+            }
         }
     }
 }
