@@ -22,7 +22,9 @@ import io.github.softmax4j.internal.NativeKernel;
  * <h2>Backends</h2>
  * {@link #get()} uses the fastest backend this machine can run, chosen once per JVM by CPU probing (cpuid
  * and xgetbv): native AVX-512, native AVX2, the Vector API, portable C, scalar Java
- * ({@link Backend}). {@link #backend()} says which one runs. {@code -Dsoftmax4j.backend=SCALAR} forces a
+ * ({@link Backend}). {@link #backend()} says which one runs; when it is native, the default instance sends
+ * calls with n &le; 64 to the Vector API backend, which is faster there than a JNI call (an instance from
+ * {@link #of(Backend)} never does). {@code -Dsoftmax4j.backend=SCALAR} forces a
  * backend, {@code -Dsoftmax4j.maxIsa=avx2} caps the native tier. The Vector API backend needs
  * {@code --add-modules jdk.incubator.vector}; on JDK 22+ pass {@code --enable-native-access=ALL-UNNAMED} to
  * load the native library without a warning.
