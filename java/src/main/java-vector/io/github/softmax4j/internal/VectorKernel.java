@@ -28,7 +28,9 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * The Vector API backend ({@code jdk.incubator.vector}): the two-pass algorithm of Dukhan and Ablavatski
  * (2020) and the three-pass baselines with the preferred species of this CPU (8 lanes on AVX2, 16 on
- * AVX-512). Loops of one vector per iteration (see raddextexp for why), then a scalar tail with the same numerics ({@link ScalarKernel}).
+ * AVX-512). Loops of one vector per iteration, two where a sum pairs its terms: with more, C2 (JDK 17)
+ * reaches its inlining node limit, stops inlining the helpers and boxes every vector. Then a scalar tail
+ * with the same numerics ({@link ScalarKernel}).
  *
  * <p>Loaded by name from {@link KernelSelector} only once {@code jdk.incubator.vector} is known to be in
  * the boot layer; declines (throws from the constructor) when the preferred species is narrower than
