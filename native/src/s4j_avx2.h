@@ -41,25 +41,13 @@ static inline __m256 s4j_avx2_exp2(__m256 vk) {
   return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(vbiased), 23));
 }
 
-
-
-/* Horizontal max of the 8 lanes (no NaN can reach here: exponents are never NaN). */
+/* Horizontal max of the 8 lanes (rmax reports NaN through its own flag, not through this max). */
 static inline float s4j_avx2_hmax(__m256 v) {
   __m128 v4 = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
   v4 = _mm_max_ps(v4, _mm_movehl_ps(v4, v4));
   v4 = _mm_max_ss(v4, _mm_movehdup_ps(v4));
   return _mm_cvtss_f32(v4);
 }
-
-/* Sum of the 8 lanes in double. */
-static inline double s4j_avx2_hsum_pd(__m256 v) {
-  const __m256d vd = _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v)),
-                                   _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
-  __m128d v2 = _mm_add_pd(_mm256_castpd256_pd128(vd), _mm256_extractf128_pd(vd, 1));
-  v2 = _mm_add_sd(v2, _mm_unpackhi_pd(v2, v2));
-  return _mm_cvtsd_f64(v2);
-}
-
 
 /* Adds the 8 lanes of v to the double accumulators (lanes 0-3 into *vlo, 4-7 into *vhi), exactly. */
 static inline void s4j_avx2_add_pd(__m256d* vlo, __m256d* vhi, __m256 v) {

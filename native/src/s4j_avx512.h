@@ -33,7 +33,6 @@ static inline __m512 s4j_avx512_exp_pn(__m512 vx, __m512* vn_out) {
   return vp;
 }
 
-
 /* Lane max without _mm512_reduce_max_ps (a compiler sequence some toolchains lack). */
 static inline float s4j_avx512_hmax(__m512 v) {
   const __m256 lo = _mm512_castps512_ps256(v);
@@ -44,18 +43,6 @@ static inline float s4j_avx512_hmax(__m512 v) {
   v4 = _mm_max_ss(v4, _mm_movehdup_ps(v4));
   return _mm_cvtss_f32(v4);
 }
-
-/* Sum of the 16 lanes in double. */
-static inline double s4j_avx512_hsum_pd(__m512 v) {
-  const __m256 lo = _mm512_castps512_ps256(v);
-  const __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
-  const __m512d vd = _mm512_add_pd(_mm512_cvtps_pd(lo), _mm512_cvtps_pd(hi));
-  const __m256d v4 = _mm256_add_pd(_mm512_castpd512_pd256(vd), _mm512_extractf64x4_pd(vd, 1));
-  __m128d v2 = _mm_add_pd(_mm256_castpd256_pd128(v4), _mm256_extractf128_pd(v4, 1));
-  v2 = _mm_add_sd(v2, _mm_unpackhi_pd(v2, v2));
-  return _mm_cvtsd_f64(v2);
-}
-
 
 /* Adds the 16 lanes of v to the double accumulators (lanes 0-7 into *vlo, 8-15 into *vhi), exactly. */
 static inline void s4j_avx512_add_pd(__m512d* vlo, __m512d* vhi, __m512 v) {

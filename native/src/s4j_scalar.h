@@ -59,13 +59,6 @@ static inline float s4j_scalar_exp2(float k) {
  * scalar pass. The local buffer also keeps in-place calls (x == y) on the vectorized path. */
 #define S4J_SCALAR_CHUNK 64
 
-/* p[i], n[i] with exp(x[i]) = p[i] * 2^n[i], i < c. */
-static inline void s4j_scalar_exp_chunk(size_t c, const float* x, float* p, float* n) {
-  for (size_t i = 0; i < c; i++) {
-    p[i] = s4j_scalar_exp_pn(x[i], &n[i]);
-  }
-}
-
 /* z[i] = p * 2^(n - e) for exp(x[i]) = p * 2^n: exp(x) relative to 2^e, an exact scaling. */
 static inline void s4j_scalar_expscaled_chunk(size_t c, const float* x, float e, float* z) {
   for (size_t i = 0; i < c; i++) {
@@ -87,7 +80,7 @@ static inline void s4j_scalar_vscaleexp_chunk(size_t c, const float* x, float in
 
 /* Sum of z[0..c) in double with four accumulators (independent add chains). Double, not fp32: a
  * scalar tier that added a 4096-element block into 4 fp32 accumulators (1024 terms each) measured
- * up to 11 ULP at large n; the vector tiers add at most 128 terms per fp32 lane. */
+ * up to 11 ULP at large n (the vector tiers add fp32 pairs, then double: docs/NUMERICS.md). */
 static inline double s4j_scalar_sum_chunk(size_t c, const float* z) {
   double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   size_t i = 0;

@@ -1,6 +1,5 @@
 package io.github.softmax4j.bench;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,12 +34,8 @@ public class BaselineBenchmark {
 
     @Setup
     public void setup() {
-        x = new float[n];
+        x = BenchInputs.logits(n);
         y = new float[n];
-        SplittableRandom r = new SplittableRandom(42);
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) (r.nextGaussian() * 3);
-        }
     }
 
     @Benchmark

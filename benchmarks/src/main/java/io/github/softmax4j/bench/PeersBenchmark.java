@@ -1,10 +1,7 @@
 package io.github.softmax4j.bench;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -72,13 +69,9 @@ public class PeersBenchmark {
 
     @Setup
     public void setup() throws OrtException {
-        x = new float[n];
+        x = BenchInputs.logits(n);
         y = new float[n];
         work = new double[n];
-        SplittableRandom r = new SplittableRandom(42);
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) (r.nextGaussian() * 3);
-        }
         shape = new long[] {1, n};
 
         env = OrtEnvironment.getEnvironment();
@@ -89,9 +82,8 @@ public class PeersBenchmark {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = env.createSession(OnnxSoftmaxModel.bytes("x", "y"), options);
         }
-        FloatBuffer xb = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        xb.put(0, x);
-        outBuffer = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer xb = BenchInputs.direct(x);
+        outBuffer = BenchInputs.direct(n);
         inDirect = OnnxTensor.createTensor(env, xb, shape); // direct, native order: wrapped, not copied
         outDirect = OnnxTensor.createTensor(env, outBuffer, shape);
         inputs = Map.of("x", inDirect);

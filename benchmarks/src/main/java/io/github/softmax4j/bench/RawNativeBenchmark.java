@@ -1,10 +1,7 @@
 package io.github.softmax4j.bench;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -70,15 +67,10 @@ public class RawNativeBenchmark {
         if (isa < 0 || NativeLib.s4j_isa_supported(isa) != 1) {
             throw new IllegalStateException("ISA tier " + backend.isa() + " not supported here");
         }
-        x = new float[n];
+        x = BenchInputs.logits(n);
         y = new float[n];
-        SplittableRandom r = new SplittableRandom(42);
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) (r.nextGaussian() * 3);
-        }
-        xb = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        xb.put(0, x);
-        yb = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        xb = BenchInputs.direct(x);
+        yb = BenchInputs.direct(n);
     }
 
     @Benchmark

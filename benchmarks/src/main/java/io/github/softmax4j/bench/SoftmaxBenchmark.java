@@ -1,9 +1,6 @@
 package io.github.softmax4j.bench;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,15 +55,10 @@ public class SoftmaxBenchmark {
     @Setup
     public void setup() {
         softmax = Softmax.of(backend).with(algorithm);
-        x = new float[n];
+        x = BenchInputs.logits(n);
         y = new float[n];
-        SplittableRandom r = new SplittableRandom(42);
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) (r.nextGaussian() * 3);
-        }
-        xb = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        xb.put(0, x);
-        yb = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        xb = BenchInputs.direct(x);
+        yb = BenchInputs.direct(n);
     }
 
     @Benchmark
