@@ -62,6 +62,17 @@ int s4j_isa_supported(int isa);
 /* The algorithm AUTO resolves to for this tier and length (never S4J_ALGO_AUTO). */
 int s4j_auto_algorithm(int isa, int64_t n);
 
+/* Operations of s4j_f32_rows_at (the numbering matches the Java internal enum Op). */
+#define S4J_OP_SOFTMAX 0     /* y = exp(s*x) / sum exp(s*x) */
+#define S4J_OP_LOG_SOFTMAX 1 /* y = s*x - logsumexp(s*x): two passes, never log(softmax) */
+#define S4J_OP_LOG_SUM_EXP 2 /* lse[r] = log(sum exp(s*x)): one pass, y is not touched */
+#define S4J_OP_COUNT 3
+
+/* Flags of s4j_f32_rows_at. */
+#define S4J_FLAG_SAFE 1 /* a row whose every input is -Inf gives zeros (softmax) or -Inf (log-softmax)
+                         * instead of NaN, as PyTorch's _safe_softmax for fully masked attention rows */
+#define S4J_FLAG_LSE 2  /* also write each row's logsumexp(s*x) into lse[] (always for LOG_SUM_EXP) */
+
 /* Softmax of x[0..n) into y[0..n). Returns S4J_OK or a negative S4J_E* code. */
 int s4j_softmax_f32(int isa, int algorithm, const float* x, float* y, int64_t n);
 
@@ -69,6 +80,30 @@ int s4j_softmax_f32(int isa, int algorithm, const float* x, float* y, int64_t n)
  * This is the form the Java binding uses for pinned arrays and direct buffers. */
 int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset, float* y,
                        int64_t y_offset, int64_t n);
+
+/* The general entry: `op` over each of `rows` rows of `cols` elements; row r reads
+ * x[x_offset + r*x_stride ...+cols), writes y[y_offset + r*y_stride ...+cols) (not for LOG_SUM_EXP) and,
+ * with S4J_FLAG_LSE or for LOG_SUM_EXP, lse[lse_offset + r] (in double, before rounding: a loss
+ * computed from it keeps full float accuracy). The scale s multiplies every input first (s = 1/T, the
+ * temperature; 1 for none) and must be positive; s*x is taken exactly. algorithm applies to
+ * S4J_OP_SOFTMAX (log-softmax and logsumexp always use the two-pass sum). Rows may be in place (same
+ * memory, offset and stride) and must not otherwise overlap. Special values as s4j_softmax_f32_at;
+ * logsumexp gives NaN for any NaN, +Inf for any +Inf (and no NaN), -Inf when every input is -Inf.
+ * Log-softmax gives NaN for rows with a NaN or +Inf, and -Inf at -Inf inputs. */
+int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const float* x,
+                    int64_t x_offset, int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride,
+                    int64_t rows, int64_t cols, double* lse, int64_t lse_offset);
+
+/* Split two-pass, for callers that run pass 1 and pass 2 of one long vector on several threads:
+ * s4j_f32_sumexp_at writes the extended sum sum exp(s*x) = me[0] * 2^me[1] of x[x_offset ..+n), or
+ * me[0] = NaN when this range needs the exact path (a NaN or +Inf input, |s*x| too large, s out of the
+ * fast range); the caller merges the parts by the max rule (docs/NUMERICS.md), checks the merged pair
+ * against the fast-path range and otherwise runs s4j_f32_rows_at on the whole vector. */
+int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_t n, double* me);
+
+/* Pass 2 for the merged sum m * 2^e: softmax or log-softmax of x[x_offset ..+n) into y. */
+int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
+                      int64_t y_offset, int64_t n, double m, double e);
 
 #ifdef __cplusplus
 }

@@ -34,6 +34,11 @@
  * bits; shifting the bit pattern left by 23 moves them into the exponent field and the magic's own
  * bits out of the word (0x1.8p23 + 127 is exact). */
 #define S4J_EXP2_MAGIC (0x1.8p+23f + 127.0f)
+/* Temperature: every op may compute on s*x (s = 1/T). The clamp moves to X_LO / s so that the
+ * clamped product stays at X_LO (rounded); the fast path takes 2^-100 <= s <= 2^100 (X_LO / s is then
+ * finite and nonzero), the exact path any other positive s. */
+#define S4J_SCALE_MIN 0x1.0p-100f
+#define S4J_SCALE_MAX 0x1.0p+100f
 /* The drivers call the reduction kernels in blocks of this many elements and merge in double. */
 #define S4J_BLOCK 4096
 

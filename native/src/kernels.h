@@ -17,43 +17,54 @@
  * (-Inf does not set it; +Inf shows up as the maximum). Pass 1 of three-pass. */
 typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x, int* has_nan);
 
+/* Every exp kernel computes exp(s*x) = p * 2^n for a scale s > 0 (s = 1/T, the temperature; 1 for
+ * none), with the product s*x taken exactly; s == 1 runs a loop without the product steps.
+ * Masked-out tail lanes read -Inf, which the exp clamps to X_LO / s. */
+
 /* raddexp = Reduce-ADD of EXPonentials: sum of p * 2^(n - e_max) (pass 2 of three-pass recompute; per block, pass 1 of two-pass).
  * Requires every n <= e_max. Lanes are combined in double. */
-typedef double (*s4j_f32_raddexp_fn)(size_t n, const float* x, float e_max);
+typedef double (*s4j_f32_raddexp_fn)(size_t n, const float* x, float s, float e_max);
 
 /* raddstoreexp = Reduce-ADD and STORE EXPonentials: as raddexp, and stores z = p * 2^(n - e_max)
  * into y (pass 2 of three-pass reload). */
-typedef double (*s4j_f32_raddstoreexp_fn)(size_t n, const float* x, float* y, float e_max);
+typedef double (*s4j_f32_raddstoreexp_fn)(size_t n, const float* x, float* y, float s, float e_max);
 
 /* vscaleexp = Vector SCALE of EXPonentials: y = (p * inv) * 2^(n - e_max) where exp(x) = p * 2^n.
  * Pass 2 of two-pass (the paper's "vscaleextexp", with e_max = the sum's exponent and inv = 1/m_sum)
  * and pass 3 of three-pass recompute are this one computation, so they share one kernel per tier. */
-typedef void (*s4j_f32_vscaleexp_fn)(size_t n, const float* x, float* y, float inv, float e_max);
+typedef void (*s4j_f32_vscaleexp_fn)(size_t n, const float* x, float* y, float s, float inv, float e_max);
 
 /* vscale = Vector SCALE: y = y * inv in place (pass 3 of three-pass reload). */
 typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, float inv);
 
+/* vmuladdc = Vector MULtiply-ADD Constant: y = x * s + c, one rounding (pass 2 of log-softmax, with
+ * c = -logsumexp(s*x)). */
+typedef void (*s4j_f32_vmuladdc_fn)(size_t n, const float* x, float* y, float s, float c);
+
 /* Portable C tier: always compiled. */
 float s4j_f32_rmax__scalar_u8_acc8(size_t n, const float* x, int* has_nan);
-double s4j_f32_raddexp__scalar_p6_u64_acc4(size_t n, const float* x, float e_max);
-double s4j_f32_raddstoreexp__scalar_p6_u64_acc4(size_t n, const float* x, float* y, float e_max);
-void s4j_f32_vscaleexp__scalar_p6_u64(size_t n, const float* x, float* y, float inv, float e_max);
+double s4j_f32_raddexp__scalar_p6_u64_acc4(size_t n, const float* x, float s, float e_max);
+double s4j_f32_raddstoreexp__scalar_p6_u64_acc4(size_t n, const float* x, float* y, float s, float e_max);
+void s4j_f32_vscaleexp__scalar_p6_u64(size_t n, const float* x, float* y, float s, float inv, float e_max);
 void s4j_f32_vscale__scalar_u4(size_t n, float* y, float inv);
+void s4j_f32_vmuladdc__scalar_u4(size_t n, const float* x, float* y, float s, float c);
 
 #if defined(S4J_HAVE_X86)
 /* AVX2 + FMA tier (files compiled with -mavx2 -mfma or /arch:AVX2). */
 float s4j_f32_rmax__avx2_u32_acc2(size_t n, const float* x, int* has_nan);
-double s4j_f32_raddexp__avx2_p6_u64(size_t n, const float* x, float e_max);
-double s4j_f32_raddstoreexp__avx2_p6_u64(size_t n, const float* x, float* y, float e_max);
-void s4j_f32_vscaleexp__avx2_p6_u16(size_t n, const float* x, float* y, float inv, float e_max);
+double s4j_f32_raddexp__avx2_p6_u64(size_t n, const float* x, float s, float e_max);
+double s4j_f32_raddstoreexp__avx2_p6_u64(size_t n, const float* x, float* y, float s, float e_max);
+void s4j_f32_vscaleexp__avx2_p6_u16(size_t n, const float* x, float* y, float s, float inv, float e_max);
 void s4j_f32_vscale__avx2_u32(size_t n, float* y, float inv);
+void s4j_f32_vmuladdc__avx2_u32(size_t n, const float* x, float* y, float s, float c);
 
 /* AVX-512F tier (files compiled with -mavx512f -mavx2 -mfma or /arch:AVX512). */
 float s4j_f32_rmax__avx512f_u64_acc4(size_t n, const float* x, int* has_nan);
-double s4j_f32_raddexp__avx512f_p6_u64(size_t n, const float* x, float e_max);
-double s4j_f32_raddstoreexp__avx512f_p6_u64(size_t n, const float* x, float* y, float e_max);
-void s4j_f32_vscaleexp__avx512f_p6_u64(size_t n, const float* x, float* y, float inv, float e_max);
+double s4j_f32_raddexp__avx512f_p6_u64(size_t n, const float* x, float s, float e_max);
+double s4j_f32_raddstoreexp__avx512f_p6_u64(size_t n, const float* x, float* y, float s, float e_max);
+void s4j_f32_vscaleexp__avx512f_p6_u64(size_t n, const float* x, float* y, float s, float inv, float e_max);
 void s4j_f32_vscale__avx512f_u64(size_t n, float* y, float inv);
+void s4j_f32_vmuladdc__avx512f_u64(size_t n, const float* x, float* y, float s, float c);
 #endif
 
 #endif /* S4J_KERNELS_H */

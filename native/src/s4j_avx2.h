@@ -6,6 +6,7 @@
 #ifndef S4J_AVX2_H
 #define S4J_AVX2_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,30 @@ static inline __m256 s4j_avx2_exp_pn(__m256 vx, __m256* vn_out) {
   __m256 vt = _mm256_fmadd_ps(vn, _mm256_set1_ps(-S4J_LN2_HI), vx);
   vt = _mm256_fmadd_ps(vn, _mm256_set1_ps(-S4J_LN2_LO), vt);
   /* p = exp(t) on [-ln2/2, ln2/2]: degree-6 minimax polynomial by Horner with FMA. */
+  __m256 vp = _mm256_fmadd_ps(_mm256_set1_ps(S4J_C6), vt, _mm256_set1_ps(S4J_C5));
+  vp = _mm256_fmadd_ps(vp, vt, _mm256_set1_ps(S4J_C4));
+  vp = _mm256_fmadd_ps(vp, vt, _mm256_set1_ps(S4J_C3));
+  vp = _mm256_fmadd_ps(vp, vt, _mm256_set1_ps(S4J_C2));
+  vp = _mm256_fmadd_ps(vp, vt, _mm256_set1_ps(S4J_C1));
+  vp = _mm256_fmadd_ps(vp, vt, _mm256_set1_ps(1.0f));
+  *vn_out = vn;
+  return vp;
+}
+
+/* exp(s*x) = p * 2^n with the product s*x taken exactly (temperature, s = 1/T): returns p, writes n.
+ * With scaled == 0 (a compile-time constant) it is s4j_avx2_exp_pn. Otherwise x is clamped at
+ * vxlo = X_LO / s, hi = fl(s*x) picks n, lo = fma(x, s, -hi) is the product's rounding error (exact),
+ * and t = (hi - n*ln2) + lo: the reduction of the exact product, so the fp32 rounding of s*x
+ * (up to 2^-24*|s*x|, i.e. ~50 ULP of the output at |s*x| = 100) never reaches the result. */
+S4J_INLINE __m256 s4j_avx2_exp_pn_s(__m256 vx, __m256 vs, __m256 vxlo, const int scaled, __m256* vn_out) {
+  if (!scaled) return s4j_avx2_exp_pn(vx, vn_out);
+  vx = _mm256_max_ps(vxlo, vx);
+  const __m256 vhi = _mm256_mul_ps(vx, vs);
+  const __m256 vlo = _mm256_fmsub_ps(vx, vs, vhi);
+  const __m256 vn = _mm256_round_ps(_mm256_mul_ps(vhi, _mm256_set1_ps(S4J_LOG2E)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 vt = _mm256_fmadd_ps(vn, _mm256_set1_ps(-S4J_LN2_HI), vhi);
+  vt = _mm256_add_ps(_mm256_fmadd_ps(vn, _mm256_set1_ps(-S4J_LN2_LO), vt), vlo);
   __m256 vp = _mm256_fmadd_ps(_mm256_set1_ps(S4J_C6), vt, _mm256_set1_ps(S4J_C5));
   vp = _mm256_fmadd_ps(vp, vt, _mm256_set1_ps(S4J_C4));
   vp = _mm256_fmadd_ps(vp, vt, _mm256_set1_ps(S4J_C3));
@@ -71,9 +96,10 @@ static inline __m256i s4j_avx2_tail_mask(size_t rem) {
 }
 
 /* Masked load of the first rem lanes (vmaskmovps suppresses faults on masked-out elements); the
- * other lanes read as X_LO, which adds nothing (2^(n - e) underflows to 0) and never wins a max. */
+ * other lanes read as -Inf, which the exp clamps to X_LO / s (adds nothing: 2^(n - e) underflows to
+ * 0, whatever the scale s) and which never wins a max. */
 static inline __m256 s4j_avx2_load_tail(const float* x, __m256i vmask) {
-  return _mm256_blendv_ps(_mm256_set1_ps(S4J_X_LO), _mm256_maskload_ps(x, vmask),
+  return _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), _mm256_maskload_ps(x, vmask),
                           _mm256_castsi256_ps(vmask));
 }
 

@@ -6,6 +6,7 @@
 #ifndef S4J_AVX512_H
 #define S4J_AVX512_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,26 @@ static inline __m512 s4j_avx512_exp_pn(__m512 vx, __m512* vn_out) {
   __m512 vt = _mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_HI), vx);
   vt = _mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_LO), vt);
   /* p = exp(t) on [-ln2/2, ln2/2]: degree-6 minimax polynomial by Horner with FMA. */
+  __m512 vp = _mm512_fmadd_ps(_mm512_set1_ps(S4J_C6), vt, _mm512_set1_ps(S4J_C5));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C4));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C3));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C2));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C1));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(1.0f));
+  *vn_out = vn;
+  return vp;
+}
+
+/* exp(s*x) with the product taken exactly: as s4j_avx2_exp_pn_s (s4j_avx2.h explains the steps). */
+S4J_INLINE __m512 s4j_avx512_exp_pn_s(__m512 vx, __m512 vs, __m512 vxlo, const int scaled, __m512* vn_out) {
+  if (!scaled) return s4j_avx512_exp_pn(vx, vn_out);
+  vx = _mm512_max_ps(vxlo, vx);
+  const __m512 vhi = _mm512_mul_ps(vx, vs);
+  const __m512 vlo = _mm512_fmsub_ps(vx, vs, vhi);
+  const __m512 vn = _mm512_roundscale_ps(_mm512_mul_ps(vhi, _mm512_set1_ps(S4J_LOG2E)),
+                                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 vt = _mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_HI), vhi);
+  vt = _mm512_add_ps(_mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_LO), vt), vlo);
   __m512 vp = _mm512_fmadd_ps(_mm512_set1_ps(S4J_C6), vt, _mm512_set1_ps(S4J_C5));
   vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C4));
   vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C3));
@@ -65,10 +86,10 @@ static inline __mmask16 s4j_avx512_tail_mask(size_t rem) {
   return (__mmask16)((UINT32_C(1) << rem) - 1);
 }
 
-/* Masked load (faults suppressed on masked-out elements); the other lanes read as X_LO, which adds
- * nothing and never wins a max. */
+/* Masked load (faults suppressed on masked-out elements); the other lanes read as -Inf, which the
+ * exp clamps to X_LO / s (adds nothing, whatever the scale s) and which never wins a max. */
 static inline __m512 s4j_avx512_load_tail(const float* x, __mmask16 vmask) {
-  return _mm512_mask_loadu_ps(_mm512_set1_ps(S4J_X_LO), vmask, x);
+  return _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), vmask, x);
 }
 
 #endif /* S4J_AVX512_H */

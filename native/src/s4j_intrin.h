@@ -54,4 +54,12 @@ static inline simde__m512d s4j_simde_cvtps_pd(simde__m256 v) {
 #include <immintrin.h>
 #endif
 
+/* Kernel bodies take compile-time flags (scaled or not): force inlining so that each flag value
+ * gets its own specialized loop. */
+#if defined(_MSC_VER) && !defined(__clang__)
+#define S4J_INLINE static __forceinline
+#else
+#define S4J_INLINE static inline __attribute__((always_inline))
+#endif
+
 #endif /* S4J_INTRIN_H */

@@ -11,22 +11,23 @@
 
 #include "constants.h"
 
-/* exp(x) = p * 2^n (NUMERICS.md); returns p, writes n.
+/* exp(s*x) = p * 2^n (NUMERICS.md), s = 1/T the temperature scale (1 for none), xlo = X_LO / s;
+ * returns p, writes n.
  * Steps 1-2 (clamp, n) are exactly those of the vector tiers. Steps 3-4 (reduction, polynomial) are
  * evaluated in double with the same constants and coefficients, p rounded to float once: baseline
  * x86-64 has no FMA instruction, fmaf is a libm call there, and emulating it made the tier ~12
- * ns/element; in double every product below is exact or rounds at 2^-53, so p is at least as
- * accurate as the fp32 FMA evaluation (within 0.5 ULP + the 0.15 ULP approximation error) and the
- * code needs no FMA. */
-static inline float s4j_scalar_exp_pn(float x, float* n_out) {
-  /* Clamp below at X_LO, written as maxss(X_LO, x): a NaN x compares false and passes through. */
-  x = (S4J_X_LO > x) ? S4J_X_LO : x;
-  /* n = rint(x * log2(e)) by the magic-number trick (exact rint for |v| < 2^22; larger v only occur
-   * for x > 2.9e6, whose n still exceeds E_HI, so the fast-path check rejects them all the same). */
-  const float n = (x * S4J_LOG2E + S4J_RINT_MAGIC) - S4J_RINT_MAGIC;
-  /* Cody-Waite range reduction t = x - n*ln2 in double: n*LN2_HI and n*LN2_LO are exact products. */
+ * ns/element; in double every product below is exact or rounds at 2^-53 (x*s of two floats is exact
+ * in double), so p is at least as accurate as the fp32 FMA evaluation (within 0.5 ULP + the 0.15 ULP
+ * approximation error) and the code needs no FMA. */
+static inline float s4j_scalar_exp_pn(float x, float s, float xlo, float* n_out) {
+  /* Clamp below at X_LO / s, written as maxss(xlo, x): a NaN x compares false and passes through. */
+  x = (xlo > x) ? xlo : x;
+  /* n = rint(fl(x*s) * log2(e)) by the magic-number trick (exact rint for |v| < 2^22; larger v only
+   * occur for s*x > 2.9e6, whose n still exceeds E_HI, so the fast-path check rejects them). */
+  const float n = ((x * s) * S4J_LOG2E + S4J_RINT_MAGIC) - S4J_RINT_MAGIC;
+  /* Cody-Waite range reduction t = x*s - n*ln2 in double: every product is exact. */
   const double nd = (double)n;
-  const double t = ((double)x - nd * (double)S4J_LN2_HI) - nd * (double)S4J_LN2_LO;
+  const double t = ((double)x * (double)s - nd * (double)S4J_LN2_HI) - nd * (double)S4J_LN2_LO;
   /* p = exp(t) on [-ln2/2, ln2/2]: the degree-6 minimax polynomial by Horner. */
   double p = (double)S4J_C6 * t + (double)S4J_C5;
   p = p * t + (double)S4J_C4;
@@ -60,20 +61,23 @@ static inline float s4j_scalar_exp2(float k) {
 #define S4J_SCALAR_CHUNK 64
 
 /* z[i] = p * 2^(n - e) for exp(x[i]) = p * 2^n: exp(x) relative to 2^e, an exact scaling. */
-static inline void s4j_scalar_expscaled_chunk(size_t c, const float* x, float e, float* z) {
+static inline void s4j_scalar_expscaled_chunk(size_t c, const float* x, float s, float e, float* z) {
+  const float xlo = S4J_X_LO / s;
   for (size_t i = 0; i < c; i++) {
     float ni;
-    const float pi = s4j_scalar_exp_pn(x[i], &ni);
+    const float pi = s4j_scalar_exp_pn(x[i], s, xlo, &ni);
     z[i] = pi * s4j_scalar_exp2(ni - e);
   }
 }
 
 /* y[i] = (p * inv) * 2^(n - e): (p * inv) rounds once; the scaling is exact unless the output is
  * below 2^-126 (then it may flush to 0: within the FLT_MIN absolute bound). */
-static inline void s4j_scalar_vscaleexp_chunk(size_t c, const float* x, float inv, float e, float* y) {
+static inline void s4j_scalar_vscaleexp_chunk(size_t c, const float* x, float s, float inv, float e,
+                                              float* y) {
+  const float xlo = S4J_X_LO / s;
   for (size_t i = 0; i < c; i++) {
     float ni;
-    const float pi = s4j_scalar_exp_pn(x[i], &ni);
+    const float pi = s4j_scalar_exp_pn(x[i], s, xlo, &ni);
     y[i] = (pi * inv) * s4j_scalar_exp2(ni - e);
   }
 }

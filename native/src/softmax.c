@@ -19,20 +19,21 @@ typedef struct s4j_kernel_set {
   s4j_f32_raddstoreexp_fn raddstoreexp;
   s4j_f32_vscaleexp_fn vscaleexp;
   s4j_f32_vscale_fn vscale;
+  s4j_f32_vmuladdc_fn vmuladdc;
 } s4j_kernel_set;
 
 /* Filled at compile time; a tier that is not compiled in has all-NULL entries. */
 static const s4j_kernel_set s4j_kernel_table[S4J_ISA_COUNT] = {
     [S4J_ISA_PORTABLE] = {s4j_f32_rmax__scalar_u8_acc8, s4j_f32_raddexp__scalar_p6_u64_acc4,
                           s4j_f32_raddstoreexp__scalar_p6_u64_acc4, s4j_f32_vscaleexp__scalar_p6_u64,
-                          s4j_f32_vscale__scalar_u4},
+                          s4j_f32_vscale__scalar_u4, s4j_f32_vmuladdc__scalar_u4},
 #if defined(S4J_HAVE_X86)
     [S4J_ISA_AVX2] = {s4j_f32_rmax__avx2_u32_acc2, s4j_f32_raddexp__avx2_p6_u64,
                       s4j_f32_raddstoreexp__avx2_p6_u64, s4j_f32_vscaleexp__avx2_p6_u16,
-                      s4j_f32_vscale__avx2_u32},
+                      s4j_f32_vscale__avx2_u32, s4j_f32_vmuladdc__avx2_u32},
     [S4J_ISA_AVX512] = {s4j_f32_rmax__avx512f_u64_acc4, s4j_f32_raddexp__avx512f_p6_u64,
                         s4j_f32_raddstoreexp__avx512f_p6_u64, s4j_f32_vscaleexp__avx512f_p6_u64,
-                        s4j_f32_vscale__avx512f_u64},
+                        s4j_f32_vscale__avx512f_u64, s4j_f32_vmuladdc__avx512f_u64},
 #endif
 };
 
@@ -112,34 +113,71 @@ int s4j_auto_algorithm(int isa, int64_t n) {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Exact path: double-precision three-pass for inputs outside the fast path's range (NaN, +-Inf,
- * |x| > ~65536, all -Inf). Reads each x[i] before writing y[i], so it works in place.
+ * Exact path: double precision for inputs outside the fast path's range (NaN, +-Inf, all -Inf,
+ * |s*x| > ~65536, a scale outside [2^-100, 2^100]). v = s*x is exact in double (a product of two
+ * floats); v - max rounds at 2^-53 relative, far below float precision. Reads each x[i] before
+ * writing y[i], so it works in place.
  * ------------------------------------------------------------------------------------------- */
-static void s4j_exact(const float* x, float* y, size_t n) {
+static void s4j_exact(int op, int flags, float s, const float* x, float* y, size_t n, double* lse) {
+  const double ds = (double)s;
   double max = -INFINITY;
   int nan = 0;
   for (size_t i = 0; i < n; i++) {
-    const double v = (double)x[i];
+    const double v = (double)x[i] * ds;
     if (v != v) nan = 1;
     max = (v > max) ? v : max;
   }
-  /* Any NaN, any +Inf (Inf - Inf), or all -Inf (no finite maximum): every output is NaN. */
   if (nan || !isfinite(max)) {
-    for (size_t i = 0; i < n; i++) y[i] = NAN;
+    /* Any NaN: NaN everywhere. Any +Inf: logsumexp +Inf, softmax NaN (Inf - Inf). All -Inf:
+     * logsumexp -Inf; softmax NaN (0/0), or zeros / -Inf with S4J_FLAG_SAFE. */
+    const double l = nan ? NAN : max;
+    const float fill = (!nan && max < 0.0 && (flags & S4J_FLAG_SAFE))
+                           ? (op == S4J_OP_SOFTMAX ? 0.0f : -INFINITY)
+                           : NAN;
+    if (lse != NULL) *lse = l;
+    if (op != S4J_OP_LOG_SUM_EXP) {
+      for (size_t i = 0; i < n; i++) y[i] = fill;
+    }
     return;
   }
-  /* Sum of exp(x - max) in double: the largest term is 1, so it neither overflows nor underflows
+  /* Sum of exp(v - max) in double: the largest term is 1, so it neither overflows nor underflows
    * to 0; -Inf inputs contribute exp(-Inf) = 0. */
   double sum = 0.0;
-  for (size_t i = 0; i < n; i++) sum += exp((double)x[i] - max);
-  const double inv = 1.0 / sum;
-  for (size_t i = 0; i < n; i++) y[i] = (float)(exp((double)x[i] - max) * inv);
+  for (size_t i = 0; i < n; i++) sum += exp((double)x[i] * ds - max);
+  const double l = max + log(sum);
+  if (lse != NULL) *lse = l;
+  if (op == S4J_OP_SOFTMAX) {
+    const double inv = 1.0 / sum;
+    for (size_t i = 0; i < n; i++) y[i] = (float)(exp((double)x[i] * ds - max) * inv);
+  } else if (op == S4J_OP_LOG_SOFTMAX) {
+    for (size_t i = 0; i < n; i++) y[i] = (float)(((double)x[i] * ds - max) - log(sum));
+  }
 }
 
+/* n of exp(s*x) for the largest clamped input, computed exactly as the kernels compute it
+ * (fl(fl(s*x) * LOG2E), then round to nearest even): both steps are monotone, so every n <= it. */
+static float s4j_exponent(float max, float s) {
+  const float xlo = S4J_X_LO / s;
+  const float m = (max > xlo) ? max : xlo;
+  return (float)nearbyint((double)((m * s) * S4J_LOG2E));
+}
+
+static int s4j_scale_fast(float s) { return s >= S4J_SCALE_MIN && s <= S4J_SCALE_MAX; }
+
+/* The merged pair (M, E) is usable by the fast path: E (the largest n) in [E_LO, E_HI]. */
+static int s4j_sum_fast(double m, double e) {
+  return isfinite(m) && m > 0.0 && e >= (double)S4J_E_LO && e <= (double)S4J_E_HI;
+}
+
+/* logsumexp = log(m * 2^e) = log(m) + e*ln2, in double. */
+static double s4j_lse(double m, double e) { return log(m) + e * 0x1.62e42fefa39efp-1; }
+
 /* ---------------------------------------------------------------------------------------------
- * Two-pass: pass 1 in blocks, each block's (m, e) merged into a double (M, E); pass 2 over all.
+ * Pass 1 of two-pass: blocks, each block's (m, e) merged into a double (M, E). Returns 0 (and
+ * leaves *m_out NaN) when the fast path cannot be used for this range.
  * ------------------------------------------------------------------------------------------- */
-static void s4j_two_pass(const s4j_kernel_set* k, const float* x, float* y, size_t n) {
+static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n, double* m_out,
+                      double* e_out) {
   /* Pass 1 reads x once from memory, block by block; each block (16 KiB) stays in L1 while its sum is
    * taken as m * 2^e with e = the block's largest exponent (an L1 max sweep, then the exact sum
    * relative to 2^e), and the blocks' (m, e) pairs are merged in double by the max rule. This is the
@@ -150,19 +188,18 @@ static void s4j_two_pass(const s4j_kernel_set* k, const float* x, float* y, size
    * fuzzing), and making them exact in double cost +60% (docs/NUMERICS.md). */
   double sum_m = 0.0;
   double sum_e = 0.0;
+  *m_out = NAN;
+  *e_out = NAN;
+  if (!s4j_scale_fast(s)) return 0;
   for (size_t i = 0; i < n; i += S4J_BLOCK) {
     const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
     int has_nan = 0;
-    const float max = k->rmax(b, x + i, &has_nan);
-    const float e = (float)nearbyint((double)(max * S4J_LOG2E));
+    const float e = s4j_exponent(k->rmax(b, x + i, &has_nan), s);
     /* NaN or +Inf input, or a block beyond the fast path's range (a finite huge x gives a huge e):
      * decide now, so the exponent differences below always fit an int. */
-    if (has_nan || !(e <= S4J_E_HI)) {
-      s4j_exact(x, y, n);
-      return;
-    }
-    const double m = k->raddexp(b, x + i, e);
-    /* (M, E) <- max rule; e and E are integers in [E_INIT, E_HI], so the difference fits an int. */
+    if (has_nan || !(e <= S4J_E_HI)) return 0;
+    const double m = k->raddexp(b, x + i, s, e);
+    /* (M, E) <- max rule; e and E are integers in [E_INIT - 1, E_HI], so the difference fits an int. */
     if (i == 0) {
       sum_m = m;
       sum_e = (double)e;
@@ -173,73 +210,136 @@ static void s4j_two_pass(const s4j_kernel_set* k, const float* x, float* y, size
       sum_m += ldexp(m, (int)((double)e - sum_e));
     }
   }
-  /* Fast path only when E (the largest n) is in [E_LO, E_HI] (NaN-safe negated form). */
-  if (!(isfinite(sum_m) && sum_m > 0.0 && sum_e >= (double)S4J_E_LO && sum_e <= (double)S4J_E_HI)) {
-    s4j_exact(x, y, n);
-    return;
+  *m_out = sum_m;
+  *e_out = sum_e;
+  return 1;
+}
+
+/* Pass 2 of two-pass for the total m * 2^e (fast path). */
+static void s4j_finish(const s4j_kernel_set* k, int op, float s, const float* x, float* y, size_t n,
+                       double m, double e) {
+  if (op == S4J_OP_SOFTMAX) {
+    k->vscaleexp(n, x, y, s, (float)(1.0 / m), (float)e);
+  } else if (op == S4J_OP_LOG_SOFTMAX) {
+    /* y = s*x - lse in one FMA: |error| <= 2^-24 * (|s*x - lse| + |lse|) + the error of lse. */
+    k->vmuladdc(n, x, y, s, (float)-s4j_lse(m, e));
   }
-  k->vscaleexp(n, x, y, (float)(1.0 / sum_m), (float)sum_e);
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Three-pass: max first; the exact-path decision is made before anything is written (reload in
- * place must not destroy x before it knows it can finish on the fast path).
+ * Three-pass softmax: max first; the exact-path decision is made before anything is written (reload
+ * in place must not destroy x before it knows it can finish on the fast path).
  * ------------------------------------------------------------------------------------------- */
-static void s4j_three_pass(const s4j_kernel_set* k, const float* x, float* y, size_t n, int reload) {
+static int s4j_three_pass(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n,
+                          int reload, double* lse) {
   int has_nan = 0;
-  const float max = k->rmax(n, x, &has_nan);
-  /* E = rint(max * LOG2E) exactly as the kernels compute n (float product, then round to nearest
-   * even). Both steps are monotone, so every element's n <= E. */
-  const float scaled = max * S4J_LOG2E;
-  const float e_max = (float)nearbyint((double)scaled);
-  if (has_nan || !(e_max >= S4J_E_LO && e_max <= S4J_E_HI)) {
-    s4j_exact(x, y, n);
-    return;
-  }
+  const float e_max = s4j_exponent(k->rmax(n, x, &has_nan), s);
+  if (has_nan || !s4j_scale_fast(s) || !(e_max >= S4J_E_LO && e_max <= S4J_E_HI)) return 0;
   double sum = 0.0;
   for (size_t i = 0; i < n; i += S4J_BLOCK) {
     const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
-    sum += reload ? k->raddstoreexp(b, x + i, y + i, e_max) : k->raddexp(b, x + i, e_max);
+    sum += reload ? k->raddstoreexp(b, x + i, y + i, s, e_max) : k->raddexp(b, x + i, s, e_max);
   }
   const float inv = (float)(1.0 / sum);
   if (reload) {
     k->vscale(n, y, inv);
   } else {
-    k->vscaleexp(n, x, y, inv, e_max);
+    k->vscaleexp(n, x, y, s, inv, e_max);
   }
+  if (lse != NULL) *lse = s4j_lse(sum, (double)e_max);
+  return 1;
+}
+
+/* One row: the fast path of the chosen algorithm, or the exact path. */
+static void s4j_row(const s4j_kernel_set* k, int op, int algorithm, int flags, float s, const float* x,
+                    float* y, size_t n, double* lse) {
+  if (op == S4J_OP_SOFTMAX && algorithm != S4J_ALGO_TWO_PASS) {
+    if (!s4j_three_pass(k, s, x, y, n, algorithm == S4J_ALGO_THREE_PASS_RELOAD, lse)) {
+      s4j_exact(op, flags, s, x, y, n, lse);
+    }
+    return;
+  }
+  double m, e;
+  if (!s4j_sumexp(k, s, x, n, &m, &e) || !s4j_sum_fast(m, e)) {
+    s4j_exact(op, flags, s, x, y, n, lse);
+    return;
+  }
+  if (lse != NULL) *lse = s4j_lse(m, e);
+  s4j_finish(k, op, s, x, y, n, m, e);
 }
 
 /* ---------------------------------------------------------------------------------------------
  * Entry points
  * ------------------------------------------------------------------------------------------- */
 
-int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset, float* y,
-                       int64_t y_offset, int64_t n) {
-  if (isa < 0 || isa >= S4J_ISA_COUNT || algorithm < 0 || algorithm >= S4J_ALGO_COUNT || n < 0 ||
-      x_offset < 0 || y_offset < 0) {
+static int s4j_check_isa(int isa) {
+  if (isa < 0 || isa >= S4J_ISA_COUNT) return S4J_EINVAL;
+  return s4j_isa_supported(isa) ? S4J_OK : S4J_ENOTSUP;
+}
+
+int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const float* x,
+                    int64_t x_offset, int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride,
+                    int64_t rows, int64_t cols, double* lse, int64_t lse_offset) {
+  if (op < 0 || op >= S4J_OP_COUNT || algorithm < 0 || algorithm >= S4J_ALGO_COUNT || rows < 0 ||
+      cols < 0 || x_offset < 0 || y_offset < 0 || lse_offset < 0 || x_stride < 0 || y_stride < 0 ||
+      (flags & ~(S4J_FLAG_SAFE | S4J_FLAG_LSE)) != 0 || !(s > 0.0f) ||
+      (op == S4J_OP_LOG_SUM_EXP && lse == NULL)) {
     return S4J_EINVAL;
   }
-  if (!s4j_isa_supported(isa)) return S4J_ENOTSUP;
-  if (n == 0) return S4J_OK;
-  if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL; /* 32-bit targets only */
+  const int rc = s4j_check_isa(isa);
+  if (rc != S4J_OK) return rc;
+  if (rows == 0) return S4J_OK;
+  if ((uint64_t)cols > (uint64_t)SIZE_MAX) return S4J_EINVAL; /* 32-bit targets only */
+  const int want_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
+  if (want_lse && lse == NULL) return S4J_EINVAL;
 
   const s4j_kernel_set* k = &s4j_kernel_table[isa];
-  const float* xs = x + (size_t)x_offset;
-  float* ys = y + (size_t)y_offset;
-  const size_t len = (size_t)n;
-  if (algorithm == S4J_ALGO_AUTO) algorithm = s4j_auto_algorithm(isa, n);
-  switch (algorithm) {
-    case S4J_ALGO_TWO_PASS:
-      s4j_two_pass(k, xs, ys, len);
-      break;
-    case S4J_ALGO_THREE_PASS_RECOMPUTE:
-      s4j_three_pass(k, xs, ys, len, 0);
-      break;
-    default: /* S4J_ALGO_THREE_PASS_RELOAD */
-      s4j_three_pass(k, xs, ys, len, 1);
-      break;
+  const size_t n = (size_t)cols;
+  if (algorithm == S4J_ALGO_AUTO) algorithm = s4j_auto_algorithm(isa, cols);
+  for (int64_t r = 0; r < rows; r++) {
+    double* l = want_lse ? lse + lse_offset + r : NULL;
+    if (n == 0) {
+      if (l != NULL) *l = -INFINITY; /* the empty sum: log(0) */
+      continue;
+    }
+    const float* xr = x + (size_t)(x_offset + r * x_stride);
+    float* yr = (op == S4J_OP_LOG_SUM_EXP) ? NULL : y + (size_t)(y_offset + r * y_stride);
+    s4j_row(k, op, algorithm, flags, s, xr, yr, n, l);
   }
   return S4J_OK;
+}
+
+int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_t n, double* me) {
+  if (n < 0 || x_offset < 0 || me == NULL || !(s > 0.0f)) return S4J_EINVAL;
+  const int rc = s4j_check_isa(isa);
+  if (rc != S4J_OK) return rc;
+  if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL;
+  if (n == 0) {
+    me[0] = 0.0; /* adds nothing under the max rule */
+    me[1] = -INFINITY;
+    return S4J_OK;
+  }
+  (void)s4j_sumexp(&s4j_kernel_table[isa], s, x + (size_t)x_offset, (size_t)n, &me[0], &me[1]);
+  return S4J_OK;
+}
+
+int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
+                      int64_t y_offset, int64_t n, double m, double e) {
+  if ((op != S4J_OP_SOFTMAX && op != S4J_OP_LOG_SOFTMAX) || n < 0 || x_offset < 0 || y_offset < 0 ||
+      !s4j_scale_fast(s) || !s4j_sum_fast(m, e)) {
+    return S4J_EINVAL;
+  }
+  const int rc = s4j_check_isa(isa);
+  if (rc != S4J_OK) return rc;
+  if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL;
+  s4j_finish(&s4j_kernel_table[isa], op, s, x + (size_t)x_offset, y + (size_t)y_offset, (size_t)n, m, e);
+  return S4J_OK;
+}
+
+int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset, float* y,
+                       int64_t y_offset, int64_t n) {
+  return s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, algorithm, 0, 1.0f, x, x_offset, 0, y, y_offset, 0, 1, n,
+                         NULL, 0);
 }
 
 int s4j_softmax_f32(int isa, int algorithm, const float* x, float* y, int64_t n) {

@@ -5,12 +5,12 @@
 #include "s4j_scalar.h"
 
 /* u64: chunks of 64: a vectorized map into a local buffer, then four double accumulators. */
-double s4j_f32_raddexp__scalar_p6_u64_acc4(size_t n, const float* x, float e_max) {
+double s4j_f32_raddexp__scalar_p6_u64_acc4(size_t n, const float* x, float s, float e_max) {
   float z[S4J_SCALAR_CHUNK];
   double sum = 0.0;
   while (n != 0) {
     const size_t c = n < S4J_SCALAR_CHUNK ? n : S4J_SCALAR_CHUNK;
-    s4j_scalar_expscaled_chunk(c, x, e_max, z);
+    s4j_scalar_expscaled_chunk(c, x, s, e_max, z);
     sum += s4j_scalar_sum_chunk(c, z);
     x += c;
     n -= c;

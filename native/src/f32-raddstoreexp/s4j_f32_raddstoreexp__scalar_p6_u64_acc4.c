@@ -4,12 +4,12 @@
 #include "s4j_scalar.h"
 
 /* u64: chunks of 64: a vectorized map into a local buffer, copied to y, four double accumulators. */
-double s4j_f32_raddstoreexp__scalar_p6_u64_acc4(size_t n, const float* x, float* y, float e_max) {
+double s4j_f32_raddstoreexp__scalar_p6_u64_acc4(size_t n, const float* x, float* y, float s, float e_max) {
   float z[S4J_SCALAR_CHUNK];
   double sum = 0.0;
   while (n != 0) {
     const size_t c = n < S4J_SCALAR_CHUNK ? n : S4J_SCALAR_CHUNK;
-    s4j_scalar_expscaled_chunk(c, x, e_max, z);
+    s4j_scalar_expscaled_chunk(c, x, s, e_max, z);
     memcpy(y, z, c * sizeof(float));
     sum += s4j_scalar_sum_chunk(c, z);
     x += c;

@@ -27,7 +27,7 @@ float s4j_f32_rmax__avx2_u32_acc2(size_t n, const float* x, int* has_nan) {
     vnan0 = _mm256_or_ps(vnan0, _mm256_cmp_ps(vx, vx, _CMP_UNORD_Q));
   }
   if (n != 0) {
-    /* Masked-out lanes read as X_LO: ordered, and not above the clamp. */
+    /* Masked-out lanes read as -Inf: ordered, and below the clamp. */
     const __m256 vx = s4j_avx2_load_tail(x, s4j_avx2_tail_mask(n));
     vmax1 = _mm256_max_ps(vx, vmax1);
     vnan1 = _mm256_or_ps(vnan1, _mm256_cmp_ps(vx, vx, _CMP_UNORD_Q));

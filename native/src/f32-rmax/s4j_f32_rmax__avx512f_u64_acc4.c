@@ -27,7 +27,7 @@ float s4j_f32_rmax__avx512f_u64_acc4(size_t n, const float* x, int* has_nan) {
     knan |= _mm512_cmp_ps_mask(vx, vx, _CMP_UNORD_Q);
   }
   if (n != 0) {
-    /* Masked-out lanes read as X_LO: ordered, and not above the clamp. */
+    /* Masked-out lanes read as -Inf: ordered, and below the clamp. */
     const __m512 vx = s4j_avx512_load_tail(x, s4j_avx512_tail_mask(n));
     vmax1 = _mm512_max_ps(vx, vmax1);
     knan |= _mm512_cmp_ps_mask(vx, vx, _CMP_UNORD_Q);

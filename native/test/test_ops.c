@@ -1,0 +1,251 @@
+/* C tests of the operations beyond softmax (s4j_f32_rows_at, s4j_f32_sumexp_at, s4j_f32_finish_at):
+ * log-softmax, logsumexp, the temperature scale, rows with strides, the safe flag and the split
+ * two-pass, on every ISA tier this CPU runs, against a double-precision reference (test code only).
+ * Bounds (docs/NUMERICS.md): softmax 8 ULP (2 measured), logsumexp 2 ULP of max(|lse|, 1), log-softmax
+ * 2^-23 * (|s*x| + |lse|) + 2^-24 absolute. S4J_TEST_SEED overrides the seed, S4J_TEST_QUICK=1 uses
+ * smaller sizes (emulation, qemu). */
+#include <float.h>
+
+#include "s4j_test_util.h"
+
+static uint64_t g_seed = UINT64_C(0x5EED0000000F0005);
+
+/* Reference: v = s*x (exact in double), max-subtracted in double. Returns lse; ref may be NULL. */
+static double reference(int op, float s, const float* x, size_t n, double* ref) {
+  double max = -INFINITY;
+  for (size_t i = 0; i < n; i++) max = fmax(max, (double)x[i] * s);
+  double sum = 0.0;
+  for (size_t i = 0; i < n; i++) sum += exp((double)x[i] * s - max);
+  const double lse = max + log(sum);
+  if (ref != NULL) {
+    for (size_t i = 0; i < n; i++) {
+      ref[i] = op == S4J_OP_SOFTMAX ? exp((double)x[i] * s - max) / sum : (double)x[i] * s - lse;
+    }
+  }
+  return lse;
+}
+
+/* float ULP at |v| (v normal) */
+static double ulp_at(double v) {
+  int ex;
+  frexp(v, &ex);
+  return ldexp(1.0, ex - 24);
+}
+
+/* Checks one row's output; returns 1 if all good. */
+static int check_row(int op, float s, const float* x, const float* y, size_t n, double lse_got, int have_lse,
+                     double* ref, const char* what) {
+  const double lse = reference(op, s, x, n, ref);
+  int ok = 1;
+  if (have_lse) {
+    const double err = fabs((double)(float)lse_got - lse) / ulp_at(fmax(fabs(lse), 1.0));
+    if (!(err <= 2.0)) {
+      CHECK(0, "%s n=%zu s=%g: lse %.9g vs %.9g (%.2f ULP of max(|lse|,1)), seed 0x%llx", what, n, s, lse_got, lse,
+            err, (unsigned long long)g_seed);
+      ok = 0;
+    }
+  }
+  if (op == S4J_OP_LOG_SUM_EXP) return ok;
+  for (size_t i = 0; i < n && ok; i++) {
+    double err, bound;
+    if (op == S4J_OP_SOFTMAX) {
+      err = fabs((double)y[i] - ref[i]);
+      bound = ref[i] >= FLT_MIN ? 8.0 * ulp_at(ref[i]) : FLT_MIN;
+    } else {
+      err = fabs((double)y[i] - ref[i]);
+      bound = 0x1.0p-23 * (fabs((double)x[i] * s) + fabs(lse)) + 0x1.0p-24;
+    }
+    if (!(err <= bound)) {
+      CHECK(0, "%s n=%zu s=%g i=%zu x=%.9g: y=%.9g ref=%.9g (err %.3g > %.3g), seed 0x%llx", what, n, s, i, x[i], y[i],
+            ref[i], err, bound, (unsigned long long)g_seed);
+      ok = 0;
+    }
+  }
+  return ok;
+}
+
+static void fill(float* x, size_t n, int dist) {
+  for (size_t i = 0; i < n; i++) {
+    switch (dist) {
+      case 0: x[i] = (float)s4j_rng_normal(); break;
+      case 1: x[i] = (float)(-100.0 + 200.0 * s4j_rng_uniform()); break;
+      case 2: x[i] = (float)(89.0 + 11.0 * s4j_rng_uniform()); break;
+      default: x[i] = (float)(0.05 * s4j_rng_normal()); break; /* lse and log-softmax near 0 */
+    }
+  }
+}
+
+static const float k_scales[] = {1.0f, 0.7f, 1.0f / 0.3f, 2.0f};
+
+/* Every op x algorithm x scale x size on one tier, as single rows. */
+static void ops_single(int isa, float* x, float* y, double* ref, size_t max_n) {
+  static const size_t sizes[] = {1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 127, 1000, 1001, 4096, 4097, 65537};
+  char what[128];
+  for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+    const size_t n = sizes[si];
+    if (n > max_n) continue;
+    for (int dist = 0; dist < 4; dist++) {
+      fill(x, n, dist);
+      for (size_t k = 0; k < sizeof k_scales / sizeof k_scales[0]; k++) {
+        const float s = k_scales[k];
+        for (int op = 0; op < S4J_OP_COUNT; op++) {
+          for (int algo = 0; algo < (op == S4J_OP_SOFTMAX ? S4J_ALGO_COUNT : 1); algo++) {
+            double lse = NAN;
+            const int rc = s4j_f32_rows_at(isa, op, algo, S4J_FLAG_LSE, s, x, 0, 0, y, 0, 0, 1, (int64_t)n, &lse, 0);
+            snprintf(what, sizeof what, "%s op=%d algo=%s dist=%d", s4j_isa_names[isa], op, s4j_algo_names[algo], dist);
+            CHECK(rc == S4J_OK, "%s: rc %d", what, rc);
+            CHECK(check_row(op, s, x, y, n, lse, 1, ref, what), "%s", what);
+          }
+        }
+      }
+    }
+  }
+}
+
+/* Rows with strides (and in place), compared row by row with the single-row call, bit for bit. */
+static void ops_rows(int isa) {
+  enum { ROWS = 9, MAXC = 40, STRIDE = 45 };
+  static float x[ROWS * STRIDE], y[ROWS * STRIDE], z[MAXC], w[ROWS * STRIDE];
+  static double lse[ROWS], l1;
+  for (int cols = 0; cols <= MAXC; cols += (cols < 20 ? 1 : 7)) {
+    for (size_t i = 0; i < ROWS * STRIDE; i++) x[i] = (float)(4.0 * s4j_rng_normal());
+    for (int op = 0; op < S4J_OP_COUNT; op++) {
+      memset(y, 0x7f, sizeof y);
+      int rc = s4j_f32_rows_at(isa, op, S4J_ALGO_AUTO, S4J_FLAG_LSE, 0.5f, x, 3, STRIDE, y, 1, STRIDE, ROWS, cols, lse, 0);
+      CHECK(rc == S4J_OK, "rows rc %d", rc);
+      for (int r = 0; r < ROWS; r++) {
+        rc = s4j_f32_rows_at(isa, op, S4J_ALGO_AUTO, S4J_FLAG_LSE, 0.5f, x + 3 + r * STRIDE, 0, 0, z, 0, 0, 1, cols, &l1, 0);
+        CHECK(rc == S4J_OK && memcmp(&l1, &lse[r], sizeof l1) == 0, "%s rows op=%d cols=%d row %d: lse differs",
+              s4j_isa_names[isa], op, cols, r);
+        if (op != S4J_OP_LOG_SUM_EXP) {
+          CHECK(memcmp(z, y + 1 + r * STRIDE, sizeof(float) * (size_t)cols) == 0, "%s rows op=%d cols=%d row %d differs",
+                s4j_isa_names[isa], op, cols, r);
+        }
+        /* the gap between rows is untouched */
+        for (int g = 1 + r * STRIDE + cols; g < 1 + (r + 1) * STRIDE && g < ROWS * STRIDE; g++) {
+          uint32_t bits;
+          memcpy(&bits, &y[g], sizeof bits);
+          if (bits != 0x7f7f7f7fu) {
+            CHECK(0, "%s rows op=%d cols=%d: wrote y[%d] between rows", s4j_isa_names[isa], op, cols, g);
+            break;
+          }
+        }
+      }
+      /* in place: same offset and stride */
+      memcpy(w, x, sizeof w);
+      rc = s4j_f32_rows_at(isa, op, S4J_ALGO_AUTO, 0, 0.5f, w, 3, STRIDE, w, 3, STRIDE, ROWS, cols, lse, 0);
+      CHECK(rc == S4J_OK, "in-place rows rc %d", rc);
+      if (op != S4J_OP_LOG_SUM_EXP) {
+        for (int r = 0; r < ROWS; r++) {
+          CHECK(memcmp(w + 3 + r * STRIDE, y + 1 + r * STRIDE, sizeof(float) * (size_t)cols) == 0,
+                "%s in-place rows op=%d cols=%d row %d differs", s4j_isa_names[isa], op, cols, r);
+        }
+      }
+    }
+  }
+}
+
+/* Special values of the new ops, and the safe flag. */
+static void ops_special(int isa) {
+  const float inf = INFINITY;
+  float x[5], y[5];
+  double l;
+  /* all -Inf: lse -Inf; softmax NaN, safe: 0; log-softmax NaN, safe: -Inf */
+  for (int i = 0; i < 5; i++) x[i] = -inf;
+  CHECK(s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0) == S4J_OK && l == -inf,
+        "%s lse(all -Inf) = %g", s4j_isa_names[isa], l);
+  s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
+  CHECK(isnan(y[0]) && isnan(y[4]), "%s softmax(all -Inf) not NaN", s4j_isa_names[isa]);
+  s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, 0, S4J_FLAG_SAFE, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
+  CHECK(y[0] == 0.0f && y[4] == 0.0f, "%s safe softmax(all -Inf) = %g", s4j_isa_names[isa], y[0]);
+  s4j_f32_rows_at(isa, S4J_OP_LOG_SOFTMAX, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
+  CHECK(isnan(y[0]) && isnan(y[4]), "%s log_softmax(all -Inf) not NaN", s4j_isa_names[isa]);
+  s4j_f32_rows_at(isa, S4J_OP_LOG_SOFTMAX, 0, S4J_FLAG_SAFE, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
+  CHECK(y[0] == -inf && y[4] == -inf, "%s safe log_softmax(all -Inf) = %g", s4j_isa_names[isa], y[0]);
+  /* a -Inf among finite values: softmax 0, log-softmax -Inf, others finite */
+  x[0] = 1.0f; x[1] = -inf; x[2] = 2.0f; x[3] = -inf; x[4] = 0.5f;
+  s4j_f32_rows_at(isa, S4J_OP_LOG_SOFTMAX, 0, S4J_FLAG_LSE, 2.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
+  CHECK(y[1] == -inf && y[3] == -inf && isfinite(y[0]) && isfinite(l), "%s log_softmax with -Inf", s4j_isa_names[isa]);
+  /* +Inf: lse +Inf, softmax NaN; NaN: lse NaN */
+  x[2] = inf;
+  s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
+  CHECK(l == inf, "%s lse(+Inf) = %g", s4j_isa_names[isa], l);
+  x[2] = NAN;
+  s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
+  CHECK(isnan(l), "%s lse(NaN) = %g", s4j_isa_names[isa], l);
+  /* huge values take the exact path: lse([1e30, 0]) = 1e30; scaled: s = 1e-30 gives lse(1, 0) */
+  x[0] = 1e30f; x[1] = 0.0f;
+  s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 2, &l, 0);
+  CHECK(l == (double)1e30f, "%s lse(1e30, 0) = %g", s4j_isa_names[isa], l);
+  s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1e-30f, x, 0, 0, y, 0, 0, 1, 2, &l, 0);
+  CHECK(fabs(l - (double)reference(S4J_OP_LOG_SUM_EXP, 1e-30f, x, 2, NULL)) < 1e-7, "%s lse(s=1e-30) = %g",
+        s4j_isa_names[isa], l);
+  /* empty rows: lse -Inf */
+  CHECK(s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 0, &l, 0) == S4J_OK && l == -inf,
+        "%s lse(empty) = %g", s4j_isa_names[isa], l);
+  /* bad arguments */
+  CHECK(s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 2, NULL, 0) == S4J_EINVAL, "lse NULL");
+  CHECK(s4j_f32_rows_at(isa, 3, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "bad op");
+  CHECK(s4j_f32_rows_at(isa, 0, 0, 0, -1.0f, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "negative scale");
+  CHECK(s4j_f32_rows_at(isa, 0, 0, 0, NAN, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "NaN scale");
+  CHECK(s4j_f32_rows_at(isa, 0, 0, 8, 1.0f, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "bad flag");
+}
+
+/* The split two-pass (sumexp of parts merged by the max rule, then finish per part) equals the
+ * one-call two-pass bit for bit when the parts are whole blocks. */
+static void ops_split(int isa, float* x, float* y, float* z, size_t n) {
+  fill(x, n, 1);
+  const float s = 0.7f;
+  double lse;
+  s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_TWO_PASS, S4J_FLAG_LSE, s, x, 0, 0, y, 0, 0, 1, (int64_t)n, &lse, 0);
+  const size_t part = 4096 * 3;
+  double m = 0.0, e = -INFINITY;
+  for (size_t i = 0; i < n; i += part) {
+    double me[2];
+    const size_t c = n - i < part ? n - i : part;
+    CHECK(s4j_f32_sumexp_at(isa, s, x, (int64_t)i, (int64_t)c, me) == S4J_OK && !isnan(me[0]), "sumexp");
+    if (me[1] > e) {
+      m = (e == -INFINITY ? 0.0 : ldexp(m, (int)(e - me[1]))) + me[0];
+      e = me[1];
+    } else {
+      m += ldexp(me[0], (int)(me[1] - e));
+    }
+  }
+  for (size_t i = 0; i < n; i += part) {
+    const size_t c = n - i < part ? n - i : part;
+    CHECK(s4j_f32_finish_at(isa, S4J_OP_SOFTMAX, s, x, (int64_t)i, z, (int64_t)i, (int64_t)c, m, e) == S4J_OK, "finish");
+  }
+  CHECK(memcmp(y, z, n * sizeof(float)) == 0, "%s split two-pass differs from one call", s4j_isa_names[isa]);
+  x[5] = NAN;
+  double me[2];
+  s4j_f32_sumexp_at(isa, s, x, 0, (int64_t)n, me);
+  CHECK(isnan(me[0]), "%s sumexp with a NaN must report NaN", s4j_isa_names[isa]);
+  CHECK(s4j_f32_finish_at(isa, S4J_OP_SOFTMAX, s, x, 0, z, 0, 4, 1.0, 1e9) == S4J_EINVAL, "finish out of range");
+}
+
+int main(void) {
+  const char* seed = getenv("S4J_TEST_SEED");
+  if (seed != NULL) g_seed = strtoull(seed, NULL, 0);
+  s4j_rng_state = g_seed;
+  const int quick = getenv("S4J_TEST_QUICK") != NULL;
+  const size_t max_n = quick ? 4097 : 65537;
+  const size_t split_n = quick ? 50000 : 300000;
+  float* x = malloc(sizeof(float) * split_n);
+  float* y = malloc(sizeof(float) * split_n);
+  float* z = malloc(sizeof(float) * split_n);
+  double* ref = malloc(sizeof(double) * split_n);
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    if (!s4j_tier_runnable(isa)) continue;
+    ops_single(isa, x, y, ref, max_n);
+    ops_rows(isa);
+    ops_special(isa);
+    ops_split(isa, x, y, z, split_n);
+    printf("tier %s: ops checked\n", s4j_isa_names[isa]);
+  }
+  free(x);
+  free(y);
+  free(z);
+  free(ref);
+  printf("seed 0x%llx\n", (unsigned long long)g_seed);
+  return s4j_report("test_ops");
+}
