@@ -13,6 +13,16 @@
 #include "constants.h"
 #include "s4j_intrin.h"
 
+/* p = exp(t) on [-ln2/2, ln2/2]: the degree-6 minimax polynomial by Horner with FMA. */
+static inline __m512 s4j_avx512_poly(__m512 vt) {
+  __m512 vp = _mm512_fmadd_ps(_mm512_set1_ps(S4J_C6), vt, _mm512_set1_ps(S4J_C5));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C4));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C3));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C2));
+  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C1));
+  return _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(1.0f));
+}
+
 /* exp(x) = p * 2^n; returns p, writes n. */
 static inline __m512 s4j_avx512_exp_pn(__m512 vx, __m512* vn_out) {
   /* Clamp below at X_LO: max_ps returns its second operand when either is NaN, so NaN survives. */
@@ -23,13 +33,7 @@ static inline __m512 s4j_avx512_exp_pn(__m512 vx, __m512* vn_out) {
   /* Cody-Waite range reduction t = x - n*ln2: the first FMA is exact for |x| <= 65536. */
   __m512 vt = _mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_HI), vx);
   vt = _mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_LO), vt);
-  /* p = exp(t) on [-ln2/2, ln2/2]: degree-6 minimax polynomial by Horner with FMA. */
-  __m512 vp = _mm512_fmadd_ps(_mm512_set1_ps(S4J_C6), vt, _mm512_set1_ps(S4J_C5));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C4));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C3));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C2));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C1));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(1.0f));
+  const __m512 vp = s4j_avx512_poly(vt);
   *vn_out = vn;
   return vp;
 }
@@ -44,12 +48,7 @@ S4J_INLINE __m512 s4j_avx512_exp_pn_s(__m512 vx, __m512 vs, __m512 vxlo, const i
                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   __m512 vt = _mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_HI), vhi);
   vt = _mm512_add_ps(_mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_LO), vt), vlo);
-  __m512 vp = _mm512_fmadd_ps(_mm512_set1_ps(S4J_C6), vt, _mm512_set1_ps(S4J_C5));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C4));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C3));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C2));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C1));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(1.0f));
+  const __m512 vp = s4j_avx512_poly(vt);
   *vn_out = vn;
   return vp;
 }

@@ -6,63 +6,110 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 import io.github.softmax4j.internal.Kernel;
 import io.github.softmax4j.internal.KernelSelector;
 import io.github.softmax4j.internal.NativeKernel;
+import io.github.softmax4j.internal.Op;
+import io.github.softmax4j.internal.Split;
 
 /**
- * Softmax over float vectors: {@code y[i] = exp(x[i]) / sum_j exp(x[j])}.
+ * Softmax and its family over float vectors: softmax, log-softmax, log-sum-exp and cross-entropy, on one
+ * vector or on a batch of rows, with an optional temperature, fully masked rows as zeros, and threads.
  *
  * <pre>{@code
- * Softmax softmax = Softmax.get();            // fastest backend here, Algorithm.AUTO
- * float[] probs = softmax.softmax(logits);    // or softmax(x, y), softmax(x, xOff, y, yOff, n)
+ * Softmax softmax = Softmax.get();                      // fastest backend here, Algorithm.AUTO
+ * float[] probs = softmax.softmax(logits);              // or softmax(x, y), softmax(x, xOff, y, yOff, n)
+ * float lse = softmax.logSumExp(logits);                // one pass over the data
+ * float loss = softmax.crossEntropy(logits, label);     // lse - logits[label], one pass
+ * softmax.withTemperature(0.7f).softmax(logits, probs); // softmax(logits / 0.7), fused: no extra pass
+ * softmax.softmaxRows(scores, probs, seqLen);           // every row of a rows x seqLen matrix
  * }</pre>
  *
  * <h2>Backends</h2>
  * {@link #get()} uses the fastest backend this machine can run, chosen once per JVM by CPU probing (cpuid
  * and xgetbv): native AVX-512, native AVX2, the Vector API, portable C, scalar Java
  * ({@link Backend}). {@link #backend()} says which one runs; when it is native, the default instance sends
- * calls with n &le; 64 to the Vector API backend, which is faster there than a JNI call (an instance from
- * {@link #of(Backend)} never does). {@code -Dsoftmax4j.backend=SCALAR} forces a
+ * calls of at most 64 elements (all rows together) to the Vector API backend, which is faster there than
+ * a JNI call (an instance from {@link #of(Backend)} never does). {@code -Dsoftmax4j.backend=SCALAR} forces a
  * backend, {@code -Dsoftmax4j.maxIsa=avx2} caps the native tier. The Vector API backend needs
  * {@code --add-modules jdk.incubator.vector}; on JDK 22+ pass {@code --enable-native-access=ALL-UNNAMED} to
  * load the native library without a warning.
  *
+ * <h2>Options</h2>
+ * Each {@code with...} method returns a new instance; all of them apply to every operation.
+ * <ul>
+ * <li>{@link #withScale(float)} / {@link #withTemperature(float)}: compute on {@code s * x} (s = 1/T),
+ * fused into the kernels; the product is taken exactly, so results are those of the real numbers s*x.
+ * <li>{@link #withSafe(boolean)}: a row whose every input is -Inf (a fully masked attention row) gives
+ * zeros from softmax and -Inf from log-softmax, as PyTorch's {@code _safe_softmax}, instead of NaN.
+ * <li>{@link #parallel()} / {@link #parallel(Executor)}: vectors of at least {@link #parallelThreshold()}
+ * elements are split across threads (pass 1 on every part, an exact merge of the partial sums, pass 2 on
+ * every part); batches of rows are split by rows. Smaller calls stay on the calling thread.
+ * <li>{@link #with(Algorithm)}: the softmax algorithm (log-softmax, log-sum-exp and cross-entropy always
+ * use the two-pass sum, and parallel calls the split two-pass).
+ * </ul>
+ *
  * <h2>Values</h2>
- * As PyTorch and ONNX: any NaN gives all outputs NaN; any +Inf gives all NaN; -Inf gives 0 (and the others
- * are the softmax of the rest); all -Inf gives all NaN; n = 0 does nothing. Huge finite inputs are exact
- * ({@code [-Float.MAX_VALUE, Float.MAX_VALUE] -> [0, 1]}, {@code [1e30f, 0] -> [1, 0]}).
+ * As PyTorch and ONNX: any NaN gives all outputs NaN; any +Inf gives all NaN (log-sum-exp +Inf); -Inf
+ * gives 0 (log-softmax -Inf) and the others are computed from the rest; all -Inf gives all NaN
+ * (log-sum-exp -Inf; see {@link #withSafe(boolean)}); n = 0 does nothing (log-sum-exp of nothing is -Inf).
+ * Huge finite inputs are exact ({@code [-Float.MAX_VALUE, Float.MAX_VALUE] -> [0, 1]},
+ * {@code [1e30f, 0] -> [1, 0]}).
  *
  * <h2>Accuracy</h2>
- * Every output that is at least {@link Float#MIN_NORMAL} is within 4 ULP of the exact value rounded to float
- * for n up to 4096, and within 8 ULP for n up to 2^26; smaller outputs are within {@code Float.MIN_NORMAL}.
- * The result of a call does not depend on the thread or on other calls (but may differ between backends
- * and algorithms within those bounds).
+ * Softmax: every output that is at least {@link Float#MIN_NORMAL} is within 4 ULP of the exact value
+ * rounded to float for n up to 4096, and within 8 ULP for n up to 2^26; smaller outputs are within
+ * {@code Float.MIN_NORMAL}. Log-sum-exp and cross-entropy: within 2 ULP of the exact value, counted in ULPs
+ * of {@code max(|lse|, 1)} (near 0 the error of the float exponentials, ~1e-7 absolute, dominates).
+ * Log-softmax: within {@code 2^-23 * (|s*x| + |lse|) + 2^-24} absolute. The result of a call does not
+ * depend on the thread or on other calls, except that a parallel call may differ from a sequential one
+ * within these bounds (and may differ between backends and algorithms within them).
  *
  * <h2>Arguments</h2>
- * Inputs are never modified, except by in-place calls ({@code x == y} at equal offsets, or buffers over the
- * same memory at the same position), which are supported. Null arguments throw {@link NullPointerException};
- * offsets and lengths outside the arrays (including int overflow) throw {@link IndexOutOfBoundsException};
- * mismatched lengths and partially overlapping input and output throw {@link IllegalArgumentException}; a
- * read-only output buffer throws {@link ReadOnlyBufferException}. Bad input never reaches native code.
+ * Inputs are never modified, except by in-place calls ({@code x == y} at equal offsets and strides, or
+ * buffers over the same memory at the same position), which are supported. Null arguments throw
+ * {@link NullPointerException}; offsets, lengths and labels outside their arrays (including int overflow)
+ * throw {@link IndexOutOfBoundsException}; mismatched lengths, a stride below the row length, partially
+ * overlapping input and output and a scale that is not positive and finite throw
+ * {@link IllegalArgumentException}; a read-only output buffer throws {@link ReadOnlyBufferException}. Bad
+ * input never reaches native code.
  *
  * <p>Instances are immutable and thread-safe; share them freely.
  */
 public final class Softmax {
+    /** Default {@link #parallelThreshold()}; see the README's results for the measurement. */
+    static final int DEFAULT_PARALLEL_THRESHOLD = 1 << 20;
+    private static final double[] NO_LSE = new double[0];
+
     private final Kernel kernel;
     private final Algorithm algorithm;
+    private final float scale;
+    private final boolean safe;
+    private final Executor executor; // null: sequential
+    private final int parallelThreshold;
 
-    private Softmax(Kernel kernel, Algorithm algorithm) {
+    private Softmax(Kernel kernel, Algorithm algorithm, float scale, boolean safe, Executor executor,
+            int parallelThreshold) {
         this.kernel = kernel;
         this.algorithm = algorithm;
+        this.scale = scale;
+        this.safe = safe;
+        this.executor = executor;
+        this.parallelThreshold = parallelThreshold;
+    }
+
+    private Softmax(Kernel kernel) {
+        this(kernel, Algorithm.AUTO, 1f, false, null, DEFAULT_PARALLEL_THRESHOLD);
     }
 
     private static final class Default {
-        static final Softmax INSTANCE = new Softmax(KernelSelector.defaultSelection().kernel, Algorithm.AUTO);
+        static final Softmax INSTANCE = new Softmax(KernelSelector.defaultSelection().kernel);
     }
 
-    /** The fastest backend on this machine, with {@link Algorithm#AUTO}. */
+    /** The fastest backend on this machine, with {@link Algorithm#AUTO}, no scale, sequential. */
     public static Softmax get() {
         return Default.INSTANCE;
     }
@@ -74,8 +121,7 @@ public final class Softmax {
      */
     public static Softmax of(Backend backend) {
         Objects.requireNonNull(backend, "backend");
-        return new Softmax(KernelSelector.kernel(backend, KernelSelector.Config.fromSystemProperties()),
-                Algorithm.AUTO);
+        return new Softmax(KernelSelector.kernel(backend, KernelSelector.Config.fromSystemProperties()));
     }
 
     /** Every backend that can run on this machine, fastest first by the selection order. */
@@ -85,13 +131,75 @@ public final class Softmax {
         return Collections.unmodifiableSet(set);
     }
 
-    /** The same backend with another algorithm. */
+    // ---------------------------------------------------------------------------------------------
+    // Configuration
+    // ---------------------------------------------------------------------------------------------
+
+    /** The same configuration with another softmax algorithm. */
     public Softmax with(Algorithm algorithm) {
         Objects.requireNonNull(algorithm, "algorithm");
-        return algorithm == this.algorithm ? this : new Softmax(kernel, algorithm);
+        return algorithm == this.algorithm ? this
+                : new Softmax(kernel, algorithm, scale, safe, executor, parallelThreshold);
     }
 
-    /** The backend that computes this instance's softmax. */
+    /**
+     * Every operation computes on {@code scale * x} (scale = 1/T for a temperature T), fused into the
+     * kernels: no extra pass, no temporary array. The product is taken exactly.
+     *
+     * @throws IllegalArgumentException unless scale is positive and finite
+     */
+    public Softmax withScale(float scale) {
+        Checks.scale(scale);
+        return new Softmax(kernel, algorithm, scale, safe, executor, parallelThreshold);
+    }
+
+    /**
+     * {@code withScale(1f / temperature)}: softmax(x / T) as LLM sampling uses it. The scale is 1/T rounded
+     * to float; use {@link #withScale(float)} to give it exactly.
+     *
+     * @throws IllegalArgumentException unless 1/temperature is positive and finite
+     */
+    public Softmax withTemperature(float temperature) {
+        return withScale(1f / temperature);
+    }
+
+    /**
+     * With {@code true}, a row whose every input is -Inf gives zeros from softmax and -Inf from
+     * log-softmax instead of NaN (PyTorch's {@code _safe_softmax}, for fully masked attention rows). The
+     * default, {@code false}, is PyTorch's and ONNX's {@code softmax}.
+     */
+    public Softmax withSafe(boolean safe) {
+        return safe == this.safe ? this : new Softmax(kernel, algorithm, scale, safe, executor, parallelThreshold);
+    }
+
+    /** {@link #parallel(Executor)} on {@link ForkJoinPool#commonPool()}. */
+    public Softmax parallel() {
+        return parallel(ForkJoinPool.commonPool());
+    }
+
+    /**
+     * Calls with at least {@link #parallelThreshold()} elements run on this executor and the calling
+     * thread: a long vector is split into parts (as many as available processors), batches of rows by rows.
+     */
+    public Softmax parallel(Executor executor) {
+        Objects.requireNonNull(executor, "executor");
+        return new Softmax(kernel, algorithm, scale, safe, executor, parallelThreshold);
+    }
+
+    /** The same configuration, with calls of at least {@code elements} elements split across threads. */
+    public Softmax withParallelThreshold(int elements) {
+        if (elements < 1) {
+            throw new IllegalArgumentException("parallel threshold must be >= 1, not " + elements);
+        }
+        return new Softmax(kernel, algorithm, scale, safe, executor, elements);
+    }
+
+    /** The same configuration on the calling thread only. */
+    public Softmax sequential() {
+        return executor == null ? this : new Softmax(kernel, algorithm, scale, safe, null, parallelThreshold);
+    }
+
+    /** The backend that computes this instance's operations. */
     public Backend backend() {
         return kernel.backend();
     }
@@ -101,7 +209,7 @@ public final class Softmax {
         return algorithm;
     }
 
-    /** The algorithm that actually runs for length n (what AUTO resolves to). */
+    /** The algorithm that actually runs for a sequential softmax of length n (what AUTO resolves to). */
     public Algorithm algorithmFor(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("n < 0: " + n);
@@ -109,12 +217,33 @@ public final class Softmax {
         return kernel.resolve(algorithm, n);
     }
 
+    /** The scale applied to every input (1 unless set). */
+    public float scale() {
+        return scale;
+    }
+
+    /** Whether fully masked rows give zeros ({@link #withSafe(boolean)}). */
+    public boolean isSafe() {
+        return safe;
+    }
+
+    /** Whether calls may run on several threads ({@link #parallel(Executor)}). */
+    public boolean isParallel() {
+        return executor != null;
+    }
+
+    /** The smallest call, in elements, that is split across threads when {@link #isParallel()}. */
+    public int parallelThreshold() {
+        return parallelThreshold;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Softmax
+    // ---------------------------------------------------------------------------------------------
+
     /** Returns a new array with the softmax of x. */
     public float[] softmax(float[] x) {
-        Objects.requireNonNull(x, "x");
-        float[] y = new float[x.length];
-        softmax(x, 0, y, 0, x.length);
-        return y;
+        return newOutput(Op.SOFTMAX, x);
     }
 
     /**
@@ -123,12 +252,7 @@ public final class Softmax {
      * @throws IllegalArgumentException if the lengths differ
      */
     public void softmax(float[] x, float[] y) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        if (x.length != y.length) {
-            throw new IllegalArgumentException("x.length " + x.length + " != y.length " + y.length);
-        }
-        softmax(x, 0, y, 0, x.length);
+        whole(Op.SOFTMAX, x, y);
     }
 
     /**
@@ -136,18 +260,7 @@ public final class Softmax {
      * place) or disjoint.
      */
     public void softmax(float[] x, int xOff, float[] y, int yOff, int n) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        Objects.checkFromIndexSize(xOff, n, x.length);
-        Objects.checkFromIndexSize(yOff, n, y.length);
-        if (n == 0) {
-            return;
-        }
-        if (x == y && xOff != yOff && overlap(xOff, yOff, n)) {
-            throw new IllegalArgumentException("x[" + xOff + ", " + (xOff + n) + ") and y[" + yOff + ", "
-                    + (yOff + n) + ") partially overlap; use equal offsets for in place");
-        }
-        kernel.softmax(algorithm, x, xOff, y, yOff, n);
+        rows(Op.SOFTMAX, x, xOff, n, y, yOff, n, 1, n);
     }
 
     /**
@@ -159,6 +272,289 @@ public final class Softmax {
      * @throws IllegalArgumentException if the remaining lengths differ or the ranges partially overlap
      */
     public void softmax(FloatBuffer x, FloatBuffer y) {
+        wholeBuffers(Op.SOFTMAX, x, y);
+    }
+
+    /**
+     * Softmax of each row of a matrix: row r reads {@code x[xOff + r*xStride, +cols)} and writes
+     * {@code y[yOff + r*yStride, +cols)}. Strides of at least cols; the same array, offset and stride for in
+     * place. Rows of any length are one call (one JNI call for the native backends).
+     */
+    public void softmaxRows(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows,
+            int cols) {
+        rows(Op.SOFTMAX, x, xOff, xStride, y, yOff, yStride, rows, cols);
+    }
+
+    /** Softmax of each row of a dense {@code (x.length / cols) x cols} matrix. */
+    public void softmaxRows(float[] x, float[] y, int cols) {
+        denseRows(Op.SOFTMAX, x, y, cols);
+    }
+
+    /**
+     * Softmax of each row between buffers, indexes relative to each buffer's position: row r reads
+     * {@code x[position + r*xStride, +cols)}. Positions and limits are left unchanged.
+     */
+    public void softmaxRows(FloatBuffer x, int xStride, FloatBuffer y, int yStride, int rows, int cols) {
+        rowsBuffers(Op.SOFTMAX, x, xStride, y, yStride, rows, cols, NO_LSE);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Log-softmax
+    // ---------------------------------------------------------------------------------------------
+
+    /** Returns a new array with the log-softmax of x: {@code s*x - logSumExp(x)}. */
+    public float[] logSoftmax(float[] x) {
+        return newOutput(Op.LOG_SOFTMAX, x);
+    }
+
+    /**
+     * Log-softmax of all of x into y: {@code y = s*x - logSumExp(x)}, two passes (never log(softmax),
+     * which gives -Inf and NaN where the true value is finite). {@code x == y} computes in place.
+     */
+    public void logSoftmax(float[] x, float[] y) {
+        whole(Op.LOG_SOFTMAX, x, y);
+    }
+
+    /** Log-softmax of {@code x[xOff, xOff+n)} into {@code y[yOff, yOff+n)} (identical or disjoint ranges). */
+    public void logSoftmax(float[] x, int xOff, float[] y, int yOff, int n) {
+        rows(Op.LOG_SOFTMAX, x, xOff, n, y, yOff, n, 1, n);
+    }
+
+    /** Log-softmax between buffers, as {@link #softmax(FloatBuffer, FloatBuffer)}. */
+    public void logSoftmax(FloatBuffer x, FloatBuffer y) {
+        wholeBuffers(Op.LOG_SOFTMAX, x, y);
+    }
+
+    /** Log-softmax of each row, as {@link #softmaxRows(float[], int, int, float[], int, int, int, int)}. */
+    public void logSoftmaxRows(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows,
+            int cols) {
+        rows(Op.LOG_SOFTMAX, x, xOff, xStride, y, yOff, yStride, rows, cols);
+    }
+
+    /** Log-softmax of each row of a dense {@code (x.length / cols) x cols} matrix. */
+    public void logSoftmaxRows(float[] x, float[] y, int cols) {
+        denseRows(Op.LOG_SOFTMAX, x, y, cols);
+    }
+
+    /** Log-softmax of each row between buffers, as {@link #softmaxRows(FloatBuffer, int, FloatBuffer, int, int, int)}. */
+    public void logSoftmaxRows(FloatBuffer x, int xStride, FloatBuffer y, int yStride, int rows, int cols) {
+        rowsBuffers(Op.LOG_SOFTMAX, x, xStride, y, yStride, rows, cols, NO_LSE);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Log-sum-exp and cross-entropy
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * {@code log(sum exp(s*x))} in one pass over x (no max pass, nothing overflows). NaN if any input is
+     * NaN, +Inf if any is +Inf, -Inf if all are -Inf or x is empty.
+     */
+    public float logSumExp(float[] x) {
+        Objects.requireNonNull(x, "x");
+        return logSumExp(x, 0, x.length);
+    }
+
+    /** Log-sum-exp of {@code x[off, off+n)}. */
+    public float logSumExp(float[] x, int off, int n) {
+        return (float) lse(x, off, n);
+    }
+
+    /** Log-sum-exp of the buffer's remaining elements (heap or direct; position unchanged). */
+    public float logSumExp(FloatBuffer x) {
+        Objects.requireNonNull(x, "x");
+        double[] lse = new double[1];
+        rowsBuffers(Op.LOG_SUM_EXP, x, x.remaining(), x, x.remaining(), 1, x.remaining(), lse);
+        return (float) lse[0];
+    }
+
+    /**
+     * Log-sum-exp of each row into {@code out[outOff + r]}: row r is {@code x[xOff + r*xStride, +cols)}.
+     */
+    public void logSumExpRows(float[] x, int xOff, int xStride, int rows, int cols, float[] out, int outOff) {
+        Objects.requireNonNull(out, "out");
+        Objects.checkFromIndexSize(outOff, Math.max(rows, 0), out.length);
+        double[] lse = lseRows(x, xOff, xStride, rows, cols);
+        for (int r = 0; r < rows; r++) {
+            out[outOff + r] = (float) lse[r];
+        }
+    }
+
+    /** Log-sum-exp of each row of a dense {@code (x.length / cols) x cols} matrix. */
+    public float[] logSumExpRows(float[] x, int cols) {
+        int rows = denseRowCount(x, cols);
+        float[] out = new float[rows];
+        logSumExpRows(x, 0, cols, rows, cols, out, 0);
+        return out;
+    }
+
+    /**
+     * Cross-entropy of one example: {@code logSumExp(logits) - s*logits[label]}, in one pass over the
+     * logits, rounded once from double. +Inf when the label's logit is -Inf.
+     *
+     * @throws IndexOutOfBoundsException if label is not in [0, logits.length)
+     */
+    public float crossEntropy(float[] logits, int label) {
+        Objects.requireNonNull(logits, "logits");
+        return crossEntropy(logits, 0, logits.length, label);
+    }
+
+    /** Cross-entropy of {@code logits[off, off+n)} with {@code label} in [0, n). */
+    public float crossEntropy(float[] logits, int off, int n, int label) {
+        Objects.requireNonNull(logits, "logits");
+        Objects.checkFromIndexSize(off, n, logits.length);
+        Checks.label(label, n);
+        return (float) (lse(logits, off, n) - (double) logits[off + label] * scale);
+    }
+
+    /**
+     * Cross-entropy of a batch: row r ({@code logits[off + r*stride, +cols)}) has label
+     * {@code labels[labelsOff + r]}; the per-row losses go to {@code losses[lossesOff + r]} unless losses is
+     * null. Returns the mean loss (NaN for no rows), as PyTorch's {@code cross_entropy(reduction='mean')}.
+     *
+     * @throws IndexOutOfBoundsException if a label is not in [0, cols)
+     */
+    public float crossEntropyRows(float[] logits, int off, int stride, int rows, int cols, int[] labels,
+            int labelsOff, float[] losses, int lossesOff) {
+        Objects.requireNonNull(labels, "labels");
+        Objects.checkFromIndexSize(labelsOff, Math.max(rows, 0), labels.length);
+        if (losses != null) {
+            Objects.checkFromIndexSize(lossesOff, Math.max(rows, 0), losses.length);
+        }
+        Objects.requireNonNull(logits, "logits");
+        Checks.span("logits", logits.length, off, stride, rows, cols);
+        for (int r = 0; r < rows; r++) {
+            Checks.label(labels[labelsOff + r], cols);
+        }
+        double[] lse = lseRows(logits, off, stride, rows, cols);
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            double loss = lse[r] - (double) logits[off + r * stride + labels[labelsOff + r]] * scale;
+            if (losses != null) {
+                losses[lossesOff + r] = (float) loss;
+            }
+            total += loss;
+        }
+        return (float) (total / rows);
+    }
+
+    /** Mean cross-entropy of a dense {@code labels.length x cols} matrix of logits. */
+    public float crossEntropyRows(float[] logits, int cols, int[] labels) {
+        Objects.requireNonNull(labels, "labels");
+        int rows = denseRowCount(logits, cols);
+        if (rows != labels.length) {
+            throw new IllegalArgumentException(rows + " rows of logits but " + labels.length + " labels");
+        }
+        return crossEntropyRows(logits, 0, cols, rows, cols, labels, 0, null, 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Shared plumbing: checks, then one kernel call (or the parallel split)
+    // ---------------------------------------------------------------------------------------------
+
+    private int flags() {
+        return safe ? Op.FLAG_SAFE : 0;
+    }
+
+    private float[] newOutput(Op op, float[] x) {
+        Objects.requireNonNull(x, "x");
+        float[] y = new float[x.length];
+        rows(op, x, 0, x.length, y, 0, x.length, 1, x.length);
+        return y;
+    }
+
+    private void whole(Op op, float[] x, float[] y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("x.length " + x.length + " != y.length " + y.length);
+        }
+        rows(op, x, 0, x.length, y, 0, x.length, 1, x.length);
+    }
+
+    private void denseRows(Op op, float[] x, float[] y, int cols) {
+        Objects.requireNonNull(y, "y");
+        int rows = denseRowCount(x, cols);
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("x.length " + x.length + " != y.length " + y.length);
+        }
+        rows(op, x, 0, cols, y, 0, cols, rows, cols);
+    }
+
+    private static int denseRowCount(float[] x, int cols) {
+        Objects.requireNonNull(x, "x");
+        if (cols <= 0 || x.length % cols != 0) {
+            throw new IllegalArgumentException("x.length " + x.length + " is not a positive multiple of cols " + cols);
+        }
+        return x.length / cols;
+    }
+
+    private boolean splitVector(long elements) {
+        return executor != null && elements >= parallelThreshold
+                && (algorithm == Algorithm.AUTO || algorithm == Algorithm.TWO_PASS);
+    }
+
+    private boolean splitRows(int rows, int cols) {
+        return executor != null && rows > 1 && (long) rows * cols >= parallelThreshold;
+    }
+
+    private static int parts() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** softmax / log-softmax over rows of arrays. */
+    private void rows(Op op, float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows, int cols) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        long xEnd = Checks.span("x", x.length, xOff, xStride, rows, cols);
+        long yEnd = Checks.span("y", y.length, yOff, yStride, rows, cols);
+        Checks.aliasing(x, xOff, xStride, xEnd, y, yOff, yStride, yEnd, rows);
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        int flags = flags();
+        if (rows == 1 && splitVector(cols)) {
+            splitArrays(op, x, xOff, y, yOff, cols);
+        } else if (splitRows(rows, cols)) {
+            Split.rows(executor, parts(), rows, (first, count) -> kernel.rows(op, algorithm, flags, scale, x,
+                    xOff + first * xStride, xStride, y, yOff + first * yStride, yStride, count, cols, NO_LSE, 0));
+        } else {
+            kernel.rows(op, algorithm, flags, scale, x, xOff, xStride, y, yOff, yStride, rows, cols, NO_LSE, 0);
+        }
+    }
+
+    /** Log-sum-exp of one range, in double. */
+    private double lse(float[] x, int off, int n) {
+        Objects.requireNonNull(x, "x");
+        Objects.checkFromIndexSize(off, n, x.length);
+        if (n == 0) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        if (splitVector(n)) {
+            return splitArrays(Op.LOG_SUM_EXP, x, off, x, off, n);
+        }
+        double[] lse = new double[1];
+        kernel.rows(Op.LOG_SUM_EXP, algorithm, 0, scale, x, off, n, x, off, n, 1, n, lse, 0);
+        return lse[0];
+    }
+
+    /** Log-sum-exp of each row, in double. */
+    private double[] lseRows(float[] x, int xOff, int xStride, int rows, int cols) {
+        Objects.requireNonNull(x, "x");
+        Checks.span("x", x.length, xOff, xStride, rows, cols);
+        double[] lse = new double[Math.max(rows, 0)];
+        if (rows == 0) {
+            return lse;
+        }
+        if (splitRows(rows, cols)) {
+            Split.rows(executor, parts(), rows, (first, count) -> kernel.rows(Op.LOG_SUM_EXP, algorithm, 0, scale,
+                    x, xOff + first * xStride, xStride, x, xOff + first * xStride, xStride, count, cols, lse, first));
+        } else {
+            kernel.rows(Op.LOG_SUM_EXP, algorithm, 0, scale, x, xOff, xStride, x, xOff, xStride, rows, cols, lse, 0);
+        }
+        return lse;
+    }
+
+    private void wholeBuffers(Op op, FloatBuffer x, FloatBuffer y) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(y, "y");
         if (y.isReadOnly()) {
@@ -168,51 +564,127 @@ public final class Softmax {
         if (n != y.remaining()) {
             throw new IllegalArgumentException("x.remaining() " + n + " != y.remaining() " + y.remaining());
         }
-        if (n == 0) {
-            return;
+        rowsBuffers(op, x, n, y, n, 1, n, NO_LSE);
+    }
+
+    /**
+     * Any op over rows between buffers (indexes relative to the positions). Heap buffers run on their
+     * arrays, direct buffers in place; a mix (or a read-only heap input, which hides its array) goes
+     * through a heap copy of the input span.
+     */
+    private void rowsBuffers(Op op, FloatBuffer x, int xStride, FloatBuffer y, int yStride, int rows, int cols,
+            double[] lse) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        boolean writes = op != Op.LOG_SUM_EXP;
+        if (writes && y.isReadOnly()) {
+            throw new ReadOnlyBufferException();
         }
         int xp = x.position();
         int yp = y.position();
-        if (x.hasArray() && y.hasArray()) {
-            if (x.array() == y.array()) {
-                int xo = x.arrayOffset() + xp;
-                int yo = y.arrayOffset() + yp;
-                if (xo != yo && overlap(xo, yo, n)) {
-                    throw new IllegalArgumentException("x and y partially overlap");
-                }
+        long xEnd = Checks.span("x", x.remaining(), 0, xStride, rows, cols);
+        long yEnd = writes ? Checks.span("y", y.remaining(), 0, yStride, rows, cols) : 0;
+        if (rows == 0 || cols == 0) {
+            if (op == Op.LOG_SUM_EXP && rows > 0) {
+                lse[0] = Double.NEGATIVE_INFINITY;
             }
-            kernel.softmax(algorithm, x.array(), x.arrayOffset() + xp, y.array(), y.arrayOffset() + yp, n);
+            return;
+        }
+        int flags = flags();
+        if (!writes) {
+            if (x.hasArray()) {
+                kernel.rows(op, algorithm, flags, scale, x.array(), x.arrayOffset() + xp, xStride, x.array(),
+                        x.arrayOffset() + xp, xStride, rows, cols, lse, 0);
+            } else if (x.isDirect() && rows == 1 && splitVector(cols)) {
+                lse[0] = splitBuffers(op, x, x, cols);
+            } else {
+                kernel.rows(op, algorithm, flags, scale, x, xp, xStride, x, xp, xStride, rows, cols, lse, 0);
+            }
+            return;
+        }
+        if (x.hasArray() && y.hasArray()) {
+            int xo = x.arrayOffset() + xp;
+            int yo = y.arrayOffset() + yp;
+            Checks.aliasing(x.array(), xo, xStride, xo + xEnd, y.array(), yo, yStride, yo + yEnd, rows);
+            kernel.rows(op, algorithm, flags, scale, x.array(), xo, xStride, y.array(), yo, yStride, rows, cols,
+                    lse, 0);
         } else if (x.isDirect() && y.isDirect()) {
             long xa = NativeKernel.address(x);
             long ya = NativeKernel.address(y);
             if (xa >= 0 && ya >= 0) {
                 long xs = xa + 4L * xp;
                 long ys = ya + 4L * yp;
-                if (xs != ys && xs < ys + 4L * n && ys < xs + 4L * n) {
-                    throw new IllegalArgumentException("x and y partially overlap");
+                boolean same = xs == ys && (xStride == yStride || rows == 1);
+                if (!same && xs < ys + 4L * yEnd && ys < xs + 4L * xEnd) {
+                    throw new IllegalArgumentException("x and y overlap without being the same rows");
                 }
             }
-            kernel.softmax(algorithm, x, xp, y, yp, n);
-        } else {
-            // Mixed heap/direct or a read-only heap input: go through a heap copy of x (these cannot
-            // overlap: distinct memory, or a read-only x that cannot be y).
-            float[] tmp = new float[n];
-            x.get(xp, tmp, 0, n);
-            if (y.hasArray()) {
-                kernel.softmax(algorithm, tmp, 0, y.array(), y.arrayOffset() + yp, n);
+            if (rows == 1 && splitVector(cols)) {
+                splitBuffers(op, x, y, cols);
             } else {
-                kernel.softmax(algorithm, tmp, 0, tmp, 0, n);
-                y.put(yp, tmp, 0, n);
+                kernel.rows(op, algorithm, flags, scale, x, xp, xStride, y, yp, yStride, rows, cols, lse, 0);
+            }
+        } else {
+            // Mixed heap/direct or a read-only heap input: distinct memory (a read-only x cannot be y).
+            float[] xs = new float[(int) xEnd];
+            x.get(xp, xs, 0, xs.length);
+            float[] ys = new float[(rows - 1) * yStride + cols];
+            kernel.rows(op, algorithm, flags, scale, xs, 0, xStride, ys, 0, yStride, rows, cols, lse, 0);
+            for (int r = 0; r < rows; r++) {
+                y.put(yp + r * yStride, ys, r * yStride, cols);
             }
         }
     }
 
-    private static boolean overlap(long a, long b, long n) {
-        return a < b + n && b < a + n;
+    /** The parallel split of one vector between arrays; returns logsumexp. */
+    private double splitArrays(Op op, float[] x, int xOff, float[] y, int yOff, int n) {
+        return Split.vector(executor, parts(), op, scale, n, new Split.Vector() {
+            @Override
+            public void sumExp(int from, int len, double[] me) {
+                kernel.sumExp(scale, x, xOff + from, len, me);
+            }
+
+            @Override
+            public void finish(int from, int len, double m, double e) {
+                kernel.finish(op, scale, x, xOff + from, y, yOff + from, len, m, e);
+            }
+
+            @Override
+            public double whole() {
+                double[] lse = new double[1];
+                kernel.rows(op, algorithm, flags() | Op.FLAG_LSE, scale, x, xOff, n, y, yOff, n, 1, n, lse, 0);
+                return lse[0];
+            }
+        });
+    }
+
+    /** The parallel split of one vector between direct buffers; returns logsumexp. */
+    private double splitBuffers(Op op, FloatBuffer x, FloatBuffer y, int n) {
+        int xp = x.position();
+        int yp = y.position();
+        return Split.vector(executor, parts(), op, scale, n, new Split.Vector() {
+            @Override
+            public void sumExp(int from, int len, double[] me) {
+                kernel.sumExp(scale, x, xp + from, len, me);
+            }
+
+            @Override
+            public void finish(int from, int len, double m, double e) {
+                kernel.finish(op, scale, x, xp + from, y, yp + from, len, m, e);
+            }
+
+            @Override
+            public double whole() {
+                double[] lse = new double[1];
+                kernel.rows(op, algorithm, flags() | Op.FLAG_LSE, scale, x, xp, n, y, yp, n, 1, n, lse, 0);
+                return lse[0];
+            }
+        });
     }
 
     @Override
     public String toString() {
-        return "Softmax[" + backend() + ", " + algorithm + "]";
+        return "Softmax[" + backend() + ", " + algorithm + (scale != 1f ? ", scale " + scale : "")
+                + (safe ? ", safe" : "") + (executor != null ? ", parallel >= " + parallelThreshold : "") + "]";
     }
 }

@@ -22,7 +22,6 @@ final class VectorConstants {
     /** v * 2^23 == v << 23 (mod 2^32): a multiply, because C2 (JDK 17) does not intrinsify LSHL here. */
     static final IntVector SHIFT_23 = IntVector.broadcast(INT_SPECIES, 1 << 23);
 
-    static final FloatVector X_LO = FloatVector.broadcast(SPECIES, ExpConstants.X_LO);
     static final FloatVector LOG2E = FloatVector.broadcast(SPECIES, ExpConstants.LOG2E);
     static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(SPECIES, -ExpConstants.LN2_HI);
     static final FloatVector MINUS_LN2_LO = FloatVector.broadcast(SPECIES, -ExpConstants.LN2_LO);

@@ -18,7 +18,6 @@ import static io.github.softmax4j.internal.VectorConstants.ONE;
 import static io.github.softmax4j.internal.VectorConstants.ROUND_BIAS;
 import static io.github.softmax4j.internal.VectorConstants.SPECIES;
 import static io.github.softmax4j.internal.VectorConstants.W;
-import static io.github.softmax4j.internal.VectorConstants.X_LO;
 
 import io.github.softmax4j.Backend;
 import jdk.incubator.vector.DoubleVector;
@@ -51,15 +50,19 @@ public final class VectorKernel extends JavaKernel {
         return Backend.VECTOR;
     }
 
-    /** n = rint(max(X_LO, x) * log2 e), by the 1.5 * 2^23 rounding bias. */
-    private static FloatVector exponent(FloatVector v) {
-        return v.mul(LOG2E).add(ROUND_BIAS).sub(ROUND_BIAS);
+    /** n = rint(hi * log2 e) for hi = fl(s * max(xlo, x)), by the 1.5 * 2^23 rounding bias. */
+    private static FloatVector exponent(FloatVector hi) {
+        return hi.mul(LOG2E).add(ROUND_BIAS).sub(ROUND_BIAS);
     }
 
-    /** exp(v - n ln2) for the clamped v: Cody-Waite reduction, then the degree-6 polynomial by Horner. */
-    private static FloatVector mantissa(FloatVector v, FloatVector n) {
-        FloatVector t = n.fma(MINUS_LN2_HI, v);
-        t = n.fma(MINUS_LN2_LO, t);
+    /**
+     * exp(s*v - n ln2) for the clamped v, hi = fl(s*v): the product's rounding error lo = fma(v, s, -hi)
+     * (exact) joins the Cody-Waite reduction, then the degree-6 polynomial by Horner.
+     */
+    private static FloatVector mantissa(FloatVector v, FloatVector vs, FloatVector hi, FloatVector n) {
+        FloatVector lo = v.fma(vs, hi.neg());
+        FloatVector t = n.fma(MINUS_LN2_HI, hi);
+        t = n.fma(MINUS_LN2_LO, t).add(lo);
         FloatVector p = t.fma(C6, C5);
         p = p.fma(t, C4);
         p = p.fma(t, C3);
@@ -76,16 +79,12 @@ public final class VectorKernel extends JavaKernel {
                 .mul(SHIFT_23).reinterpretShape(SPECIES, 0);
     }
 
-    private static FloatVector zero() {
-        return FloatVector.zero(SPECIES);
-    }
-
     private static FloatVector broadcast(float v) {
         return FloatVector.broadcast(SPECIES, v);
     }
 
-    private static FloatVector load(float[] x, int i) {
-        return FloatVector.fromArray(SPECIES, x, i).max(X_LO); // lanewise max propagates NaN
+    private static FloatVector load(float[] x, int i, FloatVector vxlo) {
+        return FloatVector.fromArray(SPECIES, x, i).max(vxlo); // lanewise max propagates NaN
     }
 
     @Override
@@ -104,8 +103,10 @@ public final class VectorKernel extends JavaKernel {
     // raddexp and raddstoreexp are separate loops: one loop with a store under a null check grows past
     // C2's inlining node limit (JDK 17) and runs 40% slower.
     @Override
-    double raddexp(float[] x, int off, int n, float e) {
-        FloatVector ve = FloatVector.broadcast(SPECIES, e);
+    double raddexp(float[] x, int off, int n, float s, float e) {
+        FloatVector ve = broadcast(e);
+        FloatVector vs = broadcast(s);
+        FloatVector vxlo = broadcast(ExpConstants.xlo(s));
         // Terms are added in pairs in fp32 (one rounding per pair), then into double lanes: exact to
         // ~1 rounding whatever the inputs (fp32 lane sums drifted by up to 26 ULP on a fuzzer-found
         // input: one large term among hundreds of equal small ones).
@@ -113,22 +114,24 @@ public final class VectorKernel extends JavaKernel {
         DoubleVector d1 = DoubleVector.zero(DOUBLE_SPECIES);
         int i = 0;
         for (; i <= n - 2 * W; i += 2 * W) {
-            FloatVector pair = term(x, off + i, ve).add(term(x, off + i + W, ve));
+            FloatVector pair = term(x, off + i, vs, vxlo, ve).add(term(x, off + i + W, vs, vxlo, ve));
             d0 = d0.add(pair.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0));
             d1 = d1.add(pair.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
         }
-        return d0.add(d1).reduceLanes(VectorOperators.ADD) + tail.raddexp(x, off + i, n - i, e);
+        return d0.add(d1).reduceLanes(VectorOperators.ADD) + tail.raddexp(x, off + i, n - i, s, e);
     }
 
     @Override
-    double raddstoreexp(float[] x, int xOff, float[] y, int yOff, int n, float e) {
-        FloatVector ve = FloatVector.broadcast(SPECIES, e);
+    double raddstoreexp(float[] x, int xOff, float[] y, int yOff, int n, float s, float e) {
+        FloatVector ve = broadcast(e);
+        FloatVector vs = broadcast(s);
+        FloatVector vxlo = broadcast(ExpConstants.xlo(s));
         DoubleVector d0 = DoubleVector.zero(DOUBLE_SPECIES);
         DoubleVector d1 = DoubleVector.zero(DOUBLE_SPECIES);
         int i = 0;
         for (; i <= n - 2 * W; i += 2 * W) {
-            FloatVector z0 = term(x, xOff + i, ve);
-            FloatVector z1 = term(x, xOff + i + W, ve);
+            FloatVector z0 = term(x, xOff + i, vs, vxlo, ve);
+            FloatVector z1 = term(x, xOff + i + W, vs, vxlo, ve);
             z0.intoArray(y, yOff + i);
             z1.intoArray(y, yOff + i + W);
             FloatVector pair = z0.add(z1);
@@ -136,28 +139,32 @@ public final class VectorKernel extends JavaKernel {
             d1 = d1.add(pair.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
         }
         return d0.add(d1).reduceLanes(VectorOperators.ADD)
-                + tail.raddstoreexp(x, xOff + i, y, yOff + i, n - i, e);
+                + tail.raddstoreexp(x, xOff + i, y, yOff + i, n - i, s, e);
     }
 
-    /** p * 2^(n - e) for the W inputs at x[i]. */
-    private static FloatVector term(float[] x, int i, FloatVector ve) {
-        FloatVector v = load(x, i);
-        FloatVector nv = exponent(v);
-        return mantissa(v, nv).mul(pow2(nv.sub(ve)));
+    /** p * 2^(n - e) for the W inputs at x[i], where exp(s*x) = p * 2^n. */
+    private static FloatVector term(float[] x, int i, FloatVector vs, FloatVector vxlo, FloatVector ve) {
+        FloatVector v = load(x, i, vxlo);
+        FloatVector hi = v.mul(vs);
+        FloatVector nv = exponent(hi);
+        return mantissa(v, vs, hi, nv).mul(pow2(nv.sub(ve)));
     }
 
     @Override
-    void vscaleexp(float[] x, int xOff, float[] y, int yOff, int n, float inv, float e) {
-        FloatVector ve = FloatVector.broadcast(SPECIES, e);
-        FloatVector vinv = FloatVector.broadcast(SPECIES, inv);
+    void vscaleexp(float[] x, int xOff, float[] y, int yOff, int n, float s, float inv, float e) {
+        FloatVector ve = broadcast(e);
+        FloatVector vs = broadcast(s);
+        FloatVector vxlo = broadcast(ExpConstants.xlo(s));
+        FloatVector vinv = broadcast(inv);
         int i = 0;
         for (; i <= n - W; i += W) {
-            FloatVector v = load(x, xOff + i);
-            FloatVector nv = exponent(v);
-            mantissa(v, nv).mul(vinv).mul(pow2(nv.sub(ve))).intoArray(y, yOff + i);
+            FloatVector v = load(x, xOff + i, vxlo);
+            FloatVector hi = v.mul(vs);
+            FloatVector nv = exponent(hi);
+            mantissa(v, vs, hi, nv).mul(vinv).mul(pow2(nv.sub(ve))).intoArray(y, yOff + i);
         }
         if (i < n) {
-            tail.vscaleexp(x, xOff + i, y, yOff + i, n - i, inv, e);
+            tail.vscaleexp(x, xOff + i, y, yOff + i, n - i, s, inv, e);
         }
     }
 
@@ -170,6 +177,19 @@ public final class VectorKernel extends JavaKernel {
         }
         if (i < n) {
             tail.vscale(y, off + i, n - i, inv);
+        }
+    }
+
+    @Override
+    void vmuladdc(float[] x, int xOff, float[] y, int yOff, int n, float s, float c) {
+        FloatVector vs = broadcast(s);
+        FloatVector vc = broadcast(c);
+        int i = 0;
+        for (; i <= n - W; i += W) {
+            FloatVector.fromArray(SPECIES, x, xOff + i).fma(vs, vc).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            tail.vmuladdc(x, xOff + i, y, yOff + i, n - i, s, c);
         }
     }
 }

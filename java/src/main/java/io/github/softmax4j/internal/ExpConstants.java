@@ -29,16 +29,37 @@ public final class ExpConstants {
     /** 2^k for integer k in [-127, 0]: k + MAGIC_BIAS puts k + 127 in the low mantissa bits. */
     public static final float MAGIC_BIAS = 0x1.8p23f + 127.0f;
 
+    /** The fast path takes scales in [SCALE_MIN, SCALE_MAX] (X_LO / s is then finite and nonzero). */
+    public static final float SCALE_MIN = 0x1.0p-100f;
+    public static final float SCALE_MAX = 0x1.0p+100f;
+    /** ln 2 in double, for logsumexp = log(m) + e * ln 2. */
+    public static final double LN2 = 0x1.62e42fefa39efp-1;
+
     /** 2^k for an integer-valued k <= 0, with k < -126 giving +0.0 (NaN gives a meaningless finite). */
     public static float pow2(float k) {
         return Float.intBitsToFloat(Float.floatToRawIntBits(Math.max(k, -127.0f) + MAGIC_BIAS) << 23);
     }
 
-    /** p with p * 2^n = exp(max(X_LO, x)); n = nOf(x). NaN stays NaN, +Inf gives NaN. */
-    public static float mantissa(float x, float n) {
-        float v = Math.max(X_LO, x);
-        float t = Math.fma(n, -LN2_HI, v);
-        t = Math.fma(n, -LN2_LO, t);
+    /** The clamp for scale s: s * (X_LO / s) is X_LO up to one rounding. */
+    public static float xlo(float s) {
+        return X_LO / s;
+    }
+
+    /** n = rint(fl(max(xlo, x) * s) * LOG2E), as every kernel computes it (monotone in x). NaN stays NaN. */
+    public static float exponent(float x, float s, float xlo) {
+        return (float) Math.rint(Math.max(xlo, x) * s * LOG2E);
+    }
+
+    /**
+     * p with p * 2^n = exp(s * max(xlo, x)) for n = exponent(x, s, xlo); the product s*x is taken exactly
+     * (hi + lo by an FMA), so its fp32 rounding never reaches the result. NaN stays NaN.
+     */
+    public static float mantissa(float x, float s, float xlo, float n) {
+        float v = Math.max(xlo, x);
+        float hi = v * s;
+        float lo = Math.fma(v, s, -hi);
+        float t = Math.fma(n, -LN2_HI, hi);
+        t = Math.fma(n, -LN2_LO, t) + lo;
         float p = Math.fma(t, C6, C5);
         p = Math.fma(p, t, C4);
         p = Math.fma(p, t, C3);
@@ -47,13 +68,18 @@ public final class ExpConstants {
         return Math.fma(p, t, 1.0f);
     }
 
-    /** The exponent n = rint(max(X_LO, x) * LOG2E). */
-    public static float exponent(float x) {
-        return (float) Math.rint(Math.max(X_LO, x) * LOG2E);
+    /** Whether the fast path can run with scale s. */
+    public static boolean scaleValid(float s) {
+        return s >= SCALE_MIN && s <= SCALE_MAX;
     }
 
     /** Whether a sum whose largest exponent is e and whose mantissa sum is m may take the fast path. */
     public static boolean fastPathValid(double m, double e) {
         return m > 0 && m < Double.POSITIVE_INFINITY && e >= E_LO && e <= E_HI;
+    }
+
+    /** log(m * 2^e). */
+    public static double lse(double m, double e) {
+        return Math.log(m) + e * LN2;
     }
 }

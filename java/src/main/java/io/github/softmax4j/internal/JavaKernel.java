@@ -3,116 +3,150 @@ package io.github.softmax4j.internal;
 import io.github.softmax4j.Algorithm;
 
 /**
- * The algorithms (two-pass, three-pass recompute, three-pass reload), the fast-path decision and the
- * block-wise double merge, written once for the Java backends. Every pass calls its primitive per block of
- * {@link ExpConstants#BLOCK} elements: besides bounding the fp32 error, short calls keep C2 on its fast
- * path for the Vector API (a loop over 64K elements entered by on-stack replacement kept its vectors boxed
- * and ran 4-7x slower: JMH, JDK 17). A backend supplies the per-pass
- * primitives, named like the C kernels (docs/NUMERICS.md describes each). The native library has the same
- * driver in C ({@code native/src/softmax.c}).
+ * The algorithms (two-pass, three-pass recompute, three-pass reload, log-softmax, logsumexp), the
+ * fast-path decision and the block-wise double merge, written once for the Java backends. Every pass calls
+ * its primitive per block of {@link ExpConstants#BLOCK} elements: besides bounding the fp32 error, short
+ * calls keep C2 on its fast path for the Vector API (a loop over 64K elements entered by on-stack
+ * replacement kept its vectors boxed and ran 4-7x slower: JMH, JDK 17). A backend supplies the per-pass
+ * primitives, named like the C kernels (docs/NUMERICS.md describes each); every exp primitive computes
+ * exp(s*x) with the product taken exactly. The native library has the same driver in C
+ * ({@code native/src/softmax.c}).
  */
 abstract class JavaKernel implements Kernel {
-    /**
-     * AUTO for the Java backends is three-pass reload at every length. Two-pass saves memory traffic
-     * (12 against 20 bytes per element) but computes exp twice; Java computes exp at ~0.7-1 ns per element
-     * (Vector API on AVX2) or ~5 ns (scalar), far slower than memory streams 8 extra bytes (~0.3 ns at
-     * 30 GB/s), so computing exp once wins even out of cache (JMH: README, results section).
-     */
-    /** Max of the clamped inputs; NaN when any input is NaN. */
+    /** Max of the inputs clamped below at X_LO; NaN when any input is NaN. */
     abstract float rmax(float[] x, int off, int n);
 
-    /** Sum of exp(x) * 2^-e over one block. */
-    abstract double raddexp(float[] x, int off, int n, float e);
+    /** Sum of exp(s*x) * 2^-e over one block. */
+    abstract double raddexp(float[] x, int off, int n, float s, float e);
 
-    /** Sum of exp(x) * 2^-e over one block, each term also stored into y. */
-    abstract double raddstoreexp(float[] x, int xOff, float[] y, int yOff, int n, float e);
+    /** Sum of exp(s*x) * 2^-e over one block, each term also stored into y. */
+    abstract double raddstoreexp(float[] x, int xOff, float[] y, int yOff, int n, float s, float e);
 
-    /** y = exp(x) * inv * 2^-e: pass 2 of two-pass and pass 3 of three-pass recompute alike. */
-    abstract void vscaleexp(float[] x, int xOff, float[] y, int yOff, int n, float inv, float e);
+    /** y = exp(s*x) * inv * 2^-e: pass 2 of two-pass and pass 3 of three-pass recompute alike. */
+    abstract void vscaleexp(float[] x, int xOff, float[] y, int yOff, int n, float s, float inv, float e);
 
     /** y *= inv. */
     abstract void vscale(float[] y, int off, int n, float inv);
+
+    /** y = x * s + c in one rounding: pass 2 of log-softmax. */
+    abstract void vmuladdc(float[] x, int xOff, float[] y, int yOff, int n, float s, float c);
 
     @Override
     public String toString() {
         return backend().toString();
     }
 
+    /**
+     * AUTO for the Java backends is three-pass reload at every length. Two-pass saves memory traffic
+     * (12 against 20 bytes per element) but computes exp twice; Java computes exp at ~0.7-1 ns per element
+     * (Vector API on AVX2) or ~5 ns (scalar), far slower than memory streams 8 extra bytes (~0.3 ns at
+     * 30 GB/s), so computing exp once wins even out of cache (JMH: README, results section).
+     */
     @Override
     public Algorithm resolve(Algorithm algorithm, int n) {
-        if (algorithm != Algorithm.AUTO) {
-            return algorithm;
-        }
-        return Algorithm.THREE_PASS_RELOAD;
+        return algorithm != Algorithm.AUTO ? algorithm : Algorithm.THREE_PASS_RELOAD;
     }
 
     @Override
-    public final void softmax(Algorithm algorithm, float[] x, int xOff, float[] y, int yOff, int n) {
-        switch (resolve(algorithm, n)) {
-            case TWO_PASS:
-                twoPass(x, xOff, y, yOff, n);
-                break;
-            case THREE_PASS_RECOMPUTE:
-                threePass(x, xOff, y, yOff, n, false);
-                break;
-            case THREE_PASS_RELOAD:
-                threePass(x, xOff, y, yOff, n, true);
-                break;
-            default:
-                throw new AssertionError(algorithm);
+    public final void rows(Op op, Algorithm algorithm, int flags, float s, float[] x, int xOff, int xStride,
+            float[] y, int yOff, int yStride, int rows, int cols, double[] lse, int lseOff) {
+        Algorithm a = resolve(algorithm, cols);
+        boolean wantLse = op.writesLse(flags);
+        for (int r = 0; r < rows; r++) {
+            double l = cols == 0 ? Double.NEGATIVE_INFINITY
+                    : row(op, a, flags, s, x, xOff + r * xStride, y, yOff + r * yStride, cols, wantLse);
+            if (wantLse) {
+                lse[lseOff + r] = l;
+            }
         }
+    }
+
+    /** One row of n > 0 elements; returns its logsumexp when wantLse (else anything). */
+    private double row(Op op, Algorithm a, int flags, float s, float[] x, int xOff, float[] y, int yOff, int n,
+            boolean wantLse) {
+        if (op == Op.SOFTMAX && a != Algorithm.TWO_PASS) {
+            return threePass(a == Algorithm.THREE_PASS_RELOAD, flags, s, x, xOff, y, yOff, n, wantLse);
+        }
+        ExtSum sum = sumExp(s, x, xOff, n);
+        if (!sum.fastPathValid()) {
+            return ExactPath.apply(op, flags, s, x, xOff, y, yOff, n);
+        }
+        finish(op, s, x, xOff, y, yOff, n, sum.m, sum.e);
+        return wantLse ? ExpConstants.lse(sum.m, sum.e) : Double.NaN;
     }
 
     /**
-     * Two-pass, as the C driver does it: pass 1 reads x once, block by block; each block (in L1) is
+     * Pass 1 of two-pass, as the C driver does it: x is read once, block by block; each block (in L1) is
      * summed exactly relative to its own largest exponent and the blocks' (m, e) pairs are merged in
      * double by the max rule (docs/NUMERICS.md explains why not per-lane fp32 (m, e) accumulators).
      */
-    private void twoPass(float[] x, int xOff, float[] y, int yOff, int n) {
+    private ExtSum sumExp(float s, float[] x, int off, int n) {
         ExtSum sum = new ExtSum();
+        if (!ExpConstants.scaleValid(s)) {
+            sum.invalid = true;
+            return sum;
+        }
+        float xlo = ExpConstants.xlo(s);
         for (int i = 0; i < n && !sum.invalid; i += ExpConstants.BLOCK) {
             int len = Math.min(ExpConstants.BLOCK, n - i);
-            float e = ExpConstants.exponent(rmax(x, xOff + i, len));
+            float e = ExpConstants.exponent(rmax(x, off + i, len), s, xlo);
             if (!(e <= ExpConstants.E_HI)) { // NaN, +Inf or beyond the fast path's range
                 sum.invalid = true;
                 break;
             }
-            sum.add(raddexp(x, xOff + i, len, e), e);
+            sum.add(raddexp(x, off + i, len, s, e), e);
         }
-        if (!sum.fastPathValid()) {
-            ExactSoftmax.softmax(x, xOff, y, yOff, n);
-            return;
-        }
-        float inv = (float) (1.0 / sum.m);
-        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
-            vscaleexp(x, xOff + i, y, yOff + i, Math.min(ExpConstants.BLOCK, n - i), inv, (float) sum.e);
+        return sum;
+    }
+
+    @Override
+    public final void sumExp(float s, float[] x, int off, int n, double[] me) {
+        ExtSum sum = sumExp(s, x, off, n);
+        me[0] = sum.invalid ? Double.NaN : sum.m;
+        me[1] = sum.e;
+    }
+
+    @Override
+    public final void finish(Op op, float s, float[] x, int xOff, float[] y, int yOff, int n, double m,
+            double e) {
+        if (op == Op.SOFTMAX) {
+            float inv = (float) (1.0 / m);
+            for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+                vscaleexp(x, xOff + i, y, yOff + i, Math.min(ExpConstants.BLOCK, n - i), s, inv, (float) e);
+            }
+        } else if (op == Op.LOG_SOFTMAX) {
+            float c = (float) -ExpConstants.lse(m, e);
+            for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+                vmuladdc(x, xOff + i, y, yOff + i, Math.min(ExpConstants.BLOCK, n - i), s, c);
+            }
         }
     }
 
-    private void threePass(float[] x, int xOff, float[] y, int yOff, int n, boolean reload) {
+    private double threePass(boolean reload, int flags, float s, float[] x, int xOff, float[] y, int yOff, int n,
+            boolean wantLse) {
         // Decide before writing anything: a reload in place must not destroy x and then fall back.
         float max = ExpConstants.X_LO;
         for (int i = 0; i < n; i += ExpConstants.BLOCK) {
             max = Math.max(max, rmax(x, xOff + i, Math.min(ExpConstants.BLOCK, n - i))); // NaN sticks
         }
-        float e = ExpConstants.exponent(max);
-        if (!ExpConstants.fastPathValid(1.0, e)) {
-            ExactSoftmax.softmax(x, xOff, y, yOff, n);
-            return;
+        float e = ExpConstants.exponent(max, s, ExpConstants.xlo(s));
+        if (!ExpConstants.scaleValid(s) || !ExpConstants.fastPathValid(1.0, e)) {
+            return ExactPath.apply(Op.SOFTMAX, flags, s, x, xOff, y, yOff, n);
         }
-        double s = 0;
+        double sum = 0;
         for (int i = 0; i < n; i += ExpConstants.BLOCK) {
             int len = Math.min(ExpConstants.BLOCK, n - i);
-            s += reload ? raddstoreexp(x, xOff + i, y, yOff + i, len, e) : raddexp(x, xOff + i, len, e);
+            sum += reload ? raddstoreexp(x, xOff + i, y, yOff + i, len, s, e) : raddexp(x, xOff + i, len, s, e);
         }
-        float inv = (float) (1.0 / s);
+        float inv = (float) (1.0 / sum);
         for (int i = 0; i < n; i += ExpConstants.BLOCK) {
             int len = Math.min(ExpConstants.BLOCK, n - i);
             if (reload) {
                 vscale(y, yOff + i, len, inv);
             } else {
-                vscaleexp(x, xOff + i, y, yOff + i, len, inv, e);
+                vscaleexp(x, xOff + i, y, yOff + i, len, s, inv, e);
             }
         }
+        return wantLse ? ExpConstants.lse(sum, e) : Double.NaN;
     }
 }

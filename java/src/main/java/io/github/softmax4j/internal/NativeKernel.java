@@ -145,24 +145,62 @@ public final class NativeKernel implements Kernel {
     }
 
     @Override
-    public void softmax(Algorithm algorithm, float[] x, int xOff, float[] y, int yOff, int n) {
-        check(NativeLib.s4j_softmax_f32_at(isa, algorithm.ordinal(), x, xOff, y, yOff, n));
+    public void rows(Op op, Algorithm algorithm, int flags, float s, float[] x, int xOff, int xStride, float[] y,
+            int yOff, int yStride, int rows, int cols, double[] lse, int lseOff) {
+        check(NativeLib.s4j_f32_rows_at(isa, op.ordinal(), algorithm.ordinal(), flags, s, x, xOff, xStride, y, yOff,
+                yStride, rows, cols, lse, lseOff));
     }
 
     @Override
-    public void softmax(Algorithm algorithm, FloatBuffer x, int xIndex, FloatBuffer y, int yIndex, int n) {
-        long xa = address(x);
-        long ya = address(y);
-        if (x.order() != ByteOrder.nativeOrder() || y.order() != ByteOrder.nativeOrder()
-                || (xa & 3) != 0 || (ya & 3) != 0) {
-            // Big-endian views (the default of ByteBuffer.asFloatBuffer()) and misaligned floats:
-            // let the buffer API convert through a heap copy.
-            Kernel.super.softmax(algorithm, x, xIndex, y, yIndex, n);
+    public void rows(Op op, Algorithm algorithm, int flags, float s, FloatBuffer x, int xIndex, int xStride,
+            FloatBuffer y, int yIndex, int yStride, int rows, int cols, double[] lse, int lseOff) {
+        if (!nativeLayout(x) || !nativeLayout(y)) {
+            Kernel.super.rows(op, algorithm, flags, s, x, xIndex, xStride, y, yIndex, yStride, rows, cols, lse,
+                    lseOff);
             return;
         }
         // JavaCPP adds each buffer's position to its address; pass indexes relative to it.
-        check(NativeLib.s4j_softmax_f32_at(isa, algorithm.ordinal(), x, xIndex - x.position(), y,
-                yIndex - y.position(), n));
+        check(NativeLib.s4j_f32_rows_at(isa, op.ordinal(), algorithm.ordinal(), flags, s, x,
+                xIndex - x.position(), xStride, y, yIndex - y.position(), yStride, rows, cols, lse, lseOff));
+    }
+
+    @Override
+    public void sumExp(float s, float[] x, int off, int n, double[] me) {
+        check(NativeLib.s4j_f32_sumexp_at(isa, s, x, off, n, me));
+    }
+
+    @Override
+    public void sumExp(float s, FloatBuffer x, int index, int n, double[] me) {
+        if (!nativeLayout(x)) {
+            Kernel.super.sumExp(s, x, index, n, me);
+            return;
+        }
+        check(NativeLib.s4j_f32_sumexp_at(isa, s, x, index - x.position(), n, me));
+    }
+
+    @Override
+    public void finish(Op op, float s, float[] x, int xOff, float[] y, int yOff, int n, double m, double e) {
+        check(NativeLib.s4j_f32_finish_at(isa, op.ordinal(), s, x, xOff, y, yOff, n, m, e));
+    }
+
+    @Override
+    public void finish(Op op, float s, FloatBuffer x, int xIndex, FloatBuffer y, int yIndex, int n, double m,
+            double e) {
+        if (!nativeLayout(x) || !nativeLayout(y)) {
+            Kernel.super.finish(op, s, x, xIndex, y, yIndex, n, m, e);
+            return;
+        }
+        check(NativeLib.s4j_f32_finish_at(isa, op.ordinal(), s, x, xIndex - x.position(), y,
+                yIndex - y.position(), n, m, e));
+    }
+
+    /**
+     * Whether C can read the buffer's memory as floats: direct, native byte order, 4-byte aligned.
+     * Big-endian views (the default of {@code ByteBuffer.asFloatBuffer()}) and misaligned floats go
+     * through the buffer API's conversion (a heap copy).
+     */
+    private static boolean nativeLayout(FloatBuffer b) {
+        return b.isDirect() && b.order() == ByteOrder.nativeOrder() && (address(b) & 3) == 0;
     }
 
     private void check(int rc) {

@@ -45,4 +45,30 @@ public final class NativeLib {
     /** Direct buffers; offsets are absolute element indexes from the buffer's address. */
     public static native int s4j_softmax_f32_at(int isa, int algorithm, FloatBuffer x, long xOffset,
             FloatBuffer y, long yOffset, long n);
+
+    /** The general entry (ops, rows, scale, flags); arrays pinned as above, {@code lse} too. */
+    @CriticalRegion
+    public static native int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, float[] x,
+            long xOffset, long xStride, float[] y, long yOffset, long yStride, long rows, long cols, double[] lse,
+            long lseOffset);
+
+    /** Direct buffers; {@code lse} is a small heap array, copied in and out by JavaCPP. */
+    public static native int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, FloatBuffer x,
+            long xOffset, long xStride, FloatBuffer y, long yOffset, long yStride, long rows, long cols,
+            double[] lse, long lseOffset);
+
+    /** Pass 1 of a split two-pass. */
+    @CriticalRegion
+    public static native int s4j_f32_sumexp_at(int isa, float s, float[] x, long xOffset, long n, double[] me);
+
+    public static native int s4j_f32_sumexp_at(int isa, float s, FloatBuffer x, long xOffset, long n,
+            double[] me);
+
+    /** Pass 2 of a split two-pass. */
+    @CriticalRegion
+    public static native int s4j_f32_finish_at(int isa, int op, float s, float[] x, long xOffset, float[] y,
+            long yOffset, long n, double m, double e);
+
+    public static native int s4j_f32_finish_at(int isa, int op, float s, FloatBuffer x, long xOffset,
+            FloatBuffer y, long yOffset, long n, double m, double e);
 }

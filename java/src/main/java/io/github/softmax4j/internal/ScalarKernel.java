@@ -4,6 +4,7 @@ import static io.github.softmax4j.internal.ExpConstants.X_LO;
 import static io.github.softmax4j.internal.ExpConstants.exponent;
 import static io.github.softmax4j.internal.ExpConstants.mantissa;
 import static io.github.softmax4j.internal.ExpConstants.pow2;
+import static io.github.softmax4j.internal.ExpConstants.xlo;
 
 import io.github.softmax4j.Backend;
 
@@ -27,42 +28,51 @@ public final class ScalarKernel extends JavaKernel {
     }
 
     @Override
-    double raddexp(float[] x, int off, int n, float e) {
-        double s = 0;
+    double raddexp(float[] x, int off, int n, float s, float e) {
+        float xlo = xlo(s);
+        double sum = 0;
         for (int i = off; i < off + n; i++) {
-            float ni = exponent(x[i]);
-            s += mantissa(x[i], ni) * pow2(ni - e);
+            float ni = exponent(x[i], s, xlo);
+            sum += mantissa(x[i], s, xlo, ni) * pow2(ni - e);
         }
-        return s;
+        return sum;
     }
 
     @Override
-    double raddstoreexp(float[] x, int xOff, float[] y, int yOff, int n, float e) {
-        double s = 0;
+    double raddstoreexp(float[] x, int xOff, float[] y, int yOff, int n, float s, float e) {
+        float xlo = xlo(s);
+        double sum = 0;
         for (int i = 0; i < n; i++) {
             float xi = x[xOff + i];
-            float ni = exponent(xi);
-            float z = mantissa(xi, ni) * pow2(ni - e);
+            float ni = exponent(xi, s, xlo);
+            float z = mantissa(xi, s, xlo, ni) * pow2(ni - e);
             y[yOff + i] = z;
-            s += z;
+            sum += z;
         }
-        return s;
+        return sum;
     }
 
     @Override
-    void vscaleexp(float[] x, int xOff, float[] y, int yOff, int n, float inv, float e) {
+    void vscaleexp(float[] x, int xOff, float[] y, int yOff, int n, float s, float inv, float e) {
+        float xlo = xlo(s);
         for (int i = 0; i < n; i++) {
             float xi = x[xOff + i];
-            float ni = exponent(xi);
-            y[yOff + i] = mantissa(xi, ni) * inv * pow2(ni - e);
+            float ni = exponent(xi, s, xlo);
+            y[yOff + i] = mantissa(xi, s, xlo, ni) * inv * pow2(ni - e);
         }
     }
-
 
     @Override
     void vscale(float[] y, int off, int n, float inv) {
         for (int i = off; i < off + n; i++) {
             y[i] *= inv;
+        }
+    }
+
+    @Override
+    void vmuladdc(float[] x, int xOff, float[] y, int yOff, int n, float s, float c) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = Math.fma(x[xOff + i], s, c);
         }
     }
 }

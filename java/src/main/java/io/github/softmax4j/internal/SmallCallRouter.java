@@ -9,11 +9,12 @@ import io.github.softmax4j.Backend;
  * Used by the default selection only: a native kernel whose short calls go to the Vector API kernel.
  * A JNI call with two pinned arrays costs about 100 ns here before any work is done, while the Vector API
  * backend finishes n = 1 in ~35 ns and n = 32 in ~90 ns (JMH, {@code SoftmaxBenchmark}, see the README's
- * results), so below {@link #MAX_ROUTED_N} elements the Java kernel is faster. {@link #backend()} reports
- * the native backend; results of routed calls are within the same bounds.
+ * results), so below {@link #MAX_ROUTED_N} elements per call (all rows together: a batch of short rows
+ * is one JNI call) the Java kernel is faster. {@link #backend()} reports the native backend; results of
+ * routed calls are within the same bounds.
  */
 final class SmallCallRouter implements Kernel {
-    /** Largest n sent to the Java kernel; measured crossover of native vs Vector API call time. */
+    /** Largest element count sent to the Java kernel; measured crossover of native vs Vector API call time. */
     static final int MAX_ROUTED_N = 64;
 
     private final Kernel large;
@@ -24,6 +25,10 @@ final class SmallCallRouter implements Kernel {
         this.small = small;
     }
 
+    private Kernel pick(long elements) {
+        return elements <= MAX_ROUTED_N ? small : large;
+    }
+
     @Override
     public Backend backend() {
         return large.backend();
@@ -31,17 +36,43 @@ final class SmallCallRouter implements Kernel {
 
     @Override
     public Algorithm resolve(Algorithm algorithm, int n) {
-        return (n <= MAX_ROUTED_N ? small : large).resolve(algorithm, n);
+        return pick(n).resolve(algorithm, n);
     }
 
     @Override
-    public void softmax(Algorithm algorithm, float[] x, int xOff, float[] y, int yOff, int n) {
-        (n <= MAX_ROUTED_N ? small : large).softmax(algorithm, x, xOff, y, yOff, n);
+    public void rows(Op op, Algorithm algorithm, int flags, float s, float[] x, int xOff, int xStride, float[] y,
+            int yOff, int yStride, int rows, int cols, double[] lse, int lseOff) {
+        pick((long) rows * cols).rows(op, algorithm, flags, s, x, xOff, xStride, y, yOff, yStride, rows, cols, lse,
+                lseOff);
     }
 
     @Override
-    public void softmax(Algorithm algorithm, FloatBuffer x, int xIndex, FloatBuffer y, int yIndex, int n) {
-        (n <= MAX_ROUTED_N ? small : large).softmax(algorithm, x, xIndex, y, yIndex, n);
+    public void rows(Op op, Algorithm algorithm, int flags, float s, FloatBuffer x, int xIndex, int xStride,
+            FloatBuffer y, int yIndex, int yStride, int rows, int cols, double[] lse, int lseOff) {
+        pick((long) rows * cols).rows(op, algorithm, flags, s, x, xIndex, xStride, y, yIndex, yStride, rows, cols,
+                lse, lseOff);
+    }
+
+    // The split two-pass is for long vectors: always the native kernel.
+    @Override
+    public void sumExp(float s, float[] x, int off, int n, double[] me) {
+        large.sumExp(s, x, off, n, me);
+    }
+
+    @Override
+    public void sumExp(float s, FloatBuffer x, int index, int n, double[] me) {
+        large.sumExp(s, x, index, n, me);
+    }
+
+    @Override
+    public void finish(Op op, float s, float[] x, int xOff, float[] y, int yOff, int n, double m, double e) {
+        large.finish(op, s, x, xOff, y, yOff, n, m, e);
+    }
+
+    @Override
+    public void finish(Op op, float s, FloatBuffer x, int xIndex, FloatBuffer y, int yIndex, int n, double m,
+            double e) {
+        large.finish(op, s, x, xIndex, y, yIndex, n, m, e);
     }
 
     @Override

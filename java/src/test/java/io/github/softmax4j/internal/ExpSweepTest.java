@@ -65,7 +65,7 @@ class ExpSweepTest {
                 for (; n < CHUNK && u <= last; n++, u += stride) {
                     x[n] = Float.intBitsToFloat((int) u);
                 }
-                k.raddstoreexp(x, 0, z, 0, n, e);
+                k.raddstoreexp(x, 0, z, 0, n, 1f, e);
                 for (int i = 0; i < n; i++) {
                     double ref = Math.exp(x[i]) * scale;
                     double err = Math.abs(z[i] - ref) / Math.ulp((float) ref);

@@ -1,0 +1,341 @@
+package io.github.softmax4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The softmax family (log-sum-exp, log-softmax, cross-entropy, temperature, rows, safe, parallel) on every
+ * backend that can run here, against {@link OpsReference}. Bounds as documented in {@link Softmax}.
+ */
+class OpsConformanceTest {
+    private static final long SEED = Long.getLong("softmax4j.test.seed", 0x0F5EED0005L);
+    private static final int[] SIZES = {1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 97, 1000, 1001, 4096, 4099, 65537};
+    private static final float[] SCALES = {1f, 0.7f, 1f / 0.3f, 2.5f};
+    private static ExecutorService pool;
+
+    @BeforeAll
+    static void startPool() {
+        pool = Executors.newFixedThreadPool(3);
+    }
+
+    @AfterAll
+    static void stopPool() {
+        pool.shutdownNow();
+    }
+
+    private static String ctx(Backend b, int n, float s, Reference.Dist d) {
+        return b + " n=" + n + " scale=" + s + " dist=" + d + " seed=0x" + Long.toHexString(SEED);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void logSumExpLogSoftmaxAndScaledSoftmax(Backend backend) {
+        Softmax base = Backends.require(backend);
+        SplittableRandom r = new SplittableRandom(SEED);
+        double worstLse = 0;
+        double worstSm = 0;
+        for (int n : SIZES) {
+            for (Reference.Dist d : Reference.Dist.values()) {
+                float[] x = d.fill(new float[n], 0, n, r);
+                for (float s : SCALES) {
+                    Softmax sm = base.withScale(s);
+                    String c = ctx(backend, n, s, d);
+                    double lse = OpsReference.logSumExp(x, 0, n, s);
+                    double e = OpsReference.lseError(sm.logSumExp(x), lse);
+                    worstLse = Math.max(worstLse, e);
+                    assertTrue(e <= 2, c + ": logSumExp " + sm.logSumExp(x) + " vs " + lse + " (" + e + " ULP)");
+
+                    float[] y = sm.logSoftmax(x);
+                    for (int i = 0; i < n; i++) {
+                        double ref = (double) x[i] * s - lse;
+                        assertTrue(Math.abs(y[i] - ref) <= OpsReference.logSoftmaxBound(x[i], s, lse),
+                                c + ": logSoftmax[" + i + "] " + y[i] + " vs " + ref);
+                    }
+
+                    double[] p = OpsReference.softmax(x, 0, n, s);
+                    for (Algorithm a : Algorithm.values()) {
+                        float[] z = sm.with(a).softmax(x);
+                        for (int i = 0; i < n; i++) {
+                            double err = OpsReference.softmaxError(z[i], p[i]);
+                            worstSm = Math.max(worstSm, err);
+                            assertTrue(err <= 4, c + " " + a + ": softmax[" + i + "] " + z[i] + " vs " + p[i]);
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("%s: logSumExp max %.2f ULP of max(|lse|,1), scaled softmax max %.2f ULP%n", backend,
+                worstLse, worstSm);
+    }
+
+    /** Many terms near 0 make lse and log-softmax near 0, where only an absolute bound is meaningful. */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void nearZeroAndSingleElement(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        SplittableRandom r = new SplittableRandom(SEED + 1);
+        for (int trial = 0; trial < 2000; trial++) {
+            int n = 1 + r.nextInt(3);
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) (r.nextGaussian() * 0.1 - Math.log(n));
+            }
+            double lse = OpsReference.logSumExp(x, 0, n, 1f);
+            assertTrue(OpsReference.lseError(sm.logSumExp(x), lse) <= 2, Arrays.toString(x) + ": " + sm.logSumExp(x)
+                    + " vs " + lse);
+            float[] y = sm.logSoftmax(x);
+            for (int i = 0; i < n; i++) {
+                assertTrue(Math.abs(y[i] - (x[i] - lse)) <= OpsReference.logSoftmaxBound(x[i], 1f, lse),
+                        Arrays.toString(x) + ": logSoftmax " + Arrays.toString(y));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void crossEntropyOneAndRows(Backend backend) {
+        Softmax sm = Backends.require(backend).withTemperature(0.8f);
+        SplittableRandom r = new SplittableRandom(SEED + 2);
+        int rows = 37;
+        int cols = 1003;
+        int stride = 1010;
+        float[] logits = Reference.Dist.LLM_LOGITS.fill(new float[stride * rows], 0, stride * rows, r);
+        int[] labels = r.ints(rows, 0, cols).toArray();
+        float[] losses = new float[rows + 2];
+        float mean = sm.crossEntropyRows(logits, 5, stride, rows - 1, cols, labels, 1, losses, 2);
+        double total = 0;
+        for (int k = 0; k < rows - 1; k++) {
+            int off = 5 + k * stride;
+            double ref = OpsReference.logSumExp(logits, off, cols, sm.scale())
+                    - (double) logits[off + labels[1 + k]] * sm.scale();
+            total += ref;
+            double bound = 2 * Math.ulp((float) Math.max(1, Math.abs(ref) + 30)) + Math.ulp((float) ref);
+            assertTrue(Math.abs(losses[2 + k] - ref) <= bound, backend + " row " + k + ": " + losses[2 + k] + " vs " + ref);
+            float one = sm.crossEntropy(logits, off, cols, labels[1 + k]);
+            assertEquals(losses[2 + k], one, Math.ulp(one), "crossEntropy vs crossEntropyRows");
+        }
+        assertEquals(total / (rows - 1), mean, 1e-5 * Math.abs(mean), "mean loss");
+        assertEquals(0f, losses[0]);
+        assertEquals(0f, losses[1]);
+        assertTrue(Float.isNaN(sm.crossEntropyRows(logits, 0, stride, 0, cols, labels, 0, null, 0)), "mean of none");
+        float[] dense = Arrays.copyOf(logits, 4 * 6);
+        float denseMean = sm.crossEntropyRows(dense, 6, new int[] {0, 5, 2, 3});
+        assertTrue(Float.isFinite(denseMean));
+        float[] masked = {0f, Float.NEGATIVE_INFINITY, 1f};
+        assertEquals(Float.POSITIVE_INFINITY, sm.crossEntropy(masked, 1), "label with -Inf logit");
+    }
+
+    /** Rows (strided, dense, short, in place) equal the single-row calls of the same backend, bit for bit. */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void rowsMatchSingleRows(Backend backend) {
+        Softmax sm = Backends.require(backend).withScale(0.9f);
+        SplittableRandom r = new SplittableRandom(SEED + 3);
+        for (int cols : new int[] {1, 2, 3, 5, 8, 15, 16, 17, 33, 100, 4097}) {
+            int rows = 7;
+            int xs = cols + 3;
+            int ys = cols + 1;
+            float[] x = Reference.Dist.NORMAL.fill(new float[2 + rows * xs], 0, 2 + rows * xs, r);
+            float[] xCopy = x.clone();
+            float[] y = new float[1 + rows * ys];
+            float[] lseOut = new float[rows];
+            for (boolean log : new boolean[] {false, true}) {
+                Arrays.fill(y, 42f);
+                if (log) {
+                    sm.logSoftmaxRows(x, 2, xs, y, 1, ys, rows, cols);
+                } else {
+                    sm.softmaxRows(x, 2, xs, y, 1, ys, rows, cols);
+                }
+                sm.logSumExpRows(x, 2, xs, rows, cols, lseOut, 0);
+                for (int k = 0; k < rows; k++) {
+                    float[] one = new float[cols];
+                    if (log) {
+                        sm.logSoftmax(x, 2 + k * xs, one, 0, cols);
+                    } else {
+                        sm.softmax(x, 2 + k * xs, one, 0, cols);
+                    }
+                    assertArrayEquals(one, Arrays.copyOfRange(y, 1 + k * ys, 1 + k * ys + cols),
+                            backend + " cols=" + cols + " row " + k + (log ? " log" : ""));
+                    assertEquals(sm.logSumExp(x, 2 + k * xs, cols), lseOut[k], "lse row " + k);
+                    if (k + 1 < rows) {
+                        assertEquals(42f, y[1 + k * ys + cols], "gap after row " + k + " written");
+                    }
+                }
+                assertArrayEquals(xCopy, x, "input modified");
+                float[] inPlace = x.clone();
+                if (log) {
+                    sm.logSoftmaxRows(inPlace, 2, xs, inPlace, 2, xs, rows, cols);
+                } else {
+                    sm.softmaxRows(inPlace, 2, xs, inPlace, 2, xs, rows, cols);
+                }
+                for (int k = 0; k < rows; k++) {
+                    assertArrayEquals(Arrays.copyOfRange(y, 1 + k * ys, 1 + k * ys + cols),
+                            Arrays.copyOfRange(inPlace, 2 + k * xs, 2 + k * xs + cols), "in place row " + k);
+                }
+            }
+        }
+        float[] dense = {1, 2, 3, 4, 5, 6};
+        float[] out = new float[6];
+        sm.softmaxRows(dense, out, 3);
+        assertArrayEquals(sm.softmax(new float[] {4, 5, 6}), Arrays.copyOfRange(out, 3, 6));
+        assertArrayEquals(new float[] {sm.logSumExp(new float[] {1, 2}), sm.logSumExp(new float[] {3, 4}),
+            sm.logSumExp(new float[] {5, 6})}, sm.logSumExpRows(dense, 2));
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void specialValuesAndSafe(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        float inf = Float.POSITIVE_INFINITY;
+        for (int n : new int[] {1, 5, 17, 70, 5000}) {
+            float[] allMasked = new float[n];
+            Arrays.fill(allMasked, -inf);
+            assertEquals(-inf, sm.logSumExp(allMasked), backend + " lse(all -Inf) n=" + n);
+            assertTrue(Float.isNaN(sm.softmax(allMasked)[0]), "softmax(all -Inf) is NaN by default");
+            assertTrue(Float.isNaN(sm.logSoftmax(allMasked)[n - 1]), "logSoftmax(all -Inf) is NaN by default");
+            float[] zeros = sm.withSafe(true).softmax(allMasked);
+            float[] minusInf = sm.withSafe(true).logSoftmax(allMasked);
+            for (int i = 0; i < n; i++) {
+                assertEquals(0f, zeros[i], "safe softmax of a masked row");
+                assertEquals(-inf, minusInf[i], "safe logSoftmax of a masked row");
+            }
+            float[] x = Reference.Dist.NORMAL.fill(new float[n], 0, n, new SplittableRandom(n));
+            x[n / 2] = -inf;
+            float[] ls = sm.withSafe(true).logSoftmax(x);
+            assertEquals(-inf, ls[n / 2]);
+            if (n > 1) {
+                assertTrue(Float.isFinite(ls[(n / 2 + 1) % n]));
+            }
+            x[n / 2] = inf;
+            assertEquals(inf, sm.logSumExp(x));
+            assertTrue(Float.isNaN(sm.logSoftmax(x)[0]));
+            x[n / 2] = Float.NaN;
+            assertTrue(Float.isNaN(sm.logSumExp(x)));
+        }
+        assertEquals(-inf, sm.logSumExp(new float[0]));
+        assertEquals(1e30f, sm.logSumExp(new float[] {1e30f, 0f}));
+        assertEquals(Float.MAX_VALUE, sm.logSumExp(new float[] {-Float.MAX_VALUE, Float.MAX_VALUE}));
+        assertArrayEquals(new float[] {0f, -1e30f}, sm.logSoftmax(new float[] {1e30f, 0f}));
+        // rows: a masked row among normal ones, safe and not
+        float[] rows = {1, 2, 3, -inf, -inf, -inf, 0, 0, 0};
+        float[] out = new float[9];
+        sm.withSafe(true).softmaxRows(rows, out, 3);
+        assertArrayEquals(new float[] {0, 0, 0}, Arrays.copyOfRange(out, 3, 6));
+        assertEquals(1f / 3, out[6], 1e-7f);
+        sm.softmaxRows(rows, out, 3);
+        assertTrue(Float.isNaN(out[3]) && !Float.isNaN(out[0]) && !Float.isNaN(out[8]));
+        // temperature far beyond the fast range: the exact path
+        float[] t = {1f, 2f, 3f};
+        double lse = OpsReference.logSumExp(t, 0, 3, 1e35f);
+        assertEquals(lse, sm.withScale(1e35f).logSumExp(t), Math.ulp((float) lse));
+        assertArrayEquals(new float[] {0, 0, 1}, sm.withTemperature(1e-30f).softmax(t));
+    }
+
+    /** The parallel split (forced by a low threshold) against the reference and the sequential result. */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void parallelSplit(Backend backend) {
+        Softmax seq = Backends.require(backend).withScale(1.3f);
+        Softmax par = seq.parallel(pool).withParallelThreshold(1);
+        SplittableRandom r = new SplittableRandom(SEED + 4);
+        for (int n : new int[] {1, 4096, 4097, 3 * 4096 + 5, 100_000}) {
+            float[] x = Reference.Dist.LLM_LOGITS.fill(new float[n], 0, n, r);
+            double[] p = OpsReference.softmax(x, 0, n, 1.3f);
+            float[] y = par.softmax(x);
+            for (int i = 0; i < n; i++) {
+                assertTrue(OpsReference.softmaxError(y[i], p[i]) <= 4, backend + " parallel n=" + n + " i=" + i);
+            }
+            double lse = OpsReference.logSumExp(x, 0, n, 1.3f);
+            assertTrue(OpsReference.lseError(par.logSumExp(x), lse) <= 2, "parallel lse n=" + n);
+            float[] ls = par.logSoftmax(x);
+            for (int i = 0; i < n; i++) {
+                assertTrue(Math.abs(ls[i] - ((double) x[i] * 1.3f - lse))
+                        <= OpsReference.logSoftmaxBound(x[i], 1.3f, lse), "parallel logSoftmax n=" + n);
+            }
+            float[] inPlace = x.clone();
+            par.softmax(inPlace, inPlace);
+            assertArrayEquals(y, inPlace, "parallel in place");
+            FloatBuffer dx = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            FloatBuffer dy = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            dx.put(x).flip();
+            par.softmax(dx, dy);
+            float[] fromBuffer = new float[n];
+            dy.get(0, fromBuffer);
+            assertArrayEquals(y, fromBuffer, "parallel direct buffers");
+            assertEquals(par.logSumExp(x), par.logSumExp(dx), "parallel lse of a direct buffer");
+            // rows split by rows
+            float[] y2 = new float[n];
+            int cols = Math.max(1, n / 7);
+            int rowsN = n / cols;
+            par.softmaxRows(x, 0, cols, y2, 0, cols, rowsN, cols);
+            float[] y3 = new float[n];
+            seq.softmaxRows(x, 0, cols, y3, 0, cols, rowsN, cols);
+            assertArrayEquals(y3, y2, "rows split across threads equal sequential rows");
+            // a NaN anywhere: the merged sum is invalid, the exact path runs on one thread
+            x[n / 3] = Float.NaN;
+            assertTrue(Float.isNaN(par.softmax(x)[n - 1]));
+            assertTrue(Float.isNaN(par.logSumExp(x)));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void badInput(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        float[] x = new float[10];
+        float[] y = new float[10];
+        for (float s : new float[] {0f, -1f, Float.NaN, Float.POSITIVE_INFINITY, -0f}) {
+            assertThrows(IllegalArgumentException.class, () -> sm.withScale(s), "scale " + s);
+        }
+        assertThrows(IllegalArgumentException.class, () -> sm.withTemperature(0f));
+        assertThrows(IllegalArgumentException.class, () -> sm.softmaxRows(x, 0, 2, y, 0, 3, 3, 3), "stride < cols");
+        assertThrows(IndexOutOfBoundsException.class, () -> sm.softmaxRows(x, 0, 4, y, 0, 4, 3, 3), "past end");
+        assertThrows(IndexOutOfBoundsException.class, () -> sm.softmaxRows(x, 0, Integer.MAX_VALUE, y, 0, 3, 3, 3));
+        assertThrows(IndexOutOfBoundsException.class, () -> sm.softmaxRows(x, 0, 3, y, 0, 3, -1, 3));
+        assertThrows(IndexOutOfBoundsException.class, () -> sm.logSoftmax(x, 0, y, 0, -1));
+        assertThrows(IllegalArgumentException.class, () -> sm.softmaxRows(x, 0, 3, x, 1, 3, 3, 3), "overlap");
+        assertThrows(IllegalArgumentException.class, () -> sm.logSoftmaxRows(x, 0, 5, x, 0, 4, 2, 4), "strides differ");
+        assertThrows(IllegalArgumentException.class, () -> sm.softmaxRows(x, y, 3), "not a multiple");
+        assertThrows(IllegalArgumentException.class, () -> sm.softmaxRows(x, y, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> sm.crossEntropy(x, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> sm.crossEntropy(x, -1));
+        assertThrows(IndexOutOfBoundsException.class, () -> sm.crossEntropy(x, 2, 5, 5));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> sm.crossEntropyRows(x, 0, 5, 2, 5, new int[] {0, 5}, 0, null, 0), "label == cols");
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> sm.crossEntropyRows(x, 0, 5, 2, 5, new int[] {0}, 0, null, 0), "too few labels");
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> sm.crossEntropyRows(x, 0, 5, 2, 5, new int[] {0, 1}, 0, new float[1], 0), "too few losses");
+        assertThrows(IllegalArgumentException.class, () -> sm.crossEntropyRows(x, 5, new int[] {1}));
+        assertThrows(IndexOutOfBoundsException.class, () -> sm.logSumExp(x, 5, 6));
+        assertThrows(IndexOutOfBoundsException.class, () -> sm.logSumExpRows(x, 0, 5, 2, 5, new float[1], 0));
+        assertThrows(NullPointerException.class, () -> sm.logSumExp((float[]) null));
+        assertThrows(NullPointerException.class, () -> sm.logSoftmax(null, y));
+        assertThrows(NullPointerException.class, () -> sm.crossEntropyRows(x, 5, null));
+        assertThrows(NullPointerException.class, () -> sm.parallel(null));
+        assertThrows(IllegalArgumentException.class, () -> sm.withParallelThreshold(0));
+        FloatBuffer ro = FloatBuffer.allocate(10).asReadOnlyBuffer();
+        assertThrows(java.nio.ReadOnlyBufferException.class, () -> sm.logSoftmax(FloatBuffer.wrap(x), ro));
+        assertThrows(java.nio.ReadOnlyBufferException.class,
+                () -> sm.softmaxRows(FloatBuffer.wrap(x), 5, ro, 5, 2, 5));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> sm.softmaxRows(FloatBuffer.wrap(x), 5, FloatBuffer.wrap(y), 5, 3, 5));
+        assertEquals(sm.logSumExp(x), sm.logSumExp(FloatBuffer.wrap(x).asReadOnlyBuffer()), "read-only input");
+        assertArrayEquals(new float[10], x, "inputs unchanged");
+    }
+}
