@@ -451,8 +451,19 @@ public final class Softmax {
     // Shared plumbing: checks, then one kernel call (or the parallel split)
     // ---------------------------------------------------------------------------------------------
 
-    private int flags() {
+    /** The op flags of this configuration (for the JDK 22+ MemorySegment front in the same package). */
+    int flags() {
         return safe ? Op.FLAG_SAFE : 0;
+    }
+
+    /** The kernel (for the JDK 22+ MemorySegment front in the same package). */
+    Kernel kernel() {
+        return kernel;
+    }
+
+    /** The executor of parallel calls, or null (for the JDK 22+ MemorySegment front). */
+    Executor executor() {
+        return executor;
     }
 
     private float[] newOutput(Op op, float[] x) {
