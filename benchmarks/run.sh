@@ -14,7 +14,7 @@
 #   --native-installed  link the native harness with native/target/install (what `mvn install` built)
 #                     instead of compiling ../native from source
 #   --no-native | --no-jmh | --no-peers   skip a part
-# Environment overrides: JMH_SIZES, JMH_OPTS (fork/iteration options), NATIVE_OPTS (s4j_native_bench options).
+# Environment overrides: JMH_SIZES, OPS_SIZES, JMH_OPTS, OPS_JMH_OPTS (fork/iteration options), NATIVE_OPTS (s4j_native_bench options).
 #
 # On a shared machine, serialize with other heavy jobs: flock /tmp/s4j-mvn.lock benchmarks/run.sh
 set -euo pipefail
@@ -74,6 +74,8 @@ if [[ $mode == smoke ]]; then
   : "${JMH_SIZES:=1000,65536}"
   : "${JMH_OPTS:=-f 1 -wi 1 -w 200ms -i 2 -r 200ms}"
   algo_sizes="65536"
+  : "${OPS_SIZES:=32768}"
+  : "${OPS_JMH_OPTS:=}"
 else
   # 11 interleaved samples of >= 20 ms per point, N = 1K ... 64M (L1 to DRAM)
   : "${NATIVE_OPTS:=--reps=11 --min-ms=20 --max-n=64M}"
@@ -81,6 +83,10 @@ else
   : "${JMH_SIZES:=1000,4096,65536,1048576,16777216}"
   : "${JMH_OPTS:=-f 1 -wi 3 -w 1s -i 5 -r 1s}"
   algo_sizes="4096,1048576,16777216"
+  # one vector: a 32K-vocabulary sampler, 256K, and 16M / 64M where the parallel split is measured
+  : "${OPS_SIZES:=32768,262144,16777216,67108864}"
+  # fewer iterations per point for the 90 op/rows points (~8 minutes)
+  : "${OPS_JMH_OPTS:=-wi 2 -w 1s -i 3 -r 1s}"
 fi
 common=(-bm avgt -tu ns -rf csv)
 
@@ -126,17 +132,18 @@ fi
 # ------------------------------------------------------------------ JMH
 logs="$here/target/run-logs" # full JMH output: kept out of the commit-ready results folder
 mkdir -p "$logs"
-jmh() { # jmh NAME REGEX [jmh options...]
-  local name="$1" regex="$2"
+jmh() { # jmh NAME REGEX [jmh options...]; ops and rows go to ops-NAME.csv (their own report tables)
+  local name="$1" regex="$2" csv="$out/jmh-$1.csv"
   shift 2
+  [[ $name == ops || $name == rows ]] && csv="$out/ops-$name.csv"
   log "JMH $name: $regex $*"
   # shellcheck disable=SC2086 # JMH_OPTS is a list of options
-  java -jar "$jar" "$regex" $JMH_OPTS "${common[@]}" -rff "$out/jmh-$name.csv" "$@" \
+  java -jar "$jar" "$regex" $JMH_OPTS "${common[@]}" -rff "$csv" "$@" \
     >"$logs/jmh-$name.log" 2>&1 || { echo "JMH $name failed, see $logs/jmh-$name.log" >&2; return 1; }
   grep -E '^(Benchmark|[A-Za-z]+Benchmark\.)' "$logs/jmh-$name.log" || true
 }
 if [[ $run_jmh == 1 ]]; then
-  rm -f "$out"/jmh-*.csv "$logs"/jmh-*.log
+  rm -f "$out"/jmh-*.csv "$out"/ops-*.csv "$logs"/jmh-*.log
   # every backend that runs here, AUTO: what a user gets
   jmh api 'SoftmaxBenchmark\.array$' -p backend="$available" -p algorithm=AUTO -p n="$JMH_SIZES"
   if [[ -n "$best_native" ]]; then
@@ -146,6 +153,15 @@ if [[ $run_jmh == 1 ]]; then
     # direct buffers through the API, and the raw JNI call without the facade: the Java-side cost
     jmh buffer 'SoftmaxBenchmark\.directBuffer$' -p backend="$best_native" -p algorithm=AUTO -p n="$JMH_SIZES"
     jmh raw 'RawNativeBenchmark\.rawNativeArray$' -p backend="$best_native" -p algorithm=AUTO -p n="$JMH_SIZES"
+  fi
+  if [[ -n "$best_native" ]]; then
+    # the other operations (one vector) and batched rows, on the best native tier and the Vector API
+    ops_backends="$best_native"
+    [[ ",$available," == *",VECTOR,"* ]] && ops_backends="$ops_backends,VECTOR"
+    # shellcheck disable=SC2086 # OPS_JMH_OPTS is a list of options
+    jmh ops 'OpsBenchmark' -p backend="$ops_backends" -p n="$OPS_SIZES" $OPS_JMH_OPTS
+    # shellcheck disable=SC2086
+    jmh rows 'RowsBenchmark' -p backend="$ops_backends" $OPS_JMH_OPTS
   fi
   jmh baseline 'BaselineBenchmark' -p n="$JMH_SIZES"
   if [[ $run_peers == 1 ]]; then

@@ -16,10 +16,16 @@
  * CLOCK_MONOTONIC time of one batch divided by its calls. Reported: median and minimum over --reps
  * samples. Input: x ~ U(-10, 10), out of place, 64-byte aligned, pages touched before timing.
  *
+ * Besides softmax, every tier times the other operations of the library through s4j_f32_rows_at
+ * (kind "op"): logsumexp (one pass: 4 bytes/element), log-softmax (12: logsumexp, then read x and
+ * write y) and softmax with a temperature scale of 1/0.7 fused into the exp (AUTO; charged as AUTO's
+ * algorithm). --no-ops leaves them out.
+ *
  * Output: CSV on stdout (or --out=FILE), one row per (kind, tier, algorithm, n); progress on stderr.
- *   kind                  softmax | roofline
+ *   kind                  softmax | roofline | op
  *   tier                  portable | avx2 | avx512 (the ISA argument; for roofline rows, the read-sum ISA)
  *   algorithm             two-pass | three-pass-recompute | three-pass-reload | auto | read-sum | memcpy
+ *                         | logsumexp | log-softmax | softmax-scaled (op rows)
  *   resolves_to           what AUTO ran (s4j_auto_algorithm); the algorithm itself otherwise
  *   n, bytes_per_element, reps
  *   median_ns_per_element, min_ns_per_element
@@ -51,14 +57,21 @@ static const int kAlgoBytes[S4J_ALGO_COUNT] = {0, 12, 16, 20};
 static const int kAlgoOrder[S4J_ALGO_COUNT] = {S4J_ALGO_TWO_PASS, S4J_ALGO_THREE_PASS_RECOMPUTE,
                                                S4J_ALGO_THREE_PASS_RELOAD, S4J_ALGO_AUTO};
 
-enum kind { KIND_SOFTMAX, KIND_READ_SUM, KIND_MEMCPY };
+enum kind { KIND_SOFTMAX, KIND_READ_SUM, KIND_MEMCPY, KIND_OP };
+
+/* The op rows: name, S4J_OP_*, scale. */
+#define OP_COUNT 3
+static const char* const kOpNames[OP_COUNT] = {"logsumexp", "log-softmax", "softmax-scaled"};
+static const int kOpCodes[OP_COUNT] = {S4J_OP_LOG_SUM_EXP, S4J_OP_LOG_SOFTMAX, S4J_OP_SOFTMAX};
+static const int kOpBytes[OP_COUNT] = {4, 12, 0 /* AUTO's algorithm */};
+static const float kOpScales[OP_COUNT] = {1.0f, 1.0f, 1.0f / 0.7f};
 
 typedef float (*read_sum_fn)(const float*, size_t);
 
 struct config {
   enum kind kind;
   int isa;       /* softmax: the tier; read-sum: the tier whose instructions it uses */
-  int algorithm; /* softmax only */
+  int algorithm; /* softmax: S4J_ALGO_*; op: index into kOpNames */
   int bytes_per_element;
   long calls; /* batch size, set by the warm-up */
   double samples[MAX_REPS];
@@ -71,6 +84,7 @@ struct options {
   int size_count;
   int tier_mask;  /* bit per ISA tier requested (default: all) */
   int algo_mask;  /* bit per algorithm requested (default: all) */
+  int ops;        /* time the op rows too (default: yes) */
   const char* out;
 };
 
@@ -101,6 +115,19 @@ static void run_once(const struct config* c, int64_t n) {
         exit(2);
       }
       g_sink = g_y[n - 1];
+      break;
+    }
+    case KIND_OP: {
+      double lse = 0.0;
+      const int op = kOpCodes[c->algorithm];
+      const int rc = s4j_f32_rows_at(c->isa, op, S4J_ALGO_AUTO, 0, kOpScales[c->algorithm], g_x, 0, n, g_y, 0, n, 1,
+                                     n, &lse, 0);
+      if (rc != S4J_OK) {
+        fprintf(stderr, "s4j_f32_rows_at(%s, %s, n=%lld) returned %d\n", kIsaNames[c->isa],
+                kOpNames[c->algorithm], (long long)n, rc);
+        exit(2);
+      }
+      g_sink = op == S4J_OP_LOG_SUM_EXP ? (float)lse : g_y[n - 1];
       break;
     }
     case KIND_READ_SUM:
@@ -197,6 +224,7 @@ static void usage(FILE* f) {
       "  --sizes=LIST    explicit sizes instead, e.g. 1000,4097,1M\n"
       "  --tiers=LIST    portable,avx2,avx512 (default: every tier this CPU runs)\n"
       "  --algos=LIST    two-pass,three-pass-recompute,three-pass-reload,auto (default: all)\n"
+      "  --no-ops        leave out the logsumexp, log-softmax and scaled-softmax rows\n"
       "  --quick         smoke run: --reps=3 --min-ms=2 --max-n=1M\n"
       "  --out=FILE      write the CSV there instead of stdout\n",
       f);
@@ -209,6 +237,7 @@ static void parse_options(int argc, char** argv, struct options* o) {
   o->min_ms = 20;
   o->tier_mask = (1 << S4J_ISA_COUNT) - 1;
   o->algo_mask = (1 << S4J_ALGO_COUNT) - 1;
+  o->ops = 1;
   o->out = NULL;
   for (int i = 1; i < argc; i++) {
     const char* a = argv[i];
@@ -222,6 +251,8 @@ static void parse_options(int argc, char** argv, struct options* o) {
       sizes = a + 8;
     } else if (strncmp(a, "--tiers=", 8) == 0) {
       o->tier_mask = parse_names(a + 8, kIsaNames, S4J_ISA_COUNT);
+    } else if (strcmp(a, "--no-ops") == 0) {
+      o->ops = 0;
     } else if (strncmp(a, "--algos=", 8) == 0) {
       o->algo_mask = parse_names(a + 8, kAlgoNames, S4J_ALGO_COUNT);
     } else if (strcmp(a, "--quick") == 0) {
@@ -325,6 +356,9 @@ int main(int argc, char** argv) {
         configs[count++] = (struct config){.kind = KIND_SOFTMAX, .isa = isa, .algorithm = algo};
       }
     }
+    for (int k = 0; k < OP_COUNT && opt.ops; k++) {
+      configs[count++] = (struct config){.kind = KIND_OP, .isa = isa, .algorithm = k};
+    }
   }
 
   int64_t max_n = 0;
@@ -371,7 +405,12 @@ int main(int argc, char** argv) {
       const char* resolved;
       int bytes;
       double ratio = -1;
-      if (k->kind == KIND_SOFTMAX) {
+      if (k->kind == KIND_OP) {
+        const int ran = s4j_auto_algorithm(k->isa, n);
+        algo = kOpNames[k->algorithm];
+        resolved = kOpCodes[k->algorithm] == S4J_OP_SOFTMAX ? kAlgoNames[ran] : "two-pass";
+        bytes = kOpBytes[k->algorithm] != 0 ? kOpBytes[k->algorithm] : kAlgoBytes[ran];
+      } else if (k->kind == KIND_SOFTMAX) {
         const int ran = k->algorithm == S4J_ALGO_AUTO ? s4j_auto_algorithm(k->isa, n) : k->algorithm;
         algo = kAlgoNames[k->algorithm];
         resolved = (ran >= 0 && ran < S4J_ALGO_COUNT) ? kAlgoNames[ran] : "?";
@@ -387,7 +426,8 @@ int main(int argc, char** argv) {
         bytes = k->bytes_per_element;
       }
       const double gbps = (double)bytes / median[c];
-      fprintf(out, "%s,%s,%s,%s,%lld,%d,%d,%.4f,%.4f,%.3f,%.4f,", k->kind == KIND_SOFTMAX ? "softmax" : "roofline",
+      fprintf(out, "%s,%s,%s,%s,%lld,%d,%d,%.4f,%.4f,%.3f,%.4f,",
+              k->kind == KIND_SOFTMAX ? "softmax" : k->kind == KIND_OP ? "op" : "roofline",
               kIsaNames[k->isa], algo, resolved, (long long)n, bytes, opt.reps, median[c], best[c], gbps,
               gbps / read_gbps);
       if (ratio > 0) {

@@ -32,6 +32,7 @@ final class VectorConstants {
     static final FloatVector C5 = FloatVector.broadcast(SPECIES, ExpConstants.C5);
     static final FloatVector C6 = FloatVector.broadcast(SPECIES, ExpConstants.C6);
     static final FloatVector ONE = FloatVector.broadcast(SPECIES, 1.0f);
+    static final FloatVector MINUS_ONE = FloatVector.broadcast(SPECIES, -1.0f);
     /** Round-to-nearest-even by adding and subtracting 1.5 * 2^23 (exact for |v| < 2^22). */
     static final FloatVector ROUND_BIAS = FloatVector.broadcast(SPECIES, 0x1.8p23f);
     static final FloatVector MINUS_127 = FloatVector.broadcast(SPECIES, -127.0f);

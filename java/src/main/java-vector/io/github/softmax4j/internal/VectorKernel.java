@@ -14,6 +14,7 @@ import static io.github.softmax4j.internal.VectorConstants.MAGIC_BIAS;
 import static io.github.softmax4j.internal.VectorConstants.MINUS_127;
 import static io.github.softmax4j.internal.VectorConstants.MINUS_LN2_HI;
 import static io.github.softmax4j.internal.VectorConstants.MINUS_LN2_LO;
+import static io.github.softmax4j.internal.VectorConstants.MINUS_ONE;
 import static io.github.softmax4j.internal.VectorConstants.ONE;
 import static io.github.softmax4j.internal.VectorConstants.ROUND_BIAS;
 import static io.github.softmax4j.internal.VectorConstants.SPECIES;
@@ -56,13 +57,17 @@ public final class VectorKernel extends JavaKernel {
     }
 
     /**
-     * exp(s*v - n ln2) for the clamped v, hi = fl(s*v): the product's rounding error lo = fma(v, s, -hi)
-     * (exact) joins the Cody-Waite reduction, then the degree-6 polynomial by Horner.
+     * exp(s*v - n ln2) for the clamped v, hi = fl(s*v): with scaled, the product's rounding error
+     * lo = fma(v, s, -hi) (exact) joins the Cody-Waite reduction; then the degree-6 polynomial by Horner.
+     * scaled is loop-invariant: C2 unswitches the loops on it, so s == 1 runs without the product steps.
      */
-    private static FloatVector mantissa(FloatVector v, FloatVector vs, FloatVector hi, FloatVector n) {
-        FloatVector lo = v.fma(vs, hi.neg());
+    private static FloatVector mantissa(FloatVector v, FloatVector vs, FloatVector hi, FloatVector n,
+            boolean scaled) {
         FloatVector t = n.fma(MINUS_LN2_HI, hi);
-        t = n.fma(MINUS_LN2_LO, t).add(lo);
+        t = n.fma(MINUS_LN2_LO, t);
+        if (scaled) {
+            t = t.add(v.fma(vs, hi.mul(MINUS_ONE)));
+        }
         FloatVector p = t.fma(C6, C5);
         p = p.fma(t, C4);
         p = p.fma(t, C3);
@@ -104,6 +109,7 @@ public final class VectorKernel extends JavaKernel {
     // C2's inlining node limit (JDK 17) and runs 40% slower.
     @Override
     double raddexp(float[] x, int off, int n, float s, float e) {
+        boolean scaled = s != 1f;
         FloatVector ve = broadcast(e);
         FloatVector vs = broadcast(s);
         FloatVector vxlo = broadcast(ExpConstants.xlo(s));
@@ -114,7 +120,8 @@ public final class VectorKernel extends JavaKernel {
         DoubleVector d1 = DoubleVector.zero(DOUBLE_SPECIES);
         int i = 0;
         for (; i <= n - 2 * W; i += 2 * W) {
-            FloatVector pair = term(x, off + i, vs, vxlo, ve).add(term(x, off + i + W, vs, vxlo, ve));
+            FloatVector pair = term(x, off + i, vs, vxlo, ve, scaled)
+                    .add(term(x, off + i + W, vs, vxlo, ve, scaled));
             d0 = d0.add(pair.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0));
             d1 = d1.add(pair.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
         }
@@ -123,6 +130,10 @@ public final class VectorKernel extends JavaKernel {
 
     @Override
     double raddstoreexp(float[] x, int xOff, float[] y, int yOff, int n, float s, float e) {
+        boolean scaled = s != 1f;
+        if (scaled) {
+            return raddstoreexpScaled(x, xOff, y, yOff, n, s, e);
+        }
         FloatVector ve = broadcast(e);
         FloatVector vs = broadcast(s);
         FloatVector vxlo = broadcast(ExpConstants.xlo(s));
@@ -130,8 +141,8 @@ public final class VectorKernel extends JavaKernel {
         DoubleVector d1 = DoubleVector.zero(DOUBLE_SPECIES);
         int i = 0;
         for (; i <= n - 2 * W; i += 2 * W) {
-            FloatVector z0 = term(x, xOff + i, vs, vxlo, ve);
-            FloatVector z1 = term(x, xOff + i + W, vs, vxlo, ve);
+            FloatVector z0 = term(x, xOff + i, vs, vxlo, ve, scaled);
+            FloatVector z1 = term(x, xOff + i + W, vs, vxlo, ve, scaled);
             z0.intoArray(y, yOff + i);
             z1.intoArray(y, yOff + i + W);
             FloatVector pair = z0.add(z1);
@@ -142,16 +153,36 @@ public final class VectorKernel extends JavaKernel {
                 + tail.raddstoreexp(x, xOff + i, y, yOff + i, n - i, s, e);
     }
 
+    /** raddstoreexp with a scale: one vector per iteration, each term straight into double lanes. */
+    private double raddstoreexpScaled(float[] x, int xOff, float[] y, int yOff, int n, float s, float e) {
+        FloatVector ve = broadcast(e);
+        FloatVector vs = broadcast(s);
+        FloatVector vxlo = broadcast(ExpConstants.xlo(s));
+        DoubleVector d0 = DoubleVector.zero(DOUBLE_SPECIES);
+        DoubleVector d1 = DoubleVector.zero(DOUBLE_SPECIES);
+        int i = 0;
+        for (; i <= n - W; i += W) {
+            FloatVector z = term(x, xOff + i, vs, vxlo, ve, true);
+            z.intoArray(y, yOff + i);
+            d0 = d0.add(z.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0));
+            d1 = d1.add(z.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
+        }
+        return d0.add(d1).reduceLanes(VectorOperators.ADD)
+                + tail.raddstoreexp(x, xOff + i, y, yOff + i, n - i, s, e);
+    }
+
     /** p * 2^(n - e) for the W inputs at x[i], where exp(s*x) = p * 2^n. */
-    private static FloatVector term(float[] x, int i, FloatVector vs, FloatVector vxlo, FloatVector ve) {
+    private static FloatVector term(float[] x, int i, FloatVector vs, FloatVector vxlo, FloatVector ve,
+            boolean scaled) {
         FloatVector v = load(x, i, vxlo);
-        FloatVector hi = v.mul(vs);
+        FloatVector hi = scaled ? v.mul(vs) : v;
         FloatVector nv = exponent(hi);
-        return mantissa(v, vs, hi, nv).mul(pow2(nv.sub(ve)));
+        return mantissa(v, vs, hi, nv, scaled).mul(pow2(nv.sub(ve)));
     }
 
     @Override
     void vscaleexp(float[] x, int xOff, float[] y, int yOff, int n, float s, float inv, float e) {
+        boolean scaled = s != 1f;
         FloatVector ve = broadcast(e);
         FloatVector vs = broadcast(s);
         FloatVector vxlo = broadcast(ExpConstants.xlo(s));
@@ -159,9 +190,9 @@ public final class VectorKernel extends JavaKernel {
         int i = 0;
         for (; i <= n - W; i += W) {
             FloatVector v = load(x, xOff + i, vxlo);
-            FloatVector hi = v.mul(vs);
+            FloatVector hi = scaled ? v.mul(vs) : v;
             FloatVector nv = exponent(hi);
-            mantissa(v, vs, hi, nv).mul(vinv).mul(pow2(nv.sub(ve))).intoArray(y, yOff + i);
+            mantissa(v, vs, hi, nv, scaled).mul(vinv).mul(pow2(nv.sub(ve))).intoArray(y, yOff + i);
         }
         if (i < n) {
             tail.vscaleexp(x, xOff + i, y, yOff + i, n - i, s, inv, e);

@@ -95,6 +95,14 @@ public final class ResultsReport {
         } else {
             md.append("No jmh-*.csv: JMH did not run.\n\n");
         }
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith("ops-") && name.endsWith(".csv")) {
+                    opsJmhSection(name, readCsv(p), md);
+                }
+            }
+        }
         Files.writeString(dir.resolve("RESULTS.md"), md.toString(), StandardCharsets.UTF_8);
         System.out.println("wrote " + dir.resolve("RESULTS.md"));
     }
@@ -199,7 +207,45 @@ public final class ResultsReport {
             }
         }
         md.append('\n');
+        opsTable(byKey, tiers, sizes, md);
         nativeChart(byKey, tiers, dir.resolve("native-throughput.png").toFile());
+    }
+
+    /** The other operations (op rows): one pass for logsumexp, two for log-softmax, the fused temperature. */
+    private static void opsTable(Map<String, Map<Long, Map<String, String>>> byKey, List<String> tiers,
+            TreeSet<Long> sizes, StringBuilder md) {
+        if (tiers.stream().noneMatch(t -> byKey.containsKey(t + "/logsumexp"))) {
+            return;
+        }
+        md.append("### Operations (native)\n\n");
+        md.append("Median ns per element. logsumexp reads x once (4 B/element: \"% roof\" is its GB/s over the ")
+                .append("read-only sum's); log-softmax is logsumexp plus one read-x/write-y pass (12 B); ")
+                .append("softmax with a temperature (scale 1/0.7 fused into the exp) against AUTO without one.\n\n");
+        md.append("| tier | N | logsumexp (% roof) | log-softmax | softmax AUTO | softmax, temperature | "
+                + "temperature / AUTO |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (String tier : tiers) {
+            for (long n : sizes) {
+                Map<String, String> lse = cell(byKey, tier + "/logsumexp", n);
+                Map<String, String> ls = cell(byKey, tier + "/log-softmax", n);
+                Map<String, String> auto = cell(byKey, tier + "/auto", n);
+                Map<String, String> t = cell(byKey, tier + "/softmax-scaled", n);
+                if (lse == null) {
+                    continue;
+                }
+                md.append("| ").append(tier).append(" | ").append(size(n)).append(" | ")
+                        .append(get(lse, "median_ns_per_element"))
+                        .append(String.format(Locale.ROOT, " (%.0f%%)",
+                                100 * Double.parseDouble(lse.get("fraction_of_read_bw"))))
+                        .append(" | ").append(get(ls, "median_ns_per_element")).append(" | ")
+                        .append(get(auto, "median_ns_per_element")).append(" | ")
+                        .append(get(t, "median_ns_per_element")).append(" | ")
+                        .append(auto == null || t == null ? "" : String.format(Locale.ROOT, "%.2f",
+                                Double.parseDouble(t.get("median_ns_per_element"))
+                                        / Double.parseDouble(auto.get("median_ns_per_element"))))
+                        .append(" |\n");
+            }
+        }
+        md.append('\n');
     }
 
     private static void nativeChart(Map<String, Map<Long, Map<String, String>>> byKey, List<String> tiers, File out)
@@ -423,6 +469,44 @@ public final class ResultsReport {
             throw new UnsupportedOperationException();
         }
     }
+
+    /**
+     * A JMH table of the other operations (OpsBenchmark: one vector of n; RowsBenchmark: 2^18 elements as
+     * rows of cols): ns per element, one line per benchmark method and backend.
+     */
+    private static void opsJmhSection(String file, List<Map<String, String>> rows, StringBuilder md) {
+        boolean byCols = !rows.isEmpty() && !rows.get(0).containsKey("Param: n");
+        String sizeKey = byCols ? "Param: cols" : "Param: n";
+        Map<String, Map<Long, Double>> series = new LinkedHashMap<>();
+        TreeSet<Long> sizes = new TreeSet<>();
+        for (Map<String, String> r : rows) {
+            long size = Long.parseLong(r.get(sizeKey));
+            long elements = byCols ? ROWS_TOTAL : size;
+            sizes.add(size);
+            String bench = r.get("Benchmark");
+            String label = bench.substring(bench.lastIndexOf('.') + 1) + " " + r.getOrDefault("Param: backend", "");
+            series.computeIfAbsent(label.trim(), k -> new TreeMap<>())
+                    .put(size, Double.parseDouble(r.get("Score")) * unitToNs(r.get("Unit")) / elements);
+        }
+        md.append("## JMH: ").append(file).append(byCols ? " (2^18 floats as rows of cols)" : "")
+                .append("\n\nns per element, lower is better.\n\n| benchmark |");
+        sizes.forEach(n -> md.append(byCols ? " cols " + n : " " + size(n)).append(" |"));
+        md.append("\n| --- |");
+        sizes.forEach(n -> md.append(" ---: |"));
+        md.append('\n');
+        for (var e : series.entrySet()) {
+            md.append("| ").append(e.getKey()).append(" |");
+            for (long n : sizes) {
+                Double v = e.getValue().get(n);
+                md.append(' ').append(v == null ? "" : fmt(v)).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+    }
+
+    /** RowsBenchmark's total element count. */
+    private static final long ROWS_TOTAL = 1L << 18;
 
     private static String label(Map<String, String> r) {
         String bench = r.get("Benchmark");
