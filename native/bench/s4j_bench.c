@@ -4,6 +4,8 @@
  *
  *   s4j_bench                 the standard table, N = 1K .. 16M
  *   s4j_bench --crossover     two-pass vs three-pass reload on a finer size grid (AUTO tuning)
+ *   s4j_bench --f64           double precision: two-pass, reload (and logsumexp) per tier at 4K, 64K,
+ *                             1M, 16M, with scale 1 and 0.7 (the cost of the exact scale)
  *   s4j_bench --min-ms=<ms>   time per point (default 50)
  *
  * Each point: one warm-up call, then batches of calls sized to take >= min_ms/10 each; the median of
@@ -39,10 +41,13 @@ static int cmp_double(const void* a, const void* b) {
   return (x > y) - (x < y);
 }
 
-enum { OP_SOFTMAX, OP_SUM, OP_MEMCPY };
+enum { OP_SOFTMAX, OP_SUM, OP_MEMCPY, OP_F64_SOFTMAX, OP_F64_LSE };
 
 static float* g_x;
 static float* g_y;
+static double* g_x64;
+static double* g_y64;
+static double g_scale64 = 1.0;
 static volatile float g_sink;
 
 static void run_op(int op, int isa, int algo, size_t n) {
@@ -54,6 +59,22 @@ static void run_op(int op, int isa, int algo, size_t n) {
       }
       g_sink = g_y[n / 2];
       break;
+    case OP_F64_SOFTMAX:
+      if (s4j_f64_softmax_at(isa, algo, 0, g_scale64, g_x64, 0, g_y64, 0, (int64_t)n) != S4J_OK) {
+        fprintf(stderr, "f64 softmax failed\n");
+        exit(1);
+      }
+      g_sink = (float)g_y64[n / 2];
+      break;
+    case OP_F64_LSE: {
+      double lse = 0.0;
+      if (s4j_f64_logsumexp_at(isa, g_scale64, g_x64, 0, (int64_t)n, &lse) != S4J_OK) {
+        fprintf(stderr, "f64 logsumexp failed\n");
+        exit(1);
+      }
+      g_sink = (float)lse;
+      break;
+    }
     case OP_SUM: {
 #if defined(S4J_HAVE_X86)
       if (s4j_isa_supported(S4J_ISA_AVX2)) {
@@ -99,19 +120,60 @@ static double time_point(int op, int isa, int algo, size_t n, double min_ms) {
   return samples[5];
 }
 
+/* --f64: ns/element of the double-precision entry points (x ~ U(-10, 10) in double). */
+static int bench_f64(double min_ms) {
+  const size_t sizes[4] = {(size_t)4 << 10, (size_t)64 << 10, (size_t)1 << 20, (size_t)16 << 20};
+  const size_t max_n = sizes[3];
+  g_x64 = malloc(max_n * sizeof(double));
+  g_y64 = malloc(max_n * sizeof(double));
+  if (g_x64 == NULL || g_y64 == NULL) return 1;
+  uint64_t state = 42;
+  for (size_t i = 0; i < max_n; i++) {
+    state = state * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+    g_x64[i] = (double)(state >> 11) * 0x1.0p-53 * 20.0 - 10.0;
+    g_y64[i] = 0.0;
+  }
+  printf("tier,op,scale,n,ns_per_element\n");
+  static const double scales[2] = {1.0, 0.7};
+  for (int si = 0; si < 4; si++) {
+    const size_t n = sizes[si];
+    for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+      if (!s4j_isa_supported(isa)) continue;
+      for (int sc = 0; sc < 2; sc++) {
+        g_scale64 = scales[sc];
+        static const int algos[2] = {S4J_ALGO_TWO_PASS, S4J_ALGO_THREE_PASS_RELOAD};
+        for (int a = 0; a < 2; a++) {
+          const double t = time_point(OP_F64_SOFTMAX, isa, algos[a], n, min_ms);
+          printf("%s,%s,%g,%zu,%.4f\n", isa_names[isa], algo_names[algos[a]], scales[sc], n, t);
+        }
+        const double t = time_point(OP_F64_LSE, isa, 0, n, min_ms);
+        printf("%s,logsumexp,%g,%zu,%.4f\n", isa_names[isa], scales[sc], n, t);
+        fflush(stdout);
+      }
+    }
+  }
+  free(g_x64);
+  free(g_y64);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   double min_ms = 50.0;
   int crossover = 0;
+  int f64 = 0;
   for (int i = 1; i < argc; i++) {
     if (strncmp(argv[i], "--min-ms=", 9) == 0) {
       min_ms = atof(argv[i] + 9);
     } else if (strcmp(argv[i], "--crossover") == 0) {
       crossover = 1;
+    } else if (strcmp(argv[i], "--f64") == 0) {
+      f64 = 1;
     } else {
-      fprintf(stderr, "usage: %s [--crossover] [--min-ms=50]\n", argv[0]);
+      fprintf(stderr, "usage: %s [--crossover | --f64] [--min-ms=50]\n", argv[0]);
       return 2;
     }
   }
+  if (f64) return bench_f64(min_ms);
   size_t sizes[64];
   int count = 0;
   if (crossover) {

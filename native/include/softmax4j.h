@@ -105,6 +105,26 @@ int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_
 int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
                       int64_t y_offset, int64_t n, double m, double e);
 
+/* ---------------------------------------------------------------------------------------------
+ * Double precision, with an optional scale (docs/NUMERICS.md, "Double precision").
+ *
+ * Both compute on z[i] = x[i] * scale taken as the exact real product (never rounded, never
+ * overflowing), so the result is the softmax / log-sum-exp of those real numbers: scale = 1/T is a
+ * temperature applied at no accuracy cost. scale == 1 runs a variant without the product.
+ * A non-finite scale gives the IEEE products (0 * Inf = NaN, x * Inf = +-Inf) and the rules below.
+ *
+ * Softmax: any NaN z -> all NaN; any +Inf z -> all NaN; -Inf -> 0; all -Inf -> all NaN, or all 0
+ * with S4J_FLAG_SAFE. Each output >= DBL_MIN is within 4 ULP of the exact value, smaller ones
+ * within DBL_MIN absolute. In place (x == y at the same offset) is supported.
+ * Log-sum-exp: out[0] = log(sum exp z); any NaN -> NaN; else any +Inf -> +Inf; all -Inf or
+ * n == 0 -> -Inf. Within 4 ULP when |lse| >= 1, else within 4 * 2^-52 absolute. One pass over x.
+ * Return codes as s4j_softmax_f32_at (flags: only S4J_FLAG_SAFE is defined; other bits EINVAL).
+ * ------------------------------------------------------------------------------------------- */
+int s4j_f64_softmax_at(int isa, int algorithm, int flags, double scale, const double* x, int64_t x_offset,
+                       double* y, int64_t y_offset, int64_t n);
+
+int s4j_f64_logsumexp_at(int isa, double scale, const double* x, int64_t x_offset, int64_t n, double* out);
+
 #ifdef __cplusplus
 }
 #endif

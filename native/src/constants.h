@@ -42,4 +42,52 @@
 /* The drivers call the reduction kernels in blocks of this many elements and merge in double. */
 #define S4J_BLOCK 4096
 
+/* ---------------------------------------------------------------------------------------------
+ * Double precision (f64 kernels; docs/NUMERICS.md, "Double precision")
+ * ------------------------------------------------------------------------------------------- */
+/* Inputs (the products hi = fl(x*s)) are clamped below at X_LO; -Inf and masked-out tail lanes
+ * become X_LO, whose term 2^(n - E) <= 2^-1100 is exactly 0 against any fast-path E. */
+#define S4J_F64_X_LO (-0x1.0p+16)
+/* log2(e) rounded to double: n = rint(hi * LOG2E). */
+#define S4J_F64_LOG2E 0x1.71547652b82fep+0
+/* ln(2) = LN2_HI + LN2_LO (Cody-Waite). LN2_HI is ln(2) rounded to 36 significant bits, so n*LN2_HI
+ * is an exact double product for |n| < 2^17, and hi - n*LN2_HI is exact: n != 0 only for
+ * |hi| >= ln2/2, where both terms are multiples of 2^-54 and the difference is below 1/2, so it fits
+ * 53 bits. Exact with or without FMA. LN2_LO is the rest,
+ * rounded to double (|ln2 - LN2_HI - LN2_LO| < 2^-93). */
+#define S4J_F64_LN2_HI 0x1.62e42fefa0000p-1
+#define S4J_F64_LN2_LO 0x1.cf79abc9e3b3ap-40
+/* exp(t) ~= 1 + t*(1 + t*(C2 + t*(C3 + ... + t*C13))) on [-ln2/2, ln2/2]: Taylor degree 13,
+ * C_k = 1/k! rounded to double. Relative error 2^-57.4 with these rounded coefficients (checked
+ * with 300-bit arithmetic on 2001 points of [-ln2/2 - 2^-30, ln2/2 + 2^-30]). */
+#define S4J_F64_C2 0x1.0000000000000p-1
+#define S4J_F64_C3 0x1.5555555555555p-3
+#define S4J_F64_C4 0x1.5555555555555p-5
+#define S4J_F64_C5 0x1.1111111111111p-7
+#define S4J_F64_C6 0x1.6c16c16c16c17p-10
+#define S4J_F64_C7 0x1.a01a01a01a01ap-13
+#define S4J_F64_C8 0x1.a01a01a01a01ap-16
+#define S4J_F64_C9 0x1.71de3a556c734p-19
+#define S4J_F64_C10 0x1.27e4fb7789f5cp-22
+#define S4J_F64_C11 0x1.ae64567f544e4p-26
+#define S4J_F64_C12 0x1.1eed8eff8d898p-29
+#define S4J_F64_C13 0x1.6124613a86d09p-33
+/* The low part of the exact product x*s is clamped to [-LO_MAX, LO_MAX]: a no-op on the fast path
+ * (|hi| <= 2^16 there, so |lo| <= 2^-37) that turns the NaN of fma(x, s, -hi) for an overflowed
+ * hi = -Inf (a clamped lane, whose term is 0 anyway) into a finite value. */
+#define S4J_F64_LO_MAX 0x1.0p-30
+/* Fast-path range of the largest n: E_HI = rint(2^16 * LOG2E); E_LO = E_INIT + 1100, so that clamped
+ * inputs (n = E_INIT) scale by 2^(E_INIT - E) <= 2^-1100: exactly 0 in every tier. */
+#define S4J_F64_E_HI 94548.0
+#define S4J_F64_E_LO (-93448.0)
+/* Smallest n: rint(X_LO * LOG2E). */
+#define S4J_F64_E_INIT (-94548.0)
+/* Smallest exponent built in the exponent field; 2^-1023 is built as +0.0. */
+#define S4J_F64_K_MIN (-1023.0)
+/* rint for |v| < 2^51: (v + RINT_MAGIC) - RINT_MAGIC rounds to nearest even in the default mode. */
+#define S4J_F64_RINT_MAGIC 0x1.8p+52
+/* 2^k for integral k in [-1023, 1023]: the double k + EXP2_MAGIC holds k + 1023 in its low mantissa
+ * bits; shifting the bit pattern left by 52 moves them into the exponent field. */
+#define S4J_F64_EXP2_MAGIC (0x1.8p+52 + 1023.0)
+
 #endif /* S4J_CONSTANTS_H */

@@ -67,4 +67,50 @@ void s4j_f32_vscale__avx512f_u64(size_t n, float* y, float inv);
 void s4j_f32_vmuladdc__avx512f_u64(size_t n, const float* x, float* y, float s, float c);
 #endif
 
+/* ---------------------------------------------------------------------------------------------
+ * Double precision (type f64; docs/NUMERICS.md, "Double precision"). Every op computes on the
+ * products x*s taken exactly (hi = fl(x*s), lo = fma(x, s, -hi)); each kernel has one body compiled
+ * twice, for s == 1 (no product) and for a general s. method p13: exp by the degree-13 polynomial.
+ * Sums are double-doubles: returned hi, *sum_lo the low part (compensated 2Sum lanes).
+ * ------------------------------------------------------------------------------------------- */
+
+/* rmax: max(X_LO, max fl(x*s)); *has_nan = 1 when some fl(x*s) is NaN. */
+typedef double (*s4j_f64_rmax_fn)(size_t n, const double* x, double scale, int* has_nan);
+/* raddexp: sum of p * 2^(n - e_max) for exp(x*s) = p * 2^n; requires every n <= e_max. */
+typedef double (*s4j_f64_raddexp_fn)(size_t n, const double* x, double scale, double e_max, double* sum_lo);
+/* raddstoreexp: as raddexp, and stores z = p * 2^(n - e_max) into y. */
+typedef double (*s4j_f64_raddstoreexp_fn)(size_t n, const double* x, double* y, double scale, double e_max,
+                                          double* sum_lo);
+/* vscaleexp: y = (p * (inv_hi + inv_lo)) * 2^(n - e_max). */
+typedef void (*s4j_f64_vscaleexp_fn)(size_t n, const double* x, double* y, double scale, double inv_hi,
+                                     double inv_lo, double e_max);
+/* vscale: y = y * (inv_hi + inv_lo) in place. */
+typedef void (*s4j_f64_vscale_fn)(size_t n, double* y, double inv_hi, double inv_lo);
+
+double s4j_f64_rmax__scalar_u4_acc4(size_t n, const double* x, double scale, int* has_nan);
+double s4j_f64_raddexp__scalar_p13_u32_acc4(size_t n, const double* x, double scale, double e_max, double* sum_lo);
+double s4j_f64_raddstoreexp__scalar_p13_u32_acc4(size_t n, const double* x, double* y, double scale, double e_max,
+                                                 double* sum_lo);
+void s4j_f64_vscaleexp__scalar_p13_u32(size_t n, const double* x, double* y, double scale, double inv_hi,
+                                       double inv_lo, double e_max);
+void s4j_f64_vscale__scalar_u4(size_t n, double* y, double inv_hi, double inv_lo);
+
+#if defined(S4J_HAVE_X86)
+double s4j_f64_rmax__avx2_u16_acc4(size_t n, const double* x, double scale, int* has_nan);
+double s4j_f64_raddexp__avx2_p13_u16_acc2(size_t n, const double* x, double scale, double e_max, double* sum_lo);
+double s4j_f64_raddstoreexp__avx2_p13_u16_acc2(size_t n, const double* x, double* y, double scale, double e_max,
+                                               double* sum_lo);
+void s4j_f64_vscaleexp__avx2_p13_u8(size_t n, const double* x, double* y, double scale, double inv_hi,
+                                    double inv_lo, double e_max);
+void s4j_f64_vscale__avx2_u16(size_t n, double* y, double inv_hi, double inv_lo);
+
+double s4j_f64_rmax__avx512f_u32_acc4(size_t n, const double* x, double scale, int* has_nan);
+double s4j_f64_raddexp__avx512f_p13_u32_acc2(size_t n, const double* x, double scale, double e_max, double* sum_lo);
+double s4j_f64_raddstoreexp__avx512f_p13_u32_acc2(size_t n, const double* x, double* y, double scale, double e_max,
+                                                  double* sum_lo);
+void s4j_f64_vscaleexp__avx512f_p13_u16(size_t n, const double* x, double* y, double scale, double inv_hi,
+                                        double inv_lo, double e_max);
+void s4j_f64_vscale__avx512f_u32(size_t n, double* y, double inv_hi, double inv_lo);
+#endif
+
 #endif /* S4J_KERNELS_H */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "constants.h"
+#include "s4j_dd.h"
 #include "s4j_intrin.h"
 
 /* p = exp(t) on [-ln2/2, ln2/2]: the degree-6 minimax polynomial by Horner with FMA. */
@@ -100,6 +101,110 @@ static inline __m256i s4j_avx2_tail_mask(size_t rem) {
 static inline __m256 s4j_avx2_load_tail(const float* x, __m256i vmask) {
   return _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), _mm256_maskload_ps(x, vmask),
                           _mm256_castsi256_ps(vmask));
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Double precision, 4 lanes (docs/NUMERICS.md, "Double precision").
+ * ------------------------------------------------------------------------------------------- */
+
+/* hi = fl(x*s) and lo = fma(x, s, -hi) clamped to [-LO_MAX, LO_MAX] (max_pd returns its second
+ * operand for a NaN, so a NaN lo becomes -LO_MAX); scaled == 0 (s == 1): hi = x, lo = 0. */
+S4J_INLINE __m256d s4j_avx2_f64_mul(__m256d vx, __m256d vs, __m256d* vlo, const int scaled) {
+  if (!scaled) {
+    *vlo = _mm256_setzero_pd();
+    return vx;
+  }
+  const __m256d vhi = _mm256_mul_pd(vx, vs);
+  const __m256d vl = _mm256_max_pd(_mm256_fmsub_pd(vx, vs, vhi), _mm256_set1_pd(-S4J_F64_LO_MAX));
+  *vlo = _mm256_min_pd(vl, _mm256_set1_pd(S4J_F64_LO_MAX));
+  return vhi;
+}
+
+/* exp(hi + lo) = p * 2^n; returns p, writes n. */
+static inline __m256d s4j_avx2_f64_exp_pn(__m256d vhi, __m256d vlo, __m256d* vn_out) {
+  /* Clamp below at X_LO: max_pd returns its second operand when either is NaN, so NaN survives. */
+  vhi = _mm256_max_pd(_mm256_set1_pd(S4J_F64_X_LO), vhi);
+  /* n = rint(hi * log2(e)), round to nearest even. */
+  const __m256d vn = _mm256_round_pd(_mm256_mul_pd(vhi, _mm256_set1_pd(S4J_F64_LOG2E)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  /* Cody-Waite: hi - n*LN2_HI is exact; c = lo - n*LN2_LO is tiny; t = t1 + c rounds once. */
+  const __m256d vt1 = _mm256_fnmadd_pd(vn, _mm256_set1_pd(S4J_F64_LN2_HI), vhi);
+  const __m256d vc = _mm256_fnmadd_pd(vn, _mm256_set1_pd(S4J_F64_LN2_LO), vlo);
+  const __m256d vt = _mm256_add_pd(vt1, vc);
+  /* p = exp(t) on [-ln2/2, ln2/2]: Taylor degree 13 by Horner with FMA. */
+  __m256d vq = _mm256_fmadd_pd(_mm256_set1_pd(S4J_F64_C13), vt, _mm256_set1_pd(S4J_F64_C12));
+  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C11));
+  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C10));
+  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C9));
+  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C8));
+  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C7));
+  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C6));
+  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C5));
+  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C4));
+  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C3));
+  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C2));
+  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(1.0));
+  *vn_out = vn;
+  return _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(1.0));
+}
+
+/* 2^max(k, -1023) for integral k <= 1023; k = -1023 (and NaN, since max_pd then returns -1023) gives +0.0. */
+static inline __m256d s4j_avx2_f64_exp2(__m256d vk) {
+  vk = _mm256_max_pd(vk, _mm256_set1_pd(S4J_F64_K_MIN));
+  /* k + 1023 lands in the low mantissa bits of k + EXP2_MAGIC; shift it into the exponent field. */
+  const __m256d vbiased = _mm256_add_pd(vk, _mm256_set1_pd(S4J_F64_EXP2_MAGIC));
+  return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(vbiased), 52));
+}
+
+/* exp(x*s) relative to 2^e: p * 2^(n - e) for hi/lo of the product (an exact scaling). */
+static inline __m256d s4j_avx2_f64_term(__m256d vhi, __m256d vlo, __m256d ve) {
+  __m256d vn;
+  const __m256d vp = s4j_avx2_f64_exp_pn(vhi, vlo, &vn);
+  return _mm256_mul_pd(vp, s4j_avx2_f64_exp2(_mm256_sub_pd(vn, ve)));
+}
+
+/* Compensated accumulation: (s, c) += z by 2Sum per lane, so a block's sum is exact to ~2^-104 for
+ * any distribution (plain double lanes drift when one large term meets thousands of small ones). */
+static inline void s4j_avx2_f64_acc(__m256d* vs, __m256d* vc, __m256d vz) {
+  const __m256d vsum = _mm256_add_pd(*vs, vz);
+  const __m256d vbp = _mm256_sub_pd(vsum, *vs);
+  const __m256d ve = _mm256_add_pd(_mm256_sub_pd(*vs, _mm256_sub_pd(vsum, vbp)), _mm256_sub_pd(vz, vbp));
+  *vs = vsum;
+  *vc = _mm256_add_pd(*vc, ve);
+}
+
+/* Double-double sum of two compensated accumulators: returns hi, writes lo. */
+static inline double s4j_avx2_f64_reduce(__m256d vs0, __m256d vc0, __m256d vs1, __m256d vc1, double* lo) {
+  double s[8], c[8];
+  _mm256_storeu_pd(s, vs0);
+  _mm256_storeu_pd(s + 4, vs1);
+  _mm256_storeu_pd(c, vc0);
+  _mm256_storeu_pd(c + 4, vc1);
+  return s4j_dd_sum_lanes(s, c, 8, lo);
+}
+
+/* Horizontal max of the 4 lanes (NaN is reported through rmax's flag, not through this max). */
+static inline double s4j_avx2_f64_hmax(__m256d v) {
+  __m128d v2 = _mm_max_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+  v2 = _mm_max_sd(v2, _mm_unpackhi_pd(v2, v2));
+  return _mm_cvtsd_f64(v2);
+}
+
+/* Tail masks of 64-bit lanes: loading from &table[4 - rem] enables the first rem lanes. */
+static const int64_t s4j_avx2_f64_mask_table[8] = {-1, -1, -1, -1, 0, 0, 0, 0};
+
+static inline __m256i s4j_avx2_f64_tail_mask(size_t rem) {
+  return _mm256_loadu_si256((const __m256i*)&s4j_avx2_f64_mask_table[4 - rem]);
+}
+
+/* Product of a masked tail: the first rem lanes loaded (vmaskmovpd suppresses faults on the
+ * others), hi of the other lanes set to X_LO after the product (so they add nothing and never win a
+ * max whatever s is), lo to 0. */
+S4J_INLINE __m256d s4j_avx2_f64_mul_tail(const double* x, __m256i vmask, __m256d vs, __m256d* vlo,
+                                         const int scaled) {
+  const __m256d vhi = s4j_avx2_f64_mul(_mm256_maskload_pd(x, vmask), vs, vlo, scaled);
+  *vlo = _mm256_and_pd(*vlo, _mm256_castsi256_pd(vmask));
+  return _mm256_blendv_pd(_mm256_set1_pd(S4J_F64_X_LO), vhi, _mm256_castsi256_pd(vmask));
 }
 
 #endif /* S4J_AVX2_H */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "constants.h"
+#include "s4j_dd.h"
 #include "s4j_intrin.h"
 
 /* p = exp(t) on [-ln2/2, ln2/2]: the degree-6 minimax polynomial by Horner with FMA. */
@@ -89,6 +90,99 @@ static inline __mmask16 s4j_avx512_tail_mask(size_t rem) {
  * exp clamps to X_LO / s (adds nothing, whatever the scale s) and which never wins a max. */
 static inline __m512 s4j_avx512_load_tail(const float* x, __mmask16 vmask) {
   return _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), vmask, x);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Double precision, 8 lanes (docs/NUMERICS.md, "Double precision").
+ * ------------------------------------------------------------------------------------------- */
+
+/* hi = fl(x*s) and lo = fma(x, s, -hi) clamped to [-LO_MAX, LO_MAX] (max_pd returns its second
+ * operand for a NaN, so a NaN lo becomes -LO_MAX); scaled == 0 (s == 1): hi = x, lo = 0. */
+S4J_INLINE __m512d s4j_avx512_f64_mul(__m512d vx, __m512d vs, __m512d* vlo, const int scaled) {
+  if (!scaled) {
+    *vlo = _mm512_setzero_pd();
+    return vx;
+  }
+  const __m512d vhi = _mm512_mul_pd(vx, vs);
+  const __m512d vl = _mm512_max_pd(_mm512_fmsub_pd(vx, vs, vhi), _mm512_set1_pd(-S4J_F64_LO_MAX));
+  *vlo = _mm512_min_pd(vl, _mm512_set1_pd(S4J_F64_LO_MAX));
+  return vhi;
+}
+
+/* exp(hi + lo) = p * 2^n; returns p, writes n. */
+static inline __m512d s4j_avx512_f64_exp_pn(__m512d vhi, __m512d vlo, __m512d* vn_out) {
+  /* Clamp below at X_LO: max_pd returns its second operand when either is NaN, so NaN survives. */
+  vhi = _mm512_max_pd(_mm512_set1_pd(S4J_F64_X_LO), vhi);
+  /* n = rint(hi * log2(e)), round to nearest even (roundscale with scale 0). */
+  const __m512d vn = _mm512_roundscale_pd(_mm512_mul_pd(vhi, _mm512_set1_pd(S4J_F64_LOG2E)),
+                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  /* Cody-Waite: hi - n*LN2_HI is exact; c = lo - n*LN2_LO is tiny; t = t1 + c rounds once. */
+  const __m512d vt1 = _mm512_fnmadd_pd(vn, _mm512_set1_pd(S4J_F64_LN2_HI), vhi);
+  const __m512d vc = _mm512_fnmadd_pd(vn, _mm512_set1_pd(S4J_F64_LN2_LO), vlo);
+  const __m512d vt = _mm512_add_pd(vt1, vc);
+  /* p = exp(t) on [-ln2/2, ln2/2]: Taylor degree 13 by Horner with FMA. */
+  __m512d vq = _mm512_fmadd_pd(_mm512_set1_pd(S4J_F64_C13), vt, _mm512_set1_pd(S4J_F64_C12));
+  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C11));
+  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C10));
+  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C9));
+  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C8));
+  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C7));
+  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C6));
+  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C5));
+  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C4));
+  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C3));
+  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C2));
+  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(1.0));
+  *vn_out = vn;
+  return _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(1.0));
+}
+
+/* exp(x*s) relative to 2^e: p * 2^(n - e) by vscalefpd (exact, gradual underflow). */
+static inline __m512d s4j_avx512_f64_term(__m512d vhi, __m512d vlo, __m512d ve) {
+  __m512d vn;
+  const __m512d vp = s4j_avx512_f64_exp_pn(vhi, vlo, &vn);
+  return _mm512_scalef_pd(vp, _mm512_sub_pd(vn, ve));
+}
+
+/* Compensated accumulation: (s, c) += z by 2Sum per lane (see s4j_avx2_f64_acc). */
+static inline void s4j_avx512_f64_acc(__m512d* vs, __m512d* vc, __m512d vz) {
+  const __m512d vsum = _mm512_add_pd(*vs, vz);
+  const __m512d vbp = _mm512_sub_pd(vsum, *vs);
+  const __m512d ve = _mm512_add_pd(_mm512_sub_pd(*vs, _mm512_sub_pd(vsum, vbp)), _mm512_sub_pd(vz, vbp));
+  *vs = vsum;
+  *vc = _mm512_add_pd(*vc, ve);
+}
+
+/* Double-double sum of two compensated accumulators: returns hi, writes lo. */
+static inline double s4j_avx512_f64_reduce(__m512d vs0, __m512d vc0, __m512d vs1, __m512d vc1, double* lo) {
+  double s[16], c[16];
+  _mm512_storeu_pd(s, vs0);
+  _mm512_storeu_pd(s + 8, vs1);
+  _mm512_storeu_pd(c, vc0);
+  _mm512_storeu_pd(c + 8, vc1);
+  return s4j_dd_sum_lanes(s, c, 16, lo);
+}
+
+/* Lane max without _mm512_reduce_max_pd (a compiler sequence some toolchains lack). */
+static inline double s4j_avx512_f64_hmax(__m512d v) {
+  const __m256d v4 = _mm256_max_pd(_mm512_castpd512_pd256(v), _mm512_extractf64x4_pd(v, 1));
+  __m128d v2 = _mm_max_pd(_mm256_castpd256_pd128(v4), _mm256_extractf128_pd(v4, 1));
+  v2 = _mm_max_sd(v2, _mm_unpackhi_pd(v2, v2));
+  return _mm_cvtsd_f64(v2);
+}
+
+/* Mask of the first rem (1..7) lanes. */
+static inline __mmask8 s4j_avx512_f64_tail_mask(size_t rem) {
+  return (__mmask8)((1u << rem) - 1u);
+}
+
+/* Product of a masked tail (faults suppressed on masked-out elements): hi of the other lanes set to
+ * X_LO after the product (they add nothing and never win a max whatever s is), lo to 0. */
+S4J_INLINE __m512d s4j_avx512_f64_mul_tail(const double* x, __mmask8 vmask, __m512d vs, __m512d* vlo,
+                                           const int scaled) {
+  const __m512d vhi = s4j_avx512_f64_mul(_mm512_maskz_loadu_pd(vmask, x), vs, vlo, scaled);
+  *vlo = _mm512_maskz_mov_pd(vmask, *vlo);
+  return _mm512_mask_mov_pd(_mm512_set1_pd(S4J_F64_X_LO), vmask, vhi);
 }
 
 #endif /* S4J_AVX512_H */

@@ -50,6 +50,30 @@ static inline simde__m512d s4j_simde_cvtps_pd(simde__m256 v) {
 }
 #define _mm512_cvtps_pd(v) s4j_simde_cvtps_pd(v)
 #endif
+#ifndef _mm512_mask_loadu_pd
+static inline simde__m512d s4j_simde_mask_loadu_pd(simde__m512d src, simde__mmask8 k, const void* p) {
+  double lanes[8];
+  simde_mm512_storeu_pd(lanes, src);
+  for (int i = 0; i < 8; i++) {
+    if ((k >> i) & 1) memcpy(&lanes[i], (const double*)p + i, sizeof(double));
+  }
+  return simde_mm512_loadu_pd(lanes);
+}
+#define _mm512_mask_loadu_pd(src, k, p) s4j_simde_mask_loadu_pd(src, k, p)
+#endif
+#ifndef _mm512_maskz_loadu_pd
+#define _mm512_maskz_loadu_pd(k, p) s4j_simde_mask_loadu_pd(simde_mm512_setzero_pd(), k, p)
+#endif
+#ifndef _mm512_mask_storeu_pd
+static inline void s4j_simde_mask_storeu_pd(void* p, simde__mmask8 k, simde__m512d v) {
+  double lanes[8];
+  simde_mm512_storeu_pd(lanes, v);
+  for (int i = 0; i < 8; i++) {
+    if ((k >> i) & 1) memcpy((double*)p + i, &lanes[i], sizeof(double));
+  }
+}
+#define _mm512_mask_storeu_pd(p, k, v) s4j_simde_mask_storeu_pd(p, k, v)
+#endif
 #else
 #include <immintrin.h>
 #endif

@@ -2,7 +2,8 @@
  * Guard-page test: every tier x algorithm x length 0..2*64+1 with the array ending exactly at a
  * PROT_NONE page (and, second variant, starting right after one). A read or write past either end
  * faults (SIGSEGV kills the test: a failure for ctest). Covers x and y, out of place and in place.
- * Also runs a length 4096+129 case to cross the block boundary. POSIX only.
+ * Also runs a length 4096+129 case to cross the block boundary. The f64 entry points run the same
+ * lengths with scale 1 and 0.7 (softmax and logsumexp). POSIX only.
  */
 #define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS under -std=c11 */
 #include "s4j_test_util.h"
@@ -61,6 +62,39 @@ int main(void) {
           /* in place */
           rc = s4j_softmax_f32(isa, algo, x, x, (int64_t)n);
           CHECK(rc == S4J_OK, "%s/%s in place n=%zu rc=%d", s4j_isa_names[isa], s4j_algo_names[algo], n, rc);
+        }
+      }
+    }
+  }
+  /* f64 kernels: the same lengths (all tails of the 4- and 8-lane kernels), scale 1 and 0.7
+   * (each kernel's two variants), softmax out of place / in place and logsumexp. */
+  const size_t max_n64 = max_n;
+  const size_t pages64 = (max_n64 * sizeof(double) + page - 1) / page;
+  char* rx64 = guarded_region(pages64, page);
+  char* ry64 = guarded_region(pages64, page);
+  const size_t bytes64 = pages64 * page;
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    if (!s4j_isa_supported(isa)) continue;
+    for (int algo = 0; algo < S4J_ALGO_COUNT; algo++) {
+      for (size_t li = 0; li < count; li++) {
+        const size_t n = lengths[li];
+        for (int variant = 0; variant < 4; variant++) {
+          /* bit 0: arrays end at the upper guard page (else start after the lower one); bit 1: scale 0.7 */
+          double* x = (variant & 1) ? (double*)(rx64 + bytes64) - n : (double*)rx64;
+          double* y = (variant & 1) ? (double*)(ry64 + bytes64) - n : (double*)ry64;
+          const double s = (variant & 2) ? 0.7 : 1.0;
+          for (size_t i = 0; i < n; i++) x[i] = (double)((int)(i * 37 % 23) - 11);
+          if (n > 2) x[n - 1] = 20.0;
+          int rc = s4j_f64_softmax_at(isa, algo, 0, s, x, 0, y, 0, (int64_t)n);
+          double sum = 0.0;
+          for (size_t i = 0; i < n; i++) sum += y[i];
+          CHECK(rc == S4J_OK && (n == 0 || fabs(sum - 1.0) < 1e-12), "f64 %s/%s n=%zu variant=%d rc=%d sum=%.17g",
+                s4j_isa_names[isa], s4j_algo_names[algo], n, variant, rc, sum);
+          double lse = 0.0;
+          rc = s4j_f64_logsumexp_at(isa, s, x, 0, (int64_t)n, &lse);
+          CHECK(rc == S4J_OK && (n == 0 || isfinite(lse)), "f64 lse %s n=%zu rc=%d", s4j_isa_names[isa], n, rc);
+          rc = s4j_f64_softmax_at(isa, algo, 0, s, x, 0, x, 0, (int64_t)n);
+          CHECK(rc == S4J_OK, "f64 %s/%s in place n=%zu rc=%d", s4j_isa_names[isa], s4j_algo_names[algo], n, rc);
         }
       }
     }

@@ -1,0 +1,50 @@
+/*
+ * Double-double helpers of the f64 kernels and driver (docs/NUMERICS.md, "Double precision"):
+ * error-free sums (Knuth's 2Sum, Dekker's Fast2Sum) and the lane reduction of compensated
+ * accumulators. Plain C, no ISA flags: included by every tier and by the driver. Private header.
+ */
+#ifndef S4J_DD_H
+#define S4J_DD_H
+
+#include <stddef.h>
+
+/* Inlining is forced where a kernel specializes one body for s == 1 and for a general scale s by
+ * passing a constant flag: both copies must be compiled with the flag folded. */
+#if defined(_MSC_VER)
+#define S4J_INLINE static __forceinline
+#else
+#define S4J_INLINE static inline __attribute__((always_inline))
+#endif
+
+/* 2Sum (Knuth): s + e == a + b exactly, s = fl(a + b), for any a, b (no overflow). */
+static inline double s4j_two_sum(double a, double b, double* e) {
+  const double s = a + b;
+  const double bp = s - a;
+  *e = (a - (s - bp)) + (b - bp);
+  return s;
+}
+
+/* Fast2Sum (Dekker): s + e == a + b exactly when |a| >= |b| (or a == 0). */
+static inline double s4j_fast_two_sum(double a, double b, double* e) {
+  const double s = a + b;
+  *e = b - (s - a);
+  return s;
+}
+
+/* (hi, lo) += (bh, bl) for non-negative double-doubles (no cancellation): relative error ~2^-104. */
+static inline void s4j_dd_add(double* hi, double* lo, double bh, double bl) {
+  double e;
+  const double s = s4j_two_sum(*hi, bh, &e);
+  e += *lo + bl;
+  *hi = s4j_fast_two_sum(s, e, lo);
+}
+
+/* Sum of k compensated lanes (s[i] + c[i]) as a double-double: returns hi, writes lo. */
+static inline double s4j_dd_sum_lanes(const double* s, const double* c, size_t k, double* lo) {
+  double hi = 0.0;
+  *lo = 0.0;
+  for (size_t i = 0; i < k; i++) s4j_dd_add(&hi, lo, s[i], c[i]);
+  return hi;
+}
+
+#endif /* S4J_DD_H */

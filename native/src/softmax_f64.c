@@ -1,0 +1,319 @@
+/*
+ * softmax4j double-precision driver: argument checks, the f64 kernel table per ISA tier, the
+ * two-pass and three-pass algorithms of The Two-Pass Softmax Algorithm (M. Dukhan, A. Ablavatski,
+ * 2020, arXiv:2001.04438) with double-double sums, log-sum-exp (pass 1 of two-pass), and the exact
+ * path (docs/NUMERICS.md, "Double precision"). Compiled without ISA flags: it only calls the ISA
+ * kernels through the table, after the probe.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "constants.h"
+#include "kernels.h"
+#include "s4j_dd.h"
+#include "s4j_scalar.h"
+#include "softmax4j.h"
+
+/* The f64 kernels of one tier, one per op (see kernels.h). */
+typedef struct s4j_f64_kernel_set {
+  s4j_f64_rmax_fn rmax;
+  s4j_f64_raddexp_fn raddexp;
+  s4j_f64_raddstoreexp_fn raddstoreexp;
+  s4j_f64_vscaleexp_fn vscaleexp;
+  s4j_f64_vscale_fn vscale;
+} s4j_f64_kernel_set;
+
+static const s4j_f64_kernel_set s4j_f64_kernel_table[S4J_ISA_COUNT] = {
+    [S4J_ISA_PORTABLE] = {s4j_f64_rmax__scalar_u4_acc4, s4j_f64_raddexp__scalar_p13_u32_acc4,
+                          s4j_f64_raddstoreexp__scalar_p13_u32_acc4, s4j_f64_vscaleexp__scalar_p13_u32,
+                          s4j_f64_vscale__scalar_u4},
+#if defined(S4J_HAVE_X86)
+    [S4J_ISA_AVX2] = {s4j_f64_rmax__avx2_u16_acc4, s4j_f64_raddexp__avx2_p13_u16_acc2,
+                      s4j_f64_raddstoreexp__avx2_p13_u16_acc2, s4j_f64_vscaleexp__avx2_p13_u8,
+                      s4j_f64_vscale__avx2_u16},
+    [S4J_ISA_AVX512] = {s4j_f64_rmax__avx512f_u32_acc4, s4j_f64_raddexp__avx512f_p13_u32_acc2,
+                        s4j_f64_raddstoreexp__avx512f_p13_u32_acc2, s4j_f64_vscaleexp__avx512f_p13_u16,
+                        s4j_f64_vscale__avx512f_u32},
+#endif
+};
+
+/* ---------------------------------------------------------------------------------------------
+ * AUTO for f64: three-pass reload up to the crossover, two-pass beyond. The f32 crossovers are kept
+ * in bytes (x + y of 8 bytes/element in f32, 16 in f64), so each f64 value is half the f32 one:
+ * f64 exp costs ~3x the f32 exp per element (degree 13, 4 lanes per AVX2 vector), so the kernels
+ * stay compute-bound longer, which favours reload; `s4j_bench --f64` measured reload ahead of
+ * two-pass up to 16M on AVX2 here (see the numbers in docs/NUMERICS.md), so the halved f32 value is
+ * conservative. The portable tier is compute-bound everywhere: always reload.
+ * ------------------------------------------------------------------------------------------- */
+static int s4j_f64_auto_algorithm(int isa, int64_t n) {
+  int64_t crossover;
+  switch (isa) {
+    case S4J_ISA_AVX2:
+      crossover = INT64_C(1) << 22;
+      break;
+    case S4J_ISA_AVX512:
+      crossover = INT64_C(1) << 17;
+      break;
+    default:
+      crossover = INT64_MAX;
+      break;
+  }
+  return n <= crossover ? S4J_ALGO_THREE_PASS_RELOAD : S4J_ALGO_TWO_PASS;
+}
+
+/* (hi, lo) = 1 / (s_hi + s_lo) as a double-double (s_hi > 0 finite): one Newton correction of fl(1/s_hi). */
+static double s4j_dd_inverse(double s_hi, double s_lo, double* inv_lo) {
+  const double inv_hi = 1.0 / s_hi;
+  /* r = 1 - s * inv_hi: the FMA makes the first product exact; the s_lo term is second order. */
+  const double r = fma(-s_hi, inv_hi, 1.0) - s_lo * inv_hi;
+  *inv_lo = r * inv_hi;
+  return inv_hi;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Exact path: NaN, +-Inf, |x*s| beyond the fast path's range, all -Inf, and non-finite scales.
+ * With x' = x * sign(s) and s' = |s| (exact), z = x' * s', and the differences
+ * d = z - z_max = (x' - x'_max) * s' are formed as double-doubles (2Sum, then an exact FMA product),
+ * so exp(d) is as accurate as on the fast path for any input magnitude. Reads each x[i] before
+ * writing y[i] (in place works).
+ * ------------------------------------------------------------------------------------------- */
+
+/* The folded operand x' and the positive finite scale s' (a non-finite scale: x' = x*s in IEEE, s' = 1;
+ * s == 0: x' = x*0, s' = 1, so infinite x give NaN). */
+static double s4j_f64_fold(double x, double scale) {
+  if (!isfinite(scale) || scale == 0.0) return x * scale;
+  return scale < 0.0 ? -x : x;
+}
+
+static double s4j_f64_folded_scale(double scale) {
+  return (!isfinite(scale) || scale == 0.0) ? 1.0 : fabs(scale);
+}
+
+enum { S4J_EXACT_FINITE, S4J_EXACT_NAN, S4J_EXACT_POS_INF, S4J_EXACT_ALL_NEG_INF };
+
+/* Classifies z and finds ref = max x' (the x' of the largest z). */
+static int s4j_f64_exact_scan(const double* x, size_t n, double scale, double* ref) {
+  double max = -INFINITY;
+  int nan = scale != scale;
+  for (size_t i = 0; i < n; i++) {
+    const double v = s4j_f64_fold(x[i], scale);
+    if (v != v) nan = 1;
+    max = (v > max) ? v : max;
+  }
+  *ref = max;
+  if (nan) return S4J_EXACT_NAN;
+  if (max == INFINITY) return S4J_EXACT_POS_INF;
+  if (max == -INFINITY) return S4J_EXACT_ALL_NEG_INF;
+  return S4J_EXACT_FINITE;
+}
+
+/* exp((x' - ref) * s') for x' <= ref (finite ref, finite s' > 0), in [0, 1]. */
+static double s4j_f64_exact_term(double xf, double ref, double sp) {
+  double a_lo;
+  const double a_hi = s4j_two_sum(xf, -ref, &a_lo); /* x' - ref = a_hi + a_lo exactly */
+  const double d = a_hi * sp;
+  /* exp(d) < 2^-2100 (or x' = -Inf, or x' - ref overflowed): the term is 0. */
+  if (!(d >= -1500.0)) return 0.0;
+  /* d = (a_hi + a_lo) * s' = ph + pl + a_lo*s' as a normalized double-double (dh, dl). */
+  const double pl = fma(a_hi, sp, -d);
+  double dl;
+  const double dh = s4j_fast_two_sum(d, pl + a_lo * sp, &dl);
+  double n;
+  const double p = s4j_f64_scalar_exp_pn(dh, dl, &n);
+  return ldexp(p, (int)n);
+}
+
+static void s4j_f64_exact(const double* x, double* y, size_t n, double scale, int flags) {
+  double ref;
+  const int state = s4j_f64_exact_scan(x, n, scale, &ref);
+  if (state != S4J_EXACT_FINITE) {
+    const double fill = (state == S4J_EXACT_ALL_NEG_INF && (flags & S4J_FLAG_SAFE)) ? 0.0 : NAN;
+    for (size_t i = 0; i < n; i++) y[i] = fill;
+    return;
+  }
+  const double sp = s4j_f64_folded_scale(scale);
+  /* Terms stored into y (the largest is exactly 1), summed as a double-double, then scaled. */
+  double s_hi = 0.0, s_lo = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    const double w = s4j_f64_exact_term(s4j_f64_fold(x[i], scale), ref, sp);
+    y[i] = w;
+    s4j_dd_add(&s_hi, &s_lo, w, 0.0);
+  }
+  double inv_lo;
+  const double inv_hi = s4j_dd_inverse(s_hi, s_lo, &inv_lo);
+  for (size_t i = 0; i < n; i++) y[i] = fma(y[i], inv_hi, y[i] * inv_lo);
+}
+
+/* log(m_hi + m_lo) + e*ln2 for m_hi > 0 finite and integral e with |e| < 2^17 - 64: m = f * 2^k with
+ * f in [1/2, 1) (frexp, exact), so log(m) = k*ln2 + log(f) + m_lo/m_hi; (e + k)*LN2_HI is exact
+ * (36-bit constant times an integer below 2^17) and log(f) in [-ln2, 0) has an absolute error
+ * <= 2^-54: the cancellation between the two (when lse is small) costs nothing. */
+static double s4j_f64_lse_combine(double m_hi, double m_lo, double e) {
+  int k;
+  const double f = frexp(m_hi, &k);
+  const double ek = e + (double)k;
+  return ek * S4J_F64_LN2_HI + (ek * S4J_F64_LN2_LO + (log(f) + m_lo / m_hi));
+}
+
+static double s4j_f64_exact_lse(const double* x, size_t n, double scale) {
+  double ref;
+  switch (s4j_f64_exact_scan(x, n, scale, &ref)) {
+    case S4J_EXACT_NAN:
+      return NAN;
+    case S4J_EXACT_POS_INF:
+      return INFINITY;
+    case S4J_EXACT_ALL_NEG_INF:
+      return -INFINITY;
+    default:
+      break;
+  }
+  const double sp = s4j_f64_folded_scale(scale);
+  double s_hi = 0.0, s_lo = 0.0;
+  for (size_t i = 0; i < n; i++) s4j_dd_add(&s_hi, &s_lo, s4j_f64_exact_term(s4j_f64_fold(x[i], scale), ref, sp), 0.0);
+  /* lse = z_max + log(S), z_max = ref * s' = zh + zl exactly (an overflowing zh is the IEEE result). */
+  const double zh = ref * sp;
+  if (!isfinite(zh)) return zh;
+  const double zl = fma(ref, sp, -zh);
+  int k;
+  const double f = frexp(s_hi, &k);
+  /* zh + k*LN2_HI by 2Sum (exact), then the small rest. */
+  double e;
+  const double a = s4j_two_sum(zh, (double)k * S4J_F64_LN2_HI, &e);
+  return a + (e + zl + (double)k * S4J_F64_LN2_LO + log(f) + s_lo / s_hi);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Fast path
+ * ------------------------------------------------------------------------------------------- */
+
+/* The largest exponent E = rint(max * LOG2E), exactly as the kernels compute n (monotone). */
+static double s4j_f64_exponent(double max) {
+  return nearbyint(max * S4J_F64_LOG2E);
+}
+
+static int s4j_f64_fast_range(double e) {
+  return e >= S4J_F64_E_LO && e <= S4J_F64_E_HI; /* false for NaN */
+}
+
+/* Pass 1 of two-pass: the double-double sum (m_hi + m_lo) * 2^e of exp(x*s), block by block (each
+ * block's sum relative to its own largest exponent, in L1), merged by the max rule. Returns 0 when the
+ * exact path must run (NaN, a block beyond the range, or the final E below it). */
+static int s4j_f64_pass1(const s4j_f64_kernel_set* k, const double* x, size_t n, double scale, double* m_hi,
+                         double* m_lo, double* e_out) {
+  double sh = 0.0, sl = 0.0, se = S4J_F64_E_INIT;
+  for (size_t i = 0; i < n; i += S4J_BLOCK) {
+    const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
+    int has_nan = 0;
+    const double e = s4j_f64_exponent(k->rmax(b, x + i, scale, &has_nan));
+    if (has_nan || !(e <= S4J_F64_E_HI)) return 0;
+    double bl;
+    const double bh = k->raddexp(b, x + i, scale, e, &bl);
+    /* Max rule on double-doubles: scale the one with the smaller exponent by 2^(difference) (exact
+     * unless it underflows, where it is < 2^-900 relative to the other); the difference fits an int. */
+    if (e > se) {
+      const int d = (int)(se - e);
+      sh = ldexp(sh, d);
+      sl = ldexp(sl, d);
+      se = e;
+      s4j_dd_add(&sh, &sl, bh, bl);
+    } else {
+      const int d = (int)(e - se);
+      s4j_dd_add(&sh, &sl, ldexp(bh, d), ldexp(bl, d));
+    }
+  }
+  *m_hi = sh;
+  *m_lo = sl;
+  *e_out = se;
+  return isfinite(sh) && sh > 0.0 && s4j_f64_fast_range(se);
+}
+
+static void s4j_f64_two_pass(const s4j_f64_kernel_set* k, const double* x, double* y, size_t n, double scale,
+                             int flags) {
+  double m_hi, m_lo, e;
+  if (!s4j_f64_pass1(k, x, n, scale, &m_hi, &m_lo, &e)) {
+    s4j_f64_exact(x, y, n, scale, flags);
+    return;
+  }
+  double inv_lo;
+  const double inv_hi = s4j_dd_inverse(m_hi, m_lo, &inv_lo);
+  k->vscaleexp(n, x, y, scale, inv_hi, inv_lo, e);
+}
+
+/* Three-pass: max first; the exact-path decision is made before anything is written (reload in place
+ * must not destroy x before it knows it can finish on the fast path). */
+static void s4j_f64_three_pass(const s4j_f64_kernel_set* k, const double* x, double* y, size_t n, double scale,
+                               int flags, int reload) {
+  int has_nan = 0;
+  const double e = s4j_f64_exponent(k->rmax(n, x, scale, &has_nan));
+  if (has_nan || !s4j_f64_fast_range(e)) {
+    s4j_f64_exact(x, y, n, scale, flags);
+    return;
+  }
+  double s_hi = 0.0, s_lo = 0.0;
+  for (size_t i = 0; i < n; i += S4J_BLOCK) {
+    const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
+    double bl;
+    const double bh = reload ? k->raddstoreexp(b, x + i, y + i, scale, e, &bl) : k->raddexp(b, x + i, scale, e, &bl);
+    s4j_dd_add(&s_hi, &s_lo, bh, bl);
+  }
+  double inv_lo;
+  const double inv_hi = s4j_dd_inverse(s_hi, s_lo, &inv_lo);
+  if (reload) {
+    k->vscale(n, y, inv_hi, inv_lo);
+  } else {
+    k->vscaleexp(n, x, y, scale, inv_hi, inv_lo, e);
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Entry points
+ * ------------------------------------------------------------------------------------------- */
+
+int s4j_f64_softmax_at(int isa, int algorithm, int flags, double scale, const double* x, int64_t x_offset,
+                       double* y, int64_t y_offset, int64_t n) {
+  if (isa < 0 || isa >= S4J_ISA_COUNT || algorithm < 0 || algorithm >= S4J_ALGO_COUNT || n < 0 ||
+      x_offset < 0 || y_offset < 0 || (flags & ~S4J_FLAG_SAFE) != 0) {
+    return S4J_EINVAL;
+  }
+  if (!s4j_isa_supported(isa) || s4j_f64_kernel_table[isa].raddexp == NULL) return S4J_ENOTSUP;
+  if (n == 0) return S4J_OK;
+  if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL; /* 32-bit targets only */
+
+  const s4j_f64_kernel_set* k = &s4j_f64_kernel_table[isa];
+  const double* xs = x + (size_t)x_offset;
+  double* ys = y + (size_t)y_offset;
+  const size_t len = (size_t)n;
+  if (algorithm == S4J_ALGO_AUTO) algorithm = s4j_f64_auto_algorithm(isa, n);
+  switch (algorithm) {
+    case S4J_ALGO_TWO_PASS:
+      s4j_f64_two_pass(k, xs, ys, len, scale, flags);
+      break;
+    case S4J_ALGO_THREE_PASS_RECOMPUTE:
+      s4j_f64_three_pass(k, xs, ys, len, scale, flags, 0);
+      break;
+    default: /* S4J_ALGO_THREE_PASS_RELOAD */
+      s4j_f64_three_pass(k, xs, ys, len, scale, flags, 1);
+      break;
+  }
+  return S4J_OK;
+}
+
+int s4j_f64_logsumexp_at(int isa, double scale, const double* x, int64_t x_offset, int64_t n, double* out) {
+  if (isa < 0 || isa >= S4J_ISA_COUNT || n < 0 || x_offset < 0) return S4J_EINVAL;
+  if (!s4j_isa_supported(isa) || s4j_f64_kernel_table[isa].raddexp == NULL) return S4J_ENOTSUP;
+  if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL;
+  if (n == 0) {
+    out[0] = -INFINITY;
+    return S4J_OK;
+  }
+  const s4j_f64_kernel_set* k = &s4j_f64_kernel_table[isa];
+  const double* xs = x + (size_t)x_offset;
+  double m_hi, m_lo, e;
+  if (s4j_f64_pass1(k, xs, (size_t)n, scale, &m_hi, &m_lo, &e)) {
+    out[0] = s4j_f64_lse_combine(m_hi, m_lo, e);
+  } else {
+    out[0] = s4j_f64_exact_lse(xs, (size_t)n, scale);
+  }
+  return S4J_OK;
+}
