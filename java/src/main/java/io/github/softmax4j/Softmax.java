@@ -17,7 +17,8 @@ import io.github.softmax4j.internal.Split;
 
 /**
  * Softmax and its family over float vectors: softmax, log-softmax, log-sum-exp and cross-entropy, on one
- * vector or on a batch of rows, with an optional temperature, fully masked rows as zeros, and threads.
+ * vector or on a batch of rows, with an optional temperature, fully masked rows as zeros, and threads;
+ * softmax and log-sum-exp over double vectors too.
  *
  * <pre>{@code
  * Softmax softmax = Softmax.get();                      // fastest backend here, Algorithm.AUTO
@@ -445,6 +446,62 @@ public final class Softmax {
             throw new IllegalArgumentException(rows + " rows of logits but " + labels.length + " labels");
         }
         return crossEntropyRows(logits, 0, cols, rows, cols, labels, 0, null, 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Double precision
+    // ---------------------------------------------------------------------------------------------
+
+    /** Returns a new array with the double-precision softmax of x (scale and safe apply; sequential). */
+    public double[] softmax(double[] x) {
+        Objects.requireNonNull(x, "x");
+        double[] y = new double[x.length];
+        softmax(x, 0, y, 0, x.length);
+        return y;
+    }
+
+    /**
+     * Double-precision softmax of all of x into y ({@code x == y} computes in place): every output at least
+     * {@link Double#MIN_NORMAL} within 4 ULP of the exact value, smaller ones within
+     * {@code Double.MIN_NORMAL}; special values as for floats.
+     *
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    public void softmax(double[] x, double[] y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("x.length " + x.length + " != y.length " + y.length);
+        }
+        softmax(x, 0, y, 0, x.length);
+    }
+
+    /** Double-precision softmax of {@code x[xOff, xOff+n)} into {@code y[yOff, yOff+n)} (identical or disjoint). */
+    public void softmax(double[] x, int xOff, double[] y, int yOff, int n) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        Objects.checkFromIndexSize(xOff, n, x.length);
+        Objects.checkFromIndexSize(yOff, n, y.length);
+        Checks.aliasing(x, xOff, n, xOff + n, y, yOff, n, yOff + n, 1);
+        if (n > 0) {
+            kernel.softmaxF64(algorithm, flags(), scale, x, xOff, y, yOff, n);
+        }
+    }
+
+    /**
+     * Double-precision {@code log(sum exp(s*x))}, one pass: within 4 ULP of {@code max(|lse|, 1)}. NaN for
+     * any NaN, +Inf for any +Inf, -Inf for all -Inf or an empty x.
+     */
+    public double logSumExp(double[] x) {
+        Objects.requireNonNull(x, "x");
+        return logSumExp(x, 0, x.length);
+    }
+
+    /** Double-precision log-sum-exp of {@code x[off, off+n)}. */
+    public double logSumExp(double[] x, int off, int n) {
+        Objects.requireNonNull(x, "x");
+        Objects.checkFromIndexSize(off, n, x.length);
+        return n == 0 ? Double.NEGATIVE_INFINITY : kernel.logSumExpF64(scale, x, off, n);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -293,6 +293,49 @@ class OpsConformanceTest {
         }
     }
 
+    /** Double precision through the facade (the kernels themselves: internal.F64Test). */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void doublePrecision(Backend backend) {
+        SplittableRandom r = new SplittableRandom(SEED + 5);
+        for (float s : new float[] {1f, 0.7f}) {
+            Softmax sm = Backends.require(backend).withScale(s);
+            for (int n : new int[] {1, 3, 4, 5, 9, 17, 1000, 4099}) {
+                double[] x = new double[n + 3];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = r.nextGaussian() * 5;
+                }
+                double[] xn = Arrays.copyOfRange(x, 2, 2 + n);
+                double[] lse = new double[2];
+                double[] ref = io.github.softmax4j.internal.F64Test.reference(xn, n, s, lse);
+                double[] y = new double[n + 1];
+                sm.softmax(x, 2, y, 1, n);
+                for (int i = 0; i < n; i++) {
+                    double ulps = io.github.softmax4j.internal.F64Test.ulps(y[1 + i], ref[2 * i], ref[2 * i + 1]);
+                    assertTrue(ulps <= 4, backend + " f64 n=" + n + " s=" + s + " i=" + i + ": " + ulps + " ULP");
+                }
+                double l = sm.logSumExp(x, 2, n);
+                assertTrue(Math.abs((l - lse[0]) - lse[1]) <= 4 * Math.ulp(Math.max(1, Math.abs(lse[0]))),
+                        backend + " f64 lse n=" + n + ": " + l + " vs " + lse[0]);
+                assertArrayEquals(Arrays.copyOfRange(y, 1, 1 + n), sm.softmax(xn), "f64 whole array");
+            }
+        }
+        Softmax sm = Backends.require(backend);
+        double[] masked = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        assertTrue(Double.isNaN(sm.softmax(masked)[0]));
+        assertArrayEquals(new double[] {0, 0}, sm.withSafe(true).softmax(masked));
+        assertEquals(Double.NEGATIVE_INFINITY, sm.logSumExp(masked));
+        assertEquals(Double.NEGATIVE_INFINITY, sm.logSumExp(new double[0]));
+        double[] inPlace = {1, 2, 3};
+        sm.softmax(inPlace, inPlace);
+        assertArrayEquals(sm.softmax(new double[] {1, 2, 3}), inPlace);
+        assertThrows(IllegalArgumentException.class, () -> sm.softmax(new double[3], new double[4]));
+        assertThrows(IndexOutOfBoundsException.class, () -> sm.softmax(new double[3], 1, new double[3], 0, 3));
+        double[] d = new double[6];
+        assertThrows(IllegalArgumentException.class, () -> sm.softmax(d, 0, d, 1, 4), "overlap");
+        assertThrows(NullPointerException.class, () -> sm.logSumExp((double[]) null));
+    }
+
     @ParameterizedTest
     @MethodSource("io.github.softmax4j.Backends#all")
     void badInput(Backend backend) {

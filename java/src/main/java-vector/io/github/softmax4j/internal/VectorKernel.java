@@ -20,6 +20,7 @@ import static io.github.softmax4j.internal.VectorConstants.ROUND_BIAS;
 import static io.github.softmax4j.internal.VectorConstants.SPECIES;
 import static io.github.softmax4j.internal.VectorConstants.W;
 
+import io.github.softmax4j.Algorithm;
 import io.github.softmax4j.Backend;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -222,5 +223,16 @@ public final class VectorKernel extends JavaKernel {
         if (i < n) {
             tail.vmuladdc(x, xOff + i, y, yOff + i, n - i, s, c);
         }
+    }
+
+    @Override
+    public void softmaxF64(Algorithm algorithm, int flags, double s, double[] x, int xOff, double[] y, int yOff,
+            int n) {
+        VectorF64.softmax(algorithm.ordinal(), (flags & Op.FLAG_SAFE) != 0, s, x, xOff, y, yOff, n);
+    }
+
+    @Override
+    public double logSumExpF64(double s, double[] x, int off, int n) {
+        return VectorF64.logSumExp(s, x, off, n);
     }
 }

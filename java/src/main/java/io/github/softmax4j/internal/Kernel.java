@@ -68,6 +68,15 @@ public interface Kernel {
         y.put(yIndex, t, 0, n);
     }
 
+    /**
+     * Double precision: softmax of s*x[xOff, xOff+n) into y[yOff, yOff+n) (flags: {@link Op#FLAG_SAFE}),
+     * the product taken exactly (docs/NUMERICS.md, "Double precision").
+     */
+    void softmaxF64(Algorithm algorithm, int flags, double s, double[] x, int xOff, double[] y, int yOff, int n);
+
+    /** Double precision: log(sum exp(s*x[off, off+n))), one pass. */
+    double logSumExpF64(double s, double[] x, int off, int n);
+
     /** The elements rows of a strided range span, copied out of a buffer. */
     private static float[] span(FloatBuffer b, int index, int stride, int rows, int cols) {
         float[] a = new float[(rows - 1) * stride + cols];

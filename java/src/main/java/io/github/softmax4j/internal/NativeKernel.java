@@ -194,6 +194,19 @@ public final class NativeKernel implements Kernel {
                 yIndex - y.position(), n, m, e));
     }
 
+    @Override
+    public void softmaxF64(Algorithm algorithm, int flags, double s, double[] x, int xOff, double[] y, int yOff,
+            int n) {
+        check(NativeLib.s4j_f64_softmax_at(isa, algorithm.ordinal(), flags, s, x, xOff, y, yOff, n));
+    }
+
+    @Override
+    public double logSumExpF64(double s, double[] x, int off, int n) {
+        double[] out = new double[1];
+        check(NativeLib.s4j_f64_logsumexp_at(isa, s, x, off, n, out));
+        return out[0];
+    }
+
     /**
      * Whether C can read the buffer's memory as floats: direct, native byte order, 4-byte aligned.
      * Big-endian views (the default of {@code ByteBuffer.asFloatBuffer()}) and misaligned floats go

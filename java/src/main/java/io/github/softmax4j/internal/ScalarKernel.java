@@ -6,6 +6,7 @@ import static io.github.softmax4j.internal.ExpConstants.mantissa;
 import static io.github.softmax4j.internal.ExpConstants.pow2;
 import static io.github.softmax4j.internal.ExpConstants.xlo;
 
+import io.github.softmax4j.Algorithm;
 import io.github.softmax4j.Backend;
 
 /**
@@ -74,5 +75,16 @@ public final class ScalarKernel extends JavaKernel {
         for (int i = 0; i < n; i++) {
             y[yOff + i] = Math.fma(x[xOff + i], s, c);
         }
+    }
+
+    @Override
+    public void softmaxF64(Algorithm algorithm, int flags, double s, double[] x, int xOff, double[] y, int yOff,
+            int n) {
+        ScalarF64.softmax(algorithm.ordinal(), (flags & Op.FLAG_SAFE) != 0, s, x, xOff, y, yOff, n);
+    }
+
+    @Override
+    public double logSumExpF64(double s, double[] x, int off, int n) {
+        return ScalarF64.logSumExp(s, x, off, n);
     }
 }

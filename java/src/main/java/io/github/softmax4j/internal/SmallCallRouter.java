@@ -76,6 +76,17 @@ final class SmallCallRouter implements Kernel {
     }
 
     @Override
+    public void softmaxF64(Algorithm algorithm, int flags, double s, double[] x, int xOff, double[] y, int yOff,
+            int n) {
+        pick(n).softmaxF64(algorithm, flags, s, x, xOff, y, yOff, n);
+    }
+
+    @Override
+    public double logSumExpF64(double s, double[] x, int off, int n) {
+        return pick(n).logSumExpF64(s, x, off, n);
+    }
+
+    @Override
     public String toString() {
         return large.backend() + " (n <= " + MAX_ROUTED_N + ": " + small.backend() + ")";
     }

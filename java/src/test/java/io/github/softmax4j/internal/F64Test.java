@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * ~2^-100 relative). Asserts every softmax output >= DBL_MIN within 4 ULP (smaller ones within DBL_MIN
  * absolute) and log-sum-exp within 4 ULP (|lse| >= 1) or 4 * 2^-52 absolute. Seed: -Ds4j.seed=...
  */
-class F64Test {
+public class F64Test {
     private static final long SEED = Long.getLong("s4j.seed", 0x5EED50F7A4A40064L);
     private static final double[] SCALES = {1.0, 0.7, 1.0 / 0.3};
     private static final String[] DISTS = {"N(0,1)", "U(-100,100)", "U(700,720)", "logits+outliers",
@@ -133,7 +133,7 @@ class F64Test {
     }
 
     /** Reference softmax (dd per output: ref[2i], ref[2i+1]) and lse (dd) of z = x*s, finite s != 0. */
-    static double[] reference(double[] x, int n, double s, double[] lse) {
+    public static double[] reference(double[] x, int n, double s, double[] lse) {
         double xmax = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             xmax = Math.max(xmax, s < 0 ? -x[i] : x[i]);
@@ -181,7 +181,7 @@ class F64Test {
     }
 
     /** |y - (rh + rl)| in ULPs of rh. */
-    static double ulps(double y, double rh, double rl) {
+    public static double ulps(double y, double rh, double rl) {
         if (!Double.isFinite(y)) {
             return Double.POSITIVE_INFINITY;
         }
