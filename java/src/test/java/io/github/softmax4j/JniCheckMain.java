@@ -11,8 +11,9 @@ import io.github.softmax4j.internal.NativeLib;
 /**
  * Run by {@link JniCheckTest} in a child JVM under {@code -Xcheck:jni}: calls every native entry point
  * (the queries, pinned arrays at offsets and in place, direct buffers at offsets and in place, and the
- * heap-copy paths for big-endian and misaligned direct buffers) on every native backend this machine runs,
- * with every algorithm, and checks the results. Exits 0 when all held, 1 otherwise; prints one line per
+ * heap-copy paths for big-endian and misaligned direct buffers; rows, log-sum-exp, log-softmax, the split
+ * two-pass and double precision) on every native backend this machine runs, with every algorithm, and checks
+ * the results. Exits 0 when all held, 1 otherwise; prints one line per
  * backend ("JNI-CHECK ran ...") so the test can tell that something actually ran.
  */
 public final class JniCheckMain {
@@ -44,6 +45,7 @@ public final class JniCheckMain {
                 s.algorithmFor(100_000);
                 for (int n : new int[] {1, 7, 64, 65, 1000, 4097, 70_000}) {
                     failures += check(s, n);
+                    failures += checkOps(s.withScale(0.8f), n);
                 }
             }
             ran++;
@@ -87,6 +89,74 @@ public final class JniCheckMain {
         s.softmax(dx.duplicate().clear().put(x).position(3).limit(3 + n), heap);
         bad += verify(ref, heap, s, n, "direct -> heap");
         return bad;
+    }
+
+    /**
+     * The other native entry points: rows (pinned arrays and direct buffers), logsumexp, log-softmax, the
+     * split two-pass (sumexp / finish, through a parallel instance on this thread's executor), double
+     * precision. Each result is compared with another path or a closed-form bound.
+     */
+    private static int checkOps(Softmax s, int n) {
+        int bad = 0;
+        float[] x = Reference.Dist.NORMAL.fill(new float[2 * n + 3], 0, 2 * n + 3, new SplittableRandom(n + 1));
+        float[] rows = new float[2 * n + 3];
+        s.softmaxRows(x, 3, n, rows, 1, n, 2, n);
+        float[] one = new float[n];
+        s.softmax(x, 3 + n, one, 0, n);
+        bad += same(one, java.util.Arrays.copyOfRange(rows, 1 + n, 1 + 2 * n), s, n, "rows (arrays)");
+        FloatBuffer dx = ByteBuffer.allocateDirect(4 * x.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        dx.put(x).position(3);
+        FloatBuffer dy = ByteBuffer.allocateDirect(4 * x.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        s.logSoftmaxRows(dx, n, dy, n, 2, n);
+        float[] ls = new float[n];
+        s.logSoftmax(x, 3 + n, ls, 0, n);
+        float[] got = new float[n];
+        dy.get(n, got);
+        bad += same(ls, got, s, n, "log-softmax rows (direct)");
+        double lse = OpsReference.logSumExp(x, 3, n, s.scale());
+        float[] lses = new float[2];
+        s.logSumExpRows(x, 3, n, 2, n, lses, 0);
+        if (OpsReference.lseError(lses[0], lse) > 2 || OpsReference.lseError(s.logSumExp(dx.duplicate().limit(3 + n)),
+                lse) > 2) {
+            System.out.println("JNI-CHECK FAILED " + s + " n=" + n + " logsumexp");
+            bad++;
+        }
+        Softmax par = s.parallel(Runnable::run).withParallelThreshold(1);
+        float[] p = par.softmax(java.util.Arrays.copyOfRange(x, 3, 3 + n));
+        double[] ref = OpsReference.softmax(x, 3, n, s.scale());
+        for (int i = 0; i < n; i++) {
+            if (OpsReference.softmaxError(p[i], ref[i]) > 4) {
+                System.out.println("JNI-CHECK FAILED " + s + " n=" + n + " split two-pass (arrays) at " + i);
+                bad++;
+                break;
+            }
+        }
+        FloatBuffer py = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        par.softmax(dx.duplicate().position(3).limit(3 + n), py);
+        py.get(0, got);
+        bad += same(p, got, s, n, "split two-pass (direct)");
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = x[3 + i];
+        }
+        double[] dsm = s.softmax(d);
+        double sum = 0;
+        for (double v : dsm) {
+            sum += v;
+        }
+        if (!(Math.abs(sum - 1) < 1e-12 * Math.max(1, n / 1000.0)) || !(Math.abs(s.logSumExp(d) - lse) < 1e-6)) {
+            System.out.println("JNI-CHECK FAILED " + s + " n=" + n + " double precision (sum " + sum + ")");
+            bad++;
+        }
+        return bad;
+    }
+
+    private static int same(float[] a, float[] b, Softmax s, int n, String what) {
+        if (!java.util.Arrays.equals(a, b)) {
+            System.out.println("JNI-CHECK FAILED " + s + " n=" + n + " " + what + ": results differ");
+            return 1;
+        }
+        return 0;
     }
 
     private static int verify(float[] ref, FloatBuffer y, Softmax s, int n, String what) {

@@ -1,6 +1,5 @@
 package io.github.softmax4j.internal;
 
-import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 
 import org.bytedeco.javacpp.Loader;
@@ -81,16 +80,8 @@ public final class NativeLib {
     public static native int s4j_f64_softmax_at(int isa, int algorithm, int flags, double scale, double[] x,
             long xOffset, double[] y, long yOffset, long n);
 
-    /** Direct buffers; offsets are absolute element indexes from the buffer's address. */
-    public static native int s4j_f64_softmax_at(int isa, int algorithm, int flags, double scale, DoubleBuffer x,
-            long xOffset, DoubleBuffer y, long yOffset, long n);
-
     /** Log-sum-exp of x * scale into {@code out[0]} (heap arrays pinned as above). */
     @CriticalRegion
     public static native int s4j_f64_logsumexp_at(int isa, double scale, double[] x, long xOffset, long n,
             double[] out);
-
-    /** Direct buffers: log-sum-exp into {@code out.get(0)} (absolute index 0 of {@code out}). */
-    public static native int s4j_f64_logsumexp_at(int isa, double scale, DoubleBuffer x, long xOffset, long n,
-            DoubleBuffer out);
 }
