@@ -58,6 +58,15 @@ public final class Diagnostics {
             System.out.println(line);
         }
 
+        System.out.println("  self-check of the family (logSumExp in ULP of max(|lse|,1), logSoftmax in units of its "
+                + "bound, softmax at T = 0.7 and double softmax in ULP, the latter against a plain-double reference good to ~2 ULP):");
+        for (Backend b : Softmax.available()) {
+            double[] e = opsCheck(Softmax.of(b));
+            ok &= e[0] <= 2 && e[1] <= 1 && e[2] <= 4 && e[3] <= 6;
+            System.out.printf(Locale.ROOT, "    %-16s logSumExp=%.2f logSoftmax=%.2f temperature=%.1f double=%.1f%n", b,
+                    e[0], e[1], e[2], e[3]);
+        }
+
         System.out.println("  rough speed, ns/element (best of 15 runs; quote JMH figures instead):");
         int[] sizes = {1 << 10, 1 << 14, 1 << 18, 1 << 22};
         StringBuilder head = new StringBuilder(String.format("    %-16s", "backend"));
@@ -113,6 +122,68 @@ public final class Diagnostics {
             }
         }
         return worst;
+    }
+
+    /** Worst errors of logSumExp, logSoftmax, softmax at T = 0.7 and double softmax over a few inputs. */
+    private static double[] opsCheck(Softmax s) {
+        SplittableRandom r = new SplittableRandom(7);
+        double[] worst = new double[4];
+        float scale = 1f / 0.7f;
+        Softmax hot = s.withScale(scale);
+        for (int n : new int[] {1, 7, 33, 1000, 4096, 65537}) {
+            float[] x = new float[n];
+            double[] xd = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) (r.nextGaussian() * 4);
+                xd[i] = x[i];
+            }
+            double lse = referenceLse(x, 1f);
+            worst[0] = Math.max(worst[0], Math.abs(s.logSumExp(x) - lse) / Math.ulp((float) Math.max(1, Math.abs(lse))));
+            float[] ls = s.logSoftmax(x);
+            double lseHot = referenceLse(x, scale);
+            float[] p = hot.softmax(x);
+            double[] pd = s.softmax(xd);
+            double max = Double.NEGATIVE_INFINITY;
+            for (double v : xd) {
+                max = Math.max(max, v);
+            }
+            double sum = 0; // Neumaier-compensated: a plain double sum of 65537 terms is ~100 ULP off
+            double comp = 0;
+            for (double v : xd) {
+                double t = Math.exp(v - max);
+                double u = sum + t;
+                comp += Math.abs(sum) >= Math.abs(t) ? (sum - u) + t : (t - u) + sum;
+                sum = u;
+            }
+            sum += comp;
+            for (int i = 0; i < n; i++) {
+                double bound = 0x1.0p-23 * (Math.abs(x[i]) + Math.abs(lse)) + 0x1.0p-24;
+                worst[1] = Math.max(worst[1], Math.abs(ls[i] - (x[i] - lse)) / bound);
+                double ref = Math.exp((double) x[i] * scale - lseHot);
+                if (ref >= Float.MIN_NORMAL) {
+                    worst[2] = Math.max(worst[2], Math.abs(p[i] - ref) / Math.ulp((float) ref));
+                }
+                // exp(x - max) / sum: x - max is exact for float inputs, so this plain-double reference is
+                // itself within ~2 ULP (the tests use a double-double one and assert 4 ULP)
+                double refd = Math.exp(xd[i] - max) / sum;
+                if (refd >= Double.MIN_NORMAL) {
+                    worst[3] = Math.max(worst[3], Math.abs(pd[i] - refd) / Math.ulp(refd));
+                }
+            }
+        }
+        return worst;
+    }
+
+    private static double referenceLse(float[] x, float s) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : x) {
+            max = Math.max(max, (double) v * s);
+        }
+        double sum = 0;
+        for (float v : x) {
+            sum += Math.exp((double) v * s - max);
+        }
+        return max + Math.log(sum);
     }
 
     private static double roughNs(Softmax s, int n) {
