@@ -185,6 +185,8 @@ public final class SegmentSoftmax {
     }
 
     private void apply(Op op, MemorySegment x, MemorySegment y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
         long n = count(x, "x");
         long ny = count(y, "y");
         if (n != ny) {
