@@ -556,7 +556,8 @@ public final class Softmax {
         return x.length / cols;
     }
 
-    private boolean splitVector(long elements) {
+    /** Whether a vector of this length is split across threads (also for the JDK 22+ MemorySegment front). */
+    boolean splitVector(long elements) {
         return executor != null && elements >= parallelThreshold
                 && (algorithm == Algorithm.AUTO || algorithm == Algorithm.TWO_PASS);
     }
@@ -565,7 +566,7 @@ public final class Softmax {
         return executor != null && rows > 1 && (long) rows * cols >= parallelThreshold;
     }
 
-    private static int parts() {
+    static int parts() {
         return Runtime.getRuntime().availableProcessors();
     }
 
@@ -590,8 +591,8 @@ public final class Softmax {
         }
     }
 
-    /** Log-sum-exp of one range, in double. */
-    private double lse(float[] x, int off, int n) {
+    /** Log-sum-exp of one range, in double (also for the JDK 22+ MemorySegment front). */
+    double lse(float[] x, int off, int n) {
         Objects.requireNonNull(x, "x");
         Objects.checkFromIndexSize(off, n, x.length);
         if (n == 0) {
@@ -708,13 +709,13 @@ public final class Softmax {
     private double splitArrays(Op op, float[] x, int xOff, float[] y, int yOff, int n) {
         return Split.vector(executor, parts(), op, scale, n, new Split.Vector() {
             @Override
-            public void sumExp(int from, int len, double[] me) {
-                kernel.sumExp(scale, x, xOff + from, len, me);
+            public void sumExp(long from, long len, double[] me) {
+                kernel.sumExp(scale, x, xOff + (int) from, (int) len, me);
             }
 
             @Override
-            public void finish(int from, int len, double m, double e) {
-                kernel.finish(op, scale, x, xOff + from, y, yOff + from, len, m, e);
+            public void finish(long from, long len, double m, double e) {
+                kernel.finish(op, scale, x, xOff + (int) from, y, yOff + (int) from, (int) len, m, e);
             }
 
             @Override
@@ -732,13 +733,13 @@ public final class Softmax {
         int yp = y.position();
         return Split.vector(executor, parts(), op, scale, n, new Split.Vector() {
             @Override
-            public void sumExp(int from, int len, double[] me) {
-                kernel.sumExp(scale, x, xp + from, len, me);
+            public void sumExp(long from, long len, double[] me) {
+                kernel.sumExp(scale, x, xp + (int) from, (int) len, me);
             }
 
             @Override
-            public void finish(int from, int len, double m, double e) {
-                kernel.finish(op, scale, x, xp + from, y, yp + from, len, m, e);
+            public void finish(long from, long len, double m, double e) {
+                kernel.finish(op, scale, x, xp + (int) from, y, yp + (int) from, (int) len, m, e);
             }
 
             @Override

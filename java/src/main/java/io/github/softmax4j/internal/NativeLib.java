@@ -3,6 +3,7 @@ package io.github.softmax4j.internal;
 import java.nio.FloatBuffer;
 
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.CriticalRegion;
 import org.bytedeco.javacpp.annotation.Platform;
 
@@ -84,4 +85,20 @@ public final class NativeLib {
     @CriticalRegion
     public static native int s4j_f64_logsumexp_at(int isa, double scale, double[] x, long xOffset, long n,
             double[] out);
+
+    // Raw addresses (JDK 22+ native MemorySegments): JavaCPP casts the jlong to the C pointer type. The
+    // caller keeps the memory alive and 4-byte aligned for the whole call.
+
+    /** {@code s4j_f32_rows_at} on memory at raw addresses. */
+    public static native int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s,
+            @Cast("const float*") long x, long xOffset, long xStride, @Cast("float*") long y, long yOffset,
+            long yStride, long rows, long cols, double[] lse, long lseOffset);
+
+    /** {@code s4j_f32_sumexp_at} on memory at a raw address. */
+    public static native int s4j_f32_sumexp_at(int isa, float s, @Cast("const float*") long x, long xOffset,
+            long n, double[] me);
+
+    /** {@code s4j_f32_finish_at} on memory at raw addresses. */
+    public static native int s4j_f32_finish_at(int isa, int op, float s, @Cast("const float*") long x,
+            long xOffset, @Cast("float*") long y, long yOffset, long n, double m, double e);
 }

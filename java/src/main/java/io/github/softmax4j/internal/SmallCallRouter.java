@@ -25,6 +25,11 @@ final class SmallCallRouter implements Kernel {
         this.small = small;
     }
 
+    /** The kernel of long calls (the native one). */
+    Kernel large() {
+        return large;
+    }
+
     private Kernel pick(long elements) {
         return elements <= MAX_ROUTED_N ? small : large;
     }

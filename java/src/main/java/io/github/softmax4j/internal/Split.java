@@ -20,24 +20,26 @@ public final class Split {
     /** One long vector, seen by the parts as offsets into it. */
     public interface Vector {
         /** Pass 1 over [from, from+len). */
-        void sumExp(int from, int len, double[] me);
+        void sumExp(long from, long len, double[] me);
 
         /** Pass 2 over [from, from+len) for the total m * 2^e. */
-        void finish(int from, int len, double m, double e);
+        void finish(long from, long len, double m, double e);
 
         /** The whole operation on one thread (the exact path, when the merged sum leaves the fast range). */
         double whole();
     }
 
     /**
-     * op over a vector of n elements in {@code parts} parts; returns logsumexp.
+     * op over a vector of n elements in {@code parts} parts; returns logsumexp. Lengths are long so that
+     * a MemorySegment (JDK 22+) of more than 2^31 elements splits the same way; with one part nothing
+     * runs on the executor (it may then be null).
      */
-    public static double vector(Executor executor, int parts, Op op, float s, int n, Vector v) {
-        int per = ceilBlocks(n, parts);
-        int tasks = (n + per - 1) / per;
+    public static double vector(Executor executor, int parts, Op op, float s, long n, Vector v) {
+        long per = ceilBlocks(n, parts);
+        int tasks = (int) ((n + per - 1) / per);
         double[][] me = new double[tasks][2];
         forEach(executor, tasks, t -> {
-            int from = t * per;
+            long from = t * per;
             v.sumExp(from, Math.min(per, n - from), me[t]);
         });
         ExtSum sum = new ExtSum();
@@ -49,7 +51,7 @@ public final class Split {
         }
         if (op != Op.LOG_SUM_EXP) {
             forEach(executor, tasks, t -> {
-                int from = t * per;
+                long from = t * per;
                 v.finish(from, Math.min(per, n - from), sum.m, sum.e);
             });
         }
@@ -69,10 +71,9 @@ public final class Split {
     }
 
     /** Part length: n / parts rounded up to whole blocks (so parts sum blocks as one call would). */
-    private static int ceilBlocks(int n, int parts) {
-        long per = ((long) n + parts - 1) / parts;
-        per = (per + ExpConstants.BLOCK - 1) / ExpConstants.BLOCK * ExpConstants.BLOCK;
-        return (int) Math.min(per, Integer.MAX_VALUE);
+    private static long ceilBlocks(long n, int parts) {
+        long per = (n + parts - 1) / parts;
+        return (per + ExpConstants.BLOCK - 1) / ExpConstants.BLOCK * ExpConstants.BLOCK;
     }
 
     /** Runs body(0..tasks-1): task 0 on this thread, the others on the executor; rethrows the first failure. */

@@ -1,0 +1,322 @@
+package io.github.softmax4j;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+import io.github.softmax4j.internal.Chunked;
+import io.github.softmax4j.internal.NativeKernel;
+import io.github.softmax4j.internal.Op;
+import io.github.softmax4j.internal.Split;
+
+/**
+ * The softmax family over {@link MemorySegment}s (JDK 22+): off-heap vectors, of any length up to
+ * {@code Long.MAX_VALUE / 4} elements (more than 2^31 too), with the configuration of a {@link Softmax}.
+ *
+ * <pre>{@code
+ * SegmentSoftmax seg = SegmentSoftmax.of(Softmax.get().withTemperature(0.7f).parallel());
+ * try (Arena arena = Arena.ofConfined()) {
+ *     MemorySegment logits = arena.allocate(ValueLayout.JAVA_FLOAT, n);
+ *     ...
+ *     seg.softmax(logits, logits);           // in place
+ *     float lse = seg.logSumExp(logits);
+ * }
+ * }</pre>
+ *
+ * <p>This class exists only in the multi-release jar's {@code META-INF/versions/22}; on Java 17 to 21 the
+ * library is the plain {@link Softmax} API.
+ *
+ * <h2>Configuration</h2>
+ * Everything the wrapped {@link Softmax} is configured with applies: its backend, algorithm, scale
+ * (temperature), safe flag and parallel executor and threshold. A segment holds
+ * {@code byteSize() / 4} floats in native byte order ({@link ValueLayout#JAVA_FLOAT}).
+ *
+ * <h2>How calls run</h2>
+ * <ul>
+ * <li>Native backends and native segments whose address is a multiple of 4: the C kernels read and write
+ * the segment in place, no copy, with the full 64-bit length (the configured algorithm applies). This is
+ * the fast path; allocate with {@code arena.allocate(ValueLayout.JAVA_FLOAT, n)} (4-byte aligned) to get it.
+ * <li>Heap segments over a {@code float[]} (not read-only) at a 4-byte boundary run the {@link Softmax}
+ * float[] API on that array, in place: the results are those of that API, bit for bit.
+ * <li>Everything else (Java backends, misaligned native segments, heap segments over other array types,
+ * read-only inputs, a mix of heap and native): copies of at most 2^20 elements. Up to 2^20 elements the
+ * whole vector is copied once and computed by the float[] API (same results as that API); longer vectors
+ * run the two-pass algorithm chunk by chunk (whatever the configured algorithm, as parallel calls do),
+ * with the exact double-precision path, also chunked, when the fast range is exceeded.
+ * </ul>
+ *
+ * <h2>Values and accuracy</h2>
+ * As {@link Softmax}: any NaN gives all outputs NaN; any +Inf gives all NaN (log-sum-exp +Inf); -Inf
+ * gives 0 (log-softmax -Inf); all -Inf gives all NaN (log-sum-exp -Inf), or zeros and -Inf with
+ * {@link Softmax#withSafe(boolean)}; n = 0 does nothing (log-sum-exp -Inf). Huge finite inputs are exact.
+ * The bounds are those of {@link Softmax}: softmax outputs at least {@link Float#MIN_NORMAL} within 4 ULP
+ * of the exact value for n up to 4096 and 8 ULP up to 2^26 (beyond 2^26 the bound is not established;
+ * measured at 2^31 + 5 elements by the tests); log-sum-exp and cross-entropy within 2 ULP of
+ * {@code max(|lse|, 1)}; log-softmax within {@code 2^-23 * (|s*x| + |lse|) + 2^-24}. Results do not depend
+ * on the thread; the chunked and parallel paths may differ from a single float[] call within the bounds.
+ *
+ * <h2>Arguments</h2>
+ * The input is never modified, except by an in-place call: x and y over the same memory (same address,
+ * or the same array at the same offset), which is supported. Checked before any computation, in this
+ * order: a null segment throws {@link NullPointerException}; a byte size that is not a multiple of 4, and
+ * x and y of different sizes, throw {@link IllegalArgumentException}; a read-only output throws
+ * {@link IllegalArgumentException}, as {@link MemorySegment}'s own writes do; a segment whose scope is
+ * closed throws {@link IllegalStateException}, one the calling thread may not access
+ * {@link WrongThreadException}; x and y that partially overlap throw {@link IllegalArgumentException}; a
+ * label outside {@code [0, n)} throws {@link IndexOutOfBoundsException}. Bad input never reaches native
+ * code. The address of a native segment need not be aligned (misaligned ones take the copying path).
+ *
+ * <h2>Threads and lifetime</h2>
+ * Instances are immutable and thread-safe. The segments' scopes must stay open for the whole call:
+ * segments of a confined arena are used only by the calling thread (and, for native calls of a parallel
+ * instance, by native code on the executor's threads while the caller waits, which cannot close the
+ * arena meanwhile); the copying path of a parallel instance splits only segments any thread may access
+ * (shared, global and automatic scopes, heap segments) and runs confined ones on the calling thread.
+ * Closing a shared arena from another thread during a call is a race: the copying path then throws
+ * {@link IllegalStateException}, but native code, which reads the memory by address, cannot be stopped,
+ * so do not close an arena whose segments are in use. Segments of an automatic arena are kept reachable
+ * until the call returns.
+ */
+public final class SegmentSoftmax {
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** A thread no confined scope is owned by: a segment it may access is accessible from any thread. */
+    private static final Thread NOT_AN_OWNER = Thread.ofPlatform().unstarted(() -> { });
+
+    private final Softmax softmax;
+
+    private SegmentSoftmax(Softmax softmax) {
+        this.softmax = softmax;
+    }
+
+    /** Segment operations with every setting of {@code softmax} (backend, algorithm, scale, safe, threads). */
+    public static SegmentSoftmax of(Softmax softmax) {
+        return new SegmentSoftmax(Objects.requireNonNull(softmax, "softmax"));
+    }
+
+    /** The wrapped configuration. */
+    public Softmax softmax() {
+        return softmax;
+    }
+
+    /**
+     * Softmax of the {@code x.byteSize() / 4} floats of x into y, {@code y = exp(s*x) / sum exp(s*x)};
+     * x and y the same memory computes in place.
+     *
+     * @throws IllegalArgumentException if a size is not a multiple of 4, the sizes differ, y is read-only,
+     *         or x and y partially overlap
+     */
+    public void softmax(MemorySegment x, MemorySegment y) {
+        apply(Op.SOFTMAX, x, y);
+    }
+
+    /**
+     * Log-softmax of x into y: {@code y = s*x - logSumExp(x)}, two passes (never log(softmax)); same
+     * arguments as {@link #softmax(MemorySegment, MemorySegment)}.
+     */
+    public void logSoftmax(MemorySegment x, MemorySegment y) {
+        apply(Op.LOG_SOFTMAX, x, y);
+    }
+
+    /**
+     * {@code log(sum exp(s*x))} over the floats of x, one pass, no max pass. NaN if any input is NaN,
+     * +Inf if any is +Inf, -Inf if all are -Inf or x is empty.
+     *
+     * @throws IllegalArgumentException if the size is not a multiple of 4
+     */
+    public float logSumExp(MemorySegment x) {
+        return (float) lse(x, count(x, "x"));
+    }
+
+    /**
+     * Cross-entropy of one example: {@code logSumExp(logits) - s*logits[label]}, rounded once from double.
+     * +Inf when the label's logit is -Inf.
+     *
+     * @throws IndexOutOfBoundsException if label is not in [0, logits.byteSize() / 4)
+     */
+    public float crossEntropy(MemorySegment logits, long label) {
+        long n = count(logits, "logits");
+        Objects.checkIndex(label, n);
+        double lse = lse(logits, n);
+        return (float) (lse - (double) logits.getAtIndex(FLOAT, label) * softmax.scale());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static long count(MemorySegment s, String name) {
+        Objects.requireNonNull(s, name);
+        long bytes = s.byteSize();
+        if ((bytes & 3) != 0) {
+            throw new IllegalArgumentException(name + ".byteSize() " + bytes + " is not a multiple of 4 (floats)");
+        }
+        return bytes >>> 2;
+    }
+
+    /** The exceptions MemorySegment's own accesses would throw, before anything reads the memory. */
+    private static void accessible(MemorySegment s, String name) {
+        if (!s.scope().isAlive()) {
+            throw new IllegalStateException("Already closed: the scope of " + name + " is not alive");
+        }
+        if (!s.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException(name + " is confined to another thread");
+        }
+    }
+
+    private static boolean shared(MemorySegment s) {
+        return s.isAccessibleBy(NOT_AN_OWNER);
+    }
+
+    /** The float[] behind a writable heap segment at a 4-byte boundary, else null. */
+    private static float[] floatArray(MemorySegment s) {
+        Optional<Object> base = s.heapBase();
+        return base.isPresent() && base.get() instanceof float[] a && (s.address() & 3) == 0 ? a : null;
+    }
+
+    /** The native kernel, when the segments are native and aligned for C, else null. */
+    private NativeKernel nativeFor(MemorySegment x, MemorySegment y) {
+        NativeKernel nk = NativeKernel.of(softmax.kernel());
+        return nk != null && aligned(x) && aligned(y) ? nk : null;
+    }
+
+    private static boolean aligned(MemorySegment s) {
+        return s.isNative() && (s.address() & 3) == 0;
+    }
+
+    private void apply(Op op, MemorySegment x, MemorySegment y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        long n = count(x, "x");
+        long ny = count(y, "y");
+        if (n != ny) {
+            throw new IllegalArgumentException("x has " + n + " floats but y has " + ny);
+        }
+        if (y.isReadOnly()) {
+            throw new IllegalArgumentException("Attempt to write a read-only segment (y)");
+        }
+        accessible(x, "x");
+        accessible(y, "y");
+        Optional<MemorySegment> overlap = x.asOverlappingSlice(y);
+        if (overlap.isPresent() && !(overlap.get().byteSize() == x.byteSize() && x.address() == y.address())) {
+            throw new IllegalArgumentException("x and y overlap without being the same memory; use the same "
+                    + "segment (or one at the same address) for in place");
+        }
+        if (n == 0) {
+            return;
+        }
+        try {
+            run(op, x, y, n);
+        } finally {
+            Reference.reachabilityFence(x);
+            Reference.reachabilityFence(y);
+        }
+    }
+
+    private double lse(MemorySegment x, long n) {
+        accessible(x, "x");
+        if (n == 0) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        try {
+            return run(Op.LOG_SUM_EXP, x, x, n);
+        } finally {
+            Reference.reachabilityFence(x);
+        }
+    }
+
+    /** op on checked, non-empty segments; returns logsumexp for LOG_SUM_EXP (else anything). */
+    private double run(Op op, MemorySegment x, MemorySegment y, long n) {
+        NativeKernel nk = nativeFor(x, y);
+        if (nk != null) {
+            return runNative(nk, op, x.address(), y.address(), n);
+        }
+        float[] xa = floatArray(x);
+        float[] ya = floatArray(y);
+        if (xa != null && (ya != null || op == Op.LOG_SUM_EXP)) {
+            int xo = (int) (x.address() >>> 2);
+            int len = (int) n; // a float[] holds fewer than 2^31 elements
+            if (op == Op.LOG_SUM_EXP) {
+                return softmax.lse(xa, xo, len);
+            }
+            int yo = (int) (y.address() >>> 2);
+            if (op == Op.SOFTMAX) {
+                softmax.softmax(xa, xo, ya, yo, len);
+            } else {
+                softmax.logSoftmax(xa, xo, ya, yo, len);
+            }
+            return Double.NaN;
+        }
+        if (n <= Chunked.CHUNK) {
+            // One copy, then the float[] API: the same algorithm and results as that API.
+            float[] t = new float[(int) n];
+            MemorySegment.copy(x, FLOAT, 0, t, 0, t.length);
+            if (op == Op.LOG_SUM_EXP) {
+                return softmax.lse(t, 0, t.length);
+            }
+            if (op == Op.SOFTMAX) {
+                softmax.softmax(t, t);
+            } else {
+                softmax.logSoftmax(t, t);
+            }
+            MemorySegment.copy(t, 0, y, FLOAT, 0, t.length);
+            return Double.NaN;
+        }
+        boolean split = softmax.splitVector(n) && shared(x) && shared(y);
+        Executor executor = split ? softmax.executor() : null;
+        return Chunked.vector(softmax.kernel(), executor, split ? Softmax.parts() : 1, op, flagsFor(op),
+                softmax.scale(), floats(x), floats(y), n);
+    }
+
+    private int flagsFor(Op op) {
+        return op == Op.LOG_SUM_EXP ? 0 : softmax.flags();
+    }
+
+    /** The C kernels in place at the segments' addresses (y == x for LOG_SUM_EXP). */
+    private double runNative(NativeKernel nk, Op op, long xa, long ya, long n) {
+        float s = softmax.scale();
+        int flags = flagsFor(op);
+        if (softmax.splitVector(n)) {
+            return Split.vector(softmax.executor(), Softmax.parts(), op, s, n, new Split.Vector() {
+                @Override
+                public void sumExp(long from, long len, double[] me) {
+                    nk.sumExpAt(s, xa, from, len, me);
+                }
+
+                @Override
+                public void finish(long from, long len, double m, double e) {
+                    nk.finishAt(op, s, xa, ya, from, len, m, e);
+                }
+
+                @Override
+                public double whole() {
+                    double[] lse = new double[1];
+                    nk.rowsAt(op, softmax.algorithm(), flags | Op.FLAG_LSE, s, xa, ya, n, lse);
+                    return lse[0];
+                }
+            });
+        }
+        double[] lse = new double[1];
+        nk.rowsAt(op, softmax.algorithm(), flags, s, xa, ya, n, lse);
+        return lse[0];
+    }
+
+    private static Chunked.Floats floats(MemorySegment s) {
+        return new Chunked.Floats() {
+            @Override
+            public void get(long index, float[] dst, int len) {
+                MemorySegment.copy(s, FLOAT, index * Float.BYTES, dst, 0, len);
+            }
+
+            @Override
+            public void put(long index, float[] src, int len) {
+                MemorySegment.copy(src, 0, s, FLOAT, index * Float.BYTES, len);
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "SegmentSoftmax[" + softmax + "]";
+    }
+}
