@@ -264,7 +264,7 @@ public final class SegmentSoftmax {
         }
         boolean split = softmax.splitVector(n) && shared(x) && shared(y);
         Executor executor = split ? softmax.executor() : null;
-        return Chunked.vector(softmax.kernel(), executor, split ? Softmax.parts() : 1, op, flagsFor(op),
+        return Chunked.vector(softmax.kernel(), executor, split ? Softmax.threads() : 1, op, flagsFor(op),
                 softmax.scale(), floats(x), floats(y), n);
     }
 
@@ -277,7 +277,7 @@ public final class SegmentSoftmax {
         float s = softmax.scale();
         int flags = flagsFor(op);
         if (softmax.splitVector(n)) {
-            return Split.vector(softmax.executor(), Softmax.parts(), op, s, n, new Split.Vector() {
+            return Split.vector(softmax.executor(), Softmax.threads(), op, s, n, new Split.Vector() {
                 @Override
                 public void sumExp(long from, long len, double[] me) {
                     nk.sumExpAt(s, xa, from, len, me);
