@@ -78,6 +78,9 @@ import io.github.softmax4j.internal.Split;
  * {@link IllegalArgumentException}; a read-only output buffer throws {@link ReadOnlyBufferException}. Bad
  * input never reaches native code.
  *
+ * <p>On JDK 22+ the same operations take {@code java.lang.foreign.MemorySegment}s (off-heap, more than
+ * 2^31 elements) through {@code SegmentSoftmax.of(softmax)}, in the jar's {@code META-INF/versions/22}.
+ *
  * <p>Instances are immutable and thread-safe; share them freely.
  */
 public final class Softmax {
