@@ -85,8 +85,8 @@ else
   algo_sizes="4096,1048576,16777216"
   # one vector: a 32K-vocabulary sampler, 256K, and 16M / 64M where the parallel split is measured
   : "${OPS_SIZES:=32768,262144,16777216,67108864}"
-  # fewer iterations per point for the 90 op/rows points (~8 minutes)
-  : "${OPS_JMH_OPTS:=-wi 2 -w 1s -i 3 -r 1s}"
+  # fewer iterations per point for the 92 op/rows points (~8 minutes)
+  : "${OPS_JMH_OPTS:=-f 1 -wi 2 -w 1s -i 3 -r 1s}"
 fi
 common=(-bm avgt -tu ns -rf csv)
 
@@ -133,12 +133,16 @@ fi
 logs="$here/target/run-logs" # full JMH output: kept out of the commit-ready results folder
 mkdir -p "$logs"
 jmh() { # jmh NAME REGEX [jmh options...]; ops and rows go to ops-NAME.csv (their own report tables)
-  local name="$1" regex="$2" csv="$out/jmh-$1.csv"
+  local name="$1" regex="$2" csv="$out/jmh-$1.csv" opts="$JMH_OPTS"
   shift 2
-  [[ $name == ops || $name == rows ]] && csv="$out/ops-$name.csv"
-  log "JMH $name: $regex $*"
-  # shellcheck disable=SC2086 # JMH_OPTS is a list of options
-  java -jar "$jar" "$regex" $JMH_OPTS "${common[@]}" -rff "$csv" "$@" \
+  # JMH rejects an option given twice: ops and rows take OPS_JMH_OPTS instead of JMH_OPTS when it is set
+  if [[ $name == ops || $name == rows ]]; then
+    csv="$out/ops-$name.csv"
+    opts="${OPS_JMH_OPTS:-$JMH_OPTS}"
+  fi
+  log "JMH $name: $regex $opts $*"
+  # shellcheck disable=SC2086 # opts is a list of options
+  java -jar "$jar" "$regex" $opts "${common[@]}" -rff "$csv" "$@" \
     >"$logs/jmh-$name.log" 2>&1 || { echo "JMH $name failed, see $logs/jmh-$name.log" >&2; return 1; }
   grep -E '^(Benchmark|[A-Za-z]+Benchmark\.)' "$logs/jmh-$name.log" || true
 }
@@ -158,10 +162,8 @@ if [[ $run_jmh == 1 ]]; then
     # the other operations (one vector) and batched rows, on the best native tier and the Vector API
     ops_backends="$best_native"
     [[ ",$available," == *",VECTOR,"* ]] && ops_backends="$ops_backends,VECTOR"
-    # shellcheck disable=SC2086 # OPS_JMH_OPTS is a list of options
-    jmh ops 'OpsBenchmark' -p backend="$ops_backends" -p n="$OPS_SIZES" $OPS_JMH_OPTS
-    # shellcheck disable=SC2086
-    jmh rows 'RowsBenchmark' -p backend="$ops_backends" $OPS_JMH_OPTS
+    jmh ops 'OpsBenchmark' -p backend="$ops_backends" -p n="$OPS_SIZES"
+    jmh rows 'RowsBenchmark' -p backend="$ops_backends"
   fi
   jmh baseline 'BaselineBenchmark' -p n="$JMH_SIZES"
   if [[ $run_peers == 1 ]]; then
