@@ -41,6 +41,11 @@ typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, float inv);
  * c = -logsumexp(s*x)). */
 typedef void (*s4j_f32_vmuladdc_fn)(size_t n, const float* x, float* y, float s, float c);
 
+/* vsoftmaxshort = Vector SOFTMAX of a SHORT row (1 <= n <= one vector: 8 portable/AVX2, 16 AVX-512):
+ * the three-pass reload fused in registers, y = p*2^(n - E) / sum. Returns 1, or 0 (y untouched) when the
+ * row needs the exact path (a NaN, +Inf, all -Inf, beyond the fast range). */
+typedef int (*s4j_f32_vsoftmaxshort_fn)(size_t n, const float* x, float* y, float s);
+
 /* Portable C tier: always compiled. */
 float s4j_f32_rmax__scalar_u8_acc8(size_t n, const float* x, int* has_nan);
 double s4j_f32_raddexp__scalar_p6_u64_acc4(size_t n, const float* x, float s, float e_max);
@@ -48,6 +53,7 @@ double s4j_f32_raddstoreexp__scalar_p6_u64_acc4(size_t n, const float* x, float*
 void s4j_f32_vscaleexp__scalar_p6_u64(size_t n, const float* x, float* y, float s, float inv, float e_max);
 void s4j_f32_vscale__scalar_u4(size_t n, float* y, float inv);
 void s4j_f32_vmuladdc__scalar_u4(size_t n, const float* x, float* y, float s, float c);
+int s4j_f32_vsoftmaxshort__scalar_p6_u8(size_t n, const float* x, float* y, float s);
 
 #if defined(S4J_HAVE_X86)
 /* AVX2 + FMA tier (files compiled with -mavx2 -mfma or /arch:AVX2). */
@@ -57,6 +63,7 @@ double s4j_f32_raddstoreexp__avx2_p6_u64(size_t n, const float* x, float* y, flo
 void s4j_f32_vscaleexp__avx2_p6_u16(size_t n, const float* x, float* y, float s, float inv, float e_max);
 void s4j_f32_vscale__avx2_u32(size_t n, float* y, float inv);
 void s4j_f32_vmuladdc__avx2_u32(size_t n, const float* x, float* y, float s, float c);
+int s4j_f32_vsoftmaxshort__avx2_p6_u8(size_t n, const float* x, float* y, float s);
 
 /* AVX-512F tier (files compiled with -mavx512f -mavx2 -mfma or /arch:AVX512). */
 float s4j_f32_rmax__avx512f_u64_acc4(size_t n, const float* x, int* has_nan);
@@ -65,6 +72,7 @@ double s4j_f32_raddstoreexp__avx512f_p6_u64(size_t n, const float* x, float* y, 
 void s4j_f32_vscaleexp__avx512f_p6_u64(size_t n, const float* x, float* y, float s, float inv, float e_max);
 void s4j_f32_vscale__avx512f_u64(size_t n, float* y, float inv);
 void s4j_f32_vmuladdc__avx512f_u64(size_t n, const float* x, float* y, float s, float c);
+int s4j_f32_vsoftmaxshort__avx512f_p6_u16(size_t n, const float* x, float* y, float s);
 #endif
 
 /* ---------------------------------------------------------------------------------------------

@@ -20,20 +20,25 @@ typedef struct s4j_kernel_set {
   s4j_f32_vscaleexp_fn vscaleexp;
   s4j_f32_vscale_fn vscale;
   s4j_f32_vmuladdc_fn vmuladdc;
+  s4j_f32_vsoftmaxshort_fn vsoftmaxshort;
+  size_t short_max; /* the longest row vsoftmaxshort takes: one vector */
 } s4j_kernel_set;
 
 /* Filled at compile time; a tier that is not compiled in has all-NULL entries. */
 static const s4j_kernel_set s4j_kernel_table[S4J_ISA_COUNT] = {
     [S4J_ISA_PORTABLE] = {s4j_f32_rmax__scalar_u8_acc8, s4j_f32_raddexp__scalar_p6_u64_acc4,
                           s4j_f32_raddstoreexp__scalar_p6_u64_acc4, s4j_f32_vscaleexp__scalar_p6_u64,
-                          s4j_f32_vscale__scalar_u4, s4j_f32_vmuladdc__scalar_u4},
+                          s4j_f32_vscale__scalar_u4, s4j_f32_vmuladdc__scalar_u4,
+                          s4j_f32_vsoftmaxshort__scalar_p6_u8, 8},
 #if defined(S4J_HAVE_X86)
     [S4J_ISA_AVX2] = {s4j_f32_rmax__avx2_u32_acc2, s4j_f32_raddexp__avx2_p6_u64,
                       s4j_f32_raddstoreexp__avx2_p6_u64, s4j_f32_vscaleexp__avx2_p6_u16,
-                      s4j_f32_vscale__avx2_u32, s4j_f32_vmuladdc__avx2_u32},
+                      s4j_f32_vscale__avx2_u32, s4j_f32_vmuladdc__avx2_u32,
+                      s4j_f32_vsoftmaxshort__avx2_p6_u8, 8},
     [S4J_ISA_AVX512] = {s4j_f32_rmax__avx512f_u64_acc4, s4j_f32_raddexp__avx512f_p6_u64,
                         s4j_f32_raddstoreexp__avx512f_p6_u64, s4j_f32_vscaleexp__avx512f_p6_u64,
-                        s4j_f32_vscale__avx512f_u64, s4j_f32_vmuladdc__avx512f_u64},
+                        s4j_f32_vscale__avx512f_u64, s4j_f32_vmuladdc__avx512f_u64,
+                        s4j_f32_vsoftmaxshort__avx512f_p6_u16, 16},
 #endif
 };
 
@@ -253,6 +258,12 @@ static int s4j_three_pass(const s4j_kernel_set* k, float s, const float* x, floa
 /* One row: the fast path of the chosen algorithm, or the exact path. */
 static void s4j_row(const s4j_kernel_set* k, int op, int algorithm, int flags, float s, const float* x,
                     float* y, size_t n, double* lse) {
+  if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RELOAD && n <= k->short_max && lse == NULL &&
+      s4j_scale_fast(s)) {
+    /* A short row (batches of them: attention over a few positions) in one fused call. */
+    if (!k->vsoftmaxshort(n, x, y, s)) s4j_exact(op, flags, s, x, y, n, lse);
+    return;
+  }
   if (op == S4J_OP_SOFTMAX && algorithm != S4J_ALGO_TWO_PASS) {
     if (!s4j_three_pass(k, s, x, y, n, algorithm == S4J_ALGO_THREE_PASS_RELOAD, lse)) {
       s4j_exact(op, flags, s, x, y, n, lse);
