@@ -13,7 +13,10 @@ static uint64_t g_seed = UINT64_C(0x5EED0000000F0005);
 /* Reference: v = s*x (exact in double), max-subtracted in double. Returns lse; ref may be NULL. */
 static double reference(int op, float s, const float* x, size_t n, double* ref) {
   double max = -INFINITY;
-  for (size_t i = 0; i < n; i++) max = fmax(max, (double)x[i] * s);
+  for (size_t i = 0; i < n; i++) {
+    const double v = (double)x[i] * s; /* (fmax here crashed aarch64 gcc 12 -O3: an ICE in the vectorizer) */
+    if (v > max) max = v;
+  }
   double sum = 0.0;
   for (size_t i = 0; i < n; i++) sum += exp((double)x[i] * s - max);
   const double lse = max + log(sum);
