@@ -11,7 +11,19 @@
 #ifndef S4J_KERNELS_H
 #define S4J_KERNELS_H
 
+#include <math.h>
 #include <stddef.h>
+
+#include "constants.h"
+
+/* E for a range whose largest clamped input is max, under scale s: n of exp(s*max) computed exactly as
+ * the exp kernels compute it (clamp at X_LO / s, fl(fl(s*max) * LOG2E), round to nearest even). Both
+ * steps are monotone, so every element's n <= E. The drivers and the fused short-row kernels use it. */
+static inline float s4j_f32_exponent_of_max(float max, float s) {
+  const float xlo = S4J_X_LO / s;
+  const float m = (max > xlo) ? max : xlo;
+  return (float)nearbyint((double)((m * s) * S4J_LOG2E));
+}
 
 /* rmax = Reduce-MAXimum: max(X_LO, max x) over x[0..n); *has_nan = 1 when some x is NaN, else 0
  * (-Inf does not set it; +Inf shows up as the maximum). Pass 1 of three-pass. */

@@ -159,14 +159,6 @@ static void s4j_exact(int op, int flags, float s, const float* x, float* y, size
   }
 }
 
-/* n of exp(s*x) for the largest clamped input, computed exactly as the kernels compute it
- * (fl(fl(s*x) * LOG2E), then round to nearest even): both steps are monotone, so every n <= it. */
-static float s4j_exponent(float max, float s) {
-  const float xlo = S4J_X_LO / s;
-  const float m = (max > xlo) ? max : xlo;
-  return (float)nearbyint((double)((m * s) * S4J_LOG2E));
-}
-
 static int s4j_scale_fast(float s) { return s >= S4J_SCALE_MIN && s <= S4J_SCALE_MAX; }
 
 /* The merged pair (M, E) is usable by the fast path: E (the largest n) in [E_LO, E_HI]. */
@@ -199,7 +191,7 @@ static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n
   for (size_t i = 0; i < n; i += S4J_BLOCK) {
     const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
     int has_nan = 0;
-    const float e = s4j_exponent(k->rmax(b, x + i, &has_nan), s);
+    const float e = s4j_f32_exponent_of_max(k->rmax(b, x + i, &has_nan), s);
     /* NaN or +Inf input, or a block beyond the fast path's range (a finite huge x gives a huge e):
      * decide now, so the exponent differences below always fit an int. */
     if (has_nan || !(e <= S4J_E_HI)) return 0;
@@ -238,7 +230,7 @@ static void s4j_finish(const s4j_kernel_set* k, int op, float s, const float* x,
 static int s4j_three_pass(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n,
                           int reload, double* lse) {
   int has_nan = 0;
-  const float e_max = s4j_exponent(k->rmax(n, x, &has_nan), s);
+  const float e_max = s4j_f32_exponent_of_max(k->rmax(n, x, &has_nan), s);
   if (has_nan || !s4j_scale_fast(s) || !(e_max >= S4J_E_LO && e_max <= S4J_E_HI)) return 0;
   double sum = 0.0;
   for (size_t i = 0; i < n; i += S4J_BLOCK) {
@@ -291,18 +283,16 @@ static int s4j_check_isa(int isa) {
 int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const float* x,
                     int64_t x_offset, int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride,
                     int64_t rows, int64_t cols, double* lse, int64_t lse_offset) {
+  const int want_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
   if (op < 0 || op >= S4J_OP_COUNT || algorithm < 0 || algorithm >= S4J_ALGO_COUNT || rows < 0 ||
       cols < 0 || x_offset < 0 || y_offset < 0 || lse_offset < 0 || x_stride < 0 || y_stride < 0 ||
-      (flags & ~(S4J_FLAG_SAFE | S4J_FLAG_LSE)) != 0 || !(s > 0.0f) ||
-      (op == S4J_OP_LOG_SUM_EXP && lse == NULL)) {
+      (flags & ~(S4J_FLAG_SAFE | S4J_FLAG_LSE)) != 0 || !(s > 0.0f) || (want_lse && lse == NULL)) {
     return S4J_EINVAL;
   }
   const int rc = s4j_check_isa(isa);
   if (rc != S4J_OK) return rc;
   if (rows == 0) return S4J_OK;
   if ((uint64_t)cols > (uint64_t)SIZE_MAX) return S4J_EINVAL; /* 32-bit targets only */
-  const int want_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
-  if (want_lse && lse == NULL) return S4J_EINVAL;
 
   const s4j_kernel_set* k = &s4j_kernel_table[isa];
   const size_t n = (size_t)cols;

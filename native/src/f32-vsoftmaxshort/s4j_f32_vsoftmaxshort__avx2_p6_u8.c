@@ -10,11 +10,9 @@ S4J_INLINE int s4j_body(size_t n, const float* x, float* y, float s, const int s
   const __m256i vmask = s4j_avx2_tail_mask(n);
   const __m256 vx = s4j_avx2_load_tail(x, vmask); /* masked-out lanes: -Inf, nothing */
   if (_mm256_movemask_ps(_mm256_cmp_ps(vx, vx, _CMP_UNORD_Q)) != 0) return 0; /* NaN: exact path */
-  /* E exactly as the driver computes it for the reload (s4j_exponent in softmax.c). */
   const float xlo = S4J_X_LO / s;
   const float max = s4j_avx2_hmax(_mm256_max_ps(vx, _mm256_set1_ps(S4J_X_LO)));
-  const float m = max > xlo ? max : xlo;
-  const float e = (float)nearbyint((double)((m * s) * S4J_LOG2E));
+  const float e = s4j_f32_exponent_of_max(max, s); /* as the driver computes E for the reload */
   if (!(e >= S4J_E_LO && e <= S4J_E_HI)) return 0; /* +Inf, all -Inf, beyond the fast range */
   __m256 vn;
   const __m256 vp = s4j_avx2_exp_pn_s(vx, _mm256_set1_ps(s), _mm256_set1_ps(xlo), scaled, &vn);

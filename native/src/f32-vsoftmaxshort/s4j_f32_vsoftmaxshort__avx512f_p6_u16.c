@@ -9,8 +9,7 @@ S4J_INLINE int s4j_body(size_t n, const float* x, float* y, float s, const int s
   if (_mm512_cmp_ps_mask(vx, vx, _CMP_UNORD_Q) != 0) return 0; /* NaN: exact path */
   const float xlo = S4J_X_LO / s;
   const float max = s4j_avx512_hmax(_mm512_max_ps(vx, _mm512_set1_ps(S4J_X_LO)));
-  const float m = max > xlo ? max : xlo;
-  const float e = (float)nearbyint((double)((m * s) * S4J_LOG2E));
+  const float e = s4j_f32_exponent_of_max(max, s); /* as the driver computes E for the reload */
   if (!(e >= S4J_E_LO && e <= S4J_E_HI)) return 0; /* +Inf, all -Inf, beyond the fast range */
   __m512 vn;
   const __m512 vp = s4j_avx512_exp_pn_s(vx, _mm512_set1_ps(s), _mm512_set1_ps(xlo), scaled, &vn);

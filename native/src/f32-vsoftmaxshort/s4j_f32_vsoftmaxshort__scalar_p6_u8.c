@@ -9,9 +9,7 @@ int s4j_f32_vsoftmaxshort__scalar_p6_u8(size_t n, const float* x, float* y, floa
     if (x[i] != x[i]) return 0; /* NaN: exact path */
     max = x[i] > max ? x[i] : max;
   }
-  const float xlo = S4J_X_LO / s;
-  const float m = max > xlo ? max : xlo;
-  const float e = (float)nearbyint((double)((m * s) * S4J_LOG2E));
+  const float e = s4j_f32_exponent_of_max(max, s); /* as the driver computes E for the reload */
   if (!(e >= S4J_E_LO && e <= S4J_E_HI)) return 0; /* +Inf, all -Inf, beyond the fast range */
   float z[8];
   s4j_scalar_expscaled_chunk(n, x, s, e, z);
