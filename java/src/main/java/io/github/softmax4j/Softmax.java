@@ -702,14 +702,9 @@ public final class Softmax {
                 kernel.rows(op, algorithm, flags, scale, x, xp, xStride, y, yp, yStride, rows, cols, lse, 0);
             }
         } else {
-            // Mixed heap/direct or a read-only heap input: distinct memory (a read-only x cannot be y).
-            float[] xs = new float[(int) xEnd];
-            x.get(xp, xs, 0, xs.length);
-            float[] ys = new float[(rows - 1) * yStride + cols];
-            kernel.rows(op, algorithm, flags, scale, xs, 0, xStride, ys, 0, yStride, rows, cols, lse, 0);
-            for (int r = 0; r < rows; r++) {
-                y.put(yp + r * yStride, ys, r * yStride, cols);
-            }
+            // Mixed heap/direct or a read-only heap input: the kernel's buffer entry copies the input span
+            // before it writes (Kernel.rows), so even a read-only view of y's memory as x is safe.
+            kernel.rows(op, algorithm, flags, scale, x, xp, xStride, y, yp, yStride, rows, cols, lse, 0);
         }
     }
 

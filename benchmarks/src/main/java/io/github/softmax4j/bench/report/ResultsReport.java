@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
 import org.jfree.chart.ChartUtils;
@@ -310,24 +311,7 @@ public final class ResultsReport {
         md.append("ns per element (time per call / N; lower is better), single thread; ± is JMH's 99.9% error "
                 + "when there were enough iterations.\n\n");
         md.append("![JMH ns per element](jmh-ns-per-element.png)\n\n");
-        md.append("| benchmark |");
-        for (long n : sizes) {
-            md.append(' ').append(size(n)).append(" |");
-        }
-        md.append("\n| --- |");
-        sizes.forEach(n -> md.append(" ---: |"));
-        md.append('\n');
-        for (var e : series.entrySet()) {
-            md.append("| ").append(e.getKey()).append(" |");
-            for (long n : sizes) {
-                Double v = e.getValue().get(n);
-                Double err = errors.get(e.getKey()).get(n);
-                md.append(' ').append(v == null ? "" : fmt(v))
-                        .append(v == null || err == null || err.isNaN() ? "" : " ± " + fmt(err)).append(" |");
-            }
-            md.append('\n');
-        }
-        md.append('\n');
+        seriesTable(md, series, errors, sizes, ResultsReport::size);
 
         // Issue 3's Java targets, against the fastest softmax4j float[] series (AUTO on the best backend).
         String ours = best(series, l -> l.startsWith("softmax4j float[]") && l.contains("AUTO"));
@@ -489,8 +473,18 @@ public final class ResultsReport {
                     .put(size, Double.parseDouble(r.get("Score")) * unitToNs(r.get("Unit")) / elements);
         }
         md.append("## JMH: ").append(file).append(byCols ? " (2^18 floats as rows of cols)" : "")
-                .append("\n\nns per element, lower is better.\n\n| benchmark |");
-        sizes.forEach(n -> md.append(byCols ? " cols " + n : " " + size(n)).append(" |"));
+                .append("\n\nns per element, lower is better.\n\n");
+        seriesTable(md, series, Map.of(), sizes, n -> byCols ? "cols " + n : size(n));
+    }
+
+    /**
+     * A table with one line per series and one column per size: ns per element, with JMH's error when
+     * {@code errors} has it.
+     */
+    private static void seriesTable(StringBuilder md, Map<String, Map<Long, Double>> series,
+            Map<String, Map<Long, Double>> errors, TreeSet<Long> sizes, LongFunction<String> head) {
+        md.append("| benchmark |");
+        sizes.forEach(n -> md.append(' ').append(head.apply(n)).append(" |"));
         md.append("\n| --- |");
         sizes.forEach(n -> md.append(" ---: |"));
         md.append('\n');
@@ -498,7 +492,9 @@ public final class ResultsReport {
             md.append("| ").append(e.getKey()).append(" |");
             for (long n : sizes) {
                 Double v = e.getValue().get(n);
-                md.append(' ').append(v == null ? "" : fmt(v)).append(" |");
+                Double err = errors.getOrDefault(e.getKey(), Map.of()).get(n);
+                md.append(' ').append(v == null ? "" : fmt(v))
+                        .append(v == null || err == null || err.isNaN() ? "" : " ± " + fmt(err)).append(" |");
             }
             md.append('\n');
         }
