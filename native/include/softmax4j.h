@@ -27,7 +27,7 @@ extern "C" {
 /* ISA tiers. A tier is usable when it was compiled in and the CPU and OS support it. */
 #define S4J_ISA_PORTABLE 0 /* plain C, any CPU */
 #define S4J_ISA_AVX2 1     /* x86-64 AVX2 + FMA, OS-enabled YMM state */
-#define S4J_ISA_AVX512 2   /* x86-64 AVX-512F, OS-enabled opmask/ZMM state */
+#define S4J_ISA_AVX512 2   /* x86-64 AVX-512F + AVX-512DQ, OS-enabled opmask/ZMM state */
 #define S4J_ISA_COUNT 3
 
 /* Algorithms; the numbering matches the Java enum Algorithm's ordinal. */
@@ -49,6 +49,7 @@ extern "C" {
 #define S4J_CPU_AVX512F 0x8
 #define S4J_CPU_OS_YMM 0x10 /* XCR0: SSE and AVX state enabled by the OS */
 #define S4J_CPU_OS_ZMM 0x20 /* XCR0: opmask, ZMM_Hi256 and Hi16_ZMM state enabled by the OS */
+#define S4J_CPU_AVX512DQ 0x40
 
 /* Feature bits of this CPU (cpuid + xgetbv); 0 on non-x86 platforms. Probed once, cached. */
 int s4j_cpu_features(void);

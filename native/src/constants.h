@@ -43,6 +43,45 @@
 #define S4J_BLOCK 4096
 
 /* ---------------------------------------------------------------------------------------------
+ * exp by table and polynomial (docs/NUMERICS.md, "exp"): exp(x) = 2^floor(v) * 2^(j/L) * exp(t) with
+ * v = x*log2(e) rounded to a multiple of 1/L, j = L*v mod L, t = x - v*ln2 (Cody-Waite, LN2_HI/LO above).
+ * ------------------------------------------------------------------------------------------- */
+/* fma(x, LOG2E, MAGIC) rounds x*LOG2E once to a multiple of 1/L: MAGIC = 1.5 * 2^(23 - log2 L) has ulp
+ * 1/L, and every |v| < 2^18 keeps the sum in MAGIC's binade, so the low log2(L) mantissa bits are j. */
+#define S4J_MAGIC16 0x1.8p+19f
+#define S4J_MAGIC8 0x1.8p+20f
+/* L = 16 (AVX-512): exp(t) ~= 1 + t*(1 + C2*t + C3*t^2) on [-ln2/32, ln2/32], minimax for relative
+ * error with float coefficients (ours, by a Lawson iteration): 1.6e-9 = 0.027 ULP. */
+#define S4J_L16_C2 0x1.00022p-1f
+#define S4J_L16_C3 0x1.55523ap-3f
+/* L = 8 (AVX2, one 8-entry vpermps): exp(t) ~= 1 + t*(1 + t*(1/2 + C3*t + C4*t^2)) on [-ln2/16, ln2/16],
+ * minimax as above: 4.3e-10 = 0.007 ULP (degree 3 would leave 0.46 ULP there). */
+#define S4J_L8_C3 0x1.555f8cp-3f
+#define S4J_L8_C4 0x1.555102p-5f
+/* 2^(j/16), j = 0..15, correctly rounded doubles; tables for L = 8 take every other entry. A table
+ * scaled by c (1/sum in pass 2) is rounded to float once from the double product. */
+static const double s4j_exp2_j16[16] = {
+    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
+    0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
+    0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
+    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0};
+/* Terms that are summed or stored for a later pass are computed times 2^EXP_BIAS on every tier, so they never
+ * underflow: the one rounding below 2^-126 is the final multiply (the reload's scaling pass, a sum's
+ * ldexp), and results do not depend on where E came from (the running E of the reload, or the maximum).
+ * Tiers that build 2^k in the exponent field (AVX2) always compute with the bias, clamp the input at
+ * E - KCUT (those lanes then give exactly 0 once the bias is removed, and -Inf lands there), and remove it
+ * with one multiply where the output is final. With the table scaled by c in (1/2, 1] and k - E in
+ * [-KCUT - 1, KHI + 1], every biased value is a normal float. */
+#define S4J_EXP_BIAS 64
+#define S4J_KCUT 160
+/* Sums and stored terms relative to a running E (the maximum of the first elements) accept inputs up to
+ * 2^KHI above it: a block whose sum reaches 2^REDO is done again relative to its own maximum. Tiers that
+ * build 2^k in the exponent field clamp inputs at E + KHI (s4j_vclamp_hi), so a term never exceeds
+ * 2^(KHI + 2) (times 2^EXP_BIAS: below 2^127) and every larger input shows up as such a sum. */
+#define S4J_KHI 60
+#define S4J_REDO_EXP 58
+
+/* ---------------------------------------------------------------------------------------------
  * Double precision (f64 kernels; docs/NUMERICS.md, "Double precision")
  * ------------------------------------------------------------------------------------------- */
 /* Inputs (the products hi = fl(x*s)) are clamped below at X_LO; -Inf and masked-out tail lanes

@@ -61,6 +61,7 @@ static int s4j_probe(void) {
     const unsigned ebx7 = r[1];
     if (ebx7 & (1u << 5)) f |= S4J_CPU_AVX2;
     if (ebx7 & (1u << 16)) f |= S4J_CPU_AVX512F;
+    if (ebx7 & (1u << 17)) f |= S4J_CPU_AVX512DQ;
   }
 
   if (osxsave) {

@@ -1,8 +1,8 @@
 /*
  * Private kernel declarations. Names follow XNNPACK's grammar with our prefix:
  *   s4j_<type>_<op>__<isa>_<method>_u<elements per main-loop iteration>[_acc<accumulators>]
- * type f32: single precision; isa: scalar (portable C), avx2 (AVX2 + FMA), avx512f (AVX-512F);
- * method p6: exp by the degree-6 polynomial of docs/NUMERICS.md.
+ * type f32: single precision; isa, method: the tier registry (s4j_tiers.inc); type f64: method p13, exp by
+ * the degree-13 polynomial of docs/NUMERICS.md.
  *
  * Every kernel takes n >= 0 elements (n == 0 is allowed), never reads or writes outside [0, n),
  * and tolerates x == y (in place) where it reads x and writes y. Partial overlap is not supported.
@@ -16,76 +16,54 @@
 
 #include "constants.h"
 
-/* E for a range whose largest clamped input is max, under scale s: n of exp(s*max) computed exactly as
- * the exp kernels compute it (clamp at X_LO / s, fl(fl(s*max) * LOG2E), round to nearest even). Both
- * steps are monotone, so every element's n <= E. The drivers and the fused short-row kernels use it. */
+/* E of a range whose largest input is max, under scale s: floor(fl(s * max(max, X_LO / s)) * log2(e)) in
+ * double. Every tier's exponent k = floor(v), v = s*x*log2(e) rounded to a multiple of 1/8 or 1/16, is then
+ * at most E + 1, and the largest term relative to 2^E is in [0.97, 4): the drivers' sums need nothing
+ * tighter. +Inf gives +Inf (beyond E_HI). The drivers and the short-row kernels use this one definition. */
 static inline float s4j_f32_exponent_of_max(float max, float s) {
   const float xlo = S4J_X_LO / s;
   const float m = (max > xlo) ? max : xlo;
-  return (float)nearbyint((double)((m * s) * S4J_LOG2E));
+  return (float)floor((double)(m * s) * 0x1.71547652b82fep+0);
 }
 
-/* rmax = Reduce-MAXimum: max(X_LO, max x) over x[0..n); *has_nan = 1 when some x is NaN, else 0
- * (-Inf does not set it; +Inf shows up as the maximum). Pass 1 of three-pass. */
-typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x, int* has_nan);
-
-/* Every exp kernel computes exp(s*x) = p * 2^n for a scale s > 0 (s = 1/T, the temperature; 1 for
- * none), with the product s*x taken exactly; s == 1 runs a loop without the product steps.
- * Masked-out tail lanes read -Inf, which the exp clamps to X_LO / s. */
-
-/* raddexp = Reduce-ADD of EXPonentials: sum of p * 2^(n - e_max) (pass 2 of three-pass recompute; per block, pass 1 of two-pass).
- * Requires every n <= e_max. Lanes are combined in double. */
-typedef double (*s4j_f32_raddexp_fn)(size_t n, const float* x, float s, float e_max);
-
-/* raddstoreexp = Reduce-ADD and STORE EXPonentials: as raddexp, and stores z = p * 2^(n - e_max)
- * into y (pass 2 of three-pass reload). */
-typedef double (*s4j_f32_raddstoreexp_fn)(size_t n, const float* x, float* y, float s, float e_max);
-
-/* vscaleexp = Vector SCALE of EXPonentials: y = (p * inv) * 2^(n - e_max) where exp(x) = p * 2^n.
- * Pass 2 of two-pass (the paper's "vscaleextexp", with e_max = the sum's exponent and inv = 1/m_sum)
- * and pass 3 of three-pass recompute are this one computation, so they share one kernel per tier. */
-typedef void (*s4j_f32_vscaleexp_fn)(size_t n, const float* x, float* y, float s, float inv, float e_max);
-
-/* vscale = Vector SCALE: y = y * inv in place (pass 3 of three-pass reload). */
-typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, float inv);
-
-/* vmuladdc = Vector MULtiply-ADD Constant: y = x * s + c, one rounding (pass 2 of log-softmax, with
- * c = -logsumexp(s*x)). */
-typedef void (*s4j_f32_vmuladdc_fn)(size_t n, const float* x, float* y, float s, float c);
-
-/* vsoftmaxshort = Vector SOFTMAX of a SHORT row (1 <= n <= one vector: 8 portable/AVX2, 16 AVX-512):
- * the three-pass reload fused in registers, y = p*2^(n - E) / sum. Returns 1, or 0 (y untouched) when the
- * row needs the exact path (a NaN, +Inf, all -Inf, beyond the fast range). */
+/* The f32 kernels, one source per op written over the per-ISA layer (src/simd/s4j_f32_simd.h) and compiled
+ * once per tier of the registry (s4j_tiers.inc). Every exp kernel computes terms exp(s*x) * 2^-E for a scale
+ * s > 0 (1/T, the temperature; 1 for none) with the product s*x taken exactly; s == 1 runs a loop without
+ * the product steps. Masked-out tail lanes read -Inf, which gives 0. Names spell out:
+ *   rmax          Reduce-MAXimum: max of x ignoring NaN (-Inf if none)
+ *   raddexp       Reduce-ADD of EXPonentials: sum of exp(s*x) * 2^-E in double (NaN/Inf for NaN/+Inf inputs)
+ *   raddstoreexp  Reduce-ADD and STORE EXPonentials: raddexp, and stores the terms times 2^EXP_BIAS of the tier
+ *   vscaleexp     Vector SCALE of EXPonentials: y = exp(s*x) * c * 2^-E with c in (1/2, 1] (two-pass pass 2)
+ *   vscale        Vector SCALE: y = z * inv * 2^-EXP_BIAS in place (reload pass 3, after raddstoreexp), with
+ *                 inv split into two floats: one rounding per output
+ *   vmuladdc      Vector MULtiply-ADD Constant: y = (x * s + c) + c_lo, c + c_lo a double split into two floats
+ *                 (log-softmax pass 2: the constant's rounding would otherwise reach every output)
+ *   vsoftmaxshort Vector SOFTMAX of a SHORT row (n <= vlen) in registers; 0 when it needs the exact path */
+typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x);
+typedef double (*s4j_f32_raddexp_fn)(size_t n, const float* x, float s, float e);
+typedef double (*s4j_f32_raddstoreexp_fn)(size_t n, const float* x, float* y, float s, float e);
+typedef void (*s4j_f32_vscaleexp_fn)(size_t n, const float* x, float* y, float s, double c, float e);
+typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, double inv);
+typedef void (*s4j_f32_vmuladdc_fn)(size_t n, const float* x, float* y, float s, float c, float c_lo);
 typedef int (*s4j_f32_vsoftmaxshort_fn)(size_t n, const float* x, float* y, float s);
 
-/* Portable C tier: always compiled. */
-float s4j_f32_rmax__scalar_u8_acc8(size_t n, const float* x, int* has_nan);
-double s4j_f32_raddexp__scalar_p6_u64_acc4(size_t n, const float* x, float s, float e_max);
-double s4j_f32_raddstoreexp__scalar_p6_u64_acc4(size_t n, const float* x, float* y, float s, float e_max);
-void s4j_f32_vscaleexp__scalar_p6_u64(size_t n, const float* x, float* y, float s, float inv, float e_max);
-void s4j_f32_vscale__scalar_u4(size_t n, float* y, float inv);
-void s4j_f32_vmuladdc__scalar_u4(size_t n, const float* x, float* y, float s, float c);
-int s4j_f32_vsoftmaxshort__scalar_p6_u8(size_t n, const float* x, float* y, float s);
-
 #if defined(S4J_HAVE_X86)
-/* AVX2 + FMA tier (files compiled with -mavx2 -mfma or /arch:AVX2). */
-float s4j_f32_rmax__avx2_u32_acc2(size_t n, const float* x, int* has_nan);
-double s4j_f32_raddexp__avx2_p6_u64(size_t n, const float* x, float s, float e_max);
-double s4j_f32_raddstoreexp__avx2_p6_u64(size_t n, const float* x, float* y, float s, float e_max);
-void s4j_f32_vscaleexp__avx2_p6_u16(size_t n, const float* x, float* y, float s, float inv, float e_max);
-void s4j_f32_vscale__avx2_u32(size_t n, float* y, float inv);
-void s4j_f32_vmuladdc__avx2_u32(size_t n, const float* x, float* y, float s, float c);
-int s4j_f32_vsoftmaxshort__avx2_p6_u8(size_t n, const float* x, float* y, float s);
-
-/* AVX-512F tier (files compiled with -mavx512f -mavx2 -mfma or /arch:AVX512). */
-float s4j_f32_rmax__avx512f_u64_acc4(size_t n, const float* x, int* has_nan);
-double s4j_f32_raddexp__avx512f_p6_u64(size_t n, const float* x, float s, float e_max);
-double s4j_f32_raddstoreexp__avx512f_p6_u64(size_t n, const float* x, float* y, float s, float e_max);
-void s4j_f32_vscaleexp__avx512f_p6_u64(size_t n, const float* x, float* y, float s, float inv, float e_max);
-void s4j_f32_vscale__avx512f_u64(size_t n, float* y, float inv);
-void s4j_f32_vmuladdc__avx512f_u64(size_t n, const float* x, float* y, float s, float c);
-int s4j_f32_vsoftmaxshort__avx512f_p6_u16(size_t n, const float* x, float* y, float s);
+#define S4J_TIER_X86(id, isa, method, unroll, vlen, flags) S4J_TIER(id, isa, method, unroll, vlen, flags)
+#else
+#define S4J_TIER_X86(id, isa, method, unroll, vlen, flags)
 #endif
+#define S4J_TIER(id, isa, method, unroll, vlen, flags)                                                     \
+  float s4j_f32_rmax__##isa##_##unroll(size_t n, const float* x);                                           \
+  double s4j_f32_raddexp__##isa##_##method##_##unroll(size_t n, const float* x, float s, float e);          \
+  double s4j_f32_raddstoreexp__##isa##_##method##_##unroll(size_t n, const float* x, float* y, float s,    \
+                                                             float e);                                      \
+  void s4j_f32_vscaleexp__##isa##_##method##_##unroll(size_t n, const float* x, float* y, float s, double c, \
+                                                       float e);                                            \
+  void s4j_f32_vscale__##isa##_##unroll(size_t n, float* y, double inv);                                    \
+  void s4j_f32_vmuladdc__##isa##_##unroll(size_t n, const float* x, float* y, float s, float c, float c_lo); \
+  int s4j_f32_vsoftmaxshort__##isa##_##method##_##unroll(size_t n, const float* x, float* y, float s);
+#include "s4j_tiers.inc"
+#undef S4J_TIER
 
 /* ---------------------------------------------------------------------------------------------
  * Double precision (type f64; docs/NUMERICS.md, "Double precision"). Every op computes on the

@@ -10,6 +10,7 @@
 #ifndef SIMDE_ENABLE_NATIVE_ALIASES
 #define SIMDE_ENABLE_NATIVE_ALIASES
 #endif
+#include <math.h>
 #include <simde/x86/avx512.h>
 #include <string.h>
 
@@ -50,6 +51,34 @@ static inline simde__m512d s4j_simde_cvtps_pd(simde__m256 v) {
 }
 #define _mm512_cvtps_pd(v) s4j_simde_cvtps_pd(v)
 #endif
+#ifndef _mm512_cvtpd_ps
+static inline simde__m256 s4j_simde_cvtpd_ps(simde__m512d v) {
+  double d[8];
+  float f[8];
+  simde_mm512_storeu_pd(d, v);
+  for (int i = 0; i < 8; i++) f[i] = (float)d[i];
+  return simde_mm256_loadu_ps(f);
+}
+#define _mm512_cvtpd_ps(v) s4j_simde_cvtpd_ps(v)
+#endif
+/* SIMDe 0.7.4 scales by exp2f(floor(b)), which overflows for |b| > 127 where vscalefps is exact (the f32
+ * kernels scale by up to 2^247 in two steps that meet in range): an exact lane-wise ldexpf instead. */
+#undef _mm512_scalef_ps
+static inline simde__m512 s4j_simde_scalef_ps(simde__m512 a, simde__m512 b) {
+  float va[16], vb[16];
+  simde_mm512_storeu_ps(va, a);
+  simde_mm512_storeu_ps(vb, b);
+  for (int i = 0; i < 16; i++) {
+    const float f = floorf(vb[i]);
+    if (f != f) {
+      va[i] = f; /* NaN */
+    } else {
+      va[i] = ldexpf(va[i], f > 1000.0f ? 1000 : f < -1000.0f ? -1000 : (int)f);
+    }
+  }
+  return simde_mm512_loadu_ps(va);
+}
+#define _mm512_scalef_ps(a, b) s4j_simde_scalef_ps(a, b)
 #ifndef _mm512_mask_loadu_pd
 static inline simde__m512d s4j_simde_mask_loadu_pd(simde__m512d src, simde__mmask8 k, const void* p) {
   double lanes[8];

@@ -24,22 +24,15 @@ typedef struct s4j_kernel_set {
   size_t short_max; /* the longest row vsoftmaxshort takes: one vector */
 } s4j_kernel_set;
 
-/* Filled at compile time; a tier that is not compiled in has all-NULL entries. */
+/* Filled from the tier registry; a tier that is not compiled in has all-NULL entries. */
 static const s4j_kernel_set s4j_kernel_table[S4J_ISA_COUNT] = {
-    [S4J_ISA_PORTABLE] = {s4j_f32_rmax__scalar_u8_acc8, s4j_f32_raddexp__scalar_p6_u64_acc4,
-                          s4j_f32_raddstoreexp__scalar_p6_u64_acc4, s4j_f32_vscaleexp__scalar_p6_u64,
-                          s4j_f32_vscale__scalar_u4, s4j_f32_vmuladdc__scalar_u4,
-                          s4j_f32_vsoftmaxshort__scalar_p6_u8, 8},
-#if defined(S4J_HAVE_X86)
-    [S4J_ISA_AVX2] = {s4j_f32_rmax__avx2_u32_acc2, s4j_f32_raddexp__avx2_p6_u64,
-                      s4j_f32_raddstoreexp__avx2_p6_u64, s4j_f32_vscaleexp__avx2_p6_u16,
-                      s4j_f32_vscale__avx2_u32, s4j_f32_vmuladdc__avx2_u32,
-                      s4j_f32_vsoftmaxshort__avx2_p6_u8, 8},
-    [S4J_ISA_AVX512] = {s4j_f32_rmax__avx512f_u64_acc4, s4j_f32_raddexp__avx512f_p6_u64,
-                        s4j_f32_raddstoreexp__avx512f_p6_u64, s4j_f32_vscaleexp__avx512f_p6_u64,
-                        s4j_f32_vscale__avx512f_u64, s4j_f32_vmuladdc__avx512f_u64,
-                        s4j_f32_vsoftmaxshort__avx512f_p6_u16, 16},
-#endif
+#define S4J_TIER(id, isa, method, unroll, vlen, flags)                                                    \
+  [id] = {s4j_f32_rmax__##isa##_##unroll,                 s4j_f32_raddexp__##isa##_##method##_##unroll,      \
+          s4j_f32_raddstoreexp__##isa##_##method##_##unroll, s4j_f32_vscaleexp__##isa##_##method##_##unroll, \
+          s4j_f32_vscale__##isa##_##unroll,               s4j_f32_vmuladdc__##isa##_##unroll,               \
+          s4j_f32_vsoftmaxshort__##isa##_##method##_##unroll, vlen},
+#include "s4j_tiers.inc"
+#undef S4J_TIER
 };
 
 /* ---------------------------------------------------------------------------------------------
@@ -60,7 +53,8 @@ int s4j_isa_supported(int isa) {
       /* Test-only build: the AVX-512 kernels are compiled against SIMDe's portable emulation. */
       return 1;
 #else
-      return (f & (avx2 | S4J_CPU_AVX512F | S4J_CPU_OS_ZMM)) == (avx2 | S4J_CPU_AVX512F | S4J_CPU_OS_ZMM);
+      return (f & (avx2 | S4J_CPU_AVX512F | S4J_CPU_AVX512DQ | S4J_CPU_OS_ZMM)) ==
+             (avx2 | S4J_CPU_AVX512F | S4J_CPU_AVX512DQ | S4J_CPU_OS_ZMM);
 #endif
     default:
       return 0;
@@ -169,46 +163,52 @@ static int s4j_sum_fast(double m, double e) {
 /* logsumexp = log(m * 2^e) = log(m) + e*ln2, in double. */
 static double s4j_lse(double m, double e) { return log(m) + e * 0x1.62e42fefa39efp-1; }
 
+/* (m, e) with m in [1, 2): the normaliser's form for pass 2 (vscaleexp takes c = 1/m in (1/2, 1]). */
+static void s4j_normalize(double* m, double* e) {
+  int k;
+  const double f = frexp(*m, &k); /* f in [1/2, 1) */
+  *m = 2.0 * f;
+  *e += (double)(k - 1);
+}
+
 /* ---------------------------------------------------------------------------------------------
- * Pass 1 of two-pass: blocks, each block's (m, e) merged into a double (M, E). Returns 0 (and
+ * Pass 1 of two-pass: the sum of exp(s*x) as (M, E) in double, block by block, with no max pass over
+ * memory (docs/NUMERICS.md, "Two-pass"). E starts as the exponent of the first S4J_HEAD elements' maximum; every
+ * block is summed relative to the running E in one streaming pass; a block with an input far above E
+ * (its sum >= 2^58, or not finite) is summed again relative to its own maximum, which becomes E. Inputs
+ * far below E underflow to terms that are negligible against the sum (>= 2^E * 0.97). Returns 0 (and
  * leaves *m_out NaN) when the fast path cannot be used for this range.
  * ------------------------------------------------------------------------------------------- */
+#define S4J_REDO_SUM 0x1.0p+58 /* 2^S4J_REDO_EXP */
+/* E comes from the maximum of this many first elements (all of a short row). */
+#define S4J_HEAD 256
+
 static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n, double* m_out,
                       double* e_out) {
-  /* Pass 1 reads x once from memory, block by block; each block (16 KiB) stays in L1 while its sum is
-   * taken as m * 2^e with e = the block's largest exponent (an L1 max sweep, then the exact sum
-   * relative to 2^e), and the blocks' (m, e) pairs are merged in double by the max rule. This is the
-   * paper's extended-exponent sum at block granularity: same memory traffic (no max pass over memory,
-   * x read twice in all), nothing overflows, and the sum is exact to ~1 rounding. The paper's per-lane
-   * fp32 (m, e) accumulators ran at the same speed on Zen 3 (0.39 ns/element) but drifted by up to
-   * 8 ULP on adversarial inputs (one large term among thousands of equal small ones; found by
-   * fuzzing), and making them exact in double cost +60% (docs/NUMERICS.md). */
-  double sum_m = 0.0;
-  double sum_e = 0.0;
   *m_out = NAN;
   *e_out = NAN;
   if (!s4j_scale_fast(s)) return 0;
+  float e = s4j_f32_exponent_of_max(k->rmax(n < S4J_HEAD ? n : S4J_HEAD, x), s);
+  if (!(e <= S4J_E_HI)) return 0; /* +Inf or a huge input */
+  double sum_m = 0.0;
   for (size_t i = 0; i < n; i += S4J_BLOCK) {
     const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
-    int has_nan = 0;
-    const float e = s4j_f32_exponent_of_max(k->rmax(b, x + i, &has_nan), s);
-    /* NaN or +Inf input, or a block beyond the fast path's range (a finite huge x gives a huge e):
-     * decide now, so the exponent differences below always fit an int. */
-    if (has_nan || !(e <= S4J_E_HI)) return 0;
-    const double m = k->raddexp(b, x + i, s, e);
-    /* (M, E) <- max rule; e and E are integers in [E_INIT - 1, E_HI], so the difference fits an int. */
-    if (i == 0) {
-      sum_m = m;
-      sum_e = (double)e;
-    } else if ((double)e > sum_e) {
-      sum_m = ldexp(sum_m, (int)(sum_e - (double)e)) + m;
-      sum_e = (double)e;
-    } else {
-      sum_m += ldexp(m, (int)((double)e - sum_e));
+    double m = k->raddexp(b, x + i, s, e);
+    if (!(m >= 0.0 && m < S4J_REDO_SUM)) {
+      /* NaN, +Inf, or an input well above E: this block's own maximum. */
+      const float eb = s4j_f32_exponent_of_max(k->rmax(b, x + i), s);
+      if (!(eb <= S4J_E_HI)) return 0;
+      if (eb > e) {
+        sum_m = ldexp(sum_m, (int)(e - eb)); /* both integers in [E_INIT, E_HI]: fits an int */
+        e = eb;
+      }
+      m = k->raddexp(b, x + i, s, e);
+      if (!(m >= 0.0 && m < S4J_REDO_SUM)) return 0; /* a NaN input */
     }
+    sum_m += m;
   }
   *m_out = sum_m;
-  *e_out = sum_e;
+  *e_out = (double)e;
   return 1;
 }
 
@@ -216,33 +216,124 @@ static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n
 static void s4j_finish(const s4j_kernel_set* k, int op, float s, const float* x, float* y, size_t n,
                        double m, double e) {
   if (op == S4J_OP_SOFTMAX) {
-    k->vscaleexp(n, x, y, s, (float)(1.0 / m), (float)e);
+    s4j_normalize(&m, &e);
+    k->vscaleexp(n, x, y, s, 1.0 / m, (float)e);
   } else if (op == S4J_OP_LOG_SOFTMAX) {
-    /* y = s*x - lse in one FMA: |error| <= 2^-24 * (|s*x - lse| + |lse|) + the error of lse. */
-    k->vmuladdc(n, x, y, s, (float)-s4j_lse(m, e));
+    /* y = (s*x - L_hi) - L_lo with lse = L_hi + L_lo: the FMA takes the exact product, the two roundings are
+     * of the result's size (~1 ULP of y), and lse's own float rounding (up to ~2^-24 * |lse|, far more than
+     * one ULP of y where |y| << |lse|) never reaches y (docs/NUMERICS.md, "log-softmax"). */
+    const double l = s4j_lse(m, e);
+    const float l_hi = (float)l;
+    k->vmuladdc(n, x, y, s, -l_hi, (float)-(l - (double)l_hi));
   }
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Three-pass softmax: max first; the exact-path decision is made before anything is written (reload
- * in place must not destroy x before it knows it can finish on the fast path).
+ * Three-pass recompute: max first (rmax ignores NaN; a NaN input shows up as a non-finite sum), the sum relative
+ * to 2^E with E the exponent of the maximum, then the output pass. Nothing is written before the fast path
+ * is known to finish.
  * ------------------------------------------------------------------------------------------- */
-static int s4j_three_pass(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n,
-                          int reload, double* lse) {
-  int has_nan = 0;
-  const float e_max = s4j_f32_exponent_of_max(k->rmax(n, x, &has_nan), s);
-  if (has_nan || !s4j_scale_fast(s) || !(e_max >= S4J_E_LO && e_max <= S4J_E_HI)) return 0;
+/* E of the whole range's maximum (the max pass of three-pass); 0 when the range takes the exact path. */
+static int s4j_max_exponent(const s4j_kernel_set* k, float s, const float* x, size_t n, float* e) {
+  *e = s4j_f32_exponent_of_max(k->rmax(n, x), s);
+  return s4j_scale_fast(s) && *e >= S4J_E_LO && *e <= S4J_E_HI;
+}
+
+/* Sum of the terms relative to 2^E, block by block; with y, the terms are stored too (raddstoreexp). */
+static double s4j_block_sum(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n, float e) {
   double sum = 0.0;
   for (size_t i = 0; i < n; i += S4J_BLOCK) {
     const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
-    sum += reload ? k->raddstoreexp(b, x + i, y + i, s, e_max) : k->raddexp(b, x + i, s, e_max);
+    sum += y != NULL ? k->raddstoreexp(b, x + i, y + i, s, e) : k->raddexp(b, x + i, s, e);
   }
-  const float inv = (float)(1.0 / sum);
-  if (reload) {
-    k->vscale(n, y, inv);
-  } else {
-    k->vscaleexp(n, x, y, s, inv, e_max);
+  return sum;
+}
+
+static int s4j_three_pass_recompute(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n,
+                                    double* lse) {
+  float e_max;
+  if (!s4j_max_exponent(k, s, x, n, &e_max)) return 0;
+  const double sum = s4j_block_sum(k, s, x, NULL, n, e_max);
+  if (!isfinite(sum)) return 0; /* a NaN input */
+  double m = sum, e = (double)e_max;
+  s4j_normalize(&m, &e);
+  k->vscaleexp(n, x, y, s, 1.0 / m, (float)e);
+  if (lse != NULL) *lse = s4j_lse(sum, (double)e_max);
+  return 1;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Three-pass reload without the max pass over memory (docs/NUMERICS.md, "Reload"): E is the exponent of the
+ * maximum of the first S4J_HEAD elements only; each block's terms z = exp(s*x) * 2^-E are stored into y and
+ * summed; a block whose sum reaches 2^58 relative to E (an input more than ~40/s above that maximum, or
+ * +Inf, or NaN) is done again relative to its own maximum, which becomes E for what follows, and the blocks
+ * before it are scaled by 2^(E_old - E_new) in the final pass (a few segments, each with its own factor).
+ * Terms far below E underflow exactly as with the true maximum (E never exceeds it). Out of place only:
+ * a redone block reads x again. In place, the max pass runs first (s4j_reload_in_place).
+ * Returns 0 for the exact path (x is intact), 1 when done, -1 when there were too many segments (the
+ * caller runs the in-place variant, which needs no segments).
+ * ------------------------------------------------------------------------------------------- */
+#define S4J_MAX_SEGMENTS 32
+
+static void s4j_fill_nan(float* y, size_t n, double* lse) {
+  for (size_t i = 0; i < n; i++) y[i] = NAN;
+  if (lse != NULL) *lse = NAN;
+}
+
+static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n, double* lse) {
+  if (!s4j_scale_fast(s)) return 0;
+  float e = s4j_f32_exponent_of_max(k->rmax(n < S4J_HEAD ? n : S4J_HEAD, x), s);
+  if (!(e <= S4J_E_HI)) return 0;
+  size_t seg_start[S4J_MAX_SEGMENTS];
+  float seg_e[S4J_MAX_SEGMENTS];
+  int segs = 1;
+  seg_start[0] = 0;
+  seg_e[0] = e;
+  double sum = 0.0;
+  for (size_t i = 0; i < n; i += S4J_BLOCK) {
+    const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
+    double m = k->raddstoreexp(b, x + i, y + i, s, e);
+    if (!(m >= 0.0 && m < S4J_REDO_SUM)) {
+      const float eb = s4j_f32_exponent_of_max(k->rmax(b, x + i), s);
+      if (!(eb <= S4J_E_HI)) return 0;
+      if (eb > e) {
+        if (segs == S4J_MAX_SEGMENTS) return -1;
+        sum = ldexp(sum, (int)(e - eb)); /* integers in [E_INIT, E_HI]: fits an int */
+        e = eb;
+        seg_start[segs] = i;
+        seg_e[segs] = e;
+        segs++;
+      }
+      m = k->raddstoreexp(b, x + i, y + i, s, e);
+      if (!(m >= 0.0 && m < S4J_REDO_SUM)) {
+        s4j_fill_nan(y, n, lse); /* a NaN input: all NaN */
+        return 1;
+      }
+    }
+    sum += m;
   }
+  if (!(e >= S4J_E_LO)) return 0;
+  const double inv = 1.0 / sum;
+  for (int g = 0; g < segs; g++) {
+    const size_t end = g + 1 < segs ? seg_start[g + 1] : n;
+    k->vscale(end - seg_start[g], y + seg_start[g], ldexp(inv, (int)(seg_e[g] - e)));
+  }
+  if (lse != NULL) *lse = s4j_lse(sum, (double)e);
+  return 1;
+}
+
+/* In place: the max pass first, so the exact-path decision precedes any write; a NaN found by the sum (NaN
+ * or +Inf, see s4j_vexp) after y (= x) was written needs no x: the result is all NaN. */
+static int s4j_reload_in_place(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n,
+                               double* lse) {
+  float e_max;
+  if (!s4j_max_exponent(k, s, x, n, &e_max)) return 0;
+  const double sum = s4j_block_sum(k, s, x, y, n, e_max);
+  if (!isfinite(sum)) { /* no +Inf (E <= E_HI): a NaN input */
+    s4j_fill_nan(y, n, lse);
+    return 1;
+  }
+  k->vscale(n, y, 1.0 / sum);
   if (lse != NULL) *lse = s4j_lse(sum, (double)e_max);
   return 1;
 }
@@ -256,10 +347,14 @@ static void s4j_row(const s4j_kernel_set* k, int op, int algorithm, int flags, f
     if (!k->vsoftmaxshort(n, x, y, s)) s4j_exact(op, flags, s, x, y, n, lse);
     return;
   }
-  if (op == S4J_OP_SOFTMAX && algorithm != S4J_ALGO_TWO_PASS) {
-    if (!s4j_three_pass(k, s, x, y, n, algorithm == S4J_ALGO_THREE_PASS_RELOAD, lse)) {
-      s4j_exact(op, flags, s, x, y, n, lse);
-    }
+  if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RECOMPUTE) {
+    if (!s4j_three_pass_recompute(k, s, x, y, n, lse)) s4j_exact(op, flags, s, x, y, n, lse);
+    return;
+  }
+  if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RELOAD) {
+    int done = x == y ? -1 : s4j_reload(k, s, x, y, n, lse);
+    if (done < 0) done = s4j_reload_in_place(k, s, x, y, n, lse);
+    if (!done) s4j_exact(op, flags, s, x, y, n, lse);
     return;
   }
   double m, e;

@@ -12,7 +12,7 @@
 #include "constants.h"
 #include "kernels.h"
 #include "s4j_dd.h"
-#include "s4j_scalar.h"
+#include "s4j_f64_scalar.h"
 #include "softmax4j.h"
 
 /* The f64 kernels of one tier, one per op (see kernels.h). */

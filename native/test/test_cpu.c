@@ -27,8 +27,9 @@ static int cpuinfo_flag(const char* flag) {
 
 int main(void) {
   const int f = s4j_cpu_features();
-  printf("s4j_cpu_features() = 0x%x:%s%s%s%s%s%s\n", f, (f & S4J_CPU_AVX) ? " AVX" : "", (f & S4J_CPU_AVX2) ? " AVX2" : "",
-         (f & S4J_CPU_FMA) ? " FMA" : "", (f & S4J_CPU_AVX512F) ? " AVX512F" : "", (f & S4J_CPU_OS_YMM) ? " OS_YMM" : "",
+  printf("s4j_cpu_features() = 0x%x:%s%s%s%s%s%s%s\n", f, (f & S4J_CPU_AVX) ? " AVX" : "",
+         (f & S4J_CPU_AVX2) ? " AVX2" : "", (f & S4J_CPU_FMA) ? " FMA" : "", (f & S4J_CPU_AVX512F) ? " AVX512F" : "",
+         (f & S4J_CPU_AVX512DQ) ? " AVX512DQ" : "", (f & S4J_CPU_OS_YMM) ? " OS_YMM" : "",
          (f & S4J_CPU_OS_ZMM) ? " OS_ZMM" : "");
   printf("s4j_cpu_max_isa() = %s\n", s4j_isa_names[s4j_cpu_max_isa()]);
   CHECK(s4j_cpu_features() == f, "the probe must be stable");
@@ -41,7 +42,8 @@ int main(void) {
   } flags[] = {{"avx", S4J_CPU_AVX, S4J_CPU_OS_YMM},
                {"avx2", S4J_CPU_AVX2, S4J_CPU_OS_YMM},
                {"fma", S4J_CPU_FMA, S4J_CPU_OS_YMM},
-               {"avx512f", S4J_CPU_AVX512F, S4J_CPU_OS_ZMM}};
+               {"avx512f", S4J_CPU_AVX512F, S4J_CPU_OS_ZMM},
+               {"avx512dq", S4J_CPU_AVX512DQ, S4J_CPU_OS_ZMM}};
   for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
 #if !(defined(__x86_64__) || defined(_M_X64))
     /* A non-x86 build has no x86 probe (it may run under qemu-user on an x86 host, whose
@@ -65,7 +67,7 @@ int main(void) {
 
   /* tier logic */
   const int avx2_bits = S4J_CPU_AVX | S4J_CPU_AVX2 | S4J_CPU_FMA | S4J_CPU_OS_YMM;
-  const int avx512_bits = avx2_bits | S4J_CPU_AVX512F | S4J_CPU_OS_ZMM;
+  const int avx512_bits = avx2_bits | S4J_CPU_AVX512F | S4J_CPU_AVX512DQ | S4J_CPU_OS_ZMM;
   CHECK(s4j_isa_supported(S4J_ISA_PORTABLE) == 1, "portable always supported");
   if (s4j_isa_supported(S4J_ISA_AVX2)) CHECK((f & avx2_bits) == avx2_bits, "AVX2 tier without the bits");
   if (s4j_isa_supported(S4J_ISA_AVX512)) CHECK((f & avx512_bits) == avx512_bits, "AVX-512 tier without the bits");

@@ -2,7 +2,7 @@
  * Ablavatski, 2020, arXiv:2001.04438), and the per-block sum of pass 1 of two-pass, double
  * precision: sum of p * 2^(n - E) for exp(x*s) = p * 2^n, E >= every n, as a double-double. AVX2 + FMA. */
 #include "kernels.h"
-#include "s4j_avx2.h"
+#include "s4j_f64_avx2.h"
 
 /* u16: 4 vectors per iteration into 2 compensated accumulators (the 2Sum adds run on Zen 3's add
  * pipes beside the FMA-bound polynomial; two chains of latency 3 keep up with 4 terms per ~13 cycles). */

@@ -2,7 +2,7 @@
  * Ablavatski, 2020, arXiv:2001.04438), and the per-block sum of pass 1 of two-pass, double
  * precision: sum of p * 2^(n - E) for exp(x*s) = p * 2^n, E >= every n, as a double-double. AVX-512F. */
 #include "kernels.h"
-#include "s4j_avx512.h"
+#include "s4j_f64_avx512.h"
 
 /* u32: 4 vectors per iteration into 2 compensated accumulators, as the AVX2 kernel (not measured on
  * AVX-512 here). */

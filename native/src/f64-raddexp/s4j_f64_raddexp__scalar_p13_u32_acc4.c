@@ -2,7 +2,7 @@
  * Ablavatski, 2020, arXiv:2001.04438), and the per-block sum of pass 1 of two-pass, double
  * precision: sum of p * 2^(n - E) for exp(x*s) = p * 2^n, as a double-double. Portable C. */
 #include "kernels.h"
-#include "s4j_scalar.h"
+#include "s4j_f64_scalar.h"
 
 /* u32: chunks of 32: a vectorizable map into a local buffer, then four compensated accumulators. */
 S4J_INLINE double s4j_body(size_t n, const double* x, double s, double e_max, double* sum_lo, const int scaled) {

@@ -2,7 +2,7 @@
  * Ablavatski, 2020, arXiv:2001.04438), double precision: z = p * 2^(n - E) stored into y and summed
  * as a double-double. AVX2 + FMA. */
 #include "kernels.h"
-#include "s4j_avx2.h"
+#include "s4j_f64_avx2.h"
 
 /* u16 into 2 compensated accumulators, as s4j_f64_raddexp__avx2_p13_u16_acc2; all loads of an
  * iteration precede its stores, so x == y (in place) is safe. */

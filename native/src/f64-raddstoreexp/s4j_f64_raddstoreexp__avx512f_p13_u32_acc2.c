@@ -2,7 +2,7 @@
  * Ablavatski, 2020, arXiv:2001.04438), double precision: z = p * 2^(n - E) stored into y and summed
  * as a double-double. AVX-512F. */
 #include "kernels.h"
-#include "s4j_avx512.h"
+#include "s4j_f64_avx512.h"
 
 /* u32 into 2 compensated accumulators, as s4j_f64_raddexp__avx512f_p13_u32_acc2; all loads of an
  * iteration precede its stores, so x == y (in place) is safe. */

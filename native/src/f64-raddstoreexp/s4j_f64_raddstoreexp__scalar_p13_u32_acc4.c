@@ -2,7 +2,7 @@
  * Ablavatski, 2020, arXiv:2001.04438), double precision: z = p * 2^(n - E) stored into y and summed
  * as a double-double. Portable C. */
 #include "kernels.h"
-#include "s4j_scalar.h"
+#include "s4j_f64_scalar.h"
 
 /* u32: chunks of 32 through a local buffer (in place stays vectorizable), copied to y, four
  * compensated accumulators. */

@@ -2,7 +2,7 @@
  * arXiv:2001.04438), double precision: max of the clamped products hi = fl(x*s) plus a NaN flag.
  * AVX2. */
 #include "kernels.h"
-#include "s4j_avx2.h"
+#include "s4j_f64_avx2.h"
 
 /* hi = fl(x*s); the low part of the product is not needed for the max (fl is monotone). */
 S4J_INLINE __m256d s4j_hi(__m256d vx, __m256d vs, const int scaled) {

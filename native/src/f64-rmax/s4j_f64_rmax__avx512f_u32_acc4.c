@@ -2,7 +2,7 @@
  * arXiv:2001.04438), double precision: max of the clamped products hi = fl(x*s) plus a NaN flag.
  * AVX-512F. */
 #include "kernels.h"
-#include "s4j_avx512.h"
+#include "s4j_f64_avx512.h"
 
 /* hi = fl(x*s); the low part of the product is not needed for the max (fl is monotone). */
 S4J_INLINE __m512d s4j_hi(__m512d vx, __m512d vs, const int scaled) {

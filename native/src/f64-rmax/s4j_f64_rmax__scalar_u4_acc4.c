@@ -2,7 +2,7 @@
  * arXiv:2001.04438), double precision: max of the clamped products hi = fl(x*s) plus a NaN flag.
  * Portable C. */
 #include "kernels.h"
-#include "s4j_scalar.h"
+#include "s4j_f64_scalar.h"
 
 /* u4 with 4 lane accumulators written as arrays, which the compiler turns into SIMD max/compare. */
 S4J_INLINE double s4j_body(size_t n, const double* x, double s, int* has_nan, const int scaled) {

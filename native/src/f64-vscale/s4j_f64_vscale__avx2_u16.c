@@ -1,7 +1,7 @@
 /* Pass 3 of the three-pass (reload) baseline of The Two-Pass Softmax Algorithm (Dukhan & Ablavatski,
  * 2020, arXiv:2001.04438), double precision: y = z * (inv_hi + inv_lo) in place, one rounding. AVX2 + FMA. */
 #include "kernels.h"
-#include "s4j_avx2.h"
+#include "s4j_f64_avx2.h"
 
 static inline __m256d s4j_step(__m256d vz, __m256d vinv_hi, __m256d vinv_lo) {
   return _mm256_fmadd_pd(vz, vinv_hi, _mm256_mul_pd(vz, vinv_lo));

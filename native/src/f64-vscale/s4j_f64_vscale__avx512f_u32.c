@@ -1,7 +1,7 @@
 /* Pass 3 of the three-pass (reload) baseline of The Two-Pass Softmax Algorithm (Dukhan & Ablavatski,
  * 2020, arXiv:2001.04438), double precision: y = z * (inv_hi + inv_lo) in place, one rounding. AVX-512F. */
 #include "kernels.h"
-#include "s4j_avx512.h"
+#include "s4j_f64_avx512.h"
 
 static inline __m512d s4j_step(__m512d vz, __m512d vinv_hi, __m512d vinv_lo) {
   return _mm512_fmadd_pd(vz, vinv_hi, _mm512_mul_pd(vz, vinv_lo));

@@ -2,7 +2,7 @@
  * Algorithm (Dukhan & Ablavatski, 2020, arXiv:2001.04438), double precision:
  * y = (p * inv) * 2^(n - E) for exp(x*s) = p * 2^n, with inv = inv_hi + inv_lo = 1/S. AVX-512F. */
 #include "kernels.h"
-#include "s4j_avx512.h"
+#include "s4j_f64_avx512.h"
 
 /* One 8-lane step: p * (inv_hi + inv_lo) = fma(p, inv_hi, p * inv_lo) rounds once (the double-double
  * inverse saves the rounding of 1/S); vscalefpd scales by 2^(n - E) exactly (gradual underflow). */

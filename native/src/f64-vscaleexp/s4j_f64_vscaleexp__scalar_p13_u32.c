@@ -2,7 +2,7 @@
  * Algorithm (Dukhan & Ablavatski, 2020, arXiv:2001.04438), double precision:
  * y = (p * inv) * 2^(n - E) for exp(x*s) = p * 2^n, with inv = inv_hi + inv_lo = 1/S. Portable C. */
 #include "kernels.h"
-#include "s4j_scalar.h"
+#include "s4j_f64_scalar.h"
 
 /* u32: chunks of 32 through a local buffer (vectorizable map; in place stays vectorizable).
  * p*inv_hi + p*inv_lo: the low part corrects the rounding of 1/S (no FMA here, so two roundings,

@@ -25,8 +25,8 @@ public final class Diagnostics {
                 Runtime.getRuntime().availableProcessors());
         int f = NativeKernel.cpuFeatures();
         System.out.println("  cpu features (cpuid + xgetbv): " + (f < 0 ? "unknown (no native library)"
-                : String.format("AVX=%s AVX2=%s FMA=%s AVX512F=%s OS-YMM=%s OS-ZMM=%s", yes(f, 0x1),
-                        yes(f, 0x2), yes(f, 0x4), yes(f, 0x8), yes(f, 0x10), yes(f, 0x20))));
+                : String.format("AVX=%s AVX2=%s FMA=%s AVX512F=%s AVX512DQ=%s OS-YMM=%s OS-ZMM=%s", yes(f, 0x1),
+                        yes(f, 0x2), yes(f, 0x4), yes(f, 0x8), yes(f, 0x40), yes(f, 0x10), yes(f, 0x20))));
         KernelSelector.Config config = KernelSelector.Config.fromSystemProperties();
         System.out.println("  backends:");
         for (Backend b : Backend.values()) {

@@ -34,11 +34,12 @@ class BackendCoverageTest {
         }
         if (Files.isReadable(cpuinfo) && x86 && System.getProperty("softmax4j.maxIsa") == null && !skipNative) {
             String flags = Files.readString(cpuinfo);
-            if (flags.matches("(?s).*\\bflags\\s*:.*\\bavx512f\\b.*")) {
+            if (flags.matches("(?s).*\\bflags\\s*:.*\\bavx512f\\b.*")
+                    && flags.matches("(?s).*\\bflags\\s*:.*\\bavx512dq\\b.*")) {
                 assertTrue(available.contains(Backend.NATIVE_AVX512),
-                        "this CPU has AVX-512F but NATIVE_AVX512 could not run, so it was not tested");
+                        "this CPU has AVX-512F and DQ but NATIVE_AVX512 could not run, so it was not tested");
             } else {
-                System.out.println("!!! this CPU lacks AVX-512F: the NATIVE_AVX512 kernels were NOT run");
+                System.out.println("!!! this CPU lacks AVX-512F or DQ: the NATIVE_AVX512 kernels were NOT run");
             }
             if (flags.matches("(?s).*\\bflags\\s*:.*\\bavx2\\b.*") && flags.matches("(?s).*\\bfma\\b.*")) {
                 assertTrue(available.contains(Backend.NATIVE_AVX2),

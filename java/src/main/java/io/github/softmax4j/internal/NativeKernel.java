@@ -101,6 +101,9 @@ public final class NativeKernel implements Kernel {
             if ((f & 0x8) == 0) {
                 return "this CPU lacks AVX-512F";
             }
+            if ((f & 0x40) == 0) {
+                return "this CPU lacks AVX-512DQ (the tier's clamp is vrangeps; only Xeon Phi has F without DQ)";
+            }
             if ((f & 0x20) == 0) {
                 return "the OS has not enabled the AVX-512 (opmask/ZMM) register state (XCR0)";
             }

@@ -1,10 +1,9 @@
 /*
- * AVX-512F building blocks of the AVX-512 kernels (docs/NUMERICS.md). Private header: include it only
- * from files compiled with the AVX-512 tier flags (cmake/Softmax4jIsa.cmake). Only AVX512F
- * instructions are used (no DQ/BW/VL), so every AVX-512 CPU runs them.
+ * AVX-512F building blocks of the f64 kernels (docs/NUMERICS.md, "Double precision"). Private header:
+ * include it only from files compiled with the AVX-512 tier flags (cmake/Softmax4jIsa.cmake).
  */
-#ifndef S4J_AVX512_H
-#define S4J_AVX512_H
+#ifndef S4J_F64_AVX512_H
+#define S4J_F64_AVX512_H
 
 #include <math.h>
 #include <stddef.h>
@@ -13,84 +12,6 @@
 #include "constants.h"
 #include "s4j_dd.h"
 #include "s4j_intrin.h"
-
-/* p = exp(t) on [-ln2/2, ln2/2]: the degree-6 minimax polynomial by Horner with FMA. */
-static inline __m512 s4j_avx512_poly(__m512 vt) {
-  __m512 vp = _mm512_fmadd_ps(_mm512_set1_ps(S4J_C6), vt, _mm512_set1_ps(S4J_C5));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C4));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C3));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C2));
-  vp = _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(S4J_C1));
-  return _mm512_fmadd_ps(vp, vt, _mm512_set1_ps(1.0f));
-}
-
-/* exp(x) = p * 2^n; returns p, writes n. */
-static inline __m512 s4j_avx512_exp_pn(__m512 vx, __m512* vn_out) {
-  /* Clamp below at X_LO: max_ps returns its second operand when either is NaN, so NaN survives. */
-  vx = _mm512_max_ps(_mm512_set1_ps(S4J_X_LO), vx);
-  /* n = rint(x * log2(e)), round to nearest even (roundscale with scale 0). */
-  const __m512 vn = _mm512_roundscale_ps(_mm512_mul_ps(vx, _mm512_set1_ps(S4J_LOG2E)),
-                                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  /* Cody-Waite range reduction t = x - n*ln2: the first FMA is exact for |x| <= 65536. */
-  __m512 vt = _mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_HI), vx);
-  vt = _mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_LO), vt);
-  const __m512 vp = s4j_avx512_poly(vt);
-  *vn_out = vn;
-  return vp;
-}
-
-/* exp(s*x) with the product taken exactly: as s4j_avx2_exp_pn_s (s4j_avx2.h explains the steps). */
-S4J_INLINE __m512 s4j_avx512_exp_pn_s(__m512 vx, __m512 vs, __m512 vxlo, const int scaled, __m512* vn_out) {
-  if (!scaled) return s4j_avx512_exp_pn(vx, vn_out);
-  vx = _mm512_max_ps(vxlo, vx);
-  const __m512 vhi = _mm512_mul_ps(vx, vs);
-  const __m512 vlo = _mm512_fmsub_ps(vx, vs, vhi);
-  const __m512 vn = _mm512_roundscale_ps(_mm512_mul_ps(vhi, _mm512_set1_ps(S4J_LOG2E)),
-                                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m512 vt = _mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_HI), vhi);
-  vt = _mm512_add_ps(_mm512_fmadd_ps(vn, _mm512_set1_ps(-S4J_LN2_LO), vt), vlo);
-  const __m512 vp = s4j_avx512_poly(vt);
-  *vn_out = vn;
-  return vp;
-}
-
-/* Lane max without _mm512_reduce_max_ps (a compiler sequence some toolchains lack). */
-static inline float s4j_avx512_hmax(__m512 v) {
-  const __m256 lo = _mm512_castps512_ps256(v);
-  const __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
-  const __m256 v8 = _mm256_max_ps(lo, hi);
-  __m128 v4 = _mm_max_ps(_mm256_castps256_ps128(v8), _mm256_extractf128_ps(v8, 1));
-  v4 = _mm_max_ps(v4, _mm_movehl_ps(v4, v4));
-  v4 = _mm_max_ss(v4, _mm_movehdup_ps(v4));
-  return _mm_cvtss_f32(v4);
-}
-
-/* Adds the 16 lanes of v to the double accumulators (lanes 0-7 into *vlo, 8-15 into *vhi), exactly. */
-static inline void s4j_avx512_add_pd(__m512d* vlo, __m512d* vhi, __m512 v) {
-  *vlo = _mm512_add_pd(*vlo, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
-  *vhi = _mm512_add_pd(*vhi,
-                       _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
-}
-
-/* Sum of the lanes of two double accumulators. */
-static inline double s4j_avx512_hsum2_pd(__m512d vlo, __m512d vhi) {
-  const __m512d vd = _mm512_add_pd(vlo, vhi);
-  const __m256d v4 = _mm256_add_pd(_mm512_castpd512_pd256(vd), _mm512_extractf64x4_pd(vd, 1));
-  __m128d v2 = _mm_add_pd(_mm256_castpd256_pd128(v4), _mm256_extractf128_pd(v4, 1));
-  v2 = _mm_add_sd(v2, _mm_unpackhi_pd(v2, v2));
-  return _mm_cvtsd_f64(v2);
-}
-
-/* Mask of the first rem (1..15) lanes. */
-static inline __mmask16 s4j_avx512_tail_mask(size_t rem) {
-  return (__mmask16)((UINT32_C(1) << rem) - 1);
-}
-
-/* Masked load (faults suppressed on masked-out elements); the other lanes read as -Inf, which the
- * exp clamps to X_LO / s (adds nothing, whatever the scale s) and which never wins a max. */
-static inline __m512 s4j_avx512_load_tail(const float* x, __mmask16 vmask) {
-  return _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), vmask, x);
-}
 
 /* ---------------------------------------------------------------------------------------------
  * Double precision, 8 lanes (docs/NUMERICS.md, "Double precision").
@@ -185,4 +106,4 @@ S4J_INLINE __m512d s4j_avx512_f64_mul_tail(const double* x, __mmask8 vmask, __m5
   return _mm512_mask_mov_pd(_mm512_set1_pd(S4J_F64_X_LO), vmask, vhi);
 }
 
-#endif /* S4J_AVX512_H */
+#endif /* S4J_F64_AVX512_H */

@@ -1,0 +1,43 @@
+/* raddstoreexp = Reduce-ADD and STORE EXPonentials: z = exp(s*x) * 2^-E * 2^EXP_BIAS stored into y and
+ * summed (the sum returned without the bias): pass 2 of three-pass reload, whose pass 3 (vscale of the
+ * same tier) removes the bias with the normaliser. Requires E >= every exponent (minus one). All loads of
+ * an iteration precede its stores, so x == y (in place) works. One kernel per tier (s4j_f32_simd.h). */
+#include "s4j_f32_simd.h"
+
+S4J_INLINE double s4j_body(size_t n, const float* x, float* y, const s4j_expp* p, const int mode) {
+  s4j_vsum acc;
+  s4j_vsum_init(&acc);
+  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
+    const s4j_vf vz0 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x), p), p, mode);
+    const s4j_vf vz1 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + S4J_VLEN), p), p, mode);
+    const s4j_vf vz2 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 2 * S4J_VLEN), p), p, mode);
+    const s4j_vf vz3 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 3 * S4J_VLEN), p), p, mode);
+    s4j_vstore(y, vz0);
+    s4j_vstore(y + S4J_VLEN, vz1);
+    s4j_vstore(y + 2 * S4J_VLEN, vz2);
+    s4j_vstore(y + 3 * S4J_VLEN, vz3);
+    s4j_vsum_add4(&acc, vz0, vz1, vz2, vz3);
+  }
+  for (; n >= S4J_VLEN; n -= S4J_VLEN, x += S4J_VLEN, y += S4J_VLEN) {
+    const s4j_vf vz = s4j_vexp(s4j_vclamp_hi(s4j_vload(x), p), p, mode);
+    s4j_vstore(y, vz);
+    s4j_vsum_add(&acc, vz);
+  }
+  if (n != 0) {
+    const s4j_vmask m = s4j_vtail_mask(n);
+    const s4j_vf vz = s4j_vexp(s4j_vclamp_hi(s4j_vload_tail(x, m), p), p, mode);
+    s4j_vstore_tail(y, m, vz);
+    s4j_vsum_add(&acc, vz);
+  }
+  return ldexp(s4j_vsum_reduce(&acc), -S4J_EXP_BIAS);
+}
+
+double S4J_FN_EXP(raddstoreexp)(size_t n, const float* x, float* y, float s, float e) {
+  s4j_expp p;
+  s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS);
+  /* without S4J_EXP_LO: this is the in-cache workhorse, where one more operation per vector shows */
+#if !defined(S4J_RELOAD_LO)
+#define S4J_RELOAD_LO 0
+#endif
+  return S4J_EXP_CALL(s, &p, S4J_RELOAD_LO, s4j_body, n, x, y, &p);
+}

@@ -1,0 +1,32 @@
+/* vscaleexp = Vector SCALE of EXPonentials: y = exp(s*x) * c * 2^-E, the output of two-pass (the paper's
+ * "vscaleextexp", with c * 2^-E = 1/sum) and of three-pass recompute. c in (1/2, 1] is folded into the
+ * table in double, with the entries' rounding errors (S4J_EXP_LO), so each output rounds once (docs/NUMERICS.md).
+ * All loads of an iteration precede its stores (in place works). One kernel per tier (s4j_f32_simd.h). */
+#include "s4j_f32_simd.h"
+
+S4J_INLINE int s4j_body(size_t n, const float* x, float* y, const s4j_expp* p, const int mode) {
+  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
+    const s4j_vf vy0 = s4j_vunbias(s4j_vexp(s4j_vload(x), p, mode));
+    const s4j_vf vy1 = s4j_vunbias(s4j_vexp(s4j_vload(x + S4J_VLEN), p, mode));
+    const s4j_vf vy2 = s4j_vunbias(s4j_vexp(s4j_vload(x + 2 * S4J_VLEN), p, mode));
+    const s4j_vf vy3 = s4j_vunbias(s4j_vexp(s4j_vload(x + 3 * S4J_VLEN), p, mode));
+    s4j_vstore(y, vy0);
+    s4j_vstore(y + S4J_VLEN, vy1);
+    s4j_vstore(y + 2 * S4J_VLEN, vy2);
+    s4j_vstore(y + 3 * S4J_VLEN, vy3);
+  }
+  for (; n >= S4J_VLEN; n -= S4J_VLEN, x += S4J_VLEN, y += S4J_VLEN) {
+    s4j_vstore(y, s4j_vunbias(s4j_vexp(s4j_vload(x), p, mode)));
+  }
+  if (n != 0) {
+    const s4j_vmask m = s4j_vtail_mask(n);
+    s4j_vstore_tail(y, m, s4j_vunbias(s4j_vexp(s4j_vload_tail(x, m), p, mode)));
+  }
+  return 0;
+}
+
+void S4J_FN_EXP(vscaleexp)(size_t n, const float* x, float* y, float s, double c, float e) {
+  s4j_expp p;
+  s4j_expp_init(&p, s, e, c, S4J_EXP_FINAL_BIAS);
+  (void)S4J_EXP_CALL(s, &p, S4J_EXP_LO, s4j_body, n, x, y, &p);
+}

@@ -1,0 +1,174 @@
+/*
+ * The f32 per-ISA layer, AVX-512F + DQ: 16 lanes, exp by a 16-entry table (one vpermps) and a degree-3
+ * polynomial, exact power-of-two scaling by vscalefps (docs/NUMERICS.md, "exp"). Include it only through
+ * s4j_f32_simd.h from files compiled with the AVX-512 tier flags. AVX512F instructions and one of DQ
+ * (vrangeps, the clamp: every AVX-512 CPU but Xeon Phi has DQ; the probe requires it).
+ */
+#ifndef S4J_F32_AVX512_H
+#define S4J_F32_AVX512_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "constants.h"
+#include "s4j_intrin.h"
+
+/* Name parts: isa, method of the exp, elements per vector and per main-loop iteration (4 vectors). */
+#define S4J_ISA avx512f
+#define S4J_METHOD lut16_p3
+#define S4J_U1 u16
+#define S4J_U4 u64
+#define S4J_VLEN 16
+#define S4J_EXP_SCALED 1
+#define S4J_EXP_FOLD 2
+#define S4J_EXP_LO 4
+/* Final results (vscaleexp) need no bias: vscalefps underflows gradually and exactly. */
+#define S4J_EXP_FINAL_BIAS 0
+
+typedef __m512 s4j_vf;
+typedef __mmask16 s4j_vmask;
+
+static inline s4j_vf s4j_vload(const float* p) { return _mm512_loadu_ps(p); }
+static inline void s4j_vstore(float* p, s4j_vf v) { _mm512_storeu_ps(p, v); }
+static inline s4j_vf s4j_vset1(float f) { return _mm512_set1_ps(f); }
+static inline s4j_vf s4j_vadd(s4j_vf a, s4j_vf b) { return _mm512_add_ps(a, b); }
+static inline s4j_vf s4j_vmul(s4j_vf a, s4j_vf b) { return _mm512_mul_ps(a, b); }
+static inline s4j_vf s4j_vfma(s4j_vf a, s4j_vf b, s4j_vf c) { return _mm512_fmadd_ps(a, b, c); }
+/* max(a, b) that ignores a NaN in a (returns b then): vmaxps returns its second operand when either is NaN. */
+static inline s4j_vf s4j_vmax(s4j_vf a, s4j_vf b) { return _mm512_max_ps(a, b); }
+
+/* Mask of the first rem (1..15) lanes. */
+static inline s4j_vmask s4j_vtail_mask(size_t rem) { return (s4j_vmask)((UINT32_C(1) << rem) - 1); }
+/* Masked load (faults suppressed on masked-out elements); the other lanes read as -Inf, which the exp
+ * turns into 0 and which never wins a max. */
+static inline s4j_vf s4j_vload_tail(const float* p, s4j_vmask m) {
+  return _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), m, p);
+}
+static inline s4j_vf s4j_vload_tail_zero(const float* p, s4j_vmask m) { return _mm512_maskz_loadu_ps(m, p); }
+static inline void s4j_vstore_tail(float* p, s4j_vmask m, s4j_vf v) { _mm512_mask_storeu_ps(p, m, v); }
+
+/* Lane max without _mm512_reduce_max_ps (a compiler sequence some toolchains lack). */
+static inline float s4j_vhmax(s4j_vf v) {
+  const __m256 lo = _mm512_castps512_ps256(v);
+  const __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+  const __m256 v8 = _mm256_max_ps(lo, hi);
+  __m128 v4 = _mm_max_ps(_mm256_castps256_ps128(v8), _mm256_extractf128_ps(v8, 1));
+  v4 = _mm_max_ps(v4, _mm_movehl_ps(v4, v4));
+  v4 = _mm_max_ss(v4, _mm_movehdup_ps(v4));
+  return _mm_cvtss_f32(v4);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * exp(s*x) * c * 2^(bias - E) (docs/NUMERICS.md, "exp"): per call, the table holds fl(2^(j/16) * c) and,
+ * for the S4J_EXP_LO mode, the rest 2^(j/16) * c - that entry, so that exp rounds once, at the end.
+ * ------------------------------------------------------------------------------------------- */
+typedef struct {
+  __m512 table; /* lane j: fl(2^(j/16) * c) [* 2^(bias - E) when folded] */
+  __m512 tlo;   /* lane j: the table entry's rounding error, same scaling */
+  __m512 xr;    /* the clamp bound 2^17 / s: inputs are taken into [-xr, xr] (vrangeps) */
+  __m512 s;     /* the scale (1/T) */
+  __m512 e;     /* E - bias: every term is relative to 2^(E - bias) */
+  int folded;   /* 2^(bias - E) is in the tables (|bias - E| <= 120): one subtraction less per vector */
+} s4j_expp;
+
+static inline __m512 s4j_avx512_cvt16(__m512d lo8, __m512d hi8) {
+  return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo8))),
+                                             _mm256_castps_pd(_mm512_cvtpd_ps(hi8)), 1));
+}
+
+static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bias) {
+  const float eb = e - (float)bias; /* exact: integers far below 2^24 */
+  p->folded = eb >= -120.0f && eb <= 120.0f;
+  const __m512d vc = _mm512_set1_pd(p->folded ? ldexp(c, -(int)eb) : c);
+  const __m512d v0 = _mm512_mul_pd(_mm512_loadu_pd(s4j_exp2_j16), vc);
+  const __m512d v1 = _mm512_mul_pd(_mm512_loadu_pd(s4j_exp2_j16 + 8), vc);
+  p->table = s4j_avx512_cvt16(v0, v1);
+  /* the rest, exact in double (the product's own rounding, ~2^-53, is far below) */
+  const __m512d r0 = _mm512_sub_pd(v0, _mm512_cvtps_pd(_mm512_castps512_ps256(p->table)));
+  const __m512d r1 = _mm512_sub_pd(v1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(p->table), 1))));
+  p->tlo = s4j_avx512_cvt16(r0, r1);
+  p->xr = _mm512_set1_ps(0x1.0p+17f / s);
+  p->s = _mm512_set1_ps(s);
+  p->e = _mm512_set1_ps(eb);
+}
+#define S4J_EXP_FOLDED(p) ((p)->folded)
+
+/* mode is a compile-time constant (s4j_f32_simd.h): without S4J_EXP_SCALED (s == 1) the exact-product
+ * steps are dropped; with S4J_EXP_FOLD (and p->folded) the tables carry 2^(bias - E); with S4J_EXP_LO the
+ * table entry's rounding error joins the polynomial (one more vpermps). */
+S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
+  const int scaled = mode & S4J_EXP_SCALED;
+  /* Clamp into [-2^17/s, 2^17/s] in one instruction (vrangeps imm 2: the smaller magnitude, the sign of x),
+   * so that v below stays in the magic number's binade: -Inf and masked-out lanes give 0; +Inf, inputs
+   * beyond the fast range (|s*x| > 65536) and NaN (which vrangeps turns into +2^17/s) give a term of at
+   * least 2^(131072*log2(e) - E_HI) = +Inf, and the drivers take a non-finite sum as "redo, or exact path". */
+  vx = _mm512_range_ps(vx, p->xr, 0x2);
+  __m512 vhi = vx, vlo = _mm512_setzero_ps();
+  if (scaled) {
+    /* The exact product s*x = hi + lo: hi picks the table entry, lo joins the reduced argument. */
+    vhi = _mm512_mul_ps(vx, p->s);
+    vlo = _mm512_fmsub_ps(vx, p->s, vhi);
+  }
+  /* v = hi*log2(e) rounded once to a multiple of 1/16: the magic number's ulp is 2^-4, and the low four
+   * mantissa bits of vn are then j = 16*v mod 16, the table index (vpermps reads only those bits). */
+  const __m512 vn = _mm512_fmadd_ps(vhi, _mm512_set1_ps(S4J_LOG2E), _mm512_set1_ps(S4J_MAGIC16));
+  const __m512 vv = _mm512_sub_ps(vn, _mm512_set1_ps(S4J_MAGIC16));
+  /* Cody-Waite t = hi - v*ln2: the first FMA is exact (NUMERICS.md), the second rounds once. */
+  __m512 vt = _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_HI), vhi);
+  vt = _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_LO), vt);
+  if (scaled) vt = _mm512_add_ps(vt, vlo);
+  const __m512i vj = _mm512_castps_si512(vn);
+  const __m512 vtab = _mm512_permutexvar_ps(vj, p->table);
+  /* exp(t) ~= 1 + t*a(t), a = 1 + C2*t + C3*t^2 on [-ln2/32, ln2/32]; y = T + (T*t [+ T_lo])*a rounds once
+   * at the end (T_lo*a differs from T_lo by ~2%, 2^-30 relative to y). */
+  __m512 va = _mm512_fmadd_ps(_mm512_set1_ps(S4J_L16_C3), vt, _mm512_set1_ps(S4J_L16_C2));
+  va = _mm512_fmadd_ps(va, vt, _mm512_set1_ps(1.0f));
+  const __m512 vb = (mode & S4J_EXP_LO) ? _mm512_fmadd_ps(vtab, vt, _mm512_permutexvar_ps(vj, p->tlo))
+                                        : _mm512_mul_ps(vtab, vt);
+  const __m512 vy = _mm512_fmadd_ps(vb, va, vtab);
+  /* 2^(floor(v) - E + bias) exactly: vscalefps takes floor of its second operand; E is an integer. */
+  return _mm512_scalef_ps(vy, (mode & S4J_EXP_FOLD) ? vv : _mm512_sub_ps(vv, p->e));
+}
+
+/* The range clamp above is on both sides already. */
+static inline s4j_vf s4j_vclamp_hi(s4j_vf vx, const s4j_expp* p) {
+  (void)p;
+  return vx;
+}
+
+/* Results of s4j_vexp are final when the bias passed to s4j_expp_init was 0: nothing to remove here. */
+static inline s4j_vf s4j_vunbias(s4j_vf v) { return v; }
+
+/* ---------------------------------------------------------------------------------------------
+ * Sums of terms: two terms added in fp32 (one rounding per pair), then into double lanes.
+ * ------------------------------------------------------------------------------------------- */
+typedef struct {
+  __m512d lo, hi;
+} s4j_vsum;
+
+static inline void s4j_vsum_init(s4j_vsum* a) { a->lo = a->hi = _mm512_setzero_pd(); }
+static inline void s4j_vsum_add(s4j_vsum* a, s4j_vf v) {
+  a->lo = _mm512_add_pd(a->lo, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
+  a->hi = _mm512_add_pd(a->hi, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
+}
+static inline void s4j_vsum_add4(s4j_vsum* a, s4j_vf v0, s4j_vf v1, s4j_vf v2, s4j_vf v3) {
+#if !defined(S4J_SUM_PAIRS)
+  /* (v0 + v1) + (v2 + v3), lanes 0-7 + lanes 8-15: three fp32 roundings, one conversion */
+  const __m512 v = _mm512_add_ps(_mm512_add_ps(v0, v1), _mm512_add_ps(v2, v3));
+  const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+  a->lo = _mm512_add_pd(a->lo, _mm512_cvtps_pd(h));
+#else
+  s4j_vsum_add(a, _mm512_add_ps(v0, v2));
+  s4j_vsum_add(a, _mm512_add_ps(v1, v3));
+#endif
+}
+static inline double s4j_vsum_reduce(const s4j_vsum* a) {
+  const __m512d vd = _mm512_add_pd(a->lo, a->hi);
+  const __m256d v4 = _mm256_add_pd(_mm512_castpd512_pd256(vd), _mm512_extractf64x4_pd(vd, 1));
+  __m128d v2 = _mm_add_pd(_mm256_castpd256_pd128(v4), _mm256_extractf128_pd(v4, 1));
+  v2 = _mm_add_sd(v2, _mm_unpackhi_pd(v2, v2));
+  return _mm_cvtsd_f64(v2);
+}
+
+#endif /* S4J_F32_AVX512_H */

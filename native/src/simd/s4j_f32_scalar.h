@@ -1,0 +1,104 @@
+/*
+ * The f32 per-ISA layer, portable C: one lane, the exp of the AVX-512 tier (16-entry table, Cody-Waite)
+ * evaluated in double and rounded to float once (docs/NUMERICS.md, "exp"): baseline x86-64 has no FMA
+ * instruction and fmaf is a libm call there, while in double every product below is exact or rounds at
+ * 2^-53, so the result is at least as accurate as the fp32 FMA evaluation of the vector tiers.
+ */
+#ifndef S4J_F32_SCALAR_H
+#define S4J_F32_SCALAR_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "constants.h"
+#include "s4j_intrin.h"
+
+#define S4J_ISA scalar
+#define S4J_METHOD lut16_p5d
+#define S4J_U1 u1
+#define S4J_U4 u4
+#define S4J_VLEN 1
+#define S4J_EXP_SCALED 1
+#define S4J_EXP_FOLD 2
+#define S4J_EXP_LO 4
+#define S4J_EXP_FINAL_BIAS 0
+#define S4J_EXP_FOLDED(p) 0
+
+typedef float s4j_vf;
+typedef int s4j_vmask; /* one lane: there is never a tail */
+
+static inline s4j_vf s4j_vload(const float* p) { return *p; }
+static inline void s4j_vstore(float* p, s4j_vf v) { *p = v; }
+static inline s4j_vf s4j_vset1(float f) { return f; }
+static inline s4j_vf s4j_vadd(s4j_vf a, s4j_vf b) { return a + b; }
+static inline s4j_vf s4j_vmul(s4j_vf a, s4j_vf b) { return a * b; }
+/* In double: the product of two floats is exact there, the sum rounds at 2^-53, then once to float. */
+static inline s4j_vf s4j_vfma(s4j_vf a, s4j_vf b, s4j_vf c) { return (float)((double)a * (double)b + (double)c); }
+/* As maxps: returns b when either is NaN. */
+static inline s4j_vf s4j_vmax(s4j_vf a, s4j_vf b) { return a > b ? a : b; }
+static inline s4j_vmask s4j_vtail_mask(size_t rem) { return (int)rem; }
+static inline s4j_vf s4j_vload_tail(const float* p, s4j_vmask m) { return m ? *p : -INFINITY; }
+static inline s4j_vf s4j_vload_tail_zero(const float* p, s4j_vmask m) { return m ? *p : 0.0f; }
+static inline void s4j_vstore_tail(float* p, s4j_vmask m, s4j_vf v) {
+  if (m) *p = v;
+}
+static inline float s4j_vhmax(s4j_vf v) { return v; }
+
+typedef struct {
+  double c;  /* the multiplier */
+  double s;  /* the scale (1/T) */
+  double e;  /* E */
+  float xlo; /* X_LO / s */
+} s4j_expp;
+
+static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bias) {
+  p->c = c;
+  p->s = (double)s;
+  p->e = (double)e - (double)bias;
+  p->xlo = S4J_X_LO / s;
+}
+
+/* Terms far above 2^E come out large or +Inf in double (see s4j_vexp): no clamp needed. */
+static inline s4j_vf s4j_vclamp_hi(s4j_vf x, const s4j_expp* p) {
+  (void)p;
+  return x;
+}
+
+S4J_INLINE s4j_vf s4j_vexp(s4j_vf x, const s4j_expp* p, const int mode) {
+  const int scaled = mode & S4J_EXP_SCALED;
+  if (x != x) return x; /* NaN */
+  x = p->xlo > x ? p->xlo : x;
+  /* s*x exactly (a product of two floats); v = its multiple of 1/16 nearest to s*x*log2(e). */
+  const double h = scaled ? (double)x * p->s : (double)x;
+  const double v = nearbyint(h * (0x1.71547652b82fep+0 * 16.0)) * 0.0625;
+  /* t = h - v*ln2 with ln2 split as in the vector tiers: v*LN2_HI is exact, t rounds at 2^-53. */
+  const double t = (h - v * (double)S4J_LN2_HI) - v * (double)S4J_LN2_LO;
+  /* exp(t) on |t| <= ln2/32 by Taylor degree 5 in double: error < 2^-40 relative. */
+  const double q = 1.0 + t * (1.0 + t * (0.5 + t * (1.0 / 6 + t * (1.0 / 24 + t * (1.0 / 120)))));
+  const double k = floor(v);
+  const int j = (int)(16.0 * (v - k));
+  /* 2^(k - E) built as a double; terms below 2^-200 relative are 0 (as on every tier). */
+  const double d = k - p->e;
+  if (d < -200.0) return 0.0f;
+  if (d > 200.0) return INFINITY;
+  const uint64_t bits = (uint64_t)(int64_t)(d + 1023.0) << 52;
+  double scale;
+  memcpy(&scale, &bits, sizeof scale);
+  return (float)(s4j_exp2_j16[j] * p->c * q * scale);
+}
+
+static inline s4j_vf s4j_vunbias(s4j_vf v) { return v; }
+
+typedef struct {
+  double s;
+} s4j_vsum;
+static inline void s4j_vsum_init(s4j_vsum* a) { a->s = 0.0; }
+static inline void s4j_vsum_add(s4j_vsum* a, s4j_vf v) { a->s += (double)v; }
+static inline void s4j_vsum_add4(s4j_vsum* a, s4j_vf v0, s4j_vf v1, s4j_vf v2, s4j_vf v3) {
+  a->s += ((double)v0 + (double)v1) + ((double)v2 + (double)v3);
+}
+static inline double s4j_vsum_reduce(const s4j_vsum* a) { return a->s; }
+
+#endif /* S4J_F32_SCALAR_H */

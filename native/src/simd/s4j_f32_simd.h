@@ -1,0 +1,51 @@
+/*
+ * The f32 per-ISA layer: every f32 kernel source is written once over these operations and compiled once
+ * per tier, with S4J_TIER_<NAME> defined and the tier's flags (native/CMakeLists.txt, the tier registry
+ * native/src/s4j_tiers.inc). Each tier header defines the same names:
+ *   S4J_ISA, S4J_METHOD, S4J_U1, S4J_U4    name parts of the kernels (kernels.h spells them out)
+ *   S4J_VLEN                               floats per vector
+ *   S4J_EXP_FINAL_BIAS                     the bias that output kernels pass (0, or S4J_EXP_BIAS where the
+ *                                          exp always carries it; s4j_vunbias then removes it)
+ *   s4j_vf, s4j_vmask                      vector and tail mask types
+ *   s4j_vload/vstore/vload_tail/...        memory; tails never touch memory past n
+ *   s4j_expp, s4j_expp_init, s4j_vexp      exp(s*x) * c * 2^(bias - E), per-call parameters
+ *   s4j_vclamp_hi, s4j_vunbias             the range helpers of tiers that build 2^k in the exponent field
+ *   S4J_EXP_SCALED, S4J_EXP_FOLD, S4J_EXP_LO  s4j_vexp's compile-time mode bits (s != 1; 2^-E in the table;
+ *                                          the table entries' rounding corrected); S4J_EXP_FOLDED(p): the per-call
+ *                                          parameters allow the FOLD variant (always 0 on tiers without one)
+ *   s4j_vsum, s4j_vsum_add/add4/reduce     exact-enough sums of terms into double
+ */
+#ifndef S4J_F32_SIMD_H
+#define S4J_F32_SIMD_H
+
+#if defined(S4J_TIER_AVX512)
+#include "s4j_f32_avx512.h"
+#elif defined(S4J_TIER_AVX2)
+#include "s4j_f32_avx2.h"
+#elif defined(S4J_TIER_SCALAR)
+#include "s4j_f32_scalar.h"
+#else
+#error "compile f32 kernels with one S4J_TIER_<NAME> defined (native/CMakeLists.txt)"
+#endif
+
+#include "kernels.h"
+
+/* Kernel names: s4j_f32_<op>__<isa>[_<method>]_<unroll> (kernels.h). */
+#define S4J_PASTE6(a, b, c, d, e, f) a##b##c##d##e##f
+#define S4J_XPASTE6(a, b, c, d, e, f) S4J_PASTE6(a, b, c, d, e, f)
+#define S4J_PASTE8(a, b, c, d, e, f, g, h) a##b##c##d##e##f##g##h
+#define S4J_XPASTE8(a, b, c, d, e, f, g, h) S4J_PASTE8(a, b, c, d, e, f, g, h)
+/* a kernel without exp: s4j_f32_vscale__avx2_u32 */
+#define S4J_FN(op) S4J_XPASTE6(s4j_f32_, op, __, S4J_ISA, _, S4J_U4)
+/* a kernel with exp: s4j_f32_raddexp__avx2_lut8_p4_u32 */
+#define S4J_FN_EXP(op) S4J_XPASTE8(s4j_f32_, op, __, S4J_ISA, _, S4J_METHOD, _, S4J_U4)
+
+/* Calls BODY(args..., mode) with the mode a compile-time constant for each case the call can take: the s == 1
+ * loop without the exact-product steps, and the loop with 2^-E folded into the table where the tier has one;
+ * lo (0 or S4J_EXP_LO, a constant) is or-ed into every mode. */
+#define S4J_EXP_CALL(s, p, lo, BODY, ...)                                                                  \
+  ((s) == 1.0f ? (S4J_EXP_FOLDED(p) ? BODY(__VA_ARGS__, (lo) | S4J_EXP_FOLD) : BODY(__VA_ARGS__, (lo)))    \
+               : (S4J_EXP_FOLDED(p) ? BODY(__VA_ARGS__, (lo) | S4J_EXP_SCALED | S4J_EXP_FOLD)               \
+                                    : BODY(__VA_ARGS__, (lo) | S4J_EXP_SCALED)))
+
+#endif /* S4J_F32_SIMD_H */
