@@ -14,7 +14,8 @@
 #   --native-installed  link the native harness with native/target/install (what `mvn install` built)
 #                     instead of compiling ../native from source
 #   --no-native | --no-jmh | --no-peers   skip a part
-# Environment overrides: JMH_SIZES, OPS_SIZES, JMH_OPTS, OPS_JMH_OPTS (fork/iteration options), NATIVE_OPTS (s4j_native_bench options).
+# Environment overrides: JMH_SIZES, OPS_SIZES, JMH_OPTS, OPS_JMH_OPTS (fork/iteration options), NATIVE_OPTS and
+# CROSSOVER_OPTS (s4j_native_bench options).
 #
 # On a shared machine, serialize with other heavy jobs: flock /tmp/s4j-mvn.lock benchmarks/run.sh
 set -euo pipefail
@@ -71,6 +72,7 @@ fi
 # ------------------------------------------------------------------ configuration
 if [[ $mode == smoke ]]; then
   : "${NATIVE_OPTS:=--quick --max-n=256K}"
+  : "${CROSSOVER_OPTS:=--quick --sizes=64K,128K --algos=two-pass,three-pass-reload --no-ops}"
   : "${JMH_SIZES:=1000,65536}"
   : "${JMH_OPTS:=-f 1 -wi 1 -w 200ms -i 2 -r 200ms}"
   algo_sizes="65536"
@@ -79,8 +81,9 @@ if [[ $mode == smoke ]]; then
 else
   # 11 interleaved samples of >= 20 ms per point, N = 1K ... 64M (L1 to DRAM)
   : "${NATIVE_OPTS:=--reps=11 --min-ms=20 --max-n=64M}"
+  : "${CROSSOVER_OPTS:=--reps=9 --min-ms=20 --sizes=512K,1M,2M,4M,8M,16M,32M --algos=two-pass,three-pass-reload --no-ops}"
   # L1, L2, L3, DRAM and one odd size (the kernels' tails); 64M stays native-only (time budget)
-  : "${JMH_SIZES:=1000,4096,65536,1048576,16777216}"
+  : "${JMH_SIZES:=1000,4096,32768,65536,262144,1048576,16777216}"
   : "${JMH_OPTS:=-f 1 -wi 3 -w 1s -i 5 -r 1s}"
   algo_sizes="4096,1048576,16777216"
   # one vector: a 32K-vocabulary sampler, 256K, and 16M / 64M where the parallel split is measured
@@ -127,6 +130,10 @@ if [[ $run_native == 1 ]]; then
   log "native harness: s4j_native_bench $NATIVE_OPTS"
   # shellcheck disable=SC2086 # NATIVE_OPTS is a list of options
   "$build_dir/s4j_native_bench" $NATIVE_OPTS --out="$out/native.csv"
+  # the data behind AUTO's crossover per tier (native/src/softmax.c): the two algorithms around it
+  log "native harness: AUTO crossover"
+  # shellcheck disable=SC2086 # CROSSOVER_OPTS is a list of options
+  "$build_dir/s4j_native_bench" $CROSSOVER_OPTS --out="$out/crossover.csv"
 fi
 
 # ------------------------------------------------------------------ JMH

@@ -5,6 +5,9 @@
 #ifndef S4J_CONSTANTS_H
 #define S4J_CONSTANTS_H
 
+#include <stdint.h>
+#include <string.h>
+
 /* Inputs are clamped below at X_LO (-65536): -Inf and masked-out tail lanes become X_LO. */
 #define S4J_X_LO (-0x1.0p+16f)
 /* log2(e) rounded to float: n = rint(x * LOG2E). */
@@ -39,8 +42,15 @@
  * finite and nonzero), the exact path any other positive s. */
 #define S4J_SCALE_MIN 0x1.0p-100f
 #define S4J_SCALE_MAX 0x1.0p+100f
-/* The drivers call the reduction kernels in blocks of this many elements and merge in double. */
-#define S4J_BLOCK 4096
+/* The drivers call the reduction kernels in blocks of this many elements (256 KiB) and merge in double:
+ * a block is the unit of the running E's redo, and a kernel call prefetches only within its block, so
+ * blocks are long (4096, our first size, left every call without prefetches). */
+#define S4J_BLOCK 65536
+/* Pass 2 of two-pass writes y with non-temporal stores (no read for ownership: 8 bytes of memory traffic
+ * per element instead of 12) from this many elements (16 MiB of y) on: measured on a Xeon (Emerald Rapids
+ * VM, 300 MiB L3, one core), two-pass at 64M elements went from 1.20 to 0.91 ns per element, at 16M from
+ * 1.16 to 1.04. An output this long is not kept in any cache a core has to itself anyway. */
+#define S4J_NT_MIN (1u << 22)
 
 /* ---------------------------------------------------------------------------------------------
  * exp by table and polynomial (docs/NUMERICS.md, "exp"): exp(x) = 2^floor(v) * 2^(j/L) * exp(t) with
@@ -73,6 +83,8 @@ static const double s4j_exp2_j16[16] = {
  * with one multiply where the output is final. With the table scaled by c in (1/2, 1] and k - E in
  * [-KCUT - 1, KHI + 1], every biased value is a normal float. */
 #define S4J_EXP_BIAS 64
+/* 2^-EXP_BIAS, for the multiplications that remove it (exact: ldexp is a libm call). */
+#define S4J_EXP_UNBIAS 0x1.0p-64
 #define S4J_KCUT 160
 /* Sums and stored terms relative to a running E (the maximum of the first elements) accept inputs up to
  * 2^KHI above it: a block whose sum reaches 2^REDO is done again relative to its own maximum. Tiers that
@@ -128,5 +140,14 @@ static const double s4j_exp2_j16[16] = {
 /* 2^k for integral k in [-1023, 1023]: the double k + EXP2_MAGIC holds k + 1023 in its low mantissa
  * bits; shifting the bit pattern left by 52 moves them into the exponent field. */
 #define S4J_F64_EXP2_MAGIC (0x1.8p+52 + 1023.0)
+
+/* 2^k as a double for integral k in [-1022, 1023], built in the exponent field (ldexp is a libm call, and
+ * these run once or twice per call of every kernel). */
+static inline double s4j_pow2(int k) {
+  const uint64_t bits = (uint64_t)(k + 1023) << 52;
+  double d;
+  memcpy(&d, &bits, sizeof d);
+  return d;
+}
 
 #endif /* S4J_CONSTANTS_H */

@@ -79,6 +79,9 @@ static inline simde__m512 s4j_simde_scalef_ps(simde__m512 a, simde__m512 b) {
   return simde_mm512_loadu_ps(va);
 }
 #define _mm512_scalef_ps(a, b) s4j_simde_scalef_ps(a, b)
+#ifndef _mm512_stream_ps
+#define _mm512_stream_ps(p, v) simde_mm512_storeu_ps(p, v) /* the same values; no cache hint */
+#endif
 #ifndef _mm512_mask_loadu_pd
 static inline simde__m512d s4j_simde_mask_loadu_pd(simde__m512d src, simde__mmask8 k, const void* p) {
   double lanes[8];

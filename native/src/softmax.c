@@ -69,31 +69,24 @@ int s4j_cpu_max_isa(void) {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * AUTO: three-pass reload while it is faster, two-pass beyond. Reload computes exp once (pass 2
- * stores it) but moves 16 bytes/element (read x, write y, read y, write y); two-pass computes exp
- * twice and moves 12 (read x twice, write y). So reload wins while the kernels are compute-bound
- * (x and y in cache) and two-pass wins once memory bandwidth is the limit.
+ * AUTO: three-pass reload while it is faster, two-pass beyond. The reload (without a max pass, see
+ * s4j_reload) computes exp once and moves 20 bytes per element (read x, write y, read y, write y); two-pass
+ * computes exp twice and moves 12, 8 with the non-temporal stores of its pass 2 from S4J_NT_MIN elements
+ * on. So the reload wins while the kernels are compute-bound and two-pass once memory sets the pace.
  *
- * Measured with `s4j_bench --crossover --min-ms=20` (sizes 8K..4M in steps of 2^(1/4), out of
- * place, median of 11 batches) on the development machine: AMD EPYC Zen 3 VM, 2 cores, 512 KiB L2
- * per core, 32 MiB L3, gcc 12 -O3:
- *   AVX2: reload 0.49-0.56 ns/element vs two-pass 0.73-0.80 from 8K to 1.2M; 1.76M: 0.89 vs 0.91;
- *         2M: 0.92 vs 0.86; 3M: 1.05 vs 0.97; 16M (s4j_bench): 1.58 vs 1.13. Crossover ~2M elements
- *         (16 MiB of x + y, half the L3).
- *         Re-measured after the exact block sums (benchmarks/run.sh, 2026-11-25, benchmarks/results/):
- *         reload 1.19 vs two-pass 1.36 ns/element at 4M, 1.36 vs 1.35 at 16M, 1.19 vs 1.21 at 64M:
- *         this VM streams only ~12.6 GB/s from DRAM in one thread, and AVX2 on Zen 3 is close to
- *         compute-bound at both, so reload is kept up to 8M and two-pass beyond (a tie there).
- *   portable: reload 3.9-5.6 ns/element vs two-pass 5.4-7.4 at every size up to 16M: the portable
- *         tier is compute-bound everywhere, so AUTO always picks reload.
- *   AVX-512: not measurable here (no AVX-512 on the development machine). Its kernels do about twice
- *         the work per cycle, so they turn memory-bound sooner; the value assumes the working set
- *         (8 bytes/element) should fit in a 2 MiB L2 (1-2 MiB on Zen 4/5 and recent Xeons).
- *         Re-measure on an AVX-512 machine with `s4j_bench --crossover`.
+ * Measured (benchmarks/results/crossover.csv: s4j_native_bench --sizes=512K,...,16M, one core, interleaved
+ * rounds, medians) on a Xeon (Emerald Rapids VM, 2 MiB L2 per core, 300 MiB L3), ns per element:
+ *   AVX-512: reload 0.57 / 0.59 / 0.61 vs two-pass 0.65 / 0.67 / 0.68 at 512K / 1M / 2M; 4M: 0.66 vs 0.56,
+ *            16M: 1.03 vs 0.73, 64M: 1.16 vs 0.91 (two-pass then writes around the cache): crossover 2^22.
+ *   AVX2:    reload 0.66-0.72 vs two-pass 0.94-1.04 up to 4M (the AVX2 exp costs more, so two-pass stays
+ *            compute-bound longer); 8M: 0.95 vs 1.07; 16M: 1.14 vs 1.11: crossover 2^23 (a tie there).
+ *   portable: compute-bound at every size: always the reload.
+ * The working set at the AVX-512 crossover (32 MiB of x + y) is far below this L3: the crossover is where
+ * the non-temporal stores begin, not a cache size, so it is kept as an element count.
  * ------------------------------------------------------------------------------------------- */
 #define S4J_AUTO_CROSSOVER_PORTABLE INT64_MAX
 #define S4J_AUTO_CROSSOVER_AVX2 (INT64_C(1) << 23)
-#define S4J_AUTO_CROSSOVER_AVX512 (INT64_C(1) << 18)
+#define S4J_AUTO_CROSSOVER_AVX512 ((INT64_C(1) << 22) - 1)
 
 int s4j_auto_algorithm(int isa, int64_t n) {
   int64_t crossover;
@@ -199,7 +192,7 @@ static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n
       const float eb = s4j_f32_exponent_of_max(k->rmax(b, x + i), s);
       if (!(eb <= S4J_E_HI)) return 0;
       if (eb > e) {
-        sum_m = ldexp(sum_m, (int)(e - eb)); /* both integers in [E_INIT, E_HI]: fits an int */
+        sum_m = ldexp(sum_m, (int)(e - eb)); /* integers in [E_INIT, E_HI]: fits an int (rare: a redo) */
         e = eb;
       }
       m = k->raddexp(b, x + i, s, e);

@@ -5,24 +5,30 @@
  * NaN and +Inf inputs make the sum NaN or infinite. One kernel per tier (s4j_f32_simd.h). */
 #include "s4j_f32_simd.h"
 
+/* 4 independent vectors (the exp's latency chain is ~12 operations deep), added into acc. */
+S4J_INLINE void s4j_iter(const float* x, s4j_vsum* acc, const s4j_expp* p, const int mode) {
+  const s4j_vf vz0 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x), p), p, mode);
+  const s4j_vf vz1 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + S4J_VLEN), p), p, mode);
+  const s4j_vf vz2 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 2 * S4J_VLEN), p), p, mode);
+  const s4j_vf vz3 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 3 * S4J_VLEN), p), p, mode);
+  s4j_vsum_add4(acc, vz0, vz1, vz2, vz3);
+}
+
 S4J_INLINE double s4j_body(size_t n, const float* x, const s4j_expp* p, const int mode) {
   s4j_vsum acc;
   s4j_vsum_init(&acc);
-  /* 4 independent vectors per iteration (the exp's latency chain is ~12 operations deep). */
-  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN) {
-    const s4j_vf vz0 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x), p), p, mode);
-    const s4j_vf vz1 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + S4J_VLEN), p), p, mode);
-    const s4j_vf vz2 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 2 * S4J_VLEN), p), p, mode);
-    const s4j_vf vz3 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 3 * S4J_VLEN), p), p, mode);
-    s4j_vsum_add4(&acc, vz0, vz1, vz2, vz3);
+  for (; n >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN) {
+    S4J_PREFETCH_ITER(x);
+    s4j_iter(x, &acc, p, mode);
   }
+  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN) s4j_iter(x, &acc, p, mode);
   for (; n >= S4J_VLEN; n -= S4J_VLEN, x += S4J_VLEN) {
     s4j_vsum_add(&acc, s4j_vexp(s4j_vclamp_hi(s4j_vload(x), p), p, mode));
   }
   if (n != 0) {
     s4j_vsum_add(&acc, s4j_vexp(s4j_vclamp_hi(s4j_vload_tail(x, s4j_vtail_mask(n)), p), p, mode));
   }
-  return ldexp(s4j_vsum_reduce(&acc), -S4J_EXP_BIAS);
+  return s4j_vsum_reduce(&acc) * S4J_EXP_UNBIAS;
 }
 
 /* s == 1 (no temperature) runs the loop without the exact-product steps. */

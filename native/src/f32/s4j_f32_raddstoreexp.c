@@ -4,20 +4,27 @@
  * an iteration precede its stores, so x == y (in place) works. One kernel per tier (s4j_f32_simd.h). */
 #include "s4j_f32_simd.h"
 
+/* 4 independent vectors; all loads precede the stores, so x == y (in place) works. */
+S4J_INLINE void s4j_iter(const float* x, float* y, s4j_vsum* acc, const s4j_expp* p, const int mode) {
+  const s4j_vf vz0 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x), p), p, mode);
+  const s4j_vf vz1 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + S4J_VLEN), p), p, mode);
+  const s4j_vf vz2 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 2 * S4J_VLEN), p), p, mode);
+  const s4j_vf vz3 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 3 * S4J_VLEN), p), p, mode);
+  s4j_vstore(y, vz0);
+  s4j_vstore(y + S4J_VLEN, vz1);
+  s4j_vstore(y + 2 * S4J_VLEN, vz2);
+  s4j_vstore(y + 3 * S4J_VLEN, vz3);
+  s4j_vsum_add4(acc, vz0, vz1, vz2, vz3);
+}
+
 S4J_INLINE double s4j_body(size_t n, const float* x, float* y, const s4j_expp* p, const int mode) {
   s4j_vsum acc;
   s4j_vsum_init(&acc);
-  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
-    const s4j_vf vz0 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x), p), p, mode);
-    const s4j_vf vz1 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + S4J_VLEN), p), p, mode);
-    const s4j_vf vz2 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 2 * S4J_VLEN), p), p, mode);
-    const s4j_vf vz3 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 3 * S4J_VLEN), p), p, mode);
-    s4j_vstore(y, vz0);
-    s4j_vstore(y + S4J_VLEN, vz1);
-    s4j_vstore(y + 2 * S4J_VLEN, vz2);
-    s4j_vstore(y + 3 * S4J_VLEN, vz3);
-    s4j_vsum_add4(&acc, vz0, vz1, vz2, vz3);
+  for (; n >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
+    S4J_PREFETCH_ITER(x);
+    s4j_iter(x, y, &acc, p, mode);
   }
+  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) s4j_iter(x, y, &acc, p, mode);
   for (; n >= S4J_VLEN; n -= S4J_VLEN, x += S4J_VLEN, y += S4J_VLEN) {
     const s4j_vf vz = s4j_vexp(s4j_vclamp_hi(s4j_vload(x), p), p, mode);
     s4j_vstore(y, vz);
@@ -29,7 +36,7 @@ S4J_INLINE double s4j_body(size_t n, const float* x, float* y, const s4j_expp* p
     s4j_vstore_tail(y, m, vz);
     s4j_vsum_add(&acc, vz);
   }
-  return ldexp(s4j_vsum_reduce(&acc), -S4J_EXP_BIAS);
+  return s4j_vsum_reduce(&acc) * S4J_EXP_UNBIAS;
 }
 
 double S4J_FN_EXP(raddstoreexp)(size_t n, const float* x, float* y, float s, float e) {

@@ -8,6 +8,7 @@ float S4J_FN(rmax)(size_t n, const float* x) {
   /* s4j_vmax(v, m) returns m when v is NaN: a NaN never enters the maximum. */
   s4j_vf vm0 = s4j_vset1(-INFINITY), vm1 = vm0, vm2 = vm0, vm3 = vm0;
   for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN) {
+    if (n >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN) S4J_PREFETCH_ITER(x);
     vm0 = s4j_vmax(s4j_vload(x), vm0);
     vm1 = s4j_vmax(s4j_vload(x + S4J_VLEN), vm1);
     vm2 = s4j_vmax(s4j_vload(x + 2 * S4J_VLEN), vm2);

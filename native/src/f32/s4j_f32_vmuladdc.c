@@ -9,6 +9,7 @@ void S4J_FN(vmuladdc)(size_t n, const float* x, float* y, float s, float c, floa
   const s4j_vf vc = s4j_vset1(c);
   const s4j_vf vlo = s4j_vset1(c_lo);
   for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
+    if (n >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN) S4J_PREFETCH_ITER(x);
     const s4j_vf vy0 = s4j_vadd(s4j_vfma(s4j_vload(x), vs, vc), vlo);
     const s4j_vf vy1 = s4j_vadd(s4j_vfma(s4j_vload(x + S4J_VLEN), vs, vc), vlo);
     const s4j_vf vy2 = s4j_vadd(s4j_vfma(s4j_vload(x + 2 * S4J_VLEN), vs, vc), vlo);

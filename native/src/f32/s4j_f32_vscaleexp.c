@@ -4,17 +4,42 @@
  * All loads of an iteration precede its stores (in place works). One kernel per tier (s4j_f32_simd.h). */
 #include "s4j_f32_simd.h"
 
-S4J_INLINE int s4j_body(size_t n, const float* x, float* y, const s4j_expp* p, const int mode) {
-  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
-    const s4j_vf vy0 = s4j_vunbias(s4j_vexp(s4j_vload(x), p, mode));
-    const s4j_vf vy1 = s4j_vunbias(s4j_vexp(s4j_vload(x + S4J_VLEN), p, mode));
-    const s4j_vf vy2 = s4j_vunbias(s4j_vexp(s4j_vload(x + 2 * S4J_VLEN), p, mode));
-    const s4j_vf vy3 = s4j_vunbias(s4j_vexp(s4j_vload(x + 3 * S4J_VLEN), p, mode));
+/* 4 independent vectors; all loads precede the stores, so x == y (in place) works. */
+S4J_INLINE void s4j_iter(const float* x, float* y, const s4j_expp* p, const int mode, const int nt) {
+  const s4j_vf vy0 = s4j_vunbias(s4j_vexp(s4j_vload(x), p, mode));
+  const s4j_vf vy1 = s4j_vunbias(s4j_vexp(s4j_vload(x + S4J_VLEN), p, mode));
+  const s4j_vf vy2 = s4j_vunbias(s4j_vexp(s4j_vload(x + 2 * S4J_VLEN), p, mode));
+  const s4j_vf vy3 = s4j_vunbias(s4j_vexp(s4j_vload(x + 3 * S4J_VLEN), p, mode));
+  if (nt) {
+    s4j_vstream(y, vy0);
+    s4j_vstream(y + S4J_VLEN, vy1);
+    s4j_vstream(y + 2 * S4J_VLEN, vy2);
+    s4j_vstream(y + 3 * S4J_VLEN, vy3);
+  } else {
     s4j_vstore(y, vy0);
     s4j_vstore(y + S4J_VLEN, vy1);
     s4j_vstore(y + 2 * S4J_VLEN, vy2);
     s4j_vstore(y + 3 * S4J_VLEN, vy3);
   }
+}
+
+S4J_INLINE int s4j_body(size_t n, const float* x, float* y, const s4j_expp* p, const int mode) {
+  if (n >= S4J_NT_MIN && x != y) {
+    /* long outputs: y is written around the cache (S4J_NT_MIN), from the first aligned vector on */
+    for (; n >= S4J_VLEN && ((uintptr_t)y & (S4J_VLEN * 4 - 1)) != 0; n -= S4J_VLEN, x += S4J_VLEN, y += S4J_VLEN) {
+      s4j_vstore(y, s4j_vunbias(s4j_vexp(s4j_vload(x), p, mode)));
+    }
+    for (; n >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
+      S4J_PREFETCH_ITER(x);
+      s4j_iter(x, y, p, mode, 1);
+    }
+    s4j_vsfence();
+  }
+  for (; n >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
+    S4J_PREFETCH_ITER(x);
+    s4j_iter(x, y, p, mode, 0);
+  }
+  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) s4j_iter(x, y, p, mode, 0);
   for (; n >= S4J_VLEN; n -= S4J_VLEN, x += S4J_VLEN, y += S4J_VLEN) {
     s4j_vstore(y, s4j_vunbias(s4j_vexp(s4j_vload(x), p, mode)));
   }

@@ -10,10 +10,10 @@ S4J_INLINE int s4j_body(size_t n, s4j_vf vx, float* y, const s4j_expp* p, const 
   s4j_vsum acc;
   s4j_vsum_init(&acc);
   s4j_vsum_add(&acc, vz);
-  const double sum = ldexp(s4j_vsum_reduce(&acc), -S4J_EXP_BIAS);
+  const double sum = s4j_vsum_reduce(&acc) * S4J_EXP_UNBIAS;
   if (!isfinite(sum)) return 0; /* a NaN input (the maximum excludes +Inf) */
   /* as vscale: the normaliser split into two floats, one rounding per output */
-  const double inv = ldexp(1.0 / sum, -S4J_EXP_BIAS);
+  const double inv = (1.0 / sum) * S4J_EXP_UNBIAS;
   const float hi = (float)inv;
   const s4j_vf vy = s4j_vfma(vz, s4j_vset1(hi), s4j_vmul(vz, s4j_vset1((float)(inv - (double)hi))));
   if (n == S4J_VLEN) {

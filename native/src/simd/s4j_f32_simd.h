@@ -8,6 +8,7 @@
  *                                          exp always carries it; s4j_vunbias then removes it)
  *   s4j_vf, s4j_vmask                      vector and tail mask types
  *   s4j_vload/vstore/vload_tail/...        memory; tails never touch memory past n
+ *   s4j_vprefetch                          a software prefetch (never faults; see S4J_PREFETCH_AHEAD)
  *   s4j_expp, s4j_expp_init, s4j_vexp      exp(s*x) * c * 2^(bias - E), per-call parameters
  *   s4j_vclamp_hi, s4j_vunbias             the range helpers of tiers that build 2^k in the exponent field
  *   S4J_EXP_SCALED, S4J_EXP_FOLD, S4J_EXP_LO  s4j_vexp's compile-time mode bits (s != 1; 2^-E in the table;
@@ -29,6 +30,19 @@
 #endif
 
 #include "kernels.h"
+
+/* The streaming kernels run their main loop (4 vectors per iteration) in two parts: while at least
+ * PREFETCH_AHEAD more floats follow, each iteration prefetches its lines that far ahead (one prefetch per
+ * 64 bytes, never past n), then the rest without. Measured on a Xeon (Emerald Rapids VM, one core): pass 1
+ * of two-pass at 64M elements went from 0.51 to 0.33 ns per element (the read-only sum: ~0.30) and the
+ * whole two-pass from 1.06 to 0.83, with 4096 floats (16 KiB) ahead doing better than 1024; the hardware
+ * prefetcher alone did not keep the loops fed. In cache the prefetches cost nothing measurable, but
+ * prefetching past the end of a short array did (+30% at 4K elements), hence the bound. */
+#define S4J_PREFETCH_AHEAD 4096
+#define S4J_PREFETCH_ITER(ptr)                                                                       \
+  do {                                                                                               \
+    for (int s4j_q_ = 0; s4j_q_ < 4 * S4J_VLEN; s4j_q_ += 16) s4j_vprefetch((ptr) + S4J_PREFETCH_AHEAD + s4j_q_); \
+  } while (0)
 
 /* Kernel names: s4j_f32_<op>__<isa>[_<method>]_<unroll> (kernels.h). */
 #define S4J_PASTE6(a, b, c, d, e, f) a##b##c##d##e##f
