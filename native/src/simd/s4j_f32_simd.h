@@ -38,7 +38,9 @@
  * whole two-pass from 1.06 to 0.83, with 4096 floats (16 KiB) ahead doing better than 1024; the hardware
  * prefetcher alone did not keep the loops fed. In cache the prefetches cost nothing measurable, but
  * prefetching past the end of a short array did (+30% at 4K elements), hence the bound. */
+#ifndef S4J_PREFETCH_AHEAD
 #define S4J_PREFETCH_AHEAD 4096
+#endif
 #define S4J_PREFETCH_ITER(ptr)                                                                       \
   do {                                                                                               \
     for (int s4j_q_ = 0; s4j_q_ < 4 * S4J_VLEN; s4j_q_ += 16) s4j_vprefetch((ptr) + S4J_PREFETCH_AHEAD + s4j_q_); \

@@ -114,13 +114,35 @@ public final class Softmax {
         this(kernel, Algorithm.AUTO, 1f, false, null, DEFAULT_PARALLEL_THRESHOLD);
     }
 
+    /** The default instance, or the configuration error that prevents it (rethrown on every call). */
     private static final class Default {
-        static final Softmax INSTANCE = new Softmax(KernelSelector.defaultSelection().kernel);
+        static final Object INSTANCE = create();
+
+        private static Object create() {
+            try {
+                return new Softmax(KernelSelector.defaultSelection().kernel);
+            } catch (IllegalStateException e) {
+                return e;
+            }
+        }
     }
 
-    /** The fastest backend on this machine, with {@link Algorithm#AUTO}, no scale, sequential. */
+    /**
+     * The fastest backend on this machine, with {@link Algorithm#AUTO}, no scale, sequential.
+     *
+     * @return the shared default instance
+     * @throws IllegalStateException on every call, with the reason, when the system properties are wrong:
+     *         {@code -Dsoftmax4j.backend} names an unknown backend or one that cannot run here (for example
+     *         VECTOR without {@code --add-modules jdk.incubator.vector}), or {@code -Dsoftmax4j.maxIsa} is not
+     *         avx512, avx2 or portable; {@link #of(Backend)} keeps working for the backends that can run
+     */
     public static Softmax get() {
-        return Default.INSTANCE;
+        Object d = Default.INSTANCE;
+        if (d instanceof Softmax) {
+            return (Softmax) d;
+        }
+        IllegalStateException e = (IllegalStateException) d;
+        throw new IllegalStateException(e.getMessage(), e.getCause());
     }
 
     /**
@@ -130,13 +152,13 @@ public final class Softmax {
      */
     public static Softmax of(Backend backend) {
         Objects.requireNonNull(backend, "backend");
-        return new Softmax(KernelSelector.kernel(backend, KernelSelector.Config.fromSystemProperties()));
+        return new Softmax(KernelSelector.kernel(backend, KernelSelector.Config.capFromSystemProperties()));
     }
 
     /** Every backend that can run on this machine, fastest first by the selection order. */
     public static Set<Backend> available() {
         EnumSet<Backend> set = EnumSet.noneOf(Backend.class);
-        set.addAll(KernelSelector.available(KernelSelector.Config.fromSystemProperties()));
+        set.addAll(KernelSelector.available(KernelSelector.Config.capFromSystemProperties()));
         return Collections.unmodifiableSet(set);
     }
 
@@ -614,8 +636,8 @@ public final class Softmax {
         return lse[0];
     }
 
-    /** Log-sum-exp of each row, in double. */
-    private double[] lseRows(float[] x, int xOff, int xStride, int rows, int cols) {
+    /** Log-sum-exp of each row, in double (also for {@link Sampler}). */
+    double[] lseRows(float[] x, int xOff, int xStride, int rows, int cols) {
         Objects.requireNonNull(x, "x");
         Checks.span("x", x.length, xOff, xStride, rows, cols);
         double[] lse = new double[Math.max(rows, 0)];

@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import io.github.softmax4j.internal.Chunked;
 import io.github.softmax4j.internal.NativeKernel;
 import io.github.softmax4j.internal.Op;
+import io.github.softmax4j.internal.SegmentNative;
 import io.github.softmax4j.internal.Split;
 
 /**
@@ -70,15 +71,13 @@ import io.github.softmax4j.internal.Split;
  * code. The address of a native segment need not be aligned (misaligned ones take the copying path).
  *
  * <h2>Threads and lifetime</h2>
- * Instances are immutable and thread-safe. The segments' scopes must stay open for the whole call:
- * segments of a confined arena are used only by the calling thread (and, for native calls of a parallel
- * instance, by native code on the executor's threads while the caller waits, which cannot close the
- * arena meanwhile); the copying path of a parallel instance splits only segments any thread may access
- * (shared, global and automatic scopes, heap segments) and runs confined ones on the calling thread.
- * Closing a shared arena from another thread during a call is a race: the copying path then throws
- * {@link IllegalStateException}, but native code, which reads the memory by address, cannot be stopped,
- * so do not close an arena whose segments are in use. Segments of an automatic arena are kept reachable
- * until the call returns.
+ * Instances are immutable and thread-safe. The native path calls C through the FFM API, which keeps a
+ * segment's scope alive for the call: closing a shared arena from another thread while a call uses its
+ * segments fails in that thread with {@link IllegalStateException} (and the call completes), so a call
+ * either completes or throws, and memory outside y is never touched. A parallel instance splits a
+ * vector across threads only when both segments are accessible from any thread (shared, global and
+ * automatic scopes, heap segments); a confined segment is computed on its owner thread. The copying path
+ * reads and writes through {@link MemorySegment}'s own accessors, which check the scope on every access.
  */
 public final class SegmentSoftmax {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -229,7 +228,7 @@ public final class SegmentSoftmax {
     private double run(Op op, MemorySegment x, MemorySegment y, long n) {
         NativeKernel nk = nativeFor(x, y);
         if (nk != null) {
-            return runNative(nk, op, x.address(), y.address(), n);
+            return runNative(nk, op, x, y, n);
         }
         float[] xa = floatArray(x);
         float[] ya = floatArray(y);
@@ -272,33 +271,33 @@ public final class SegmentSoftmax {
         return op == Op.LOG_SUM_EXP ? 0 : softmax.flags();
     }
 
-    /** The C kernels in place at the segments' addresses (y == x for LOG_SUM_EXP). */
-    private double runNative(NativeKernel nk, Op op, long xa, long ya, long n) {
+    /**
+     * The C kernels in place on the segments (y == x for LOG_SUM_EXP), through FFM downcalls that keep the
+     * segments' scopes alive for each call. A parallel instance splits the vector only when both segments are
+     * accessible from any thread (a confined one stays on its owner thread).
+     */
+    private double runNative(NativeKernel nk, Op op, MemorySegment x, MemorySegment y, long n) {
         float s = softmax.scale();
         int flags = flagsFor(op);
-        if (softmax.splitVector(n)) {
+        if (softmax.splitVector(n) && shared(x) && shared(y)) {
             return Split.vector(softmax.executor(), Softmax.threads(), op, s, n, new Split.Vector() {
                 @Override
                 public void sumExp(long from, long len, double[] me) {
-                    nk.sumExpAt(s, xa, from, len, me);
+                    SegmentNative.sumExp(nk, s, x, from, len, me);
                 }
 
                 @Override
                 public void finish(long from, long len, double m, double e) {
-                    nk.finishAt(op, s, xa, ya, from, len, m, e);
+                    SegmentNative.finish(nk, op, s, x, y, from, len, m, e);
                 }
 
                 @Override
                 public double whole() {
-                    double[] lse = new double[1];
-                    nk.rowsAt(op, softmax.algorithm(), flags | Op.FLAG_LSE, s, xa, ya, n, lse);
-                    return lse[0];
+                    return SegmentNative.rows(nk, op, softmax.algorithm(), flags | Op.FLAG_LSE, s, x, y, n);
                 }
             });
         }
-        double[] lse = new double[1];
-        nk.rowsAt(op, softmax.algorithm(), flags, s, xa, ya, n, lse);
-        return lse[0];
+        return SegmentNative.rows(nk, op, softmax.algorithm(), flags, s, x, y, n);
     }
 
     private static Chunked.Floats floats(MemorySegment s) {

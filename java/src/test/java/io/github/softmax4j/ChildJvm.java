@@ -29,12 +29,20 @@ final class ChildJvm {
     /** The same JVM flags every run needs (parent pom: softmax4j.jvmFlags) plus extra, then main and args. */
     static Result run(List<String> jvmFlags, Class<?> main, long timeoutSeconds, String... args)
             throws IOException, InterruptedException {
+        return run(true, jvmFlags, main, timeoutSeconds, args);
+    }
+
+    /** As above; without {@code vectorModule} the child runs without {@code --add-modules jdk.incubator.vector}. */
+    static Result run(boolean vectorModule, List<String> jvmFlags, Class<?> main, long timeoutSeconds, String... args)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("cannot find this JVM's java binary"));
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
-        cmd.add("--add-modules");
-        cmd.add("jdk.incubator.vector");
+        if (vectorModule) {
+            cmd.add("--add-modules");
+            cmd.add("jdk.incubator.vector");
+        }
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.addAll(jvmFlags);
         cmd.add("-cp");

@@ -97,6 +97,11 @@ public class PeersBenchmark {
         check("tribuoExpNormalizer", tribuoExpNormalizer());
     }
 
+    /**
+     * Prints the largest relative error of a peer's output against a double-precision softmax (sampled
+     * outputs): the speed comparison stands next to what each result is worth. ONNX Runtime 1.28's MLAS
+     * kernel, for one, is off by ~1e-5 relative at 256K elements and ~1e-3 at 16M (fp32 sums).
+     */
     private void check(String what, Object result) {
         float[] got;
         if (result instanceof FloatBuffer) {
@@ -113,11 +118,17 @@ public class PeersBenchmark {
         for (float v : x) {
             sum += Math.exp(v - max);
         }
-        for (int i = 0; i < n; i += Math.max(1, n / 97)) {
+        double worst = 0;
+        for (int i = 0; i < n; i += Math.max(1, n / 997)) {
             double want = Math.exp(x[i] - max) / sum;
-            if (!(Math.abs(got[i] - want) <= 1e-5 * want + 1e-30)) {
-                throw new IllegalStateException(what + ": y[" + i + "] = " + got[i] + ", want " + want);
+            if (want >= Float.MIN_NORMAL) {
+                worst = Math.max(worst, Math.abs(got[i] - want) / want);
             }
+        }
+        System.out.printf("ACCURACY %s n=%d: max relative error %.3g (%.0f float ULP at most)%n", what, n, worst,
+                worst / 0x1p-24);
+        if (!(worst < 0.01)) {
+            throw new IllegalStateException(what + " is wrong: relative error " + worst);
         }
     }
 

@@ -16,7 +16,8 @@ import io.github.softmax4j.Backend;
  * The one place that decides which backend runs. Order: the backend forced by
  * {@code -Dsoftmax4j.backend}; else the best native tier that the CPU probe (cpuid + xgetbv) and the
  * {@code -Dsoftmax4j.maxIsa} cap allow; else the Vector API; else the portable C tier; else scalar Java.
- * Each candidate that declines is logged once with its reason; the winner is logged at INFO.
+ * A candidate that declines for a reason the user can fix (a missing JVM flag, a native library that
+ * could not be loaded) is logged once at WARNING; other declines and the winner at DEBUG.
  *
  * <p>{@link #select(Config)} depends only on its argument and on what the machine can run, so tests
  * can call it with a configuration of their own; {@link #defaultSelection()} caches the result for the
@@ -46,6 +47,15 @@ public final class KernelSelector {
                 throw new IllegalArgumentException("softmax4j.maxIsa must be avx512, avx2 or portable, not '"
                         + maxIsa + "'");
             }
+        }
+
+        /**
+         * The cap alone, from {@code -Dsoftmax4j.maxIsa}: what {@code Softmax.of(backend)} and
+         * {@code available()} need (a bad {@code -Dsoftmax4j.backend} does not concern them).
+         */
+        public static Config capFromSystemProperties() {
+            String cap = System.getProperty("softmax4j.maxIsa");
+            return new Config(null, cap == null || cap.isBlank() ? null : cap);
         }
 
         /** From {@code -Dsoftmax4j.backend} and {@code -Dsoftmax4j.maxIsa}. */
@@ -88,13 +98,33 @@ public final class KernelSelector {
         }
     }
 
+    /** The default selection, or the configuration error it met: never an error in a class initializer. */
     private static final class Holder {
-        static final Selection DEFAULT = log(select(Config.fromSystemProperties()));
+        static final Object DEFAULT = selectDefault();
+
+        private static Object selectDefault() {
+            try {
+                return log(select(Config.fromSystemProperties()));
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                LOG.log(System.Logger.Level.ERROR, "softmax4j: " + e.getMessage());
+                return e;
+            }
+        }
     }
 
-    /** The selection for this JVM's system properties, made once. */
+    /**
+     * The selection for this JVM's system properties, made once.
+     *
+     * @throws IllegalStateException on every call, with the reason, when {@code -Dsoftmax4j.backend} names
+     *         an unknown backend or one that cannot run here, or {@code -Dsoftmax4j.maxIsa} is not a tier
+     */
     public static Selection defaultSelection() {
-        return Holder.DEFAULT;
+        Object d = Holder.DEFAULT;
+        if (d instanceof Selection) {
+            return (Selection) d;
+        }
+        RuntimeException e = (RuntimeException) d;
+        throw new IllegalStateException("softmax4j is misconfigured: " + e.getMessage(), e);
     }
 
     /** Selects per the order above; a forced backend that cannot run is an error, not a fallback. */
@@ -195,10 +225,12 @@ public final class KernelSelector {
             if (!said.add(why)) {
                 return; // e.g. one missing native library declines every native tier: say it once
             }
+            // quiet when all is well (as lz4-java and zstd-jni): one WARNING only for what a flag or the
+            // installation can fix, everything else (a CPU without AVX-512, the winner) at DEBUG
             boolean actionable = b == Backend.VECTOR || why.contains("could not be loaded");
-            LOG.log(actionable ? Level.WARNING : Level.INFO, "softmax4j: {0} not used: {1}", b, why);
+            LOG.log(actionable ? Level.WARNING : Level.DEBUG, "softmax4j: {0} not used: {1}", b, why);
         });
-        LOG.log(Level.INFO, "softmax4j: using backend {0}", s.kernel);
+        LOG.log(Level.DEBUG, "softmax4j: using backend {0}", s.kernel);
         return s;
     }
 }

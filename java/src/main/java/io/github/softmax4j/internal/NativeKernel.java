@@ -210,6 +210,11 @@ public final class NativeKernel implements Kernel {
         return out[0];
     }
 
+    /** The ISA tier this kernel passes to every C entry point (S4J_ISA_*). */
+    int isa() {
+        return isa;
+    }
+
     /**
      * The native kernel behind a selected kernel (itself, or the large-call side of the default
      * selection's router), or null for a Java backend. For callers that hold raw addresses.
@@ -219,25 +224,6 @@ public final class NativeKernel implements Kernel {
             kernel = ((SmallCallRouter) kernel).large();
         }
         return kernel instanceof NativeKernel ? (NativeKernel) kernel : null;
-    }
-
-    // Raw addresses: memory the caller (the JDK 22+ MemorySegment front) has checked to be alive, 4-byte
-    // aligned, long enough and kept reachable for the call. Offsets and lengths are in elements.
-
-    /** {@link #rows} over one vector of n elements at raw addresses (y unused for LOG_SUM_EXP). */
-    public void rowsAt(Op op, Algorithm algorithm, int flags, float s, long x, long y, long n, double[] lse) {
-        check(NativeLib.s4j_f32_rows_at(isa, op.ordinal(), algorithm.ordinal(), flags, s, x, 0, n, y, 0, n, 1, n,
-                lse, 0));
-    }
-
-    /** {@link #sumExp} over elements [from, from+n) at a raw address. */
-    public void sumExpAt(float s, long x, long from, long n, double[] me) {
-        check(NativeLib.s4j_f32_sumexp_at(isa, s, x, from, n, me));
-    }
-
-    /** {@link #finish} over elements [from, from+n) at raw addresses. */
-    public void finishAt(Op op, float s, long x, long y, long from, long n, double m, double e) {
-        check(NativeLib.s4j_f32_finish_at(isa, op.ordinal(), s, x, from, y, from, n, m, e));
     }
 
     /**

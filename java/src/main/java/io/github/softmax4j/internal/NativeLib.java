@@ -3,7 +3,6 @@ package io.github.softmax4j.internal;
 import java.nio.FloatBuffer;
 
 import org.bytedeco.javacpp.Loader;
-import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.CriticalRegion;
 import org.bytedeco.javacpp.annotation.Platform;
 
@@ -21,9 +20,19 @@ public final class NativeLib {
     private NativeLib() {
     }
 
+    private static String path;
+
     /** Loads the JNI library from the jar (JavaCPP extracts it to its cache); throws if it cannot. */
     static synchronized void load() {
-        Loader.load(NativeLib.class);
+        if (path == null) {
+            path = Loader.load(NativeLib.class);
+        }
+    }
+
+    /** The file the JNI library was loaded from (the JDK 22+ segment path looks its C symbols up there). */
+    static synchronized String path() {
+        load();
+        return path;
     }
 
     public static native int s4j_cpu_features();
@@ -85,20 +94,4 @@ public final class NativeLib {
     @CriticalRegion
     public static native int s4j_f64_logsumexp_at(int isa, double scale, double[] x, long xOffset, long n,
             double[] out);
-
-    // Raw addresses (JDK 22+ native MemorySegments): JavaCPP casts the jlong to the C pointer type. The
-    // caller keeps the memory alive and 4-byte aligned for the whole call.
-
-    /** {@code s4j_f32_rows_at} on memory at raw addresses. */
-    public static native int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s,
-            @Cast("const float*") long x, long xOffset, long xStride, @Cast("float*") long y, long yOffset,
-            long yStride, long rows, long cols, double[] lse, long lseOffset);
-
-    /** {@code s4j_f32_sumexp_at} on memory at a raw address. */
-    public static native int s4j_f32_sumexp_at(int isa, float s, @Cast("const float*") long x, long xOffset,
-            long n, double[] me);
-
-    /** {@code s4j_f32_finish_at} on memory at raw addresses. */
-    public static native int s4j_f32_finish_at(int isa, int op, float s, @Cast("const float*") long x,
-            long xOffset, @Cast("float*") long y, long yOffset, long n, double m, double e);
 }

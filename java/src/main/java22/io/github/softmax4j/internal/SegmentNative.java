@@ -1,0 +1,110 @@
+package io.github.softmax4j.internal;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+
+import io.github.softmax4j.Algorithm;
+
+/**
+ * The C kernels on native {@link MemorySegment}s through the FFM API (JDK 22+): {@link Linker} downcalls
+ * to the same functions the JNI binding calls, found in the library JavaCPP loaded. Unlike a raw address
+ * passed through JNI, a segment passed to a downcall keeps its scope alive until the call returns: a
+ * concurrent {@code Arena.close()} from another thread fails with {@link IllegalStateException} instead of
+ * freeing memory the kernel is reading (which crashed the JVM). A confined segment can only be passed by
+ * its owner thread ({@link WrongThreadException} otherwise). Callers check every argument first, as for
+ * the JNI entries: this class passes sizes and offsets on unchanged.
+ */
+public final class SegmentNative {
+    private static final MethodHandle ROWS;
+    private static final MethodHandle SUMEXP;
+    private static final MethodHandle FINISH;
+
+    static {
+        NativeLib.load();
+        // Loader.load returns the file it loaded, or only the library's name where it cannot tell: then the
+        // symbols are found among the libraries this class loader loaded (System.load by JavaCPP)
+        Path file = Path.of(NativeLib.path());
+        SymbolLookup lib = file.isAbsolute() ? SymbolLookup.libraryLookup(file, Arena.global())
+                : SymbolLookup.loaderLookup();
+        Linker linker = Linker.nativeLinker();
+        // int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const float* x, int64_t x_offset,
+        //     int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols,
+        //     double* lse, int64_t lse_offset)
+        ROWS = linker.downcallHandle(find(lib, "s4j_f32_rows_at"), FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG));
+        // int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_t n, double* me)
+        SUMEXP = linker.downcallHandle(find(lib, "s4j_f32_sumexp_at"), FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+                JAVA_FLOAT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
+        // int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
+        //     int64_t y_offset, int64_t n, double m, double e)
+        FINISH = linker.downcallHandle(find(lib, "s4j_f32_finish_at"), FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_DOUBLE, JAVA_DOUBLE));
+    }
+
+    private SegmentNative() {
+    }
+
+    private static MemorySegment find(SymbolLookup lib, String name) {
+        return lib.find(name).orElseThrow(() -> new IllegalStateException(
+                "the native library " + NativeLib.path() + " does not export " + name));
+    }
+
+    /** op over the n floats of x into y (y ignored for LOG_SUM_EXP); returns logsumexp when asked by flags. */
+    public static double rows(NativeKernel k, Op op, Algorithm algorithm, int flags, float s, MemorySegment x,
+            MemorySegment y, long n) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment lse = arena.allocate(JAVA_DOUBLE);
+            check((int) ROWS.invokeExact(k.isa(), op.ordinal(), algorithm.ordinal(), flags, s, x, 0L, n, y, 0L, n,
+                    1L, n, lse, 0L), k);
+            return lse.get(JAVA_DOUBLE, 0);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Pass 1 of a split two-pass over [from, from + n) of x: me[0] * 2^me[1] (me[0] NaN: the exact path). */
+    public static void sumExp(NativeKernel k, float s, MemorySegment x, long from, long n, double[] me) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_DOUBLE, 2);
+            check((int) SUMEXP.invokeExact(k.isa(), s, x, from, n, out), k);
+            me[0] = out.getAtIndex(JAVA_DOUBLE, 0);
+            me[1] = out.getAtIndex(JAVA_DOUBLE, 1);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Pass 2 of a split two-pass over [from, from + n) for the merged sum m * 2^e. */
+    public static void finish(NativeKernel k, Op op, float s, MemorySegment x, MemorySegment y, long from, long n,
+            double m, double e) {
+        try {
+            check((int) FINISH.invokeExact(k.isa(), op.ordinal(), s, x, from, y, from, n, m, e), k);
+        } catch (RuntimeException | Error ex) {
+            throw ex;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static void check(int rc, NativeKernel k) {
+        if (rc != 0) {
+            throw new IllegalStateException("native softmax failed with code " + rc + " on " + k.backend());
+        }
+    }
+}
