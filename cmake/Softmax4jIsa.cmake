@@ -25,9 +25,10 @@ function(s4j_isa_sources tier)
 endfunction()
 
 # The same flags on a whole target (the per-tier object libraries of the f32 kernels):
-#   s4j_isa_target(target SCALAR|AVX2|AVX512)        (the f32 AVX-512 tier also uses AVX-512DQ: vrangeps)
+#   s4j_isa_target(target SCALAR|AVX2|AVX512|NEON)        (the f32 AVX-512 tier also uses AVX-512DQ: vrangeps)
 function(s4j_isa_target target tier)
-  if(tier STREQUAL "SCALAR")
+  if(tier STREQUAL "SCALAR" OR tier STREQUAL "NEON") # NEON: baseline on AArch64, no flag
+
     return()
   elseif(tier STREQUAL "AVX2")
     if(MSVC)

@@ -26,7 +26,7 @@
 float s4j_bench_sum_avx2(const float* x, size_t n);
 #endif
 
-static const char* const isa_names[S4J_ISA_COUNT] = {"portable", "avx2", "avx512"};
+static const char* const isa_names[S4J_ISA_COUNT] = {"portable", "avx2", "avx512", "neon"};
 static const char* const algo_names[S4J_ALGO_COUNT] = {"auto", "two-pass", "three-pass-recompute",
                                                        "three-pass-reload"};
 

@@ -28,7 +28,8 @@ extern "C" {
 #define S4J_ISA_PORTABLE 0 /* plain C, any CPU */
 #define S4J_ISA_AVX2 1     /* x86-64 AVX2 + FMA, OS-enabled YMM state */
 #define S4J_ISA_AVX512 2   /* x86-64 AVX-512F + AVX-512DQ, OS-enabled opmask/ZMM state */
-#define S4J_ISA_COUNT 3
+#define S4J_ISA_NEON 3     /* AArch64 Advanced SIMD (baseline on every arm64 CPU) */
+#define S4J_ISA_COUNT 4
 
 /* Algorithms; the numbering matches the Java enum Algorithm's ordinal. */
 #define S4J_ALGO_AUTO 0                 /* per size: three-pass reload in cache, two-pass out of it */
@@ -50,8 +51,9 @@ extern "C" {
 #define S4J_CPU_OS_YMM 0x10 /* XCR0: SSE and AVX state enabled by the OS */
 #define S4J_CPU_OS_ZMM 0x20 /* XCR0: opmask, ZMM_Hi256 and Hi16_ZMM state enabled by the OS */
 #define S4J_CPU_AVX512DQ 0x40
+#define S4J_CPU_NEON 0x80 /* AArch64 Advanced SIMD (Linux: HWCAP_ASIMD; baseline elsewhere) */
 
-/* Feature bits of this CPU (cpuid + xgetbv); 0 on non-x86 platforms. Probed once, cached. */
+/* Feature bits of this CPU (x86: cpuid + xgetbv; arm64: the OS's hardware capabilities). Probed once, cached. */
 int s4j_cpu_features(void);
 
 /* Best ISA tier that is compiled in and that this CPU and OS can run. */
@@ -105,6 +107,15 @@ int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_
 /* Pass 2 for the merged sum m * 2^e: softmax or log-softmax of x[x_offset ..+n) into y. */
 int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
                       int64_t y_offset, int64_t n, double m, double e);
+
+/* Sampling support (the Java Sampler). s4j_f32_argmax_at: *index = the index (relative to x_offset) of the
+ * first largest of x[x_offset ..+n), n >= 1, or -1 - i when x[x_offset + i] is the first NaN (every element
+ * -Inf gives 0). s4j_f32_select_at: the indices i (relative, ascending) with x[x_offset + i] >= t or NaN,
+ * at most cap of them stored into idx, their total count into *count (n < 2^31). */
+int s4j_f32_argmax_at(int isa, const float* x, int64_t x_offset, int64_t n, int64_t* index);
+
+int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, int32_t* idx, int64_t cap,
+                      int64_t* count);
 
 /* ---------------------------------------------------------------------------------------------
  * Double precision, with an optional scale (docs/NUMERICS.md, "Double precision").

@@ -1,8 +1,9 @@
 /*
  * CPU feature probe: CPUID for what the CPU implements, XGETBV for what the OS saves on a context
  * switch (a CPU with AVX-512 under an OS that does not enable ZMM state must not run AVX-512 code).
- * This file is compiled without ISA flags: it runs on any x86-64 (and compiles to "no features" on
- * other architectures).
+ * This file is compiled without ISA flags: it runs on any x86-64. On AArch64, Advanced SIMD is part of
+ * the base architecture; the OS is still asked where it can say (Linux getauxval HWCAP_ASIMD; Windows
+ * IsProcessorFeaturePresent; macOS sysctl hw.optional.AdvSIMD, present on every Apple arm64 CPU).
  */
 #include "softmax4j.h"
 
@@ -16,6 +17,39 @@
 #else
 #undef S4J_CPU_X86 /* unknown compiler: no probe, portable tier only */
 #endif
+#endif
+
+#if defined(__aarch64__) || defined(_M_ARM64)
+#define S4J_CPU_ARM64 1
+#if defined(__linux__)
+#include <sys/auxv.h>
+#elif defined(_WIN32)
+#include <windows.h>
+#elif defined(__APPLE__)
+#include <sys/sysctl.h>
+#include <sys/types.h>
+#endif
+
+static int s4j_probe_arm64(void) {
+#if defined(__linux__)
+#ifndef HWCAP_ASIMD
+#define HWCAP_ASIMD (1 << 1)
+#endif
+  return (getauxval(AT_HWCAP) & HWCAP_ASIMD) ? S4J_CPU_NEON : 0;
+#elif defined(_WIN32)
+#ifndef PF_ARM_NEON_INSTRUCTIONS_AVAILABLE
+#define PF_ARM_NEON_INSTRUCTIONS_AVAILABLE 19
+#endif
+  return IsProcessorFeaturePresent(PF_ARM_NEON_INSTRUCTIONS_AVAILABLE) ? S4J_CPU_NEON : 0;
+#elif defined(__APPLE__)
+  int v = 0;
+  size_t len = sizeof v;
+  if (sysctlbyname("hw.optional.AdvSIMD", &v, &len, NULL, 0) != 0) return S4J_CPU_NEON; /* older macOS: baseline */
+  return v ? S4J_CPU_NEON : 0;
+#else
+  return S4J_CPU_NEON; /* part of ARMv8-A */
+#endif
+}
 #endif
 
 #if defined(S4J_CPU_X86)
@@ -89,6 +123,8 @@ int s4j_cpu_features(void) {
   if (f < 0) {
 #if defined(S4J_CPU_X86)
     f = s4j_probe();
+#elif defined(S4J_CPU_ARM64)
+    f = s4j_probe_arm64();
 #else
     f = 0;
 #endif

@@ -13,6 +13,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "constants.h"
 
@@ -38,7 +39,9 @@ static inline float s4j_f32_exponent_of_max(float max, float s) {
  *                 inv split into two floats: one rounding per output
  *   vmuladdc      Vector MULtiply-ADD Constant: y = (x * s + c) + c_lo, c + c_lo a double split into two floats
  *                 (log-softmax pass 2: the constant's rounding would otherwise reach every output)
- *   vsoftmaxshort Vector SOFTMAX of a SHORT row (n <= vlen) in registers; 0 when it needs the exact path */
+ *   vsoftmaxshort Vector SOFTMAX of a SHORT row (n <= vlen) in registers; 0 when it needs the exact path
+ *   rselect       Reduce-SELECT: indices of x >= t or NaN (at most cap stored), the count returned (sampling)
+ *   rargmax       Reduce-ARGMAX: index of the first maximum, or -1 - index of the first NaN (sampling) */
 typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x);
 typedef double (*s4j_f32_raddexp_fn)(size_t n, const float* x, float s, float e);
 typedef double (*s4j_f32_raddstoreexp_fn)(size_t n, const float* x, float* y, float s, float e);
@@ -46,11 +49,18 @@ typedef void (*s4j_f32_vscaleexp_fn)(size_t n, const float* x, float* y, float s
 typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, double inv);
 typedef void (*s4j_f32_vmuladdc_fn)(size_t n, const float* x, float* y, float s, float c, float c_lo);
 typedef int (*s4j_f32_vsoftmaxshort_fn)(size_t n, const float* x, float* y, float s);
+typedef int64_t (*s4j_f32_rselect_fn)(size_t n, const float* x, float t, int32_t* idx, int64_t cap);
+typedef int64_t (*s4j_f32_rargmax_fn)(size_t n, const float* x);
 
 #if defined(S4J_HAVE_X86)
 #define S4J_TIER_X86(id, isa, method, unroll, vlen, flags) S4J_TIER(id, isa, method, unroll, vlen, flags)
 #else
 #define S4J_TIER_X86(id, isa, method, unroll, vlen, flags)
+#endif
+#if defined(S4J_HAVE_ARM64)
+#define S4J_TIER_ARM64(id, isa, method, unroll, vlen, flags) S4J_TIER(id, isa, method, unroll, vlen, flags)
+#else
+#define S4J_TIER_ARM64(id, isa, method, unroll, vlen, flags)
 #endif
 #define S4J_TIER(id, isa, method, unroll, vlen, flags)                                                     \
   float s4j_f32_rmax__##isa##_##unroll(size_t n, const float* x);                                           \
@@ -61,7 +71,9 @@ typedef int (*s4j_f32_vsoftmaxshort_fn)(size_t n, const float* x, float* y, floa
                                                        float e);                                            \
   void s4j_f32_vscale__##isa##_##unroll(size_t n, float* y, double inv);                                    \
   void s4j_f32_vmuladdc__##isa##_##unroll(size_t n, const float* x, float* y, float s, float c, float c_lo); \
-  int s4j_f32_vsoftmaxshort__##isa##_##method##_##unroll(size_t n, const float* x, float* y, float s);
+  int s4j_f32_vsoftmaxshort__##isa##_##method##_##unroll(size_t n, const float* x, float* y, float s);     \
+  int64_t s4j_f32_rselect__##isa##_##unroll(size_t n, const float* x, float t, int32_t* idx, int64_t cap);  \
+  int64_t s4j_f32_rargmax__##isa##_##unroll(size_t n, const float* x);
 #include "s4j_tiers.inc"
 #undef S4J_TIER
 

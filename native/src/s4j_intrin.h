@@ -106,7 +106,7 @@ static inline void s4j_simde_mask_storeu_pd(void* p, simde__mmask8 k, simde__m51
 }
 #define _mm512_mask_storeu_pd(p, k, v) s4j_simde_mask_storeu_pd(p, k, v)
 #endif
-#else
+#elif defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
 #include <immintrin.h>
 #endif
 

@@ -22,6 +22,8 @@ typedef struct s4j_kernel_set {
   s4j_f32_vmuladdc_fn vmuladdc;
   s4j_f32_vsoftmaxshort_fn vsoftmaxshort;
   size_t short_max; /* the longest row vsoftmaxshort takes: one vector */
+  s4j_f32_rselect_fn rselect;
+  s4j_f32_rargmax_fn rargmax;
 } s4j_kernel_set;
 
 /* Filled from the tier registry; a tier that is not compiled in has all-NULL entries. */
@@ -30,7 +32,8 @@ static const s4j_kernel_set s4j_kernel_table[S4J_ISA_COUNT] = {
   [id] = {s4j_f32_rmax__##isa##_##unroll,                 s4j_f32_raddexp__##isa##_##method##_##unroll,      \
           s4j_f32_raddstoreexp__##isa##_##method##_##unroll, s4j_f32_vscaleexp__##isa##_##method##_##unroll, \
           s4j_f32_vscale__##isa##_##unroll,               s4j_f32_vmuladdc__##isa##_##unroll,               \
-          s4j_f32_vsoftmaxshort__##isa##_##method##_##unroll, vlen},
+          s4j_f32_vsoftmaxshort__##isa##_##method##_##unroll, vlen,                                           \
+          s4j_f32_rselect__##isa##_##unroll,              s4j_f32_rargmax__##isa##_##unroll},
 #include "s4j_tiers.inc"
 #undef S4J_TIER
 };
@@ -56,6 +59,8 @@ int s4j_isa_supported(int isa) {
       return (f & (avx2 | S4J_CPU_AVX512F | S4J_CPU_AVX512DQ | S4J_CPU_OS_ZMM)) ==
              (avx2 | S4J_CPU_AVX512F | S4J_CPU_AVX512DQ | S4J_CPU_OS_ZMM);
 #endif
+    case S4J_ISA_NEON:
+      return (f & S4J_CPU_NEON) != 0;
     default:
       return 0;
   }
@@ -87,6 +92,8 @@ int s4j_cpu_max_isa(void) {
 #define S4J_AUTO_CROSSOVER_PORTABLE INT64_MAX
 #define S4J_AUTO_CROSSOVER_AVX2 (INT64_C(1) << 23)
 #define S4J_AUTO_CROSSOVER_AVX512 ((INT64_C(1) << 22) - 1)
+/* Not measured on arm64 hardware yet: the AVX2 tier's value (the same exp and memory traffic). */
+#define S4J_AUTO_CROSSOVER_NEON S4J_AUTO_CROSSOVER_AVX2
 
 int s4j_auto_algorithm(int isa, int64_t n) {
   int64_t crossover;
@@ -96,6 +103,9 @@ int s4j_auto_algorithm(int isa, int64_t n) {
       break;
     case S4J_ISA_AVX512:
       crossover = S4J_AUTO_CROSSOVER_AVX512;
+      break;
+    case S4J_ISA_NEON:
+      crossover = S4J_AUTO_CROSSOVER_NEON;
       break;
     default:
       crossover = S4J_AUTO_CROSSOVER_PORTABLE;
@@ -433,4 +443,28 @@ int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset,
 
 int s4j_softmax_f32(int isa, int algorithm, const float* x, float* y, int64_t n) {
   return s4j_softmax_f32_at(isa, algorithm, x, 0, y, 0, n);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Sampling support (the Java Sampler)
+ * ------------------------------------------------------------------------------------------- */
+
+int s4j_f32_argmax_at(int isa, const float* x, int64_t x_offset, int64_t n, int64_t* index) {
+  if (n < 1 || x_offset < 0 || index == NULL) return S4J_EINVAL;
+  const int rc = s4j_check_isa(isa);
+  if (rc != S4J_OK) return rc;
+  if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL;
+  *index = s4j_kernel_table[isa].rargmax((size_t)n, x + (size_t)x_offset);
+  return S4J_OK;
+}
+
+int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, int32_t* idx, int64_t cap,
+                      int64_t* count) {
+  if (n < 0 || n > INT32_MAX || x_offset < 0 || cap < 0 || (cap > 0 && idx == NULL) || count == NULL) {
+    return S4J_EINVAL;
+  }
+  const int rc = s4j_check_isa(isa);
+  if (rc != S4J_OK) return rc;
+  *count = s4j_kernel_table[isa].rselect((size_t)n, x + (size_t)x_offset, t, idx, cap);
+  return S4J_OK;
 }

@@ -37,7 +37,7 @@ static inline int s4j_report(const char* name) {
   return s4j_failed == 0 ? 0 : 1;
 }
 
-static const char* const s4j_isa_names[S4J_ISA_COUNT] = {"portable", "avx2", "avx512"};
+static const char* const s4j_isa_names[S4J_ISA_COUNT] = {"portable", "avx2", "avx512", "neon"};
 static const char* const s4j_algo_names[S4J_ALGO_COUNT] = {"auto", "two-pass", "three-pass-recompute",
                                                            "three-pass-reload"};
 
@@ -59,10 +59,12 @@ static inline int s4j_required(int isa) {
 static inline int s4j_tier_runnable(int isa) {
   if (s4j_isa_supported(isa)) return 1;
   const int f = s4j_cpu_features();
-  const char* why = (isa == S4J_ISA_AVX512) ? ((f & S4J_CPU_AVX512F) ? "OS has not enabled ZMM state or tier not compiled in"
-                                                                     : "CPU lacks AVX512F or tier not compiled in")
-                                            : ((f & S4J_CPU_AVX2) ? "OS has not enabled YMM state or tier not compiled in"
-                                                                  : "CPU lacks AVX2/FMA or tier not compiled in");
+  const char* why = (isa == S4J_ISA_AVX512)
+                        ? ((f & S4J_CPU_AVX512F) ? "OS has not enabled ZMM state or tier not compiled in"
+                                                 : "CPU lacks AVX512F or tier not compiled in")
+                    : (isa == S4J_ISA_NEON) ? "not an AArch64 build, or the OS reports no Advanced SIMD"
+                    : ((f & S4J_CPU_AVX2) ? "OS has not enabled YMM state or tier not compiled in"
+                                          : "CPU lacks AVX2/FMA or tier not compiled in");
   printf("**** SKIPPED %s: %s ****\n", s4j_isa_names[isa], why);
   if (s4j_required(isa)) {
     CHECK(0, "tier %s is required by S4J_REQUIRE_ISA but cannot run", s4j_isa_names[isa]);

@@ -35,6 +35,10 @@ static inline void s4j_vprefetch(const float* p) { (void)p; }
 /* Non-temporal store (no read for ownership); p must be 4-byte aligned. */
 static inline void s4j_vstream(float* p, s4j_vf v) { *p = v; }
 static inline void s4j_vsfence(void) {  }
+/* A bit per lane: v >= t or v is NaN; v == t; a or b is NaN. */
+static inline uint32_t s4j_vmask_ge_or_nan(s4j_vf v, s4j_vf t) { return !(v < t); }
+static inline uint32_t s4j_vmask_eq(s4j_vf v, s4j_vf t) { return v == t; }
+static inline uint32_t s4j_vmask_unord(s4j_vf a, s4j_vf b) { return a != a || b != b; }
 static inline s4j_vf s4j_vset1(float f) { return f; }
 static inline s4j_vf s4j_vadd(s4j_vf a, s4j_vf b) { return a + b; }
 static inline s4j_vf s4j_vmul(s4j_vf a, s4j_vf b) { return a * b; }

@@ -5,13 +5,18 @@ package io.github.softmax4j;
  * run; {@link Softmax#of(Backend)} asks for one; {@link Softmax#available()} lists those that can run here.
  *
  * <p>Selection can be forced with {@code -Dsoftmax4j.backend=NAME} (a constant name, case-insensitive) and
- * the native tier capped with {@code -Dsoftmax4j.maxIsa=avx2} (or {@code portable}).
+ * the native tier capped with {@code -Dsoftmax4j.maxIsa=avx2} (or {@code neon}, {@code portable}).
  */
 public enum Backend {
     /** C kernels with AVX-512F intrinsics (x86-64; CPU and OS must support the ZMM state). */
     NATIVE_AVX512("native", "avx512"),
     /** C kernels with AVX2 + FMA intrinsics (x86-64; CPU and OS must support the YMM state). */
     NATIVE_AVX2("native", "avx2"),
+    /**
+     * C kernels with AArch64 Advanced SIMD (NEON) intrinsics (arm64: Linux, macOS, Windows; baseline on every
+     * arm64 CPU). The same exponential as {@link #NATIVE_AVX2}.
+     */
+    NATIVE_NEON("native", "neon"),
     /**
      * Pure Java with the incubating Vector API ({@code jdk.incubator.vector}); needs
      * {@code --add-modules jdk.incubator.vector} on the command line.
@@ -38,7 +43,11 @@ public enum Backend {
         return "native".equals(technology);
     }
 
-    /** The native ISA tier name ({@code avx512}, {@code avx2}, {@code portable}), or {@code null}. */
+    /**
+     * The native ISA tier name ({@code avx512}, {@code avx2}, {@code neon}, {@code portable}), or {@code null}.
+     *
+     * @return the tier name, or {@code null} for the Java backends
+     */
     public String isa() {
         return isa;
     }

@@ -24,9 +24,13 @@ public final class Diagnostics {
                 System.getProperty("os.name"), System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors());
         int f = NativeKernel.cpuFeatures();
-        System.out.println("  cpu features (cpuid + xgetbv): " + (f < 0 ? "unknown (no native library)"
-                : String.format("AVX=%s AVX2=%s FMA=%s AVX512F=%s AVX512DQ=%s OS-YMM=%s OS-ZMM=%s", yes(f, 0x1),
-                        yes(f, 0x2), yes(f, 0x4), yes(f, 0x8), yes(f, 0x40), yes(f, 0x10), yes(f, 0x20))));
+        boolean arm64 = System.getProperty("os.arch").matches("aarch64|arm64");
+        System.out.println("  cpu features (" + (arm64 ? "OS hardware capabilities" : "cpuid + xgetbv") + "): "
+                + (f < 0 ? "unknown (no native library)"
+                        : arm64 ? "NEON (Advanced SIMD)=" + yes(f, 0x80)
+                        : String.format("AVX=%s AVX2=%s FMA=%s AVX512F=%s AVX512DQ=%s OS-YMM=%s OS-ZMM=%s",
+                                yes(f, 0x1), yes(f, 0x2), yes(f, 0x4), yes(f, 0x8), yes(f, 0x40), yes(f, 0x10),
+                                yes(f, 0x20))));
         KernelSelector.Config config = KernelSelector.Config.fromSystemProperties();
         System.out.println("  backends:");
         for (Backend b : Backend.values()) {

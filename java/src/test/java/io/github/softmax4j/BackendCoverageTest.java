@@ -46,6 +46,11 @@ class BackendCoverageTest {
                         "this CPU has AVX2+FMA but NATIVE_AVX2 could not run, so it was not tested");
             }
         }
+        boolean arm64 = System.getProperty("os.arch").matches("aarch64|arm64");
+        if (arm64 && System.getProperty("softmax4j.maxIsa") == null && !skipNative) {
+            assertTrue(available.contains(Backend.NATIVE_NEON),
+                    "this is an arm64 JVM but NATIVE_NEON could not run, so it was not tested");
+        }
         String required = System.getProperty("softmax4j.requireBackends", "");
         for (String name : required.split(",")) {
             if (name.isBlank()) {

@@ -71,7 +71,7 @@ class LargeInputTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"NATIVE_AVX512", "NATIVE_AVX2", "NATIVE_PORTABLE"})
+    @EnumSource(value = Backend.class, names = {"NATIVE_AVX512", "NATIVE_AVX2", "NATIVE_NEON", "NATIVE_PORTABLE"})
     void gibibyteDirectBuffer(Backend backend) {
         Softmax s = Backends.require(backend);
         FloatBuffer y = ByteBuffer.allocateDirect(4 * N).order(ByteOrder.nativeOrder()).asFloatBuffer();

@@ -83,4 +83,41 @@ public interface Kernel {
         b.get(index, a, 0, a.length);
         return a;
     }
+
+    /**
+     * Sampling: the index (relative to off) of the first largest of {@code x[off, off+n)}, n >= 1, or
+     * {@code -1 - i} when {@code x[off + i]} is the first NaN (every element -Inf gives 0). The default is a
+     * plain loop; native kernels override it.
+     */
+    default long argmax(float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) {
+            if (x[off + i] != x[off + i]) {
+                return -1L - i;
+            }
+        }
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (x[off + i] > x[off + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Sampling: the indices i (relative to off, ascending) with {@code x[off + i] >= t} or NaN, at most
+     * {@code idx.length} of them stored; returns how many there are in all. Native kernels override it.
+     */
+    default int select(float[] x, int off, int n, float t, int[] idx) {
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (!(x[off + i] < t)) {
+                if (count < idx.length) {
+                    idx[count] = i;
+                }
+                count++;
+            }
+        }
+        return count;
+    }
 }

@@ -27,8 +27,8 @@ public final class KernelSelector {
     static final System.Logger LOG = System.getLogger("io.github.softmax4j");
 
     /** Preference order of the automatic selection. */
-    static final List<Backend> ORDER = List.of(Backend.NATIVE_AVX512, Backend.NATIVE_AVX2, Backend.VECTOR,
-            Backend.NATIVE_PORTABLE, Backend.SCALAR);
+    static final List<Backend> ORDER = List.of(Backend.NATIVE_AVX512, Backend.NATIVE_AVX2, Backend.NATIVE_NEON,
+            Backend.VECTOR, Backend.NATIVE_PORTABLE, Backend.SCALAR);
 
     private static final Map<Backend, Object> CACHE = new EnumMap<>(Backend.class);
 
@@ -43,8 +43,8 @@ public final class KernelSelector {
         public Config(Backend forced, String maxIsa) {
             this.forced = forced;
             this.maxIsa = maxIsa == null ? null : maxIsa.trim().toLowerCase(Locale.ROOT);
-            if (this.maxIsa != null && !List.of("avx512", "avx2", "portable").contains(this.maxIsa)) {
-                throw new IllegalArgumentException("softmax4j.maxIsa must be avx512, avx2 or portable, not '"
+            if (this.maxIsa != null && !List.of("avx512", "avx2", "neon", "portable").contains(this.maxIsa)) {
+                throw new IllegalArgumentException("softmax4j.maxIsa must be avx512, avx2, neon or portable, not '"
                         + maxIsa + "'");
             }
         }
@@ -83,7 +83,7 @@ public final class KernelSelector {
         }
 
         private static int rank(String isa) {
-            return "avx512".equals(isa) ? 2 : "avx2".equals(isa) ? 1 : 0;
+            return "avx512".equals(isa) ? 2 : "avx2".equals(isa) || "neon".equals(isa) ? 1 : 0;
         }
     }
 

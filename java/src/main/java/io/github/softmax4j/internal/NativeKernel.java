@@ -19,6 +19,7 @@ public final class NativeKernel implements Kernel {
     static final int ISA_PORTABLE = 0;
     static final int ISA_AVX2 = 1;
     static final int ISA_AVX512 = 2;
+    static final int ISA_NEON = 3;
 
     private static volatile Throwable loadFailure;
     private static volatile boolean loaded;
@@ -44,6 +45,8 @@ public final class NativeKernel implements Kernel {
                 return ISA_AVX512;
             case NATIVE_AVX2:
                 return ISA_AVX2;
+            case NATIVE_NEON:
+                return ISA_NEON;
             case NATIVE_PORTABLE:
                 return ISA_PORTABLE;
             default:
@@ -97,6 +100,11 @@ public final class NativeKernel implements Kernel {
 
     private static String missingFeatures(int isa) {
         int f = NativeLib.s4j_cpu_features();
+        if (isa == ISA_NEON) {
+            return System.getProperty("os.arch").matches("aarch64|arm64")
+                    ? "the OS reports no Advanced SIMD (HWCAP_ASIMD)"
+                    : "NEON is an arm64 tier; this is " + System.getProperty("os.arch");
+        }
         if (isa == ISA_AVX512) {
             if ((f & 0x8) == 0) {
                 return "this CPU lacks AVX-512F";
@@ -208,6 +216,20 @@ public final class NativeKernel implements Kernel {
         double[] out = new double[1];
         check(NativeLib.s4j_f64_logsumexp_at(isa, s, x, off, n, out));
         return out[0];
+    }
+
+    @Override
+    public long argmax(float[] x, int off, int n) {
+        long[] index = new long[1];
+        check(NativeLib.s4j_f32_argmax_at(isa, x, off, n, index));
+        return index[0];
+    }
+
+    @Override
+    public int select(float[] x, int off, int n, float t, int[] idx) {
+        long[] count = new long[1];
+        check(NativeLib.s4j_f32_select_at(isa, x, off, n, t, idx, idx.length, count));
+        return (int) count[0];
     }
 
     /** The ISA tier this kernel passes to every C entry point (S4J_ISA_*). */

@@ -3,6 +3,7 @@ package io.github.softmax4j.internal;
 import java.nio.FloatBuffer;
 
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.CriticalRegion;
 import org.bytedeco.javacpp.annotation.Platform;
 
@@ -94,4 +95,14 @@ public final class NativeLib {
     @CriticalRegion
     public static native int s4j_f64_logsumexp_at(int isa, double scale, double[] x, long xOffset, long n,
             double[] out);
+
+    /** Sampling: the first maximum's index, or -1 - i for the first NaN (heap array pinned as above). */
+    @CriticalRegion
+    public static native int s4j_f32_argmax_at(int isa, float[] x, long xOffset, long n,
+            @Cast("int64_t*") long[] index);
+
+    /** Sampling: indices of x >= t or NaN, at most cap stored, the count into count[0]. */
+    @CriticalRegion
+    public static native int s4j_f32_select_at(int isa, float[] x, long xOffset, long n, float t,
+            @Cast("int32_t*") int[] idx, long cap, @Cast("int64_t*") long[] count);
 }

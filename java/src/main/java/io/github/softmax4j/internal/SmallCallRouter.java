@@ -95,4 +95,14 @@ final class SmallCallRouter implements Kernel {
     public String toString() {
         return large.backend() + " (n <= " + MAX_ROUTED_N + ": " + small.backend() + ")";
     }
+
+    @Override
+    public long argmax(float[] x, int off, int n) {
+        return pick(n).argmax(x, off, n);
+    }
+
+    @Override
+    public int select(float[] x, int off, int n, float t, int[] idx) {
+        return pick(n).select(x, off, n, t, idx);
+    }
 }

@@ -1,0 +1,718 @@
+package io.github.softmax4j;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+import io.github.softmax4j.internal.Kernel;
+
+/**
+ * Picks the next token from a vector of logits: temperature, top-k, top-p (nucleus), min-p and greedy
+ * decoding, exact and reproducible, without sorting the vocabulary.
+ *
+ * <pre>{@code
+ * Sampler sampler = Sampler.of(Softmax.get()).withTemperature(0.7f).withTopK(40).withTopP(0.95);
+ * RandomGenerator rng = RandomGenerator.of("L64X128MixRandom");   // or new SplittableRandom(seed)
+ * int token = sampler.sample(logits, rng);
+ * int best = sampler.argmax(logits);                              // greedy: ties to the lowest index
+ * float lp = sampler.logProb(logits, token);                     // log P(token), one pass
+ * int k = sampler.topK(logits, 5, indices, probs);               // the 5 likeliest, with probabilities
+ * }</pre>
+ *
+ * <h2>Semantics</h2>
+ * The conventions of Hugging Face {@code generate} and llama.cpp's sampler chain, in this order, with
+ * {@code p_i = exp(x_i / T) / sum_j exp(x_j / T)}:
+ * <ol>
+ * <li><b>temperature</b> T: logits are divided by T; {@code T = 0} is greedy ({@link #argmax(float[])}).
+ * <li><b>top-k</b>: keep the k largest logits; among equal logits the lower index is kept first.
+ * <li><b>top-p</b>: of the tokens kept so far, sorted by probability (descending, equal probabilities by
+ * ascending index), keep the smallest prefix whose probability mass, renormalised over the kept tokens,
+ * reaches p (at least one token).
+ * <li><b>min-p</b>: drop the tokens whose probability is below {@code min_p} times the largest.
+ * <li><b>draw</b>: one {@code u = rng.nextDouble()} (clamped into [0, 1): a generator that returns values
+ * outside never yields an index out of range); the survivors are walked <em>in ascending index order</em>
+ * accumulating their weights {@code exp((x_i - x_max) / T)} in double, and the first survivor whose running
+ * sum exceeds {@code u} times the total is the token.
+ * </ol>
+ * Because survivors are chosen by comparing logits and weighted by a double-precision exponential of their
+ * own logits ({@link StrictMath#exp}), the same logits, settings and generator state give the same token on
+ * every backend, tier and platform. Two exceptions, where the backend's own results enter (exact to ~1e-7
+ * relative, different in the last bits between backends): top-p without top-k needs the mass of the whole
+ * vocabulary (the backend's log-sum-exp), and with no truncation at all the whole vocabulary is weighted by
+ * the backend's softmax; a boundary that close to p, or a draw that close to a token's edge of the
+ * cumulative distribution, may then pick the neighbouring token on another backend.
+ *
+ * <h2>Special values and errors</h2>
+ * A NaN logit throws {@link IllegalArgumentException} naming the first NaN index; all logits -Inf throws
+ * {@link IllegalArgumentException}; +Inf logits share the whole mass equally (the other tokens get none;
+ * top-k then keeps the lowest-indexed +Inf tokens). -Inf logits are never drawn. Settings out of range
+ * ({@code T < 0} or NaN, {@code k < 1}, p outside (0, 1], min_p outside [0, 1)) throw
+ * {@link IllegalArgumentException} when set; a null generator or array throws {@link NullPointerException};
+ * ranges are checked as in {@link Softmax}. Inputs are never modified.
+ *
+ * <h2>Speed</h2>
+ * One pass over the logits finds the candidates: a threshold estimated from a strided sample of 1024
+ * logits, then every logit compared with it (NaN detected in the same comparison); only the candidates
+ * (a few hundred for top-k 40) are sorted and weighted. Top-p without top-k adds the backend's one-pass
+ * log-sum-exp. Instances are immutable and thread-safe; a {@link RandomGenerator} is not, so give each
+ * thread its own.
+ */
+public final class Sampler {
+    private static final int SAMPLE = 1024;
+
+    private final Softmax softmax;
+    private final float temperature;
+    private final int topK; // 0: off
+    private final double topP; // 1: off
+    private final double minP; // 0: off
+
+    private Sampler(Softmax softmax, float temperature, int topK, double topP, double minP) {
+        this.softmax = softmax;
+        this.temperature = temperature;
+        this.topK = topK;
+        this.topP = topP;
+        this.minP = minP;
+    }
+
+    /**
+     * A sampler on the backend of {@code softmax} (its scale and algorithm do not apply: the sampler's
+     * temperature does), with temperature 1 and no truncation.
+     *
+     * @param softmax the backend to compute log-sum-exp with
+     * @return the sampler
+     * @throws NullPointerException if softmax is null
+     */
+    public static Sampler of(Softmax softmax) {
+        Objects.requireNonNull(softmax, "softmax");
+        return new Sampler(softmax, 1f, 0, 1.0, 0.0);
+    }
+
+    /**
+     * The same sampler at temperature T: logits are divided by T; 0 is greedy.
+     *
+     * @param t the temperature, finite and {@code >= 0}
+     * @return a new sampler
+     * @throws IllegalArgumentException if t is negative, NaN or infinite
+     */
+    public Sampler withTemperature(float t) {
+        if (!(t >= 0f) || Float.isInfinite(t)) {
+            throw new IllegalArgumentException("temperature must be finite and >= 0, not " + t);
+        }
+        if (t > 0f) {
+            Checks.scale(1f / t); // 1/T must be a positive finite float
+        }
+        return new Sampler(softmax, t, topK, topP, minP);
+    }
+
+    /**
+     * The same sampler keeping only the k most probable tokens.
+     *
+     * @param k how many tokens, {@code >= 1} (more than the vocabulary keeps all)
+     * @return a new sampler
+     * @throws IllegalArgumentException if k is below 1
+     */
+    public Sampler withTopK(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("top-k must be >= 1, not " + k);
+        }
+        return new Sampler(softmax, temperature, k, topP, minP);
+    }
+
+    /**
+     * The same sampler keeping the smallest set of most probable tokens whose mass reaches p.
+     *
+     * @param p the mass, in (0, 1] (1 keeps all)
+     * @return a new sampler
+     * @throws IllegalArgumentException if p is not in (0, 1]
+     */
+    public Sampler withTopP(double p) {
+        if (!(p > 0.0 && p <= 1.0)) {
+            throw new IllegalArgumentException("top-p must be in (0, 1], not " + p);
+        }
+        return new Sampler(softmax, temperature, topK, p, minP);
+    }
+
+    /**
+     * The same sampler dropping tokens less probable than {@code minP} times the most probable one.
+     *
+     * @param minP the ratio, in [0, 1) (0 keeps all)
+     * @return a new sampler
+     * @throws IllegalArgumentException if minP is not in [0, 1)
+     */
+    public Sampler withMinP(double minP) {
+        if (!(minP >= 0.0 && minP < 1.0)) {
+            throw new IllegalArgumentException("min-p must be in [0, 1), not " + minP);
+        }
+        return new Sampler(softmax, temperature, topK, topP, minP);
+    }
+
+    /**
+     * The same sampler at temperature 0: {@link #sample} returns {@link #argmax}.
+     *
+     * @return a new sampler
+     */
+    public Sampler greedy() {
+        return new Sampler(softmax, 0f, topK, topP, minP);
+    }
+
+    /** @return the temperature (0: greedy) */
+    public float temperature() {
+        return temperature;
+    }
+
+    /** @return top-k, or 0 when not set */
+    public int topK() {
+        return topK;
+    }
+
+    /** @return top-p (1 when not set) */
+    public double topP() {
+        return topP;
+    }
+
+    /** @return min-p (0 when not set) */
+    public double minP() {
+        return minP;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Sampling
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Draws the next token from all of {@code logits}.
+     *
+     * @param logits the logits, not modified
+     * @param rng one {@code nextDouble()} is drawn (none when greedy)
+     * @return the token, an index into logits
+     * @throws IllegalArgumentException for a NaN logit (naming its index), or all logits -Inf
+     * @throws NullPointerException if an argument is null
+     */
+    public int sample(float[] logits, RandomGenerator rng) {
+        Objects.requireNonNull(logits, "logits");
+        return sample(logits, 0, logits.length, rng);
+    }
+
+    /**
+     * Draws the next token from {@code logits[off .. off + n)}.
+     *
+     * @param logits the logits, not modified
+     * @param off the first logit
+     * @param n the vocabulary size, {@code >= 1}
+     * @param rng one {@code nextDouble()} is drawn (none when greedy)
+     * @return the token, in [0, n) (relative to off)
+     * @throws IndexOutOfBoundsException if the range is outside logits or n is 0
+     * @throws IllegalArgumentException for a NaN logit (naming its index), or all logits -Inf
+     * @throws NullPointerException if an argument is null
+     */
+    public int sample(float[] logits, int off, int n, RandomGenerator rng) {
+        Objects.requireNonNull(logits, "logits");
+        Objects.requireNonNull(rng, "rng");
+        Objects.checkFromIndexSize(off, n, logits.length);
+        if (n == 0) {
+            throw new IndexOutOfBoundsException("no logits to sample from");
+        }
+        return sampleRange(logits, off, n, rng, Double.NaN);
+    }
+
+    /** One token from a checked range; lse: the range's log-sum-exp at this temperature, or NaN if not known. */
+    private int sampleRange(float[] logits, int off, int n, RandomGenerator rng, double lse) {
+        if (temperature == 0f) {
+            return argmax(logits, off, n);
+        }
+        if (topK == 0 && topP >= 1.0 && minP == 0.0) {
+            return drawAll(logits, off, n, rng);
+        }
+        return draw(survivors(logits, off, n, lse), logits, off, rng);
+    }
+
+    /**
+     * No truncation: the whole vocabulary, weighted by the backend's softmax (one native call) and walked in
+     * index order (a vocabulary of 128K tokens would take milliseconds of StrictMath.exp per token).
+     */
+    private int drawAll(float[] logits, int off, int n, RandomGenerator rng) {
+        float[] p = new float[n];
+        scaled().softmax(logits, off, p, 0, n);
+        if (p[0] != p[0]) { // a NaN, +Inf, or all -Inf: the softmax is NaN throughout
+            Candidates c = candidates(logits, off, n, n); // throws for a NaN or all -Inf
+            c.count = c.infinite; // +Inf logits share the mass equally
+            return draw(c, logits, off, rng);
+        }
+        double total = 0.0;
+        for (float v : p) {
+            total += v;
+        }
+        double target = unit(rng) * total;
+        double acc = 0.0;
+        int last = 0;
+        for (int i = 0; i < n; i++) {
+            if (p[i] > 0f) {
+                acc += p[i];
+                last = i;
+                if (acc > target) {
+                    return i;
+                }
+            }
+        }
+        return last;
+    }
+
+    /** One uniform double in [0, 1): a generator's value outside is clamped (NaN to 0). */
+    private static double unit(RandomGenerator rng) {
+        double u = rng.nextDouble();
+        if (!(u >= 0.0)) {
+            return 0.0;
+        }
+        return u >= 1.0 ? Math.nextDown(1.0) : u;
+    }
+
+    /**
+     * Draws the next token from the remaining floats of a buffer (position unchanged).
+     *
+     * @param logits heap or direct, any byte order
+     * @param rng one {@code nextDouble()} is drawn (none when greedy)
+     * @return the token, in [0, remaining())
+     * @throws IndexOutOfBoundsException if nothing remains
+     * @throws IllegalArgumentException for a NaN logit (naming its index), or all logits -Inf
+     * @throws NullPointerException if an argument is null
+     */
+    public int sample(FloatBuffer logits, RandomGenerator rng) {
+        Objects.requireNonNull(logits, "logits");
+        Objects.requireNonNull(rng, "rng");
+        if (logits.hasArray()) {
+            return sample(logits.array(), logits.arrayOffset() + logits.position(), logits.remaining(), rng);
+        }
+        float[] copy = new float[logits.remaining()];
+        logits.get(logits.position(), copy);
+        return sample(copy, rng);
+    }
+
+    /**
+     * One token per row of a {@code rows x cols} matrix of logits (dense, row-major): the log-sum-exp of
+     * every row, where top-p needs it, in one native call.
+     *
+     * @param logits {@code rows * cols} logits
+     * @param cols the vocabulary size, {@code >= 1}
+     * @param rng draws one double per row, rows in order
+     * @param tokens receives one token per row (its length is the number of rows)
+     * @throws IllegalArgumentException if {@code logits.length != tokens.length * cols}, for a NaN logit, or a
+     *         row of only -Inf
+     * @throws NullPointerException if an argument is null
+     */
+    public void sampleRows(float[] logits, int cols, RandomGenerator rng, int[] tokens) {
+        Objects.requireNonNull(logits, "logits");
+        Objects.requireNonNull(rng, "rng");
+        Objects.requireNonNull(tokens, "tokens");
+        if (cols < 1 || (long) tokens.length * cols != logits.length) {
+            throw new IllegalArgumentException("logits.length " + logits.length + " is not tokens.length "
+                    + tokens.length + " x cols " + cols);
+        }
+        double[] lse = needsTotalMass() ? scaled().lseRows(logits, 0, cols, tokens.length, cols) : null;
+        for (int r = 0; r < tokens.length; r++) {
+            tokens[r] = sampleRange(logits, r * cols, cols, rng, lse == null ? Double.NaN : lse[r]);
+        }
+    }
+
+    /**
+     * The index of the largest logit, ties to the lowest index (greedy decoding).
+     *
+     * @param logits the logits
+     * @return the index
+     * @throws IllegalArgumentException for a NaN logit (naming its index), or all logits -Inf
+     * @throws IndexOutOfBoundsException if logits is empty
+     * @throws NullPointerException if logits is null
+     */
+    public int argmax(float[] logits) {
+        Objects.requireNonNull(logits, "logits");
+        return argmax(logits, 0, logits.length);
+    }
+
+    /**
+     * The index in [0, n) of the largest of {@code logits[off .. off + n)}, ties to the lowest index.
+     *
+     * @param logits the logits
+     * @param off the first logit
+     * @param n how many, {@code >= 1}
+     * @return the index, relative to off
+     * @throws IllegalArgumentException for a NaN logit (naming its index), or all logits -Inf
+     * @throws IndexOutOfBoundsException if the range is outside logits or n is 0
+     * @throws NullPointerException if logits is null
+     */
+    public int argmax(float[] logits, int off, int n) {
+        Objects.requireNonNull(logits, "logits");
+        Objects.checkFromIndexSize(off, n, logits.length);
+        if (n == 0) {
+            throw new IndexOutOfBoundsException("no logits");
+        }
+        long r = softmax.kernel().argmax(logits, off, n); // one vectorized pass; NaN found in the same pass
+        if (r < 0) {
+            throw new IllegalArgumentException("logit " + (-1 - r) + " is NaN");
+        }
+        if (logits[off + (int) r] == Float.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("every logit is -Infinity: no token can be chosen");
+        }
+        return (int) r;
+    }
+
+    /**
+     * The k most probable tokens, most probable first (equal probabilities: lower index first), with their
+     * probabilities under the full softmax at this sampler's temperature (greedy: temperature 1).
+     *
+     * @param logits the logits
+     * @param k how many, {@code >= 1}
+     * @param indices receives the tokens (length {@code >= min(k, n)})
+     * @param probs receives their probabilities (length {@code >= min(k, n)})
+     * @return {@code min(k, logits.length)}
+     * @throws IllegalArgumentException if k is below 1, for a NaN logit, or all logits -Inf
+     * @throws IndexOutOfBoundsException if an output array is too short or logits is empty
+     * @throws NullPointerException if an argument is null
+     */
+    public int topK(float[] logits, int k, int[] indices, float[] probs) {
+        Objects.requireNonNull(logits, "logits");
+        Objects.requireNonNull(indices, "indices");
+        Objects.requireNonNull(probs, "probs");
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, not " + k);
+        }
+        int n = logits.length;
+        if (n == 0) {
+            throw new IndexOutOfBoundsException("no logits");
+        }
+        int m = Math.min(k, n);
+        Objects.checkFromIndexSize(0, m, indices.length);
+        Objects.checkFromIndexSize(0, m, probs.length);
+        Candidates c = candidates(logits, 0, n, m);
+        double lse = scaled().lse(logits, 0, n);
+        float s = scale();
+        for (int i = 0; i < m; i++) {
+            int token = c.index[i];
+            indices[i] = token;
+            probs[i] = lse == Double.POSITIVE_INFINITY
+                    ? (logits[token] == Float.POSITIVE_INFINITY ? (float) (1.0 / c.infinite) : 0f)
+                    : (float) Math.exp((double) logits[token] * s - lse);
+        }
+        return m;
+    }
+
+    /**
+     * {@code log p(token)} under the full softmax at this sampler's temperature (greedy: temperature 1):
+     * {@code x[token]/T - logSumExp(x/T)}, one pass, rounded once from double.
+     *
+     * @param logits the logits
+     * @param token the token
+     * @return its log-probability ({@code -Inf} for a -Inf logit; NaN for a NaN logit anywhere)
+     * @throws IndexOutOfBoundsException if token is not in [0, logits.length)
+     * @throws NullPointerException if logits is null
+     */
+    public float logProb(float[] logits, int token) {
+        Objects.requireNonNull(logits, "logits");
+        Objects.checkIndex(token, logits.length);
+        double lse = scaled().lse(logits, 0, logits.length);
+        return (float) ((double) logits[token] * scale() - lse);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private float scale() {
+        return temperature == 0f ? 1f : 1f / temperature;
+    }
+
+    private Softmax scaled() {
+        return softmax.withScale(scale());
+    }
+
+    private boolean needsTotalMass() {
+        return temperature != 0f && topK == 0 && topP < 1.0;
+    }
+
+    private static IllegalArgumentException nanAt(float[] x, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            if (x[i] != x[i]) {
+                return new IllegalArgumentException("logit " + (i - off) + " is NaN");
+            }
+        }
+        throw new AssertionError("no NaN found");
+    }
+
+    /** Candidate tokens sorted by logit (descending), ties by index (ascending). */
+    private static final class Candidates {
+        int[] index;
+        int count;
+        int infinite; // how many +Inf logits (they are first)
+    }
+
+    /**
+     * At least the {@code need} largest logits of the range (all of them if fewer), sorted; every logit at or
+     * above the last one's value is included (so ties are complete). One comparison per logit, against a
+     * threshold estimated from a strided sample; a NaN is reported by that comparison.
+     */
+    private Candidates candidates(float[] x, int off, int n, int need) {
+        float t = estimate(x, off, n, need);
+        Candidates c = new Candidates();
+        while (true) {
+            c.count = 0;
+            c.index = collect(softmax.kernel(), x, off, n, t, c);
+            if (c.count >= Math.min(need, n) || t == Float.NEGATIVE_INFINITY) {
+                break;
+            }
+            t = lower(x, off, n, t, need, c.count);
+        }
+        sort(x, off, c);
+        if (c.count == 0 || x[off + c.index[0]] == Float.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("every logit is -Infinity: no token can be chosen");
+        }
+        for (int i = 0; i < c.count && x[off + c.index[i]] == Float.POSITIVE_INFINITY; i++) {
+            c.infinite++;
+        }
+        return c;
+    }
+
+    /** The indices (relative to off) of the logits {@code >= t} (one vectorized pass); a NaN throws. */
+    private static int[] collect(Kernel kernel, float[] x, int off, int n, float t, Candidates c) {
+        int[] out = new int[256];
+        int count = kernel.select(x, off, n, t, out);
+        if (count > out.length) {
+            out = new int[count];
+            count = kernel.select(x, off, n, t, out);
+        }
+        for (int i = 0; i < count; i++) {
+            float v = x[off + out[i]];
+            if (v != v) {
+                throw nanAt(x, off, n);
+            }
+        }
+        c.count = count;
+        return out;
+    }
+
+    /**
+     * A threshold that at least {@code need} logits reach: for a short vector the need-th largest itself
+     * (quickselect on a copy), else one that about {@code 4 * need + 64} should reach, from a strided sample.
+     */
+    private static float estimate(float[] x, int off, int n, int need) {
+        if (need >= n) {
+            return Float.NEGATIVE_INFINITY; // all of them
+        }
+        if (n <= 4 * SAMPLE) {
+            float[] copy = new float[n];
+            for (int i = 0; i < n; i++) {
+                float v = x[off + i];
+                copy[i] = v != v ? Float.POSITIVE_INFINITY : v; // a NaN is collected, then reported
+            }
+            return select(copy, n - need);
+        }
+        float[] s = new float[SAMPLE];
+        long stride = n / SAMPLE;
+        for (int i = 0; i < SAMPLE; i++) {
+            float v = x[off + (int) (i * stride)];
+            s[i] = v != v ? Float.POSITIVE_INFINITY : v; // a NaN: the full pass will find and report it
+        }
+        long want = 4L * need + 64;
+        int rank = (int) Math.min(SAMPLE, (want * SAMPLE + n - 1) / n + 2);
+        return select(s, SAMPLE - rank);
+    }
+
+    /** The k-th smallest of a (0-based; Hoare's quickselect with the middle element as pivot). */
+    private static float select(float[] a, int k) {
+        int lo = 0;
+        int hi = a.length - 1;
+        while (lo < hi) {
+            float pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    float t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
+    }
+
+    /** A lower threshold when t let fewer than need logits through. */
+    private static float lower(float[] x, int off, int n, float t, int need, int got) {
+        if (got == 0 || n <= 4 * SAMPLE) {
+            return Float.NEGATIVE_INFINITY;
+        }
+        // widen by the sample's spread below t: the (quantile) step that should bring about 8x more
+        float[] s = new float[SAMPLE];
+        long stride = n / SAMPLE;
+        for (int i = 0; i < SAMPLE; i++) {
+            float v = x[off + (int) (i * stride)];
+            s[i] = v != v ? Float.POSITIVE_INFINITY : v;
+        }
+        Arrays.sort(s);
+        int below = 0;
+        while (below < SAMPLE && s[SAMPLE - 1 - below] >= t) {
+            below++;
+        }
+        int rank = Math.min(SAMPLE, 8 * Math.max(below, 1) + 8);
+        float lowered = s[SAMPLE - rank];
+        return rank == SAMPLE || !(lowered < t) ? Float.NEGATIVE_INFINITY : lowered;
+    }
+
+    /** Sorts the candidates by logit descending, index ascending (equal logits, -0.0 and +0.0 included). */
+    private static void sort(float[] x, int off, Candidates c) {
+        // one primitive sort of longs: high 32 bits the logit in descending order, low 32 bits the index
+        long[] keys = new long[c.count];
+        for (int i = 0; i < c.count; i++) {
+            float v = x[off + c.index[i]];
+            int bits = Float.floatToRawIntBits(v == 0f ? 0f : v);
+            int ascending = bits < 0 ? ~bits : bits | Integer.MIN_VALUE; // unsigned order = float order
+            int descending = ~ascending ^ Integer.MIN_VALUE; // signed order = descending float order
+            keys[i] = ((long) descending << 32) | (c.index[i] & 0xFFFFFFFFL);
+        }
+        Arrays.sort(keys);
+        for (int i = 0; i < c.count; i++) {
+            c.index[i] = (int) keys[i];
+        }
+    }
+
+    /** The survivors of top-k, top-p and min-p, as a prefix of sorted candidates: returns them. */
+    private Candidates survivors(float[] x, int off, int n, double lse) {
+        int k = topK == 0 ? n : Math.min(topK, n);
+        Candidates c;
+        if (topK != 0 || topP >= 1.0 && minP == 0.0) {
+            c = candidates(x, off, n, k);
+        } else {
+            if (topP < 1.0 && Double.isNaN(lse)) {
+                lse = totalMass(x, off, n);
+            }
+            c = massCandidates(x, off, n, lse);
+        }
+        if (c.infinite > 0) {
+            c.count = Math.min(c.infinite, k); // +Inf logits share the mass equally
+            return c;
+        }
+        int keep = Math.min(k, c.count);
+        float s = scale();
+        float top = x[off + c.index[0]];
+        if (minP > 0.0) {
+            // p_i >= min_p * p_max  <=>  s*(x_i - x_max) >= ln(min_p)
+            double floor = Math.log(minP);
+            int m = 1;
+            while (m < keep && ((double) x[off + c.index[m]] - top) * s >= floor) {
+                m++;
+            }
+            keep = m;
+        }
+        if (topP < 1.0) {
+            // mass of the kept tokens (top-k renormalises over its own set; without top-k, over all)
+            double total;
+            if (topK != 0) {
+                total = 0.0;
+                for (int i = 0; i < Math.min(k, c.count); i++) {
+                    total += StrictMath.exp(((double) x[off + c.index[i]] - top) * s);
+                }
+            } else {
+                total = StrictMath.exp(lse - (double) top * s);
+            }
+            double target = topP * total;
+            double acc = 0.0;
+            int m = 0;
+            while (m < keep) {
+                acc += StrictMath.exp(((double) x[off + c.index[m]] - top) * s);
+                m++;
+                if (acc >= target) {
+                    break;
+                }
+            }
+            keep = m;
+        }
+        c.count = keep;
+        return c;
+    }
+
+    /** The backend's log-sum-exp of the range at this temperature; NaN and all -Inf throw. */
+    private double totalMass(float[] x, int off, int n) {
+        double lse = scaled().lse(x, off, n);
+        if (Double.isNaN(lse)) {
+            throw nanAt(x, off, n);
+        }
+        if (lse == Double.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("every logit is -Infinity: no token can be chosen");
+        }
+        return lse;
+    }
+
+    /** Candidates whose mass, with the backend's log-sum-exp, reaches top-p (top-k not set). */
+    private Candidates massCandidates(float[] x, int off, int n, double lse) {
+        float s = scale();
+        int need = 64;
+        while (true) {
+            Candidates c = candidates(x, off, n, Math.min(need, n));
+            if (c.infinite > 0 || c.count >= n) {
+                return c;
+            }
+            // enough when the candidates hold the top-p mass and the min-p survivors (they are a prefix)
+            double mass = 1.0;
+            if (topP < 1.0) {
+                // the candidates are sorted, most probable first: stop as soon as they hold enough
+                double enough = topP * (1.0 + 1e-6);
+                mass = 0.0;
+                for (int i = 0; i < c.count && mass < enough; i++) {
+                    mass += Math.exp((double) x[off + c.index[i]] * s - lse);
+                }
+            }
+            float last = x[off + c.index[c.count - 1]];
+            float top = x[off + c.index[0]];
+            boolean minPCovered = minP == 0.0 || ((double) last - top) * s < Math.log(minP);
+            if ((topP >= 1.0 || mass >= topP * (1.0 + 1e-6)) && minPCovered) {
+                return c;
+            }
+            need = (int) Math.min(n, 8L * Math.max(need, c.count));
+        }
+    }
+
+    /** One draw over the survivors, walked in index order. */
+    private int draw(Candidates c, float[] x, int off, RandomGenerator rng) {
+        double u = unit(rng);
+        int m = c.count;
+        int[] kept = Arrays.copyOf(c.index, m);
+        Arrays.sort(kept);
+        if (c.infinite > 0) {
+            return kept[(int) (u * m)];
+        }
+        float s = scale();
+        float top = x[off + c.index[0]];
+        double[] w = new double[m];
+        double total = 0.0;
+        for (int i = 0; i < m; i++) {
+            w[i] = StrictMath.exp(((double) x[off + kept[i]] - top) * s);
+            total += w[i];
+        }
+        double target = u * total;
+        double acc = 0.0;
+        for (int i = 0; i < m; i++) {
+            acc += w[i];
+            if (acc > target) {
+                return kept[i];
+            }
+        }
+        return kept[m - 1];
+    }
+
+    @Override
+    public String toString() {
+        return "Sampler[" + softmax.backend() + ", T=" + temperature + (topK == 0 ? "" : ", topK=" + topK)
+                + (topP < 1.0 ? ", topP=" + topP : "") + (minP > 0.0 ? ", minP=" + minP : "") + "]";
+    }
+}

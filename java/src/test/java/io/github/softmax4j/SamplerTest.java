@@ -1,0 +1,335 @@
+package io.github.softmax4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link Sampler} against a reference written from the definitions in double (sort everything, apply top-k,
+ * top-p, min-p, normalise): every drawn token is a survivor of the reference, the frequencies over 10^6 draws
+ * pass a chi-square goodness-of-fit test (p > 0.001) for each setting, the same seed gives the same tokens on
+ * every backend, and the special values and bad input behave as documented.
+ */
+class SamplerTest {
+    private static final long SEED = Long.getLong("softmax4j.test.seed", 0x5A3B1E5L);
+
+    /** Logits like a language model's: N(0, 3) with a few dominant tokens. */
+    static float[] logits(int n, SplittableRandom r) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (3 * r.nextGaussian());
+        }
+        for (int k = 0; k < 1 + n / 500; k++) {
+            x[r.nextInt(n)] = (float) (12 + 2 * r.nextGaussian());
+        }
+        return x;
+    }
+
+    /** The reference: survivors (by index) and their probabilities, from the definitions, in double. */
+    static double[] reference(float[] x, float t, int topK, double topP, double minP) {
+        int n = x.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -x[i]).thenComparingInt(i -> i));
+        int keep = topK == 0 ? n : Math.min(topK, n);
+        double max = x[order[0]];
+        double s = 1f / t; // the sampler divides by T as a multiplication by 1/T rounded to float
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = Math.exp((x[i] - max) * s);
+        }
+        double total = 0;
+        for (int i = 0; i < keep; i++) {
+            total += w[order[i]];
+        }
+        if (topP < 1) {
+            double acc = 0;
+            int m = 0;
+            while (m < keep) {
+                acc += w[order[m++]];
+                if (acc >= topP * total) {
+                    break;
+                }
+            }
+            keep = m;
+        }
+        if (minP > 0) {
+            int m = 1;
+            while (m < keep && w[order[m]] >= minP) {
+                m++;
+            }
+            keep = m;
+        }
+        double[] p = new double[n];
+        double sum = 0;
+        for (int i = 0; i < keep; i++) {
+            sum += w[order[i]];
+        }
+        for (int i = 0; i < keep; i++) {
+            p[order[i]] = w[order[i]] / sum;
+        }
+        return p;
+    }
+
+    /** Chi-square goodness of fit (categories with expected count >= 5, the rest pooled): p > 0.001. */
+    static void chiSquare(long[] observed, double[] p, long draws, String what) {
+        double stat = 0;
+        int df = -1;
+        double pooledE = 0;
+        long pooledO = 0;
+        for (int i = 0; i < p.length; i++) {
+            double e = p[i] * draws;
+            if (p[i] == 0) {
+                assertEquals(0, observed[i], what + ": token " + i + " is not a survivor but was drawn");
+                continue;
+            }
+            if (e >= 5) {
+                stat += (observed[i] - e) * (observed[i] - e) / e;
+                df++;
+            } else {
+                pooledE += e;
+                pooledO += observed[i];
+            }
+        }
+        if (pooledE > 0) {
+            stat += (pooledO - pooledE) * (pooledO - pooledE) / Math.max(pooledE, 1e-300);
+            df++;
+        }
+        if (df < 1) {
+            return; // one category: nothing to test (the survivor check above holds)
+        }
+        // Wilson-Hilferty: (stat/df)^(1/3) is about normal with mean 1 - 2/(9df), variance 2/(9df)
+        double z = (Math.cbrt(stat / df) - (1 - 2.0 / (9 * df))) / Math.sqrt(2.0 / (9 * df));
+        assertTrue(z < 3.09, what + ": chi-square " + stat + " with " + df + " degrees of freedom, z = " + z
+                + " (p < 0.001)");
+    }
+
+    static List<Object[]> settings() {
+        List<Object[]> s = new ArrayList<>();
+        s.add(new Object[] {1f, 0, 1.0, 0.0});
+        s.add(new Object[] {0.7f, 40, 0.95, 0.0});
+        s.add(new Object[] {0.7f, 0, 0.95, 0.0});
+        s.add(new Object[] {1.3f, 10, 1.0, 0.0});
+        s.add(new Object[] {1f, 0, 1.0, 0.05});
+        s.add(new Object[] {0.5f, 50, 0.9, 0.02});
+        return s;
+    }
+
+    @ParameterizedTest
+    @MethodSource("settings")
+    void distributionMatchesTheDefinition(float t, int k, double p, double minP) {
+        SplittableRandom r = new SplittableRandom(SEED);
+        float[] x = logits(1000, r);
+        Sampler sampler = configure(Sampler.of(Softmax.get()), t, k, p, minP);
+        double[] ref = reference(x, t, k, p, minP);
+        long[] count = new long[x.length];
+        int draws = 1_000_000;
+        SplittableRandom rng = new SplittableRandom(SEED + 1);
+        for (int i = 0; i < draws; i++) {
+            count[sampler.sample(x, rng)]++;
+        }
+        chiSquare(count, ref, draws, sampler.toString());
+    }
+
+    @Test
+    void largeVocabularies() {
+        SplittableRandom r = new SplittableRandom(SEED + 2);
+        for (int n : new int[] {32_000, 128_256}) {
+            float[] x = logits(n, r);
+            for (Object[] s : settings()) {
+                float t = (float) s[0];
+                int k = (int) s[1];
+                double p = (double) s[2];
+                double minP = (double) s[3];
+                Sampler sampler = configure(Sampler.of(Softmax.get()), t, k, p, minP);
+                double[] ref = reference(x, t, k, p, minP);
+                long[] count = new long[n];
+                int draws = 5_000;
+                SplittableRandom rng = new SplittableRandom(SEED + n);
+                for (int i = 0; i < draws; i++) {
+                    count[sampler.sample(x, rng)]++;
+                }
+                chiSquare(count, ref, draws, sampler + " n=" + n);
+            }
+        }
+    }
+
+    private static Sampler configure(Sampler s, float t, int k, double p, double minP) {
+        s = s.withTemperature(t);
+        if (k > 0) {
+            s = s.withTopK(k);
+        }
+        if (p < 1) {
+            s = s.withTopP(p);
+        }
+        if (minP > 0) {
+            s = s.withMinP(minP);
+        }
+        return s;
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void sameSeedSameTokensOnEveryBackend(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        SplittableRandom r = new SplittableRandom(SEED + 3);
+        float[] x = logits(50_000, r);
+        for (Object[] s : settings()) {
+            Sampler mine = configure(Sampler.of(sm), (float) s[0], (int) s[1], (double) s[2], (double) s[3]);
+            Sampler scalar = configure(Sampler.of(Softmax.of(Backend.SCALAR)), (float) s[0], (int) s[1],
+                    (double) s[2], (double) s[3]);
+            SplittableRandom a = new SplittableRandom(SEED + 4);
+            SplittableRandom b = new SplittableRandom(SEED + 4);
+            int[] ta = new int[500];
+            int[] tb = new int[500];
+            for (int i = 0; i < ta.length; i++) {
+                ta[i] = mine.sample(x, a);
+                tb[i] = scalar.sample(x, b);
+            }
+            assertArrayEquals(tb, ta, mine + " vs " + scalar);
+        }
+    }
+
+    @Test
+    void argmaxTopKAndLogProb() {
+        Sampler s = Sampler.of(Softmax.get());
+        assertEquals(2, s.argmax(new float[] {1, 3, 5, 5, 2}));
+        assertEquals(2, s.argmax(new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, -1}));
+        assertEquals(1, s.argmax(new float[] {0, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY}));
+        assertEquals(1, s.argmax(new float[] {9, 1, 4}, 1, 2));
+        assertEquals(2, s.greedy().sample(new float[] {1, 3, 5, 5}, new SplittableRandom(1)));
+
+        SplittableRandom r = new SplittableRandom(SEED + 5);
+        float[] x = logits(20_000, r);
+        x[7] = x[8] = 100f; // a tie at the top: the lower index first
+        int[] idx = new int[5];
+        float[] probs = new float[5];
+        Sampler t = s.withTemperature(0.8f);
+        assertEquals(5, t.topK(x, 5, idx, probs));
+        double[] full = reference(x, 0.8f, 0, 1.0, 0.0);
+        Integer[] order = new Integer[x.length];
+        for (int i = 0; i < x.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -x[i]).thenComparingInt(i -> i));
+        for (int i = 0; i < 5; i++) {
+            assertEquals((int) order[i], idx[i]);
+            assertEquals(full[idx[i]], probs[i], 4e-7 * full[idx[i]] + 1e-30, "prob of " + idx[i]);
+        }
+        assertEquals(7, idx[0]);
+        assertEquals(8, idx[1]);
+        double lse = 0;
+        double max = 100;
+        for (float v : x) {
+            lse += Math.exp((v - max) / 0.8);
+        }
+        lse = Math.log(lse) + max / 0.8;
+        assertEquals(x[123] / 0.8 - lse, t.logProb(x, 123), 2e-6 * Math.max(1, Math.abs(x[123] / 0.8 - lse)));
+        assertEquals(3, s.topK(new float[] {1, 2, 3}, 10, new int[3], new float[3]));
+    }
+
+    @Test
+    void specialValuesAndBadInput() {
+        Sampler s = Sampler.of(Softmax.get()).withTopK(3);
+        SplittableRandom rng = new SplittableRandom(9);
+        float[] nan = {1, 2, Float.NaN, 4, Float.NaN};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.sample(nan, rng));
+        assertTrue(e.getMessage().contains("2"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> s.argmax(nan));
+        assertThrows(IllegalArgumentException.class, () -> Sampler.of(Softmax.get()).withTopP(0.9).sample(nan, rng));
+        float[] allNegInf = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        assertThrows(IllegalArgumentException.class, () -> s.sample(allNegInf, rng));
+        assertThrows(IllegalArgumentException.class, () -> s.argmax(allNegInf));
+        assertThrows(IllegalArgumentException.class,
+                () -> Sampler.of(Softmax.get()).withTopP(0.5).sample(allNegInf, rng));
+        // +Inf tokens share the mass equally; -Inf is never drawn
+        float[] inf = {3, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 7};
+        long[] count = new long[inf.length];
+        for (int i = 0; i < 20_000; i++) {
+            count[Sampler.of(Softmax.get()).sample(inf, rng)]++;
+        }
+        assertEquals(0, count[0] + count[2] + count[4]);
+        assertTrue(Math.abs(count[1] - count[3]) < 800, Arrays.toString(count));
+        assertEquals(1, Sampler.of(Softmax.get()).withTopK(1).sample(inf, rng));
+        // settings
+        assertThrows(IllegalArgumentException.class, () -> Sampler.of(Softmax.get()).withTopK(0));
+        assertThrows(IllegalArgumentException.class, () -> Sampler.of(Softmax.get()).withTopP(0));
+        assertThrows(IllegalArgumentException.class, () -> Sampler.of(Softmax.get()).withTopP(1.01));
+        assertThrows(IllegalArgumentException.class, () -> Sampler.of(Softmax.get()).withMinP(1));
+        assertThrows(IllegalArgumentException.class, () -> Sampler.of(Softmax.get()).withMinP(-0.1));
+        assertThrows(IllegalArgumentException.class, () -> Sampler.of(Softmax.get()).withTemperature(-1));
+        assertThrows(IllegalArgumentException.class, () -> Sampler.of(Softmax.get()).withTemperature(Float.NaN));
+        assertThrows(NullPointerException.class, () -> s.sample(new float[] {1}, null));
+        assertThrows(NullPointerException.class, () -> s.sample((float[]) null, rng));
+        assertThrows(NullPointerException.class, () -> Sampler.of(null));
+        assertThrows(IndexOutOfBoundsException.class, () -> s.sample(new float[0], rng));
+        assertThrows(IndexOutOfBoundsException.class, () -> s.sample(new float[4], 2, 3, rng));
+        // a generator that returns doubles outside [0, 1): clamped, never out of range
+        float[] x = {1, 2, 3, 4};
+        for (double bad : new double[] {-5, 1, 7, Double.NaN, Double.POSITIVE_INFINITY}) {
+            RandomGenerator fixed = new RandomGenerator() {
+                @Override
+                public long nextLong() {
+                    return 0;
+                }
+
+                @Override
+                public double nextDouble() {
+                    return bad;
+                }
+            };
+            int token = Sampler.of(Softmax.get()).sample(x, fixed);
+            assertTrue(token >= 0 && token < 4, "token " + token + " for nextDouble() = " + bad);
+        }
+        float[] before = x.clone();
+        Sampler.of(Softmax.get()).withTopP(0.5).sample(x, rng);
+        assertArrayEquals(before, x, "input modified");
+    }
+
+    @Test
+    void rowsBuffersAndRanges() {
+        SplittableRandom r = new SplittableRandom(SEED + 6);
+        int rows = 5;
+        int cols = 3000;
+        float[] m = new float[rows * cols];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (float) (2 * r.nextGaussian());
+        }
+        for (Sampler s : new Sampler[] {Sampler.of(Softmax.get()).withTemperature(0.7f).withTopK(20),
+                Sampler.of(Softmax.get()).withTopP(0.8), Sampler.of(Softmax.get()).greedy()}) {
+            int[] tokens = new int[rows];
+            s.sampleRows(m, cols, new SplittableRandom(77), tokens);
+            SplittableRandom one = new SplittableRandom(77);
+            for (int row = 0; row < rows; row++) {
+                int single = s.sample(m, row * cols, cols, one);
+                assertEquals(single, tokens[row], s + " row " + row + " lse " + Softmax.get().lse(m, row * cols, cols)
+                        + " vs " + Softmax.get().lseRows(m, 0, cols, rows, cols)[row]);
+            }
+            FloatBuffer heap = FloatBuffer.wrap(m, cols, cols).slice();
+            FloatBuffer direct = ByteBuffer.allocateDirect(4 * cols).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            direct.put(m, cols, cols).flip();
+            int a = s.sample(heap, new SplittableRandom(5));
+            assertEquals(a, s.sample(direct, new SplittableRandom(5)));
+            assertEquals(a, s.sample(m, cols, cols, new SplittableRandom(5)));
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> Sampler.of(Softmax.get()).sampleRows(m, 7, new SplittableRandom(1), new int[5]));
+    }
+}

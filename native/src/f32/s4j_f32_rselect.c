@@ -1,0 +1,110 @@
+/* rselect = Reduce-SELECT: the indices i in [0, n) with x[i] >= t or x[i] NaN (the sampler's candidates: one
+ * comparison per element, the rare hits extracted from the lane mask). Writes at most cap of them into
+ * idx, in ascending order, and returns how many there are in all. One kernel per tier (s4j_f32_simd.h). */
+#include "s4j_f32_simd.h"
+
+#if defined(_MSC_VER) && !defined(__clang__)
+#include <intrin.h>
+static inline unsigned s4j_ctz(uint32_t m) {
+  unsigned long i;
+  _BitScanForward(&i, m);
+  return (unsigned)i;
+}
+#else
+static inline unsigned s4j_ctz(uint32_t m) { return (unsigned)__builtin_ctz(m); }
+#endif
+
+static inline int64_t s4j_take(uint32_t m, int64_t base, int32_t* idx, int64_t cap, int64_t count) {
+  for (; m != 0; m &= m - 1, count++) {
+    if (count < cap) idx[count] = (int32_t)(base + (int64_t)s4j_ctz(m));
+  }
+  return count;
+}
+
+int64_t S4J_FN(rselect)(size_t n, const float* x, float t, int32_t* idx, int64_t cap) {
+  const s4j_vf vt = s4j_vset1(t);
+  int64_t count = 0;
+  size_t i = 0;
+  for (; i + 4 * S4J_VLEN <= n; i += 4 * S4J_VLEN) {
+    if (n - i >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN) S4J_PREFETCH_ITER(x + i);
+    const uint32_t m0 = s4j_vmask_ge_or_nan(s4j_vload(x + i), vt);
+    const uint32_t m1 = s4j_vmask_ge_or_nan(s4j_vload(x + i + S4J_VLEN), vt);
+    const uint32_t m2 = s4j_vmask_ge_or_nan(s4j_vload(x + i + 2 * S4J_VLEN), vt);
+    const uint32_t m3 = s4j_vmask_ge_or_nan(s4j_vload(x + i + 3 * S4J_VLEN), vt);
+    if ((m0 | m1 | m2 | m3) != 0) { /* rare: a few hundred hits in a vocabulary */
+      count = s4j_take(m0, (int64_t)i, idx, cap, count);
+      count = s4j_take(m1, (int64_t)(i + S4J_VLEN), idx, cap, count);
+      count = s4j_take(m2, (int64_t)(i + 2 * S4J_VLEN), idx, cap, count);
+      count = s4j_take(m3, (int64_t)(i + 3 * S4J_VLEN), idx, cap, count);
+    }
+  }
+  for (; i + S4J_VLEN <= n; i += S4J_VLEN) count = s4j_take(s4j_vmask_ge_or_nan(s4j_vload(x + i), vt), (int64_t)i, idx, cap, count);
+  if (i < n) {
+    const size_t rem = n - i;
+    const uint32_t lanes = (uint32_t)((UINT64_C(1) << rem) - 1); /* the masked-out lanes are not elements */
+    count = s4j_take(s4j_vmask_ge_or_nan(s4j_vload_tail_zero(x + i, s4j_vtail_mask(rem)), vt) & lanes, (int64_t)i, idx,
+                     cap, count);
+  }
+  return count;
+}
+
+/* rargmax = Reduce-ARGMAX: the index of the first largest element, or of the first NaN as -1 - index (the
+ * sampler's greedy decoding and its NaN check in one call); -1 - n never happens for n >= 1 (every element
+ * -Inf gives index 0 of a -Inf maximum, for the caller to reject). One pass over memory: the maximum of each
+ * block of S4J_ARGMAX_BLOCK elements (NaN noted), keeping the first block that raised it; then the first lane
+ * equal to the maximum is searched in that block only (in L1). */
+#define S4J_ARGMAX_BLOCK (64 * S4J_VLEN)
+
+int64_t S4J_FN(rargmax)(size_t n, const float* x) {
+  float best = -INFINITY;
+  size_t best_at = 0;
+  uint32_t nan = 0;
+  size_t i = 0;
+  for (; i + S4J_ARGMAX_BLOCK <= n; i += S4J_ARGMAX_BLOCK) {
+    s4j_vf m0 = s4j_vset1(-INFINITY), m1 = m0, m2 = m0, m3 = m0;
+    for (size_t j = i; j < i + S4J_ARGMAX_BLOCK; j += 4 * S4J_VLEN) {
+      if (n - j >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN) S4J_PREFETCH_ITER(x + j);
+      const s4j_vf a = s4j_vload(x + j), b = s4j_vload(x + j + S4J_VLEN);
+      const s4j_vf c = s4j_vload(x + j + 2 * S4J_VLEN), d = s4j_vload(x + j + 3 * S4J_VLEN);
+      m0 = s4j_vmax(a, m0); /* max(v, m) returns m for a NaN v: NaN never enters */
+      m1 = s4j_vmax(b, m1);
+      m2 = s4j_vmax(c, m2);
+      m3 = s4j_vmax(d, m3);
+      nan |= s4j_vmask_unord(a, b) | s4j_vmask_unord(c, d);
+    }
+    const float m = s4j_vhmax(s4j_vmax(s4j_vmax(m0, m1), s4j_vmax(m2, m3)));
+    if (m > best) {
+      best = m;
+      best_at = i;
+    }
+  }
+  if (i < n) { /* the last, shorter block */
+    s4j_vf m0 = s4j_vset1(-INFINITY);
+    size_t j = i;
+    for (; j + S4J_VLEN <= n; j += S4J_VLEN) {
+      const s4j_vf a = s4j_vload(x + j);
+      m0 = s4j_vmax(a, m0);
+      nan |= s4j_vmask_unord(a, a);
+    }
+    if (j < n) {
+      const s4j_vf a = s4j_vload_tail(x + j, s4j_vtail_mask(n - j)); /* other lanes: -Inf, ordered */
+      m0 = s4j_vmax(a, m0);
+      nan |= s4j_vmask_unord(a, a);
+    }
+    const float m = s4j_vhmax(m0);
+    if (m > best) {
+      best = m;
+      best_at = i;
+    }
+  }
+  if (nan != 0) {
+    for (size_t k = 0; k < n; k++) {
+      if (x[k] != x[k]) return -1 - (int64_t)k;
+    }
+  }
+  const size_t end = n - best_at < S4J_ARGMAX_BLOCK ? n : best_at + S4J_ARGMAX_BLOCK;
+  for (size_t k = best_at; k < end; k++) {
+    if (x[k] == best) return (int64_t)k;
+  }
+  return 0; /* every element -Inf: the maximum -Inf is at 0 */
+}

@@ -1,0 +1,86 @@
+/*
+ * The sampling entry points (s4j_f32_argmax_at, s4j_f32_select_at) on every runnable tier against plain C
+ * loops: sizes 1..70 and a few long ones, ties, NaN at every kind of position, -Inf, +Inf, thresholds at,
+ * below and above the data, a cap smaller than the count, offsets.
+ */
+#include "s4j_test_util.h"
+
+static int64_t ref_argmax(const float* x, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    if (x[i] != x[i]) return -1 - i;
+  }
+  int64_t best = 0;
+  for (int64_t i = 1; i < n; i++) {
+    if (x[i] > x[best]) best = i;
+  }
+  return best;
+}
+
+static void check(int isa, const float* x, int64_t n, const char* what) {
+  int64_t got = 12345;
+  CHECK(s4j_f32_argmax_at(isa, x - 3, 3, n, &got) == S4J_OK, "%s argmax rc", what);
+  CHECK(got == ref_argmax(x, n), "%s %s n=%lld: argmax %lld, want %lld", s4j_isa_names[isa], what, (long long)n,
+        (long long)got, (long long)ref_argmax(x, n));
+  const float ts[] = {-INFINITY, -3.0f, 0.0f, 0.5f, 2.0f, INFINITY, x[n / 2]};
+  int32_t* idx = malloc(sizeof(int32_t) * (size_t)(n + 1));
+  for (size_t k = 0; k < sizeof ts / sizeof ts[0]; k++) {
+    const float t = ts[k];
+    int64_t want = 0;
+    for (int64_t i = 0; i < n; i++) want += !(x[i] < t);
+    for (int64_t cap = 0; cap <= n; cap = cap < 3 ? cap + 1 : cap * 4) {
+      int64_t count = -1;
+      for (int64_t i = 0; i <= n; i++) idx[i] = -7;
+      CHECK(s4j_f32_select_at(isa, x - 3, 3, n, t, idx, cap, &count) == S4J_OK, "%s select rc", what);
+      CHECK(count == want, "%s %s n=%lld t=%g: count %lld, want %lld", s4j_isa_names[isa], what, (long long)n,
+            (double)t, (long long)count, (long long)want);
+      int64_t j = 0;
+      for (int64_t i = 0; i < n && j < cap; i++) {
+        if (!(x[i] < t)) {
+          CHECK(idx[j] == i, "%s %s n=%lld t=%g: idx[%lld] = %d, want %lld", s4j_isa_names[isa], what,
+                (long long)n, (double)t, (long long)j, idx[j], (long long)i);
+          j++;
+        }
+      }
+      CHECK(idx[cap < want ? cap : want] == -7, "%s %s: wrote past the cap or count", s4j_isa_names[isa], what);
+    }
+  }
+  free(idx);
+}
+
+int main(void) {
+  s4j_rng_state = UINT64_C(0x5A3B1E5C0FFEE);
+  const int64_t longs[] = {1000, 1024, 4097, 65536 + 33, 300000};
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    if (!s4j_tier_runnable(isa)) continue;
+    float* buf = malloc(sizeof(float) * (300000 + 3));
+    float* x = buf + 3;
+    for (int64_t n = 1; n <= 70 + 5; n++) {
+      const int64_t len = n <= 70 ? n : longs[n - 71];
+      for (int64_t i = 0; i < len; i++) x[i] = (float)(2 * s4j_rng_normal());
+      check(isa, x, len, "normal");
+      x[len - 1] = x[0] = 9.0f; /* a tie at the top: the first wins */
+      check(isa, x, len, "tie");
+      x[len - 1] = x[len / 2 + 1] = 11.0f; /* a tie in later blocks: the first of them wins */
+      check(isa, x, len, "later tie");
+      const float keep = x[len - 1];
+      x[len - 1] = NAN; /* the only NaN, in the last (possibly short) block */
+      check(isa, x, len, "last nan");
+      x[len - 1] = keep;
+      x[len / 3] = NAN;
+      check(isa, x, len, "nan");
+      x[len - 1] = NAN;
+      check(isa, x, len, "two nans");
+      for (int64_t i = 0; i < len; i++) x[i] = -INFINITY;
+      check(isa, x, len, "all -inf");
+      x[len / 2] = INFINITY;
+      check(isa, x, len, "+inf");
+    }
+    free(buf);
+    printf("tier %s: sampling entry points checked\n", s4j_isa_names[isa]);
+  }
+  int64_t c;
+  float one = 1.0f;
+  CHECK(s4j_f32_argmax_at(0, &one, 0, 0, &c) == S4J_EINVAL, "n = 0 is an error");
+  CHECK(s4j_f32_select_at(0, &one, 0, 1, 0.0f, NULL, 1, &c) == S4J_EINVAL, "null idx with cap > 0");
+  return s4j_report("test_sampling");
+}
