@@ -8,16 +8,33 @@
 #   mvn -B -DskipTests install               # the jar now carries linux-x86_64 and linux-arm64
 #
 # Platforms: linux-arm64 (Debian: gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross; the
-# kernel library with the NEON tier, the JNI glue by JavaCPP's linux-arm64 properties). The other platforms
-# (macOS, Windows) are built natively by .github/workflows/ci.yml.
+# kernel library with the NEON tier, the JNI glue by JavaCPP's linux-arm64 properties) and windows-x86_64
+# (gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64; JavaCPP's windows-x86_64-mingw properties, libgcc/libstdc++
+# static, checked to import only system DLLs). macOS is built natively by .github/workflows/release.yml.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-platform="${1:?usage: build-platform.sh linux-arm64}"
+platform="${1:?usage: build-platform.sh linux-arm64|windows-x86_64}"
 jobs=2
 
+archive="libsoftmax4j.a"
 case "$platform" in
-  linux-arm64) toolchain="$root/cmake/toolchains/aarch64-linux-gnu.cmake" ;;
-  *) echo "build-platform.sh: unsupported platform '$platform' (linux-arm64)" >&2; exit 2 ;;
+  linux-arm64)
+    toolchain="$root/cmake/toolchains/aarch64-linux-gnu.cmake"
+    properties=linux-arm64
+    cxx="${CROSS_CXX:-aarch64-linux-gnu-g++}"
+    includes=""
+    extra=""
+    ;;
+  windows-x86_64)
+    # mingw-w64; libgcc and libstdc++ linked statically, so the DLL imports only system DLLs
+    toolchain="$root/cmake/toolchains/mingw-w64-x86_64.cmake"
+    properties=windows-x86_64-mingw
+    cxx="${CROSS_CXX:-x86_64-w64-mingw32-g++-win32}" # win32 threads: no libwinpthread
+    includes="$root/cmake/jni-win32;" # its jni_md.h (a Linux JDK has no include/win32); ';': Windows' separator
+    extra="-static-libgcc -static-libstdc++"
+    archive="libsoftmax4j_static.a"
+    ;;
+  *) echo "build-platform.sh: unsupported platform '$platform' (linux-arm64, windows-x86_64)" >&2; exit 2 ;;
 esac
 
 classes="$root/java/target/classes"
@@ -34,12 +51,22 @@ cmake -S "$root/native" -B "$work/cmake" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DC
 cmake --build "$work/cmake" -j "$jobs" >/dev/null
 cmake --install "$work/cmake" >/dev/null
 
-echo "=== $platform: the JNI library (JavaCPP Builder, properties $platform)"
+echo "=== $platform: the JNI library (JavaCPP Builder, properties $properties)"
+xextra=()
+for a in $extra; do xextra+=(-Xcompiler "$a"); done
 rm -rf "$out" && mkdir -p "$out"
-java -cp "$javacpp" org.bytedeco.javacpp.tools.Builder -properties "$platform" -cp "$classes" \
-  -Dplatform.compiler="${CROSS_CXX:-aarch64-linux-gnu-g++}" -Dplatform.includepath="$work/install/include" \
-  -Xcompiler "-Wl,--whole-archive,$work/install/lib/libsoftmax4j.a,--no-whole-archive" \
+java -cp "$javacpp" org.bytedeco.javacpp.tools.Builder -properties "$properties" -cp "$classes" \
+  -Dplatform.compiler="$cxx" -Dplatform.includepath="$includes$work/install/include" \
+  -Xcompiler "-Wl,--whole-archive,$work/install/lib/$archive,--no-whole-archive" "${xextra[@]}" \
   -d "$out" io.github.softmax4j.internal.NativeLib
-rm -f "$out"/*.cpp "$out"/*.h
+rm -f "$out"/*.cpp "$out"/*.h "$out"/*.exp "$out"/*.lib
 file "$out"/*
+if [[ "$platform" == windows-* ]]; then
+  # nothing but Windows' own DLLs may be needed beside it
+  imports="$(x86_64-w64-mingw32-objdump -p "$out"/*.dll | sed -n 's/^\s*DLL Name: //p' | sort -u)"
+  echo "imports: $(echo $imports)"
+  if echo "$imports" | grep -viqE '^(kernel32|msvcrt|psapi|advapi32|user32|ntdll|ws2_32|api-ms-win-.*)\.dll$'; then
+    echo "build-platform.sh: the DLL imports a non-system DLL" >&2; exit 1
+  fi
+fi
 echo "=== $platform: $(ls "$out") ready; 'mvn -B -DskipTests install' packs it into the jar"

@@ -2,8 +2,9 @@
 # Checks the native code beyond this machine's own platform:
 #  - clang build with -Werror (gcc is the default compiler);
 #  - Linux arm64: cross-compiled with Debian's aarch64 gcc, C tests run under qemu-user (portable tier);
-#  - Windows x86-64: cross-compiled with mingw-w64 (the AVX2/AVX-512 tiers included), tests built.
-# Needs: clang gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user gcc-mingw-w64-x86-64
+#  - Windows x86-64: cross-compiled with mingw-w64 (the AVX2/AVX-512 tiers included), the DLL checked to import
+#    only system DLLs, the C tests run under Wine.
+# Needs: clang gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user gcc-mingw-w64-x86-64 wine64
 # (apt-get install them); CI (.ci/run) installs them and runs this script.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,4 +30,23 @@ cmake -S "$root/native" -B "$out/mingw" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/tool
   -DSOFTMAX4J_BUILD_BENCH=OFF "${warn[@]}" >/dev/null
 cmake --build "$out/mingw" -j "$jobs" >/dev/null
 ls "$out/mingw"/*.dll "$out/mingw"/*.a "$out/mingw"/test/*.exe
+# the DLL must need nothing but Windows' own DLLs
+x86_64-w64-mingw32-objdump -p "$out/mingw/libsoftmax4j.dll" | sed -n 's/^\s*DLL Name: //p' | sort -u | tee "$out/mingw/imports.txt"
+if grep -viqE '^(kernel32|msvcrt|api-ms-win-.*)\.dll$' "$out/mingw/imports.txt"; then
+  echo "cross-check: libsoftmax4j.dll imports a non-system DLL"; exit 1
+fi
+# and the C tests run under Wine (Debian wine64): every x86 tier this CPU has, quick sizes, strided exp sweep
+wine=/usr/lib/wine/wine64
+if [[ -x "$wine" ]]; then
+  export WINEPREFIX="$out/wineprefix" WINEDEBUG=-all
+  for t in "$out"/mingw/test/*.exe; do
+    log="$t.wine.log"
+    rc=0
+    (cd "$out/mingw" && S4J_TEST_QUICK=1 S4J_EXP_STRIDE=61 "$wine" "$t") >"$log" 2>&1 || rc=$?
+    echo "--- wine $(basename "$t"): exit $rc, $(grep -E 'passed, [0-9]+ failed' "$log" | tail -1)"
+    ((rc == 0)) || { tail -20 "$log"; echo "cross-check: $(basename "$t") failed under Wine"; exit 1; }
+  done
+else
+  echo "**** Wine not installed (apt-get install wine64): the Windows C tests were built, NOT run ****"
+fi
 echo "cross-check: 3 passed, 0 failed"

@@ -5,8 +5,8 @@ const { readFileSync, readdirSync } = require("node:fs");
 const { join } = require("node:path");
 
 // The WebAssembly build on npm carries an older list of GitHub-hosted runner labels; these are current
-// hosted labels (Ubuntu 24.04 x86-64 and arm64, macOS 14 on Apple silicon), not self-hosted ones.
-const CURRENT_HOSTED_LABELS = ["ubuntu-24.04", "ubuntu-24.04-arm", "macos-14"];
+// hosted labels (Ubuntu 24.04 x86-64 and arm64, macOS 14 on Apple silicon, macOS 15 on Intel), not self-hosted ones.
+const CURRENT_HOSTED_LABELS = ["ubuntu-24.04", "ubuntu-24.04-arm", "macos-14", "macos-15-intel"];
 const stale = (r) => r.kind === "runner-label" && CURRENT_HOSTED_LABELS.some((l) => r.message.includes(`"${l}"`));
 
 (async () => {

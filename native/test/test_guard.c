@@ -3,15 +3,30 @@
  * PROT_NONE page (and, second variant, starting right after one). A read or write past either end
  * faults (SIGSEGV kills the test: a failure for ctest). Covers x and y, out of place and in place.
  * Also runs a length 4096+129 case to cross the block boundary. The f64 entry points run the same
- * lengths with scale 1 and 0.7 (softmax and logsumexp). POSIX only.
+ * lengths with scale 1 and 0.7 (softmax and logsumexp). POSIX mmap/mprotect, or Windows VirtualProtect.
  */
 #define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS under -std=c11 */
 #include "s4j_test_util.h"
 
 #if defined(_WIN32)
-int main(void) {
-  printf("**** SKIPPED test_guard: needs POSIX mmap/mprotect ****\n");
-  return 0;
+#include <windows.h>
+
+/* A region of `pages` read-write pages with a PAGE_NOACCESS page on each side (Windows). */
+static char* guarded_region(size_t pages, size_t page) {
+  char* base = VirtualAlloc(NULL, (pages + 2) * page, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+  DWORD old;
+  if (base == NULL || !VirtualProtect(base, page, PAGE_NOACCESS, &old) ||
+      !VirtualProtect(base + (pages + 1) * page, page, PAGE_NOACCESS, &old)) {
+    printf("VirtualAlloc/VirtualProtect failed: %lu\n", (unsigned long)GetLastError());
+    exit(2);
+  }
+  return base + page;
+}
+
+static size_t s4j_page_size(void) {
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  return (size_t)si.dwPageSize;
 }
 #else
 #include <sys/mman.h>
@@ -31,8 +46,11 @@ static char* guarded_region(size_t pages, size_t page) {
   return base + page;
 }
 
+static size_t s4j_page_size(void) { return (size_t)sysconf(_SC_PAGESIZE); }
+#endif
+
 int main(void) {
-  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  const size_t page = s4j_page_size();
   const size_t max_n = 4096 + 129;
   const size_t pages = (max_n * sizeof(float) + page - 1) / page;
   char* rx = guarded_region(pages, page);
@@ -101,4 +119,3 @@ int main(void) {
   }
   return s4j_report("test_guard");
 }
-#endif

@@ -235,7 +235,8 @@ public final class Sampler {
         float[] p = new float[n];
         scaled().softmax(logits, off, p, 0, n);
         if (p[0] != p[0]) { // a NaN, +Inf, or all -Inf: the softmax is NaN throughout
-            Candidates c = candidates(logits, off, n, n); // throws for a NaN or all -Inf
+            // throws for a NaN or all -Inf; else the largest is +Inf, and every +Inf ties with it
+            Candidates c = candidates(logits, off, n, 1);
             c.count = c.infinite; // +Inf logits share the mass equally
             return draw(c, logits, off, rng);
         }
@@ -443,22 +444,28 @@ public final class Sampler {
     }
 
     /**
-     * At least the {@code need} largest logits of the range (all of them if fewer), sorted; every logit at or
-     * above the last one's value is included (so ties are complete). One comparison per logit, against a
+     * The {@code need} largest logits of the range (all of them if fewer) and any equal to the last of them,
+     * sorted by logit descending, equal logits by index ascending (the k largest under the lowest-index tie
+     * rule are the first k). One comparison per logit, against a
      * threshold estimated from a strided sample; a NaN is reported by that comparison.
      */
     private Candidates candidates(float[] x, int off, int n, int need) {
+        return candidates(x, off, n, need, false);
+    }
+
+    /** As {@link #candidates(float[], int, int, int)}; keepAll: every logit that passed the threshold, sorted. */
+    private Candidates candidates(float[] x, int off, int n, int need, boolean keepAll) {
         float t = estimate(x, off, n, need);
         Candidates c = new Candidates();
         while (true) {
             c.count = 0;
-            c.index = collect(softmax.kernel(), x, off, n, t, c);
+            c.index = collect(softmax.kernel(), x, off, n, t, c, (int) Math.min(n, 8L * need + 256));
             if (c.count >= Math.min(need, n) || t == Float.NEGATIVE_INFINITY) {
                 break;
             }
             t = lower(x, off, n, t, need, c.count);
         }
-        sort(x, off, c);
+        sort(x, off, c, keepAll ? c.count : Math.min(need, n));
         if (c.count == 0 || x[off + c.index[0]] == Float.NEGATIVE_INFINITY) {
             throw new IllegalArgumentException("every logit is -Infinity: no token can be chosen");
         }
@@ -469,8 +476,8 @@ public final class Sampler {
     }
 
     /** The indices (relative to off) of the logits {@code >= t} (one vectorized pass); a NaN throws. */
-    private static int[] collect(Kernel kernel, float[] x, int off, int n, float t, Candidates c) {
-        int[] out = new int[256];
+    private static int[] collect(Kernel kernel, float[] x, int off, int n, float t, Candidates c, int expect) {
+        int[] out = new int[expect]; // the threshold lets about 4 * need + 64 through: one pass, rarely two
         int count = kernel.select(x, off, n, t, out);
         if (count > out.length) {
             out = new int[count];
@@ -513,38 +520,20 @@ public final class Sampler {
         return select(s, SAMPLE - rank);
     }
 
-    /** The k-th smallest of a (0-based; Hoare's quickselect with the middle element as pivot). */
+    /** The k-th smallest of a (0-based; no NaN), by the quickselect of the candidates on order-preserving keys. */
     private static float select(float[] a, int k) {
-        int lo = 0;
-        int hi = a.length - 1;
-        while (lo < hi) {
-            float pivot = a[(lo + hi) >>> 1];
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (a[i] < pivot) {
-                    i++;
-                }
-                while (a[j] > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    float t = a[i];
-                    a[i] = a[j];
-                    a[j] = t;
-                    i++;
-                    j--;
-                }
-            }
-            if (k <= j) {
-                hi = j;
-            } else if (k >= i) {
-                lo = i;
-            } else {
-                return a[k];
-            }
+        long[] keys = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            int bits = Float.floatToRawIntBits(a[i] == 0f ? 0f : a[i]);
+            keys[i] = (bits < 0 ? ~bits : bits | Integer.MIN_VALUE) & 0xFFFFFFFFL; // unsigned order = float order
         }
-        return a[k];
+        selectSmallest(keys, k + 1);
+        long kth = Long.MIN_VALUE;
+        for (int i = 0; i <= k; i++) {
+            kth = Math.max(kth, keys[i]);
+        }
+        int u = (int) kth;
+        return Float.intBitsToFloat(u < 0 ? u & Integer.MAX_VALUE : ~u);
     }
 
     /** A lower threshold when t let fewer than need logits through. */
@@ -569,8 +558,12 @@ public final class Sampler {
         return rank == SAMPLE || !(lowered < t) ? Float.NEGATIVE_INFINITY : lowered;
     }
 
-    /** Sorts the candidates by logit descending, index ascending (equal logits, -0.0 and +0.0 included). */
-    private static void sort(float[] x, int off, Candidates c) {
+    /**
+     * Orders the candidates by logit descending, index ascending (equal logits, -0.0 and +0.0 included), and
+     * keeps the first {@code keep} and any equal to the last of them: those keys are selected first
+     * (quickselect) and only they are sorted, so a loose threshold that let a few hundred through costs little.
+     */
+    private static void sort(float[] x, int off, Candidates c, int keep) {
         // one primitive sort of longs: high 32 bits the logit in descending order, low 32 bits the index
         long[] keys = new long[c.count];
         for (int i = 0; i < c.count; i++) {
@@ -580,9 +573,62 @@ public final class Sampler {
             int descending = ~ascending ^ Integer.MIN_VALUE; // signed order = descending float order
             keys[i] = ((long) descending << 32) | (c.index[i] & 0xFFFFFFFFL);
         }
-        Arrays.sort(keys);
-        for (int i = 0; i < c.count; i++) {
+        int m = keys.length;
+        if (keep < m) {
+            selectSmallest(keys, keep);
+            // ties stay complete: every candidate equal to the last kept logit is kept too (+Inf logits
+            // share the mass equally however many there are)
+            long boundary = Long.MIN_VALUE;
+            for (int i = 0; i < keep; i++) {
+                boundary = Math.max(boundary, keys[i] >> 32);
+            }
+            int end = keep;
+            for (int i = keep; i < m; i++) {
+                if (keys[i] >> 32 == boundary) {
+                    long t = keys[end];
+                    keys[end++] = keys[i];
+                    keys[i] = t;
+                }
+            }
+            m = end;
+        }
+        Arrays.sort(keys, 0, m);
+        for (int i = 0; i < m; i++) {
             c.index[i] = (int) keys[i];
+        }
+        c.count = m;
+    }
+
+    /** Moves the k smallest of a into a[0 .. k) in some order (Hoare's quickselect, middle pivot). */
+    private static void selectSmallest(long[] a, int k) {
+        int lo = 0;
+        int hi = a.length - 1;
+        while (lo < hi) {
+            long pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    long t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k - 1 <= j) {
+                hi = j;
+            } else if (k - 1 >= i) {
+                lo = i;
+            } else {
+                return;
+            }
         }
     }
 
@@ -658,7 +704,8 @@ public final class Sampler {
         float s = scale();
         int need = 64;
         while (true) {
-            Candidates c = candidates(x, off, n, Math.min(need, n));
+            // all that passed the threshold: often several times need, enough to end in one round
+            Candidates c = candidates(x, off, n, Math.min(need, n), true);
             if (c.infinite > 0 || c.count >= n) {
                 return c;
             }

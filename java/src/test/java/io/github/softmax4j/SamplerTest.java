@@ -268,6 +268,34 @@ class SamplerTest {
         assertEquals(0, count[0] + count[2] + count[4]);
         assertTrue(Math.abs(count[1] - count[3]) < 800, Arrays.toString(count));
         assertEquals(1, Sampler.of(Softmax.get()).withTopK(1).sample(inf, rng));
+        // many +Inf tokens (more than the first round of candidates) all share the mass, with top-p too
+        float[] manyInf = new float[5_000];
+        for (int i = 0; i < manyInf.length; i++) {
+            manyInf[i] = i % 97 == 5 ? Float.POSITIVE_INFINITY : (float) (i % 13);
+        }
+        for (Sampler sp : List.of(Sampler.of(Softmax.get()), Sampler.of(Softmax.get()).withTopP(0.9),
+                Sampler.of(Softmax.get()).withMinP(0.1))) {
+            long[] hits = new long[manyInf.length];
+            for (int i = 0; i < 10_000; i++) {
+                hits[sp.sample(manyInf, rng)]++;
+            }
+            int drawn = 0;
+            for (int i = 0; i < hits.length; i++) {
+                assertTrue(hits[i] == 0 || i % 97 == 5, sp + ": a finite logit drew against +Inf: " + i);
+                drawn += hits[i] > 0 ? 1 : 0;
+            }
+            assertEquals((manyInf.length - 5 + 96) / 97, drawn, sp + ": every +Inf token must be drawn");
+        }
+        // a tie straddling the top-k boundary: the lowest indices win
+        float[] tie = new float[10_000];
+        for (int i = 0; i < tie.length; i++) {
+            tie[i] = i % 50 == 0 ? 4f : -(i % 7);
+        }
+        Sampler k3 = Sampler.of(Softmax.get()).withTopK(3);
+        for (int i = 0; i < 2_000; i++) {
+            int t = k3.sample(tie, rng);
+            assertTrue(t == 0 || t == 50 || t == 100, "top-3 of a 200-way tie drew " + t);
+        }
         // settings
         assertThrows(IllegalArgumentException.class, () -> Sampler.of(Softmax.get()).withTopK(0));
         assertThrows(IllegalArgumentException.class, () -> Sampler.of(Softmax.get()).withTopP(0));
