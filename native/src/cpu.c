@@ -14,6 +14,10 @@
 #include <intrin.h>    /* __cpuid, __cpuidex */
 #elif defined(__GNUC__) || defined(__clang__)
 #include <cpuid.h>
+#if defined(__APPLE__)
+#include <sys/sysctl.h>
+#include <sys/types.h>
+#endif
 #else
 #undef S4J_CPU_X86 /* unknown compiler: no probe, portable tier only */
 #endif
@@ -107,6 +111,15 @@ static int s4j_probe(void) {
     if ((xcr0 & ymm) == ymm) {
       f |= S4J_CPU_OS_YMM;
       if ((xcr0 & zmm) == zmm) f |= S4J_CPU_OS_ZMM;
+#if defined(__APPLE__)
+      /* macOS turns the AVX-512 state on lazily (on a thread's first AVX-512 instruction), so XCR0 shows it
+       * off until then; the kernel's own answer is the sysctl. */
+      if ((f & S4J_CPU_AVX512F) && !(f & S4J_CPU_OS_ZMM)) {
+        int on = 0;
+        size_t len = sizeof on;
+        if (sysctlbyname("hw.optional.avx512f", &on, &len, NULL, 0) == 0 && on) f |= S4J_CPU_OS_ZMM;
+      }
+#endif
     }
   }
   return f;

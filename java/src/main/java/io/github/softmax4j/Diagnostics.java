@@ -78,7 +78,7 @@ public final class Diagnostics {
             }
             return;
         }
-        System.out.println("  rough speed, ns/element (best of 15 runs; quote JMH figures instead):");
+        System.out.println("  rough speed, ns/element (each cell warmed up 200 ms, then best of 15 runs; quote JMH figures instead):");
         int[] sizes = {1 << 10, 1 << 14, 1 << 18, 1 << 22};
         StringBuilder head = new StringBuilder(String.format("    %-16s", "backend"));
         for (int n : sizes) {
@@ -205,6 +205,13 @@ public final class Diagnostics {
             x[i] = (float) r.nextGaussian();
         }
         int reps = Math.max(1, (1 << 22) / n);
+        // warm up this very call first (200 ms): JIT-compiled backends (VECTOR) otherwise time their
+        // interpreter or OSR code at the first sizes of a row and look slower than JMH shows
+        for (long until = System.nanoTime() + 200_000_000L; System.nanoTime() < until; ) {
+            for (int k = 0; k < reps; k++) {
+                s.softmax(x, 0, y, 0, n);
+            }
+        }
         double best = Double.POSITIVE_INFINITY;
         for (int run = 0; run < 15; run++) {
             long t0 = System.nanoTime();
