@@ -144,7 +144,8 @@ public final class SegmentSoftmax {
 
     // ---------------------------------------------------------------------------------------------
 
-    private static long count(MemorySegment s, String name) {
+    /** The number of floats in s (its byte size must be a multiple of 4); also used by SegmentSampler. */
+    static long count(MemorySegment s, String name) {
         Objects.requireNonNull(s, name);
         long bytes = s.byteSize();
         if ((bytes & 3) != 0) {
@@ -154,7 +155,7 @@ public final class SegmentSoftmax {
     }
 
     /** The exceptions MemorySegment's own accesses would throw, before anything reads the memory. */
-    private static void accessible(MemorySegment s, String name) {
+    static void accessible(MemorySegment s, String name) {
         if (!s.scope().isAlive()) {
             throw new IllegalStateException("Already closed: the scope of " + name + " is not alive");
         }
@@ -167,8 +168,8 @@ public final class SegmentSoftmax {
         return s.isAccessibleBy(NOT_AN_OWNER);
     }
 
-    /** The float[] behind a writable heap segment at a 4-byte boundary, else null. */
-    private static float[] floatArray(MemorySegment s) {
+    /** The float[] behind a writable heap segment at a 4-byte boundary, else null; also used by SegmentSampler. */
+    static float[] floatArray(MemorySegment s) {
         Optional<Object> base = s.heapBase();
         return base.isPresent() && base.get() instanceof float[] a && (s.address() & 3) == 0 ? a : null;
     }

@@ -1,0 +1,63 @@
+package io.github.softmax4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+/** SegmentSampler gives the float[] sampler's tokens for heap, sliced, read-only and native segments. */
+class SegmentSamplerTest {
+    @Test
+    void sameTokensAsTheArraySampler() {
+        SplittableRandom r = new SplittableRandom(11);
+        float[] logits = SamplerTest.logits(32_000, r);
+        float[] padded = new float[logits.length + 3];
+        System.arraycopy(logits, 0, padded, 3, logits.length);
+        Sampler sampler = Sampler.of(Softmax.get()).withTemperature(0.7f).withTopK(40).withTopP(0.95);
+        SegmentSampler seg = SegmentSampler.of(sampler);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment nat = arena.allocate(4L * logits.length, 4);
+            MemorySegment.copy(logits, 0, nat, ValueLayout.JAVA_FLOAT, 0, logits.length);
+            MemorySegment[] views = {MemorySegment.ofArray(logits),
+                MemorySegment.ofArray(padded).asSlice(12), // a heap slice at an offset
+                MemorySegment.ofArray(logits).asReadOnly(), nat, nat.asReadOnly()};
+            for (int v = 0; v < views.length; v++) {
+                SplittableRandom a = new SplittableRandom(5);
+                SplittableRandom b = new SplittableRandom(5);
+                for (int i = 0; i < 200; i++) {
+                    assertEquals(sampler.sample(logits, a), seg.sample(views[v], b), "view " + v + " draw " + i);
+                }
+                assertEquals(sampler.argmax(logits), seg.argmax(views[v]), "view " + v);
+            }
+        }
+    }
+
+    @Test
+    void badInput() {
+        SegmentSampler seg = SegmentSampler.of(Sampler.of(Softmax.get()));
+        SplittableRandom rng = new SplittableRandom(1);
+        float[] x = {1, 2, Float.NaN, 4};
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> seg.sample(MemorySegment.ofArray(x).asSlice(4), rng));
+        assertTrue(nan.getMessage().contains("logit 1 is NaN"), nan.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> seg.argmax(MemorySegment.ofArray(new byte[6])));
+        assertThrows(IndexOutOfBoundsException.class, () -> seg.sample(MemorySegment.ofArray(new float[0]), rng));
+        assertThrows(NullPointerException.class, () -> seg.sample(null, rng));
+        assertThrows(NullPointerException.class, () -> seg.sample(MemorySegment.ofArray(new float[1]), null));
+        assertThrows(NullPointerException.class, () -> SegmentSampler.of(null));
+        MemorySegment closed;
+        try (Arena arena = Arena.ofConfined()) {
+            closed = arena.allocate(16, 4);
+        }
+        MemorySegment gone = closed;
+        assertThrows(IllegalStateException.class, () -> seg.argmax(gone));
+        float[] allNegInf = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        assertThrows(IllegalArgumentException.class, () -> seg.sample(MemorySegment.ofArray(allNegInf), rng));
+    }
+}
