@@ -34,7 +34,7 @@ run() { qemu-aarch64 -L "$jre" "$java_arm64" "$@"; }
 echo "=== test classpath and the JUnit console launcher (Maven)"
 cp_file="$root/java/target/test-classpath.txt"
 mvn -B -q -f "$root/java/pom.xml" dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
-mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 \
+mvn -B -q -N -f "$root/pom.xml" dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 \
   -DoutputDirectory="$root/java/target/launcher"
 launcher="$root/java/target/launcher/junit-platform-console-standalone-1.14.1.jar"
 cp="$root/java/target/classes:$(cat "$cp_file")"

@@ -209,10 +209,7 @@ public final class Sampler {
     public int sample(float[] logits, int off, int n, RandomGenerator rng) {
         Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(rng, "rng");
-        Objects.checkFromIndexSize(off, n, logits.length);
-        if (n == 0) {
-            throw new IndexOutOfBoundsException("no logits to sample from");
-        }
+        checkRange(logits, off, n);
         return sampleRange(logits, off, n, rng, Double.NaN);
     }
 
@@ -342,10 +339,7 @@ public final class Sampler {
      */
     public int argmax(float[] logits, int off, int n) {
         Objects.requireNonNull(logits, "logits");
-        Objects.checkFromIndexSize(off, n, logits.length);
-        if (n == 0) {
-            throw new IndexOutOfBoundsException("no logits");
-        }
+        checkRange(logits, off, n);
         long r = softmax.kernel().argmax(logits, off, n); // one vectorized pass; NaN found in the same pass
         if (r < 0) {
             throw new IllegalArgumentException("logit " + (-1 - r) + " is NaN");
@@ -377,9 +371,7 @@ public final class Sampler {
             throw new IllegalArgumentException("k must be >= 1, not " + k);
         }
         int n = logits.length;
-        if (n == 0) {
-            throw new IndexOutOfBoundsException("no logits");
-        }
+        checkRange(logits, 0, n);
         int m = Math.min(k, n);
         Objects.checkFromIndexSize(0, m, indices.length);
         Objects.checkFromIndexSize(0, m, probs.length);
@@ -425,6 +417,14 @@ public final class Sampler {
 
     private boolean needsTotalMass() {
         return temperature != 0f && topK == 0 && topP < 1.0;
+    }
+
+    /** The range checks of every call on {@code logits[off .. off + n)}: inside the array, not empty. */
+    private static void checkRange(float[] logits, int off, int n) {
+        Objects.checkFromIndexSize(off, n, logits.length);
+        if (n == 0) {
+            throw new IndexOutOfBoundsException("no logits");
+        }
     }
 
     private static IllegalArgumentException nanAt(float[] x, int off, int n) {
@@ -502,30 +502,39 @@ public final class Sampler {
             return Float.NEGATIVE_INFINITY; // all of them
         }
         if (n <= 4 * SAMPLE) {
-            float[] copy = new float[n];
-            for (int i = 0; i < n; i++) {
-                float v = x[off + i];
-                copy[i] = v != v ? Float.POSITIVE_INFINITY : v; // a NaN is collected, then reported
-            }
-            return select(copy, n - need);
+            return select(strided(x, off, n, n), n - need);
         }
-        float[] s = new float[SAMPLE];
-        long stride = n / SAMPLE;
-        for (int i = 0; i < SAMPLE; i++) {
-            float v = x[off + (int) (i * stride)];
-            s[i] = v != v ? Float.POSITIVE_INFINITY : v; // a NaN: the full pass will find and report it
-        }
+        float[] s = strided(x, off, n, SAMPLE);
         long want = 4L * need + 64;
         int rank = (int) Math.min(SAMPLE, (want * SAMPLE + n - 1) / n + 2);
         return select(s, SAMPLE - rank);
+    }
+
+    /**
+     * count logits of the range at a stride of n / count (all of them when count == n), a NaN as +Inf: it
+     * passes any threshold, and the full pass then finds and reports it.
+     */
+    private static float[] strided(float[] x, int off, int n, int count) {
+        float[] s = new float[count];
+        long stride = n / count;
+        for (int i = 0; i < count; i++) {
+            float v = x[off + (int) (i * stride)];
+            s[i] = v != v ? Float.POSITIVE_INFINITY : v;
+        }
+        return s;
+    }
+
+    /** A float's bits as an int whose unsigned order is the float order (-0.0 taken as +0.0; no NaN). */
+    private static int ascendingKey(float v) {
+        int bits = Float.floatToRawIntBits(v == 0f ? 0f : v);
+        return bits < 0 ? ~bits : bits | Integer.MIN_VALUE;
     }
 
     /** The k-th smallest of a (0-based; no NaN), by the quickselect of the candidates on order-preserving keys. */
     private static float select(float[] a, int k) {
         long[] keys = new long[a.length];
         for (int i = 0; i < a.length; i++) {
-            int bits = Float.floatToRawIntBits(a[i] == 0f ? 0f : a[i]);
-            keys[i] = (bits < 0 ? ~bits : bits | Integer.MIN_VALUE) & 0xFFFFFFFFL; // unsigned order = float order
+            keys[i] = ascendingKey(a[i]) & 0xFFFFFFFFL;
         }
         selectSmallest(keys, k + 1);
         long kth = Long.MIN_VALUE;
@@ -542,12 +551,7 @@ public final class Sampler {
             return Float.NEGATIVE_INFINITY;
         }
         // widen by the sample's spread below t: the (quantile) step that should bring about 8x more
-        float[] s = new float[SAMPLE];
-        long stride = n / SAMPLE;
-        for (int i = 0; i < SAMPLE; i++) {
-            float v = x[off + (int) (i * stride)];
-            s[i] = v != v ? Float.POSITIVE_INFINITY : v;
-        }
+        float[] s = strided(x, off, n, SAMPLE);
         Arrays.sort(s);
         int below = 0;
         while (below < SAMPLE && s[SAMPLE - 1 - below] >= t) {
@@ -567,10 +571,7 @@ public final class Sampler {
         // one primitive sort of longs: high 32 bits the logit in descending order, low 32 bits the index
         long[] keys = new long[c.count];
         for (int i = 0; i < c.count; i++) {
-            float v = x[off + c.index[i]];
-            int bits = Float.floatToRawIntBits(v == 0f ? 0f : v);
-            int ascending = bits < 0 ? ~bits : bits | Integer.MIN_VALUE; // unsigned order = float order
-            int descending = ~ascending ^ Integer.MIN_VALUE; // signed order = descending float order
+            int descending = ~ascendingKey(x[off + c.index[i]]) ^ Integer.MIN_VALUE; // signed: descending floats
             keys[i] = ((long) descending << 32) | (c.index[i] & 0xFFFFFFFFL);
         }
         int m = keys.length;

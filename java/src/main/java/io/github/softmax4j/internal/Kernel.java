@@ -90,14 +90,13 @@ public interface Kernel {
      * plain loop; native kernels override it.
      */
     default long argmax(float[] x, int off, int n) {
-        for (int i = 0; i < n; i++) {
-            if (x[off + i] != x[off + i]) {
+        int best = 0;
+        for (int i = 0; i < n; i++) { // one pass: the first NaN ends it
+            float v = x[off + i];
+            if (v != v) {
                 return -1L - i;
             }
-        }
-        int best = 0;
-        for (int i = 1; i < n; i++) {
-            if (x[off + i] > x[off + best]) {
+            if (v > x[off + best]) {
                 best = i;
             }
         }
