@@ -3,7 +3,11 @@
 #  1. with no compiler and no cmake on the PATH and an empty JavaCPP cache: it must get a native backend
 #     (on a CPU with AVX2 or AVX-512) from the natives inside the jar;
 #  2. with the native library removed from the jar: it must fall back to the Vector API backend with one
-#     clear log line and no exception.
+#     clear log line and no exception;
+#  3. on the module path (the example is a module that requires io.github.softmax4j): a native backend,
+#     with the module-path flags.
+# With the README's flags, runs 1 and 3 must print nothing on stderr but the JVM's own line
+# "WARNING: Using incubator modules: jdk.incubator.vector"; without the flags, one line of ours per flag.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/consumer"
@@ -15,13 +19,28 @@ flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 cache="$(mktemp -d)"
 trap 'rm -rf "$cache"' EXIT
 
+native_cpu=0
+if grep -qw avx2 /proc/cpuinfo 2>/dev/null; then native_cpu=1; fi
+# stderr of a run, without the JVM's own incubator-module line (printed whenever the module is added)
+own_stderr() { grep -v '^WARNING: Using incubator modules: jdk.incubator.vector$' "$1" || true; }
+
 echo "=== consumer with natives, PATH without compilers (java = $java_bin)"
 out="$(env -i HOME="$cache" PATH=/nonexistent "$java_bin" "${flags[@]}" \
-  -Dorg.bytedeco.javacpp.cachedir="$cache/javacpp" -cp "$cp" example.Main 2>&1)"
-echo "$out"
-if grep -qw avx2 /proc/cpuinfo 2>/dev/null; then
+  -Dorg.bytedeco.javacpp.cachedir="$cache/javacpp" -cp "$cp" example.Main 2>"$cache/err1")"
+echo "$out"; cat "$cache/err1"
+if [ "$native_cpu" = 1 ]; then
   echo "$out" | grep -qE '^backend: NATIVE_' || { echo "FAIL: expected a native backend"; exit 1; }
 fi
+[ -z "$(own_stderr "$cache/err1")" ] || { echo "FAIL: stderr is not empty with the README's flags"; exit 1; }
+
+echo "=== consumer on the class path without --add-modules: one line names the flag"
+out="$(env -i HOME="$cache" PATH=/nonexistent "$java_bin" --enable-native-access=ALL-UNNAMED \
+  -Dorg.bytedeco.javacpp.cachedir="$cache/javacpp" -cp "$cp" example.Main 2>"$cache/err2")"
+echo "$out"; cat "$cache/err2"
+# one log record (java.util.logging puts a date line above it), and it names the flag
+[ "$(grep -c 'softmax4j: ' "$cache/err2")" = 1 ] && grep 'softmax4j: ' "$cache/err2" | grep -q -- '--add-modules jdk.incubator.vector' ||
+  { echo "FAIL: expected one softmax4j line naming --add-modules jdk.incubator.vector"; exit 1; }
+[ -z "$(grep -v 'softmax4j: ' "$cache/err2" | grep -v ' io.github.softmax4j.internal.KernelSelector ')" ] || { echo "FAIL: more on stderr"; exit 1; }
 
 echo "=== consumer with the native library removed from the jar"
 lib_jar="$(tr ':' '\n' < target/classpath.txt | grep '/softmax4j-[0-9].*\.jar$' | head -1)"
@@ -35,4 +54,15 @@ echo "$out"
 echo "$out" | grep -q '^backend: VECTOR' || { echo "FAIL: expected the VECTOR fallback"; exit 1; }
 if echo "$out" | grep -q 'Exception'; then echo "FAIL: an exception was printed"; exit 1; fi
 echo "$out" | grep -q 'native library could not be loaded' || { echo "FAIL: no log line about the natives"; exit 1; }
-echo "consumer: 2 passed, 0 failed"
+
+echo "=== consumer on the module path"
+mp_flags=(--add-modules jdk.incubator.vector --enable-native-access=org.bytedeco.javacpp,io.github.softmax4j)
+out="$(env -i HOME="$cache" PATH=/nonexistent "$java_bin" "${mp_flags[@]}" \
+  -Dorg.bytedeco.javacpp.cachedir="$cache/javacpp3" -p "target/classes:$(cat target/classpath.txt)" \
+  -m example.consumer/example.Main 2>"$cache/err3")"
+echo "$out"; cat "$cache/err3"
+if [ "$native_cpu" = 1 ]; then
+  echo "$out" | grep -qE '^backend: NATIVE_' || { echo "FAIL: expected a native backend on the module path"; exit 1; }
+fi
+[ -z "$(own_stderr "$cache/err3")" ] || { echo "FAIL: stderr is not empty on the module path"; exit 1; }
+echo "consumer: 4 passed, 0 failed"

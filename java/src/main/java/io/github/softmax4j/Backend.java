@@ -38,7 +38,11 @@ public enum Backend {
         this.isa = isa;
     }
 
-    /** {@code true} for the backends that call the JNI library. */
+    /**
+     * {@code true} for the backends that call the JNI library.
+     *
+     * @return {@code true} for the {@code NATIVE_*} constants, {@code false} for {@link #VECTOR} and {@link #SCALAR}
+     */
     public boolean isNative() {
         return "native".equals(technology);
     }

@@ -18,6 +18,11 @@ public final class Diagnostics {
     private Diagnostics() {
     }
 
+    /**
+     * Prints the diagnostics to standard output.
+     *
+     * @param args {@code --no-speed} leaves out the speed table; other arguments are ignored
+     */
     public static void main(String[] args) {
         System.out.printf("softmax4j diagnostics%n  java %s (%s), %s/%s, %d cpus%n",
                 System.getProperty("java.version"), System.getProperty("java.vm.name"),

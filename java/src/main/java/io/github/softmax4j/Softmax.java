@@ -148,6 +148,8 @@ public final class Softmax {
     /**
      * The given backend, with {@link Algorithm#AUTO}.
      *
+     * @param backend the backend to run
+     * @return a new instance on that backend, otherwise configured as {@link #get()}
      * @throws UnsupportedOperationException with the reason, when that backend cannot run here
      */
     public static Softmax of(Backend backend) {
@@ -155,7 +157,12 @@ public final class Softmax {
         return new Softmax(KernelSelector.kernel(backend, KernelSelector.Config.capFromSystemProperties()));
     }
 
-    /** Every backend that can run on this machine, fastest first by the selection order. */
+    /**
+     * Every backend that can run on this machine, fastest first by the selection order.
+     *
+     * @return the available backends, unmodifiable, fastest first; those above {@code -Dsoftmax4j.maxIsa} are
+     *         left out
+     */
     public static Set<Backend> available() {
         EnumSet<Backend> set = EnumSet.noneOf(Backend.class);
         set.addAll(KernelSelector.available(KernelSelector.Config.capFromSystemProperties()));
@@ -166,7 +173,12 @@ public final class Softmax {
     // Configuration
     // ---------------------------------------------------------------------------------------------
 
-    /** The same configuration with another softmax algorithm. */
+    /**
+     * The same configuration with another softmax algorithm.
+     *
+     * @param algorithm the softmax algorithm
+     * @return an instance with that algorithm ({@code this} if it has it already)
+     */
     public Softmax with(Algorithm algorithm) {
         Objects.requireNonNull(algorithm, "algorithm");
         return algorithm == this.algorithm ? this
@@ -177,6 +189,8 @@ public final class Softmax {
      * Every operation computes on {@code scale * x} (scale = 1/T for a temperature T), fused into the
      * kernels: no extra pass, no temporary array. The product is taken exactly.
      *
+     * @param scale the factor s applied to every input (1/T for a temperature T), positive and finite
+     * @return a new instance with that scale
      * @throws IllegalArgumentException unless scale is positive and finite
      */
     public Softmax withScale(float scale) {
@@ -188,6 +202,8 @@ public final class Softmax {
      * {@code withScale(1f / temperature)}: softmax(x / T) as LLM sampling uses it. The scale is 1/T rounded
      * to float; use {@link #withScale(float)} to give it exactly.
      *
+     * @param temperature T, positive; the scale becomes {@code 1f / temperature}
+     * @return a new instance with that scale
      * @throws IllegalArgumentException unless 1/temperature is positive and finite
      */
     public Softmax withTemperature(float temperature) {
@@ -198,12 +214,19 @@ public final class Softmax {
      * With {@code true}, a row whose every input is -Inf gives zeros from softmax and -Inf from
      * log-softmax instead of NaN (PyTorch's {@code _safe_softmax}, for fully masked attention rows). The
      * default, {@code false}, is PyTorch's and ONNX's {@code softmax}.
+     *
+     * @param safe {@code true} for zeros and -Inf on fully masked rows, {@code false} for NaN
+     * @return an instance with that setting ({@code this} if it has it already)
      */
     public Softmax withSafe(boolean safe) {
         return safe == this.safe ? this : new Softmax(kernel, algorithm, scale, safe, executor, parallelThreshold);
     }
 
-    /** {@link #parallel(Executor)} on {@link ForkJoinPool#commonPool()}. */
+    /**
+     * {@link #parallel(Executor)} on {@link ForkJoinPool#commonPool()}.
+     *
+     * @return a new parallel instance on the common pool
+     */
     public Softmax parallel() {
         return parallel(ForkJoinPool.commonPool());
     }
@@ -211,13 +234,23 @@ public final class Softmax {
     /**
      * Calls with at least {@link #parallelThreshold()} elements run on this executor and the calling
      * thread: a long vector is split into parts (as many as available processors), batches of rows by rows.
+     *
+     * @param executor runs the helper tasks; the calling thread works on the parts too
+     * @return a new parallel instance on that executor
      */
     public Softmax parallel(Executor executor) {
         Objects.requireNonNull(executor, "executor");
         return new Softmax(kernel, algorithm, scale, safe, executor, parallelThreshold);
     }
 
-    /** The same configuration, with calls of at least {@code elements} elements split across threads. */
+    /**
+     * The same configuration, with calls of at least {@code elements} elements split across threads.
+     *
+     * @param elements the threshold, {@code >= 1}, counting all rows of a call together; it applies only
+     *        when {@link #isParallel()}
+     * @return a new instance with that threshold
+     * @throws IllegalArgumentException if elements is below 1
+     */
     public Softmax withParallelThreshold(int elements) {
         if (elements < 1) {
             throw new IllegalArgumentException("parallel threshold must be >= 1, not " + elements);
@@ -225,22 +258,41 @@ public final class Softmax {
         return new Softmax(kernel, algorithm, scale, safe, executor, elements);
     }
 
-    /** The same configuration on the calling thread only. */
+    /**
+     * The same configuration on the calling thread only.
+     *
+     * @return a sequential instance ({@code this} if it is sequential already)
+     */
     public Softmax sequential() {
         return executor == null ? this : new Softmax(kernel, algorithm, scale, safe, null, parallelThreshold);
     }
 
-    /** The backend that computes this instance's operations. */
+    /**
+     * The backend that computes this instance's operations.
+     *
+     * @return the backend; a native one also when {@link #get()} sends its short calls to
+     *         {@link Backend#VECTOR} (see Backends in the class documentation)
+     */
     public Backend backend() {
         return kernel.backend();
     }
 
-    /** The algorithm this instance was configured with (possibly {@link Algorithm#AUTO}). */
+    /**
+     * The algorithm this instance was configured with (possibly {@link Algorithm#AUTO}).
+     *
+     * @return the configured algorithm, {@link Algorithm#AUTO} unless set by {@link #with(Algorithm)}
+     */
     public Algorithm algorithm() {
         return algorithm;
     }
 
-    /** The algorithm that actually runs for a sequential softmax of length n (what AUTO resolves to). */
+    /**
+     * The algorithm that actually runs for a sequential softmax of length n (what AUTO resolves to).
+     *
+     * @param n the length of the vector, {@code >= 0}
+     * @return the concrete algorithm, never {@link Algorithm#AUTO}
+     * @throws IllegalArgumentException if n is negative
+     */
     public Algorithm algorithmFor(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("n < 0: " + n);
@@ -248,22 +300,39 @@ public final class Softmax {
         return kernel.resolve(algorithm, n);
     }
 
-    /** The scale applied to every input (1 unless set). */
+    /**
+     * The scale applied to every input (1 unless set).
+     *
+     * @return s, 1 unless set by {@link #withScale(float)} or {@link #withTemperature(float)}
+     */
     public float scale() {
         return scale;
     }
 
-    /** Whether fully masked rows give zeros ({@link #withSafe(boolean)}). */
+    /**
+     * Whether fully masked rows give zeros ({@link #withSafe(boolean)}).
+     *
+     * @return {@code true} if a row of all -Inf gives zeros and -Inf, {@code false} (the default) if NaN
+     */
     public boolean isSafe() {
         return safe;
     }
 
-    /** Whether calls may run on several threads ({@link #parallel(Executor)}). */
+    /**
+     * Whether calls may run on several threads ({@link #parallel(Executor)}).
+     *
+     * @return {@code true} after {@link #parallel(Executor)}, {@code false} by default and after
+     *         {@link #sequential()}
+     */
     public boolean isParallel() {
         return executor != null;
     }
 
-    /** The smallest call, in elements, that is split across threads when {@link #isParallel()}. */
+    /**
+     * The smallest call, in elements, that is split across threads when {@link #isParallel()}.
+     *
+     * @return the threshold, counting all rows of a call together (2^19 unless set)
+     */
     public int parallelThreshold() {
         return parallelThreshold;
     }
@@ -272,7 +341,12 @@ public final class Softmax {
     // Softmax
     // ---------------------------------------------------------------------------------------------
 
-    /** Returns a new array with the softmax of x. */
+    /**
+     * Returns a new array with the softmax of x.
+     *
+     * @param x the input, not modified
+     * @return a new array of {@code x.length} elements, {@code exp(s*x) / sum exp(s*x)}
+     */
     public float[] softmax(float[] x) {
         return newOutput(Op.SOFTMAX, x);
     }
@@ -280,6 +354,8 @@ public final class Softmax {
     /**
      * Softmax of all of x into y ({@code x == y} computes in place).
      *
+     * @param x the input
+     * @param y the output, of the same length (may be x)
      * @throws IllegalArgumentException if the lengths differ
      */
     public void softmax(float[] x, float[] y) {
@@ -289,6 +365,14 @@ public final class Softmax {
     /**
      * Softmax of {@code x[xOff, xOff+n)} into {@code y[yOff, yOff+n)}. The ranges must be identical (in
      * place) or disjoint.
+     *
+     * @param x the input; elements [xOff, xOff + n) are read
+     * @param xOff the index of the first input element
+     * @param y the output; elements [yOff, yOff + n) are written
+     * @param yOff the index of the first output element
+     * @param n the number of elements, {@code >= 0}
+     * @throws IndexOutOfBoundsException if n or an offset is negative, or a range does not fit in its array
+     * @throws IllegalArgumentException if x and y are one array and the ranges overlap at different offsets
      */
     public void softmax(float[] x, int xOff, float[] y, int yOff, int n) {
         rows(Op.SOFTMAX, x, xOff, n, y, yOff, n, 1, n);
@@ -299,6 +383,8 @@ public final class Softmax {
      * buffers, any byte order; positions and limits are left unchanged. {@code x} and {@code y} may be the
      * same memory at the same position (in place).
      *
+     * @param x the input: its remaining elements
+     * @param y the output: as many remaining elements as x, written from its position
      * @throws ReadOnlyBufferException if y is read-only
      * @throws IllegalArgumentException if the remaining lengths differ or the ranges partially overlap
      */
@@ -310,13 +396,34 @@ public final class Softmax {
      * Softmax of each row of a matrix: row r reads {@code x[xOff + r*xStride, +cols)} and writes
      * {@code y[yOff + r*yStride, +cols)}. Strides of at least cols; the same array, offset and stride for in
      * place. Rows of any length are one call (one JNI call for the native backends).
+     *
+     * @param x the input, row r at {@code xOff + r*xStride}
+     * @param xOff the index of row 0 in x
+     * @param xStride the distance between the starts of consecutive rows of x, {@code >= cols} when rows > 1
+     * @param y the output, row r at {@code yOff + r*yStride}
+     * @param yOff the index of row 0 in y
+     * @param yStride the distance between the starts of consecutive rows of y, {@code >= cols} when rows > 1
+     * @param rows the number of rows, {@code >= 0}
+     * @param cols the length of each row, {@code >= 0}
+     * @throws IndexOutOfBoundsException if rows, cols or an offset is negative, or the rows do not fit in their
+     *         array
+     * @throws IllegalArgumentException if a stride is below cols (with more than one row), or x and y overlap
+     *         without being the same rows (equal offsets and strides)
      */
     public void softmaxRows(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows,
             int cols) {
         rows(Op.SOFTMAX, x, xOff, xStride, y, yOff, yStride, rows, cols);
     }
 
-    /** Softmax of each row of a dense {@code (x.length / cols) x cols} matrix. */
+    /**
+     * Softmax of each row of a dense {@code (x.length / cols) x cols} matrix.
+     *
+     * @param x the input, rows of cols elements one after another
+     * @param y the output, of the same length (may be x)
+     * @param cols the length of each row, {@code > 0}
+     * @throws IllegalArgumentException if cols is not positive, x.length is not a multiple of cols, or the
+     *         lengths differ
+     */
     public void softmaxRows(float[] x, float[] y, int cols) {
         denseRows(Op.SOFTMAX, x, y, cols);
     }
@@ -324,6 +431,18 @@ public final class Softmax {
     /**
      * Softmax of each row between buffers, indexes relative to each buffer's position: row r reads
      * {@code x[position + r*xStride, +cols)}. Positions and limits are left unchanged.
+     *
+     * @param x the input, row r at {@code position + r*xStride}
+     * @param xStride the distance between the starts of consecutive rows of x, {@code >= cols} when rows > 1
+     * @param y the output, row r at {@code position + r*yStride}
+     * @param yStride the distance between the starts of consecutive rows of y, {@code >= cols} when rows > 1
+     * @param rows the number of rows, {@code >= 0}
+     * @param cols the length of each row, {@code >= 0}
+     * @throws ReadOnlyBufferException if y is read-only
+     * @throws IndexOutOfBoundsException if rows or cols is negative, or the rows do not fit in a buffer's
+     *         remaining elements
+     * @throws IllegalArgumentException if a stride is below cols (with more than one row), or x and y overlap
+     *         without being the same rows (same position and stride)
      */
     public void softmaxRows(FloatBuffer x, int xStride, FloatBuffer y, int yStride, int rows, int cols) {
         rowsBuffers(Op.SOFTMAX, x, xStride, y, yStride, rows, cols, NO_LSE);
@@ -333,7 +452,12 @@ public final class Softmax {
     // Log-softmax
     // ---------------------------------------------------------------------------------------------
 
-    /** Returns a new array with the log-softmax of x: {@code s*x - logSumExp(x)}. */
+    /**
+     * Returns a new array with the log-softmax of x: {@code s*x - logSumExp(x)}.
+     *
+     * @param x the input, not modified
+     * @return a new array of {@code x.length} elements
+     */
     public float[] logSoftmax(float[] x) {
         return newOutput(Op.LOG_SOFTMAX, x);
     }
@@ -341,33 +465,92 @@ public final class Softmax {
     /**
      * Log-softmax of all of x into y: {@code y = s*x - logSumExp(x)}, two passes (never log(softmax),
      * which gives -Inf and NaN where the true value is finite). {@code x == y} computes in place.
+     *
+     * @param x the input
+     * @param y the output, of the same length (may be x)
+     * @throws IllegalArgumentException if the lengths differ
      */
     public void logSoftmax(float[] x, float[] y) {
         whole(Op.LOG_SOFTMAX, x, y);
     }
 
-    /** Log-softmax of {@code x[xOff, xOff+n)} into {@code y[yOff, yOff+n)} (identical or disjoint ranges). */
+    /**
+     * Log-softmax of {@code x[xOff, xOff+n)} into {@code y[yOff, yOff+n)} (identical or disjoint ranges).
+     *
+     * @param x the input; elements [xOff, xOff + n) are read
+     * @param xOff the index of the first input element
+     * @param y the output; elements [yOff, yOff + n) are written
+     * @param yOff the index of the first output element
+     * @param n the number of elements, {@code >= 0}
+     * @throws IndexOutOfBoundsException if n or an offset is negative, or a range does not fit in its array
+     * @throws IllegalArgumentException if x and y are one array and the ranges overlap at different offsets
+     */
     public void logSoftmax(float[] x, int xOff, float[] y, int yOff, int n) {
         rows(Op.LOG_SOFTMAX, x, xOff, n, y, yOff, n, 1, n);
     }
 
-    /** Log-softmax between buffers, as {@link #softmax(FloatBuffer, FloatBuffer)}. */
+    /**
+     * Log-softmax between buffers, as {@link #softmax(FloatBuffer, FloatBuffer)}.
+     *
+     * @param x the input: its remaining elements
+     * @param y the output: as many remaining elements as x, written from its position
+     * @throws ReadOnlyBufferException if y is read-only
+     * @throws IllegalArgumentException if the remaining lengths differ or the ranges partially overlap
+     */
     public void logSoftmax(FloatBuffer x, FloatBuffer y) {
         wholeBuffers(Op.LOG_SOFTMAX, x, y);
     }
 
-    /** Log-softmax of each row, as {@link #softmaxRows(float[], int, int, float[], int, int, int, int)}. */
+    /**
+     * Log-softmax of each row, as {@link #softmaxRows(float[], int, int, float[], int, int, int, int)}.
+     *
+     * @param x the input, row r at {@code xOff + r*xStride}
+     * @param xOff the index of row 0 in x
+     * @param xStride the distance between the starts of consecutive rows of x, {@code >= cols} when rows > 1
+     * @param y the output, row r at {@code yOff + r*yStride}
+     * @param yOff the index of row 0 in y
+     * @param yStride the distance between the starts of consecutive rows of y, {@code >= cols} when rows > 1
+     * @param rows the number of rows, {@code >= 0}
+     * @param cols the length of each row, {@code >= 0}
+     * @throws IndexOutOfBoundsException if rows, cols or an offset is negative, or the rows do not fit in their
+     *         array
+     * @throws IllegalArgumentException if a stride is below cols (with more than one row), or x and y overlap
+     *         without being the same rows (equal offsets and strides)
+     */
     public void logSoftmaxRows(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows,
             int cols) {
         rows(Op.LOG_SOFTMAX, x, xOff, xStride, y, yOff, yStride, rows, cols);
     }
 
-    /** Log-softmax of each row of a dense {@code (x.length / cols) x cols} matrix. */
+    /**
+     * Log-softmax of each row of a dense {@code (x.length / cols) x cols} matrix.
+     *
+     * @param x the input, rows of cols elements one after another
+     * @param y the output, of the same length (may be x)
+     * @param cols the length of each row, {@code > 0}
+     * @throws IllegalArgumentException if cols is not positive, x.length is not a multiple of cols, or the
+     *         lengths differ
+     */
     public void logSoftmaxRows(float[] x, float[] y, int cols) {
         denseRows(Op.LOG_SOFTMAX, x, y, cols);
     }
 
-    /** Log-softmax of each row between buffers, as {@link #softmaxRows(FloatBuffer, int, FloatBuffer, int, int, int)}. */
+    /**
+     * Log-softmax of each row between buffers, as
+     * {@link #softmaxRows(FloatBuffer, int, FloatBuffer, int, int, int)}.
+     *
+     * @param x the input, row r at {@code position + r*xStride}
+     * @param xStride the distance between the starts of consecutive rows of x, {@code >= cols} when rows > 1
+     * @param y the output, row r at {@code position + r*yStride}
+     * @param yStride the distance between the starts of consecutive rows of y, {@code >= cols} when rows > 1
+     * @param rows the number of rows, {@code >= 0}
+     * @param cols the length of each row, {@code >= 0}
+     * @throws ReadOnlyBufferException if y is read-only
+     * @throws IndexOutOfBoundsException if rows or cols is negative, or the rows do not fit in a buffer's
+     *         remaining elements
+     * @throws IllegalArgumentException if a stride is below cols (with more than one row), or x and y overlap
+     *         without being the same rows (same position and stride)
+     */
     public void logSoftmaxRows(FloatBuffer x, int xStride, FloatBuffer y, int yStride, int rows, int cols) {
         rowsBuffers(Op.LOG_SOFTMAX, x, xStride, y, yStride, rows, cols, NO_LSE);
     }
@@ -379,18 +562,34 @@ public final class Softmax {
     /**
      * {@code log(sum exp(s*x))} in one pass over x (no max pass, nothing overflows). NaN if any input is
      * NaN, +Inf if any is +Inf, -Inf if all are -Inf or x is empty.
+     *
+     * @param x the input, not modified
+     * @return {@code log(sum exp(s*x))}, rounded to float
      */
     public float logSumExp(float[] x) {
         Objects.requireNonNull(x, "x");
         return logSumExp(x, 0, x.length);
     }
 
-    /** Log-sum-exp of {@code x[off, off+n)}. */
+    /**
+     * Log-sum-exp of {@code x[off, off+n)}.
+     *
+     * @param x the input; elements [off, off + n) are read
+     * @param off the index of the first element
+     * @param n the number of elements, {@code >= 0}
+     * @return {@code log(sum exp(s*x))} over the range, rounded to float; -Inf for n = 0
+     * @throws IndexOutOfBoundsException if off or n is negative, or the range does not fit in x
+     */
     public float logSumExp(float[] x, int off, int n) {
         return (float) lse(x, off, n);
     }
 
-    /** Log-sum-exp of the buffer's remaining elements (heap or direct; position unchanged). */
+    /**
+     * Log-sum-exp of the buffer's remaining elements (heap or direct; position unchanged).
+     *
+     * @param x the input: its remaining elements
+     * @return {@code log(sum exp(s*x))} over them, rounded to float; -Inf if none remain
+     */
     public float logSumExp(FloatBuffer x) {
         Objects.requireNonNull(x, "x");
         double[] lse = new double[1];
@@ -400,6 +599,17 @@ public final class Softmax {
 
     /**
      * Log-sum-exp of each row into {@code out[outOff + r]}: row r is {@code x[xOff + r*xStride, +cols)}.
+     *
+     * @param x the input, row r at {@code xOff + r*xStride}
+     * @param xOff the index of row 0 in x
+     * @param xStride the distance between the starts of consecutive rows, {@code >= cols} when rows > 1
+     * @param rows the number of rows, {@code >= 0}
+     * @param cols the length of each row, {@code >= 0} (an empty row gives -Inf)
+     * @param out the output; elements [outOff, outOff + rows) are written
+     * @param outOff the index in out of row 0's result
+     * @throws IndexOutOfBoundsException if rows, cols or an offset is negative, or the rows or the results do
+     *         not fit in their array
+     * @throws IllegalArgumentException if xStride is below cols (with more than one row)
      */
     public void logSumExpRows(float[] x, int xOff, int xStride, int rows, int cols, float[] out, int outOff) {
         Objects.requireNonNull(out, "out");
@@ -410,7 +620,14 @@ public final class Softmax {
         }
     }
 
-    /** Log-sum-exp of each row of a dense {@code (x.length / cols) x cols} matrix. */
+    /**
+     * Log-sum-exp of each row of a dense {@code (x.length / cols) x cols} matrix.
+     *
+     * @param x the input, rows of cols elements one after another
+     * @param cols the length of each row, {@code > 0}
+     * @return a new array with the log-sum-exp of each of the {@code x.length / cols} rows
+     * @throws IllegalArgumentException if cols is not positive or x.length is not a multiple of cols
+     */
     public float[] logSumExpRows(float[] x, int cols) {
         int rows = denseRowCount(x, cols);
         float[] out = new float[rows];
@@ -422,6 +639,9 @@ public final class Softmax {
      * Cross-entropy of one example: {@code logSumExp(logits) - s*logits[label]}, in one pass over the
      * logits, rounded once from double. +Inf when the label's logit is -Inf.
      *
+     * @param logits the unnormalised log-probabilities of the classes, not modified
+     * @param label the index of the true class
+     * @return the loss, {@code -log} of the label's softmax probability
      * @throws IndexOutOfBoundsException if label is not in [0, logits.length)
      */
     public float crossEntropy(float[] logits, int label) {
@@ -429,7 +649,17 @@ public final class Softmax {
         return crossEntropy(logits, 0, logits.length, label);
     }
 
-    /** Cross-entropy of {@code logits[off, off+n)} with {@code label} in [0, n). */
+    /**
+     * Cross-entropy of {@code logits[off, off+n)} with {@code label} in [0, n).
+     *
+     * @param logits the logits; elements [off, off + n) are read
+     * @param off the index of class 0
+     * @param n the number of classes
+     * @param label the true class, relative to off
+     * @return the loss, {@code logSumExp - s*logits[off + label]}
+     * @throws IndexOutOfBoundsException if off or n is negative, the range does not fit in logits, or label is
+     *         not in [0, n)
+     */
     public float crossEntropy(float[] logits, int off, int n, int label) {
         Objects.requireNonNull(logits, "logits");
         Objects.checkFromIndexSize(off, n, logits.length);
@@ -442,7 +672,19 @@ public final class Softmax {
      * {@code labels[labelsOff + r]}; the per-row losses go to {@code losses[lossesOff + r]} unless losses is
      * null. Returns the mean loss (NaN for no rows), as PyTorch's {@code cross_entropy(reduction='mean')}.
      *
-     * @throws IndexOutOfBoundsException if a label is not in [0, cols)
+     * @param logits the logits, row r at {@code off + r*stride}
+     * @param off the index of row 0 in logits
+     * @param stride the distance between the starts of consecutive rows, {@code >= cols} when rows > 1
+     * @param rows the number of examples, {@code >= 0}
+     * @param cols the number of classes
+     * @param labels the true classes; elements [labelsOff, labelsOff + rows) are read
+     * @param labelsOff the index of row 0's label
+     * @param losses receives the loss of each row at [lossesOff, lossesOff + rows), or {@code null}
+     * @param lossesOff the index of row 0's loss (ignored when losses is null)
+     * @return the mean loss over the rows, NaN for no rows
+     * @throws IndexOutOfBoundsException if a label is not in [0, cols), or rows, cols or an offset is negative,
+     *         or a range does not fit in its array
+     * @throws IllegalArgumentException if stride is below cols (with more than one row)
      */
     public float crossEntropyRows(float[] logits, int off, int stride, int rows, int cols, int[] labels,
             int labelsOff, float[] losses, int lossesOff) {
@@ -468,7 +710,17 @@ public final class Softmax {
         return (float) (total / rows);
     }
 
-    /** Mean cross-entropy of a dense {@code labels.length x cols} matrix of logits. */
+    /**
+     * Mean cross-entropy of a dense {@code labels.length x cols} matrix of logits.
+     *
+     * @param logits the logits, rows of cols elements one after another
+     * @param cols the number of classes, {@code > 0}
+     * @param labels the true class of each row, in [0, cols)
+     * @return the mean loss over the rows, NaN for no rows
+     * @throws IllegalArgumentException if cols is not positive or logits.length is not
+     *         {@code labels.length * cols}
+     * @throws IndexOutOfBoundsException if a label is not in [0, cols)
+     */
     public float crossEntropyRows(float[] logits, int cols, int[] labels) {
         Objects.requireNonNull(labels, "labels");
         int rows = denseRowCount(logits, cols);
@@ -482,7 +734,12 @@ public final class Softmax {
     // Double precision
     // ---------------------------------------------------------------------------------------------
 
-    /** Returns a new array with the double-precision softmax of x (scale and safe apply; sequential). */
+    /**
+     * Returns a new array with the double-precision softmax of x (scale and safe apply; sequential).
+     *
+     * @param x the input, not modified
+     * @return a new array of {@code x.length} elements, {@code exp(s*x) / sum exp(s*x)}
+     */
     public double[] softmax(double[] x) {
         Objects.requireNonNull(x, "x");
         double[] y = new double[x.length];
@@ -495,6 +752,8 @@ public final class Softmax {
      * {@link Double#MIN_NORMAL} within 4 ULP of the exact value, smaller ones within
      * {@code Double.MIN_NORMAL}; special values as for floats.
      *
+     * @param x the input
+     * @param y the output, of the same length (may be x)
      * @throws IllegalArgumentException if the lengths differ
      */
     public void softmax(double[] x, double[] y) {
@@ -506,7 +765,17 @@ public final class Softmax {
         softmax(x, 0, y, 0, x.length);
     }
 
-    /** Double-precision softmax of {@code x[xOff, xOff+n)} into {@code y[yOff, yOff+n)} (identical or disjoint). */
+    /**
+     * Double-precision softmax of {@code x[xOff, xOff+n)} into {@code y[yOff, yOff+n)} (identical or disjoint).
+     *
+     * @param x the input; elements [xOff, xOff + n) are read
+     * @param xOff the index of the first input element
+     * @param y the output; elements [yOff, yOff + n) are written
+     * @param yOff the index of the first output element
+     * @param n the number of elements, {@code >= 0}
+     * @throws IndexOutOfBoundsException if n or an offset is negative, or a range does not fit in its array
+     * @throws IllegalArgumentException if x and y are one array and the ranges overlap at different offsets
+     */
     public void softmax(double[] x, int xOff, double[] y, int yOff, int n) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(y, "y");
@@ -521,13 +790,24 @@ public final class Softmax {
     /**
      * Double-precision {@code log(sum exp(s*x))}, one pass: within 4 ULP of {@code max(|lse|, 1)}. NaN for
      * any NaN, +Inf for any +Inf, -Inf for all -Inf or an empty x.
+     *
+     * @param x the input, not modified
+     * @return {@code log(sum exp(s*x))}
      */
     public double logSumExp(double[] x) {
         Objects.requireNonNull(x, "x");
         return logSumExp(x, 0, x.length);
     }
 
-    /** Double-precision log-sum-exp of {@code x[off, off+n)}. */
+    /**
+     * Double-precision log-sum-exp of {@code x[off, off+n)}.
+     *
+     * @param x the input; elements [off, off + n) are read
+     * @param off the index of the first element
+     * @param n the number of elements, {@code >= 0}
+     * @return {@code log(sum exp(s*x))} over the range; -Inf for n = 0
+     * @throws IndexOutOfBoundsException if off or n is negative, or the range does not fit in x
+     */
     public double logSumExp(double[] x, int off, int n) {
         Objects.requireNonNull(x, "x");
         Objects.checkFromIndexSize(off, n, x.length);

@@ -90,12 +90,21 @@ public final class SegmentSoftmax {
         this.softmax = softmax;
     }
 
-    /** Segment operations with every setting of {@code softmax} (backend, algorithm, scale, safe, threads). */
+    /**
+     * Segment operations with every setting of {@code softmax} (backend, algorithm, scale, safe, threads).
+     *
+     * @param softmax the configuration to apply
+     * @return the segment operations of that configuration
+     */
     public static SegmentSoftmax of(Softmax softmax) {
         return new SegmentSoftmax(Objects.requireNonNull(softmax, "softmax"));
     }
 
-    /** The wrapped configuration. */
+    /**
+     * The wrapped configuration.
+     *
+     * @return the {@link Softmax} given to {@link #of(Softmax)}
+     */
     public Softmax softmax() {
         return softmax;
     }
@@ -104,8 +113,12 @@ public final class SegmentSoftmax {
      * Softmax of the {@code x.byteSize() / 4} floats of x into y, {@code y = exp(s*x) / sum exp(s*x)};
      * x and y the same memory computes in place.
      *
+     * @param x the input, {@code byteSize()} a multiple of 4
+     * @param y the output, of the same size (may be the same memory as x)
      * @throws IllegalArgumentException if a size is not a multiple of 4, the sizes differ, y is read-only,
      *         or x and y partially overlap
+     * @throws IllegalStateException if the scope of a segment is closed
+     * @throws WrongThreadException if a segment is confined to another thread
      */
     public void softmax(MemorySegment x, MemorySegment y) {
         apply(Op.SOFTMAX, x, y);
@@ -114,6 +127,13 @@ public final class SegmentSoftmax {
     /**
      * Log-softmax of x into y: {@code y = s*x - logSumExp(x)}, two passes (never log(softmax)); same
      * arguments as {@link #softmax(MemorySegment, MemorySegment)}.
+     *
+     * @param x the input, {@code byteSize()} a multiple of 4
+     * @param y the output, of the same size (may be the same memory as x)
+     * @throws IllegalArgumentException if a size is not a multiple of 4, the sizes differ, y is read-only,
+     *         or x and y partially overlap
+     * @throws IllegalStateException if the scope of a segment is closed
+     * @throws WrongThreadException if a segment is confined to another thread
      */
     public void logSoftmax(MemorySegment x, MemorySegment y) {
         apply(Op.LOG_SOFTMAX, x, y);
@@ -123,7 +143,11 @@ public final class SegmentSoftmax {
      * {@code log(sum exp(s*x))} over the floats of x, one pass, no max pass. NaN if any input is NaN,
      * +Inf if any is +Inf, -Inf if all are -Inf or x is empty.
      *
+     * @param x the input, {@code byteSize()} a multiple of 4; not modified
+     * @return {@code log(sum exp(s*x))}, rounded to float
      * @throws IllegalArgumentException if the size is not a multiple of 4
+     * @throws IllegalStateException if the scope of x is closed
+     * @throws WrongThreadException if x is confined to another thread
      */
     public float logSumExp(MemorySegment x) {
         return (float) lse(x, count(x, "x"));
@@ -133,7 +157,13 @@ public final class SegmentSoftmax {
      * Cross-entropy of one example: {@code logSumExp(logits) - s*logits[label]}, rounded once from double.
      * +Inf when the label's logit is -Inf.
      *
+     * @param logits the logits, {@code byteSize()} a multiple of 4; not modified
+     * @param label the index of the true class among the floats of logits
+     * @return the loss, {@code -log} of the label's softmax probability
+     * @throws IllegalArgumentException if the size is not a multiple of 4
      * @throws IndexOutOfBoundsException if label is not in [0, logits.byteSize() / 4)
+     * @throws IllegalStateException if the scope of logits is closed
+     * @throws WrongThreadException if logits is confined to another thread
      */
     public float crossEntropy(MemorySegment logits, long label) {
         long n = count(logits, "logits");

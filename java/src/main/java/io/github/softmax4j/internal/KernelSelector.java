@@ -135,7 +135,7 @@ public final class KernelSelector {
         }
         for (Backend b : ORDER) {
             try {
-                return new Selection(routeSmallCalls(kernel(b, config), config), declined);
+                return new Selection(routeSmallCalls(kernel(b, config), config, declined), declined);
             } catch (UnsupportedOperationException e) {
                 declined.put(b, e.getMessage());
             }
@@ -143,14 +143,19 @@ public final class KernelSelector {
         throw new AssertionError("the scalar backend always runs");
     }
 
-    /** A native winner sends short calls to the Vector API kernel when it can run (JNI overhead). */
-    private static Kernel routeSmallCalls(Kernel winner, Config config) {
+    /**
+     * A native winner sends short calls to the Vector API kernel when it can run (JNI overhead); when it
+     * cannot, the reason goes into {@code declined} (the default selection logs it: a missing flag).
+     */
+    private static Kernel routeSmallCalls(Kernel winner, Config config, Map<Backend, String> declined) {
         if (!winner.backend().isNative()) {
             return winner;
         }
         try {
             return new SmallCallRouter(winner, kernel(Backend.VECTOR, config));
         } catch (UnsupportedOperationException e) {
+            declined.put(Backend.VECTOR, e.getMessage() + " (short calls, n <= " + SmallCallRouter.MAX_ROUTED_N
+                    + ", then run native code at ~100 ns per JNI call)");
             return winner;
         }
     }

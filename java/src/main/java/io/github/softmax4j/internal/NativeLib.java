@@ -26,8 +26,42 @@ public final class NativeLib {
     /** Loads the JNI library from the jar (JavaCPP extracts it to its cache); throws if it cannot. */
     static synchronized void load() {
         if (path == null) {
+            warnIfNoNativeAccess();
             path = Loader.load(NativeLib.class);
         }
+    }
+
+    /**
+     * JDK 22+ warns (four lines naming JavaCPP's loader, not this library) when a module loads or binds
+     * native code without {@code --enable-native-access}: say first, in one line, which flag silences it.
+     * {@code System.load} is called by JavaCPP's module and the native methods are declared in this one;
+     * on the class path both are the unnamed module.
+     */
+    private static void warnIfNoNativeAccess() {
+        java.lang.reflect.Method enabled;
+        try {
+            enabled = Module.class.getMethod("isNativeAccessEnabled");
+        } catch (NoSuchMethodException e) {
+            return; // JDK < 22: no native-access checks
+        }
+        Module loader = Loader.class.getModule();
+        Module self = NativeLib.class.getModule();
+        try {
+            if ((Boolean) enabled.invoke(loader) && (Boolean) enabled.invoke(self)) {
+                return;
+            }
+        } catch (ReflectiveOperationException e) {
+            return;
+        }
+        String flag = loader.isNamed() || self.isNamed()
+                ? "--enable-native-access=" + moduleName(loader) + "," + moduleName(self)
+                : "--enable-native-access=ALL-UNNAMED";
+        KernelSelector.LOG.log(System.Logger.Level.WARNING, "softmax4j: pass " + flag
+                + " to java: the JDK warns below when it loads softmax4j's native library without it");
+    }
+
+    private static String moduleName(Module m) {
+        return m.isNamed() ? m.getName() : "ALL-UNNAMED";
     }
 
     /** The file the JNI library was loaded from (the JDK 22+ segment path looks its C symbols up there). */
