@@ -32,6 +32,23 @@ class JarContentsTest {
                     "io/github/softmax4j/Diagnostics.class", "META-INF/LICENSE", "META-INF/NOTICE")) {
                 assertTrue(jar.getEntry(name) != null, path + " lacks " + name);
             }
+            // the module: only the API package exported, JavaCPP required, the Vector API optional
+            assertTrue(jar.getEntry("module-info.class") != null, path + " lacks module-info.class");
+            java.lang.module.ModuleDescriptor module;
+            try (java.io.InputStream in = jar.getInputStream(jar.getEntry("module-info.class"))) {
+                module = java.lang.module.ModuleDescriptor.read(in);
+            }
+            assertEquals("io.github.softmax4j", module.name());
+            assertEquals(java.util.Set.of("io.github.softmax4j"), module.exports().stream()
+                    .filter(e -> !e.isQualified()).map(java.lang.module.ModuleDescriptor.Exports::source)
+                    .collect(java.util.stream.Collectors.toSet()), "exported packages");
+            assertTrue(module.exports().stream().allMatch(e -> !e.isQualified()), "qualified exports");
+            assertTrue(module.opens().isEmpty(), "opened packages");
+            assertTrue(module.requires().stream().anyMatch(r -> r.name().equals("org.bytedeco.javacpp")
+                    && r.modifiers().isEmpty()), "requires org.bytedeco.javacpp");
+            assertTrue(module.requires().stream().anyMatch(r -> r.name().equals("jdk.incubator.vector")
+                    && r.modifiers().contains(java.lang.module.ModuleDescriptor.Requires.Modifier.STATIC)),
+                    "requires static jdk.incubator.vector");
 
             List<String> platforms = new ArrayList<>();
             if (!Boolean.getBoolean("softmax4j.skipNative")) {
