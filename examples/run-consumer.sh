@@ -65,4 +65,14 @@ if [ "$native_cpu" = 1 ]; then
   echo "$out" | grep -qE '^backend: NATIVE_' || { echo "FAIL: expected a native backend on the module path"; exit 1; }
 fi
 [ -z "$(own_stderr "$cache/err3")" ] || { echo "FAIL: stderr is not empty on the module path"; exit 1; }
-echo "consumer: 4 passed, 0 failed"
+
+echo "=== java -jar on the installed jar (its Class-Path finds JavaCPP in the repository layout)"
+out="$(cd "$cache" && env -i HOME="$cache" PATH=/nonexistent "$java_bin" "${flags[@]}" \
+  -Dorg.bytedeco.javacpp.cachedir="$cache/javacpp4" -jar "$lib_jar" --no-speed 2>&1)"
+echo "$out" | tail -3
+echo "$out" | tail -1 | grep -qx '  OK' || { echo "FAIL: java -jar diagnostics did not end with OK"; exit 1; }
+if [ "$native_cpu" = 1 ]; then
+  echo "$out" | grep -q '^  selected: NATIVE_' ||
+    { echo "FAIL: java -jar diagnostics did not choose a native backend"; exit 1; }
+fi
+echo "consumer: 5 passed, 0 failed"

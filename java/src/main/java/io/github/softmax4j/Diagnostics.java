@@ -8,7 +8,10 @@ import io.github.softmax4j.internal.KernelSelector;
 import io.github.softmax4j.internal.NativeKernel;
 
 /**
- * {@code java -jar softmax4j.jar}: prints the CPU features the native probe sees, every backend and why
+ * {@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar softmax4j-<version>.jar}
+ * (the jar's manifest finds JavaCPP beside it, in {@code lib/} beside it — as in the build's {@code target/} —
+ * or in the Maven repository layout, e.g. the jar in {@code ~/.m2/repository} after {@code mvn install}):
+ * prints the CPU features the native probe sees, every backend and why
  * it can or cannot run, the backend {@link Softmax#get()} chose, a self-check of every available backend and
  * algorithm against a double-precision softmax, and a rough speed table (a quick look only: the numbers
  * worth quoting come from the JMH benchmarks in {@code benchmarks/}; {@code --no-speed} leaves it out). Exits

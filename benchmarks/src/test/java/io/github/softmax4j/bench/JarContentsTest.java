@@ -78,6 +78,13 @@ class JarContentsTest {
                 assertTrue(segments, "built on JDK " + Runtime.version().feature()
                         + " but the jar lacks the MemorySegment API (META-INF/versions/22)");
             }
+            // java -jar: Diagnostics, with JavaCPP found beside the jar, in lib/ or in the repository layout
+            java.util.jar.Attributes main = jar.getManifest().getMainAttributes();
+            assertEquals("io.github.softmax4j.Diagnostics", main.getValue("Main-Class"));
+            String javacpp = "javacpp-" + Loader.class.getPackage().getImplementationVersion() + ".jar";
+            assertEquals(List.of(javacpp, "lib/" + javacpp, "../../../../../org/bytedeco/javacpp/"
+                    + Loader.class.getPackage().getImplementationVersion() + "/" + javacpp),
+                    List.of(main.getValue("Class-Path").split(" ")), "Class-Path");
             assertFalse(jar.stream().anyMatch(e -> e.getName().endsWith(".cpp") || e.getName().endsWith("jpms.args")),
                     "build leftovers (.cpp, jpms.args) in the jar");
         }
