@@ -102,9 +102,20 @@ int64_t S4J_FN(rargmax)(size_t n, const float* x) {
       if (x[k] != x[k]) return -1 - (int64_t)k;
     }
   }
+  /* the first lane equal to the maximum, a vector at a time (a scalar loop over the block cost as much as
+   * the whole pass at 32K elements) */
   const size_t end = n - best_at < S4J_ARGMAX_BLOCK ? n : best_at + S4J_ARGMAX_BLOCK;
-  for (size_t k = best_at; k < end; k++) {
-    if (x[k] == best) return (int64_t)k;
+  const s4j_vf vbest = s4j_vset1(best);
+  size_t k = best_at;
+  for (; k + S4J_VLEN <= end; k += S4J_VLEN) {
+    const uint32_t m = s4j_vmask_eq(s4j_vload(x + k), vbest);
+    if (m != 0) return (int64_t)(k + s4j_ctz(m));
+  }
+  if (k < end) {
+    const size_t rem = end - k;
+    const uint32_t m = s4j_vmask_eq(s4j_vload_tail_zero(x + k, s4j_vtail_mask(rem)), vbest) &
+                       (uint32_t)((UINT64_C(1) << rem) - 1); /* the masked-out lanes are not elements */
+    if (m != 0) return (int64_t)(k + s4j_ctz(m));
   }
   return 0; /* every element -Inf: the maximum -Inf is at 0 */
 }
