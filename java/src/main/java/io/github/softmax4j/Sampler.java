@@ -439,8 +439,19 @@ public final class Sampler {
     /** Candidate tokens sorted by logit (descending), ties by index (ascending). */
     private static final class Candidates {
         int[] index;
-        int count;
+        int count; // index[0 .. count): sorted, most probable first
         int infinite; // how many +Inf logits (they are first)
+        long[] keys; // sort keys of all candidates: [0, count) sorted, [count, total) the rest, not yet sorted
+        int total; // candidates in all (count, unless sort() left some unsorted)
+
+        /** Sorts the candidates left unsorted (each below every sorted one) behind the sorted prefix. */
+        void sortRest() {
+            Arrays.sort(keys, count, total);
+            for (int i = count; i < total; i++) {
+                index[i] = (int) keys[i];
+            }
+            count = total;
+        }
     }
 
     /**
@@ -453,7 +464,10 @@ public final class Sampler {
         return candidates(x, off, n, need, false);
     }
 
-    /** As {@link #candidates(float[], int, int, int)}; keepAll: every logit that passed the threshold, sorted. */
+    /**
+     * As {@link #candidates(float[], int, int, int)}; keepAll: every logit that passed the threshold is kept,
+     * the first need of them sorted and the rest sorted on demand ({@link Candidates#sortRest()}).
+     */
     private Candidates candidates(float[] x, int off, int n, int need, boolean keepAll) {
         float t = estimate(x, off, n, need);
         Candidates c = new Candidates();
@@ -465,7 +479,7 @@ public final class Sampler {
             }
             t = lower(x, off, n, t, need, c.count);
         }
-        sort(x, off, c, keepAll ? c.count : Math.min(need, n));
+        sort(x, off, c, Math.min(need, n), keepAll);
         if (c.count == 0 || x[off + c.index[0]] == Float.NEGATIVE_INFINITY) {
             throw new IllegalArgumentException("every logit is -Infinity: no token can be chosen");
         }
@@ -507,7 +521,30 @@ public final class Sampler {
         float[] s = strided(x, off, n, SAMPLE);
         long want = 4L * need + 64;
         int rank = (int) Math.min(SAMPLE, (want * SAMPLE + n - 1) / n + 2);
-        return select(s, SAMPLE - rank);
+        return rank <= SMALL_RANK ? largest(s, rank) : select(s, SAMPLE - rank);
+    }
+
+    /** Up to this rank, {@link #largest} (one pass, a short sorted buffer) beats the quickselect. */
+    private static final int SMALL_RANK = 64;
+
+    /**
+     * The rank-th largest of a (1-based, duplicates counted; no NaN): the rank largest kept in ascending order
+     * in a short buffer, most values rejected by one comparison with its smallest.
+     */
+    private static float largest(float[] a, int rank) {
+        float[] top = new float[rank];
+        Arrays.fill(top, Float.NEGATIVE_INFINITY);
+        for (float v : a) {
+            if (v > top[0]) {
+                int i = 1;
+                while (i < rank && top[i] < v) {
+                    top[i - 1] = top[i];
+                    i++;
+                }
+                top[i - 1] = v;
+            }
+        }
+        return top[0];
     }
 
     /**
@@ -567,7 +604,7 @@ public final class Sampler {
      * keeps the first {@code keep} and any equal to the last of them: those keys are selected first
      * (quickselect) and only they are sorted, so a loose threshold that let a few hundred through costs little.
      */
-    private static void sort(float[] x, int off, Candidates c, int keep) {
+    private static void sort(float[] x, int off, Candidates c, int keep, boolean keepAll) {
         // one primitive sort of longs: high 32 bits the logit in descending order, low 32 bits the index
         long[] keys = new long[c.count];
         for (int i = 0; i < c.count; i++) {
@@ -575,6 +612,8 @@ public final class Sampler {
             keys[i] = ((long) descending << 32) | (c.index[i] & 0xFFFFFFFFL);
         }
         int m = keys.length;
+        c.keys = keys;
+        c.total = m;
         if (keep < m) {
             selectSmallest(keys, keep);
             // ties stay complete: every candidate equal to the last kept logit is kept too (+Inf logits
@@ -598,6 +637,11 @@ public final class Sampler {
             c.index[i] = (int) keys[i];
         }
         c.count = m;
+        if (!keepAll) {
+            c.total = m;
+        } else if (m < c.total && x[off + c.index[m - 1]] == Float.POSITIVE_INFINITY) {
+            c.sortRest(); // +Inf logits share the mass: all of them must be in the sorted prefix
+        }
     }
 
     /** Moves the k smallest of a into a[0 .. k) in some order (Hoare's quickselect, middle pivot). */
@@ -705,25 +749,36 @@ public final class Sampler {
         float s = scale();
         int need = 64;
         while (true) {
-            // all that passed the threshold: often several times need, enough to end in one round
+            // all that passed the threshold (often several times need, enough to end in one round), the
+            // first need of them sorted, the rest only if the mass asks for them
             Candidates c = candidates(x, off, n, Math.min(need, n), true);
-            if (c.infinite > 0 || c.count >= n) {
+            if (c.infinite > 0) {
+                return c;
+            }
+            if (c.total >= n) {
+                c.sortRest();
                 return c;
             }
             // enough when the candidates hold the top-p mass and the min-p survivors (they are a prefix)
-            double mass = 1.0;
-            if (topP < 1.0) {
+            double enough = topP * (1.0 + 1e-6);
+            double mass = 0.0;
+            int i = 0;
+            boolean done;
+            while (true) {
                 // the candidates are sorted, most probable first: stop as soon as they hold enough
-                double enough = topP * (1.0 + 1e-6);
-                mass = 0.0;
-                for (int i = 0; i < c.count && mass < enough; i++) {
+                for (; i < c.count && mass < enough; i++) {
                     mass += Math.exp((double) x[off + c.index[i]] * s - lse);
                 }
+                float last = x[off + c.index[c.count - 1]];
+                float top = x[off + c.index[0]];
+                boolean minPCovered = minP == 0.0 || ((double) last - top) * s < Math.log(minP);
+                done = (topP >= 1.0 || mass >= enough) && minPCovered;
+                if (done || c.count == c.total) {
+                    break;
+                }
+                c.sortRest();
             }
-            float last = x[off + c.index[c.count - 1]];
-            float top = x[off + c.index[0]];
-            boolean minPCovered = minP == 0.0 || ((double) last - top) * s < Math.log(minP);
-            if ((topP >= 1.0 || mass >= topP * (1.0 + 1e-6)) && minPCovered) {
+            if (done) {
                 return c;
             }
             need = (int) Math.min(n, 8L * Math.max(need, c.count));
