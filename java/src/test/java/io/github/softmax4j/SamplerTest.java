@@ -207,6 +207,85 @@ class SamplerTest {
         }
     }
 
+    /** The first index of the largest, -1 - i for a first NaN at i: the kernels' argmax by definition. */
+    private static long argmaxByDefinition(float[] x, int off, int n) {
+        int best = 0;
+        for (int i = 0; i < n; i++) {
+            if (Float.isNaN(x[off + i])) {
+                return -1L - i;
+            }
+            if (x[off + i] > x[off + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void argmaxAndSelectKernelsMatchTheirDefinition(Backend backend) {
+        io.github.softmax4j.internal.Kernel k = Backends.require(backend).kernel();
+        SplittableRandom r = new SplittableRandom(SEED + 11);
+        int[] sizes = {1, 2, 3, 15, 16, 17, 31, 33, 63, 64, 65, 1023, 1024, 1025, 2047, 2048, 2049, 3000, 4096 + 7,
+            40_000};
+        for (int n : sizes) {
+            for (int off : new int[] {0, 3}) {
+                for (int kind = 0; kind < 7; kind++) {
+                    float[] x = new float[off + n + 5];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) r.nextGaussian();
+                    }
+                    int a = r.nextInt(n);
+                    int b = r.nextInt(n);
+                    switch (kind) {
+                        case 1: // the maximum twice, often in different blocks: the first wins
+                            x[off + a] = 50f;
+                            x[off + b] = 50f;
+                            break;
+                        case 2: // the maximum last
+                            x[off + n - 1] = 60f;
+                            break;
+                        case 3: // NaN, maybe twice: the first is reported
+                            x[off + a] = Float.NaN;
+                            x[off + b] = Float.NaN;
+                            break;
+                        case 4: // every element -Inf
+                            Arrays.fill(x, off, off + n, Float.NEGATIVE_INFINITY);
+                            break;
+                        case 5: // +Inf twice and a NaN beyond the range (never read)
+                            x[off + a] = Float.POSITIVE_INFINITY;
+                            x[off + b] = Float.POSITIVE_INFINITY;
+                            x[off + n] = Float.NaN;
+                            break;
+                        case 6: // -0.0 and +0.0 as the maximum
+                            Arrays.fill(x, off, off + n, -1f);
+                            x[off + a] = -0.0f;
+                            x[off + b] = 0.0f;
+                            break;
+                        default:
+                            break;
+                    }
+                    String what = backend + " n=" + n + " off=" + off + " kind=" + kind;
+                    assertEquals(argmaxByDefinition(x, off, n), k.argmax(x, off, n), what);
+                    float t = kind == 4 ? Float.NEGATIVE_INFINITY : (float) (1.5 + r.nextGaussian() * 0.3);
+                    List<Integer> want = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        if (!(x[off + i] < t)) {
+                            want.add(i);
+                        }
+                    }
+                    for (int cap : new int[] {0, 3, n}) {
+                        int[] idx = new int[cap];
+                        assertEquals(want.size(), k.select(x, off, n, t, idx), what + " select count, cap " + cap);
+                        for (int i = 0; i < Math.min(cap, want.size()); i++) {
+                            assertEquals((int) want.get(i), idx[i], what + " select index " + i + ", cap " + cap);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void argmaxTopKAndLogProb() {
         Sampler s = Sampler.of(Softmax.get());

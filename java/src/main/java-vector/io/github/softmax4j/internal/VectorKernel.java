@@ -24,6 +24,7 @@ import io.github.softmax4j.Algorithm;
 import io.github.softmax4j.Backend;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -234,5 +235,92 @@ public final class VectorKernel extends JavaKernel {
     @Override
     public double logSumExpF64(double s, double[] x, int off, int n) {
         return VectorF64.logSumExp(s, x, off, n);
+    }
+
+    /** argmax: blocks of this many floats; the winning block is searched again (from L1) for the index. */
+    private static final int ARGMAX_BLOCK = 1024;
+
+    /**
+     * One pass: each block's maximum (the Vector API's MAX is Math.max: a NaN propagates, so the NaN check
+     * is free), the first block that raised the maximum remembered; then the first index equal to it, in
+     * that block only. Same results as the scalar default (the first largest; -1 - i for a first NaN at i).
+     */
+    @Override
+    public long argmax(float[] x, int off, int n) {
+        float best = Float.NEGATIVE_INFINITY;
+        int bestAt = 0;
+        int i = 0;
+        if (ARGMAX_BLOCK % (2 * W) == 0) {
+            for (; i + ARGMAX_BLOCK <= n; i += ARGMAX_BLOCK) {
+                FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+                FloatVector m1 = m0;
+                for (int j = off + i, end = off + i + ARGMAX_BLOCK; j < end; j += 2 * W) {
+                    m0 = m0.max(FloatVector.fromArray(SPECIES, x, j));
+                    m1 = m1.max(FloatVector.fromArray(SPECIES, x, j + W));
+                }
+                float m = m0.max(m1).reduceLanes(VectorOperators.MAX);
+                if (m != m) {
+                    return firstNaN(x, off, i, n);
+                }
+                if (m > best) {
+                    best = m;
+                    bestAt = i;
+                }
+            }
+        }
+        for (; i < n; i++) {
+            float v = x[off + i];
+            if (v != v) {
+                return -1L - i;
+            }
+            if (v > best) {
+                best = v;
+                bestAt = i;
+            }
+        }
+        int end = Math.min(n, bestAt + ARGMAX_BLOCK);
+        for (int k = bestAt; k < end; k++) {
+            if (x[off + k] == best) {
+                return k;
+            }
+        }
+        return 0; // every element -Inf
+    }
+
+    private static long firstNaN(float[] x, int off, int from, int n) {
+        for (int k = from; k < n; k++) {
+            if (x[off + k] != x[off + k]) {
+                return -1L - k;
+            }
+        }
+        throw new AssertionError("a NaN was seen");
+    }
+
+    /** One compare per vector; the rare hits taken from the lane mask's bits. */
+    @Override
+    public int select(float[] x, int off, int n, float t, int[] idx) {
+        FloatVector vt = FloatVector.broadcast(SPECIES, t);
+        int count = 0;
+        int i = 0;
+        for (int bound = SPECIES.loopBound(n); i < bound; i += W) {
+            // not (x < t): x >= t or x is NaN
+            VectorMask<Float> below = FloatVector.fromArray(SPECIES, x, off + i).compare(VectorOperators.LT, vt);
+            if (!below.allTrue()) {
+                for (long bits = below.not().toLong(); bits != 0; bits &= bits - 1, count++) {
+                    if (count < idx.length) {
+                        idx[count] = i + Long.numberOfTrailingZeros(bits);
+                    }
+                }
+            }
+        }
+        for (; i < n; i++) {
+            if (!(x[off + i] < t)) {
+                if (count < idx.length) {
+                    idx[count] = i;
+                }
+                count++;
+            }
+        }
+        return count;
     }
 }
