@@ -306,9 +306,14 @@ public final class Sampler {
             throw new IllegalArgumentException("logits.length " + logits.length + " is not tokens.length "
                     + tokens.length + " x cols " + cols);
         }
-        double[] lse = needsTotalMass() ? scaled().lseRows(logits, 0, cols, tokens.length, cols) : null;
+        sampleRows(logits, 0, cols, rng, tokens);
+    }
+
+    /** {@code tokens.length} dense rows of cols logits from {@code logits[off]} on, checked by the caller. */
+    void sampleRows(float[] logits, int off, int cols, RandomGenerator rng, int[] tokens) {
+        double[] lse = needsTotalMass() ? scaled().lseRows(logits, off, cols, tokens.length, cols) : null;
         for (int r = 0; r < tokens.length; r++) {
-            tokens[r] = sampleRange(logits, r * cols, cols, rng, lse == null ? Double.NaN : lse[r]);
+            tokens[r] = sampleRange(logits, off + r * cols, cols, rng, lse == null ? Double.NaN : lse[r]);
         }
     }
 

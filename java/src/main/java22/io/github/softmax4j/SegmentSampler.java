@@ -94,6 +94,41 @@ public final class SegmentSampler {
         return sampler.argmax(copy(logits, n));
     }
 
+    /**
+     * One token per row of a {@code rows x cols} matrix of logits (dense, row-major), as
+     * {@link Sampler#sampleRows(float[], int, RandomGenerator, int[])}: heap {@code float[]} segments are read
+     * in place, other segments copied once (at most {@code Integer.MAX_VALUE - 8} floats in all).
+     *
+     * @param logits {@code tokens.length * cols} floats ({@code byteSize()} a multiple of 4); not modified
+     * @param cols the vocabulary size, {@code >= 1}
+     * @param rng draws one double per row, rows in order (none when greedy)
+     * @param tokens receives one token per row (its length is the number of rows)
+     * @throws IllegalArgumentException if the segment does not hold {@code tokens.length * cols} floats (or
+     *         more than the limit), for a NaN logit, or a row of only -Inf
+     * @throws IllegalStateException if the segment's scope is closed
+     * @throws WrongThreadException if the segment is confined to another thread
+     * @throws NullPointerException if an argument is null
+     */
+    public void sampleRows(MemorySegment logits, int cols, RandomGenerator rng, int[] tokens) {
+        Objects.requireNonNull(rng, "rng");
+        Objects.requireNonNull(tokens, "tokens");
+        long n = SegmentSoftmax.count(logits, "logits");
+        SegmentSoftmax.accessible(logits, "logits");
+        if (cols < 1 || (long) tokens.length * cols != n) {
+            throw new IllegalArgumentException("logits holds " + n + " floats, not tokens.length " + tokens.length
+                    + " x cols " + cols);
+        }
+        if (n > MAX) {
+            throw new IllegalArgumentException("logits holds " + n + " floats; at most " + MAX + " can be sampled");
+        }
+        float[] a = SegmentSoftmax.floatArray(logits);
+        if (a != null) {
+            sampler.sampleRows(a, (int) (logits.address() >>> 2), cols, rng, tokens);
+        } else {
+            sampler.sampleRows(copy(logits, (int) n), 0, cols, rng, tokens);
+        }
+    }
+
     private static int floats(MemorySegment s) {
         long n = SegmentSoftmax.count(s, "logits");
         SegmentSoftmax.accessible(s, "logits");

@@ -39,6 +39,40 @@ class SegmentSamplerTest {
     }
 
     @Test
+    void rowsGiveTheArraySamplersTokens() {
+        SplittableRandom r = new SplittableRandom(12);
+        int rows = 5;
+        int cols = 7_001;
+        float[] logits = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(SamplerTest.logits(cols, r), 0, logits, i * cols, cols);
+        }
+        float[] padded = new float[logits.length + 2];
+        System.arraycopy(logits, 0, padded, 2, logits.length);
+        for (Sampler sampler : new Sampler[] {Sampler.of(Softmax.get()).withTemperature(0.8f).withTopP(0.9),
+            Sampler.of(Softmax.get()).withTopK(20), Sampler.of(Softmax.get()).greedy()}) {
+            SegmentSampler seg = SegmentSampler.of(sampler);
+            int[] want = new int[rows];
+            sampler.sampleRows(logits, cols, new SplittableRandom(3), want);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment nat = arena.allocate(4L * logits.length, 4);
+                MemorySegment.copy(logits, 0, nat, ValueLayout.JAVA_FLOAT, 0, logits.length);
+                MemorySegment[] views = {MemorySegment.ofArray(logits), MemorySegment.ofArray(padded).asSlice(8),
+                    nat.asReadOnly()};
+                for (int v = 0; v < views.length; v++) {
+                    int[] got = new int[rows];
+                    seg.sampleRows(views[v], cols, new SplittableRandom(3), got);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(want, got, sampler + " view " + v);
+                }
+            }
+            assertThrows(IllegalArgumentException.class,
+                    () -> seg.sampleRows(MemorySegment.ofArray(logits), cols + 1, new SplittableRandom(1), new int[rows]));
+            assertThrows(NullPointerException.class,
+                    () -> seg.sampleRows(MemorySegment.ofArray(logits), cols, new SplittableRandom(1), null));
+        }
+    }
+
+    @Test
     void badInput() {
         SegmentSampler seg = SegmentSampler.of(Sampler.of(Softmax.get()));
         SplittableRandom rng = new SplittableRandom(1);
