@@ -63,10 +63,6 @@ rm -f "$out"/*.cpp "$out"/*.h "$out"/*.exp "$out"/*.lib
 file "$out"/*
 if [[ "$platform" == windows-* ]]; then
   # nothing but Windows' own DLLs may be needed beside it
-  imports="$(x86_64-w64-mingw32-objdump -p "$out"/*.dll | sed -n 's/^\s*DLL Name: //p' | sort -u)"
-  echo "imports: $(echo $imports)"
-  if echo "$imports" | grep -viqE '^(kernel32|msvcrt|psapi|advapi32|user32|ntdll|ws2_32|api-ms-win-.*)\.dll$'; then
-    echo "build-platform.sh: the DLL imports a non-system DLL" >&2; exit 1
-  fi
+  bash "$root/scripts/check-dll-imports.sh" "$out"/*.dll
 fi
 echo "=== $platform: $(ls "$out") ready; 'mvn -B -DskipTests install' packs it into the jar"
