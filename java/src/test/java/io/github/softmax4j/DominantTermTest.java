@@ -8,8 +8,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Regression test for a finding of the differential fuzzer (SoftmaxFuzzTest; the raw input is in every
- * target's regression corpus as fp32-lane-sum-bias-avx2-vector): one dominant term and many equal small
+ * Regression test for a finding of the differential fuzzer (SoftmaxFuzzTest; the raw input is in its
+ * regression corpus as fp32-lane-sum-bias-avx2-vector): one dominant term and many equal small
  * ones made every small term added to the fp32 lane holding the large one round the same way, so that
  * lane's error grew with its number of terms: NATIVE_AVX2 7-8 ULP at n = 4096, VECTOR 26 ULP at n = 577
  * (THREE_PASS_RELOAD), against the documented 4 ULP. Fixed by adding terms in fp32 pairs and then in
