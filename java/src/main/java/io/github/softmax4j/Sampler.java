@@ -771,7 +771,7 @@ public final class Sampler {
             boolean done;
             while (true) {
                 // the candidates are sorted, most probable first: stop as soon as they hold enough
-                for (; i < c.count && mass < enough; i++) {
+                for (; topP < 1.0 && i < c.count && mass < enough; i++) { // (min-p alone: no lse, no mass)
                     mass += Math.exp((double) x[off + c.index[i]] * s - lse);
                 }
                 float last = x[off + c.index[c.count - 1]];

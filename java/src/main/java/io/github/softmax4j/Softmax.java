@@ -37,7 +37,8 @@ import io.github.softmax4j.internal.Split;
  * a JNI call (an instance from {@link #of(Backend)} never does). {@code -Dsoftmax4j.backend=SCALAR} forces a
  * backend, {@code -Dsoftmax4j.maxIsa=avx2} caps the native tier. The Vector API backend needs
  * {@code --add-modules jdk.incubator.vector}; on JDK 22+ pass {@code --enable-native-access=ALL-UNNAMED} to
- * load the native library without a warning.
+ * load the native library without a warning (on the module path:
+ * {@code --enable-native-access=org.bytedeco.javacpp,io.github.softmax4j}).
  *
  * <h2>Options</h2>
  * Each {@code with...} method returns a new instance; all of them apply to every operation.
