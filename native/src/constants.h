@@ -60,6 +60,14 @@
  * 1/L, and every |v| < 2^18 keeps the sum in MAGIC's binade, so the low log2(L) mantissa bits are j. */
 #define S4J_MAGIC16 0x1.8p+19f
 #define S4J_MAGIC8 0x1.8p+20f
+#define S4J_MAGIC32 0x1.8p+18f
+/* L = 32 keeps |v| < 2^17 in MAGIC32's binade: inputs are clamped at +-X_CLAMP32 (|v| <= 129,843). */
+#define S4J_X_CLAMP32 90000.0f
+/* L = 32 (AVX-512), the folded s == 1 terms without table rests: exp(t) ~= 1 + t*(C1 + C2*t) on
+ * [-0.010834, 0.010834] (ln2/64 and v's rounding for |x| <= 250, see s4j_f32_avx512.h), minimax for relative
+ * error with float coefficients (ours, numerical minimisation of the maximum): 5.3e-8 = 0.89 units of 2^-24. */
+#define S4J_L32_C1 0x1.0000f6p+0f
+#define S4J_L32_C2 0x1.000028p-1f
 /* L = 16 (AVX-512): exp(t) ~= 1 + t*(1 + C2*t + C3*t^2) on [-ln2/32, ln2/32], minimax for relative
  * error with float coefficients (ours, by a Lawson iteration): 1.6e-9 = 0.027 ULP. */
 #define S4J_L16_C2 0x1.00022p-1f
@@ -70,6 +78,15 @@
 #define S4J_L8_C4 0x1.555102p-5f
 /* 2^(j/16), j = 0..15, correctly rounded doubles; tables for L = 8 take every other entry. A table
  * scaled by c (1/sum in pass 2) is rounded to float once from the double product. */
+static const double s4j_exp2_j32[32] = {
+    0x1.0000000000000p+0, 0x1.059b0d3158574p+0, 0x1.0b5586cf9890fp+0, 0x1.11301d0125b51p+0,
+    0x1.172b83c7d517bp+0, 0x1.1d4873168b9aap+0, 0x1.2387a6e756238p+0, 0x1.29e9df51fdee1p+0,
+    0x1.306fe0a31b715p+0, 0x1.371a7373aa9cbp+0, 0x1.3dea64c123422p+0, 0x1.44e086061892dp+0,
+    0x1.4bfdad5362a27p+0, 0x1.5342b569d4f82p+0, 0x1.5ab07dd485429p+0, 0x1.6247eb03a5585p+0,
+    0x1.6a09e667f3bcdp+0, 0x1.71f75e8ec5f74p+0, 0x1.7a11473eb0187p+0, 0x1.82589994cce13p+0,
+    0x1.8ace5422aa0dbp+0, 0x1.93737b0cdc5e5p+0, 0x1.9c49182a3f090p+0, 0x1.a5503b23e255dp+0,
+    0x1.ae89f995ad3adp+0, 0x1.b7f76f2fb5e47p+0, 0x1.c199bdd85529cp+0, 0x1.cb720dcef9069p+0,
+    0x1.d5818dcfba487p+0, 0x1.dfc97337b9b5fp+0, 0x1.ea4afa2a490dap+0, 0x1.f50765b6e4540p+0};
 static const double s4j_exp2_j16[16] = {
     0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
     0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,

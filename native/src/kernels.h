@@ -22,7 +22,7 @@
  * at most E + 1, and the largest term relative to 2^E is in [0.97, 4): the drivers' sums need nothing
  * tighter. +Inf gives +Inf (beyond E_HI). The drivers and the short-row kernels use this one definition. */
 static inline float s4j_f32_exponent_of_max(float max, float s) {
-  const float xlo = S4J_X_LO / s;
+  const float xlo = s == 1.0f ? S4J_X_LO : S4J_X_LO / s; /* no division on the common path */
   const float m = (max > xlo) ? max : xlo;
   return (float)floor((double)(m * s) * 0x1.71547652b82fep+0);
 }

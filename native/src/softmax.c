@@ -319,7 +319,8 @@ static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y
   const double inv = 1.0 / sum;
   for (int g = 0; g < segs; g++) {
     const size_t end = g + 1 < segs ? seg_start[g + 1] : n;
-    k->vscale(end - seg_start[g], y + seg_start[g], ldexp(inv, (int)(seg_e[g] - e)));
+    /* the last segment's factor is inv itself (no libm call on the common one-segment path) */
+    k->vscale(end - seg_start[g], y + seg_start[g], g + 1 < segs ? ldexp(inv, (int)(seg_e[g] - e)) : inv);
   }
   if (lse != NULL) *lse = s4j_lse(sum, (double)e);
   return 1;

@@ -1,6 +1,6 @@
 /*
- * The f32 per-ISA layer, AVX-512F + DQ: 16 lanes, exp by a 16-entry table (one vpermps) and a degree-3
- * polynomial, exact power-of-two scaling by vscalefps (docs/NUMERICS.md, "exp"). Include it only through
+ * The f32 per-ISA layer, AVX-512F + DQ: 16 lanes, exp by a 32-entry table (one vpermt2ps over two registers)
+ * and a degree-3 polynomial (degree 2 in the reload's store pass), exact power-of-two scaling by vscalefps (docs/NUMERICS.md, "exp"). Include it only through
  * s4j_f32_simd.h from files compiled with the AVX-512 tier flags. AVX512F instructions and one of DQ
  * (vrangeps, the clamp: every AVX-512 CPU but Xeon Phi has DQ; the probe requires it).
  */
@@ -16,7 +16,7 @@
 
 /* Name parts: isa, method of the exp, elements per vector and per main-loop iteration (4 vectors). */
 #define S4J_ISA avx512f
-#define S4J_METHOD lut16_p3
+#define S4J_METHOD lut32_p3
 #define S4J_U1 u16
 #define S4J_U4 u64
 #define S4J_VLEN 16
@@ -69,13 +69,14 @@ static inline float s4j_vhmax(s4j_vf v) {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * exp(s*x) * c * 2^(bias - E) (docs/NUMERICS.md, "exp"): per call, the table holds fl(2^(j/16) * c) and,
- * for the S4J_EXP_LO mode, the rest 2^(j/16) * c - that entry, so that exp rounds once, at the end.
+ * exp(s*x) * c * 2^(bias - E) (docs/NUMERICS.md, "exp"): per call, the table holds fl(2^(j/32) * c) and,
+ * for the S4J_EXP_LO mode, the rest 2^(j/32) * c - that entry, so that exp rounds once, at the end.
  * ------------------------------------------------------------------------------------------- */
 typedef struct {
-  __m512 table; /* lane j: fl(2^(j/16) * c) [* 2^(bias - E) when folded] */
-  __m512 tlo;   /* lane j: the table entry's rounding error, same scaling */
-  __m512 xr;    /* the clamp bound 2^17 / s: inputs are taken into [-xr, xr] (vrangeps) */
+  __m512 table0, table1; /* lane j of table0 (j of table1): fl(2^(j/32) * c) (fl(2^((16 + j)/32) * c)),
+                          * [* 2^(bias - E) when folded] */
+  __m512 tlo0, tlo1;     /* the table entries' rounding errors, same scaling */
+  __m512 xr;    /* the clamp bound X_CLAMP32 / s: inputs are taken into [-xr, xr] (vrangeps) */
   __m512 s;     /* the scale (1/T) */
   __m512 e;     /* E - bias: every term is relative to 2^(E - bias) */
   int folded;   /* 2^(bias - E) is in the tables (|bias - E| <= 120): one subtraction less per vector */
@@ -86,36 +87,25 @@ static inline __m512 s4j_avx512_cvt16(__m512d lo8, __m512d hi8) {
                                              _mm256_castps_pd(_mm512_cvtpd_ps(hi8)), 1));
 }
 
-/* fl(2^(j/16)) and its rounding error: the tables for c == 1 (sums and stored terms), built once. */
-static const float s4j_avx512_t16[16] = {
-    0x1.000000p+0f, 0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f, 0x1.306fe0p+0f, 0x1.3dea64p+0f,
-    0x1.4bfdaep+0f, 0x1.5ab07ep+0f, 0x1.6a09e6p+0f, 0x1.7a1148p+0f, 0x1.8ace54p+0f, 0x1.9c4918p+0f,
-    0x1.ae89fap+0f, 0x1.c199bep+0f, 0x1.d5818ep+0f, 0x1.ea4afap+0f};
+static inline void s4j_avx512_half_table(__m512* t, __m512* tlo, const double* d, double c) {
+  const __m512d vc = _mm512_set1_pd(c);
+  const __m512d v0 = _mm512_mul_pd(_mm512_loadu_pd(d), vc);
+  const __m512d v1 = _mm512_mul_pd(_mm512_loadu_pd(d + 8), vc);
+  *t = s4j_avx512_cvt16(v0, v1);
+  /* the rest, exact in double (the product's own rounding, ~2^-53, is far below; c = 1: none) */
+  const __m512d r0 = _mm512_sub_pd(v0, _mm512_cvtps_pd(_mm512_castps512_ps256(*t)));
+  const __m512d r1 = _mm512_sub_pd(v1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(*t), 1))));
+  *tlo = s4j_avx512_cvt16(r0, r1);
+}
 
 static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bias) {
   const float eb = e - (float)bias; /* exact: integers far below 2^24 */
   p->folded = eb >= -120.0f && eb <= 120.0f;
-  if (c == 1.0) {
-    /* the entries and their rests, times 2^(bias - E) when folded (exact: they stay normal) */
-    const __m512 vf = _mm512_set1_ps(p->folded ? (float)s4j_pow2(-(int)eb) : 1.0f);
-    const __m512 vt = _mm512_loadu_ps(s4j_avx512_t16);
-    const __m512d d0 = _mm512_sub_pd(_mm512_loadu_pd(s4j_exp2_j16), _mm512_cvtps_pd(_mm512_castps512_ps256(vt)));
-    const __m512d d1 = _mm512_sub_pd(_mm512_loadu_pd(s4j_exp2_j16 + 8),
-                                     _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(vt), 1))));
-    p->table = _mm512_mul_ps(vt, vf);
-    p->tlo = _mm512_mul_ps(s4j_avx512_cvt16(d0, d1), vf);
-  } else {
-    const __m512d vc = _mm512_set1_pd(p->folded ? c * s4j_pow2(-(int)eb) : c);
-    const __m512d v0 = _mm512_mul_pd(_mm512_loadu_pd(s4j_exp2_j16), vc);
-    const __m512d v1 = _mm512_mul_pd(_mm512_loadu_pd(s4j_exp2_j16 + 8), vc);
-    p->table = s4j_avx512_cvt16(v0, v1);
-    /* the rest, exact in double (the product's own rounding, ~2^-53, is far below) */
-    const __m512d r0 = _mm512_sub_pd(v0, _mm512_cvtps_pd(_mm512_castps512_ps256(p->table)));
-    const __m512d r1 =
-        _mm512_sub_pd(v1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(p->table), 1))));
-    p->tlo = s4j_avx512_cvt16(r0, r1);
-  }
-  p->xr = _mm512_set1_ps(0x1.0p+17f / s);
+  /* 2^(bias - E) times a power of two: exact in double, and the entries stay normal floats */
+  const double vc = p->folded ? c * s4j_pow2(-(int)eb) : c;
+  s4j_avx512_half_table(&p->table0, &p->tlo0, s4j_exp2_j32, vc);
+  s4j_avx512_half_table(&p->table1, &p->tlo1, s4j_exp2_j32 + 16, vc);
+  p->xr = _mm512_set1_ps(s == 1.0f ? S4J_X_CLAMP32 : S4J_X_CLAMP32 / s);
   p->s = _mm512_set1_ps(s);
   p->e = _mm512_set1_ps(eb);
 }
@@ -126,10 +116,11 @@ static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bi
  * table entry's rounding error joins the polynomial (one more vpermps). */
 S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
   const int scaled = mode & S4J_EXP_SCALED;
-  /* Clamp into [-2^17/s, 2^17/s] in one instruction (vrangeps imm 2: the smaller magnitude, the sign of x),
-   * so that v below stays in the magic number's binade: -Inf and masked-out lanes give 0; +Inf, inputs
-   * beyond the fast range (|s*x| > 65536) and NaN (which vrangeps turns into +2^17/s) give a term of at
-   * least 2^(131072*log2(e) - E_HI) = +Inf, and the drivers take a non-finite sum as "redo, or exact path". */
+  /* Clamp into [-X_CLAMP32/s, X_CLAMP32/s] in one instruction (vrangeps imm 2: the smaller magnitude, the
+   * sign of x), so that v below stays in the magic number's binade: -Inf and masked-out lanes give 0; +Inf,
+   * inputs beyond the fast range (|s*x| > 65536) and NaN (which vrangeps turns into +X_CLAMP32/s) give a
+   * term of at least 2^(90000*log2(e) - E_HI) = +Inf, and the drivers take a non-finite sum as "redo, or
+   * exact path". */
   vx = _mm512_range_ps(vx, p->xr, 0x2);
   __m512 vhi = vx, vlo = _mm512_setzero_ps();
   if (scaled) {
@@ -137,21 +128,31 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
     vhi = _mm512_mul_ps(vx, p->s);
     vlo = _mm512_fmsub_ps(vx, p->s, vhi);
   }
-  /* v = hi*log2(e) rounded once to a multiple of 1/16: the magic number's ulp is 2^-4, and the low four
-   * mantissa bits of vn are then j = 16*v mod 16, the table index (vpermps reads only those bits). */
-  const __m512 vn = _mm512_fmadd_ps(vhi, _mm512_set1_ps(S4J_LOG2E), _mm512_set1_ps(S4J_MAGIC16));
-  const __m512 vv = _mm512_sub_ps(vn, _mm512_set1_ps(S4J_MAGIC16));
+  /* v = hi*log2(e) rounded once to a multiple of 1/32: the magic number's ulp is 2^-5, and the low five
+   * mantissa bits of vn are then j = 32*v mod 32, the table index (vpermt2ps reads only those bits). */
+  const __m512 vn = _mm512_fmadd_ps(vhi, _mm512_set1_ps(S4J_LOG2E), _mm512_set1_ps(S4J_MAGIC32));
+  const __m512 vv = _mm512_sub_ps(vn, _mm512_set1_ps(S4J_MAGIC32));
   /* Cody-Waite t = hi - v*ln2: the first FMA is exact (NUMERICS.md), the second rounds once. */
   __m512 vt = _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_HI), vhi);
   vt = _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_LO), vt);
   if (scaled) vt = _mm512_add_ps(vt, vlo);
   const __m512i vj = _mm512_castps_si512(vn);
-  const __m512 vtab = _mm512_permutexvar_ps(vj, p->table);
-  /* exp(t) ~= 1 + t*a(t), a = 1 + C2*t + C3*t^2 on [-ln2/32, ln2/32]; y = T + (T*t [+ T_lo])*a rounds once
-   * at the end (T_lo*a differs from T_lo by ~2%, 2^-30 relative to y). */
-  __m512 va = _mm512_fmadd_ps(_mm512_set1_ps(S4J_L16_C3), vt, _mm512_set1_ps(S4J_L16_C2));
-  va = _mm512_fmadd_ps(va, vt, _mm512_set1_ps(1.0f));
-  const __m512 vb = (mode & S4J_EXP_LO) ? _mm512_fmadd_ps(vtab, vt, _mm512_permutexvar_ps(vj, p->tlo))
+  const __m512 vtab = _mm512_permutex2var_ps(p->table0, vj, p->table1);
+  /* exp(t) ~= 1 + t*a(t); y = T + (T*t [+ T_lo])*a rounds once at the end (T_lo*a differs from T_lo by ~2%,
+   * 2^-30 relative to y). |t| <= ln2/64 plus |hi|*|LOG2E - log2(e)|*ln2 (v's rounding error: 8.6e-4 at
+   * |hi| = 65536) plus, for s != 1, the product's lo part (up to 2^-8 there). Folded terms with s == 1 and
+   * no table rests (the in-cache reload's terms, where one operation per vector shows) take the degree-2
+   * a = C1 + C2*t: folding needs |E| <= 184, so every term that is not zero or redone has |hi| <= ~250 and
+   * |t| <= 0.010834, the interval C1, C2 are minimax on. Every other mode takes the degree-3
+   * a = 1 + C2*t + C3*t^2 of L = 16, minimax on [-ln2/32, ln2/32] and so within 1.6e-9 on any |t| here. */
+  __m512 va;
+  if (mode == S4J_EXP_FOLD) {
+    va = _mm512_fmadd_ps(_mm512_set1_ps(S4J_L32_C2), vt, _mm512_set1_ps(S4J_L32_C1));
+  } else {
+    va = _mm512_fmadd_ps(_mm512_set1_ps(S4J_L16_C3), vt, _mm512_set1_ps(S4J_L16_C2));
+    va = _mm512_fmadd_ps(va, vt, _mm512_set1_ps(1.0f));
+  }
+  const __m512 vb = (mode & S4J_EXP_LO) ? _mm512_fmadd_ps(vtab, vt, _mm512_permutex2var_ps(p->tlo0, vj, p->tlo1))
                                         : _mm512_mul_ps(vtab, vt);
   const __m512 vy = _mm512_fmadd_ps(vb, va, vtab);
   /* 2^(floor(v) - E + bias) exactly: vscalefps takes floor of its second operand; E is an integer. */
@@ -189,6 +190,13 @@ static inline void s4j_vsum_add4(s4j_vsum* a, s4j_vf v0, s4j_vf v1, s4j_vf v2, s
   s4j_vsum_add(a, _mm512_add_ps(v0, v2));
   s4j_vsum_add(a, _mm512_add_ps(v1, v3));
 #endif
+}
+/* Eight terms: a tree of fp32 adds (four roundings deep with the halves), one conversion. Tiers that define
+ * S4J_VSUM_ADD8 run raddstoreexp 8 vectors per iteration (32 registers hold them; 16 would spill). */
+#define S4J_VSUM_ADD8 1
+static inline void s4j_vsum_add8(s4j_vsum* a, const s4j_vf* v) {
+  s4j_vsum_add4(a, _mm512_add_ps(v[0], v[4]), _mm512_add_ps(v[1], v[5]), _mm512_add_ps(v[2], v[6]),
+                _mm512_add_ps(v[3], v[7]));
 }
 static inline double s4j_vsum_reduce(const s4j_vsum* a) {
   const __m512d vd = _mm512_add_pd(a->lo, a->hi);

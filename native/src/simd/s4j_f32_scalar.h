@@ -1,5 +1,5 @@
 /*
- * The f32 per-ISA layer, portable C: one lane, the exp of the AVX-512 tier (16-entry table, Cody-Waite)
+ * The f32 per-ISA layer, portable C: one lane, an exp by a 16-entry table and Cody-Waite (AVX-512 has 32)
  * evaluated in double and rounded to float once (docs/NUMERICS.md, "exp"): baseline x86-64 has no FMA
  * instruction and fmaf is a libm call there, while in double every product below is exact or rounds at
  * 2^-53, so the result is at least as accurate as the fp32 FMA evaluation of the vector tiers.
