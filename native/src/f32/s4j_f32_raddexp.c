@@ -5,23 +5,28 @@
  * NaN and +Inf inputs make the sum NaN or infinite. One kernel per tier (s4j_f32_simd.h). */
 #include "s4j_f32_simd.h"
 
-/* 4 independent vectors (the exp's latency chain is ~12 operations deep), added into acc. */
-S4J_INLINE void s4j_iter(const float* x, s4j_vsum* acc, const s4j_expp* p, const int mode) {
-  const s4j_vf vz0 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x), p), p, mode);
-  const s4j_vf vz1 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + S4J_VLEN), p), p, mode);
-  const s4j_vf vz2 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 2 * S4J_VLEN), p), p, mode);
-  const s4j_vf vz3 = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 3 * S4J_VLEN), p), p, mode);
-  s4j_vsum_add4(acc, vz0, vz1, vz2, vz3);
+/* One step of the main loop: S4J_SUM_STEP independent vectors (s4j_f32_simd.h; the exp's latency chain is
+ * ~12 operations deep), one sum step. */
+S4J_INLINE void s4j_step(const float* x, s4j_vsum* acc, const s4j_expp* p, const int mode) {
+  s4j_vf z[S4J_SUM_STEP];
+  for (int q = 0; q < S4J_SUM_STEP; q++) z[q] = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + q * S4J_VLEN), p), p, mode);
+  s4j_vsum_add_step(acc, z);
 }
 
 S4J_INLINE double s4j_body(size_t n, const float* x, const s4j_expp* p, const int mode) {
+  enum { STEP = S4J_SUM_STEP * S4J_VLEN };
   s4j_vsum acc;
   s4j_vsum_init(&acc);
-  for (; n >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN) {
-    S4J_PREFETCH_ITER(x);
-    s4j_iter(x, &acc, p, mode);
+  for (; n >= S4J_PREFETCH_AHEAD + STEP; n -= STEP, x += STEP) {
+    for (int q = 0; q < STEP; q += 4 * S4J_VLEN) S4J_PREFETCH_ITER(x + q);
+    s4j_step(x, &acc, p, mode);
   }
-  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN) s4j_iter(x, &acc, p, mode);
+  for (; n >= STEP; n -= STEP, x += STEP) s4j_step(x, &acc, p, mode);
+  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN) {
+    s4j_vf z[4];
+    for (int q = 0; q < 4; q++) z[q] = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + q * S4J_VLEN), p), p, mode);
+    s4j_vsum_add4(&acc, z[0], z[1], z[2], z[3]);
+  }
   for (; n >= S4J_VLEN; n -= S4J_VLEN, x += S4J_VLEN) {
     s4j_vsum_add(&acc, s4j_vexp(s4j_vclamp_hi(s4j_vload(x), p), p, mode));
   }

@@ -6,51 +6,30 @@
 
 /* 4 independent vectors, stored and returned in z; all loads precede the stores, so x == y (in place) works. */
 S4J_INLINE void s4j_exp4(const float* x, float* y, s4j_vf* z, const s4j_expp* p, const int mode) {
-  z[0] = s4j_vexp(s4j_vclamp_hi(s4j_vload(x), p), p, mode);
-  z[1] = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + S4J_VLEN), p), p, mode);
-  z[2] = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 2 * S4J_VLEN), p), p, mode);
-  z[3] = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + 3 * S4J_VLEN), p), p, mode);
-  s4j_vstore(y, z[0]);
-  s4j_vstore(y + S4J_VLEN, z[1]);
-  s4j_vstore(y + 2 * S4J_VLEN, z[2]);
-  s4j_vstore(y + 3 * S4J_VLEN, z[3]);
+  for (int q = 0; q < 4; q++) z[q] = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + q * S4J_VLEN), p), p, mode);
+  for (int q = 0; q < 4; q++) s4j_vstore(y + q * S4J_VLEN, z[q]);
 }
 
-S4J_INLINE void s4j_iter(const float* x, float* y, s4j_vsum* acc, const s4j_expp* p, const int mode) {
-  s4j_vf z[4];
-  s4j_exp4(x, y, z, p, mode);
-  s4j_vsum_add4(acc, z[0], z[1], z[2], z[3]);
-}
-
-/* The main loop's step: 8 vectors and one s4j_vsum_add8 where the tier has it (AVX-512: one conversion for
- * all 8 terms, 0.5 operations per vector fewer than two add4), else 4 vectors. */
-#if defined(S4J_VSUM_ADD8)
-#define S4J_STEP 8
+/* One step of the main loop: S4J_SUM_STEP vectors (s4j_f32_simd.h), one sum step. */
 S4J_INLINE void s4j_step(const float* x, float* y, s4j_vsum* acc, const s4j_expp* p, const int mode) {
-  s4j_vf z[8];
-  s4j_exp4(x, y, z, p, mode);
-  s4j_exp4(x + 4 * S4J_VLEN, y + 4 * S4J_VLEN, z + 4, p, mode);
-  s4j_vsum_add8(acc, z);
+  s4j_vf z[S4J_SUM_STEP];
+  for (int q = 0; q < S4J_SUM_STEP; q += 4) s4j_exp4(x + q * S4J_VLEN, y + q * S4J_VLEN, z + q, p, mode);
+  s4j_vsum_add_step(acc, z);
 }
-#else
-#define S4J_STEP 4
-#define s4j_step s4j_iter
-#endif
 
 S4J_INLINE double s4j_body(size_t n, const float* x, float* y, const s4j_expp* p, const int mode) {
+  enum { STEP = S4J_SUM_STEP * S4J_VLEN };
   s4j_vsum acc;
   s4j_vsum_init(&acc);
-  for (; n >= S4J_PREFETCH_AHEAD + S4J_STEP * S4J_VLEN;
-       n -= S4J_STEP * S4J_VLEN, x += S4J_STEP * S4J_VLEN, y += S4J_STEP * S4J_VLEN) {
-    for (int q = 0; q < S4J_STEP; q += 4) S4J_PREFETCH_ITER(x + q * S4J_VLEN);
+  for (; n >= S4J_PREFETCH_AHEAD + STEP; n -= STEP, x += STEP, y += STEP) {
+    for (int q = 0; q < STEP; q += 4 * S4J_VLEN) S4J_PREFETCH_ITER(x + q);
     s4j_step(x, y, &acc, p, mode);
   }
-  for (; n >= S4J_STEP * S4J_VLEN; n -= S4J_STEP * S4J_VLEN, x += S4J_STEP * S4J_VLEN, y += S4J_STEP * S4J_VLEN) {
-    s4j_step(x, y, &acc, p, mode);
-  }
-  if (S4J_STEP == 8 && n >= 4 * S4J_VLEN) {
-    s4j_iter(x, y, &acc, p, mode);
-    n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN;
+  for (; n >= STEP; n -= STEP, x += STEP, y += STEP) s4j_step(x, y, &acc, p, mode);
+  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
+    s4j_vf z[4];
+    s4j_exp4(x, y, z, p, mode);
+    s4j_vsum_add4(&acc, z[0], z[1], z[2], z[3]);
   }
   for (; n >= S4J_VLEN; n -= S4J_VLEN, x += S4J_VLEN, y += S4J_VLEN) {
     const s4j_vf vz = s4j_vexp(s4j_vclamp_hi(s4j_vload(x), p), p, mode);

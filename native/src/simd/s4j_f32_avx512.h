@@ -191,8 +191,7 @@ static inline void s4j_vsum_add4(s4j_vsum* a, s4j_vf v0, s4j_vf v1, s4j_vf v2, s
   s4j_vsum_add(a, _mm512_add_ps(v1, v3));
 #endif
 }
-/* Eight terms: a tree of fp32 adds (four roundings deep with the halves), one conversion. Tiers that define
- * S4J_VSUM_ADD8 run raddstoreexp 8 vectors per iteration (32 registers hold them; 16 would spill). */
+/* Eight terms: a tree of fp32 adds (four roundings deep with the halves), one conversion (see S4J_SUM_STEP). */
 #define S4J_VSUM_ADD8 1
 static inline void s4j_vsum_add8(s4j_vsum* a, const s4j_vf* v) {
   s4j_vsum_add4(a, _mm512_add_ps(v[0], v[4]), _mm512_add_ps(v[1], v[5]), _mm512_add_ps(v[2], v[6]),

@@ -49,6 +49,17 @@
     for (int s4j_q_ = 0; s4j_q_ < 4 * S4J_VLEN; s4j_q_ += 16) s4j_vprefetch((ptr) + S4J_PREFETCH_AHEAD + s4j_q_); \
   } while (0)
 
+/* Terms per step of the summing kernels' main loops (raddexp, raddstoreexp): 8 where the tier adds 8 terms
+ * with one conversion into double (S4J_VSUM_ADD8: AVX-512, whose 32 registers hold them; 0.5 operations per
+ * vector fewer than two groups of four), else 4. */
+#if defined(S4J_VSUM_ADD8)
+#define S4J_SUM_STEP 8
+static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z) { s4j_vsum_add8(a, z); }
+#else
+#define S4J_SUM_STEP 4
+static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z) { s4j_vsum_add4(a, z[0], z[1], z[2], z[3]); }
+#endif
+
 /* Kernel names: s4j_f32_<op>__<isa>[_<method>]_<unroll> (kernels.h). */
 #define S4J_PASTE6(a, b, c, d, e, f) a##b##c##d##e##f
 #define S4J_XPASTE6(a, b, c, d, e, f) S4J_PASTE6(a, b, c, d, e, f)
