@@ -243,7 +243,8 @@ public final class VectorKernel extends JavaKernel {
     /**
      * One pass: each block's maximum (the Vector API's MAX is Math.max: a NaN propagates, so the NaN check
      * is free), the first block that raised the maximum remembered; then the first index equal to it, in
-     * that block only. Same results as the scalar default (the first largest; -1 - i for a first NaN at i).
+     * that block only. The rest after the last whole block, and a block with a NaN, go to the scalar default
+     * (the first largest; -1 - i for a first NaN at i), whose results these are.
      */
     @Override
     public long argmax(float[] x, int off, int n) {
@@ -260,7 +261,7 @@ public final class VectorKernel extends JavaKernel {
                 }
                 float m = m0.max(m1).reduceLanes(VectorOperators.MAX);
                 if (m != m) {
-                    return firstNaN(x, off, i, n);
+                    return scalarFrom(x, off, i, n); // the first NaN is at or after i
                 }
                 if (m > best) {
                     best = m;
@@ -268,18 +269,13 @@ public final class VectorKernel extends JavaKernel {
                 }
             }
         }
-        for (; i < n; i++) {
-            float v = x[off + i];
-            if (v != v) {
-                return -1L - i;
-            }
-            if (v > best) {
-                best = v;
-                bestAt = i;
+        if (i < n) {
+            long r = scalarFrom(x, off, i, n);
+            if (r < 0 || x[off + (int) r] > best) {
+                return r; // a NaN, or the rest holds the first largest
             }
         }
-        int end = Math.min(n, bestAt + ARGMAX_BLOCK);
-        for (int k = bestAt; k < end; k++) {
+        for (int k = bestAt, end = Math.min(n, bestAt + ARGMAX_BLOCK); k < end; k++) {
             if (x[off + k] == best) {
                 return k;
             }
@@ -287,13 +283,10 @@ public final class VectorKernel extends JavaKernel {
         return 0; // every element -Inf
     }
 
-    private static long firstNaN(float[] x, int off, int from, int n) {
-        for (int k = from; k < n; k++) {
-            if (x[off + k] != x[off + k]) {
-                return -1L - k;
-            }
-        }
-        throw new AssertionError("a NaN was seen");
+    /** The scalar default over {@code [from, n)}, its index (or -1 - index) made relative to off. */
+    private long scalarFrom(float[] x, int off, int from, int n) {
+        long r = super.argmax(x, off + from, n - from);
+        return r < 0 ? r - from : r + from;
     }
 
     /** One compare per vector; the rare hits taken from the lane mask's bits. */
@@ -313,14 +306,6 @@ public final class VectorKernel extends JavaKernel {
                 }
             }
         }
-        for (; i < n; i++) {
-            if (!(x[off + i] < t)) {
-                if (count < idx.length) {
-                    idx[count] = i;
-                }
-                count++;
-            }
-        }
-        return count;
+        return Kernel.selectFrom(x, off, i, n, t, idx, count);
     }
 }

@@ -108,8 +108,15 @@ public interface Kernel {
      * {@code idx.length} of them stored; returns how many there are in all. Native kernels override it.
      */
     default int select(float[] x, int off, int n, float t, int[] idx) {
-        int count = 0;
-        for (int i = 0; i < n; i++) {
+        return selectFrom(x, off, 0, n, t, idx, 0);
+    }
+
+    /**
+     * The loop of {@link #select}: from index {@code from} on, after {@code count} candidates found before it
+     * (a vector kernel's tail); returns the count in all.
+     */
+    static int selectFrom(float[] x, int off, int from, int n, float t, int[] idx, int count) {
+        for (int i = from; i < n; i++) {
             if (!(x[off + i] < t)) {
                 if (count < idx.length) {
                     idx[count] = i;
