@@ -167,4 +167,17 @@ static inline double s4j_pow2(int k) {
   return d;
 }
 
+/* The clamp bounds of the tiers that build 2^k in the exponent field (AVX2, NEON; s4j_vclamp_hi and their
+ * s4j_vexp): xlo = max(X_LO, (E - KCUT) * ln2) / s, xhi = (E + KHI) * ln2 / s, rounded to float from double.
+ * No libm call (fmax was one) and no division for s == 1: they run once per kernel call, on the critical path
+ * of a short call. E is finite here. */
+static inline void s4j_clamp_bounds(float e, float s, float* xlo, float* xhi) {
+  const double ln2 = 0x1.62e42fefa39efp-1;
+  const double lo = ((double)e - S4J_KCUT) * ln2;
+  const double lo_c = lo > (double)S4J_X_LO ? lo : (double)S4J_X_LO;
+  const double hi = ((double)e + S4J_KHI) * ln2;
+  *xlo = (float)(s == 1.0f ? lo_c : lo_c / (double)s);
+  *xhi = (float)(s == 1.0f ? hi : hi / (double)s);
+}
+
 #endif /* S4J_CONSTANTS_H */

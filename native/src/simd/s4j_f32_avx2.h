@@ -102,9 +102,10 @@ static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bi
   (void)bias;
   p->table = s4j_avx2_table(c, &p->tlo);
   p->magic = _mm256_set1_ps(S4J_MAGIC8 - e); /* exact: an integer in MAGIC8's binade for |E| < 2^19 */
-  const double ln2 = 0x1.62e42fefa39efp-1;
-  p->xlo = _mm256_set1_ps((float)(fmax((double)S4J_X_LO, ((double)e - S4J_KCUT) * ln2) / (double)s));
-  p->xhi = _mm256_set1_ps((float)(((double)e + S4J_KHI) * ln2 / (double)s));
+  float xlo, xhi;
+  s4j_clamp_bounds(e, s, &xlo, &xhi);
+  p->xlo = _mm256_set1_ps(xlo);
+  p->xhi = _mm256_set1_ps(xhi);
   p->s = _mm256_set1_ps(s);
 }
 

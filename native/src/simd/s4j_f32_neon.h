@@ -120,9 +120,10 @@ static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bi
   p->table = s4j_neon_table8(tab);
   p->tlo = s4j_neon_table8(lo);
   p->magic = vdupq_n_f32(S4J_MAGIC8 - e);
-  const double ln2 = 0x1.62e42fefa39efp-1;
-  p->xlo = vdupq_n_f32((float)(fmax((double)S4J_X_LO, ((double)e - S4J_KCUT) * ln2) / (double)s));
-  p->xhi = vdupq_n_f32((float)(((double)e + S4J_KHI) * ln2 / (double)s));
+  float xlo, xhi;
+  s4j_clamp_bounds(e, s, &xlo, &xhi);
+  p->xlo = vdupq_n_f32(xlo);
+  p->xhi = vdupq_n_f32(xhi);
   p->s = vdupq_n_f32(s);
 }
 
