@@ -61,7 +61,8 @@
 #define S4J_MAGIC16 0x1.8p+19f
 #define S4J_MAGIC8 0x1.8p+20f
 #define S4J_MAGIC32 0x1.8p+18f
-/* L = 32 keeps |v| < 2^17 in MAGIC32's binade: inputs are clamped at +-X_CLAMP32 (|v| <= 129,843). */
+/* L = 32 needs |v| < 2^17 in MAGIC32's binade: inputs are clamped below at -X_CLAMP32 (|v| <= 129,843); above,
+ * an input past s*x = 90850 is far beyond every fast-path E, and its block is redone or takes the exact path. */
 #define S4J_X_CLAMP32 90000.0f
 /* L = 32 (AVX-512), the folded s == 1 terms without table rests: exp(t) ~= 1 + t*(C1 + C2*t) on
  * [-0.010834, 0.010834] (ln2/64 and v's rounding for |x| <= 250, see s4j_f32_avx512.h), minimax for relative

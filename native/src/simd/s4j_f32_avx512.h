@@ -1,8 +1,8 @@
 /*
- * The f32 per-ISA layer, AVX-512F + DQ: 16 lanes, exp by a 32-entry table (one vpermt2ps over two registers)
- * and a degree-3 polynomial (degree 2 in the reload's store pass), exact power-of-two scaling by vscalefps (docs/NUMERICS.md, "exp"). Include it only through
- * s4j_f32_simd.h from files compiled with the AVX-512 tier flags. AVX512F instructions and one of DQ
- * (vrangeps, the clamp: every AVX-512 CPU but Xeon Phi has DQ; the probe requires it).
+ * The f32 per-ISA layer, AVX-512F: 16 lanes, exp by a 32-entry table (one vpermt2ps over two registers) and a
+ * degree-3 polynomial (degree 2 in the reload's store pass), exact power-of-two scaling by vscalefps
+ * (docs/NUMERICS.md, "exp"). Include it only through s4j_f32_simd.h from files compiled with the AVX-512 tier
+ * flags. AVX512F instructions only (the CPU probe also requires DQ, as every AVX-512 CPU but Xeon Phi has).
  */
 #ifndef S4J_F32_AVX512_H
 #define S4J_F32_AVX512_H
@@ -76,7 +76,7 @@ typedef struct {
   __m512 table0, table1; /* lane j of table0 (j of table1): fl(2^(j/32) * c) (fl(2^((16 + j)/32) * c)),
                           * [* 2^(bias - E) when folded] */
   __m512 tlo0, tlo1;     /* the table entries' rounding errors, same scaling */
-  __m512 xr;    /* the clamp bound X_CLAMP32 / s: inputs are taken into [-xr, xr] (vrangeps) */
+  __m512 xlo;   /* the clamp bound -X_CLAMP32 / s: inputs are taken to at least xlo (vmaxps) */
   __m512 s;     /* the scale (1/T) */
   __m512 e;     /* E - bias: every term is relative to 2^(E - bias) */
   int folded;   /* 2^(bias - E) is in the tables (|bias - E| <= 120): one subtraction less per vector */
@@ -105,7 +105,7 @@ static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bi
   const double vc = p->folded ? c * s4j_pow2(-(int)eb) : c;
   s4j_avx512_half_table(&p->table0, &p->tlo0, s4j_exp2_j32, vc);
   s4j_avx512_half_table(&p->table1, &p->tlo1, s4j_exp2_j32 + 16, vc);
-  p->xr = _mm512_set1_ps(s == 1.0f ? S4J_X_CLAMP32 : S4J_X_CLAMP32 / s);
+  p->xlo = _mm512_set1_ps(s == 1.0f ? -S4J_X_CLAMP32 : -S4J_X_CLAMP32 / s);
   p->s = _mm512_set1_ps(s);
   p->e = _mm512_set1_ps(eb);
 }
@@ -113,15 +113,17 @@ static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bi
 
 /* mode is a compile-time constant (s4j_f32_simd.h): without S4J_EXP_SCALED (s == 1) the exact-product
  * steps are dropped; with S4J_EXP_FOLD (and p->folded) the tables carry 2^(bias - E); with S4J_EXP_LO the
- * table entry's rounding error joins the polynomial (one more vpermps). */
+ * table entry's rounding error joins the polynomial (one more vpermt2ps). */
 S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
   const int scaled = mode & S4J_EXP_SCALED;
-  /* Clamp into [-X_CLAMP32/s, X_CLAMP32/s] in one instruction (vrangeps imm 2: the smaller magnitude, the
-   * sign of x), so that v below stays in the magic number's binade: -Inf and masked-out lanes give 0; +Inf,
-   * inputs beyond the fast range (|s*x| > 65536) and NaN (which vrangeps turns into +X_CLAMP32/s) give a
-   * term of at least 2^(90000*log2(e) - E_HI) = +Inf, and the drivers take a non-finite sum as "redo, or
-   * exact path". */
-  vx = _mm512_range_ps(vx, p->xr, 0x2);
+  /* Clamp below at -X_CLAMP32/s (vmaxps returns its second operand, x, when either is NaN: a NaN of either
+   * sign stays NaN; vrangeps, used before, turned a NaN with the sign bit set into a 0 term). -Inf and
+   * masked-out lanes give 0, and v stays in the magic number's binade on that side. Above, no clamp is needed:
+   * up to s*x = 90850 (|v| < 2^17) the term is exact; an input more than ~40/s above E gives a sum of at least
+   * 2^58 relative to E, far larger ones an infinite or NaN term (the polynomial of a huge t overflows, +Inf
+   * gives NaN), and the drivers take such a sum as "redo, or exact path"; a redone block whose own E is above
+   * E_HI goes to the exact path. */
+  vx = _mm512_max_ps(p->xlo, vx);
   __m512 vhi = vx, vlo = _mm512_setzero_ps();
   if (scaled) {
     /* The exact product s*x = hi + lo: hi picks the table entry, lo joins the reduced argument. */
@@ -139,7 +141,7 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
   const __m512i vj = _mm512_castps_si512(vn);
   const __m512 vtab = _mm512_permutex2var_ps(p->table0, vj, p->table1);
   /* exp(t) ~= 1 + t*a(t); y = T + (T*t [+ T_lo])*a rounds once at the end (T_lo*a differs from T_lo by ~2%,
-   * 2^-30 relative to y). |t| <= ln2/64 plus |hi|*|LOG2E - log2(e)|*ln2 (v's rounding error: 8.6e-4 at
+   * 2^-30 relative to y). |t| <= ln2/64 plus |hi|*|LOG2E - log2(e)|*ln2 (v's rounding error: 8.7e-4 at
    * |hi| = 65536) plus, for s != 1, the product's lo part (up to 2^-8 there). Folded terms with s == 1 and
    * no table rests (the in-cache reload's terms, where one operation per vector shows) take the degree-2
    * a = C1 + C2*t: folding needs |E| <= 184, so every term that is not zero or redone has |hi| <= ~250 and

@@ -51,6 +51,9 @@ class SpecialValuesTest {
                 float[] x = Reference.Dist.NORMAL.fill(new float[n], 0, n, r);
                 x[pos] = Float.NaN;
                 assertAllNaN(run(s, x), "NaN at " + pos + " of " + n);
+                // a NaN with the sign bit set (what 0f/0f gives on x86): the AVX-512 clamp once made it a 0 term
+                x[pos] = Float.intBitsToFloat(0xFFC00000);
+                assertAllNaN(run(s, x), "negative NaN at " + pos + " of " + n);
                 x[pos] = INF;
                 assertAllNaN(run(s, x), "+Inf at " + pos + " of " + n);
                 x[pos] = -INF;
