@@ -77,8 +77,8 @@
  * minimax as above: 4.3e-10 = 0.007 ULP (degree 3 would leave 0.46 ULP there). */
 #define S4J_L8_C3 0x1.555f8cp-3f
 #define S4J_L8_C4 0x1.555102p-5f
-/* 2^(j/16), j = 0..15, correctly rounded doubles; tables for L = 8 take every other entry. A table
- * scaled by c (1/sum in pass 2) is rounded to float once from the double product. */
+/* 2^(j/32), j = 0..31, correctly rounded doubles: the table of L = 32; L = 16 takes every other entry, L = 8
+ * every fourth. A table scaled by c (1/sum in pass 2) is rounded to float once from the double product. */
 static const double s4j_exp2_j32[32] = {
     0x1.0000000000000p+0, 0x1.059b0d3158574p+0, 0x1.0b5586cf9890fp+0, 0x1.11301d0125b51p+0,
     0x1.172b83c7d517bp+0, 0x1.1d4873168b9aap+0, 0x1.2387a6e756238p+0, 0x1.29e9df51fdee1p+0,
@@ -88,11 +88,6 @@ static const double s4j_exp2_j32[32] = {
     0x1.8ace5422aa0dbp+0, 0x1.93737b0cdc5e5p+0, 0x1.9c49182a3f090p+0, 0x1.a5503b23e255dp+0,
     0x1.ae89f995ad3adp+0, 0x1.b7f76f2fb5e47p+0, 0x1.c199bdd85529cp+0, 0x1.cb720dcef9069p+0,
     0x1.d5818dcfba487p+0, 0x1.dfc97337b9b5fp+0, 0x1.ea4afa2a490dap+0, 0x1.f50765b6e4540p+0};
-static const double s4j_exp2_j16[16] = {
-    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
-    0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
-    0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
-    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0};
 /* Terms that are summed or stored for a later pass are computed times 2^EXP_BIAS on every tier, so they never
  * underflow: the one rounding below 2^-126 is the final multiply (the reload's scaling pass, a sum's
  * ldexp), and results do not depend on where E came from (the running E of the reload, or the maximum).

@@ -5,11 +5,15 @@
  * NaN and +Inf inputs make the sum NaN or infinite. One kernel per tier (s4j_f32_simd.h). */
 #include "s4j_f32_simd.h"
 
-/* One step of the main loop: S4J_SUM_STEP independent vectors (s4j_f32_simd.h; the exp's latency chain is
- * ~12 operations deep), one sum step. */
+/* 4 independent vectors (the exp's latency chain is ~12 operations deep), returned in z. */
+S4J_INLINE void s4j_exp4(const float* x, s4j_vf* z, const s4j_expp* p, const int mode) {
+  for (int q = 0; q < 4; q++) z[q] = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + q * S4J_VLEN), p), p, mode);
+}
+
+/* One step of the main loop: S4J_SUM_STEP vectors (s4j_f32_simd.h), one sum step. */
 S4J_INLINE void s4j_step(const float* x, s4j_vsum* acc, const s4j_expp* p, const int mode) {
   s4j_vf z[S4J_SUM_STEP];
-  for (int q = 0; q < S4J_SUM_STEP; q++) z[q] = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + q * S4J_VLEN), p), p, mode);
+  for (int q = 0; q < S4J_SUM_STEP; q += 4) s4j_exp4(x + q * S4J_VLEN, z + q, p, mode);
   s4j_vsum_add_step(acc, z);
 }
 
@@ -24,7 +28,7 @@ S4J_INLINE double s4j_body(size_t n, const float* x, const s4j_expp* p, const in
   for (; n >= STEP; n -= STEP, x += STEP) s4j_step(x, &acc, p, mode);
   for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN) {
     s4j_vf z[4];
-    for (int q = 0; q < 4; q++) z[q] = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + q * S4J_VLEN), p), p, mode);
+    s4j_exp4(x, z, p, mode);
     s4j_vsum_add4(&acc, z[0], z[1], z[2], z[3]);
   }
   for (; n >= S4J_VLEN; n -= S4J_VLEN, x += S4J_VLEN) {

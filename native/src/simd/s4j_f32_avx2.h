@@ -84,8 +84,8 @@ typedef struct {
  * S4J_EXP_LO) go into *lo. */
 static inline __m256i s4j_avx2_table(double c, __m256* lo) {
   const __m256d vc = _mm256_set1_pd(c);
-  const __m256d d0 = _mm256_mul_pd(_mm256_setr_pd(s4j_exp2_j16[0], s4j_exp2_j16[2], s4j_exp2_j16[4], s4j_exp2_j16[6]), vc);
-  const __m256d d1 = _mm256_mul_pd(_mm256_setr_pd(s4j_exp2_j16[8], s4j_exp2_j16[10], s4j_exp2_j16[12], s4j_exp2_j16[14]), vc);
+  const __m256d d0 = _mm256_mul_pd(_mm256_setr_pd(s4j_exp2_j32[0], s4j_exp2_j32[4], s4j_exp2_j32[8], s4j_exp2_j32[12]), vc);
+  const __m256d d1 = _mm256_mul_pd(_mm256_setr_pd(s4j_exp2_j32[16], s4j_exp2_j32[20], s4j_exp2_j32[24], s4j_exp2_j32[28]), vc);
   /* fl(2^(j/8) * c) rounded once from double, then times 2^BIAS (exact) */
   const __m128 f0 = _mm256_cvtpd_ps(d0), f1 = _mm256_cvtpd_ps(d1);
   const __m128 r0 = _mm256_cvtpd_ps(_mm256_div_pd(_mm256_sub_pd(d0, _mm256_cvtps_pd(f0)), _mm256_cvtps_pd(f0)));

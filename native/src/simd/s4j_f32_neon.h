@@ -108,7 +108,7 @@ static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bi
   (void)bias;
   uint32_t tab[8], lo[8];
   for (int j = 0; j < 8; j++) {
-    const double d = s4j_exp2_j16[2 * j] * c;
+    const double d = s4j_exp2_j32[4 * j] * c;
     const float f = (float)d; /* fl(2^(j/8) * c), rounded once from double */
     const float r = (float)((d - (double)f) / (double)f);
     const float v = f * 0x1.0p+64f; /* times 2^BIAS, exact */

@@ -94,7 +94,7 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf x, const s4j_expp* p, const int mode) {
   const uint64_t bits = (uint64_t)(int64_t)(d + 1023.0) << 52;
   double scale;
   memcpy(&scale, &bits, sizeof scale);
-  return (float)(s4j_exp2_j16[j] * p->c * q * scale);
+  return (float)(s4j_exp2_j32[2 * j] * p->c * q * scale);
 }
 
 static inline s4j_vf s4j_vunbias(s4j_vf v) { return v; }
