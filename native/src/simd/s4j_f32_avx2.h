@@ -37,12 +37,18 @@ static inline void s4j_vstore(float* p, s4j_vf v) { _mm256_storeu_ps(p, v); }
 /* Non-temporal store (no read for ownership); p must be 32-byte aligned. */
 static inline void s4j_vstream(float* p, s4j_vf v) { _mm256_stream_ps(p, v); }
 static inline void s4j_vsfence(void) { _mm_sfence(); }
-/* A bit per lane: v >= t or v is NaN (not-less-than, unordered); v == t; a or b is NaN. */
+/* A bit per lane: v >= t or v is NaN (not-less-than, unordered); v == t. */
 static inline uint32_t s4j_vmask_ge_or_nan(s4j_vf v, s4j_vf t) {
   return (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(v, t, _CMP_NLT_UQ));
 }
 static inline uint32_t s4j_vmask_eq(s4j_vf v, s4j_vf t) { return (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(v, t, _CMP_EQ_OQ)); }
-static inline uint32_t s4j_vmask_unord(s4j_vf a, s4j_vf b) { return (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_UNORD_Q)); }
+/* NaN seen: lanes of unordered compares or-ed together, read out once (vmovmskps) at the end. */
+typedef __m256 s4j_vnan;
+static inline s4j_vnan s4j_vnan_init(void) { return _mm256_setzero_ps(); }
+static inline s4j_vnan s4j_vnan_add(s4j_vnan acc, s4j_vf a, s4j_vf b) {
+  return _mm256_or_ps(acc, _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
+}
+static inline int s4j_vnan_any(s4j_vnan acc) { return _mm256_movemask_ps(acc) != 0; }
 static inline s4j_vf s4j_vset1(float f) { return _mm256_set1_ps(f); }
 static inline s4j_vf s4j_vadd(s4j_vf a, s4j_vf b) { return _mm256_add_ps(a, b); }
 static inline s4j_vf s4j_vmul(s4j_vf a, s4j_vf b) { return _mm256_mul_ps(a, b); }

@@ -36,10 +36,17 @@ static inline void s4j_vstore(float* p, s4j_vf v) { _mm512_storeu_ps(p, v); }
 /* Non-temporal store (no read for ownership); p must be 64-byte aligned. */
 static inline void s4j_vstream(float* p, s4j_vf v) { _mm512_stream_ps(p, v); }
 static inline void s4j_vsfence(void) { _mm_sfence(); }
-/* A bit per lane: v >= t or v is NaN (not-less-than, unordered); v == t; a or b is NaN. */
+/* A bit per lane: v >= t or v is NaN (not-less-than, unordered); v == t. */
 static inline uint32_t s4j_vmask_ge_or_nan(s4j_vf v, s4j_vf t) { return _mm512_cmp_ps_mask(v, t, _CMP_NLT_UQ); }
 static inline uint32_t s4j_vmask_eq(s4j_vf v, s4j_vf t) { return _mm512_cmp_ps_mask(v, t, _CMP_EQ_OQ); }
-static inline uint32_t s4j_vmask_unord(s4j_vf a, s4j_vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q); }
+/* NaN seen: lane bits that stay set while every pair was ordered. One masked compare per pair (gcc fuses the
+ * and into the compare's mask): no kmov, and each chain's latency hides behind the others'. */
+typedef __mmask16 s4j_vnan;
+static inline s4j_vnan s4j_vnan_init(void) { return (s4j_vnan)0xFFFF; }
+static inline s4j_vnan s4j_vnan_add(s4j_vnan acc, s4j_vf a, s4j_vf b) {
+  return (s4j_vnan)(acc & _mm512_cmp_ps_mask(a, b, _CMP_ORD_Q));
+}
+static inline int s4j_vnan_any(s4j_vnan acc) { return acc != (s4j_vnan)0xFFFF; }
 static inline s4j_vf s4j_vset1(float f) { return _mm512_set1_ps(f); }
 static inline s4j_vf s4j_vadd(s4j_vf a, s4j_vf b) { return _mm512_add_ps(a, b); }
 static inline s4j_vf s4j_vmul(s4j_vf a, s4j_vf b) { return _mm512_mul_ps(a, b); }

@@ -44,12 +44,14 @@ static inline uint32_t s4j_neon_bits(uint32x4_t m) {
   static const uint32_t weights[4] = {1, 2, 4, 8};
   return vaddvq_u32(vandq_u32(m, vld1q_u32(weights)));
 }
-/* A bit per lane: v >= t or v is NaN (not less than); v == t; a or b is NaN. */
+/* A bit per lane: v >= t or v is NaN (not less than); v == t. */
 static inline uint32_t s4j_vmask_ge_or_nan(s4j_vf v, s4j_vf t) { return s4j_neon_bits(vmvnq_u32(vcltq_f32(v, t))); }
 static inline uint32_t s4j_vmask_eq(s4j_vf v, s4j_vf t) { return s4j_neon_bits(vceqq_f32(v, t)); }
-static inline uint32_t s4j_vmask_unord(s4j_vf a, s4j_vf b) {
-  return s4j_neon_bits(vmvnq_u32(vandq_u32(vceqq_f32(a, a), vceqq_f32(b, b))));
-}
+/* NaN seen: fmax returns NaN when either operand is NaN (unlike fmaxnm, s4j_vmax), so a NaN sticks. */
+typedef float32x4_t s4j_vnan;
+static inline s4j_vnan s4j_vnan_init(void) { return vdupq_n_f32(0.0f); }
+static inline s4j_vnan s4j_vnan_add(s4j_vnan acc, s4j_vf a, s4j_vf b) { return vmaxq_f32(acc, vmaxq_f32(a, b)); }
+static inline int s4j_vnan_any(s4j_vnan acc) { return vminvq_u32(vceqq_f32(acc, acc)) == 0; }
 static inline s4j_vf s4j_vset1(float f) { return vdupq_n_f32(f); }
 static inline s4j_vf s4j_vadd(s4j_vf a, s4j_vf b) { return vaddq_f32(a, b); }
 static inline s4j_vf s4j_vmul(s4j_vf a, s4j_vf b) { return vmulq_f32(a, b); }

@@ -35,10 +35,13 @@ static inline void s4j_vprefetch(const float* p) { (void)p; }
 /* Non-temporal store (no read for ownership); p must be 4-byte aligned. */
 static inline void s4j_vstream(float* p, s4j_vf v) { *p = v; }
 static inline void s4j_vsfence(void) {  }
-/* A bit per lane: v >= t or v is NaN; v == t; a or b is NaN. */
+/* A bit per lane: v >= t or v is NaN; v == t. */
 static inline uint32_t s4j_vmask_ge_or_nan(s4j_vf v, s4j_vf t) { return !(v < t); }
 static inline uint32_t s4j_vmask_eq(s4j_vf v, s4j_vf t) { return v == t; }
-static inline uint32_t s4j_vmask_unord(s4j_vf a, s4j_vf b) { return a != a || b != b; }
+typedef int s4j_vnan; /* NaN seen */
+static inline s4j_vnan s4j_vnan_init(void) { return 0; }
+static inline s4j_vnan s4j_vnan_add(s4j_vnan acc, s4j_vf a, s4j_vf b) { return acc | (a != a) | (b != b); }
+static inline int s4j_vnan_any(s4j_vnan acc) { return acc; }
 static inline s4j_vf s4j_vset1(float f) { return f; }
 static inline s4j_vf s4j_vadd(s4j_vf a, s4j_vf b) { return a + b; }
 static inline s4j_vf s4j_vmul(s4j_vf a, s4j_vf b) { return a * b; }
