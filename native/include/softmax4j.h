@@ -97,6 +97,16 @@ int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const fl
                     int64_t x_offset, int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride,
                     int64_t rows, int64_t cols, double* lse, int64_t lse_offset);
 
+/* Softmax with its argmax fused (greedy decoding with the probabilities): as s4j_f32_rows_at with op
+ * S4J_OP_SOFTMAX (flags: S4J_FLAG_SAFE only), and index[index_offset + r] = the index (relative to the row's
+ * start) of the first largest output of row r, or -1 when the row's outputs are NaN (a NaN or +Inf input,
+ * every input -Inf without S4J_FLAG_SAFE) or cols == 0. The index is found chunk by chunk while the final pass's
+ * output is still in cache: no extra pass over memory. Two inputs a few ULP apart can round to the same
+ * probability; the lower index wins then, as for any tie. */
+int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, const float* x, int64_t x_offset,
+                                   int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows,
+                                   int64_t cols, int64_t* index, int64_t index_offset);
+
 /* Split two-pass, for callers that run pass 1 and pass 2 of one long vector on several threads:
  * s4j_f32_sumexp_at writes the extended sum sum exp(s*x) = me[0] * 2^me[1] of x[x_offset ..+n), or
  * me[0] = NaN when this range needs the exact path (a NaN or +Inf input, |s*x| too large, s out of the

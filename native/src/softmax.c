@@ -175,6 +175,61 @@ static void s4j_normalize(double* m, double* e) {
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * The fused argmax (s4j_f32_softmax_argmax_rows_at): the first largest output of a row, found chunk by chunk
+ * right after the final pass wrote the chunk (S4J_TOP_CHUNK floats, 64 KiB: still in L2, and long enough
+ * for the kernels' prefetch), so it costs no pass over memory. The final passes of the fast path write
+ * through s4j_out_scale / s4j_out_scaleexp; every other path (short rows, the exact path, all NaN) is
+ * searched once after the row is written.
+ * ------------------------------------------------------------------------------------------- */
+#define S4J_TOP_CHUNK 16384
+
+typedef struct s4j_top {
+  float best;  /* the largest output so far (-Inf before the first; no softmax output is -Inf) */
+  int64_t at;  /* its index; -1 once a NaN output was seen */
+  int done;    /* the fast path's final pass tracked the whole row */
+} s4j_top;
+
+static void s4j_top_add(const s4j_kernel_set* k, s4j_top* t, const float* y, size_t from, size_t len) {
+  if (t->at < 0 || len == 0) return;
+  const int64_t j = k->rargmax(len, y + from);
+  if (j < 0) {
+    t->at = -1;
+  } else if (y[from + (size_t)j] > t->best) {
+    t->best = y[from + (size_t)j];
+    t->at = (int64_t)from + j;
+  }
+}
+
+/* y[from ..+len) *= c (the reload's final pass), tracking the top when asked. */
+static void s4j_out_scale(const s4j_kernel_set* k, float* y, size_t from, size_t len, double c, s4j_top* top) {
+  if (top == NULL) {
+    k->vscale(len, y + from, c);
+    return;
+  }
+  for (size_t i = from; i < from + len; i += S4J_TOP_CHUNK) {
+    const size_t b = from + len - i < S4J_TOP_CHUNK ? from + len - i : S4J_TOP_CHUNK;
+    k->vscale(b, y + i, c);
+    s4j_top_add(k, top, y, i, b);
+  }
+  top->done = 1;
+}
+
+/* y = exp(s*x) * c * 2^-e (two-pass and recompute's final pass), tracking the top when asked. */
+static void s4j_out_scaleexp(const s4j_kernel_set* k, const float* x, float* y, size_t n, float s, double c,
+                             float e, s4j_top* top) {
+  if (top == NULL) {
+    k->vscaleexp(n, x, y, s, c, e);
+    return;
+  }
+  for (size_t i = 0; i < n; i += S4J_TOP_CHUNK) {
+    const size_t b = n - i < S4J_TOP_CHUNK ? n - i : S4J_TOP_CHUNK;
+    k->vscaleexp(b, x + i, y + i, s, c, e);
+    s4j_top_add(k, top, y, i, b);
+  }
+  top->done = 1;
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Pass 1 of two-pass: the sum of exp(s*x) as (M, E) in double, block by block, with no max pass over
  * memory (docs/NUMERICS.md, "Two-pass"). E starts as the exponent of the first S4J_HEAD elements' maximum; every
  * block is summed relative to the running E in one streaming pass; a block with an input far above E
@@ -217,10 +272,10 @@ static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n
 
 /* Pass 2 of two-pass for the total m * 2^e (fast path). */
 static void s4j_finish(const s4j_kernel_set* k, int op, float s, const float* x, float* y, size_t n,
-                       double m, double e) {
+                       double m, double e, s4j_top* top) {
   if (op == S4J_OP_SOFTMAX) {
     s4j_normalize(&m, &e);
-    k->vscaleexp(n, x, y, s, 1.0 / m, (float)e);
+    s4j_out_scaleexp(k, x, y, n, s, 1.0 / m, (float)e, top);
   } else if (op == S4J_OP_LOG_SOFTMAX) {
     /* y = (s*x - L_hi) - L_lo with lse = L_hi + L_lo: the FMA takes the exact product, the two roundings are
      * of the result's size (~1 ULP of y), and lse's own float rounding (up to ~2^-24 * |lse|, far more than
@@ -253,14 +308,14 @@ static double s4j_block_sum(const s4j_kernel_set* k, float s, const float* x, fl
 }
 
 static int s4j_three_pass_recompute(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n,
-                                    double* lse) {
+                                    double* lse, s4j_top* top) {
   float e_max;
   if (!s4j_max_exponent(k, s, x, n, &e_max)) return 0;
   const double sum = s4j_block_sum(k, s, x, NULL, n, e_max);
   if (!isfinite(sum)) return 0; /* a NaN input */
   double m = sum, e = (double)e_max;
   s4j_normalize(&m, &e);
-  k->vscaleexp(n, x, y, s, 1.0 / m, (float)e);
+  s4j_out_scaleexp(k, x, y, n, s, 1.0 / m, (float)e, top);
   if (lse != NULL) *lse = s4j_lse(sum, (double)e_max);
   return 1;
 }
@@ -283,7 +338,8 @@ static void s4j_fill_nan(float* y, size_t n, double* lse) {
   if (lse != NULL) *lse = NAN;
 }
 
-static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n, double* lse) {
+static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n, double* lse,
+                      s4j_top* top) {
   if (!s4j_scale_fast(s)) return 0;
   float e = s4j_f32_exponent_of_max(k->rmax(n < S4J_HEAD ? n : S4J_HEAD, x), s);
   if (!(e <= S4J_E_HI)) return 0;
@@ -320,7 +376,8 @@ static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y
   for (int g = 0; g < segs; g++) {
     const size_t end = g + 1 < segs ? seg_start[g + 1] : n;
     /* the last segment's factor is inv itself (no libm call on the common one-segment path) */
-    k->vscale(end - seg_start[g], y + seg_start[g], g + 1 < segs ? ldexp(inv, (int)(seg_e[g] - e)) : inv);
+    s4j_out_scale(k, y, seg_start[g], end - seg_start[g], g + 1 < segs ? ldexp(inv, (int)(seg_e[g] - e)) : inv,
+                  top);
   }
   if (lse != NULL) *lse = s4j_lse(sum, (double)e);
   return 1;
@@ -329,7 +386,7 @@ static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y
 /* In place: the max pass first, so the exact-path decision precedes any write; a NaN found by the sum (NaN
  * or +Inf, see s4j_vexp) after y (= x) was written needs no x: the result is all NaN. */
 static int s4j_reload_in_place(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n,
-                               double* lse) {
+                               double* lse, s4j_top* top) {
   float e_max;
   if (!s4j_max_exponent(k, s, x, n, &e_max)) return 0;
   const double sum = s4j_block_sum(k, s, x, y, n, e_max);
@@ -337,14 +394,14 @@ static int s4j_reload_in_place(const s4j_kernel_set* k, float s, const float* x,
     s4j_fill_nan(y, n, lse);
     return 1;
   }
-  k->vscale(n, y, 1.0 / sum);
+  s4j_out_scale(k, y, 0, n, 1.0 / sum, top);
   if (lse != NULL) *lse = s4j_lse(sum, (double)e_max);
   return 1;
 }
 
-/* One row: the fast path of the chosen algorithm, or the exact path. */
-static void s4j_row(const s4j_kernel_set* k, int op, int algorithm, int flags, float s, const float* x,
-                    float* y, size_t n, double* lse) {
+/* One row: the fast path of the chosen algorithm, or the exact path; with top, also the fused argmax. */
+static void s4j_row_paths(const s4j_kernel_set* k, int op, int algorithm, int flags, float s, const float* x,
+                          float* y, size_t n, double* lse, s4j_top* top) {
   if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RELOAD && n <= k->short_max && lse == NULL &&
       s4j_scale_fast(s)) {
     /* A short row (batches of them: attention over a few positions) in one fused call. */
@@ -352,12 +409,12 @@ static void s4j_row(const s4j_kernel_set* k, int op, int algorithm, int flags, f
     return;
   }
   if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RECOMPUTE) {
-    if (!s4j_three_pass_recompute(k, s, x, y, n, lse)) s4j_exact(op, flags, s, x, y, n, lse);
+    if (!s4j_three_pass_recompute(k, s, x, y, n, lse, top)) s4j_exact(op, flags, s, x, y, n, lse);
     return;
   }
   if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RELOAD) {
-    int done = x == y ? -1 : s4j_reload(k, s, x, y, n, lse);
-    if (done < 0) done = s4j_reload_in_place(k, s, x, y, n, lse);
+    int done = x == y ? -1 : s4j_reload(k, s, x, y, n, lse, top);
+    if (done < 0) done = s4j_reload_in_place(k, s, x, y, n, lse, top);
     if (!done) s4j_exact(op, flags, s, x, y, n, lse);
     return;
   }
@@ -367,7 +424,15 @@ static void s4j_row(const s4j_kernel_set* k, int op, int algorithm, int flags, f
     return;
   }
   if (lse != NULL) *lse = s4j_lse(m, e);
-  s4j_finish(k, op, s, x, y, n, m, e);
+  s4j_finish(k, op, s, x, y, n, m, e, top);
+}
+
+/* The row, and with top its fused argmax: the fast path tracked it chunk by chunk, any other path (short
+ * row, exact, all NaN: top->done still 0) is searched once now. */
+static void s4j_row(const s4j_kernel_set* k, int op, int algorithm, int flags, float s, const float* x,
+                    float* y, size_t n, double* lse, s4j_top* top) {
+  s4j_row_paths(k, op, algorithm, flags, s, x, y, n, lse, top);
+  if (top != NULL && !top->done) s4j_top_add(k, top, y, 0, n);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -379,20 +444,11 @@ static int s4j_check_isa(int isa) {
   return s4j_isa_supported(isa) ? S4J_OK : S4J_ENOTSUP;
 }
 
-int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const float* x,
-                    int64_t x_offset, int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride,
-                    int64_t rows, int64_t cols, double* lse, int64_t lse_offset) {
+/* The rows loop of both entries, after their checks; index (the fused argmax) may be NULL. */
+static void s4j_rows_run(int isa, int op, int algorithm, int flags, float s, const float* x, int64_t x_offset,
+                         int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols,
+                         double* lse, int64_t lse_offset, int64_t* index, int64_t index_offset) {
   const int want_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
-  if (op < 0 || op >= S4J_OP_COUNT || algorithm < 0 || algorithm >= S4J_ALGO_COUNT || rows < 0 ||
-      cols < 0 || x_offset < 0 || y_offset < 0 || lse_offset < 0 || x_stride < 0 || y_stride < 0 ||
-      (flags & ~(S4J_FLAG_SAFE | S4J_FLAG_LSE)) != 0 || !(s > 0.0f) || (want_lse && lse == NULL)) {
-    return S4J_EINVAL;
-  }
-  const int rc = s4j_check_isa(isa);
-  if (rc != S4J_OK) return rc;
-  if (rows == 0) return S4J_OK;
-  if ((uint64_t)cols > (uint64_t)SIZE_MAX) return S4J_EINVAL; /* 32-bit targets only */
-
   const s4j_kernel_set* k = &s4j_kernel_table[isa];
   const size_t n = (size_t)cols;
   if (algorithm == S4J_ALGO_AUTO) algorithm = s4j_auto_algorithm(isa, cols);
@@ -404,8 +460,51 @@ int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const fl
     }
     const float* xr = x + (size_t)(x_offset + r * x_stride);
     float* yr = (op == S4J_OP_LOG_SUM_EXP) ? NULL : y + (size_t)(y_offset + r * y_stride);
-    s4j_row(k, op, algorithm, flags, s, xr, yr, n, l);
+    if (index == NULL) {
+      s4j_row(k, op, algorithm, flags, s, xr, yr, n, l, NULL);
+    } else {
+      s4j_top top = {-INFINITY, 0, 0};
+      s4j_row(k, op, algorithm, flags, s, xr, yr, n, l, &top);
+      index[index_offset + r] = top.at;
+    }
   }
+}
+
+/* The checks both entries share (0: arguments fine). */
+static int s4j_rows_args(int isa, int algorithm, int flags, float s, int64_t x_offset, int64_t x_stride,
+                         int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols) {
+  if (algorithm < 0 || algorithm >= S4J_ALGO_COUNT || rows < 0 || cols < 0 || x_offset < 0 || y_offset < 0 ||
+      x_stride < 0 || y_stride < 0 || (flags & ~(S4J_FLAG_SAFE | S4J_FLAG_LSE)) != 0 || !(s > 0.0f) ||
+      (uint64_t)cols > (uint64_t)SIZE_MAX) { /* the last: 32-bit targets only */
+    return S4J_EINVAL;
+  }
+  return s4j_check_isa(isa);
+}
+
+int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const float* x,
+                    int64_t x_offset, int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride,
+                    int64_t rows, int64_t cols, double* lse, int64_t lse_offset) {
+  const int want_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
+  if (op < 0 || op >= S4J_OP_COUNT || lse_offset < 0 || (want_lse && lse == NULL)) return S4J_EINVAL;
+  const int rc = s4j_rows_args(isa, algorithm, flags, s, x_offset, x_stride, y_offset, y_stride, rows, cols);
+  if (rc != S4J_OK) return rc;
+  s4j_rows_run(isa, op, algorithm, flags, s, x, x_offset, x_stride, y, y_offset, y_stride, rows, cols, lse,
+               lse_offset, NULL, 0);
+  return S4J_OK;
+}
+
+int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, const float* x, int64_t x_offset,
+                                   int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows,
+                                   int64_t cols, int64_t* index, int64_t index_offset) {
+  if ((flags & S4J_FLAG_LSE) != 0 || index_offset < 0 || (rows > 0 && index == NULL)) return S4J_EINVAL;
+  const int rc = s4j_rows_args(isa, algorithm, flags, s, x_offset, x_stride, y_offset, y_stride, rows, cols);
+  if (rc != S4J_OK) return rc;
+  if (cols == 0) {
+    for (int64_t r = 0; r < rows; r++) index[index_offset + r] = -1; /* no element: no index */
+    return S4J_OK;
+  }
+  s4j_rows_run(isa, S4J_OP_SOFTMAX, algorithm, flags, s, x, x_offset, x_stride, y, y_offset, y_stride, rows, cols,
+               NULL, 0, index, index_offset);
   return S4J_OK;
 }
 
@@ -432,7 +531,7 @@ int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset
   const int rc = s4j_check_isa(isa);
   if (rc != S4J_OK) return rc;
   if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL;
-  s4j_finish(&s4j_kernel_table[isa], op, s, x + (size_t)x_offset, y + (size_t)y_offset, (size_t)n, m, e);
+  s4j_finish(&s4j_kernel_table[isa], op, s, x + (size_t)x_offset, y + (size_t)y_offset, (size_t)n, m, e, NULL);
   return S4J_OK;
 }
 

@@ -1,9 +1,64 @@
 /*
- * The sampling entry points (s4j_f32_argmax_at, s4j_f32_select_at) on every runnable tier against plain C
- * loops: sizes 1..70 and a few long ones, ties, NaN at every kind of position, -Inf, +Inf, thresholds at,
- * below and above the data, a cap smaller than the count, offsets.
+ * The sampling entry points (s4j_f32_argmax_at, s4j_f32_select_at, s4j_f32_softmax_argmax_rows_at) on every
+ * runnable tier against plain C loops: sizes 1..70 and a few long ones, ties, NaN at every kind of position,
+ * -Inf, +Inf, thresholds at, below and above the data, a cap smaller than the count, offsets; the fused
+ * softmax + argmax against s4j_f32_rows_at's softmax (bit for bit) and a loop over its output, every
+ * algorithm, with and without S4J_FLAG_SAFE, out of place, in place and as two strided rows.
  */
+#include <string.h>
+
 #include "s4j_test_util.h"
+
+/* The first largest of y, -1 if any is NaN. */
+static int64_t ref_top(const float* y, int64_t n) {
+  int64_t best = 0;
+  for (int64_t i = 0; i < n; i++) {
+    if (y[i] != y[i]) return -1;
+    if (y[i] > y[best]) best = i;
+  }
+  return best;
+}
+
+static void check_fused(int isa, const float* x, int64_t n, const char* what) {
+  float* want = malloc(sizeof(float) * (size_t)n);
+  float* y = malloc(sizeof(float) * (size_t)(2 * n + 5));
+  for (int algo = 0; algo < S4J_ALGO_COUNT; algo++) {
+    for (int flags = 0; flags <= S4J_FLAG_SAFE; flags++) {
+      CHECK(s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, algo, flags, 1.0f, x, 0, n, want, 0, n, 1, n, NULL, 0) == S4J_OK,
+            "%s softmax rc", what);
+      const int64_t top = ref_top(want, n);
+      int64_t got[2] = {12345, 12345};
+      /* out of place, at offsets */
+      CHECK(s4j_f32_softmax_argmax_rows_at(isa, algo, flags, 1.0f, x - 3, 3, n, y - 1, 3, n, 1, n, got, 1) ==
+                S4J_OK, "%s fused rc", what);
+      CHECK(got[0] == 12345 && got[1] == top, "%s %s %s flags %d n=%lld: index %lld, want %lld", s4j_isa_names[isa],
+            s4j_algo_names[algo], what, flags, (long long)n, (long long)got[1], (long long)top);
+      CHECK(memcmp(y + 2, want, sizeof(float) * (size_t)n) == 0, "%s %s %s n=%lld: fused y differs",
+            s4j_isa_names[isa], s4j_algo_names[algo], what, (long long)n);
+      /* in place */
+      memcpy(y, x, sizeof(float) * (size_t)n);
+      got[0] = 12345;
+      CHECK(s4j_f32_softmax_argmax_rows_at(isa, algo, flags, 1.0f, y, 0, n, y, 0, n, 1, n, got, 0) == S4J_OK,
+            "%s fused in-place rc", what);
+      if (algo != S4J_ALGO_THREE_PASS_RELOAD || isa != S4J_ISA_AVX512) { /* see NUMERICS: in-place reload */
+        CHECK(got[0] == top, "%s %s %s n=%lld: in place, index %lld, want %lld", s4j_isa_names[isa],
+              s4j_algo_names[algo], what, (long long)n, (long long)got[0], (long long)top);
+      }
+      CHECK(got[0] == ref_top(y, n), "%s %s %s n=%lld: in place, index %lld is not its output's", s4j_isa_names[isa],
+            s4j_algo_names[algo], what, (long long)n, (long long)got[0]);
+      /* two rows with a gap between them: the same row twice */
+      memcpy(y, x, sizeof(float) * (size_t)n);
+      memcpy(y + n + 5, x, sizeof(float) * (size_t)n);
+      got[0] = got[1] = 12345;
+      CHECK(s4j_f32_softmax_argmax_rows_at(isa, algo, flags, 1.0f, y, 0, n + 5, y, 0, n + 5, 2, n, got, 0) ==
+                S4J_OK, "%s fused rows rc", what);
+      CHECK(got[0] == got[1] && got[0] == ref_top(y, n) && memcmp(y, y + n + 5, sizeof(float) * (size_t)n) == 0,
+            "%s %s %s n=%lld: two rows disagree", s4j_isa_names[isa], s4j_algo_names[algo], what, (long long)n);
+    }
+  }
+  free(y);
+  free(want);
+}
 
 static int64_t ref_argmax(const float* x, int64_t n) {
   for (int64_t i = 0; i < n; i++) {
@@ -21,6 +76,7 @@ static void check(int isa, const float* x, int64_t n, const char* what) {
   CHECK(s4j_f32_argmax_at(isa, x - 3, 3, n, &got) == S4J_OK, "%s argmax rc", what);
   CHECK(got == ref_argmax(x, n), "%s %s n=%lld: argmax %lld, want %lld", s4j_isa_names[isa], what, (long long)n,
         (long long)got, (long long)ref_argmax(x, n));
+  check_fused(isa, x, n, what);
   const float ts[] = {-INFINITY, -3.0f, 0.0f, 0.5f, 2.0f, INFINITY, x[n / 2]};
   int32_t* idx = malloc(sizeof(int32_t) * (size_t)(n + 1));
   for (size_t k = 0; k < sizeof ts / sizeof ts[0]; k++) {
@@ -82,5 +138,15 @@ int main(void) {
   float one = 1.0f;
   CHECK(s4j_f32_argmax_at(0, &one, 0, 0, &c) == S4J_EINVAL, "n = 0 is an error");
   CHECK(s4j_f32_select_at(0, &one, 0, 1, 0.0f, NULL, 1, &c) == S4J_EINVAL, "null idx with cap > 0");
+  float out = 0.0f;
+  c = 7;
+  CHECK(s4j_f32_softmax_argmax_rows_at(0, 0, 0, 1.0f, &one, 0, 0, &out, 0, 0, 1, 0, &c, 0) == S4J_OK && c == -1,
+        "cols = 0: index -1");
+  CHECK(s4j_f32_softmax_argmax_rows_at(0, 0, S4J_FLAG_LSE, 1.0f, &one, 0, 1, &out, 0, 1, 1, 1, &c, 0) == S4J_EINVAL,
+        "the fused argmax takes no lse");
+  CHECK(s4j_f32_softmax_argmax_rows_at(0, 0, 0, 1.0f, &one, 0, 1, &out, 0, 1, 1, 1, NULL, 0) == S4J_EINVAL,
+        "null index");
+  CHECK(s4j_f32_softmax_argmax_rows_at(0, 0, 0, 0.0f, &one, 0, 1, &out, 0, 1, 1, 1, &c, 0) == S4J_EINVAL,
+        "scale 0");
   return s4j_report("test_sampling");
 }
