@@ -100,9 +100,10 @@ int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const fl
 /* Softmax with its argmax fused (greedy decoding with the probabilities): as s4j_f32_rows_at with op
  * S4J_OP_SOFTMAX (flags: S4J_FLAG_SAFE only), and index[index_offset + r] = the index (relative to the row's
  * start) of the first largest output of row r, or -1 when the row's outputs are NaN (a NaN or +Inf input,
- * every input -Inf without S4J_FLAG_SAFE) or cols == 0. The index is found chunk by chunk while the final pass's
- * output is still in cache: no extra pass over memory. Two inputs a few ULP apart can round to the same
- * probability; the lower index wins then, as for any tie. */
+ * every input -Inf without S4J_FLAG_SAFE) or cols == 0. The final pass's kernels return each chunk's largest
+ * output and one chunk is searched at the end: no extra pass over memory (two-pass then writes y through the
+ * cache, without the non-temporal stores it uses from 4M elements on). Two inputs a few ULP apart can round
+ * to the same probability; the lower index wins then, as for any tie. */
 int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, const float* x, int64_t x_offset,
                                    int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows,
                                    int64_t cols, int64_t* index, int64_t index_offset);

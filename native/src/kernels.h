@@ -37,6 +37,7 @@ static inline float s4j_f32_exponent_of_max(float max, float s) {
  *   vscaleexp     Vector SCALE of EXPonentials: y = exp(s*x) * c * 2^-E with c in (1/2, 1] (two-pass pass 2)
  *   vscale        Vector SCALE: y = z * inv * 2^-EXP_BIAS in place (reload pass 3, after raddstoreexp), with
  *                 inv split into two floats: one rounding per output
+ *                 (both: with top != NULL, also *top = the largest output, for the fused argmax)
  *   vmuladdc      Vector MULtiply-ADD Constant: y = (x * s + c) + c_lo, c + c_lo a double split into two floats
  *                 (log-softmax pass 2: the constant's rounding would otherwise reach every output)
  *   vsoftmaxshort Vector SOFTMAX of a SHORT row (n <= vlen) in registers; 0 when it needs the exact path
@@ -45,8 +46,8 @@ static inline float s4j_f32_exponent_of_max(float max, float s) {
 typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x);
 typedef double (*s4j_f32_raddexp_fn)(size_t n, const float* x, float s, float e);
 typedef double (*s4j_f32_raddstoreexp_fn)(size_t n, const float* x, float* y, float s, float e);
-typedef void (*s4j_f32_vscaleexp_fn)(size_t n, const float* x, float* y, float s, double c, float e);
-typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, double inv);
+typedef void (*s4j_f32_vscaleexp_fn)(size_t n, const float* x, float* y, float s, double c, float e, float* top);
+typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, double inv, float* top);
 typedef void (*s4j_f32_vmuladdc_fn)(size_t n, const float* x, float* y, float s, float c, float c_lo);
 typedef int (*s4j_f32_vsoftmaxshort_fn)(size_t n, const float* x, float* y, float s);
 typedef int64_t (*s4j_f32_rselect_fn)(size_t n, const float* x, float t, int32_t* idx, int64_t cap);
@@ -68,8 +69,8 @@ typedef int64_t (*s4j_f32_rargmax_fn)(size_t n, const float* x);
   double s4j_f32_raddstoreexp__##isa##_##method##_##unroll(size_t n, const float* x, float* y, float s,    \
                                                              float e);                                      \
   void s4j_f32_vscaleexp__##isa##_##method##_##unroll(size_t n, const float* x, float* y, float s, double c, \
-                                                       float e);                                            \
-  void s4j_f32_vscale__##isa##_##unroll(size_t n, float* y, double inv);                                    \
+                                                       float e, float* top);                                \
+  void s4j_f32_vscale__##isa##_##unroll(size_t n, float* y, double inv, float* top);                        \
   void s4j_f32_vmuladdc__##isa##_##unroll(size_t n, const float* x, float* y, float s, float c, float c_lo); \
   int s4j_f32_vsoftmaxshort__##isa##_##method##_##unroll(size_t n, const float* x, float* y, float s);     \
   int64_t s4j_f32_rselect__##isa##_##unroll(size_t n, const float* x, float t, int32_t* idx, int64_t cap);  \

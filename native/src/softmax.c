@@ -12,6 +12,14 @@
 #include "kernels.h"
 #include "softmax4j.h"
 
+/* The row paths and the rows loop are inlined into each entry: as calls of their own (a dozen arguments, most
+ * on the stack) they cost a 256-element softmax ~8% (perf, a scratch loop of 2e7 calls). */
+#if defined(_MSC_VER) && !defined(__clang__)
+#define S4J_DRIVER_INLINE static __forceinline
+#else
+#define S4J_DRIVER_INLINE static inline __attribute__((always_inline))
+#endif
+
 /* The kernels of one tier, one per op (see kernels.h). */
 typedef struct s4j_kernel_set {
   s4j_f32_rmax_fn rmax;
@@ -175,41 +183,46 @@ static void s4j_normalize(double* m, double* e) {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * The fused argmax (s4j_f32_softmax_argmax_rows_at): the first largest output of a row, found chunk by chunk
- * right after the final pass wrote the chunk (S4J_TOP_CHUNK floats, 64 KiB: still in L2, and long enough
- * for the kernels' prefetch), so it costs no pass over memory. The final passes of the fast path write
- * through s4j_out_scale / s4j_out_scaleexp; every other path (short rows, the exact path, all NaN) is
- * searched once after the row is written.
+ * The fused argmax (s4j_f32_softmax_argmax_rows_at): the final pass of the fast path runs in chunks, its
+ * kernels (vscale, vscaleexp) return each chunk's largest output at the cost of a max per vector, and the
+ * first chunk holding the row's largest is searched once at the end (rargmax over one chunk): no pass over
+ * the row. Chunks are n/16, at least 2048 (the search costs at most a sixteenth of a pass) and at most
+ * 65536 floats. Every other path (short rows, the exact path, all NaN) is searched once after the row.
  * ------------------------------------------------------------------------------------------- */
-#define S4J_TOP_CHUNK 16384
-
 typedef struct s4j_top {
-  float best;  /* the largest output so far (-Inf before the first; no softmax output is -Inf) */
-  int64_t at;  /* its index; -1 once a NaN output was seen */
-  int done;    /* the fast path's final pass tracked the whole row */
+  float best;   /* the largest output so far (-Inf before the first; no softmax output is -Inf) */
+  size_t at;    /* the first chunk holding it */
+  size_t len;
+  size_t chunk; /* the chunk length for this row */
+  int done;     /* the fast path's final pass tracked the whole row */
 } s4j_top;
 
-static void s4j_top_add(const s4j_kernel_set* k, s4j_top* t, const float* y, size_t from, size_t len) {
-  if (t->at < 0 || len == 0) return;
-  const int64_t j = k->rargmax(len, y + from);
-  if (j < 0) {
-    t->at = -1;
-  } else if (y[from + (size_t)j] > t->best) {
-    t->best = y[from + (size_t)j];
-    t->at = (int64_t)from + j;
+static s4j_top s4j_top_init(size_t n) {
+  size_t c = (n / 16 + 63) & ~(size_t)63;
+  c = c < 2048 ? 2048 : (c > 65536 ? 65536 : c);
+  const s4j_top t = {-INFINITY, 0, 0, c, 0};
+  return t;
+}
+
+static void s4j_top_chunk(s4j_top* t, size_t from, size_t len, float m) {
+  if (m > t->best) {
+    t->best = m;
+    t->at = from;
+    t->len = len;
   }
 }
 
 /* y[from ..+len) *= c (the reload's final pass), tracking the top when asked. */
 static void s4j_out_scale(const s4j_kernel_set* k, float* y, size_t from, size_t len, double c, s4j_top* top) {
   if (top == NULL) {
-    k->vscale(len, y + from, c);
+    k->vscale(len, y + from, c, NULL);
     return;
   }
-  for (size_t i = from; i < from + len; i += S4J_TOP_CHUNK) {
-    const size_t b = from + len - i < S4J_TOP_CHUNK ? from + len - i : S4J_TOP_CHUNK;
-    k->vscale(b, y + i, c);
-    s4j_top_add(k, top, y, i, b);
+  for (size_t i = from; i < from + len; i += top->chunk) {
+    const size_t b = from + len - i < top->chunk ? from + len - i : top->chunk;
+    float m;
+    k->vscale(b, y + i, c, &m);
+    s4j_top_chunk(top, i, b, m);
   }
   top->done = 1;
 }
@@ -218,15 +231,24 @@ static void s4j_out_scale(const s4j_kernel_set* k, float* y, size_t from, size_t
 static void s4j_out_scaleexp(const s4j_kernel_set* k, const float* x, float* y, size_t n, float s, double c,
                              float e, s4j_top* top) {
   if (top == NULL) {
-    k->vscaleexp(n, x, y, s, c, e);
+    k->vscaleexp(n, x, y, s, c, e, NULL);
     return;
   }
-  for (size_t i = 0; i < n; i += S4J_TOP_CHUNK) {
-    const size_t b = n - i < S4J_TOP_CHUNK ? n - i : S4J_TOP_CHUNK;
-    k->vscaleexp(b, x + i, y + i, s, c, e);
-    s4j_top_add(k, top, y, i, b);
+  for (size_t i = 0; i < n; i += top->chunk) {
+    const size_t b = n - i < top->chunk ? n - i : top->chunk;
+    float m;
+    k->vscaleexp(b, x + i, y + i, s, c, e, &m);
+    s4j_top_chunk(top, i, b, m);
   }
   top->done = 1;
+}
+
+/* The row's index: the first of its largest in the tracked chunk, or a search of the whole row (-1 for
+ * NaN outputs). */
+static int64_t s4j_top_index(const s4j_kernel_set* k, const s4j_top* t, const float* y, size_t n) {
+  if (t->done) return (int64_t)t->at + k->rargmax(t->len, y + t->at);
+  const int64_t j = k->rargmax(n, y);
+  return j < 0 ? -1 : j;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -400,7 +422,7 @@ static int s4j_reload_in_place(const s4j_kernel_set* k, float s, const float* x,
 }
 
 /* One row: the fast path of the chosen algorithm, or the exact path; with top, also the fused argmax. */
-static void s4j_row_paths(const s4j_kernel_set* k, int op, int algorithm, int flags, float s, const float* x,
+S4J_DRIVER_INLINE void s4j_row_paths(const s4j_kernel_set* k, int op, int algorithm, int flags, float s, const float* x,
                           float* y, size_t n, double* lse, s4j_top* top) {
   if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RELOAD && n <= k->short_max && lse == NULL &&
       s4j_scale_fast(s)) {
@@ -427,12 +449,16 @@ static void s4j_row_paths(const s4j_kernel_set* k, int op, int algorithm, int fl
   s4j_finish(k, op, s, x, y, n, m, e, top);
 }
 
-/* The row, and with top its fused argmax: the fast path tracked it chunk by chunk, any other path (short
- * row, exact, all NaN: top->done still 0) is searched once now. */
-static void s4j_row(const s4j_kernel_set* k, int op, int algorithm, int flags, float s, const float* x,
-                    float* y, size_t n, double* lse, s4j_top* top) {
-  s4j_row_paths(k, op, algorithm, flags, s, x, y, n, lse, top);
-  if (top != NULL && !top->done) s4j_top_add(k, top, y, 0, n);
+/* The row, and with index its fused argmax (s4j_top_index). */
+S4J_DRIVER_INLINE void s4j_row(const s4j_kernel_set* k, int op, int algorithm, int flags, float s, const float* x,
+                    float* y, size_t n, double* lse, int64_t* index) {
+  if (index == NULL) {
+    s4j_row_paths(k, op, algorithm, flags, s, x, y, n, lse, NULL);
+    return;
+  }
+  s4j_top top = s4j_top_init(n);
+  s4j_row_paths(k, op, algorithm, flags, s, x, y, n, lse, &top);
+  *index = s4j_top_index(k, &top, y, n);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -445,7 +471,7 @@ static int s4j_check_isa(int isa) {
 }
 
 /* The rows loop of both entries, after their checks; index (the fused argmax) may be NULL. */
-static void s4j_rows_run(int isa, int op, int algorithm, int flags, float s, const float* x, int64_t x_offset,
+S4J_DRIVER_INLINE void s4j_rows_run(int isa, int op, int algorithm, int flags, float s, const float* x, int64_t x_offset,
                          int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols,
                          double* lse, int64_t lse_offset, int64_t* index, int64_t index_offset) {
   const int want_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
@@ -460,13 +486,7 @@ static void s4j_rows_run(int isa, int op, int algorithm, int flags, float s, con
     }
     const float* xr = x + (size_t)(x_offset + r * x_stride);
     float* yr = (op == S4J_OP_LOG_SUM_EXP) ? NULL : y + (size_t)(y_offset + r * y_stride);
-    if (index == NULL) {
-      s4j_row(k, op, algorithm, flags, s, xr, yr, n, l, NULL);
-    } else {
-      s4j_top top = {-INFINITY, 0, 0};
-      s4j_row(k, op, algorithm, flags, s, xr, yr, n, l, &top);
-      index[index_offset + r] = top.at;
-    }
+    s4j_row(k, op, algorithm, flags, s, xr, yr, n, l, index == NULL ? NULL : index + index_offset + r);
   }
 }
 

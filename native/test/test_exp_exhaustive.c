@@ -143,7 +143,7 @@ int main(void) {
         if (s4j_exp_kernels[k].store != NULL) {
           (void)s4j_exp_kernels[k].store(n, x, z, 1.0f, e_max);
         } else {
-          s4j_exp_kernels[k].fn(n, x, z, 1.0f, 1.0, e_max);
+          s4j_exp_kernels[k].fn(n, x, z, 1.0f, 1.0, e_max, NULL);
         }
         s->seconds += now_s() - t0;
         if (s4j_exp_kernels[k].store != NULL) { /* its terms carry 2^EXP_BIAS: removed exactly (they stay normal) */

@@ -1,35 +1,59 @@
 /* vscale = Vector SCALE: y = z * inv in place, pass 3 of three-pass reload; z carries the tier's
  * 2^EXP_BIAS (raddstoreexp), removed here by scaling inv exactly. inv (a double) is split into two floats,
  * y = fma(z, hi, z * lo): one rounding per output instead of two (inv rounded to float, then the product);
- * the extra operation is free in a pass that the stores bound. One kernel per tier (s4j_f32_simd.h). */
+ * the extra operation is free in a pass that the stores bound. With top, also *top = the largest output
+ * (the fused argmax: a max per vector, free in this store-bound loop). One kernel per tier (s4j_f32_simd.h). */
 #include "s4j_f32_simd.h"
 
-S4J_INLINE void s4j_iter(float* y, s4j_vf vhi, s4j_vf vlo) {
+S4J_INLINE s4j_vf s4j_out(s4j_vf vz, s4j_vf vhi, s4j_vf vlo) { return s4j_vfma(vz, vhi, s4j_vmul(vz, vlo)); }
+
+S4J_INLINE void s4j_iter(float* y, s4j_vf vhi, s4j_vf vlo, s4j_vf* acc, const int track) {
   const s4j_vf vz0 = s4j_vload(y), vz1 = s4j_vload(y + S4J_VLEN);
   const s4j_vf vz2 = s4j_vload(y + 2 * S4J_VLEN), vz3 = s4j_vload(y + 3 * S4J_VLEN);
-  s4j_vstore(y, s4j_vfma(vz0, vhi, s4j_vmul(vz0, vlo)));
-  s4j_vstore(y + S4J_VLEN, s4j_vfma(vz1, vhi, s4j_vmul(vz1, vlo)));
-  s4j_vstore(y + 2 * S4J_VLEN, s4j_vfma(vz2, vhi, s4j_vmul(vz2, vlo)));
-  s4j_vstore(y + 3 * S4J_VLEN, s4j_vfma(vz3, vhi, s4j_vmul(vz3, vlo)));
+  const s4j_vf o0 = s4j_out(vz0, vhi, vlo), o1 = s4j_out(vz1, vhi, vlo);
+  const s4j_vf o2 = s4j_out(vz2, vhi, vlo), o3 = s4j_out(vz3, vhi, vlo);
+  s4j_vstore(y, o0);
+  s4j_vstore(y + S4J_VLEN, o1);
+  s4j_vstore(y + 2 * S4J_VLEN, o2);
+  s4j_vstore(y + 3 * S4J_VLEN, o3);
+  if (track) {
+    acc[0] = s4j_vmax(o0, acc[0]);
+    acc[1] = s4j_vmax(o1, acc[1]);
+    acc[2] = s4j_vmax(o2, acc[2]);
+    acc[3] = s4j_vmax(o3, acc[3]);
+  }
 }
 
-void S4J_FN(vscale)(size_t n, float* y, double inv) {
+/* The loops; returns the largest output when track (else -Inf). */
+S4J_INLINE float s4j_body(size_t n, float* y, s4j_vf vhi, s4j_vf vlo, const int track) {
+  s4j_vf acc[4] = {s4j_vset1(-INFINITY), s4j_vset1(-INFINITY), s4j_vset1(-INFINITY), s4j_vset1(-INFINITY)};
+  for (; n >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN; n -= 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
+    S4J_PREFETCH_ITER(y);
+    s4j_iter(y, vhi, vlo, acc, track);
+  }
+  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, y += 4 * S4J_VLEN) s4j_iter(y, vhi, vlo, acc, track);
+  for (; n >= S4J_VLEN; n -= S4J_VLEN, y += S4J_VLEN) {
+    const s4j_vf o = s4j_out(s4j_vload(y), vhi, vlo);
+    s4j_vstore(y, o);
+    if (track) acc[0] = s4j_vmax(o, acc[0]);
+  }
+  if (n != 0) {
+    const s4j_vmask m = s4j_vtail_mask(n);
+    const s4j_vf o = s4j_out(s4j_vload_tail_zero(y, m), vhi, vlo); /* other lanes: 0, below every output */
+    s4j_vstore_tail(y, m, o);
+    if (track) acc[1] = s4j_vmax(o, acc[1]);
+  }
+  return track ? s4j_vhmax(s4j_vmax(s4j_vmax(acc[0], acc[1]), s4j_vmax(acc[2], acc[3]))) : -INFINITY;
+}
+
+void S4J_FN(vscale)(size_t n, float* y, double inv, float* top) {
   const double scaled = inv * S4J_EXP_UNBIAS; /* inv >= 2^-40: stays normal */
   const float hi = (float)scaled;
   const s4j_vf vhi = s4j_vset1(hi);
   const s4j_vf vlo = s4j_vset1((float)(scaled - (double)hi));
-  for (; n >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN; n -= 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
-    S4J_PREFETCH_ITER(y);
-    s4j_iter(y, vhi, vlo);
-  }
-  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, y += 4 * S4J_VLEN) s4j_iter(y, vhi, vlo);
-  for (; n >= S4J_VLEN; n -= S4J_VLEN, y += S4J_VLEN) {
-    const s4j_vf vz = s4j_vload(y);
-    s4j_vstore(y, s4j_vfma(vz, vhi, s4j_vmul(vz, vlo)));
-  }
-  if (n != 0) {
-    const s4j_vmask m = s4j_vtail_mask(n);
-    const s4j_vf vz = s4j_vload_tail_zero(y, m);
-    s4j_vstore_tail(y, m, s4j_vfma(vz, vhi, s4j_vmul(vz, vlo)));
+  if (top != NULL) {
+    *top = s4j_body(n, y, vhi, vlo, 1);
+  } else {
+    (void)s4j_body(n, y, vhi, vlo, 0);
   }
 }

@@ -2,6 +2,7 @@ package io.github.softmax4j;
 
 import java.nio.FloatBuffer;
 import java.nio.ReadOnlyBufferException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -447,6 +448,74 @@ public final class Softmax {
      */
     public void softmaxRows(FloatBuffer x, int xStride, FloatBuffer y, int yStride, int rows, int cols) {
         rowsBuffers(Op.SOFTMAX, x, xStride, y, yStride, rows, cols, NO_LSE);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Softmax with its argmax (greedy decoding that also wants the probabilities)
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Softmax of all of x into y, and the index of the largest probability (the first one in a tie) — what
+     * {@code softmax(x, y)} and then an argmax over y give, without the second pass over memory: the native
+     * backends find the index while each part of y is still in cache. Two logits a few ULP apart can round to
+     * the same probability; the lower index wins then, as for any tie.
+     *
+     * @param x the input
+     * @param y the output, of the same length (may be x)
+     * @return the index of the first largest {@code y[i]}; -1 when x is empty or the probabilities are NaN (a
+     *         NaN or +Inf input; every input -Inf without {@link #withSafe safe})
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    public int softmaxArgmax(float[] x, float[] y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("x.length " + x.length + " != y.length " + y.length);
+        }
+        return softmaxArgmax(x, 0, y, 0, x.length);
+    }
+
+    /**
+     * {@link #softmaxArgmax(float[], float[])} of {@code x[xOff, xOff+n)} into {@code y[yOff, yOff+n)}; the
+     * ranges must be identical (in place) or disjoint.
+     *
+     * @param x the input; elements [xOff, xOff + n) are read
+     * @param xOff the index of the first input element
+     * @param y the output; elements [yOff, yOff + n) are written
+     * @param yOff the index of the first output element
+     * @param n the number of elements, {@code >= 0}
+     * @return the index, relative to yOff, of the first largest output; -1 as above
+     * @throws IndexOutOfBoundsException if n or an offset is negative, or a range does not fit in its array
+     * @throws IllegalArgumentException if x and y are one array and the ranges overlap at different offsets
+     */
+    public int softmaxArgmax(float[] x, int xOff, float[] y, int yOff, int n) {
+        int[] index = {-1};
+        argmaxRows(x, xOff, n, y, yOff, n, 1, n, index);
+        return index[0];
+    }
+
+    /**
+     * {@link #softmaxArgmax(float[], float[])} of each row of a dense {@code (x.length / cols) x cols} matrix
+     * (a batch of sequences decoded greedily): {@code argmax[r]} receives row r's index (relative to the row).
+     *
+     * @param x the input, rows of cols elements one after another
+     * @param y the output, of the same length (may be x)
+     * @param cols the length of each row, {@code > 0}
+     * @param argmax receives one index per row (or -1 as above); length {@code >= x.length / cols}
+     * @throws IllegalArgumentException if cols is not positive, x.length is not a multiple of cols, the lengths
+     *         of x and y differ, or argmax is too short
+     */
+    public void softmaxArgmaxRows(float[] x, float[] y, int cols, int[] argmax) {
+        Objects.requireNonNull(y, "y");
+        Objects.requireNonNull(argmax, "argmax");
+        int rows = denseRowCount(x, cols);
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("x.length " + x.length + " != y.length " + y.length);
+        }
+        if (argmax.length < rows) {
+            throw new IllegalArgumentException("argmax.length " + argmax.length + " < rows " + rows);
+        }
+        argmaxRows(x, 0, cols, y, 0, cols, rows, cols, argmax);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -899,6 +968,31 @@ public final class Softmax {
                     xOff + first * xStride, xStride, y, yOff + first * yStride, yStride, count, cols, NO_LSE, 0));
         } else {
             kernel.rows(op, algorithm, flags, scale, x, xOff, xStride, y, yOff, yStride, rows, cols, NO_LSE, 0);
+        }
+    }
+
+    /** Softmax with each row's argmax into index[0, rows), over rows of arrays. */
+    private void argmaxRows(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows, int cols,
+            int[] index) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        long xEnd = Checks.span("x", x.length, xOff, xStride, rows, cols);
+        long yEnd = Checks.span("y", y.length, yOff, yStride, rows, cols);
+        Checks.aliasing(x, xOff, xStride, xEnd, y, yOff, yStride, yEnd, rows);
+        if (rows == 0 || cols == 0) {
+            Arrays.fill(index, 0, rows, -1);
+            return;
+        }
+        int flags = flags();
+        if (rows == 1 && splitVector(cols)) { // threads write y; then one argmax pass over it
+            splitArrays(Op.SOFTMAX, x, xOff, y, yOff, cols);
+            long a = kernel.argmax(y, yOff, cols);
+            index[0] = a < 0 ? -1 : (int) a;
+        } else if (splitRows(rows, cols)) {
+            Split.rows(executor, threads(), rows, (first, count) -> kernel.softmaxArgmax(algorithm, flags, scale, x,
+                    xOff + first * xStride, xStride, y, yOff + first * yStride, yStride, count, cols, index, first));
+        } else {
+            kernel.softmaxArgmax(algorithm, flags, scale, x, xOff, xStride, y, yOff, yStride, rows, cols, index, 0);
         }
     }
 

@@ -47,6 +47,21 @@ public interface Kernel {
     }
 
     /**
+     * Softmax of each row as {@link #rows} with {@link Op#SOFTMAX} (cols >= 1) and, into
+     * {@code index[indexOff + r]}, the index of row r's first largest output, or -1 when its outputs are NaN.
+     * The default runs the softmax, then {@link #argmax} over each output row (a second pass over y); native
+     * kernels fuse the two ({@code s4j_f32_softmax_argmax_rows_at}).
+     */
+    default void softmaxArgmax(Algorithm algorithm, int flags, float s, float[] x, int xOff, int xStride, float[] y,
+            int yOff, int yStride, int rows, int cols, int[] index, int indexOff) {
+        rows(Op.SOFTMAX, algorithm, flags, s, x, xOff, xStride, y, yOff, yStride, rows, cols, new double[0], 0);
+        for (int r = 0; r < rows; r++) {
+            long a = argmax(y, yOff + r * yStride, cols);
+            index[indexOff + r] = a < 0 ? -1 : (int) a;
+        }
+    }
+
+    /**
      * Pass 1 of a split two-pass over {@code x[off, off+n)}: {@code me[0] * 2^me[1]} = sum exp(s*x), or
      * {@code me[0]} NaN when this range needs the exact path. The caller merges parts with {@link ExtSum}.
      */

@@ -226,6 +226,17 @@ public final class NativeKernel implements Kernel {
     }
 
     @Override
+    public void softmaxArgmax(Algorithm algorithm, int flags, float s, float[] x, int xOff, int xStride, float[] y,
+            int yOff, int yStride, int rows, int cols, int[] index, int indexOff) {
+        long[] at = new long[rows];
+        check(NativeLib.s4j_f32_softmax_argmax_rows_at(isa, algorithm.ordinal(), flags, s, x, xOff, xStride, y, yOff,
+                yStride, rows, cols, at, 0));
+        for (int r = 0; r < rows; r++) {
+            index[indexOff + r] = (int) at[r];
+        }
+    }
+
+    @Override
     public int select(float[] x, int off, int n, float t, int[] idx) {
         long[] count = new long[1];
         check(NativeLib.s4j_f32_select_at(isa, x, off, n, t, idx, idx.length, count));

@@ -130,6 +130,12 @@ public final class NativeLib {
     public static native int s4j_f64_logsumexp_at(int isa, double scale, double[] x, long xOffset, long n,
             double[] out);
 
+    /** Softmax of rows with each row's first largest output's index (or -1), heap arrays pinned as above. */
+    @CriticalRegion
+    public static native int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, float[] x,
+            long xOffset, long xStride, float[] y, long yOffset, long yStride, long rows, long cols,
+            @Cast("int64_t*") long[] index, long indexOffset);
+
     /** Sampling: the first maximum's index, or -1 - i for the first NaN (heap array pinned as above). */
     @CriticalRegion
     public static native int s4j_f32_argmax_at(int isa, float[] x, long xOffset, long n,

@@ -58,6 +58,13 @@ final class SmallCallRouter implements Kernel {
                 lse, lseOff);
     }
 
+    @Override
+    public void softmaxArgmax(Algorithm algorithm, int flags, float s, float[] x, int xOff, int xStride, float[] y,
+            int yOff, int yStride, int rows, int cols, int[] index, int indexOff) {
+        pick((long) rows * cols).softmaxArgmax(algorithm, flags, s, x, xOff, xStride, y, yOff, yStride, rows, cols,
+                index, indexOff);
+    }
+
     // The split two-pass is for long vectors: always the native kernel.
     @Override
     public void sumExp(float s, float[] x, int off, int n, double[] me) {
