@@ -101,6 +101,19 @@ public class SamplerBenchmark {
         return s;
     }
 
+    /** Greedy decoding that also wants the probabilities: the fused op (issue 11's worked example). */
+    @Benchmark
+    public int softmaxArgmax() {
+        return softmax.withTemperature(0.7f).softmaxArgmax(logits, probs);
+    }
+
+    /** The same as two calls: the softmax, then an argmax pass over its output. */
+    @Benchmark
+    public int softmaxThenArgmax() {
+        softmax.withTemperature(0.7f).softmax(logits, probs);
+        return greedy.argmax(probs);
+    }
+
     @Benchmark
     public int sampleTopKTopP() {
         return topKTopP.sample(logits, rng);
