@@ -18,17 +18,7 @@ S4J_INLINE void s4j_iter(const float* x, float* y, const s4j_expp* p, const int 
     acc[2] = s4j_vmax(vy2, acc[2]);
     acc[3] = s4j_vmax(vy3, acc[3]);
   }
-  if (nt) {
-    s4j_vstream(y, vy0);
-    s4j_vstream(y + S4J_VLEN, vy1);
-    s4j_vstream(y + 2 * S4J_VLEN, vy2);
-    s4j_vstream(y + 3 * S4J_VLEN, vy3);
-  } else {
-    s4j_vstore(y, vy0);
-    s4j_vstore(y + S4J_VLEN, vy1);
-    s4j_vstore(y + 2 * S4J_VLEN, vy2);
-    s4j_vstore(y + 3 * S4J_VLEN, vy3);
-  }
+  s4j_vstore4(y, vy0, vy1, vy2, vy3, nt);
 }
 
 /* One vector (a head or remainder vector, or the tail with mask m != 0); returns it for the max. */
@@ -46,32 +36,18 @@ S4J_INLINE s4j_vf s4j_one(const float* x, float* y, const s4j_expp* p, const int
 /* The loops; returns the largest output when track (else -Inf). */
 S4J_INLINE float s4j_body(size_t n, const float* x, float* y, const s4j_expp* p, const int track, const int mode) {
   s4j_vf acc[4] = {s4j_vset1(-INFINITY), s4j_vset1(-INFINITY), s4j_vset1(-INFINITY), s4j_vset1(-INFINITY)};
-  if (n >= S4J_NT_MIN && x != y && ((uintptr_t)y & 3) == 0) {
-    /* long outputs: y is written around the cache (S4J_NT_MIN), from the first aligned vector on; the floats
-     * before it go as one masked vector (whole vectors never reach alignment from a y that is not: a Java
-     * heap array almost never is, and took this path to the end with plain stores, 1.6x slower at 8M) */
-    const size_t h = (size_t)((0 - (uintptr_t)y) & (S4J_VLEN * 4 - 1)) / 4;
-    if (h != 0) {
-      const s4j_vmask m = s4j_vtail_mask(h);
-      const s4j_vf v = s4j_one(x, y, p, mode, &m);
-      if (track) acc[0] = s4j_vmax(v, acc[0]);
-      n -= h;
-      x += h;
-      y += h;
-    }
-    for (; n >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
-      S4J_PREFETCH_ITER(x);
-      s4j_iter(x, y, p, mode, 1, acc, track);
-    }
-    s4j_vsfence();
+  const size_t h = s4j_head_to_align(y, n);
+  if (h != 0) {
+    const s4j_vmask m = s4j_vtail_mask(h);
+    const s4j_vf v = s4j_one(x, y, p, mode, &m);
+    if (track) acc[0] = s4j_vmax(v, acc[0]);
+    n -= h;
+    x += h;
+    y += h;
   }
-  for (; n >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
-    S4J_PREFETCH_ITER(x);
-    s4j_iter(x, y, p, mode, 0, acc, track);
-  }
-  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
-    s4j_iter(x, y, p, mode, 0, acc, track);
-  }
+#define S4J_ITER(nt) s4j_iter(x, y, p, mode, nt, acc, track)
+  S4J_ELEMENTWISE_MAIN(n, x, y, S4J_ITER);
+#undef S4J_ITER
   for (; n >= S4J_VLEN; n -= S4J_VLEN, x += S4J_VLEN, y += S4J_VLEN) {
     const s4j_vf v = s4j_one(x, y, p, mode, NULL);
     if (track) acc[1] = s4j_vmax(v, acc[1]);
