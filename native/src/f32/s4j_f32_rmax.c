@@ -7,6 +7,14 @@
 float S4J_FN(rmax)(size_t n, const float* x) {
   /* s4j_vmax(v, m) returns m when v is NaN: a NaN never enters the maximum. */
   s4j_vf vm0 = s4j_vset1(-INFINITY), vm1 = vm0, vm2 = vm0, vm3 = vm0;
+  /* the floats before x's first vector-aligned one first (masked): every load after it is aligned; the max
+   * is exact, so the result does not depend on where x is */
+  const size_t h = s4j_head_to_align(x, n);
+  if (h != 0) {
+    vm3 = s4j_vmax(s4j_vload_tail(x, s4j_vtail_mask(h)), vm3); /* other lanes: -Inf; a NaN does not enter */
+    n -= h;
+    x += h;
+  }
   for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN) {
     if (n >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN) S4J_PREFETCH_ITER(x);
     vm0 = s4j_vmax(s4j_vload(x), vm0);
