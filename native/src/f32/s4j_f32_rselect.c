@@ -21,10 +21,20 @@ static inline int64_t s4j_take(uint32_t m, int64_t base, int32_t* idx, int64_t c
   return count;
 }
 
+/* The hits among the first rem (< VLEN) floats at x + i, lanes past them masked off. */
+static inline int64_t s4j_take_part(const float* x, size_t i, size_t rem, s4j_vf vt, int32_t* idx, int64_t cap,
+                                    int64_t count) {
+  const uint32_t lanes = (uint32_t)((UINT64_C(1) << rem) - 1); /* the masked-out lanes are not elements */
+  return s4j_take(s4j_vmask_ge_or_nan(s4j_vload_tail_zero(x + i, s4j_vtail_mask(rem)), vt) & lanes, (int64_t)i, idx,
+                  cap, count);
+}
+
 int64_t S4J_FN(rselect)(size_t n, const float* x, float t, int32_t* idx, int64_t cap) {
   const s4j_vf vt = s4j_vset1(t);
   int64_t count = 0;
-  size_t i = 0;
+  /* the floats before x's first vector-aligned one first: every load after them is aligned */
+  size_t i = s4j_head_to_align(x, n);
+  if (i != 0) count = s4j_take_part(x, 0, i, vt, idx, cap, count);
   for (; i + 4 * S4J_VLEN <= n; i += 4 * S4J_VLEN) {
     if (n - i >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN) S4J_PREFETCH_ITER(x + i);
     const uint32_t m0 = s4j_vmask_ge_or_nan(s4j_vload(x + i), vt);
@@ -39,12 +49,7 @@ int64_t S4J_FN(rselect)(size_t n, const float* x, float t, int32_t* idx, int64_t
     }
   }
   for (; i + S4J_VLEN <= n; i += S4J_VLEN) count = s4j_take(s4j_vmask_ge_or_nan(s4j_vload(x + i), vt), (int64_t)i, idx, cap, count);
-  if (i < n) {
-    const size_t rem = n - i;
-    const uint32_t lanes = (uint32_t)((UINT64_C(1) << rem) - 1); /* the masked-out lanes are not elements */
-    count = s4j_take(s4j_vmask_ge_or_nan(s4j_vload_tail_zero(x + i, s4j_vtail_mask(rem)), vt) & lanes, (int64_t)i, idx,
-                     cap, count);
-  }
+  if (i < n) count = s4j_take_part(x, i, n - i, vt, idx, cap, count);
   return count;
 }
 
