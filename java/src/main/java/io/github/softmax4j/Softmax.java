@@ -952,34 +952,22 @@ public final class Softmax {
 
     /** softmax / log-softmax over rows of arrays. */
     private void rows(Op op, float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows, int cols) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        long xEnd = Checks.span("x", x.length, xOff, xStride, rows, cols);
-        long yEnd = Checks.span("y", y.length, yOff, yStride, rows, cols);
-        Checks.aliasing(x, xOff, xStride, xEnd, y, yOff, yStride, yEnd, rows);
-        if (rows == 0 || cols == 0) {
+        if (!checkRows(x, xOff, xStride, y, yOff, yStride, rows, cols)) {
             return;
         }
         int flags = flags();
         if (rows == 1 && splitVector(cols)) {
             splitArrays(op, x, xOff, y, yOff, cols);
-        } else if (splitRows(rows, cols)) {
-            Split.rows(executor, threads(), rows, (first, count) -> kernel.rows(op, algorithm, flags, scale, x,
-                    xOff + first * xStride, xStride, y, yOff + first * yStride, yStride, count, cols, NO_LSE, 0));
         } else {
-            kernel.rows(op, algorithm, flags, scale, x, xOff, xStride, y, yOff, yStride, rows, cols, NO_LSE, 0);
+            eachRows(rows, cols, (first, count) -> kernel.rows(op, algorithm, flags, scale, x, xOff + first * xStride,
+                    xStride, y, yOff + first * yStride, yStride, count, cols, NO_LSE, 0));
         }
     }
 
     /** Softmax with each row's argmax into index[0, rows), over rows of arrays. */
     private void argmaxRows(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows, int cols,
             int[] index) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        long xEnd = Checks.span("x", x.length, xOff, xStride, rows, cols);
-        long yEnd = Checks.span("y", y.length, yOff, yStride, rows, cols);
-        Checks.aliasing(x, xOff, xStride, xEnd, y, yOff, yStride, yEnd, rows);
-        if (rows == 0 || cols == 0) {
+        if (!checkRows(x, xOff, xStride, y, yOff, yStride, rows, cols)) {
             Arrays.fill(index, 0, rows, -1);
             return;
         }
@@ -988,11 +976,29 @@ public final class Softmax {
             splitArrays(Op.SOFTMAX, x, xOff, y, yOff, cols);
             long a = kernel.argmax(y, yOff, cols);
             index[0] = a < 0 ? -1 : (int) a;
-        } else if (splitRows(rows, cols)) {
-            Split.rows(executor, threads(), rows, (first, count) -> kernel.softmaxArgmax(algorithm, flags, scale, x,
-                    xOff + first * xStride, xStride, y, yOff + first * yStride, yStride, count, cols, index, first));
         } else {
-            kernel.softmaxArgmax(algorithm, flags, scale, x, xOff, xStride, y, yOff, yStride, rows, cols, index, 0);
+            eachRows(rows, cols, (first, count) -> kernel.softmaxArgmax(algorithm, flags, scale, x,
+                    xOff + first * xStride, xStride, y, yOff + first * yStride, yStride, count, cols, index, first));
+        }
+    }
+
+    /** The checks of rows between arrays; false when there is nothing to compute (no row or no column). */
+    private static boolean checkRows(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows,
+            int cols) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        long xEnd = Checks.span("x", x.length, xOff, xStride, rows, cols);
+        long yEnd = Checks.span("y", y.length, yOff, yStride, rows, cols);
+        Checks.aliasing(x, xOff, xStride, xEnd, y, yOff, yStride, yEnd, rows);
+        return rows != 0 && cols != 0;
+    }
+
+    /** Runs body over all rows: split across threads when the batch is large enough, else in one call. */
+    private void eachRows(int rows, int cols, Split.RowRange body) {
+        if (splitRows(rows, cols)) {
+            Split.rows(executor, threads(), rows, body);
+        } else {
+            body.run(0, rows);
         }
     }
 
@@ -1019,12 +1025,8 @@ public final class Softmax {
         if (rows == 0) {
             return lse;
         }
-        if (splitRows(rows, cols)) {
-            Split.rows(executor, threads(), rows, (first, count) -> kernel.rows(Op.LOG_SUM_EXP, algorithm, 0, scale,
-                    x, xOff + first * xStride, xStride, x, xOff + first * xStride, xStride, count, cols, lse, first));
-        } else {
-            kernel.rows(Op.LOG_SUM_EXP, algorithm, 0, scale, x, xOff, xStride, x, xOff, xStride, rows, cols, lse, 0);
-        }
+        eachRows(rows, cols, (first, count) -> kernel.rows(Op.LOG_SUM_EXP, algorithm, 0, scale, x,
+                xOff + first * xStride, xStride, x, xOff + first * xStride, xStride, count, cols, lse, first));
         return lse;
     }
 
