@@ -19,7 +19,7 @@
 
 /* hi = fl(x*s) and lo = fma(x, s, -hi) clamped to [-LO_MAX, LO_MAX] (max_pd returns its second
  * operand for a NaN, so a NaN lo becomes -LO_MAX); scaled == 0 (s == 1): hi = x, lo = 0. */
-S4J_INLINE __m512d s4j_avx512_f64_mul(__m512d vx, __m512d vs, __m512d* vlo, const int scaled) {
+S4J_INLINE __m512d s4j_dmul(__m512d vx, __m512d vs, __m512d* vlo, const int scaled) {
   if (!scaled) {
     *vlo = _mm512_setzero_pd();
     return vx;
@@ -31,7 +31,7 @@ S4J_INLINE __m512d s4j_avx512_f64_mul(__m512d vx, __m512d vs, __m512d* vlo, cons
 }
 
 /* exp(hi + lo) = p * 2^n; returns p, writes n. */
-static inline __m512d s4j_avx512_f64_exp_pn(__m512d vhi, __m512d vlo, __m512d* vn_out) {
+static inline __m512d s4j_dexp_pn(__m512d vhi, __m512d vlo, __m512d* vn_out) {
   /* Clamp below at X_LO: max_pd returns its second operand when either is NaN, so NaN survives. */
   vhi = _mm512_max_pd(_mm512_set1_pd(S4J_F64_X_LO), vhi);
   /* n = rint(hi * log2(e)), round to nearest even (roundscale with scale 0). */
@@ -59,14 +59,14 @@ static inline __m512d s4j_avx512_f64_exp_pn(__m512d vhi, __m512d vlo, __m512d* v
 }
 
 /* exp(x*s) relative to 2^e: p * 2^(n - e) by vscalefpd (exact, gradual underflow). */
-static inline __m512d s4j_avx512_f64_term(__m512d vhi, __m512d vlo, __m512d ve) {
+static inline __m512d s4j_dterm(__m512d vhi, __m512d vlo, __m512d ve) {
   __m512d vn;
-  const __m512d vp = s4j_avx512_f64_exp_pn(vhi, vlo, &vn);
+  const __m512d vp = s4j_dexp_pn(vhi, vlo, &vn);
   return _mm512_scalef_pd(vp, _mm512_sub_pd(vn, ve));
 }
 
-/* Compensated accumulation: (s, c) += z by 2Sum per lane (see s4j_avx2_f64_acc). */
-static inline void s4j_avx512_f64_acc(__m512d* vs, __m512d* vc, __m512d vz) {
+/* Compensated accumulation: (s, c) += z by 2Sum per lane (see the AVX2 layer). */
+static inline void s4j_dacc(__m512d* vs, __m512d* vc, __m512d vz) {
   const __m512d vsum = _mm512_add_pd(*vs, vz);
   const __m512d vbp = _mm512_sub_pd(vsum, *vs);
   const __m512d ve = _mm512_add_pd(_mm512_sub_pd(*vs, _mm512_sub_pd(vsum, vbp)), _mm512_sub_pd(vz, vbp));
@@ -75,7 +75,7 @@ static inline void s4j_avx512_f64_acc(__m512d* vs, __m512d* vc, __m512d vz) {
 }
 
 /* Double-double sum of two compensated accumulators: returns hi, writes lo. */
-static inline double s4j_avx512_f64_reduce(__m512d vs0, __m512d vc0, __m512d vs1, __m512d vc1, double* lo) {
+static inline double s4j_dreduce(__m512d vs0, __m512d vc0, __m512d vs1, __m512d vc1, double* lo) {
   double s[16], c[16];
   _mm512_storeu_pd(s, vs0);
   _mm512_storeu_pd(s + 8, vs1);
@@ -85,7 +85,7 @@ static inline double s4j_avx512_f64_reduce(__m512d vs0, __m512d vc0, __m512d vs1
 }
 
 /* Lane max without _mm512_reduce_max_pd (a compiler sequence some toolchains lack). */
-static inline double s4j_avx512_f64_hmax(__m512d v) {
+static inline double s4j_dhmax(__m512d v) {
   const __m256d v4 = _mm256_max_pd(_mm512_castpd512_pd256(v), _mm512_extractf64x4_pd(v, 1));
   __m128d v2 = _mm_max_pd(_mm256_castpd256_pd128(v4), _mm256_extractf128_pd(v4, 1));
   v2 = _mm_max_sd(v2, _mm_unpackhi_pd(v2, v2));
@@ -93,17 +93,48 @@ static inline double s4j_avx512_f64_hmax(__m512d v) {
 }
 
 /* Mask of the first rem (1..7) lanes. */
-static inline __mmask8 s4j_avx512_f64_tail_mask(size_t rem) {
+static inline __mmask8 s4j_dtail_mask(size_t rem) {
   return (__mmask8)((1u << rem) - 1u);
 }
 
 /* Product of a masked tail (faults suppressed on masked-out elements): hi of the other lanes set to
  * X_LO after the product (they add nothing and never win a max whatever s is), lo to 0. */
-S4J_INLINE __m512d s4j_avx512_f64_mul_tail(const double* x, __mmask8 vmask, __m512d vs, __m512d* vlo,
+S4J_INLINE __m512d s4j_dmul_tail(const double* x, __mmask8 vmask, __m512d vs, __m512d* vlo,
                                            const int scaled) {
-  const __m512d vhi = s4j_avx512_f64_mul(_mm512_maskz_loadu_pd(vmask, x), vs, vlo, scaled);
+  const __m512d vhi = s4j_dmul(_mm512_maskz_loadu_pd(vmask, x), vs, vlo, scaled);
   *vlo = _mm512_maskz_mov_pd(vmask, *vlo);
   return _mm512_mask_mov_pd(_mm512_set1_pd(S4J_F64_X_LO), vmask, vhi);
 }
+
+/* ---------------------------------------------------------------------------------------------
+ * The f64 layer: the kernels (src/f64/s4j_f64_<op>.inc) are written once in these names, as the f32 kernels
+ * over s4j_f32_simd.h; each tier's kernel files are one-line instances (src/f64-<op>/). Besides the helpers
+ * above (s4j_dmul, s4j_dmul_tail, s4j_dexp_pn, s4j_dterm, s4j_dacc, s4j_dreduce, s4j_dhmax, s4j_dtail_mask):
+ * ------------------------------------------------------------------------------------------- */
+#define S4J_DISA avx512f
+#define S4J_DU2 u16 /* doubles per 2 and per 4 vectors: name parts of the kernels */
+#define S4J_DU4 u32
+#define S4J_DVLEN 8
+typedef __m512d s4j_dvf;
+typedef __mmask8 s4j_dmask;
+static inline s4j_dvf s4j_dload(const double* p) { return _mm512_loadu_pd(p); }
+static inline void s4j_dstore(double* p, s4j_dvf v) { _mm512_storeu_pd(p, v); }
+static inline s4j_dvf s4j_dload_tail_zero(const double* p, s4j_dmask m) { return _mm512_maskz_loadu_pd(m, p); }
+static inline void s4j_dstore_tail(double* p, s4j_dmask m, s4j_dvf v) { _mm512_mask_storeu_pd(p, m, v); }
+static inline s4j_dvf s4j_dset1(double d) { return _mm512_set1_pd(d); }
+static inline s4j_dvf s4j_dmulv(s4j_dvf a, s4j_dvf b) { return _mm512_mul_pd(a, b); }
+static inline s4j_dvf s4j_dsub(s4j_dvf a, s4j_dvf b) { return _mm512_sub_pd(a, b); }
+static inline s4j_dvf s4j_dfma(s4j_dvf a, s4j_dvf b, s4j_dvf c) { return _mm512_fmadd_pd(a, b, c); }
+/* max(a, b) returning b when either is NaN (max_pd) */
+static inline s4j_dvf s4j_dmax(s4j_dvf a, s4j_dvf b) { return _mm512_max_pd(a, b); }
+/* y * 2^k for integral k, exact down to gradual underflow (vscalefpd) */
+static inline s4j_dvf s4j_dldexp(s4j_dvf y, s4j_dvf k) { return _mm512_scalef_pd(y, k); }
+/* "a NaN was seen" over pairs of vectors */
+typedef __mmask8 s4j_dnan;
+static inline s4j_dnan s4j_dnan_init(void) { return 0; }
+static inline s4j_dnan s4j_dnan_add(s4j_dnan acc, s4j_dvf a, s4j_dvf b) {
+  return (s4j_dnan)(acc | _mm512_cmp_pd_mask(a, b, _CMP_UNORD_Q));
+}
+static inline int s4j_dnan_any(s4j_dnan acc) { return acc != 0; }
 
 #endif /* S4J_F64_AVX512_H */
