@@ -124,4 +124,14 @@ void s4j_f64_vscaleexp__avx512f_p13_u16(size_t n, const double* x, double* y, do
 void s4j_f64_vscale__avx512f_u32(size_t n, double* y, double inv_hi, double inv_lo);
 #endif
 
+#if defined(S4J_HAVE_ARM64)
+double s4j_f64_rmax__neon_u8_acc4(size_t n, const double* x, double scale, int* has_nan);
+double s4j_f64_raddexp__neon_p13_u8_acc2(size_t n, const double* x, double scale, double e_max, double* sum_lo);
+double s4j_f64_raddstoreexp__neon_p13_u8_acc2(size_t n, const double* x, double* y, double scale, double e_max,
+                                              double* sum_lo);
+void s4j_f64_vscaleexp__neon_p13_u4(size_t n, const double* x, double* y, double scale, double inv_hi,
+                                    double inv_lo, double e_max);
+void s4j_f64_vscale__neon_u8(size_t n, double* y, double inv_hi, double inv_lo);
+#endif
+
 #endif /* S4J_KERNELS_H */

@@ -37,10 +37,9 @@ static const s4j_f64_kernel_set s4j_f64_kernel_table[S4J_ISA_COUNT] = {
                         s4j_f64_vscale__avx512f_u32},
 #endif
 #if defined(S4J_HAVE_ARM64)
-    /* No NEON f64 kernels yet: the portable ones (compiled for AArch64, which gcc auto-vectorizes in part). */
-    [S4J_ISA_NEON] = {s4j_f64_rmax__scalar_u4_acc4, s4j_f64_raddexp__scalar_p13_u32_acc4,
-                      s4j_f64_raddstoreexp__scalar_p13_u32_acc4, s4j_f64_vscaleexp__scalar_p13_u32,
-                      s4j_f64_vscale__scalar_u4},
+    [S4J_ISA_NEON] = {s4j_f64_rmax__neon_u8_acc4, s4j_f64_raddexp__neon_p13_u8_acc2,
+                      s4j_f64_raddstoreexp__neon_p13_u8_acc2, s4j_f64_vscaleexp__neon_p13_u4,
+                      s4j_f64_vscale__neon_u8},
 #endif
 };
 
