@@ -106,32 +106,29 @@ void s4j_f64_vscaleexp__scalar_p13_u32(size_t n, const double* x, double* y, dou
                                        double inv_lo, double e_max);
 void s4j_f64_vscale__scalar_u4(size_t n, double* y, double inv_hi, double inv_lo);
 
+/* The vector tiers' f64 kernels, one source per op over each tier's f64 layer (src/f64/s4j_f64_<op>.inc):
+ * name parts isa, doubles per 2 vectors (vscaleexp's step) and per 4 vectors (the others'). */
+#define S4J_F64_VECTOR_TIER(isa, u2, u4)                                                                    \
+  double s4j_f64_rmax__##isa##_##u4##_acc4(size_t n, const double* x, double scale, int* has_nan);          \
+  double s4j_f64_raddexp__##isa##_p13_##u4##_acc2(size_t n, const double* x, double scale, double e_max,    \
+                                                  double* sum_lo);                                          \
+  double s4j_f64_raddstoreexp__##isa##_p13_##u4##_acc2(size_t n, const double* x, double* y, double scale, \
+                                                       double e_max, double* sum_lo);                       \
+  void s4j_f64_vscaleexp__##isa##_p13_##u2(size_t n, const double* x, double* y, double scale,             \
+                                           double inv_hi, double inv_lo, double e_max);                     \
+  void s4j_f64_vscale__##isa##_##u4(size_t n, double* y, double inv_hi, double inv_lo);
+/* Their row of the f64 kernel table (softmax_f64.c). */
+#define S4J_F64_VECTOR_KERNELS(isa, u2, u4)                                                                 \
+  {s4j_f64_rmax__##isa##_##u4##_acc4, s4j_f64_raddexp__##isa##_p13_##u4##_acc2,                             \
+   s4j_f64_raddstoreexp__##isa##_p13_##u4##_acc2, s4j_f64_vscaleexp__##isa##_p13_##u2,                      \
+   s4j_f64_vscale__##isa##_##u4}
+
 #if defined(S4J_HAVE_X86)
-double s4j_f64_rmax__avx2_u16_acc4(size_t n, const double* x, double scale, int* has_nan);
-double s4j_f64_raddexp__avx2_p13_u16_acc2(size_t n, const double* x, double scale, double e_max, double* sum_lo);
-double s4j_f64_raddstoreexp__avx2_p13_u16_acc2(size_t n, const double* x, double* y, double scale, double e_max,
-                                               double* sum_lo);
-void s4j_f64_vscaleexp__avx2_p13_u8(size_t n, const double* x, double* y, double scale, double inv_hi,
-                                    double inv_lo, double e_max);
-void s4j_f64_vscale__avx2_u16(size_t n, double* y, double inv_hi, double inv_lo);
-
-double s4j_f64_rmax__avx512f_u32_acc4(size_t n, const double* x, double scale, int* has_nan);
-double s4j_f64_raddexp__avx512f_p13_u32_acc2(size_t n, const double* x, double scale, double e_max, double* sum_lo);
-double s4j_f64_raddstoreexp__avx512f_p13_u32_acc2(size_t n, const double* x, double* y, double scale, double e_max,
-                                                  double* sum_lo);
-void s4j_f64_vscaleexp__avx512f_p13_u16(size_t n, const double* x, double* y, double scale, double inv_hi,
-                                        double inv_lo, double e_max);
-void s4j_f64_vscale__avx512f_u32(size_t n, double* y, double inv_hi, double inv_lo);
+S4J_F64_VECTOR_TIER(avx2, u8, u16)
+S4J_F64_VECTOR_TIER(avx512f, u16, u32)
 #endif
-
 #if defined(S4J_HAVE_ARM64)
-double s4j_f64_rmax__neon_u8_acc4(size_t n, const double* x, double scale, int* has_nan);
-double s4j_f64_raddexp__neon_p13_u8_acc2(size_t n, const double* x, double scale, double e_max, double* sum_lo);
-double s4j_f64_raddstoreexp__neon_p13_u8_acc2(size_t n, const double* x, double* y, double scale, double e_max,
-                                              double* sum_lo);
-void s4j_f64_vscaleexp__neon_p13_u4(size_t n, const double* x, double* y, double scale, double inv_hi,
-                                    double inv_lo, double e_max);
-void s4j_f64_vscale__neon_u8(size_t n, double* y, double inv_hi, double inv_lo);
+S4J_F64_VECTOR_TIER(neon, u4, u8)
 #endif
 
 #endif /* S4J_KERNELS_H */

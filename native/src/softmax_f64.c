@@ -29,17 +29,11 @@ static const s4j_f64_kernel_set s4j_f64_kernel_table[S4J_ISA_COUNT] = {
                           s4j_f64_raddstoreexp__scalar_p13_u32_acc4, s4j_f64_vscaleexp__scalar_p13_u32,
                           s4j_f64_vscale__scalar_u4},
 #if defined(S4J_HAVE_X86)
-    [S4J_ISA_AVX2] = {s4j_f64_rmax__avx2_u16_acc4, s4j_f64_raddexp__avx2_p13_u16_acc2,
-                      s4j_f64_raddstoreexp__avx2_p13_u16_acc2, s4j_f64_vscaleexp__avx2_p13_u8,
-                      s4j_f64_vscale__avx2_u16},
-    [S4J_ISA_AVX512] = {s4j_f64_rmax__avx512f_u32_acc4, s4j_f64_raddexp__avx512f_p13_u32_acc2,
-                        s4j_f64_raddstoreexp__avx512f_p13_u32_acc2, s4j_f64_vscaleexp__avx512f_p13_u16,
-                        s4j_f64_vscale__avx512f_u32},
+    [S4J_ISA_AVX2] = S4J_F64_VECTOR_KERNELS(avx2, u8, u16),
+    [S4J_ISA_AVX512] = S4J_F64_VECTOR_KERNELS(avx512f, u16, u32),
 #endif
 #if defined(S4J_HAVE_ARM64)
-    [S4J_ISA_NEON] = {s4j_f64_rmax__neon_u8_acc4, s4j_f64_raddexp__neon_p13_u8_acc2,
-                      s4j_f64_raddstoreexp__neon_p13_u8_acc2, s4j_f64_vscaleexp__neon_p13_u4,
-                      s4j_f64_vscale__neon_u8},
+    [S4J_ISA_NEON] = S4J_F64_VECTOR_KERNELS(neon, u4, u8),
 #endif
 };
 
