@@ -50,16 +50,18 @@
     for (int s4j_q_ = 0; s4j_q_ < 4 * S4J_VLEN; s4j_q_ += 16) s4j_vprefetch((ptr) + S4J_PREFETCH_AHEAD + s4j_q_); \
   } while (0)
 
-/* Output alignment, for the elementwise kernels (vscale, vscaleexp, vmuladdc): the floats before y's first
- * vector-aligned element go as one masked vector (0 if y is aligned, is not float-aligned, or n is not longer),
- * so that every store after it is aligned, and the non-temporal ones can be. A misaligned y (Java heap arrays
- * almost always are) otherwise splits stores across cache lines: the reload at 4K elements was 1.17x slower
- * with y 16 bytes off, and two-pass at 8M 1.59x (its non-temporal path never found an aligned vector).
- * Elementwise, so the results do not depend on where y is; the summing kernels keep their grouping. */
-static inline int s4j_aligned(const float* y) { return ((uintptr_t)y & (S4J_VLEN * 4 - 1)) == 0; }
-static inline size_t s4j_head_to_align(const float* y, size_t n) {
-  const size_t h = (size_t)((0 - (uintptr_t)y) & (S4J_VLEN * 4 - 1)) / 4;
-  return ((uintptr_t)y & 3) == 0 && h < n ? h : 0;
+/* Alignment: s4j_head_to_align(p, n) is the number of floats before p's first vector-aligned element (0 if p
+ * is aligned, is not float-aligned, or n is not longer). The elementwise kernels (vscale, vscaleexp, vmuladdc)
+ * write that head of y as one masked vector, so every store after it is aligned and the non-temporal ones
+ * can be; the exact reductions (rmax, rargmax, rselect) read that head of x first, so every load after it is
+ * aligned. A misaligned array (Java heap arrays almost always are) otherwise splits accesses across cache
+ * lines: the reload at 4K elements was 1.17x slower with y 16 bytes off, two-pass at 8M 1.59x (its
+ * non-temporal path never found an aligned vector), argmax 1.5x. None of these results depends on the
+ * address; the summing kernels keep their grouping, so theirs does not either. */
+static inline int s4j_aligned(const float* p) { return ((uintptr_t)p & (S4J_VLEN * 4 - 1)) == 0; }
+static inline size_t s4j_head_to_align(const float* p, size_t n) {
+  const size_t h = (size_t)((0 - (uintptr_t)p) & (S4J_VLEN * 4 - 1)) / 4;
+  return ((uintptr_t)p & 3) == 0 && h < n ? h : 0;
 }
 
 /* Four vectors to y, y + VLEN, ...: plain or (nt) non-temporal stores, y aligned for those. */

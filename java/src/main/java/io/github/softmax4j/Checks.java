@@ -42,6 +42,13 @@ final class Checks {
         }
     }
 
+    /** x and y of one length (whole-array calls). */
+    static void sameLength(int xLength, int yLength) {
+        if (xLength != yLength) {
+            throw new IllegalArgumentException("x.length " + xLength + " != y.length " + yLength);
+        }
+    }
+
     static void scale(float s) {
         if (!(s > 0f && s < Float.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("scale (1/temperature) must be positive and finite, not " + s);

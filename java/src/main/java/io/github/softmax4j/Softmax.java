@@ -469,9 +469,7 @@ public final class Softmax {
     public int softmaxArgmax(float[] x, float[] y) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(y, "y");
-        if (x.length != y.length) {
-            throw new IllegalArgumentException("x.length " + x.length + " != y.length " + y.length);
-        }
+        Checks.sameLength(x.length, y.length);
         return softmaxArgmax(x, 0, y, 0, x.length);
     }
 
@@ -509,9 +507,7 @@ public final class Softmax {
         Objects.requireNonNull(y, "y");
         Objects.requireNonNull(argmax, "argmax");
         int rows = denseRowCount(x, cols);
-        if (x.length != y.length) {
-            throw new IllegalArgumentException("x.length " + x.length + " != y.length " + y.length);
-        }
+        Checks.sameLength(x.length, y.length);
         if (argmax.length < rows) {
             throw new IllegalArgumentException("argmax.length " + argmax.length + " < rows " + rows);
         }
@@ -829,9 +825,7 @@ public final class Softmax {
     public void softmax(double[] x, double[] y) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(y, "y");
-        if (x.length != y.length) {
-            throw new IllegalArgumentException("x.length " + x.length + " != y.length " + y.length);
-        }
+        Checks.sameLength(x.length, y.length);
         softmax(x, 0, y, 0, x.length);
     }
 
@@ -913,18 +907,14 @@ public final class Softmax {
     private void whole(Op op, float[] x, float[] y) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(y, "y");
-        if (x.length != y.length) {
-            throw new IllegalArgumentException("x.length " + x.length + " != y.length " + y.length);
-        }
+        Checks.sameLength(x.length, y.length);
         rows(op, x, 0, x.length, y, 0, x.length, 1, x.length);
     }
 
     private void denseRows(Op op, float[] x, float[] y, int cols) {
         Objects.requireNonNull(y, "y");
         int rows = denseRowCount(x, cols);
-        if (x.length != y.length) {
-            throw new IllegalArgumentException("x.length " + x.length + " != y.length " + y.length);
-        }
+        Checks.sameLength(x.length, y.length);
         rows(op, x, 0, cols, y, 0, cols, rows, cols);
     }
 
