@@ -52,7 +52,7 @@ public final class Diagnostics {
             System.out.printf("    %-16s %s%n", b, status);
         }
         Softmax best = Softmax.get();
-        System.out.println("  selected: " + KernelSelector.defaultSelection().kernel + " (AUTO -> " + best.algorithmFor(1024) + " at n=1K, "
+        System.out.println("  selected: " + KernelSelector.defaultSelection() + " (AUTO -> " + best.algorithmFor(1024) + " at n=1K, "
                 + best.algorithmFor(1 << 24) + " at n=16M)");
         for (Map.Entry<Backend, String> d : KernelSelector.defaultSelection().declined.entrySet()) {
             System.out.println("    declined " + d.getKey() + ": " + d.getValue());

@@ -345,7 +345,7 @@ public final class Sampler {
     public int argmax(float[] logits, int off, int n) {
         Objects.requireNonNull(logits, "logits");
         checkRange(logits, off, n);
-        long r = softmax.kernel().argmax(logits, off, n); // one vectorized pass; NaN found in the same pass
+        long r = softmax.dispatch().kernel(n).argmax(logits, off, n); // one vectorized pass; NaN found in the same pass
         if (r < 0) {
             throw new IllegalArgumentException("logit " + (-1 - r) + " is NaN");
         }
@@ -478,7 +478,7 @@ public final class Sampler {
         Candidates c = new Candidates();
         while (true) {
             c.count = 0;
-            c.index = collect(softmax.kernel(), x, off, n, t, c, (int) Math.min(n, 8L * need + 256));
+            c.index = collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, 8L * need + 256));
             if (c.count >= Math.min(need, n) || t == Float.NEGATIVE_INFINITY) {
                 break;
             }

@@ -10,11 +10,12 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 
+import io.github.softmax4j.internal.Dispatch;
 import io.github.softmax4j.internal.Kernel;
 import io.github.softmax4j.internal.KernelSelector;
 import io.github.softmax4j.internal.NativeKernel;
 import io.github.softmax4j.internal.Op;
-import io.github.softmax4j.internal.Split;
+import io.github.softmax4j.internal.Span;
 
 /**
  * Softmax and its family over float vectors: softmax, log-softmax, log-sum-exp and cross-entropy, on one
@@ -95,25 +96,18 @@ public final class Softmax {
     static final int DEFAULT_PARALLEL_THRESHOLD = 1 << 19;
     private static final double[] NO_LSE = new double[0];
 
-    private final Kernel kernel;
-    private final Algorithm algorithm;
-    private final float scale;
-    private final boolean safe;
-    private final Executor executor; // null: sequential
-    private final int parallelThreshold;
+    private final Dispatch dispatch;
 
-    private Softmax(Kernel kernel, Algorithm algorithm, float scale, boolean safe, Executor executor,
-            int parallelThreshold) {
-        this.kernel = kernel;
-        this.algorithm = algorithm;
-        this.scale = scale;
-        this.safe = safe;
-        this.executor = executor;
-        this.parallelThreshold = parallelThreshold;
+    private Softmax(Dispatch dispatch) {
+        this.dispatch = dispatch;
     }
 
-    private Softmax(Kernel kernel) {
-        this(kernel, Algorithm.AUTO, 1f, false, null, DEFAULT_PARALLEL_THRESHOLD);
+    private Softmax(Kernel kernel, Kernel small) {
+        this(Dispatch.of(kernel, small, DEFAULT_PARALLEL_THRESHOLD));
+    }
+
+    private Softmax with(Algorithm algorithm, float scale, boolean safe, Executor executor, int parallelThreshold) {
+        return new Softmax(dispatch.with(algorithm, scale, safe, executor, parallelThreshold));
     }
 
     /** The default instance, or the configuration error that prevents it (rethrown on every call). */
@@ -122,7 +116,8 @@ public final class Softmax {
 
         private static Object create() {
             try {
-                return new Softmax(KernelSelector.defaultSelection().kernel);
+                KernelSelector.Selection s = KernelSelector.defaultSelection();
+                return new Softmax(s.kernel, s.small);
             } catch (IllegalStateException e) {
                 return e;
             }
@@ -156,7 +151,7 @@ public final class Softmax {
      */
     public static Softmax of(Backend backend) {
         Objects.requireNonNull(backend, "backend");
-        return new Softmax(KernelSelector.kernel(backend, KernelSelector.Config.capFromSystemProperties()));
+        return new Softmax(KernelSelector.kernel(backend, KernelSelector.Config.capFromSystemProperties()), null);
     }
 
     /**
@@ -183,8 +178,8 @@ public final class Softmax {
      */
     public Softmax with(Algorithm algorithm) {
         Objects.requireNonNull(algorithm, "algorithm");
-        return algorithm == this.algorithm ? this
-                : new Softmax(kernel, algorithm, scale, safe, executor, parallelThreshold);
+        return algorithm == algorithm() ? this
+                : with(algorithm, scale(), isSafe(), dispatch.executor(), parallelThreshold());
     }
 
     /**
@@ -197,7 +192,7 @@ public final class Softmax {
      */
     public Softmax withScale(float scale) {
         Checks.scale(scale);
-        return new Softmax(kernel, algorithm, scale, safe, executor, parallelThreshold);
+        return with(algorithm(), scale, isSafe(), dispatch.executor(), parallelThreshold());
     }
 
     /**
@@ -221,7 +216,7 @@ public final class Softmax {
      * @return an instance with that setting ({@code this} if it has it already)
      */
     public Softmax withSafe(boolean safe) {
-        return safe == this.safe ? this : new Softmax(kernel, algorithm, scale, safe, executor, parallelThreshold);
+        return safe == isSafe() ? this : with(algorithm(), scale(), safe, dispatch.executor(), parallelThreshold());
     }
 
     /**
@@ -242,7 +237,7 @@ public final class Softmax {
      */
     public Softmax parallel(Executor executor) {
         Objects.requireNonNull(executor, "executor");
-        return new Softmax(kernel, algorithm, scale, safe, executor, parallelThreshold);
+        return with(algorithm(), scale(), isSafe(), executor, parallelThreshold());
     }
 
     /**
@@ -257,7 +252,7 @@ public final class Softmax {
         if (elements < 1) {
             throw new IllegalArgumentException("parallel threshold must be >= 1, not " + elements);
         }
-        return new Softmax(kernel, algorithm, scale, safe, executor, elements);
+        return with(algorithm(), scale(), isSafe(), dispatch.executor(), elements);
     }
 
     /**
@@ -266,7 +261,7 @@ public final class Softmax {
      * @return a sequential instance ({@code this} if it is sequential already)
      */
     public Softmax sequential() {
-        return executor == null ? this : new Softmax(kernel, algorithm, scale, safe, null, parallelThreshold);
+        return !isParallel() ? this : with(algorithm(), scale(), isSafe(), null, parallelThreshold());
     }
 
     /**
@@ -276,7 +271,7 @@ public final class Softmax {
      *         {@link Backend#VECTOR} (see Backends in the class documentation)
      */
     public Backend backend() {
-        return kernel.backend();
+        return dispatch.kernel().backend();
     }
 
     /**
@@ -285,7 +280,7 @@ public final class Softmax {
      * @return the configured algorithm, {@link Algorithm#AUTO} unless set by {@link #with(Algorithm)}
      */
     public Algorithm algorithm() {
-        return algorithm;
+        return dispatch.algorithm();
     }
 
     /**
@@ -299,7 +294,7 @@ public final class Softmax {
         if (n < 0) {
             throw new IllegalArgumentException("n < 0: " + n);
         }
-        return kernel.resolve(algorithm, n);
+        return dispatch.resolve(n);
     }
 
     /**
@@ -308,7 +303,7 @@ public final class Softmax {
      * @return s, 1 unless set by {@link #withScale(float)} or {@link #withTemperature(float)}
      */
     public float scale() {
-        return scale;
+        return dispatch.scale();
     }
 
     /**
@@ -317,7 +312,7 @@ public final class Softmax {
      * @return {@code true} if a row of all -Inf gives zeros and -Inf, {@code false} (the default) if NaN
      */
     public boolean isSafe() {
-        return safe;
+        return dispatch.safe();
     }
 
     /**
@@ -327,7 +322,7 @@ public final class Softmax {
      *         {@link #sequential()}
      */
     public boolean isParallel() {
-        return executor != null;
+        return dispatch.executor() != null;
     }
 
     /**
@@ -336,7 +331,7 @@ public final class Softmax {
      * @return the threshold, counting all rows of a call together (2^19 unless set)
      */
     public int parallelThreshold() {
-        return parallelThreshold;
+        return dispatch.parallelThreshold();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -730,7 +725,7 @@ public final class Softmax {
         Objects.requireNonNull(logits, "logits");
         Objects.checkFromIndexSize(off, n, logits.length);
         Checks.label(label, n);
-        return (float) (lse(logits, off, n) - (double) logits[off + label] * scale);
+        return (float) (lse(logits, off, n) - (double) logits[off + label] * scale());
     }
 
     /**
@@ -767,7 +762,7 @@ public final class Softmax {
         double[] lse = lseRows(logits, off, stride, rows, cols);
         double total = 0;
         for (int r = 0; r < rows; r++) {
-            double loss = lse[r] - (double) logits[off + r * stride + labels[labelsOff + r]] * scale;
+            double loss = lse[r] - (double) logits[off + r * stride + labels[labelsOff + r]] * scale();
             if (losses != null) {
                 losses[lossesOff + r] = (float) loss;
             }
@@ -847,7 +842,7 @@ public final class Softmax {
         Objects.checkFromIndexSize(yOff, n, y.length);
         Checks.aliasing(x, xOff, n, xOff + n, y, yOff, n, yOff + n, 1);
         if (n > 0) {
-            kernel.softmaxF64(algorithm, flags(), scale, x, xOff, y, yOff, n);
+            dispatch.softmaxF64(x, xOff, y, yOff, n);
         }
     }
 
@@ -875,26 +870,16 @@ public final class Softmax {
     public double logSumExp(double[] x, int off, int n) {
         Objects.requireNonNull(x, "x");
         Objects.checkFromIndexSize(off, n, x.length);
-        return n == 0 ? Double.NEGATIVE_INFINITY : kernel.logSumExpF64(scale, x, off, n);
+        return n == 0 ? Double.NEGATIVE_INFINITY : dispatch.logSumExpF64(x, off, n);
     }
 
     // ---------------------------------------------------------------------------------------------
     // Shared plumbing: checks, then one kernel call (or the parallel split)
     // ---------------------------------------------------------------------------------------------
 
-    /** The op flags of this configuration (for the JDK 22+ MemorySegment front in the same package). */
-    int flags() {
-        return safe ? Op.FLAG_SAFE : 0;
-    }
-
-    /** The kernel (for the JDK 22+ MemorySegment front in the same package). */
-    Kernel kernel() {
-        return kernel;
-    }
-
-    /** The executor of parallel calls, or null (for the JDK 22+ MemorySegment front). */
-    Executor executor() {
-        return executor;
+    /** The dispatcher (for {@link Sampler} and the JDK 22+ MemorySegment fronts in the same package). */
+    Dispatch dispatch() {
+        return dispatch;
     }
 
     private float[] newOutput(Op op, float[] x) {
@@ -926,31 +911,10 @@ public final class Softmax {
         return x.length / cols;
     }
 
-    /** Whether a vector of this length is split across threads (also for the JDK 22+ MemorySegment front). */
-    boolean splitVector(long elements) {
-        return executor != null && elements >= parallelThreshold
-                && (algorithm == Algorithm.AUTO || algorithm == Algorithm.TWO_PASS);
-    }
-
-    private boolean splitRows(int rows, int cols) {
-        return executor != null && rows > 1 && (long) rows * cols >= parallelThreshold;
-    }
-
-    static int threads() {
-        return Runtime.getRuntime().availableProcessors();
-    }
-
     /** softmax / log-softmax over rows of arrays. */
     private void rows(Op op, float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows, int cols) {
-        if (!checkRows(x, xOff, xStride, y, yOff, yStride, rows, cols)) {
-            return;
-        }
-        int flags = flags();
-        if (rows == 1 && splitVector(cols)) {
-            splitArrays(op, x, xOff, y, yOff, cols);
-        } else {
-            eachRows(rows, cols, (first, count) -> kernel.rows(op, algorithm, flags, scale, x, xOff + first * xStride,
-                    xStride, y, yOff + first * yStride, yStride, count, cols, NO_LSE, 0));
+        if (checkRows(x, xOff, xStride, y, yOff, yStride, rows, cols)) {
+            dispatch.run(op, Span.arrays(x, xOff, xStride, y, yOff, yStride), rows, cols);
         }
     }
 
@@ -961,15 +925,7 @@ public final class Softmax {
             Arrays.fill(index, 0, rows, -1);
             return;
         }
-        int flags = flags();
-        if (rows == 1 && splitVector(cols)) { // threads write y; then one argmax pass over it
-            splitArrays(Op.SOFTMAX, x, xOff, y, yOff, cols);
-            long a = kernel.argmax(y, yOff, cols);
-            index[0] = a < 0 ? -1 : (int) a;
-        } else {
-            eachRows(rows, cols, (first, count) -> kernel.softmaxArgmax(algorithm, flags, scale, x,
-                    xOff + first * xStride, xStride, y, yOff + first * yStride, yStride, count, cols, index, first));
-        }
+        dispatch.softmaxArgmax(x, xOff, xStride, y, yOff, yStride, rows, cols, index);
     }
 
     /** The checks of rows between arrays; false when there is nothing to compute (no row or no column). */
@@ -983,28 +939,11 @@ public final class Softmax {
         return rows != 0 && cols != 0;
     }
 
-    /** Runs body over all rows: split across threads when the batch is large enough, else in one call. */
-    private void eachRows(int rows, int cols, Split.RowRange body) {
-        if (splitRows(rows, cols)) {
-            Split.rows(executor, threads(), rows, body);
-        } else {
-            body.run(0, rows);
-        }
-    }
-
     /** Log-sum-exp of one range, in double (also for the JDK 22+ MemorySegment front). */
     double lse(float[] x, int off, int n) {
         Objects.requireNonNull(x, "x");
         Objects.checkFromIndexSize(off, n, x.length);
-        if (n == 0) {
-            return Double.NEGATIVE_INFINITY;
-        }
-        if (splitVector(n)) {
-            return splitArrays(Op.LOG_SUM_EXP, x, off, x, off, n);
-        }
-        double[] lse = new double[1];
-        kernel.rows(Op.LOG_SUM_EXP, algorithm, 0, scale, x, off, n, x, off, n, 1, n, lse, 0);
-        return lse[0];
+        return n == 0 ? Double.NEGATIVE_INFINITY : dispatch.lse(x, off, n);
     }
 
     /** Log-sum-exp of each row, in double (also for {@link Sampler}). */
@@ -1012,11 +951,11 @@ public final class Softmax {
         Objects.requireNonNull(x, "x");
         Checks.span("x", x.length, xOff, xStride, rows, cols);
         double[] lse = new double[Math.max(rows, 0)];
-        if (rows == 0) {
-            return lse;
+        if (cols == 0) {
+            Arrays.fill(lse, Double.NEGATIVE_INFINITY);
+        } else if (rows > 0) {
+            dispatch.run(Op.LOG_SUM_EXP, Span.arrays(x, xOff, xStride, x, xOff, xStride), rows, cols, lse);
         }
-        eachRows(rows, cols, (first, count) -> kernel.rows(Op.LOG_SUM_EXP, algorithm, 0, scale, x,
-                xOff + first * xStride, xStride, x, xOff + first * xStride, xStride, count, cols, lse, first));
         return lse;
     }
 
@@ -1056,24 +995,14 @@ public final class Softmax {
             }
             return;
         }
-        int flags = flags();
         if (!writes) {
-            if (x.hasArray()) {
-                kernel.rows(op, algorithm, flags, scale, x.array(), x.arrayOffset() + xp, xStride, x.array(),
-                        x.arrayOffset() + xp, xStride, rows, cols, lse, 0);
-            } else if (x.isDirect() && rows == 1 && splitVector(cols)) {
-                lse[0] = splitBuffers(op, x, x, cols);
-            } else {
-                kernel.rows(op, algorithm, flags, scale, x, xp, xStride, x, xp, xStride, rows, cols, lse, 0);
-            }
-            return;
-        }
-        if (x.hasArray() && y.hasArray()) {
+            y = x;
+            yp = xp;
+            yStride = xStride;
+        } else if (x.hasArray() && y.hasArray()) {
             int xo = x.arrayOffset() + xp;
             int yo = y.arrayOffset() + yp;
             Checks.aliasing(x.array(), xo, xStride, xo + xEnd, y.array(), yo, yStride, yo + yEnd, rows);
-            kernel.rows(op, algorithm, flags, scale, x.array(), xo, xStride, y.array(), yo, yStride, rows, cols,
-                    lse, 0);
         } else if (x.isDirect() && y.isDirect()) {
             long xa = NativeKernel.address(x);
             long ya = NativeKernel.address(y);
@@ -1085,67 +1014,13 @@ public final class Softmax {
                     throw new IllegalArgumentException("x and y overlap without being the same rows");
                 }
             }
-            if (rows == 1 && splitVector(cols)) {
-                splitBuffers(op, x, y, cols);
-            } else {
-                kernel.rows(op, algorithm, flags, scale, x, xp, xStride, y, yp, yStride, rows, cols, lse, 0);
-            }
-        } else {
-            // Mixed heap/direct or a read-only heap input: the kernel's buffer entry copies the input span
-            // before it writes (Kernel.rows), so even a read-only view of y's memory as x is safe.
-            kernel.rows(op, algorithm, flags, scale, x, xp, xStride, y, yp, yStride, rows, cols, lse, 0);
         }
-    }
-
-    /** The parallel split of one vector between arrays; returns logsumexp. */
-    private double splitArrays(Op op, float[] x, int xOff, float[] y, int yOff, int n) {
-        return Split.vector(executor, threads(), op, scale, n, new Split.Vector() {
-            @Override
-            public void sumExp(long from, long len, double[] me) {
-                kernel.sumExp(scale, x, xOff + (int) from, (int) len, me);
-            }
-
-            @Override
-            public void finish(long from, long len, double m, double e) {
-                kernel.finish(op, scale, x, xOff + (int) from, y, yOff + (int) from, (int) len, m, e);
-            }
-
-            @Override
-            public double whole() {
-                double[] lse = new double[1];
-                kernel.rows(op, algorithm, flags() | Op.FLAG_LSE, scale, x, xOff, n, y, yOff, n, 1, n, lse, 0);
-                return lse[0];
-            }
-        });
-    }
-
-    /** The parallel split of one vector between direct buffers; returns logsumexp. */
-    private double splitBuffers(Op op, FloatBuffer x, FloatBuffer y, int n) {
-        int xp = x.position();
-        int yp = y.position();
-        return Split.vector(executor, threads(), op, scale, n, new Split.Vector() {
-            @Override
-            public void sumExp(long from, long len, double[] me) {
-                kernel.sumExp(scale, x, xp + (int) from, (int) len, me);
-            }
-
-            @Override
-            public void finish(long from, long len, double m, double e) {
-                kernel.finish(op, scale, x, xp + (int) from, y, yp + (int) from, (int) len, m, e);
-            }
-
-            @Override
-            public double whole() {
-                double[] lse = new double[1];
-                kernel.rows(op, algorithm, flags() | Op.FLAG_LSE, scale, x, xp, n, y, yp, n, 1, n, lse, 0);
-                return lse[0];
-            }
-        });
+        dispatch.run(op, Span.buffers(dispatch, x, xp, xStride, y, yp, yStride, rows, cols), rows, cols, lse);
     }
 
     @Override
     public String toString() {
-        return "Softmax[" + backend() + ", " + algorithm + (scale != 1f ? ", scale " + scale : "")
-                + (safe ? ", safe" : "") + (executor != null ? ", parallel >= " + parallelThreshold : "") + "]";
+        return "Softmax[" + backend() + ", " + algorithm() + (scale() != 1f ? ", scale " + scale() : "")
+                + (isSafe() ? ", safe" : "") + (isParallel() ? ", parallel >= " + parallelThreshold() : "") + "]";
     }
 }

@@ -5,13 +5,13 @@ import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 
 import io.github.softmax4j.internal.Chunked;
+import io.github.softmax4j.internal.Dispatch;
 import io.github.softmax4j.internal.NativeKernel;
 import io.github.softmax4j.internal.Op;
 import io.github.softmax4j.internal.SegmentNative;
-import io.github.softmax4j.internal.Split;
+import io.github.softmax4j.internal.Span;
 
 /**
  * The softmax family over {@link MemorySegment}s (JDK 22+): off-heap vectors, of any length up to
@@ -204,12 +204,6 @@ public final class SegmentSoftmax {
         return base.isPresent() && base.get() instanceof float[] a && (s.address() & 3) == 0 ? a : null;
     }
 
-    /** The native kernel, when the segments are native and aligned for C, else null. */
-    private NativeKernel nativeFor(MemorySegment x, MemorySegment y) {
-        NativeKernel nk = NativeKernel.of(softmax.kernel());
-        return nk != null && aligned(x) && aligned(y) ? nk : null;
-    }
-
     private static boolean aligned(MemorySegment s) {
         return s.isNative() && (s.address() & 3) == 0;
     }
@@ -255,92 +249,43 @@ public final class SegmentSoftmax {
         }
     }
 
-    /** op on checked, non-empty segments; returns logsumexp for LOG_SUM_EXP (else anything). */
+    /** op on checked, non-empty segments; returns logsumexp for LOG_SUM_EXP (else NaN). */
     private double run(Op op, MemorySegment x, MemorySegment y, long n) {
-        NativeKernel nk = nativeFor(x, y);
-        if (nk != null) {
-            return runNative(nk, op, x, y, n);
-        }
-        float[] xa = floatArray(x);
-        float[] ya = floatArray(y);
-        if (xa != null && (ya != null || op == Op.LOG_SUM_EXP)) {
-            int xo = (int) (x.address() >>> 2);
-            int len = (int) n; // a float[] holds fewer than 2^31 elements
-            if (op == Op.LOG_SUM_EXP) {
-                return softmax.lse(xa, xo, len);
-            }
-            int yo = (int) (y.address() >>> 2);
-            if (op == Op.SOFTMAX) {
-                softmax.softmax(xa, xo, ya, yo, len);
-            } else {
-                softmax.logSoftmax(xa, xo, ya, yo, len);
-            }
-            return Double.NaN;
-        }
-        if (n <= Chunked.CHUNK) {
-            // One copy, then the float[] API: the same algorithm and results as that API.
-            float[] t = new float[(int) n];
-            MemorySegment.copy(x, FLOAT, 0, t, 0, t.length);
-            if (op == Op.LOG_SUM_EXP) {
-                return softmax.lse(t, 0, t.length);
-            }
-            if (op == Op.SOFTMAX) {
-                softmax.softmax(t, t);
-            } else {
-                softmax.logSoftmax(t, t);
-            }
-            MemorySegment.copy(t, 0, y, FLOAT, 0, t.length);
-            return Double.NaN;
-        }
-        boolean split = softmax.splitVector(n) && shared(x) && shared(y);
-        Executor executor = split ? softmax.executor() : null;
-        return Chunked.vector(softmax.kernel(), executor, split ? Softmax.threads() : 1, op, flagsFor(op),
-                softmax.scale(), floats(x), floats(y), n);
-    }
-
-    private int flagsFor(Op op) {
-        return op == Op.LOG_SUM_EXP ? 0 : softmax.flags();
+        Dispatch d = softmax.dispatch();
+        return d.run(op, span(d, x, y, n), 1, n, new double[1]);
     }
 
     /**
-     * The C kernels in place on the segments (y == x for LOG_SUM_EXP), through FFM downcalls that keep the
-     * segments' scopes alive for each call. A parallel instance splits the vector only when both segments are
-     * accessible from any thread (a confined one stays on its owner thread).
+     * How the kernels reach the segments: native memory in place through FFM downcalls (native kernels),
+     * the float[] behind heap segments in place, anything else through copies of {@link Chunked#CHUNK}
+     * floats. Only segments of shared scopes are split across threads (a confined one is readable only by
+     * its owner).
      */
-    private double runNative(NativeKernel nk, Op op, MemorySegment x, MemorySegment y, long n) {
-        float s = softmax.scale();
-        int flags = flagsFor(op);
-        if (softmax.splitVector(n) && shared(x) && shared(y)) {
-            return Split.vector(softmax.executor(), Softmax.threads(), op, s, n, new Split.Vector() {
-                @Override
-                public void sumExp(long from, long len, double[] me) {
-                    SegmentNative.sumExp(nk, s, x, from, len, me);
-                }
-
-                @Override
-                public void finish(long from, long len, double m, double e) {
-                    SegmentNative.finish(nk, op, s, x, y, from, len, m, e);
-                }
-
-                @Override
-                public double whole() {
-                    return SegmentNative.rows(nk, op, softmax.algorithm(), flags | Op.FLAG_LSE, s, x, y, n);
-                }
-            });
+    private static Span span(Dispatch d, MemorySegment x, MemorySegment y, long n) {
+        boolean splittable = shared(x) && shared(y);
+        NativeKernel nk = d.nativeKernel();
+        if (nk != null && aligned(x) && aligned(y)) {
+            return SegmentNative.span(nk, x, y, splittable);
         }
-        return SegmentNative.rows(nk, op, softmax.algorithm(), flags, s, x, y, n);
+        float[] xa = floatArray(x);
+        float[] ya = floatArray(y);
+        if (xa != null && ya != null) {
+            int len = (int) n; // a float[] holds fewer than 2^31 elements
+            return Span.arrays(xa, (int) (x.address() >>> 2), len, ya, (int) (y.address() >>> 2), len);
+        }
+        return Span.copies(floats(x), 0, n, floats(y), 0, n, Chunked.CHUNK, splittable);
     }
 
     private static Chunked.Floats floats(MemorySegment s) {
         return new Chunked.Floats() {
             @Override
-            public void get(long index, float[] dst, int len) {
-                MemorySegment.copy(s, FLOAT, index * Float.BYTES, dst, 0, len);
+            public void get(long index, float[] dst, int off, int len) {
+                MemorySegment.copy(s, FLOAT, index * Float.BYTES, dst, off, len);
             }
 
             @Override
-            public void put(long index, float[] src, int len) {
-                MemorySegment.copy(src, 0, s, FLOAT, index * Float.BYTES, len);
+            public void put(long index, float[] src, int off, int len) {
+                MemorySegment.copy(src, off, s, FLOAT, index * Float.BYTES, len);
             }
         };
     }

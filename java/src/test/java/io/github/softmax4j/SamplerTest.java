@@ -224,7 +224,7 @@ class SamplerTest {
     @ParameterizedTest
     @MethodSource("io.github.softmax4j.Backends#all")
     void argmaxAndSelectKernelsMatchTheirDefinition(Backend backend) {
-        io.github.softmax4j.internal.Kernel k = Backends.require(backend).kernel();
+        io.github.softmax4j.internal.Kernel k = Backends.require(backend).dispatch().kernel();
         SplittableRandom r = new SplittableRandom(SEED + 11);
         int[] sizes = {1, 2, 3, 15, 16, 17, 31, 33, 63, 64, 65, 1023, 1024, 1025, 2047, 2048, 2049, 3000, 4096 + 7,
             40_000};

@@ -306,6 +306,6 @@ public final class VectorKernel extends JavaKernel {
                 }
             }
         }
-        return Kernel.selectFrom(x, off, i, n, t, idx, count);
+        return selectFrom(x, off, i, n, t, idx, count);
     }
 }

@@ -1,7 +1,6 @@
 package io.github.softmax4j.internal;
 
 import java.util.Arrays;
-import java.util.concurrent.Executor;
 
 /**
  * The Java path over a vector that no array holds: a {@code MemorySegment} on JDK 22+ (heap, misaligned,
@@ -29,21 +28,39 @@ public final class Chunked {
 
     /** A vector of up to 2^63 - 1 floats, read and written a range at a time. */
     public interface Floats {
-        /** Copies elements [index, index+len) into dst[0, len). */
-        void get(long index, float[] dst, int len);
+        /** Copies elements [index, index+len) into dst[off, off+len). */
+        void get(long index, float[] dst, int off, int len);
 
-        /** Copies src[0, len) into elements [index, index+len). */
-        void put(long index, float[] src, int len);
+        /** Copies src[off, off+len) into elements [index, index+len). */
+        void put(long index, float[] src, int off, int len);
+
+        /** The same memory with element {@code base} as element 0. */
+        default Floats from(long base) {
+            if (base == 0) {
+                return this;
+            }
+            Floats f = this;
+            return new Floats() {
+                @Override
+                public void get(long index, float[] dst, int off, int len) {
+                    f.get(base + index, dst, off, len);
+                }
+
+                @Override
+                public void put(long index, float[] src, int off, int len) {
+                    f.put(base + index, src, off, len);
+                }
+            };
+        }
     }
 
     /**
-     * op over x[0, n) into y[0, n) (y is not touched for {@link Op#LOG_SUM_EXP}; x == y is in place);
-     * returns logsumexp in double. {@code parts} > 1 runs the parts on the executor (the memory must then
-     * be readable from its threads); with 1 part the executor may be null.
+     * op over x[0, n) into y[0, n) on this thread (y is not touched for {@link Op#LOG_SUM_EXP}; x == y is in
+     * place); returns logsumexp in double. Split across threads, the parts call {@link #sumExp} and
+     * {@link #finish} ({@link Span#copies}).
      */
-    public static double vector(Kernel kernel, Executor executor, int parts, Op op, int flags, float s, Floats x,
-            Floats y, long n) {
-        return Split.vector(executor, parts, op, s, n, new Split.Vector() {
+    static double vector(Kernel kernel, Op op, int flags, float s, Floats x, Floats y, long n) {
+        return Split.vector(null, 1, op, s, n, new Split.Vector() {
             @Override
             public void sumExp(long from, long len, double[] me) {
                 Chunked.sumExp(kernel, s, x, from, len, me);
@@ -72,7 +89,7 @@ public final class Chunked {
         ExtSum sum = new ExtSum();
         for (long i = 0; i < len && !sum.invalid; i += CHUNK) {
             int c = (int) Math.min(CHUNK, len - i);
-            x.get(from + i, buf, c);
+            x.get(from + i, buf, 0, c);
             kernel.sumExp(s, buf, 0, c, part);
             sum.add(part[0], part[1]);
         }
@@ -85,9 +102,9 @@ public final class Chunked {
         float[] buf = buffer(len);
         for (long i = 0; i < len; i += CHUNK) {
             int c = (int) Math.min(CHUNK, len - i);
-            x.get(from + i, buf, c);
+            x.get(from + i, buf, 0, c);
             kernel.finish(op, s, buf, 0, buf, 0, c, m, e);
-            y.put(from + i, buf, c);
+            y.put(from + i, buf, 0, c);
         }
     }
 
@@ -97,14 +114,14 @@ public final class Chunked {
         double max = Double.NEGATIVE_INFINITY;
         for (long i = 0; i < n && max == max; i += CHUNK) { // pass A: max, NaN stops it
             int c = (int) Math.min(CHUNK, n - i);
-            x.get(i, buf, c);
+            x.get(i, buf, 0, c);
             max = ExactPath.max(s, buf, 0, c, max);
         }
         if (ExactPath.special(max)) {
             if (op != Op.LOG_SUM_EXP) {
                 Arrays.fill(buf, ExactPath.fill(op, flags, max));
                 for (long i = 0; i < n; i += CHUNK) {
-                    y.put(i, buf, (int) Math.min(CHUNK, n - i));
+                    y.put(i, buf, 0, (int) Math.min(CHUNK, n - i));
                 }
             }
             return max;
@@ -112,15 +129,15 @@ public final class Chunked {
         double sum = 0;
         for (long i = 0; i < n; i += CHUNK) { // pass B: sum of exp(s*x - max)
             int c = (int) Math.min(CHUNK, n - i);
-            x.get(i, buf, c);
+            x.get(i, buf, 0, c);
             sum = ExactPath.sum(s, buf, 0, c, max, sum);
         }
         if (op != Op.LOG_SUM_EXP) {
             for (long i = 0; i < n; i += CHUNK) { // pass C: the outputs
                 int c = (int) Math.min(CHUNK, n - i);
-                x.get(i, buf, c);
+                x.get(i, buf, 0, c);
                 ExactPath.write(op, s, buf, 0, buf, 0, c, max, sum);
-                y.put(i, buf, c);
+                y.put(i, buf, 0, c);
             }
         }
         return max + Math.log(sum);

@@ -99,6 +99,55 @@ abstract class JavaKernel implements Kernel {
         return sum;
     }
 
+    /** Softmax, then {@link #argmax} over each output row: a second pass over y (C fuses the two). */
+    @Override
+    public final void softmaxArgmax(Algorithm algorithm, int flags, float s, float[] x, int xOff, int xStride,
+            float[] y, int yOff, int yStride, int rows, int cols, int[] index, int indexOff) {
+        rows(Op.SOFTMAX, algorithm, flags, s, x, xOff, xStride, y, yOff, yStride, rows, cols, new double[0], 0);
+        for (int r = 0; r < rows; r++) {
+            long a = argmax(y, yOff + r * yStride, cols);
+            index[indexOff + r] = a < 0 ? -1 : (int) a;
+        }
+    }
+
+    /** A plain loop, one pass: the first NaN ends it (the Vector API kernel overrides it). */
+    @Override
+    public long argmax(float[] x, int off, int n) {
+        int best = 0;
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            if (v != v) {
+                return -1L - i;
+            }
+            if (v > x[off + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** A plain loop (the Vector API kernel overrides it). */
+    @Override
+    public int select(float[] x, int off, int n, float t, int[] idx) {
+        return selectFrom(x, off, 0, n, t, idx, 0);
+    }
+
+    /**
+     * The loop of {@link #select}: from index {@code from} on, after {@code count} candidates found before it
+     * (a vector kernel's tail); returns the count in all.
+     */
+    static int selectFrom(float[] x, int off, int from, int n, float t, int[] idx, int count) {
+        for (int i = from; i < n; i++) {
+            if (!(x[off + i] < t)) {
+                if (count < idx.length) {
+                    idx[count] = i;
+                }
+                count++;
+            }
+        }
+        return count;
+    }
+
     @Override
     public final void sumExp(float s, float[] x, int off, int n, double[] me) {
         ExtSum sum = sumExp(s, x, off, n);

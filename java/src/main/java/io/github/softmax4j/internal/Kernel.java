@@ -1,7 +1,5 @@
 package io.github.softmax4j.internal;
 
-import java.nio.FloatBuffer;
-
 import io.github.softmax4j.Algorithm;
 import io.github.softmax4j.Backend;
 
@@ -28,38 +26,13 @@ public interface Kernel {
             int yOff, int yStride, int rows, int cols, double[] lse, int lseOff);
 
     /**
-     * The same between buffers at absolute element indexes (positions and limits are ignored and left
-     * unchanged). The default copies through heap arrays; native kernels read direct memory in place.
-     */
-    default void rows(Op op, Algorithm algorithm, int flags, float s, FloatBuffer x, int xIndex, int xStride,
-            FloatBuffer y, int yIndex, int yStride, int rows, int cols, double[] lse, int lseOff) {
-        if (rows == 0) {
-            return;
-        }
-        float[] xs = span(x, xIndex, xStride, rows, cols);
-        float[] ys = op == Op.LOG_SUM_EXP ? xs : new float[xs.length];
-        rows(op, algorithm, flags, s, xs, 0, xStride, ys, 0, xStride, rows, cols, lse, lseOff);
-        if (op != Op.LOG_SUM_EXP) {
-            for (int r = 0; r < rows; r++) {
-                y.put(yIndex + r * yStride, ys, r * xStride, cols);
-            }
-        }
-    }
-
-    /**
      * Softmax of each row as {@link #rows} with {@link Op#SOFTMAX} (cols >= 1) and, into
      * {@code index[indexOff + r]}, the index of row r's first largest output, or -1 when its outputs are NaN.
-     * The default runs the softmax, then {@link #argmax} over each output row (a second pass over y); native
-     * kernels fuse the two ({@code s4j_f32_softmax_argmax_rows_at}).
+     * The Java kernels run the softmax, then {@link #argmax} over each output row (a second pass over y);
+     * native kernels fuse the two ({@code s4j_f32_softmax_argmax_rows_at}).
      */
-    default void softmaxArgmax(Algorithm algorithm, int flags, float s, float[] x, int xOff, int xStride, float[] y,
-            int yOff, int yStride, int rows, int cols, int[] index, int indexOff) {
-        rows(Op.SOFTMAX, algorithm, flags, s, x, xOff, xStride, y, yOff, yStride, rows, cols, new double[0], 0);
-        for (int r = 0; r < rows; r++) {
-            long a = argmax(y, yOff + r * yStride, cols);
-            index[indexOff + r] = a < 0 ? -1 : (int) a;
-        }
-    }
+    void softmaxArgmax(Algorithm algorithm, int flags, float s, float[] x, int xOff, int xStride, float[] y,
+            int yOff, int yStride, int rows, int cols, int[] index, int indexOff);
 
     /**
      * Pass 1 of a split two-pass over {@code x[off, off+n)}: {@code me[0] * 2^me[1]} = sum exp(s*x), or
@@ -70,19 +43,6 @@ public interface Kernel {
     /** Pass 2 of a split two-pass for the merged fast-path sum m * 2^e: softmax or log-softmax. */
     void finish(Op op, float s, float[] x, int xOff, float[] y, int yOff, int n, double m, double e);
 
-    /** {@link #sumExp(float, float[], int, int, double[])} over a buffer; the default copies. */
-    default void sumExp(float s, FloatBuffer x, int index, int n, double[] me) {
-        sumExp(s, span(x, index, n, 1, n), 0, n, me);
-    }
-
-    /** {@link #finish(Op, float, float[], int, float[], int, int, double, double)} between buffers. */
-    default void finish(Op op, float s, FloatBuffer x, int xIndex, FloatBuffer y, int yIndex, int n, double m,
-            double e) {
-        float[] t = span(x, xIndex, n, 1, n);
-        finish(op, s, t, 0, t, 0, n, m, e);
-        y.put(yIndex, t, 0, n);
-    }
-
     /**
      * Double precision: softmax of s*x[xOff, xOff+n) into y[yOff, yOff+n) (flags: {@link Op#FLAG_SAFE}),
      * the product taken exactly (docs/NUMERICS.md, "Double precision").
@@ -92,53 +52,15 @@ public interface Kernel {
     /** Double precision: log(sum exp(s*x[off, off+n))), one pass. */
     double logSumExpF64(double s, double[] x, int off, int n);
 
-    /** The elements rows of a strided range span, copied out of a buffer. */
-    private static float[] span(FloatBuffer b, int index, int stride, int rows, int cols) {
-        float[] a = new float[(rows - 1) * stride + cols];
-        b.get(index, a, 0, a.length);
-        return a;
-    }
-
     /**
      * Sampling: the index (relative to off) of the first largest of {@code x[off, off+n)}, n >= 1, or
-     * {@code -1 - i} when {@code x[off + i]} is the first NaN (every element -Inf gives 0). The default is a
-     * plain loop; native kernels override it.
+     * {@code -1 - i} when {@code x[off + i]} is the first NaN (every element -Inf gives 0).
      */
-    default long argmax(float[] x, int off, int n) {
-        int best = 0;
-        for (int i = 0; i < n; i++) { // one pass: the first NaN ends it
-            float v = x[off + i];
-            if (v != v) {
-                return -1L - i;
-            }
-            if (v > x[off + best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
+    long argmax(float[] x, int off, int n);
 
     /**
      * Sampling: the indices i (relative to off, ascending) with {@code x[off + i] >= t} or NaN, at most
-     * {@code idx.length} of them stored; returns how many there are in all. Native kernels override it.
+     * {@code idx.length} of them stored; returns how many there are in all.
      */
-    default int select(float[] x, int off, int n, float t, int[] idx) {
-        return selectFrom(x, off, 0, n, t, idx, 0);
-    }
-
-    /**
-     * The loop of {@link #select}: from index {@code from} on, after {@code count} candidates found before it
-     * (a vector kernel's tail); returns the count in all.
-     */
-    static int selectFrom(float[] x, int off, int from, int n, float t, int[] idx, int count) {
-        for (int i = from; i < n; i++) {
-            if (!(x[off + i] < t)) {
-                if (count < idx.length) {
-                    idx[count] = i;
-                }
-                count++;
-            }
-        }
-        return count;
-    }
+    int select(float[] x, int off, int n, float t, int[] idx);
 }

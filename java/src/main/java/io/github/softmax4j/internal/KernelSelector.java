@@ -87,14 +87,25 @@ public final class KernelSelector {
         }
     }
 
-    /** The outcome: the chosen kernel and, in order, each candidate tried before it with its reason. */
+    /**
+     * The outcome: the chosen kernel, the kernel of its short calls (the Vector API one when a native kernel
+     * won and it can run, else null; see {@link Dispatch#MAX_SMALL_CALL}) and, in order, each candidate tried
+     * before it with its reason.
+     */
     public static final class Selection {
         public final Kernel kernel;
+        public final Kernel small;
         public final Map<Backend, String> declined;
 
-        Selection(Kernel kernel, Map<Backend, String> declined) {
+        Selection(Kernel kernel, Kernel small, Map<Backend, String> declined) {
             this.kernel = kernel;
+            this.small = small;
             this.declined = Collections.unmodifiableMap(declined);
+        }
+
+        @Override
+        public String toString() {
+            return kernel + (small != null ? " (n <= " + Dispatch.MAX_SMALL_CALL + ": " + small.backend() + ")" : "");
         }
     }
 
@@ -131,11 +142,12 @@ public final class KernelSelector {
     public static Selection select(Config config) {
         Map<Backend, String> declined = new LinkedHashMap<>();
         if (config.forced != null) {
-            return new Selection(kernel(config.forced, config), declined);
+            return new Selection(kernel(config.forced, config), null, declined);
         }
         for (Backend b : ORDER) {
             try {
-                return new Selection(routeSmallCalls(kernel(b, config), config, declined), declined);
+                Kernel winner = kernel(b, config);
+                return new Selection(winner, smallCalls(winner, config, declined), declined);
             } catch (UnsupportedOperationException e) {
                 declined.put(b, e.getMessage());
             }
@@ -147,16 +159,16 @@ public final class KernelSelector {
      * A native winner sends short calls to the Vector API kernel when it can run (JNI overhead); when it
      * cannot, the reason goes into {@code declined} (the default selection logs it: a missing flag).
      */
-    private static Kernel routeSmallCalls(Kernel winner, Config config, Map<Backend, String> declined) {
+    private static Kernel smallCalls(Kernel winner, Config config, Map<Backend, String> declined) {
         if (!winner.backend().isNative()) {
-            return winner;
+            return null;
         }
         try {
-            return new SmallCallRouter(winner, kernel(Backend.VECTOR, config));
+            return kernel(Backend.VECTOR, config);
         } catch (UnsupportedOperationException e) {
-            declined.put(Backend.VECTOR, e.getMessage() + " (short calls, n <= " + SmallCallRouter.MAX_ROUTED_N
+            declined.put(Backend.VECTOR, e.getMessage() + " (short calls, n <= " + Dispatch.MAX_SMALL_CALL
                     + ", then run native code at ~100 ns per JNI call)");
-            return winner;
+            return null;
         }
     }
 
@@ -235,7 +247,7 @@ public final class KernelSelector {
             boolean actionable = b == Backend.VECTOR || why.contains("could not be loaded");
             LOG.log(actionable ? Level.WARNING : Level.DEBUG, "softmax4j: {0} not used: {1}", b, why);
         });
-        LOG.log(Level.DEBUG, "softmax4j: using backend {0}", s.kernel);
+        LOG.log(Level.DEBUG, "softmax4j: using backend {0}", s);
         return s;
     }
 }

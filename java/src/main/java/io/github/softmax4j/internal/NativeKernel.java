@@ -1,7 +1,6 @@
 package io.github.softmax4j.internal;
 
 import java.nio.Buffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 import org.bytedeco.javacpp.Pointer;
@@ -162,17 +161,14 @@ public final class NativeKernel implements Kernel {
                 yStride, rows, cols, lse, lseOff));
     }
 
-    @Override
-    public void rows(Op op, Algorithm algorithm, int flags, float s, FloatBuffer x, int xIndex, int xStride,
-            FloatBuffer y, int yIndex, int yStride, int rows, int cols, double[] lse, int lseOff) {
-        if (!nativeLayout(x) || !nativeLayout(y)) {
-            Kernel.super.rows(op, algorithm, flags, s, x, xIndex, xStride, y, yIndex, yStride, rows, cols, lse,
-                    lseOff);
-            return;
-        }
-        // JavaCPP adds each buffer's position to its address; pass indexes relative to it.
-        check(NativeLib.s4j_f32_rows_at(isa, op.ordinal(), algorithm.ordinal(), flags, s, x,
-                xIndex - x.position(), xStride, y, yIndex - y.position(), yStride, rows, cols, lse, lseOff));
+    // The direct-buffer entries: C reads and writes the buffers' memory in place. Indexes are relative to
+    // each buffer's position (JavaCPP adds it to the address); the buffers are direct, in native order and
+    // 4-byte aligned ({@link Span#buffers} checks).
+
+    void rows(Op op, Algorithm algorithm, int flags, float s, FloatBuffer x, int xAt, int xStride, FloatBuffer y,
+            int yAt, int yStride, int rows, int cols, double[] lse, int lseOff) {
+        check(NativeLib.s4j_f32_rows_at(isa, op.ordinal(), algorithm.ordinal(), flags, s, x, xAt, xStride, y, yAt,
+                yStride, rows, cols, lse, lseOff));
     }
 
     @Override
@@ -180,13 +176,8 @@ public final class NativeKernel implements Kernel {
         check(NativeLib.s4j_f32_sumexp_at(isa, s, x, off, n, me));
     }
 
-    @Override
-    public void sumExp(float s, FloatBuffer x, int index, int n, double[] me) {
-        if (!nativeLayout(x)) {
-            Kernel.super.sumExp(s, x, index, n, me);
-            return;
-        }
-        check(NativeLib.s4j_f32_sumexp_at(isa, s, x, index - x.position(), n, me));
+    void sumExp(float s, FloatBuffer x, int at, int n, double[] me) {
+        check(NativeLib.s4j_f32_sumexp_at(isa, s, x, at, n, me));
     }
 
     @Override
@@ -194,15 +185,8 @@ public final class NativeKernel implements Kernel {
         check(NativeLib.s4j_f32_finish_at(isa, op.ordinal(), s, x, xOff, y, yOff, n, m, e));
     }
 
-    @Override
-    public void finish(Op op, float s, FloatBuffer x, int xIndex, FloatBuffer y, int yIndex, int n, double m,
-            double e) {
-        if (!nativeLayout(x) || !nativeLayout(y)) {
-            Kernel.super.finish(op, s, x, xIndex, y, yIndex, n, m, e);
-            return;
-        }
-        check(NativeLib.s4j_f32_finish_at(isa, op.ordinal(), s, x, xIndex - x.position(), y,
-                yIndex - y.position(), n, m, e));
+    void finish(Op op, float s, FloatBuffer x, int xAt, FloatBuffer y, int yAt, int n, double m, double e) {
+        check(NativeLib.s4j_f32_finish_at(isa, op.ordinal(), s, x, xAt, y, yAt, n, m, e));
     }
 
     @Override
@@ -246,26 +230,6 @@ public final class NativeKernel implements Kernel {
     /** The ISA tier this kernel passes to every C entry point (S4J_ISA_*). */
     int isa() {
         return isa;
-    }
-
-    /**
-     * The native kernel behind a selected kernel (itself, or the large-call side of the default
-     * selection's router), or null for a Java backend. For callers that hold raw addresses.
-     */
-    public static NativeKernel of(Kernel kernel) {
-        if (kernel instanceof SmallCallRouter) {
-            kernel = ((SmallCallRouter) kernel).large();
-        }
-        return kernel instanceof NativeKernel ? (NativeKernel) kernel : null;
-    }
-
-    /**
-     * Whether C can read the buffer's memory as floats: direct, native byte order, 4-byte aligned.
-     * Big-endian views (the default of {@code ByteBuffer.asFloatBuffer()}) and misaligned floats go
-     * through the buffer API's conversion (a heap copy).
-     */
-    private static boolean nativeLayout(FloatBuffer b) {
-        return b.isDirect() && b.order() == ByteOrder.nativeOrder() && (address(b) & 3) == 0;
     }
 
     private void check(int rc) {

@@ -14,7 +14,6 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 
-import io.github.softmax4j.Algorithm;
 
 /**
  * The C kernels on native {@link MemorySegment}s through the FFM API (JDK 22+): {@link Linker} downcalls
@@ -61,45 +60,57 @@ public final class SegmentNative {
                 "the native library " + NativeLib.path() + " does not export " + name));
     }
 
-    /** op over the n floats of x into y (y ignored for LOG_SUM_EXP); returns logsumexp when asked by flags. */
-    public static double rows(NativeKernel k, Op op, Algorithm algorithm, int flags, float s, MemorySegment x,
-            MemorySegment y, long n) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment lse = arena.allocate(JAVA_DOUBLE);
-            check((int) ROWS.invokeExact(k.isa(), op.ordinal(), algorithm.ordinal(), flags, s, x, 0L, n, y, 0L, n,
-                    1L, n, lse, 0L), k);
-            return lse.get(JAVA_DOUBLE, 0);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
+    /** The span of x and y (of the same length; y == x for LOG_SUM_EXP) as native memory for nk. */
+    public static Span span(NativeKernel nk, MemorySegment x, MemorySegment y, boolean splittable) {
+        return new Span() {
+            @Override
+            void rows(Dispatch d, Op op, int flags, int first, int count, long cols, double[] lse) {
+                // one vector (row 0) is all a segment front asks for
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment out = arena.allocate(JAVA_DOUBLE);
+                    check((int) ROWS.invokeExact(nk.isa(), op.ordinal(), d.algorithm().ordinal(), flags, d.scale(),
+                            x, 0L, cols, y, 0L, cols, 1L, cols, out, 0L), nk);
+                    if (op.writesLse(flags)) {
+                        lse[first] = out.get(JAVA_DOUBLE, 0);
+                    }
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
+                }
+            }
 
-    /** Pass 1 of a split two-pass over [from, from + n) of x: me[0] * 2^me[1] (me[0] NaN: the exact path). */
-    public static void sumExp(NativeKernel k, float s, MemorySegment x, long from, long n, double[] me) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_DOUBLE, 2);
-            check((int) SUMEXP.invokeExact(k.isa(), s, x, from, n, out), k);
-            me[0] = out.getAtIndex(JAVA_DOUBLE, 0);
-            me[1] = out.getAtIndex(JAVA_DOUBLE, 1);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
+            @Override
+            void sumExp(Dispatch d, long from, long len, double[] me) {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment out = arena.allocate(JAVA_DOUBLE, 2);
+                    check((int) SUMEXP.invokeExact(nk.isa(), d.scale(), x, from, len, out), nk);
+                    me[0] = out.getAtIndex(JAVA_DOUBLE, 0);
+                    me[1] = out.getAtIndex(JAVA_DOUBLE, 1);
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
+                }
+            }
 
-    /** Pass 2 of a split two-pass over [from, from + n) for the merged sum m * 2^e. */
-    public static void finish(NativeKernel k, Op op, float s, MemorySegment x, MemorySegment y, long from, long n,
-            double m, double e) {
-        try {
-            check((int) FINISH.invokeExact(k.isa(), op.ordinal(), s, x, from, y, from, n, m, e), k);
-        } catch (RuntimeException | Error ex) {
-            throw ex;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+            @Override
+            void finish(Dispatch d, Op op, long from, long len, double m, double e) {
+                try {
+                    check((int) FINISH.invokeExact(nk.isa(), op.ordinal(), d.scale(), x, from, y, from, len, m, e),
+                            nk);
+                } catch (RuntimeException | Error ex) {
+                    throw ex;
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
+                }
+            }
+
+            @Override
+            boolean splittable() {
+                return splittable;
+            }
+        };
     }
 
     private static void check(int rc, NativeKernel k) {

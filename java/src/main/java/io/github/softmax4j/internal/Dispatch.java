@@ -1,0 +1,205 @@
+package io.github.softmax4j.internal;
+
+import java.util.concurrent.Executor;
+
+import io.github.softmax4j.Algorithm;
+
+/**
+ * The one dispatcher of every front ({@code Softmax}, {@code Sampler}, and on JDK 22+ {@code SegmentSoftmax}):
+ * a configuration (kernel, algorithm, scale, flags, threads) and the path each call takes — short calls to the
+ * Java kernel, a long vector split across threads, a batch of rows split by rows, else one kernel call. The
+ * fronts check arguments and describe their memory as a {@link Span}; nothing else decides. Immutable.
+ */
+public final class Dispatch {
+    /**
+     * Largest call, in elements (all rows together), that the default selection sends to the Vector API
+     * kernel instead of the native one: a JNI call with two pinned arrays costs about 100 ns here before
+     * any work is done, while the Vector API backend finishes n = 1 in ~35 ns and n = 32 in ~90 ns (JMH,
+     * {@code SoftmaxBenchmark}, see the README's results). Results of such calls are within the same bounds.
+     */
+    public static final int MAX_SMALL_CALL = 64;
+
+    private static final double[] NO_LSE = new double[0];
+
+    private final Kernel kernel;
+    private final Kernel small; // null: every call to kernel
+    private final NativeKernel nativeKernel; // kernel, when it also reads raw memory (direct buffers, segments)
+    private final Algorithm algorithm;
+    private final float scale;
+    private final boolean safe;
+    private final Executor executor; // null: sequential
+    private final int parallelThreshold;
+
+    private Dispatch(Kernel kernel, Kernel small, Algorithm algorithm, float scale, boolean safe, Executor executor,
+            int parallelThreshold) {
+        this.kernel = kernel;
+        this.small = small;
+        // the one type test of the call path: the native kernel has entry points for raw memory besides Kernel
+        this.nativeKernel = kernel instanceof NativeKernel ? (NativeKernel) kernel : null;
+        this.algorithm = algorithm;
+        this.scale = scale;
+        this.safe = safe;
+        this.executor = executor;
+        this.parallelThreshold = parallelThreshold;
+    }
+
+    /**
+     * A sequential dispatcher with AUTO, scale 1, not safe.
+     *
+     * @param small the kernel of calls of at most {@link #MAX_SMALL_CALL} elements, or null
+     */
+    public static Dispatch of(Kernel kernel, Kernel small, int parallelThreshold) {
+        return new Dispatch(kernel, small, Algorithm.AUTO, 1f, false, null, parallelThreshold);
+    }
+
+    public Dispatch with(Algorithm algorithm, float scale, boolean safe, Executor executor, int parallelThreshold) {
+        return new Dispatch(kernel, small, algorithm, scale, safe, executor, parallelThreshold);
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** The kernel of a call of this many elements (all rows together). */
+    public Kernel kernel(long elements) {
+        return routesSmall(elements) ? small : kernel;
+    }
+
+    boolean routesSmall(long elements) {
+        return small != null && elements <= MAX_SMALL_CALL;
+    }
+
+    /** The native kernel when it is the large-call kernel, else null. */
+    public NativeKernel nativeKernel() {
+        return nativeKernel;
+    }
+
+    public Algorithm algorithm() {
+        return algorithm;
+    }
+
+    public float scale() {
+        return scale;
+    }
+
+    public boolean safe() {
+        return safe;
+    }
+
+    public Executor executor() {
+        return executor;
+    }
+
+    public int parallelThreshold() {
+        return parallelThreshold;
+    }
+
+    /** The op flags of this configuration for op (log-sum-exp has none). */
+    int flags(Op op) {
+        return safe && op != Op.LOG_SUM_EXP ? Op.FLAG_SAFE : 0;
+    }
+
+    /** Whether a vector of this length is split across threads (the split runs the two-pass only). */
+    private boolean splitVector(long elements) {
+        return executor != null && elements >= parallelThreshold
+                && (algorithm == Algorithm.AUTO || algorithm == Algorithm.TWO_PASS);
+    }
+
+    private boolean splitRows(int rows, long cols) {
+        return executor != null && rows > 1 && rows * cols >= parallelThreshold;
+    }
+
+    private static int threads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Softmax or log-softmax over {@code rows} rows of {@code cols} elements of io (both at least 1). */
+    public void run(Op op, Span io, int rows, long cols) {
+        if (op == Op.LOG_SUM_EXP) {
+            throw new IllegalArgumentException("log-sum-exp needs room for its results");
+        }
+        run(op, io, rows, cols, NO_LSE);
+    }
+
+    /**
+     * op over {@code rows} rows of {@code cols} elements of io (both at least 1); for {@link Op#LOG_SUM_EXP}
+     * each row's log-sum-exp into {@code lse[r]}. Returns row 0's log-sum-exp for LOG_SUM_EXP, else NaN.
+     */
+    public double run(Op op, Span io, int rows, long cols, double[] lse) {
+        int flags = flags(op);
+        if (rows == 1 && io.splittable() && splitVector(cols)) {
+            double v = split(op, flags, io, cols);
+            if (op == Op.LOG_SUM_EXP) {
+                lse[0] = v;
+            }
+            return op == Op.LOG_SUM_EXP ? v : Double.NaN;
+        }
+        eachRows(rows, cols, (first, count) -> io.rows(this, op, flags, first, count, cols, lse));
+        return op == Op.LOG_SUM_EXP ? lse[0] : Double.NaN;
+    }
+
+    /** Softmax over rows of arrays with each row's argmax into index[0, rows) (rows and cols at least 1). */
+    public void softmaxArgmax(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows,
+            int cols, int[] index) {
+        Span.Arrays io = new Span.Arrays(x, xOff, xStride, y, yOff, yStride);
+        int flags = flags(Op.SOFTMAX);
+        if (rows == 1 && splitVector(cols)) { // threads write y; then one argmax pass over it
+            split(Op.SOFTMAX, flags, io, cols);
+            long a = kernel(cols).argmax(y, yOff, cols);
+            index[0] = a < 0 ? -1 : (int) a;
+        } else {
+            eachRows(rows, cols, (first, count) -> io.softmaxArgmax(this, flags, first, count, cols, index));
+        }
+    }
+
+    /** Log-sum-exp of one non-empty range of an array, in double. */
+    public double lse(float[] x, int off, int n) {
+        return run(Op.LOG_SUM_EXP, Span.arrays(x, off, n, x, off, n), 1, n, new double[1]);
+    }
+
+    /** Double precision softmax (n at least 1). */
+    public void softmaxF64(double[] x, int xOff, double[] y, int yOff, int n) {
+        kernel(n).softmaxF64(algorithm, flags(Op.SOFTMAX), scale, x, xOff, y, yOff, n);
+    }
+
+    /** Double precision log-sum-exp (n at least 1). */
+    public double logSumExpF64(double[] x, int off, int n) {
+        return kernel(n).logSumExpF64(scale, x, off, n);
+    }
+
+    /** The concrete algorithm a sequential softmax of length n runs. */
+    public Algorithm resolve(int n) {
+        return kernel(n).resolve(algorithm, n);
+    }
+
+    /** The split two-pass of one vector (row 0 of io); returns logsumexp. */
+    private double split(Op op, int flags, Span io, long n) {
+        return Split.vector(executor, threads(), op, scale, n, new Split.Vector() {
+            @Override
+            public void sumExp(long from, long len, double[] me) {
+                io.sumExp(Dispatch.this, from, len, me);
+            }
+
+            @Override
+            public void finish(long from, long len, double m, double e) {
+                io.finish(Dispatch.this, op, from, len, m, e);
+            }
+
+            @Override
+            public double whole() {
+                double[] lse = new double[1];
+                io.rows(Dispatch.this, op, flags | Op.FLAG_LSE, 0, 1, n, lse);
+                return lse[0];
+            }
+        });
+    }
+
+    /** Runs body over all rows: split across threads when the batch is large enough, else in one call. */
+    private void eachRows(int rows, long cols, Split.RowRange body) {
+        if (splitRows(rows, cols)) {
+            Split.rows(executor, threads(), rows, body);
+        } else {
+            body.run(0, rows);
+        }
+    }
+}
