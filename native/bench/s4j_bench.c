@@ -60,7 +60,8 @@ static void run_op(int op, int isa, int algo, size_t n) {
       g_sink = g_y[n / 2];
       break;
     case OP_F64_SOFTMAX:
-      if (s4j_f64_softmax_at(isa, algo, 0, g_scale64, g_x64, 0, g_y64, 0, (int64_t)n) != S4J_OK) {
+      if (s4j_f64_rows_at(isa, S4J_OP_SOFTMAX, algo, 0, g_scale64, g_x64, 0, (int64_t)n, g_y64, 0, (int64_t)n, 1,
+                          (int64_t)n, NULL, 0) != S4J_OK) {
         fprintf(stderr, "f64 softmax failed\n");
         exit(1);
       }
@@ -68,7 +69,8 @@ static void run_op(int op, int isa, int algo, size_t n) {
       break;
     case OP_F64_LSE: {
       double lse = 0.0;
-      if (s4j_f64_logsumexp_at(isa, g_scale64, g_x64, 0, (int64_t)n, &lse) != S4J_OK) {
+      if (s4j_f64_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, g_scale64, g_x64, 0, (int64_t)n, NULL, 0, (int64_t)n, 1,
+                          (int64_t)n, &lse, 0) != S4J_OK) {
         fprintf(stderr, "f64 logsumexp failed\n");
         exit(1);
       }

@@ -129,24 +129,28 @@ int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, floa
                       int64_t* count);
 
 /* ---------------------------------------------------------------------------------------------
- * Double precision, with an optional scale (docs/NUMERICS.md, "Double precision").
+ * Double precision: the same rows entry as s4j_f32_rows_at (ops, flags, rows, strides, lse, return
+ * codes), over doubles (docs/NUMERICS.md, "Double precision").
  *
- * Both compute on z[i] = x[i] * scale taken as the exact real product (never rounded, never
- * overflowing), so the result is the softmax / log-sum-exp of those real numbers: scale = 1/T is a
- * temperature applied at no accuracy cost. scale == 1 runs a variant without the product.
- * A non-finite scale gives the IEEE products (0 * Inf = NaN, x * Inf = +-Inf) and the rules below.
+ * Every op computes on z[i] = x[i] * scale taken as the exact real product (never rounded, never
+ * overflowing), so the result is that of those real numbers: scale = 1/T is a temperature applied at
+ * no accuracy cost. Unlike the f32 entry any scale is accepted: scale == 1 runs a variant without the
+ * product; a negative or zero scale is the real product too; a non-finite scale gives the IEEE products
+ * (0 * Inf = NaN, x * Inf = +-Inf) and the rules below.
  *
  * Softmax: any NaN z -> all NaN; any +Inf z -> all NaN; -Inf -> 0; all -Inf -> all NaN, or all 0
  * with S4J_FLAG_SAFE. Each output >= DBL_MIN is within 4 ULP of the exact value, smaller ones
- * within DBL_MIN absolute. In place (x == y at the same offset) is supported.
- * Log-sum-exp: out[0] = log(sum exp z); any NaN -> NaN; else any +Inf -> +Inf; all -Inf or
- * n == 0 -> -Inf. Within 4 ULP when |lse| >= 1, else within 4 * 2^-52 absolute. One pass over x.
- * Return codes as s4j_softmax_f32_at (flags: only S4J_FLAG_SAFE is defined; other bits EINVAL).
+ * within DBL_MIN absolute. AUTO: three-pass reload up to a per-tier crossover, two-pass beyond.
+ * Log-softmax: y = z - logsumexp(z) (two passes: the log-sum-exp pass, then one FMA per element with
+ * the log-sum-exp kept as two doubles), within 2^-52 * |y| + 2^-51 absolute; any NaN or +Inf z -> all
+ * NaN; -Inf -> -Inf; all -Inf -> all NaN, or all -Inf with S4J_FLAG_SAFE.
+ * Log-sum-exp: lse[r] = log(sum exp z); any NaN -> NaN; else any +Inf -> +Inf; all -Inf or
+ * cols == 0 -> -Inf. Within 4 ULP when |lse| >= 1, else within 4 * 2^-52 absolute. One pass over x.
+ * S4J_FLAG_LSE gives softmax and log-softmax rows their log-sum-exp too, at no extra pass.
  * ------------------------------------------------------------------------------------------- */
-int s4j_f64_softmax_at(int isa, int algorithm, int flags, double scale, const double* x, int64_t x_offset,
-                       double* y, int64_t y_offset, int64_t n);
-
-int s4j_f64_logsumexp_at(int isa, double scale, const double* x, int64_t x_offset, int64_t n, double* out);
+int s4j_f64_rows_at(int isa, int op, int algorithm, int flags, double scale, const double* x, int64_t x_offset,
+                    int64_t x_stride, double* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols,
+                    double* lse, int64_t lse_offset);
 
 #ifdef __cplusplus
 }

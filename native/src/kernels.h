@@ -131,4 +131,9 @@ S4J_F64_VECTOR_TIER(avx512f, u16, u32)
 S4J_F64_VECTOR_TIER(neon, u4, u8)
 #endif
 
+/* The argument checks of every rows entry (softmax.c), f32 and f64: scale_ok is the entry's own rule for
+ * its scale (f32: s > 0; f64: any). S4J_OK, S4J_EINVAL or S4J_ENOTSUP. */
+int s4j_rows_args(int isa, int algorithm, int flags, int scale_ok, int64_t x_offset, int64_t x_stride,
+                  int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols);
+
 #endif /* S4J_KERNELS_H */

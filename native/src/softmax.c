@@ -490,11 +490,11 @@ S4J_DRIVER_INLINE void s4j_rows_run(int isa, int op, int algorithm, int flags, f
   }
 }
 
-/* The checks both entries share (0: arguments fine). */
-static int s4j_rows_args(int isa, int algorithm, int flags, float s, int64_t x_offset, int64_t x_stride,
-                         int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols) {
+/* The checks every rows entry shares, f32 and f64 (kernels.h; S4J_OK: arguments fine). */
+int s4j_rows_args(int isa, int algorithm, int flags, int scale_ok, int64_t x_offset, int64_t x_stride,
+                  int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols) {
   if (algorithm < 0 || algorithm >= S4J_ALGO_COUNT || rows < 0 || cols < 0 || x_offset < 0 || y_offset < 0 ||
-      x_stride < 0 || y_stride < 0 || (flags & ~(S4J_FLAG_SAFE | S4J_FLAG_LSE)) != 0 || !(s > 0.0f) ||
+      x_stride < 0 || y_stride < 0 || (flags & ~(S4J_FLAG_SAFE | S4J_FLAG_LSE)) != 0 || !scale_ok ||
       (uint64_t)cols > (uint64_t)SIZE_MAX) { /* the last: 32-bit targets only */
     return S4J_EINVAL;
   }
@@ -506,7 +506,7 @@ int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const fl
                     int64_t rows, int64_t cols, double* lse, int64_t lse_offset) {
   const int want_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
   if (op < 0 || op >= S4J_OP_COUNT || lse_offset < 0 || (want_lse && lse == NULL)) return S4J_EINVAL;
-  const int rc = s4j_rows_args(isa, algorithm, flags, s, x_offset, x_stride, y_offset, y_stride, rows, cols);
+  const int rc = s4j_rows_args(isa, algorithm, flags, s > 0.0f, x_offset, x_stride, y_offset, y_stride, rows, cols);
   if (rc != S4J_OK) return rc;
   s4j_rows_run(isa, op, algorithm, flags, s, x, x_offset, x_stride, y, y_offset, y_stride, rows, cols, lse,
                lse_offset, NULL, 0);
@@ -517,7 +517,7 @@ int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, c
                                    int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows,
                                    int64_t cols, int64_t* index, int64_t index_offset) {
   if ((flags & S4J_FLAG_LSE) != 0 || index_offset < 0 || (rows > 0 && index == NULL)) return S4J_EINVAL;
-  const int rc = s4j_rows_args(isa, algorithm, flags, s, x_offset, x_stride, y_offset, y_stride, rows, cols);
+  const int rc = s4j_rows_args(isa, algorithm, flags, s > 0.0f, x_offset, x_stride, y_offset, y_stride, rows, cols);
   if (rc != S4J_OK) return rc;
   if (cols == 0) {
     for (int64_t r = 0; r < rows; r++) index[index_offset + r] = -1; /* no element: no index */

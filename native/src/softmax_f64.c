@@ -144,19 +144,22 @@ static void s4j_f64_exact(const double* x, double* y, size_t n, double scale, in
   for (size_t i = 0; i < n; i++) y[i] = fma(y[i], inv_hi, y[i] * inv_lo);
 }
 
-/* log(m_hi + m_lo) + e*ln2 for m_hi > 0 finite and integral e with |e| < 2^17 - 64: m = f * 2^k with
- * f in [1/2, 1) (frexp, exact), so log(m) = k*ln2 + log(f) + m_lo/m_hi; (e + k)*LN2_HI is exact
- * (36-bit constant times an integer below 2^17) and log(f) in [-ln2, 0) has an absolute error
- * <= 2^-54: the cancellation between the two (when lse is small) costs nothing. */
-static double s4j_f64_lse_combine(double m_hi, double m_lo, double e) {
+/* log(m_hi + m_lo) + e*ln2 for m_hi > 0 finite and integral e with |e| < 2^17 - 64, as hi + *lo: m = f * 2^k
+ * with f in [1/2, 1) (frexp, exact), so log(m) = k*ln2 + log(f) + m_lo/m_hi; hi = (e + k)*LN2_HI is exact
+ * (36-bit constant times an integer below 2^17) and log(f) in [-ln2, 0) has an absolute error <= 2^-54: the
+ * cancellation between the two (when lse is small) costs nothing. */
+static double s4j_f64_lse_parts(double m_hi, double m_lo, double e, double* lo) {
   int k;
   const double f = frexp(m_hi, &k);
   const double ek = e + (double)k;
-  return ek * S4J_F64_LN2_HI + (ek * S4J_F64_LN2_LO + (log(f) + m_lo / m_hi));
+  *lo = ek * S4J_F64_LN2_LO + (log(f) + m_lo / m_hi);
+  return ek * S4J_F64_LN2_HI;
 }
 
-static double s4j_f64_exact_lse(const double* x, size_t n, double scale) {
+/* The exact path's log-sum-exp as hi + *lo (special values in hi, lo = 0). */
+static double s4j_f64_exact_lse(const double* x, size_t n, double scale, double* lo) {
   double ref;
+  *lo = 0.0;
   switch (s4j_f64_exact_scan(x, n, scale, &ref)) {
     case S4J_EXACT_NAN:
       return NAN;
@@ -179,7 +182,33 @@ static double s4j_f64_exact_lse(const double* x, size_t n, double scale) {
   /* zh + k*LN2_HI by 2Sum (exact), then the small rest. */
   double e;
   const double a = s4j_two_sum(zh, (double)k * S4J_F64_LN2_HI, &e);
-  return a + (e + zl + (double)k * S4J_F64_LN2_LO + log(f) + s_lo / s_hi);
+  *lo = e + zl + (double)k * S4J_F64_LN2_LO + log(f) + s_lo / s_hi;
+  return a;
+}
+
+/* Exact-path log-softmax: y = (x' - ref)*s' - log(S) with the difference as a double-double (as the exact
+ * terms), so huge inputs whose products overflow still give their finite log-probabilities. Special
+ * values: NaN or +Inf -> all NaN; all -Inf -> NaN, or -Inf with S4J_FLAG_SAFE. Reads x[i] before writing
+ * y[i] (in place works). */
+static void s4j_f64_exact_log_softmax(const double* x, double* y, size_t n, double scale, int flags) {
+  double ref;
+  const int state = s4j_f64_exact_scan(x, n, scale, &ref);
+  if (state != S4J_EXACT_FINITE) {
+    const double fill = (state == S4J_EXACT_ALL_NEG_INF && (flags & S4J_FLAG_SAFE)) ? -INFINITY : NAN;
+    for (size_t i = 0; i < n; i++) y[i] = fill;
+    return;
+  }
+  const double sp = s4j_f64_folded_scale(scale);
+  double s_hi = 0.0, s_lo = 0.0;
+  for (size_t i = 0; i < n; i++) s4j_dd_add(&s_hi, &s_lo, s4j_f64_exact_term(s4j_f64_fold(x[i], scale), ref, sp), 0.0);
+  const double log_s = log(s_hi) + s_lo / s_hi; /* S in [1, n]: log(S) >= 0, error ~2^-53 absolute */
+  for (size_t i = 0; i < n; i++) {
+    double a_lo;
+    const double a_hi = s4j_two_sum(s4j_f64_fold(x[i], scale), -ref, &a_lo);
+    const double d = a_hi * sp;
+    /* -Inf inputs, and differences that overflow: the IEEE result (-Inf) */
+    y[i] = isfinite(d) ? (d - log_s) + (fma(a_hi, sp, -d) + a_lo * sp) : d;
+  }
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -227,13 +256,24 @@ static int s4j_f64_pass1(const s4j_f64_kernel_set* k, const double* x, size_t n,
   return isfinite(sh) && sh > 0.0 && s4j_f64_fast_range(se);
 }
 
+/* The log-sum-exp of the exact path or of a fast-path sum, into *lse when lse is not NULL. */
+static void s4j_f64_put_lse(double* lse, const double* x, size_t n, double scale, int fast, double m_hi,
+                            double m_lo, double e) {
+  if (lse == NULL) return;
+  double lo;
+  const double hi = fast ? s4j_f64_lse_parts(m_hi, m_lo, e, &lo) : s4j_f64_exact_lse(x, n, scale, &lo);
+  *lse = hi + lo;
+}
+
 static void s4j_f64_two_pass(const s4j_f64_kernel_set* k, const double* x, double* y, size_t n, double scale,
-                             int flags) {
+                             int flags, double* lse) {
   double m_hi, m_lo, e;
   if (!s4j_f64_pass1(k, x, n, scale, &m_hi, &m_lo, &e)) {
+    s4j_f64_put_lse(lse, x, n, scale, 0, 0.0, 0.0, 0.0); /* before y is written: y may be x */
     s4j_f64_exact(x, y, n, scale, flags);
     return;
   }
+  s4j_f64_put_lse(lse, x, n, scale, 1, m_hi, m_lo, e);
   double inv_lo;
   const double inv_hi = s4j_dd_inverse(m_hi, m_lo, &inv_lo);
   k->vscaleexp(n, x, y, scale, inv_hi, inv_lo, e);
@@ -242,10 +282,11 @@ static void s4j_f64_two_pass(const s4j_f64_kernel_set* k, const double* x, doubl
 /* Three-pass: max first; the exact-path decision is made before anything is written (reload in place
  * must not destroy x before it knows it can finish on the fast path). */
 static void s4j_f64_three_pass(const s4j_f64_kernel_set* k, const double* x, double* y, size_t n, double scale,
-                               int flags, int reload) {
+                               int flags, int reload, double* lse) {
   int has_nan = 0;
   const double e = s4j_f64_exponent(k->rmax(n, x, scale, &has_nan));
   if (has_nan || !s4j_f64_fast_range(e)) {
+    s4j_f64_put_lse(lse, x, n, scale, 0, 0.0, 0.0, 0.0);
     s4j_f64_exact(x, y, n, scale, flags);
     return;
   }
@@ -256,6 +297,7 @@ static void s4j_f64_three_pass(const s4j_f64_kernel_set* k, const double* x, dou
     const double bh = reload ? k->raddstoreexp(b, x + i, y + i, scale, e, &bl) : k->raddexp(b, x + i, scale, e, &bl);
     s4j_dd_add(&s_hi, &s_lo, bh, bl);
   }
+  s4j_f64_put_lse(lse, x, n, scale, 1, s_hi, s_lo, e); /* reload in place: x is gone, but lse needs only the sum */
   double inv_lo;
   const double inv_hi = s4j_dd_inverse(s_hi, s_lo, &inv_lo);
   if (reload) {
@@ -265,54 +307,81 @@ static void s4j_f64_three_pass(const s4j_f64_kernel_set* k, const double* x, dou
   }
 }
 
-/* ---------------------------------------------------------------------------------------------
- * Entry points
- * ------------------------------------------------------------------------------------------- */
-
-int s4j_f64_softmax_at(int isa, int algorithm, int flags, double scale, const double* x, int64_t x_offset,
-                       double* y, int64_t y_offset, int64_t n) {
-  if (isa < 0 || isa >= S4J_ISA_COUNT || algorithm < 0 || algorithm >= S4J_ALGO_COUNT || n < 0 ||
-      x_offset < 0 || y_offset < 0 || (flags & ~S4J_FLAG_SAFE) != 0) {
-    return S4J_EINVAL;
-  }
-  if (!s4j_isa_supported(isa) || s4j_f64_kernel_table[isa].raddexp == NULL) return S4J_ENOTSUP;
-  if (n == 0) return S4J_OK;
-  if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL; /* 32-bit targets only */
-
-  const s4j_f64_kernel_set* k = &s4j_f64_kernel_table[isa];
-  const double* xs = x + (size_t)x_offset;
-  double* ys = y + (size_t)y_offset;
-  const size_t len = (size_t)n;
-  if (algorithm == S4J_ALGO_AUTO) algorithm = s4j_f64_auto_algorithm(isa, n);
-  switch (algorithm) {
-    case S4J_ALGO_TWO_PASS:
-      s4j_f64_two_pass(k, xs, ys, len, scale, flags);
-      break;
-    case S4J_ALGO_THREE_PASS_RECOMPUTE:
-      s4j_f64_three_pass(k, xs, ys, len, scale, flags, 0);
-      break;
-    default: /* S4J_ALGO_THREE_PASS_RELOAD */
-      s4j_f64_three_pass(k, xs, ys, len, scale, flags, 1);
-      break;
-  }
-  return S4J_OK;
+/* Log-sum-exp as hi + *lo: pass 1 of two-pass, or the exact path. */
+static double s4j_f64_logsumexp(const s4j_f64_kernel_set* k, const double* x, size_t n, double scale, double* lo) {
+  double m_hi, m_lo, e;
+  if (s4j_f64_pass1(k, x, n, scale, &m_hi, &m_lo, &e)) return s4j_f64_lse_parts(m_hi, m_lo, e, lo);
+  return s4j_f64_exact_lse(x, n, scale, lo);
 }
 
-int s4j_f64_logsumexp_at(int isa, double scale, const double* x, int64_t x_offset, int64_t n, double* out) {
-  if (isa < 0 || isa >= S4J_ISA_COUNT || n < 0 || x_offset < 0) return S4J_EINVAL;
-  if (!s4j_isa_supported(isa) || s4j_f64_kernel_table[isa].raddexp == NULL) return S4J_ENOTSUP;
-  if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL;
-  if (n == 0) {
-    out[0] = -INFINITY;
-    return S4J_OK;
-  }
-  const s4j_f64_kernel_set* k = &s4j_f64_kernel_table[isa];
-  const double* xs = x + (size_t)x_offset;
+/* Log-softmax: the log-sum-exp pass, then y = fma(x, s, -hi) - lo (the exact product, two roundings of y's
+ * size; lse's own rounding never reaches y, as in f32). Non-finite lse (NaN, +Inf, all -Inf) and inputs
+ * whose products leave the fast range take the exact path. */
+static void s4j_f64_log_softmax(const s4j_f64_kernel_set* k, const double* x, double* y, size_t n, double scale,
+                                int flags, double* lse) {
   double m_hi, m_lo, e;
-  if (s4j_f64_pass1(k, xs, (size_t)n, scale, &m_hi, &m_lo, &e)) {
-    out[0] = s4j_f64_lse_combine(m_hi, m_lo, e);
-  } else {
-    out[0] = s4j_f64_exact_lse(xs, (size_t)n, scale);
+  if (!s4j_f64_pass1(k, x, n, scale, &m_hi, &m_lo, &e)) {
+    s4j_f64_put_lse(lse, x, n, scale, 0, 0.0, 0.0, 0.0);
+    s4j_f64_exact_log_softmax(x, y, n, scale, flags);
+    return;
+  }
+  double lo;
+  const double hi = s4j_f64_lse_parts(m_hi, m_lo, e, &lo);
+  if (lse != NULL) *lse = hi + lo;
+  for (size_t i = 0; i < n; i++) y[i] = fma(x[i], scale, -hi) - lo;
+}
+
+/* One row of cols >= 1 elements; lse NULL unless wanted. */
+static void s4j_f64_row(const s4j_f64_kernel_set* k, int op, int algorithm, int flags, double scale, const double* x,
+                        double* y, size_t n, double* lse) {
+  switch (op) {
+    case S4J_OP_LOG_SUM_EXP: {
+      double lo;
+      *lse = s4j_f64_logsumexp(k, x, n, scale, &lo);
+      *lse += lo;
+      return;
+    }
+    case S4J_OP_LOG_SOFTMAX:
+      s4j_f64_log_softmax(k, x, y, n, scale, flags, lse);
+      return;
+    case S4J_OP_SOFTMAX:
+      switch (algorithm) {
+        case S4J_ALGO_TWO_PASS:
+          s4j_f64_two_pass(k, x, y, n, scale, flags, lse);
+          return;
+        case S4J_ALGO_THREE_PASS_RECOMPUTE:
+          s4j_f64_three_pass(k, x, y, n, scale, flags, 0, lse);
+          return;
+        case S4J_ALGO_THREE_PASS_RELOAD:
+          s4j_f64_three_pass(k, x, y, n, scale, flags, 1, lse);
+          return;
+      }
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Entry point
+ * ------------------------------------------------------------------------------------------- */
+
+int s4j_f64_rows_at(int isa, int op, int algorithm, int flags, double scale, const double* x, int64_t x_offset,
+                    int64_t x_stride, double* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols,
+                    double* lse, int64_t lse_offset) {
+  const int want_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
+  if (op < 0 || op >= S4J_OP_COUNT || lse_offset < 0 || (want_lse && lse == NULL)) return S4J_EINVAL;
+  const int rc = s4j_rows_args(isa, algorithm, flags, 1, x_offset, x_stride, y_offset, y_stride, rows, cols);
+  if (rc != S4J_OK) return rc;
+  if (s4j_f64_kernel_table[isa].raddexp == NULL) return S4J_ENOTSUP;
+  const s4j_f64_kernel_set* k = &s4j_f64_kernel_table[isa];
+  if (algorithm == S4J_ALGO_AUTO) algorithm = s4j_f64_auto_algorithm(isa, cols);
+  for (int64_t r = 0; r < rows; r++) {
+    double* l = want_lse ? lse + lse_offset + r : NULL;
+    if (cols == 0) {
+      if (l != NULL) *l = -INFINITY; /* the empty sum: log(0) */
+      continue;
+    }
+    const double* xr = x + (size_t)(x_offset + r * x_stride);
+    double* yr = op == S4J_OP_LOG_SUM_EXP ? NULL : y + (size_t)(y_offset + r * y_stride);
+    s4j_f64_row(k, op, algorithm, flags, scale, xr, yr, (size_t)cols, l);
   }
   return S4J_OK;
 }

@@ -103,15 +103,19 @@ int main(void) {
           const double s = (variant & 2) ? 0.7 : 1.0;
           for (size_t i = 0; i < n; i++) x[i] = (double)((int)(i * 37 % 23) - 11);
           if (n > 2) x[n - 1] = 20.0;
-          int rc = s4j_f64_softmax_at(isa, algo, 0, s, x, 0, y, 0, (int64_t)n);
+          const int64_t len = (int64_t)n;
+          int rc = s4j_f64_rows_at(isa, S4J_OP_SOFTMAX, algo, 0, s, x, 0, len, y, 0, len, 1, len, NULL, 0);
           double sum = 0.0;
           for (size_t i = 0; i < n; i++) sum += y[i];
           CHECK(rc == S4J_OK && (n == 0 || fabs(sum - 1.0) < 1e-12), "f64 %s/%s n=%zu variant=%d rc=%d sum=%.17g",
                 s4j_isa_names[isa], s4j_algo_names[algo], n, variant, rc, sum);
           double lse = 0.0;
-          rc = s4j_f64_logsumexp_at(isa, s, x, 0, (int64_t)n, &lse);
+          rc = s4j_f64_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, s, x, 0, len, NULL, 0, len, 1, len, &lse, 0);
           CHECK(rc == S4J_OK && (n == 0 || isfinite(lse)), "f64 lse %s n=%zu rc=%d", s4j_isa_names[isa], n, rc);
-          rc = s4j_f64_softmax_at(isa, algo, 0, s, x, 0, x, 0, (int64_t)n);
+          rc = s4j_f64_rows_at(isa, S4J_OP_LOG_SOFTMAX, algo, 0, s, x, 0, len, y, 0, len, 1, len, NULL, 0);
+          CHECK(rc == S4J_OK && (n == 0 || (y[n - 1] <= 0.0 && isfinite(y[0]))), "f64 log-softmax %s n=%zu rc=%d",
+                s4j_isa_names[isa], n, rc);
+          rc = s4j_f64_rows_at(isa, S4J_OP_SOFTMAX, algo, 0, s, x, 0, len, x, 0, len, 1, len, NULL, 0);
           CHECK(rc == S4J_OK, "f64 %s/%s in place n=%zu rc=%d", s4j_isa_names[isa], s4j_algo_names[algo], n, rc);
         }
       }

@@ -20,7 +20,7 @@ import io.github.softmax4j.internal.Span;
 /**
  * Softmax and its family over float vectors: softmax, log-softmax, log-sum-exp and cross-entropy, on one
  * vector or on a batch of rows, with an optional temperature, fully masked rows as zeros, and threads;
- * softmax and log-sum-exp over double vectors too.
+ * softmax, log-softmax and log-sum-exp over double vectors and rows too.
  *
  * <pre>{@code
  * Softmax softmax = Softmax.get();                      // fastest backend here, Algorithm.AUTO
@@ -818,10 +818,7 @@ public final class Softmax {
      * @throws IllegalArgumentException if the lengths differ
      */
     public void softmax(double[] x, double[] y) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        Checks.sameLength(x.length, y.length);
-        softmax(x, 0, y, 0, x.length);
+        wholeF64(Op.SOFTMAX, x, y);
     }
 
     /**
@@ -836,14 +833,63 @@ public final class Softmax {
      * @throws IllegalArgumentException if x and y are one array and the ranges overlap at different offsets
      */
     public void softmax(double[] x, int xOff, double[] y, int yOff, int n) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        Objects.checkFromIndexSize(xOff, n, x.length);
-        Objects.checkFromIndexSize(yOff, n, y.length);
-        Checks.aliasing(x, xOff, n, xOff + n, y, yOff, n, yOff + n, 1);
-        if (n > 0) {
-            dispatch.softmaxF64(x, xOff, y, yOff, n);
-        }
+        rowsF64(Op.SOFTMAX, x, xOff, n, y, yOff, n, 1, n);
+    }
+
+    /**
+     * Double-precision softmax of each row of a dense {@code (x.length / cols) x cols} matrix, one native call
+     * for all rows (split by rows across threads when {@link #isParallel()}).
+     *
+     * @param x the input, rows of cols elements one after another
+     * @param y the output, of the same length (may be x)
+     * @param cols the length of each row, {@code > 0}
+     * @throws IllegalArgumentException if cols is not positive, x.length is not a multiple of cols, or the
+     *         lengths differ
+     */
+    public void softmaxRows(double[] x, double[] y, int cols) {
+        denseRowsF64(Op.SOFTMAX, x, y, cols);
+    }
+
+    /**
+     * Double-precision log-softmax of all of x into y: {@code y = s*x - logSumExp(x)} in two passes, the
+     * log-sum-exp kept as two doubles so that its rounding never reaches y: within
+     * {@code 2^-52 * |y| + 2^-50} absolute; special values as for floats. {@code x == y} computes in place.
+     *
+     * @param x the input
+     * @param y the output, of the same length (may be x)
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    public void logSoftmax(double[] x, double[] y) {
+        wholeF64(Op.LOG_SOFTMAX, x, y);
+    }
+
+    /**
+     * Double-precision log-softmax of {@code x[xOff, xOff+n)} into {@code y[yOff, yOff+n)} (identical or
+     * disjoint ranges).
+     *
+     * @param x the input; elements [xOff, xOff + n) are read
+     * @param xOff the index of the first input element
+     * @param y the output; elements [yOff, yOff + n) are written
+     * @param yOff the index of the first output element
+     * @param n the number of elements, {@code >= 0}
+     * @throws IndexOutOfBoundsException if n or an offset is negative, or a range does not fit in its array
+     * @throws IllegalArgumentException if x and y are one array and the ranges overlap at different offsets
+     */
+    public void logSoftmax(double[] x, int xOff, double[] y, int yOff, int n) {
+        rowsF64(Op.LOG_SOFTMAX, x, xOff, n, y, yOff, n, 1, n);
+    }
+
+    /**
+     * Double-precision log-softmax of each row of a dense {@code (x.length / cols) x cols} matrix.
+     *
+     * @param x the input, rows of cols elements one after another
+     * @param y the output, of the same length (may be x)
+     * @param cols the length of each row, {@code > 0}
+     * @throws IllegalArgumentException if cols is not positive, x.length is not a multiple of cols, or the
+     *         lengths differ
+     */
+    public void logSoftmaxRows(double[] x, double[] y, int cols) {
+        denseRowsF64(Op.LOG_SOFTMAX, x, y, cols);
     }
 
     /**
@@ -870,7 +916,12 @@ public final class Softmax {
     public double logSumExp(double[] x, int off, int n) {
         Objects.requireNonNull(x, "x");
         Objects.checkFromIndexSize(off, n, x.length);
-        return n == 0 ? Double.NEGATIVE_INFINITY : dispatch.logSumExpF64(x, off, n);
+        if (n == 0) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        double[] lse = new double[1];
+        dispatch.runF64(Op.LOG_SUM_EXP, x, off, n, x, off, n, 1, n, lse);
+        return lse[0];
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -905,10 +956,42 @@ public final class Softmax {
 
     private static int denseRowCount(float[] x, int cols) {
         Objects.requireNonNull(x, "x");
-        if (cols <= 0 || x.length % cols != 0) {
-            throw new IllegalArgumentException("x.length " + x.length + " is not a positive multiple of cols " + cols);
+        return denseRowCount(x.length, cols);
+    }
+
+    private static int denseRowCount(int length, int cols) {
+        if (cols <= 0 || length % cols != 0) {
+            throw new IllegalArgumentException("x.length " + length + " is not a positive multiple of cols " + cols);
         }
-        return x.length / cols;
+        return length / cols;
+    }
+
+    private void wholeF64(Op op, double[] x, double[] y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        Checks.sameLength(x.length, y.length);
+        rowsF64(op, x, 0, x.length, y, 0, x.length, 1, x.length);
+    }
+
+    private void denseRowsF64(Op op, double[] x, double[] y, int cols) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        int rows = denseRowCount(x.length, cols);
+        Checks.sameLength(x.length, y.length);
+        rowsF64(op, x, 0, cols, y, 0, cols, rows, cols);
+    }
+
+    /** Double-precision softmax / log-softmax over rows of arrays. */
+    private void rowsF64(Op op, double[] x, int xOff, int xStride, double[] y, int yOff, int yStride, int rows,
+            int cols) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        long xEnd = Checks.span("x", x.length, xOff, xStride, rows, cols);
+        long yEnd = Checks.span("y", y.length, yOff, yStride, rows, cols);
+        Checks.aliasing(x, xOff, xStride, xEnd, y, yOff, yStride, yEnd, rows);
+        if (rows != 0 && cols != 0) {
+            dispatch.runF64(op, x, xOff, xStride, y, yOff, yStride, rows, cols, NO_LSE);
+        }
     }
 
     /** softmax / log-softmax over rows of arrays. */

@@ -319,6 +319,46 @@ class OpsConformanceTest {
                 assertTrue(Math.abs((l - lse[0]) - lse[1]) <= 4 * Math.ulp(Math.max(1, Math.abs(lse[0]))),
                         backend + " f64 lse n=" + n + ": " + l + " vs " + lse[0]);
                 assertArrayEquals(Arrays.copyOfRange(y, 1, 1 + n), sm.softmax(xn), "f64 whole array");
+                // log-softmax within 2^-52 |y| + 2^-50 of the double-double reference
+                double[] refLog = io.github.softmax4j.internal.F64Test.referenceLog(xn, n, s);
+                sm.logSoftmax(x, 2, y, 1, n);
+                for (int i = 0; i < n; i++) {
+                    double err = Math.abs((y[1 + i] - refLog[2 * i]) - refLog[2 * i + 1]);
+                    assertTrue(err <= Math.abs(refLog[2 * i]) * 0x1p-52 + 0x1p-50,
+                            backend + " f64 log-softmax n=" + n + " s=" + s + " i=" + i + ": error " + err);
+                }
+                double[] whole = xn.clone();
+                sm.logSoftmax(whole, whole);
+                assertArrayEquals(Arrays.copyOfRange(y, 1, 1 + n), whole, "f64 log-softmax in place");
+            }
+            // rows: one call, sequential and split by rows across threads, against one call per row
+            int cols = 37;
+            double[] m = new double[11 * cols];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = r.nextGaussian() * 4;
+            }
+            Softmax par = sm.parallel(pool).withParallelThreshold(1);
+            for (boolean log : new boolean[] {false, true}) {
+                double[] rowsOut = new double[m.length];
+                double[] parOut = new double[m.length];
+                double[] one = new double[cols];
+                if (log) {
+                    sm.logSoftmaxRows(m, rowsOut, cols);
+                    par.logSoftmaxRows(m, parOut, cols);
+                } else {
+                    sm.softmaxRows(m, rowsOut, cols);
+                    par.softmaxRows(m, parOut, cols);
+                }
+                assertArrayEquals(rowsOut, parOut, backend + " f64 rows split by threads, log=" + log);
+                for (int row = 0; row < 11; row++) {
+                    if (log) {
+                        sm.logSoftmax(m, row * cols, one, 0, cols);
+                    } else {
+                        sm.softmax(m, row * cols, one, 0, cols);
+                    }
+                    assertArrayEquals(one, Arrays.copyOfRange(rowsOut, row * cols, (row + 1) * cols),
+                            backend + " f64 row " + row + " log=" + log);
+                }
             }
         }
         Softmax sm = Backends.require(backend);
@@ -327,6 +367,19 @@ class OpsConformanceTest {
         assertArrayEquals(new double[] {0, 0}, sm.withSafe(true).softmax(masked));
         assertEquals(Double.NEGATIVE_INFINITY, sm.logSumExp(masked));
         assertEquals(Double.NEGATIVE_INFINITY, sm.logSumExp(new double[0]));
+        double[] logMasked = new double[2];
+        sm.logSoftmax(masked, logMasked);
+        assertTrue(Double.isNaN(logMasked[0]) && Double.isNaN(logMasked[1]), "f64 log-softmax all -Inf");
+        sm.withSafe(true).logSoftmax(masked, logMasked);
+        assertArrayEquals(masked, logMasked, "f64 safe log-softmax all -Inf");
+        double[] withInf = {1, Double.POSITIVE_INFINITY, 2};
+        double[] logInf = new double[3];
+        sm.logSoftmax(withInf, logInf);
+        assertTrue(Double.isNaN(logInf[0]) && Double.isNaN(logInf[2]), "f64 log-softmax +Inf -> NaN");
+        assertThrows(IllegalArgumentException.class, () -> sm.softmaxRows(new double[6], new double[6], 4), "cols");
+        assertThrows(IllegalArgumentException.class, () -> sm.logSoftmaxRows(new double[6], new double[6], 0), "cols 0");
+        assertThrows(IllegalArgumentException.class, () -> sm.logSoftmax(new double[3], new double[2]), "lengths");
+        assertThrows(NullPointerException.class, () -> sm.logSoftmax(new double[1], 0, null, 0, 1), "null y");
         double[] inPlace = {1, 2, 3};
         sm.softmax(inPlace, inPlace);
         assertArrayEquals(sm.softmax(new double[] {1, 2, 3}), inPlace);

@@ -40,15 +40,6 @@ final class VectorF64 {
     private VectorF64() {
     }
 
-    static void softmax(int algorithm, boolean safe, double scale, double[] x, int xOff, double[] y, int yOff,
-            int n) {
-        ScalarF64.softmax(OPS, algorithm, safe, scale, x, xOff, y, yOff, n);
-    }
-
-    static double logSumExp(double scale, double[] x, int off, int n) {
-        return ScalarF64.logSumExp(OPS, scale, x, off, n);
-    }
-
     /** max(X_LO, hi) for hi = fl(x*s) (NaN propagates through lanewise max). */
     private static DoubleVector clampedHi(DoubleVector v, DoubleVector vs, boolean scaled) {
         return (scaled ? v.mul(vs) : v).max(X_LO);

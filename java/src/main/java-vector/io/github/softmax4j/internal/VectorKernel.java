@@ -227,14 +227,8 @@ public final class VectorKernel extends JavaKernel {
     }
 
     @Override
-    public void softmaxF64(Algorithm algorithm, int flags, double s, double[] x, int xOff, double[] y, int yOff,
-            int n) {
-        VectorF64.softmax(algorithm.ordinal(), (flags & Op.FLAG_SAFE) != 0, s, x, xOff, y, yOff, n);
-    }
-
-    @Override
-    public double logSumExpF64(double s, double[] x, int off, int n) {
-        return VectorF64.logSumExp(s, x, off, n);
+    ScalarF64.Ops f64() {
+        return VectorF64.OPS;
     }
 
     /** argmax: blocks of this many floats; the winning block is searched again (from L1) for the index. */

@@ -127,14 +127,16 @@ public final class Dispatch {
      */
     public double run(Op op, Span io, int rows, long cols, double[] lse) {
         int flags = flags(op);
-        if (rows == 1 && io.splittable() && splitVector(cols)) {
+        if (executor == null) { // sequential: one call, nothing to decide (the common case, kept short to inline)
+            io.rows(this, op, flags, 0, rows, cols, lse);
+        } else if (rows == 1 && io.splittable() && splitVector(cols)) {
             double v = split(op, flags, io, cols);
             if (op == Op.LOG_SUM_EXP) {
                 lse[0] = v;
             }
-            return op == Op.LOG_SUM_EXP ? v : Double.NaN;
+        } else {
+            eachRows(rows, cols, (first, count) -> io.rows(this, op, flags, first, count, cols, lse));
         }
-        eachRows(rows, cols, (first, count) -> io.rows(this, op, flags, first, count, cols, lse));
         return op == Op.LOG_SUM_EXP ? lse[0] : Double.NaN;
     }
 
@@ -157,14 +159,16 @@ public final class Dispatch {
         return run(Op.LOG_SUM_EXP, Span.arrays(x, off, n, x, off, n), 1, n, new double[1]);
     }
 
-    /** Double precision softmax (n at least 1). */
-    public void softmaxF64(double[] x, int xOff, double[] y, int yOff, int n) {
-        kernel(n).softmaxF64(algorithm, flags(Op.SOFTMAX), scale, x, xOff, y, yOff, n);
-    }
-
-    /** Double precision log-sum-exp (n at least 1). */
-    public double logSumExpF64(double[] x, int off, int n) {
-        return kernel(n).logSumExpF64(scale, x, off, n);
+    /**
+     * Double precision: op over {@code rows} rows of {@code cols} elements (both at least 1), split by rows
+     * across threads as the float rows are (a long vector is not split: f64 has no split two-pass); for
+     * {@link Op#LOG_SUM_EXP} each row's log-sum-exp into {@code lse[r]}.
+     */
+    public void runF64(Op op, double[] x, int xOff, int xStride, double[] y, int yOff, int yStride, int rows, int cols,
+            double[] lse) {
+        int flags = flags(op);
+        eachRows(rows, cols, (first, count) -> kernel((long) count * cols).rowsF64(op, algorithm, flags, scale, x,
+                xOff + first * xStride, xStride, y, yOff + first * yStride, yStride, count, cols, lse, first));
     }
 
     /** The concrete algorithm a sequential softmax of length n runs. */

@@ -99,6 +99,15 @@ abstract class JavaKernel implements Kernel {
         return sum;
     }
 
+    /** The f64 per-block kernels of this backend ({@link ScalarF64} runs the algorithms over them). */
+    abstract ScalarF64.Ops f64();
+
+    @Override
+    public final void rowsF64(Op op, Algorithm algorithm, int flags, double s, double[] x, int xOff, int xStride,
+            double[] y, int yOff, int yStride, int rows, int cols, double[] lse, int lseOff) {
+        ScalarF64.rows(f64(), op, algorithm, flags, s, x, xOff, xStride, y, yOff, yStride, rows, cols, lse, lseOff);
+    }
+
     /** Softmax, then {@link #argmax} over each output row: a second pass over y (C fuses the two). */
     @Override
     public final void softmaxArgmax(Algorithm algorithm, int flags, float s, float[] x, int xOff, int xStride,

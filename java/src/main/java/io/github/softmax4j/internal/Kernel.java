@@ -44,13 +44,11 @@ public interface Kernel {
     void finish(Op op, float s, float[] x, int xOff, float[] y, int yOff, int n, double m, double e);
 
     /**
-     * Double precision: softmax of s*x[xOff, xOff+n) into y[yOff, yOff+n) (flags: {@link Op#FLAG_SAFE}),
-     * the product taken exactly (docs/NUMERICS.md, "Double precision").
+     * Double precision: {@link #rows} over doubles, the products s*x taken exactly (docs/NUMERICS.md, "Double
+     * precision"); log-softmax and log-sum-exp always use the two-pass sum.
      */
-    void softmaxF64(Algorithm algorithm, int flags, double s, double[] x, int xOff, double[] y, int yOff, int n);
-
-    /** Double precision: log(sum exp(s*x[off, off+n))), one pass. */
-    double logSumExpF64(double s, double[] x, int off, int n);
+    void rowsF64(Op op, Algorithm algorithm, int flags, double s, double[] x, int xOff, int xStride, double[] y,
+            int yOff, int yStride, int rows, int cols, double[] lse, int lseOff);
 
     /**
      * Sampling: the index (relative to off) of the first largest of {@code x[off, off+n)}, n >= 1, or

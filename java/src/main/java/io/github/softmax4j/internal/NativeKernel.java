@@ -190,16 +190,10 @@ public final class NativeKernel implements Kernel {
     }
 
     @Override
-    public void softmaxF64(Algorithm algorithm, int flags, double s, double[] x, int xOff, double[] y, int yOff,
-            int n) {
-        check(NativeLib.s4j_f64_softmax_at(isa, algorithm.ordinal(), flags, s, x, xOff, y, yOff, n));
-    }
-
-    @Override
-    public double logSumExpF64(double s, double[] x, int off, int n) {
-        double[] out = new double[1];
-        check(NativeLib.s4j_f64_logsumexp_at(isa, s, x, off, n, out));
-        return out[0];
+    public void rowsF64(Op op, Algorithm algorithm, int flags, double s, double[] x, int xOff, int xStride,
+            double[] y, int yOff, int yStride, int rows, int cols, double[] lse, int lseOff) {
+        check(NativeLib.s4j_f64_rows_at(isa, op.ordinal(), algorithm.ordinal(), flags, s, x, xOff, xStride, y, yOff,
+                yStride, rows, cols, lse, lseOff));
     }
 
     @Override

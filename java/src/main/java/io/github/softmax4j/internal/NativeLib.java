@@ -118,17 +118,13 @@ public final class NativeLib {
             FloatBuffer y, long yOffset, long n, double m, double e);
 
     /**
-     * Double precision with a scale (softmax of x * scale, the product taken exactly), heap arrays pinned
-     * as above. {@code flags}: {@code 1} (S4J_FLAG_SAFE) gives zeros for an all -Inf input.
+     * Double precision: the rows entry of {@link #s4j_f32_rows_at} over doubles (any scale: the product is
+     * taken exactly), heap arrays pinned as above.
      */
     @CriticalRegion
-    public static native int s4j_f64_softmax_at(int isa, int algorithm, int flags, double scale, double[] x,
-            long xOffset, double[] y, long yOffset, long n);
-
-    /** Log-sum-exp of x * scale into {@code out[0]} (heap arrays pinned as above). */
-    @CriticalRegion
-    public static native int s4j_f64_logsumexp_at(int isa, double scale, double[] x, long xOffset, long n,
-            double[] out);
+    public static native int s4j_f64_rows_at(int isa, int op, int algorithm, int flags, double s, double[] x,
+            long xOffset, long xStride, double[] y, long yOffset, long yStride, long rows, long cols, double[] lse,
+            long lseOffset);
 
     /** Softmax of rows with each row's first largest output's index (or -1), heap arrays pinned as above. */
     @CriticalRegion

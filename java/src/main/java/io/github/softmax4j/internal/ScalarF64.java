@@ -1,5 +1,7 @@
 package io.github.softmax4j.internal;
 
+import io.github.softmax4j.Algorithm;
+
 /**
  * Double-precision softmax and log-sum-exp in plain scalar Java, with the numerics of the native f64
  * kernels (docs/NUMERICS.md, "Double precision"): exp(x*s) = p * 2^n with the product x*s taken exactly
@@ -188,13 +190,34 @@ final class ScalarF64 {
     // Entry points
     // ---------------------------------------------------------------------------------------------
 
-    static void softmax(int algorithm, boolean safe, double scale, double[] x, int xOff, double[] y, int yOff,
-            int n) {
-        softmax(SCALAR, algorithm, safe, scale, x, xOff, y, yOff, n);
-    }
-
-    static double logSumExp(double scale, double[] x, int off, int n) {
-        return logSumExp(SCALAR, scale, x, off, n);
+    /**
+     * The rows entry, as {@code s4j_f64_rows_at}: op over rows of cols elements with the given kernels. A
+     * softmax or log-softmax row whose log-sum-exp is wanted ({@link Op#FLAG_LSE}) gets it from a pass before
+     * its outputs are written (C takes it from the softmax's own sums).
+     */
+    static void rows(Ops k, Op op, Algorithm algorithm, int flags, double s, double[] x, int xOff, int xStride,
+            double[] y, int yOff, int yStride, int rows, int cols, double[] lse, int lseOff) {
+        boolean safe = (flags & Op.FLAG_SAFE) != 0;
+        boolean wantLse = op.writesLse(flags);
+        for (int r = 0; r < rows; r++) {
+            int xo = xOff + r * xStride;
+            int yo = yOff + r * yStride;
+            if (wantLse) {
+                lse[lseOff + r] = logSumExp(k, s, x, xo, cols);
+            }
+            switch (op) {
+                case SOFTMAX:
+                    softmax(k, algorithm.ordinal(), safe, s, x, xo, y, yo, cols);
+                    break;
+                case LOG_SOFTMAX:
+                    logSoftmax(k, safe, s, x, xo, y, yo, cols);
+                    break;
+                case LOG_SUM_EXP:
+                    break;
+                default:
+                    throw new IllegalArgumentException(op.toString());
+            }
+        }
     }
 
     /** Softmax of z = x*s with the given kernels; AUTO is three-pass reload (Java heap arrays: in cache). */
@@ -255,6 +278,29 @@ final class ScalarF64 {
     }
 
     /**
+     * Log-softmax of z = x*s: the log-sum-exp pass, then y = fma(x, s, -hi) - lo with lse = hi + lo (the
+     * exact product, two roundings of y's size: lse's own rounding never reaches y); the exact path when the
+     * sum leaves the fast range.
+     */
+    static void logSoftmax(Ops k, boolean safe, double scale, double[] x, int xOff, double[] y, int yOff, int n) {
+        double[] m = new double[3];
+        if (n == 0) {
+            return;
+        }
+        if (!pass1(k, x, xOff, n, scale, scale != 1.0, m)) {
+            exactLogSoftmax(x, xOff, y, yOff, n, scale, safe);
+            return;
+        }
+        int ke = Math.getExponent(m[0]) + 1;
+        double ek = m[2] + ke;
+        double hi = ek * LN2_HI;
+        double lo = ek * LN2_LO + (Math.log(Math.scalb(m[0], -ke)) + m[1] / m[0]);
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = Math.fma(x[xOff + i], scale, -hi) - lo;
+        }
+    }
+
+    /**
      * Pass 1: m[0] + m[1] = the double-double sum of exp(x*s) relative to 2^m[2], block by block, each
      * block relative to its own largest exponent and merged by the max rule. False: take the exact path.
      */
@@ -295,7 +341,10 @@ final class ScalarF64 {
         return new double[] {invHi, r * invHi};
     }
 
-    /** log(mHi + mLo) + e ln2 with m = f 2^k, f in [1/2, 1): (e + k) LN2_HI exact, log f absolute error 2^-54. */
+    /**
+     * log(mHi + mLo) + e ln2 with m = f 2^k, f in [1/2, 1): (e + k) LN2_HI exact, log f absolute error 2^-54
+     * (the same two parts as {@link #logSoftmax}'s hi and lo).
+     */
     private static double combine(double mHi, double mLo, double e) {
         int k = Math.getExponent(mHi) + 1;
         double f = Math.scalb(mHi, -k);
@@ -387,5 +436,35 @@ final class ScalarF64 {
         double bp = a - zh;
         double e = (zh - (a - bp)) + (b - bp);
         return a + (e + zl + k * LN2_LO + Math.log(f) + sum[1] / sum[0]);
+    }
+
+    /**
+     * Exact-path log-softmax: y = (x' - ref) s' - log S with the difference as a double-double, so inputs
+     * whose products overflow still give finite log-probabilities. NaN or +Inf: all NaN; all -Inf: NaN, or
+     * -Inf when safe. Reads every x before writing y (in place works).
+     */
+    private static void exactLogSoftmax(double[] x, int xOff, double[] y, int yOff, int n, double s, boolean safe) {
+        double ref = exactMax(x, xOff, n, s);
+        if (!(ref > Double.NEGATIVE_INFINITY && ref < Double.POSITIVE_INFINITY)) {
+            double fill = (ref == Double.NEGATIVE_INFINITY && safe) ? Double.NEGATIVE_INFINITY : Double.NaN;
+            for (int i = 0; i < n; i++) {
+                y[yOff + i] = fill;
+            }
+            return;
+        }
+        double sp = foldedScale(s);
+        double[] sum = new double[2];
+        for (int i = xOff; i < xOff + n; i++) {
+            accumulate(sum, exactTerm(fold(x[i], s), ref, sp));
+        }
+        double logS = Math.log(sum[0]) + sum[1] / sum[0]; // S in [1, n]
+        for (int i = 0; i < n; i++) {
+            double xf = fold(x[xOff + i], s);
+            double aHi = xf - ref;
+            double bp = aHi - xf;
+            double aLo = (xf - (aHi - bp)) + (-ref - bp);
+            double d = aHi * sp;
+            y[yOff + i] = Double.isFinite(d) ? (d - logS) + (Math.fma(aHi, sp, -d) + aLo * sp) : d;
+        }
     }
 }

@@ -78,13 +78,7 @@ public final class ScalarKernel extends JavaKernel {
     }
 
     @Override
-    public void softmaxF64(Algorithm algorithm, int flags, double s, double[] x, int xOff, double[] y, int yOff,
-            int n) {
-        ScalarF64.softmax(algorithm.ordinal(), (flags & Op.FLAG_SAFE) != 0, s, x, xOff, y, yOff, n);
-    }
-
-    @Override
-    public double logSumExpF64(double s, double[] x, int off, int n) {
-        return ScalarF64.logSumExp(s, x, off, n);
+    ScalarF64.Ops f64() {
+        return ScalarF64.SCALAR;
     }
 }

@@ -24,33 +24,35 @@ public class F64Test {
     private static final String[] DISTS = {"N(0,1)", "U(-100,100)", "U(700,720)", "logits+outliers",
         "adversarial", "U(-1e300,1e300)"};
 
-    /** One implementation under test. */
+    /** One implementation under test: its rows entry ({@code Kernel.rowsF64}, s4j_f64_rows_at). */
     interface Impl {
-        void softmax(int algo, boolean safe, double s, double[] x, int xOff, double[] y, int yOff, int n);
+        void rows(Op op, int algo, int flags, double s, double[] x, int xOff, int xStride, double[] y, int yOff,
+                int yStride, int rows, int cols, double[] lse);
 
-        double lse(double s, double[] x, int off, int n);
+        default void softmax(int algo, boolean safe, double s, double[] x, int xOff, double[] y, int yOff, int n) {
+            rows(Op.SOFTMAX, algo, safe ? Op.FLAG_SAFE : 0, s, x, xOff, n, y, yOff, n, 1, n, new double[0]);
+        }
+
+        default double lse(double s, double[] x, int off, int n) {
+            double[] out = {Double.NaN};
+            rows(Op.LOG_SUM_EXP, 0, 0, s, x, off, n, x, off, n, 1, n, out);
+            return out[0];
+        }
+
+        default void logSoftmax(int flags, double s, double[] x, int xOff, double[] y, int yOff, int n, double[] lse) {
+            rows(Op.LOG_SOFTMAX, 0, flags, s, x, xOff, n, y, yOff, n, 1, n, lse);
+        }
+    }
+
+    private static Impl java(ScalarF64.Ops ops) {
+        return (op, a, f, s, x, xo, xs, y, yo, ys, rows, cols, lse) -> ScalarF64.rows(ops, op,
+                io.github.softmax4j.Algorithm.values()[a], f, s, x, xo, xs, y, yo, ys, rows, cols, lse, 0);
     }
 
     private static Map<String, Impl> impls() {
         Map<String, Impl> m = new LinkedHashMap<>();
-        m.put("scalar", new Impl() {
-            public void softmax(int a, boolean safe, double s, double[] x, int xo, double[] y, int yo, int n) {
-                ScalarF64.softmax(a, safe, s, x, xo, y, yo, n);
-            }
-
-            public double lse(double s, double[] x, int off, int n) {
-                return ScalarF64.logSumExp(s, x, off, n);
-            }
-        });
-        m.put("vector", new Impl() {
-            public void softmax(int a, boolean safe, double s, double[] x, int xo, double[] y, int yo, int n) {
-                VectorF64.softmax(a, safe, s, x, xo, y, yo, n);
-            }
-
-            public double lse(double s, double[] x, int off, int n) {
-                return VectorF64.logSumExp(s, x, off, n);
-            }
-        });
+        m.put("scalar", java(ScalarF64.SCALAR));
+        m.put("vector", java(VectorF64.OPS));
         NativeKernel.ensureLoaded();
         String[] names = {"native-portable", "native-avx2", "native-avx512"};
         for (int isa = 0; isa < 3; isa++) {
@@ -60,17 +62,8 @@ public class F64Test {
                 continue;
             }
             final int tier = isa;
-            m.put(names[isa], new Impl() {
-                public void softmax(int a, boolean safe, double s, double[] x, int xo, double[] y, int yo, int n) {
-                    assertEquals(0, NativeLib.s4j_f64_softmax_at(tier, a, safe ? 1 : 0, s, x, xo, y, yo, n));
-                }
-
-                public double lse(double s, double[] x, int off, int n) {
-                    double[] out = {Double.NaN};
-                    assertEquals(0, NativeLib.s4j_f64_logsumexp_at(tier, s, x, off, n, out));
-                    return out[0];
-                }
-            });
+            m.put(names[isa], (op, a, f, s, x, xo, xs, y, yo, ys, rows, cols, lse) -> assertEquals(0,
+                    NativeLib.s4j_f64_rows_at(tier, op.ordinal(), a, f, s, x, xo, xs, y, yo, ys, rows, cols, lse, 0)));
         }
         return m;
     }
@@ -134,6 +127,11 @@ public class F64Test {
 
     /** Reference softmax (dd per output: ref[2i], ref[2i+1]) and lse (dd) of z = x*s, finite s != 0. */
     public static double[] reference(double[] x, int n, double s, double[] lse) {
+        return reference(x, n, s, lse, new double[2]);
+    }
+
+    /** As {@link #reference(double[], int, double, double[])}, with log S (dd) into logS when lse is given. */
+    private static double[] reference(double[] x, int n, double s, double[] lse, double[] logS) {
         double xmax = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             xmax = Math.max(xmax, s < 0 ? -x[i] : x[i]);
@@ -171,13 +169,63 @@ public class F64Test {
             double y0 = Math.log(sum[0]);
             double[] e = expDD(-y0, 0.0);
             double[] t = mul(sum[0], sum[1], e[0], e[1]);
-            double[] logS = add(y0, 0.0, t[0] - 1.0, t[1]);
+            double[] ls = add(y0, 0.0, t[0] - 1.0, t[1]);
+            logS[0] = ls[0];
+            logS[1] = ls[1];
             double[] z = mul(xmax, 0.0, sp, 0.0);
-            double[] l = add(z[0], z[1], logS[0], logS[1]);
+            double[] l = add(z[0], z[1], ls[0], ls[1]);
             lse[0] = l[0];
             lse[1] = l[1];
         }
         return w;
+    }
+
+    /** Reference log-softmax (dd per output, -Inf for -Inf inputs) of z = x*s, finite s != 0. */
+    public static double[] referenceLog(double[] x, int n, double s) {
+        double[] logS = new double[2];
+        reference(x, n, s, new double[2], logS);
+        double xmax = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            xmax = Math.max(xmax, s < 0 ? -x[i] : x[i]);
+        }
+        double sp = Math.abs(s);
+        double[] out = new double[2 * n];
+        for (int i = 0; i < n; i++) {
+            double v = s < 0 ? -x[i] : x[i];
+            if (v == Double.NEGATIVE_INFINITY) {
+                out[2 * i] = Double.NEGATIVE_INFINITY;
+                continue;
+            }
+            double ah = v - xmax;
+            double bp = ah - v;
+            double al = (v - (ah - bp)) + (-xmax - bp);
+            double[] d = mul(ah, al, sp, 0.0);
+            double[] r = add(d[0], d[1], -logS[0], -logS[1]);
+            out[2 * i] = r[0];
+            out[2 * i + 1] = r[1];
+        }
+        return out;
+    }
+
+    /** Log-softmax within 2^-52 |ref| + 2^-50 absolute; -Inf exactly where the reference is -Inf. */
+    private static void checkLog(double[] y, double[] ref, int n, double[] maxErr, String what, List<String> failures) {
+        for (int i = 0; i < n; i++) {
+            boolean ok;
+            if (ref[2 * i] == Double.NEGATIVE_INFINITY) {
+                ok = y[i] == Double.NEGATIVE_INFINITY;
+            } else {
+                double err = Double.isFinite(y[i])
+                        ? Math.abs((y[i] - ref[2 * i]) - ref[2 * i + 1]) / (Math.abs(ref[2 * i]) * 0x1p-52 + 0x1p-50)
+                        : Double.POSITIVE_INFINITY;
+                maxErr[0] = Math.max(maxErr[0], err);
+                ok = err <= 1.0;
+            }
+            if (!ok && failures.size() < 30) {
+                failures.add(what + " log-softmax n=" + n + " i=" + i + " y=" + y[i] + " ref=" + ref[2 * i]
+                        + " seed=0x" + Long.toHexString(SEED));
+                return;
+            }
+        }
     }
 
     /** |y - (rh + rl)| in ULPs of rh. */
@@ -263,10 +311,12 @@ public class F64Test {
         Map<String, Impl> impls = impls();
         Map<String, double[]> maxUlp = new LinkedHashMap<>();
         Map<String, double[]> maxLse = new LinkedHashMap<>();
+        Map<String, double[]> maxLog = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
         for (String name : impls.keySet()) {
             maxUlp.put(name, new double[1]);
             maxLse.put(name, new double[1]);
+            maxLog.put(name, new double[1]);
         }
         for (int n : sizes) {
             double[] x = new double[n + 3];
@@ -306,16 +356,28 @@ public class F64Test {
                             }
                         }
                         if (n > 0) {
-                            checkLse(impl.lse(s, x, 0, n), lseRef, maxLse.get(e.getKey()),
-                                    e.getKey() + "/s=" + s + "/" + DISTS[dist] + " n=" + n, failures);
+                            String what = e.getKey() + "/s=" + s + "/" + DISTS[dist] + " n=" + n;
+                            double lse = impl.lse(s, x, 0, n);
+                            checkLse(lse, lseRef, maxLse.get(e.getKey()), what, failures);
+                            if (n < 70000) { // log-softmax, with its lse, out of place and in place
+                                double[] lse2 = {Double.NaN};
+                                impl.logSoftmax(Op.FLAG_LSE, s, x, 0, y, 0, n, lse2);
+                                checkLog(y, referenceLog(x, n, s), n, maxLog.get(e.getKey()), what, failures);
+                                checkLse(lse2[0], lseRef, maxLse.get(e.getKey()), what + " (FLAG_LSE)", failures);
+                                System.arraycopy(x, 0, buf, 0, n);
+                                impl.logSoftmax(0, s, buf, 0, buf, 0, n, new double[0]);
+                                if (!java.util.Arrays.equals(buf, 0, n, y, 0, n)) {
+                                    failures.add(what + " log-softmax in place differs");
+                                }
+                            }
                         }
                     }
                 }
             }
         }
         for (String name : impls.keySet()) {
-            System.out.printf("F64Test %-16s softmax max %.3f ULP, logsumexp max %.3f%n", name,
-                    maxUlp.get(name)[0], maxLse.get(name)[0]);
+            System.out.printf("F64Test %-16s softmax max %.3f ULP, logsumexp max %.3f, log-softmax max %.3f of its "
+                    + "bound%n", name, maxUlp.get(name)[0], maxLse.get(name)[0], maxLog.get(name)[0]);
         }
         assertTrue(failures.isEmpty(), "seed 0x" + Long.toHexString(SEED) + ": " + String.join("\n", failures));
     }
@@ -342,10 +404,14 @@ public class F64Test {
                             impl.softmax(algo, false, s, x, 0, y, 0, n);
                             assertAll(y, nan, name + " NaN n=" + n);
                             assertTrue(Double.isNaN(impl.lse(s, x, 0, n)), name + " lse NaN");
+                            impl.logSoftmax(0, s, x, 0, y, 0, n, new double[0]);
+                            assertAll(y, nan, name + " log-softmax NaN n=" + n);
                             x[pos] = inf;
                             impl.softmax(algo, false, s, x, 0, y, 0, n);
                             assertAll(y, nan, name + " +Inf n=" + n);
                             assertEquals(inf, impl.lse(s, x, 0, n), name + " lse +Inf");
+                            impl.logSoftmax(0, s, x, 0, y, 0, n, new double[0]);
+                            assertAll(y, nan, name + " log-softmax +Inf n=" + n);
                             x[pos] = -inf;
                             double[] lseRef = new double[2];
                             double[] ref = reference(x, n, s, lseRef);
@@ -360,6 +426,8 @@ public class F64Test {
                                 List<String> f = new ArrayList<>();
                                 checkSoftmax(y, 0, ref, n, new double[1], name + " -Inf", f);
                                 checkLse(impl.lse(s, x, 0, n), lseRef, new double[1], name + " -Inf lse", f);
+                                impl.logSoftmax(0, s, x, 0, y, 0, n, new double[0]);
+                                checkLog(y, referenceLog(x, n, s), n, new double[1], name + " -Inf", f);
                                 assertTrue(f.isEmpty(), String.join("\n", f));
                             }
                         }
@@ -373,12 +441,19 @@ public class F64Test {
             impl.softmax(1, true, 1.0, all, 0, y, 0, 3);
             assertAll(y, 0.0, name + " all -Inf SAFE");
             assertEquals(-inf, impl.lse(1.0, all, 0, 3));
+            impl.logSoftmax(0, 1.0, all, 0, y, 0, 3, new double[0]);
+            assertAll(y, nan, name + " all -Inf log-softmax");
+            impl.logSoftmax(Op.FLAG_SAFE, 1.0, all, 0, y, 0, 3, new double[0]);
+            assertAll(y, -inf, name + " all -Inf SAFE log-softmax");
             assertEquals(-inf, impl.lse(1.0, all, 0, 0), name + " n == 0 lse");
             for (double s : SCALES) {
                 double[] ext = {-Double.MAX_VALUE, Double.MAX_VALUE};
                 impl.softmax(0, false, s, ext, 0, y, 0, 2);
                 assertEquals(0.0, y[0], name + " -MAX");
                 assertEquals(1.0, y[1], name + " MAX");
+                impl.logSoftmax(0, s, ext, 0, y, 0, 2, new double[0]);
+                assertEquals(0.0, y[1], name + " log-softmax MAX");
+                assertEquals(-inf, y[0], name + " log-softmax -MAX (the difference overflows)");
             }
             double[] three = {1, 2, 3};
             impl.softmax(0, false, 0.0, three, 0, y, 0, 3);
