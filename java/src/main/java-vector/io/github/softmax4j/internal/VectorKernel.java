@@ -98,6 +98,12 @@ public final class VectorKernel extends JavaKernel {
         return FloatVector.fromArray(SPECIES, x, i).max(vxlo); // lanewise max propagates NaN
     }
 
+    /**
+     * One max chain, latency-bound (FloatVector.max has Java's NaN and -0.0 semantics: several instructions
+     * per step): 0.21 ns per element alone. Four chains halve that, but then the kernels called after it ran
+     * 2-3x slower in JMH (raddexp alone 0.54 -> 2.5 ns per element; presumably C2's inlining budget, as for the
+     * loops below), so the reload lost 3x at 256K.
+     */
     @Override
     float rmax(float[] x, int off, int n) {
         FloatVector a = broadcast(ExpConstants.X_LO);
