@@ -6,6 +6,7 @@
 #ifndef S4J_DD_H
 #define S4J_DD_H
 
+#include <math.h>
 #include <stddef.h>
 
 /* Inlining is forced where a kernel specializes one body for s == 1 and for a general scale s by
@@ -29,6 +30,25 @@ static inline double s4j_fast_two_sum(double a, double b, double* e) {
   const double s = a + b;
   *e = b - (s - a);
   return s;
+}
+
+/* x*s - h rounded once (to within ~2^-104 relative of that) without the C library's fma(), which the driver
+ * would otherwise call (it is compiled without ISA flags): mingw-w64's fma() is not correctly rounded
+ * (fma(0x1.1f3b7d79edc73p+2, 0.7, -28 * LN2_HI) comes out 0.87 ULP off; measured under Wine, and it took the
+ * f64 log-softmax past its bound). Dekker's product with Veltkamp's split gives x*s = p + pe exactly, 2Sum
+ * gives p - h = d + de exactly. Operands from 2^995 up (the split would overflow) fall back to fl(x*s) - h. */
+static inline double s4j_mul_sub(double x, double s, double h) {
+  const double p = x * s;
+  if (!(fabs(x) < 0x1p995 && fabs(s) < 0x1p995 && fabs(p) < 0x1p995)) return p - h;
+  const double split = 0x1p27 + 1.0;
+  double t = split * x;
+  const double xh = t - (t - x), xl = x - xh;
+  t = split * s;
+  const double sh = t - (t - s), sl = s - sh;
+  const double pe = ((xh * sh - p) + xh * sl + xl * sh) + xl * sl;
+  double de;
+  const double d = s4j_two_sum(p, -h, &de);
+  return d + (de + pe);
 }
 
 /* (hi, lo) += (bh, bl) for non-negative double-doubles (no cancellation): relative error ~2^-104. */

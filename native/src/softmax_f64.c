@@ -314,9 +314,9 @@ static double s4j_f64_logsumexp(const s4j_f64_kernel_set* k, const double* x, si
   return s4j_f64_exact_lse(x, n, scale, lo);
 }
 
-/* Log-softmax: the log-sum-exp pass, then y = fma(x, s, -hi) - lo (the exact product, two roundings of y's
- * size; lse's own rounding never reaches y, as in f32). Non-finite lse (NaN, +Inf, all -Inf) and inputs
- * whose products leave the fast range take the exact path. */
+/* Log-softmax: the log-sum-exp pass, then y = (x*s - hi) - lo with x*s - hi rounded once (s4j_mul_sub: the
+ * exact product), so two roundings of y's size, and lse's own rounding never reaches y, as in f32. Non-finite
+ * lse (NaN, +Inf, all -Inf) and inputs whose products leave the fast range take the exact path. */
 static void s4j_f64_log_softmax(const s4j_f64_kernel_set* k, const double* x, double* y, size_t n, double scale,
                                 int flags, double* lse) {
   double m_hi, m_lo, e;
@@ -328,7 +328,7 @@ static void s4j_f64_log_softmax(const s4j_f64_kernel_set* k, const double* x, do
   double lo;
   const double hi = s4j_f64_lse_parts(m_hi, m_lo, e, &lo);
   if (lse != NULL) *lse = hi + lo;
-  for (size_t i = 0; i < n; i++) y[i] = fma(x[i], scale, -hi) - lo;
+  for (size_t i = 0; i < n; i++) y[i] = s4j_mul_sub(x[i], scale, hi) - lo;
 }
 
 /* One row of cols >= 1 elements; lse NULL unless wanted. */
