@@ -127,9 +127,7 @@ public final class Dispatch {
      */
     public double run(Op op, Span io, int rows, long cols, double[] lse) {
         int flags = flags(op);
-        if (executor == null) { // sequential: one call, nothing to decide (the common case, kept short to inline)
-            io.rows(this, op, flags, 0, rows, cols, lse);
-        } else if (rows == 1 && io.splittable() && splitVector(cols)) {
+        if (rows == 1 && io.splittable() && splitVector(cols)) {
             double v = split(op, flags, io, cols);
             if (op == Op.LOG_SUM_EXP) {
                 lse[0] = v;

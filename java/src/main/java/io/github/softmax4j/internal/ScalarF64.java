@@ -291,12 +291,9 @@ final class ScalarF64 {
             exactLogSoftmax(x, xOff, y, yOff, n, scale, safe);
             return;
         }
-        int ke = Math.getExponent(m[0]) + 1;
-        double ek = m[2] + ke;
-        double hi = ek * LN2_HI;
-        double lo = ek * LN2_LO + (Math.log(Math.scalb(m[0], -ke)) + m[1] / m[0]);
+        double[] lse = lseParts(m[0], m[1], m[2]);
         for (int i = 0; i < n; i++) {
-            y[yOff + i] = Math.fma(x[xOff + i], scale, -hi) - lo;
+            y[yOff + i] = Math.fma(x[xOff + i], scale, -lse[0]) - lse[1];
         }
     }
 
@@ -341,15 +338,21 @@ final class ScalarF64 {
         return new double[] {invHi, r * invHi};
     }
 
-    /**
-     * log(mHi + mLo) + e ln2 with m = f 2^k, f in [1/2, 1): (e + k) LN2_HI exact, log f absolute error 2^-54
-     * (the same two parts as {@link #logSoftmax}'s hi and lo).
-     */
+    /** log(mHi + mLo) + e ln2, rounded once from its two parts ({@link #lseParts}). */
     private static double combine(double mHi, double mLo, double e) {
+        double[] lse = lseParts(mHi, mLo, e);
+        return lse[0] + lse[1];
+    }
+
+    /**
+     * log(mHi + mLo) + e ln2 as {hi, lo} with m = f 2^k, f in [1/2, 1): hi = (e + k) LN2_HI exact, lo = (e + k)
+     * LN2_LO + log f + mLo/mHi with log f's absolute error 2^-54.
+     */
+    private static double[] lseParts(double mHi, double mLo, double e) {
         int k = Math.getExponent(mHi) + 1;
         double f = Math.scalb(mHi, -k);
         double ek = e + k;
-        return ek * LN2_HI + (ek * LN2_LO + (Math.log(f) + mLo / mHi));
+        return new double[] {ek * LN2_HI, ek * LN2_LO + (Math.log(f) + mLo / mHi)};
     }
 
     // ---------------------------------------------------------------------------------------------

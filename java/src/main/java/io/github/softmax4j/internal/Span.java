@@ -138,10 +138,6 @@ public abstract class Span {
             d.kernel((long) count * cols).softmaxArgmax(d.algorithm(), flags, d.scale(), x, xOff + first * xStride,
                     xStride, y, yOff + first * yStride, yStride, count, cols, index, first);
         }
-
-        long argmaxOfY(Dispatch d, int n) {
-            return d.kernel(n).argmax(y, yOff, n);
-        }
     }
 
     /** Direct buffers under the native kernel (absolute indexes; JavaCPP adds each buffer's position). */
