@@ -35,6 +35,5 @@ final class VectorConstants {
     static final FloatVector MINUS_ONE = FloatVector.broadcast(SPECIES, -1.0f);
     /** Round-to-nearest-even by adding and subtracting 1.5 * 2^23 (exact for |v| < 2^22). */
     static final FloatVector ROUND_BIAS = FloatVector.broadcast(SPECIES, 0x1.8p23f);
-    static final FloatVector MINUS_127 = FloatVector.broadcast(SPECIES, -127.0f);
     static final FloatVector MAGIC_BIAS = FloatVector.broadcast(SPECIES, ExpConstants.MAGIC_BIAS);
 }

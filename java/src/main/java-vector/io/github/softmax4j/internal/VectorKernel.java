@@ -11,7 +11,6 @@ import static io.github.softmax4j.internal.VectorConstants.INT_SPECIES;
 import static io.github.softmax4j.internal.VectorConstants.SHIFT_23;
 import static io.github.softmax4j.internal.VectorConstants.LOG2E;
 import static io.github.softmax4j.internal.VectorConstants.MAGIC_BIAS;
-import static io.github.softmax4j.internal.VectorConstants.MINUS_127;
 import static io.github.softmax4j.internal.VectorConstants.MINUS_LN2_HI;
 import static io.github.softmax4j.internal.VectorConstants.MINUS_LN2_LO;
 import static io.github.softmax4j.internal.VectorConstants.MINUS_ONE;
@@ -22,6 +21,9 @@ import static io.github.softmax4j.internal.VectorConstants.W;
 
 import io.github.softmax4j.Algorithm;
 import io.github.softmax4j.Backend;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -30,16 +32,18 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * The Vector API backend ({@code jdk.incubator.vector}): the two-pass algorithm of Dukhan and Ablavatski
  * (2020) and the three-pass baselines with the preferred species of this CPU (8 lanes on AVX2, 16 on
- * AVX-512). Loops of one vector per iteration, two where a sum pairs its terms: with more, C2 (JDK 17)
- * reaches its inlining node limit, stops inlining the helpers and boxes every vector. Then a scalar tail
- * with the same numerics ({@link ScalarKernel}).
+ * AVX-512). Loops of one vector per iteration, two where a sum pairs its terms, each kernel compiled on its
+ * own (called through a method handle): with more, C2 (JDK 17) reaches its inlining node limit, stops
+ * inlining the helpers and boxes every vector. Then a scalar tail with the same numerics
+ * ({@link ScalarKernel}).
  *
  * <p>Loaded by name from {@link KernelSelector} only once {@code jdk.incubator.vector} is known to be in
  * the boot layer; declines (throws from the constructor) when the preferred species is narrower than
  * 4 lanes, where the Vector API would be slower than scalar code.
  */
 public final class VectorKernel extends JavaKernel {
-    private final ScalarKernel tail = new ScalarKernel();
+    /** The scalar tails: the same numerics, element by element. */
+    private static final ScalarKernel TAIL = new ScalarKernel();
 
     public VectorKernel() {
         if (W < 4) {
@@ -79,14 +83,13 @@ public final class VectorKernel extends JavaKernel {
     }
 
     /**
-     * 2^k for integer-valued k <= 0; k < -126 gives +0.0 (k + 127 goes into the exponent field). An int
-     * multiply by 2^23, not lanewise(LSHL, 23): on JDK 17 the shift form ran the reload 3.3x slower (JMH,
-     * VECTOR, n = 16384, AVX-512, JDK 17; two-pass 1.3x), presumably not intrinsified there.
+     * 2^(n - e) for integer-valued n with vbias = MAGIC_BIAS - e: n - e + 127 goes into the exponent field,
+     * k = n - e = -127 giving +0.0. No clamp: the inputs were clamped at {@link ExpConstants#clamp}, so k is
+     * in [-127, 0]. An int multiply by 2^23, not lanewise(LSHL, 23): on JDK 17 the shift form ran the reload
+     * 3.3x slower (JMH, VECTOR, n = 16384, AVX-512, JDK 17; two-pass 1.3x), presumably not intrinsified there.
      */
-    private static FloatVector pow2(FloatVector k) {
-        // reinterpretShape with constant species: reinterpretAsInts() is not intrinsified by C2 (the
-        // target species it loads is not a compile-time constant), which would box every vector.
-        return (FloatVector) k.max(MINUS_127).add(MAGIC_BIAS).reinterpretShape(INT_SPECIES, 0)
+    private static FloatVector pow2(FloatVector n, FloatVector vbias) {
+        return (FloatVector) n.add(vbias).reinterpretShape(INT_SPECIES, 0)
                 .mul(SHIFT_23).reinterpretShape(SPECIES, 0);
     }
 
@@ -94,132 +97,262 @@ public final class VectorKernel extends JavaKernel {
         return FloatVector.broadcast(SPECIES, v);
     }
 
-    private static FloatVector load(float[] x, int i, FloatVector vxlo) {
-        return FloatVector.fromArray(SPECIES, x, i).max(vxlo); // lanewise max propagates NaN
+    /**
+     * x[i..] clamped below at vclamp: a compare and a blend, four instructions where FloatVector.max (Java's
+     * NaN and -0.0 rules) takes six. A NaN passes through (the drivers test each block's rmax first).
+     */
+    private static FloatVector load(float[] x, int i, FloatVector vclamp) {
+        FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+        return v.blend(vclamp, v.compare(VectorOperators.LT, vclamp));
     }
 
-    /**
-     * One max chain, latency-bound (FloatVector.max has Java's NaN and -0.0 semantics: several instructions
-     * per step): 0.21 ns per element alone. Four chains halve that, but then the kernels called after it ran
-     * 2-3x slower in JMH (raddexp alone 0.54 -> 2.5 ns per element; presumably C2's inlining budget, as for the
-     * loops below), so the reload lost 3x at 256K.
-     */
+    // The kernels run through method handles held in instance fields. C2 inlines a call through a constant
+    // handle, not through these: each kernel is a compilation of its own, with the whole node budget for
+    // its Vector API calls (NodeCountInliningCutoff: 18,000 nodes counted while parsing, a few hundred per
+    // Vector API call on JDK 17), whatever the driver around it inlines. Called directly, C2 inlined rmax
+    // and the exp kernel after it into the driver, and a kernel that ran out of budget midway boxed every
+    // vector: 2-3x slower (JMH, VECTOR, AVX-512, JDK 17; one six-addition helper more in raddstoreexp did
+    // it, and four max chains in rmax before). A handle call costs a few ns, once per 4096-element block.
+    // The exp kernels have an entry for s == 1 and one for a scale, so that neither parses the other's
+    // steps.
+    private final MethodHandle rmaxCall = handle("rmaxLoop", float.class, float[].class, int.class, int.class);
+    private final MethodHandle raddexpCall = handle("raddexp1", double.class, float[].class, int.class, int.class,
+            float.class, float.class);
+    private final MethodHandle raddexpScaledCall = handle("raddexpScaled", double.class, float[].class, int.class,
+            int.class, float.class, float.class);
+    private final MethodHandle raddstoreexpCall = handle("raddstoreexp1", double.class, float[].class, int.class,
+            float[].class, int.class, int.class, float.class, float.class);
+    private final MethodHandle raddstoreexpScaledCall = handle("raddstoreexpScaled", double.class, float[].class,
+            int.class, float[].class, int.class, int.class, float.class, float.class);
+    private final MethodHandle vscaleexpCall = handle("vscaleexp1", void.class, float[].class, int.class,
+            float[].class, int.class, int.class, float.class, float.class, float.class);
+    private final MethodHandle vscaleexpScaledCall = handle("vscaleexpScaled", void.class, float[].class,
+            int.class, float[].class, int.class, int.class, float.class, float.class, float.class);
+    private final MethodHandle vscaleCall = handle("vscaleLoop", void.class, float[].class, int.class, int.class,
+            float.class);
+
+    private static MethodHandle handle(String name, Class<?> returns, Class<?>... parameters) {
+        try {
+            return MethodHandles.lookup().findStatic(VectorKernel.class, name,
+                    MethodType.methodType(returns, parameters));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What a kernel threw through invokeExact (nothing checked is declared: anything else is a bug). */
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException) {
+            return (RuntimeException) t;
+        }
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        return new IllegalStateException(t);
+    }
+
     @Override
     float rmax(float[] x, int off, int n) {
-        FloatVector a = broadcast(ExpConstants.X_LO);
-        int i = 0;
-        for (; i <= n - W; i += W) {
-            a = a.max(FloatVector.fromArray(SPECIES, x, off + i));
+        try {
+            return (float) rmaxCall.invokeExact(x, off, n);
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
-        if (a.test(VectorOperators.IS_NAN).anyTrue()) {
-            return Float.NaN;
-        }
-        return Math.max(a.reduceLanes(VectorOperators.MAX), tail.rmax(x, off + i, n - i));
     }
 
-    // raddexp and raddstoreexp are separate loops: one loop with a store under a null check grows past
-    // C2's inlining node limit (JDK 17) and runs 40% slower.
     @Override
     double raddexp(float[] x, int off, int n, float s, float e) {
-        boolean scaled = s != 1f;
-        FloatVector ve = broadcast(e);
-        FloatVector vs = broadcast(s);
-        FloatVector vxlo = broadcast(ExpConstants.xlo(s));
-        // Terms are added in pairs in fp32 (one rounding per pair), then into double lanes: exact to
-        // ~1 rounding whatever the inputs (fp32 lane sums drifted by up to 26 ULP on a fuzzer-found
-        // input: one large term among hundreds of equal small ones).
-        DoubleVector d0 = DoubleVector.zero(DOUBLE_SPECIES);
-        DoubleVector d1 = DoubleVector.zero(DOUBLE_SPECIES);
-        int i = 0;
-        for (; i <= n - 2 * W; i += 2 * W) {
-            FloatVector pair = term(x, off + i, vs, vxlo, ve, scaled)
-                    .add(term(x, off + i + W, vs, vxlo, ve, scaled));
-            d0 = d0.add(pair.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0));
-            d1 = d1.add(pair.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
+        try {
+            return (double) (s == 1f ? raddexpCall : raddexpScaledCall).invokeExact(x, off, n, s, e);
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
-        return d0.add(d1).reduceLanes(VectorOperators.ADD) + tail.raddexp(x, off + i, n - i, s, e);
     }
 
     @Override
     double raddstoreexp(float[] x, int xOff, float[] y, int yOff, int n, float s, float e) {
-        boolean scaled = s != 1f;
-        if (scaled) {
-            return raddstoreexpScaled(x, xOff, y, yOff, n, s, e);
+        try {
+            return (double) (s == 1f ? raddstoreexpCall : raddstoreexpScaledCall)
+                    .invokeExact(x, xOff, y, yOff, n, s, e);
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
-        FloatVector ve = broadcast(e);
-        FloatVector vs = broadcast(s);
-        FloatVector vxlo = broadcast(ExpConstants.xlo(s));
-        DoubleVector d0 = DoubleVector.zero(DOUBLE_SPECIES);
-        DoubleVector d1 = DoubleVector.zero(DOUBLE_SPECIES);
-        int i = 0;
-        for (; i <= n - 2 * W; i += 2 * W) {
-            FloatVector z0 = term(x, xOff + i, vs, vxlo, ve, scaled);
-            FloatVector z1 = term(x, xOff + i + W, vs, vxlo, ve, scaled);
-            z0.intoArray(y, yOff + i);
-            z1.intoArray(y, yOff + i + W);
-            FloatVector pair = z0.add(z1);
-            d0 = d0.add(pair.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0));
-            d1 = d1.add(pair.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
-        }
-        return d0.add(d1).reduceLanes(VectorOperators.ADD)
-                + tail.raddstoreexp(x, xOff + i, y, yOff + i, n - i, s, e);
-    }
-
-    /** raddstoreexp with a scale: one vector per iteration, each term straight into double lanes. */
-    private double raddstoreexpScaled(float[] x, int xOff, float[] y, int yOff, int n, float s, float e) {
-        FloatVector ve = broadcast(e);
-        FloatVector vs = broadcast(s);
-        FloatVector vxlo = broadcast(ExpConstants.xlo(s));
-        DoubleVector d0 = DoubleVector.zero(DOUBLE_SPECIES);
-        DoubleVector d1 = DoubleVector.zero(DOUBLE_SPECIES);
-        int i = 0;
-        for (; i <= n - W; i += W) {
-            FloatVector z = term(x, xOff + i, vs, vxlo, ve, true);
-            z.intoArray(y, yOff + i);
-            d0 = d0.add(z.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0));
-            d1 = d1.add(z.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
-        }
-        return d0.add(d1).reduceLanes(VectorOperators.ADD)
-                + tail.raddstoreexp(x, xOff + i, y, yOff + i, n - i, s, e);
-    }
-
-    /** p * 2^(n - e) for the W inputs at x[i], where exp(s*x) = p * 2^n. */
-    private static FloatVector term(float[] x, int i, FloatVector vs, FloatVector vxlo, FloatVector ve,
-            boolean scaled) {
-        FloatVector v = load(x, i, vxlo);
-        FloatVector hi = scaled ? v.mul(vs) : v;
-        FloatVector nv = exponent(hi);
-        return mantissa(v, vs, hi, nv, scaled).mul(pow2(nv.sub(ve)));
     }
 
     @Override
     void vscaleexp(float[] x, int xOff, float[] y, int yOff, int n, float s, float inv, float e) {
-        boolean scaled = s != 1f;
-        FloatVector ve = broadcast(e);
+        try {
+            (s == 1f ? vscaleexpCall : vscaleexpScaledCall).invokeExact(x, xOff, y, yOff, n, s, inv, e);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    void vscale(float[] y, int off, int n, float inv) {
+        try {
+            vscaleCall.invokeExact(y, off, n, inv);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Four max chains (FloatVector.max keeps Java's NaN and -0.0 rules: six instructions per step, nine
+     * cycles deep, so one chain waits on itself).
+     */
+    private static float rmaxLoop(float[] x, int off, int n) {
+        FloatVector a0 = broadcast(ExpConstants.X_LO);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        int i = 0;
+        for (; i <= n - 4 * W; i += 4 * W) {
+            a0 = a0.max(FloatVector.fromArray(SPECIES, x, off + i));
+            a1 = a1.max(FloatVector.fromArray(SPECIES, x, off + i + W));
+            a2 = a2.max(FloatVector.fromArray(SPECIES, x, off + i + 2 * W));
+            a3 = a3.max(FloatVector.fromArray(SPECIES, x, off + i + 3 * W));
+        }
+        for (; i <= n - W; i += W) {
+            a0 = a0.max(FloatVector.fromArray(SPECIES, x, off + i));
+        }
+        FloatVector a = a0.max(a1).max(a2.max(a3));
+        if (a.test(VectorOperators.IS_NAN).anyTrue()) {
+            return Float.NaN;
+        }
+        return Math.max(a.reduceLanes(VectorOperators.MAX), TAIL.rmax(x, off + i, n - i));
+    }
+
+    private static double raddexp1(float[] x, int off, int n, float s, float e) {
+        return raddexpLoop(x, off, n, s, e, false);
+    }
+
+    private static double raddexpScaled(float[] x, int off, int n, float s, float e) {
+        return raddexpLoop(x, off, n, s, e, true);
+    }
+
+    // raddexp and raddstoreexp are separate loops: one loop with a store under a null check grows past
+    // C2's inlining node limit (JDK 17) and runs 40% slower.
+    private static double raddexpLoop(float[] x, int off, int n, float s, float e, boolean scaled) {
+        FloatVector vbias = broadcast(ExpConstants.MAGIC_BIAS - e);
         FloatVector vs = broadcast(s);
-        FloatVector vxlo = broadcast(ExpConstants.xlo(s));
+        FloatVector vxlo = broadcast(ExpConstants.clamp(s, e));
+        // Terms are added in pairs in fp32 (one rounding per pair), then into per-lane fp32 sums whose
+        // rounding errors are kept, exactly, in c (TwoSum): exact to ~1 rounding per pair whatever the
+        // inputs (plain fp32 lane sums drifted by up to 26 ULP on a fuzzer-found input: one large term among
+        // hundreds of equal small ones). It replaced double lanes: the upper half's F2D conversion is a
+        // checked lane shuffle on JDK 17, a branch and four instructions per vector.
+        FloatVector sum = FloatVector.zero(SPECIES);
+        FloatVector c = sum;
+        int i = 0;
+        for (; i <= n - 2 * W; i += 2 * W) {
+            FloatVector pair = term(x, off + i, vs, vxlo, vbias, scaled)
+                    .add(term(x, off + i + W, vs, vxlo, vbias, scaled));
+            FloatVector t = sum.add(pair);
+            c = c.add(roundoff(sum, pair, t));
+            sum = t;
+        }
+        return lanes(sum) + lanes(c) + TAIL.raddexp(x, off + i, n - i, s, e);
+    }
+
+    /** a + b - t exactly, for t = fl(a + b) (Knuth's TwoSum: six additions, no condition on |a| and |b|). */
+    private static FloatVector roundoff(FloatVector a, FloatVector b, FloatVector t) {
+        FloatVector bv = t.sub(a);
+        return a.sub(t.sub(bv)).add(b.sub(bv));
+    }
+
+    /** The lanes of v added in double. */
+    private static double lanes(FloatVector v) {
+        return ((DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0)).reduceLanes(VectorOperators.ADD)
+                + ((DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1)).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** raddstoreexp for s == 1: two vectors per iteration, added in pairs as in raddexp. */
+    private static double raddstoreexp1(float[] x, int xOff, float[] y, int yOff, int n, float s, float e) {
+        FloatVector vbias = broadcast(ExpConstants.MAGIC_BIAS - e);
+        FloatVector vs = broadcast(s);
+        FloatVector vxlo = broadcast(ExpConstants.clamp(s, e));
+        FloatVector sum = FloatVector.zero(SPECIES);
+        FloatVector c = sum;
+        int i = 0;
+        for (; i <= n - 2 * W; i += 2 * W) {
+            FloatVector z0 = term(x, xOff + i, vs, vxlo, vbias, false);
+            FloatVector z1 = term(x, xOff + i + W, vs, vxlo, vbias, false);
+            z0.intoArray(y, yOff + i);
+            z1.intoArray(y, yOff + i + W);
+            FloatVector pair = z0.add(z1);
+            FloatVector t = sum.add(pair);
+            c = c.add(roundoff(sum, pair, t));
+            sum = t;
+        }
+        return lanes(sum) + lanes(c) + TAIL.raddstoreexp(x, xOff + i, y, yOff + i, n - i, s, e);
+    }
+
+    /** raddstoreexp with a scale: one vector per iteration (two would not fit the node budget). */
+    private static double raddstoreexpScaled(float[] x, int xOff, float[] y, int yOff, int n, float s, float e) {
+        FloatVector vbias = broadcast(ExpConstants.MAGIC_BIAS - e);
+        FloatVector vs = broadcast(s);
+        FloatVector vxlo = broadcast(ExpConstants.clamp(s, e));
+        FloatVector sum = FloatVector.zero(SPECIES);
+        FloatVector c = sum;
+        int i = 0;
+        for (; i <= n - W; i += W) {
+            FloatVector z = term(x, xOff + i, vs, vxlo, vbias, true);
+            z.intoArray(y, yOff + i);
+            FloatVector t = sum.add(z);
+            c = c.add(roundoff(sum, z, t));
+            sum = t;
+        }
+        return lanes(sum) + lanes(c) + TAIL.raddstoreexp(x, xOff + i, y, yOff + i, n - i, s, e);
+    }
+
+    /**
+     * p * 2^(n - e) for the W inputs at x[i], where exp(s*x) = p * 2^n; vclamp holds
+     * {@link ExpConstants#clamp}(s, e) and vbias MAGIC_BIAS - e.
+     */
+    private static FloatVector term(float[] x, int i, FloatVector vs, FloatVector vclamp, FloatVector vbias,
+            boolean scaled) {
+        FloatVector v = load(x, i, vclamp);
+        FloatVector hi = scaled ? v.mul(vs) : v;
+        FloatVector nv = exponent(hi);
+        return mantissa(v, vs, hi, nv, scaled).mul(pow2(nv, vbias));
+    }
+
+    private static void vscaleexp1(float[] x, int xOff, float[] y, int yOff, int n, float s, float inv, float e) {
+        vscaleexpLoop(x, xOff, y, yOff, n, s, inv, e, false);
+    }
+
+    private static void vscaleexpScaled(float[] x, int xOff, float[] y, int yOff, int n, float s, float inv,
+            float e) {
+        vscaleexpLoop(x, xOff, y, yOff, n, s, inv, e, true);
+    }
+
+    private static void vscaleexpLoop(float[] x, int xOff, float[] y, int yOff, int n, float s, float inv, float e,
+            boolean scaled) {
+        FloatVector vbias = broadcast(ExpConstants.MAGIC_BIAS - e);
+        FloatVector vs = broadcast(s);
+        FloatVector vxlo = broadcast(ExpConstants.clamp(s, e));
         FloatVector vinv = broadcast(inv);
         int i = 0;
         for (; i <= n - W; i += W) {
             FloatVector v = load(x, xOff + i, vxlo);
             FloatVector hi = scaled ? v.mul(vs) : v;
             FloatVector nv = exponent(hi);
-            mantissa(v, vs, hi, nv, scaled).mul(vinv).mul(pow2(nv.sub(ve))).intoArray(y, yOff + i);
+            mantissa(v, vs, hi, nv, scaled).mul(vinv).mul(pow2(nv, vbias)).intoArray(y, yOff + i);
         }
         if (i < n) {
-            tail.vscaleexp(x, xOff + i, y, yOff + i, n - i, s, inv, e);
+            TAIL.vscaleexp(x, xOff + i, y, yOff + i, n - i, s, inv, e);
         }
     }
 
-    @Override
-    void vscale(float[] y, int off, int n, float inv) {
+    private static void vscaleLoop(float[] y, int off, int n, float inv) {
         FloatVector vinv = FloatVector.broadcast(SPECIES, inv);
         int i = 0;
         for (; i <= n - W; i += W) {
             FloatVector.fromArray(SPECIES, y, off + i).mul(vinv).intoArray(y, off + i);
         }
         if (i < n) {
-            tail.vscale(y, off + i, n - i, inv);
+            TAIL.vscale(y, off + i, n - i, inv);
         }
     }
 
@@ -232,7 +365,7 @@ public final class VectorKernel extends JavaKernel {
             FloatVector.fromArray(SPECIES, x, xOff + i).fma(vs, vc).intoArray(y, yOff + i);
         }
         if (i < n) {
-            tail.vmuladdc(x, xOff + i, y, yOff + i, n - i, s, c);
+            TAIL.vmuladdc(x, xOff + i, y, yOff + i, n - i, s, c);
         }
     }
 

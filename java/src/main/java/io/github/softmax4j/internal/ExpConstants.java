@@ -45,6 +45,15 @@ public final class ExpConstants {
         return X_LO / s;
     }
 
+    /**
+     * The clamp of the inputs of a pass whose exponent is e: max(xlo(s), x_e) with s * x_e ~ (e - 127.25) ln 2.
+     * Every input below x_e has n <= e - 127 and so a term of +0.0 (2^(n - e) underflows), as x_e's own;
+     * clamped there, n - e stays in [-127, 0] and 2^(n - e) needs no clamp of its own.
+     */
+    public static float clamp(float s, float e) {
+        return Math.max(xlo(s), (float) ((e - 127.25) * LN2 / s));
+    }
+
     /** n = rint(fl(max(xlo, x) * s) * LOG2E), as every kernel computes it (monotone in x). NaN stays NaN. */
     public static float exponent(float x, float s, float xlo) {
         return (float) Math.rint(Math.max(xlo, x) * s * LOG2E);

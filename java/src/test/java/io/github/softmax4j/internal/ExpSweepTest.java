@@ -2,7 +2,6 @@ package io.github.softmax4j.internal;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,16 +31,7 @@ class ExpSweepTest {
 
     @Test
     void vectorKernelExpSweep() {
-        JavaKernel k;
-        try {
-            k = new VectorKernel();
-        } catch (Throwable e) { // UnsupportedOperationException, or a missing module
-            String why = "SKIPPED VECTOR exp sweep: " + e;
-            System.out.println("!!! " + why);
-            Assumptions.abort(why);
-            return;
-        }
-        sweep("VECTOR", k);
+        sweep("VECTOR", VectorKernels.orAbort("VECTOR exp sweep"));
     }
 
     private static void sweep(String name, JavaKernel k) {
