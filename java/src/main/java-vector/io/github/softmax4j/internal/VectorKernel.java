@@ -57,9 +57,12 @@ public final class VectorKernel extends JavaKernel {
         return Backend.VECTOR;
     }
 
-    /** n = rint(hi * log2 e) for hi = fl(s * max(xlo, x)), by the 1.5 * 2^23 rounding bias. */
+    /**
+     * n = rint(hi * log2 e), the product exact, for hi = fl(s * max(xlo, x)): one FMA with the 1.5 * 2^23
+     * rounding bias rounds it to an integer, as {@link ExpConstants#exponent} does in double.
+     */
     private static FloatVector exponent(FloatVector hi) {
-        return hi.mul(LOG2E).add(ROUND_BIAS).sub(ROUND_BIAS);
+        return hi.fma(LOG2E, ROUND_BIAS).sub(ROUND_BIAS);
     }
 
     /**
@@ -241,7 +244,10 @@ public final class VectorKernel extends JavaKernel {
         // rounding errors are kept, exactly, in c (TwoSum): exact to ~1 rounding per pair whatever the
         // inputs (plain fp32 lane sums drifted by up to 26 ULP on a fuzzer-found input: one large term among
         // hundreds of equal small ones). It replaced double lanes: the upper half's F2D conversion is a
-        // checked lane shuffle on JDK 17, a branch and four instructions per vector.
+        // checked lane shuffle on JDK 17, a branch and four instructions per vector. At the end the lanes of
+        // sum are added in double, those of c (~2^-24 of it, so their rounding is ~2^-48 of it) in fp32;
+        // written out in each kernel, not in a helper: past the node budget C2 still inlines the Vector
+        // API's own methods (force-inlined), not ours, and a helper called there boxed its arguments.
         FloatVector sum = FloatVector.zero(SPECIES);
         FloatVector c = sum;
         int i = 0;
@@ -252,19 +258,16 @@ public final class VectorKernel extends JavaKernel {
             c = c.add(roundoff(sum, pair, t));
             sum = t;
         }
-        return lanes(sum) + lanes(c) + TAIL.raddexp(x, off + i, n - i, s, e);
+        DoubleVector lanes = (DoubleVector) sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0);
+        lanes = lanes.add(sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
+        return lanes.reduceLanes(VectorOperators.ADD) + c.reduceLanes(VectorOperators.ADD)
+                + TAIL.raddexp(x, off + i, n - i, s, e);
     }
 
     /** a + b - t exactly, for t = fl(a + b) (Knuth's TwoSum: six additions, no condition on |a| and |b|). */
     private static FloatVector roundoff(FloatVector a, FloatVector b, FloatVector t) {
         FloatVector bv = t.sub(a);
         return a.sub(t.sub(bv)).add(b.sub(bv));
-    }
-
-    /** The lanes of v added in double. */
-    private static double lanes(FloatVector v) {
-        return ((DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0)).reduceLanes(VectorOperators.ADD)
-                + ((DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1)).reduceLanes(VectorOperators.ADD);
     }
 
     /** raddstoreexp for s == 1: two vectors per iteration, added in pairs as in raddexp. */
@@ -285,7 +288,10 @@ public final class VectorKernel extends JavaKernel {
             c = c.add(roundoff(sum, pair, t));
             sum = t;
         }
-        return lanes(sum) + lanes(c) + TAIL.raddstoreexp(x, xOff + i, y, yOff + i, n - i, s, e);
+        DoubleVector lanes = (DoubleVector) sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0);
+        lanes = lanes.add(sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
+        return lanes.reduceLanes(VectorOperators.ADD) + c.reduceLanes(VectorOperators.ADD)
+                + TAIL.raddstoreexp(x, xOff + i, y, yOff + i, n - i, s, e);
     }
 
     /** raddstoreexp with a scale: one vector per iteration (two would not fit the node budget). */
@@ -303,7 +309,10 @@ public final class VectorKernel extends JavaKernel {
             c = c.add(roundoff(sum, z, t));
             sum = t;
         }
-        return lanes(sum) + lanes(c) + TAIL.raddstoreexp(x, xOff + i, y, yOff + i, n - i, s, e);
+        DoubleVector lanes = (DoubleVector) sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0);
+        lanes = lanes.add(sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
+        return lanes.reduceLanes(VectorOperators.ADD) + c.reduceLanes(VectorOperators.ADD)
+                + TAIL.raddstoreexp(x, xOff + i, y, yOff + i, n - i, s, e);
     }
 
     /**

@@ -54,9 +54,12 @@ public final class ExpConstants {
         return Math.max(xlo(s), (float) ((e - 127.25) * LN2 / s));
     }
 
-    /** n = rint(fl(max(xlo, x) * s) * LOG2E), as every kernel computes it (monotone in x). NaN stays NaN. */
+    /**
+     * n = rint(hi * LOG2E) for hi = fl(max(xlo, x) * s), the product taken exactly (in double here, by one
+     * FMA with a rounding bias in the Vector API), as every kernel computes it (monotone in x). NaN stays NaN.
+     */
     public static float exponent(float x, float s, float xlo) {
-        return (float) Math.rint(Math.max(xlo, x) * s * LOG2E);
+        return (float) Math.rint((double) (Math.max(xlo, x) * s) * LOG2E);
     }
 
     /**
