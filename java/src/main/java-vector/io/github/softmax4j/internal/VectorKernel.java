@@ -32,10 +32,10 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * The Vector API backend ({@code jdk.incubator.vector}): the two-pass algorithm of Dukhan and Ablavatski
  * (2020) and the three-pass baselines with the preferred species of this CPU (8 lanes on AVX2, 16 on
- * AVX-512). Loops of one vector per iteration, two where a sum pairs its terms, each kernel compiled on its
- * own (called through a method handle): with more, C2 (JDK 17) reaches its inlining node limit, stops
- * inlining the helpers and boxes every vector. Then a scalar tail with the same numerics
- * ({@link ScalarKernel}).
+ * AVX-512). Each kernel is compiled on its own (called through a method handle, see below), with one vector
+ * per iteration, two where a sum pairs its terms (rmax: four chains): with more, C2 (JDK 17) reaches its
+ * inlining node limit, stops inlining the helpers and boxes every vector. Then a scalar tail with the same
+ * numerics ({@link ScalarKernel}).
  *
  * <p>Loaded by name from {@link KernelSelector} only once {@code jdk.incubator.vector} is known to be in
  * the boot layer; declines (throws from the constructor) when the preferred species is narrower than
@@ -88,7 +88,7 @@ public final class VectorKernel extends JavaKernel {
     /**
      * 2^(n - e) for integer-valued n with vbias = MAGIC_BIAS - e: n - e + 127 goes into the exponent field,
      * k = n - e = -127 giving +0.0. No clamp: the inputs were clamped at {@link ExpConstants#clamp}, so k is
-     * in [-127, 0]. An int multiply by 2^23, not lanewise(LSHL, 23): on JDK 17 the shift form ran the reload
+     * at least -127 (and at most 0 for the drivers, whose e is at least every input's n; up to 127 works). An int multiply by 2^23, not lanewise(LSHL, 23): on JDK 17 the shift form ran the reload
      * 3.3x slower (JMH, VECTOR, n = 16384, AVX-512, JDK 17; two-pass 1.3x), presumably not intrinsified there.
      */
     private static FloatVector pow2(FloatVector n, FloatVector vbias) {
@@ -115,7 +115,8 @@ public final class VectorKernel extends JavaKernel {
     // Vector API call on JDK 17), whatever the driver around it inlines. Called directly, C2 inlined rmax
     // and the exp kernel after it into the driver, and a kernel that ran out of budget midway boxed every
     // vector: 2-3x slower (JMH, VECTOR, AVX-512, JDK 17; one six-addition helper more in raddstoreexp did
-    // it, and four max chains in rmax before). A handle call costs a few ns, once per 4096-element block.
+    // it, and four max chains in rmax before). A handle call costs a few ns, once per kernel call: per block
+    // of at most 4096 elements, so three for a short row (rmax, the stores, the scaling).
     // The exp kernels have an entry for s == 1 and one for a scale, so that neither parses the other's
     // steps.
     private final MethodHandle rmaxCall = handle("rmaxLoop", float.class, float[].class, int.class, int.class);
@@ -245,7 +246,8 @@ public final class VectorKernel extends JavaKernel {
         // inputs (plain fp32 lane sums drifted by up to 26 ULP on a fuzzer-found input: one large term among
         // hundreds of equal small ones). It replaced double lanes: the upper half's F2D conversion is a
         // checked lane shuffle on JDK 17, a branch and four instructions per vector. At the end the lanes of
-        // sum are added in double, those of c (~2^-24 of it, so their rounding is ~2^-48 of it) in fp32;
+        // sum are added in double, those of c (at most a few hundred ulps of sum: <= 256 additions per lane
+        // and block, so their fp32 rounding is ~2^-38 of it) in fp32;
         // written out in each kernel, not in a helper: past the node budget C2 still inlines the Vector
         // API's own methods (force-inlined), not ours, and a helper called there boxed its arguments.
         FloatVector sum = FloatVector.zero(SPECIES);

@@ -11,7 +11,7 @@ final class VectorKernels {
     static JavaKernel orAbort(String what) {
         try {
             return new VectorKernel();
-        } catch (Throwable e) { // UnsupportedOperationException, or a missing module
+        } catch (UnsupportedOperationException | LinkageError e) { // a narrow species, or no module
             String why = "SKIPPED " + what + ": " + e;
             System.out.println("!!! " + why);
             Assumptions.abort(why);
