@@ -88,10 +88,13 @@ public final class VectorKernel extends JavaKernel {
     /**
      * 2^(n - e) for integer-valued n with vbias = MAGIC_BIAS - e: n - e + 127 goes into the exponent field,
      * k = n - e = -127 giving +0.0. No clamp: the inputs were clamped at {@link ExpConstants#clamp}, so k is
-     * at least -127 (and at most 0 for the drivers, whose e is at least every input's n; up to 127 works). An int multiply by 2^23, not lanewise(LSHL, 23): on JDK 17 the shift form ran the reload
-     * 3.3x slower (JMH, VECTOR, n = 16384, AVX-512, JDK 17; two-pass 1.3x), presumably not intrinsified there.
+     * at least -127 (and at most 0 for the drivers, whose e is at least every input's n; up to 127 works).
+     * An int multiply by 2^23, not lanewise(LSHL, 23): on JDK 17 the shift form ran the reload 3.3x slower
+     * (JMH, VECTOR, n = 16384, AVX-512, JDK 17; two-pass 1.3x), presumably not intrinsified there.
      */
     private static FloatVector pow2(FloatVector n, FloatVector vbias) {
+        // reinterpretShape with constant species: reinterpretAsInts() is not intrinsified by C2 (the
+        // target species it loads is not a compile-time constant), which would box every vector.
         return (FloatVector) n.add(vbias).reinterpretShape(INT_SPECIES, 0)
                 .mul(SHIFT_23).reinterpretShape(SPECIES, 0);
     }
@@ -253,12 +256,23 @@ public final class VectorKernel extends JavaKernel {
         FloatVector sum = FloatVector.zero(SPECIES);
         FloatVector c = sum;
         int i = 0;
-        for (; i <= n - 2 * W; i += 2 * W) {
-            FloatVector pair = term(x, off + i, vs, vxlo, vbias, scaled)
-                    .add(term(x, off + i + W, vs, vxlo, vbias, scaled));
-            FloatVector t = sum.add(pair);
-            c = c.add(roundoff(sum, pair, t));
-            sum = t;
+        if (scaled) { // constant in each entry, so each compilation parses one loop
+            // one vector per iteration: two scaled terms ran out of the node budget at roundoff, which
+            // was then called with boxed vectors (1.8 ns per element, 3x the store pass's time)
+            for (; i <= n - W; i += W) {
+                FloatVector z = term(x, off + i, vs, vxlo, vbias, true);
+                FloatVector t = sum.add(z);
+                c = c.add(roundoff(sum, z, t));
+                sum = t;
+            }
+        } else {
+            for (; i <= n - 2 * W; i += 2 * W) {
+                FloatVector pair = term(x, off + i, vs, vxlo, vbias, false)
+                        .add(term(x, off + i + W, vs, vxlo, vbias, false));
+                FloatVector t = sum.add(pair);
+                c = c.add(roundoff(sum, pair, t));
+                sum = t;
+            }
         }
         DoubleVector lanes = (DoubleVector) sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0);
         lanes = lanes.add(sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
