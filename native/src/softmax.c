@@ -360,6 +360,21 @@ static void s4j_fill_nan(float* y, size_t n, double* lse) {
   if (lse != NULL) *lse = NAN;
 }
 
+/* The reload's final pass over one segment, y *= c: vscale applies c * 2^-EXP_BIAS as two floats, whose one
+ * rounding per output needs them normal, so c >= 2^(EXP_BIAS - 100). A smaller c (a segment before a block far
+ * above it, or a sum far above 2^E: terms up to 2^REDO_EXP each) goes in exact steps of 2^-100 first; below
+ * 2^-200 every output is below 2^-142 (the segment's terms are below 2^REDO_EXP), and zero is within FLT_MIN. */
+static void s4j_segment_scale(const s4j_kernel_set* k, float* y, size_t from, size_t len, double c,
+                              s4j_top* top) {
+  const double step = 0x1.0p-100 / S4J_EXP_UNBIAS; /* vscale by this: y *= 2^-100 exactly, the bias stays */
+  if (c < 0x1.0p-200) c = 0.0;
+  while (c != 0.0 && c < step) {
+    k->vscale(len, y + from, step, NULL);
+    c *= 0x1.0p+100;
+  }
+  s4j_out_scale(k, y, from, len, c, top);
+}
+
 static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n, double* lse,
                       s4j_top* top) {
   if (!s4j_scale_fast(s)) return 0;
@@ -398,8 +413,8 @@ static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y
   for (int g = 0; g < segs; g++) {
     const size_t end = g + 1 < segs ? seg_start[g + 1] : n;
     /* the last segment's factor is inv itself (no libm call on the common one-segment path) */
-    s4j_out_scale(k, y, seg_start[g], end - seg_start[g], g + 1 < segs ? ldexp(inv, (int)(seg_e[g] - e)) : inv,
-                  top);
+    s4j_segment_scale(k, y, seg_start[g], end - seg_start[g],
+                      g + 1 < segs ? ldexp(inv, (int)(seg_e[g] - e)) : inv, top);
   }
   if (lse != NULL) *lse = s4j_lse(sum, (double)e);
   return 1;

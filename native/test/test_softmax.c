@@ -41,11 +41,19 @@ static double ulp_error(float y, double ref) {
   return fabs((double)y - ref) / ldexp(1.0, ex - 24);
 }
 
-enum { DIST_NORMAL, DIST_UNIFORM100, DIST_OVERFLOW, DIST_LOGITS, DIST_HUGE_POS, DIST_HUGE_NEG, DIST_WIDE, DIST_COUNT };
-static const char* const dist_names[DIST_COUNT] = {"N(0,1)", "U(-100,100)", "U(89,100)", "logits N(0,3)+outliers",
-                                                   "U(65000,65536)", "U(-65536,-65000)", "U(-1e5,1e5)"};
-/* The last three probe the fast-path range edges (and the exact path beyond); small sizes only. */
-#define DIST_MAIN_COUNT 4
+enum {
+  DIST_NORMAL, DIST_UNIFORM100, DIST_OVERFLOW, DIST_LOGITS, DIST_LEVELS, DIST_STAIRS, DIST_HUGE_POS, DIST_HUGE_NEG,
+  DIST_WIDE, DIST_COUNT
+};
+static const char* const dist_names[DIST_COUNT] = {
+    "N(0,1)", "U(-100,100)", "U(89,100)", "logits N(0,3)+outliers", "levels 0/38/95", "stairs +4 per 65536",
+    "U(65000,65536)", "U(-65536,-65000)", "U(-1e5,1e5)"};
+/* The last three probe the fast-path range edges (and the exact path beyond); small sizes only. Levels and
+ * stairs make the reload redo later blocks: the head ~0, 38 soon after it (a term ~2^55 relative to the head's
+ * E, no redo), 95 in the last block; or every block of 65536 (the driver's) 4 above the one before. The
+ * blocks before a redone one then end in a segment whose factor is far below 2^-126 while its outputs are
+ * normal floats (29 ULP off before s4j_segment_scale). */
+#define DIST_MAIN_COUNT 6
 
 static void generate(int dist, float* x, size_t n) {
   for (size_t i = 0; i < n; i++) {
@@ -55,11 +63,19 @@ static void generate(int dist, float* x, size_t n) {
       case DIST_UNIFORM100: v = -100.0 + 200.0 * s4j_rng_uniform(); break;
       case DIST_OVERFLOW: v = 89.0 + 11.0 * s4j_rng_uniform(); break;
       case DIST_LOGITS: v = 3.0 * s4j_rng_normal(); break;
+      case DIST_LEVELS: v = s4j_rng_normal(); break;
+      case DIST_STAIRS: v = s4j_rng_normal() + 4.0 * (double)(i / 65536); break;
       case DIST_HUGE_POS: v = 65000.0 + 536.0 * s4j_rng_uniform(); break;
       case DIST_HUGE_NEG: v = -65536.0 + 536.0 * s4j_rng_uniform(); break;
       default: v = -1e5 + 2e5 * s4j_rng_uniform(); break;
     }
     x[i] = (float)v;
+  }
+  if (dist == DIST_LEVELS && n > 302) {
+    x[300] = 38.0f;
+    x[301] = 37.0f;
+    x[n - 2] = 94.0f;
+    x[n - 1] = 95.0f;
   }
   if (dist == DIST_LOGITS) {
     /* a few dominant tokens */

@@ -21,6 +21,8 @@ final class VectorConstants {
     static final VectorSpecies<Integer> INT_SPECIES = IntVector.SPECIES_PREFERRED;
     /** v * 2^23 == v << 23 (mod 2^32): a multiply, because C2 (JDK 17) does not intrinsify LSHL here. */
     static final IntVector SHIFT_23 = IntVector.broadcast(INT_SPECIES, 1 << 23);
+    /** The bits of MAGIC_BIAS + 128 (k = n - e = 128): pow2's cap, which then gives +Inf for every k >= 128. */
+    static final IntVector POW2_CAP = IntVector.broadcast(INT_SPECIES, ExpConstants.POW2_CAP_BITS);
 
     static final FloatVector LOG2E = FloatVector.broadcast(SPECIES, ExpConstants.LOG2E);
     static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(SPECIES, -ExpConstants.LN2_HI);

@@ -8,6 +8,7 @@ import static io.github.softmax4j.internal.VectorConstants.C5;
 import static io.github.softmax4j.internal.VectorConstants.C6;
 import static io.github.softmax4j.internal.VectorConstants.DOUBLE_SPECIES;
 import static io.github.softmax4j.internal.VectorConstants.INT_SPECIES;
+import static io.github.softmax4j.internal.VectorConstants.POW2_CAP;
 import static io.github.softmax4j.internal.VectorConstants.SHIFT_23;
 import static io.github.softmax4j.internal.VectorConstants.LOG2E;
 import static io.github.softmax4j.internal.VectorConstants.MAGIC_BIAS;
@@ -26,6 +27,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -87,16 +89,24 @@ public final class VectorKernel extends JavaKernel {
 
     /**
      * 2^(n - e) for integer-valued n with vbias = MAGIC_BIAS - e: n - e + 127 goes into the exponent field,
-     * k = n - e = -127 giving +0.0. No clamp: the inputs were clamped at {@link ExpConstants#clamp}, so k is
-     * at least -127 (and at most 0 for the drivers, whose e is at least every input's n; up to 127 works).
+     * k = n - e = -127 giving +0.0. No clamp below: the inputs were clamped at {@link ExpConstants#clamp}, so k
+     * is at least -127. Above, k up to 127 is exact; with capped, every k >= 128 gives +Inf (an integer min
+     * before the shift, one instruction), which the reload's driver needs: its e comes from the first
+     * elements only, and a larger k would wrap into the sign bit and give a small or negative term instead of
+     * the huge sum that makes the driver redo the block ({@link JavaKernel}).
      * An int multiply by 2^23, not lanewise(LSHL, 23): on JDK 17 the shift form ran the reload 3.3x slower
-     * (JMH, VECTOR, n = 16384, AVX-512, JDK 17; two-pass 1.3x), presumably not intrinsified there.
+     * (JMH, VECTOR, n = 16384, AVX-512, JDK 17; two-pass 1.3x), presumably not intrinsified there. Nor
+     * convert(F2I) of (n - e + 127) * 2^23, which saturates by itself: not intrinsified on JDK 17 (boxed,
+     * 15x slower in a scratch loop; on JDK 25 it is).
      */
-    private static FloatVector pow2(FloatVector n, FloatVector vbias) {
+    private static FloatVector pow2(FloatVector n, FloatVector vbias, boolean capped) {
         // reinterpretShape with constant species: reinterpretAsInts() is not intrinsified by C2 (the
         // target species it loads is not a compile-time constant), which would box every vector.
-        return (FloatVector) n.add(vbias).reinterpretShape(INT_SPECIES, 0)
-                .mul(SHIFT_23).reinterpretShape(SPECIES, 0);
+        IntVector bits = (IntVector) n.add(vbias).reinterpretShape(INT_SPECIES, 0);
+        if (capped) {
+            bits = bits.min(POW2_CAP);
+        }
+        return (FloatVector) bits.mul(SHIFT_23).reinterpretShape(SPECIES, 0);
     }
 
     private static FloatVector broadcast(float v) {
@@ -260,15 +270,15 @@ public final class VectorKernel extends JavaKernel {
             // one vector per iteration: two scaled terms ran out of the node budget at roundoff, which
             // was then called with boxed vectors (1.8 ns per element, 3x the store pass's time)
             for (; i <= n - W; i += W) {
-                FloatVector z = term(x, off + i, vs, vxlo, vbias, true);
+                FloatVector z = term(x, off + i, vs, vxlo, vbias, true, false);
                 FloatVector t = sum.add(z);
                 c = c.add(roundoff(sum, z, t));
                 sum = t;
             }
         } else {
             for (; i <= n - 2 * W; i += 2 * W) {
-                FloatVector pair = term(x, off + i, vs, vxlo, vbias, false)
-                        .add(term(x, off + i + W, vs, vxlo, vbias, false));
+                FloatVector pair = term(x, off + i, vs, vxlo, vbias, false, false)
+                        .add(term(x, off + i + W, vs, vxlo, vbias, false, false));
                 FloatVector t = sum.add(pair);
                 c = c.add(roundoff(sum, pair, t));
                 sum = t;
@@ -295,8 +305,8 @@ public final class VectorKernel extends JavaKernel {
         FloatVector c = sum;
         int i = 0;
         for (; i <= n - 2 * W; i += 2 * W) {
-            FloatVector z0 = term(x, xOff + i, vs, vxlo, vbias, false);
-            FloatVector z1 = term(x, xOff + i + W, vs, vxlo, vbias, false);
+            FloatVector z0 = term(x, xOff + i, vs, vxlo, vbias, false, true);
+            FloatVector z1 = term(x, xOff + i + W, vs, vxlo, vbias, false, true);
             z0.intoArray(y, yOff + i);
             z1.intoArray(y, yOff + i + W);
             FloatVector pair = z0.add(z1);
@@ -319,7 +329,7 @@ public final class VectorKernel extends JavaKernel {
         FloatVector c = sum;
         int i = 0;
         for (; i <= n - W; i += W) {
-            FloatVector z = term(x, xOff + i, vs, vxlo, vbias, true);
+            FloatVector z = term(x, xOff + i, vs, vxlo, vbias, true, true);
             z.intoArray(y, yOff + i);
             FloatVector t = sum.add(z);
             c = c.add(roundoff(sum, z, t));
@@ -333,14 +343,14 @@ public final class VectorKernel extends JavaKernel {
 
     /**
      * p * 2^(n - e) for the W inputs at x[i], where exp(s*x) = p * 2^n; vclamp holds
-     * {@link ExpConstants#clamp}(s, e) and vbias MAGIC_BIAS - e.
+     * {@link ExpConstants#clamp}(s, e) and vbias MAGIC_BIAS - e; capped: see {@link #pow2}.
      */
     private static FloatVector term(float[] x, int i, FloatVector vs, FloatVector vclamp, FloatVector vbias,
-            boolean scaled) {
+            boolean scaled, boolean capped) {
         FloatVector v = load(x, i, vclamp);
         FloatVector hi = scaled ? v.mul(vs) : v;
         FloatVector nv = exponent(hi);
-        return mantissa(v, vs, hi, nv, scaled).mul(pow2(nv, vbias));
+        return mantissa(v, vs, hi, nv, scaled).mul(pow2(nv, vbias, capped));
     }
 
     private static void vscaleexp1(float[] x, int xOff, float[] y, int yOff, int n, float s, float inv, float e) {
@@ -363,7 +373,7 @@ public final class VectorKernel extends JavaKernel {
             FloatVector v = load(x, xOff + i, vxlo);
             FloatVector hi = scaled ? v.mul(vs) : v;
             FloatVector nv = exponent(hi);
-            mantissa(v, vs, hi, nv, scaled).mul(vinv).mul(pow2(nv, vbias)).intoArray(y, yOff + i);
+            mantissa(v, vs, hi, nv, scaled).mul(vinv).mul(pow2(nv, vbias, false)).intoArray(y, yOff + i);
         }
         if (i < n) {
             TAIL.vscaleexp(x, xOff + i, y, yOff + i, n - i, s, inv, e);

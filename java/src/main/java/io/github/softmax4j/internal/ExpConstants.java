@@ -35,9 +35,16 @@ public final class ExpConstants {
     /** ln 2 in double, for logsumexp = log(m) + e * ln 2. */
     public static final double LN2 = 0x1.62e42fefa39efp-1;
 
-    /** 2^k for an integer-valued k <= 0, with k < -126 giving +0.0 (NaN gives a meaningless finite). */
+    /** The bits of MAGIC_BIAS + 128: as pow2's argument plus MAGIC_BIAS, it gives +Inf. */
+    public static final int POW2_CAP_BITS = Float.floatToRawIntBits(MAGIC_BIAS + 128.0f);
+
+    /**
+     * 2^k for an integer-valued k in [-126, 127], with k < -126 giving +0.0 and k >= 128 +Inf (the reload's
+     * terms relative to an exponent below their own must show as a huge sum; JavaKernel); NaN gives a
+     * meaningless finite.
+     */
     public static float pow2(float k) {
-        return Float.intBitsToFloat(Float.floatToRawIntBits(Math.max(k, -127.0f) + MAGIC_BIAS) << 23);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(Math.min(Math.max(k, -127.0f), 128.0f) + MAGIC_BIAS) << 23);
     }
 
     /** The clamp for scale s: s * (X_LO / s) is X_LO up to one rounding. */

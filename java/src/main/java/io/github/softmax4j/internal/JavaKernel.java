@@ -182,6 +182,102 @@ abstract class JavaKernel implements Kernel {
 
     private double threePass(boolean reload, int flags, float s, float[] x, int xOff, float[] y, int yOff, int n,
             boolean wantLse) {
+        // rows of x and y are either the same (in place) or disjoint (Kernel)
+        return reload && (x != y || xOff != yOff) ? reloadHeadMax(flags, s, x, xOff, y, yOff, n, wantLse)
+                : maxFirst(reload, flags, s, x, xOff, y, yOff, n, wantLse);
+    }
+
+    /** The reload's E comes from the maximum of this many first elements. */
+    private static final int HEAD = 256;
+    /** A block whose sum relative to E reaches this is done again relative to its own maximum. */
+    private static final double REDO_SUM = 0x1p58;
+    /** At most this many blocks may start a segment of their own; beyond, the max pass first. */
+    private static final int MAX_SEGMENTS = 32;
+
+    /**
+     * Three-pass reload out of place without a max pass over memory, as the C driver's {@code s4j_reload}
+     * (docs/NUMERICS.md, "Reload"): E is the exponent of the maximum of the first {@link #HEAD} elements; each
+     * block's terms exp(s*x) * 2^-E are stored into y and summed; a block whose sum reaches 2^58 (an input
+     * ~40/s above that maximum, or +Inf or NaN; 2^k is +Inf from k = 128 on, see {@link ExpConstants#pow2})
+     * is done again relative to its own maximum, which becomes E for what follows, and the blocks before it
+     * are scaled by their own factor in the final pass. x is never written, so every way out (the exact
+     * path, the max-first variant) starts afresh.
+     */
+    private double reloadHeadMax(int flags, float s, float[] x, int xOff, float[] y, int yOff, int n,
+            boolean wantLse) {
+        float xlo = ExpConstants.xlo(s);
+        float e = ExpConstants.exponent(rmax(x, xOff, Math.min(n, HEAD)), s, xlo);
+        if (!ExpConstants.scaleValid(s) || !(e <= ExpConstants.E_HI)) { // NaN, +Inf or beyond the fast path
+            return ExactPath.apply(Op.SOFTMAX, flags, s, x, xOff, y, yOff, n);
+        }
+        int[] starts = null; // closed segments: [starts[g], starts[g + 1] or cur) relative to exps[g]
+        float[] exps = null;
+        int segs = 0;
+        int cur = 0; // the open segment [cur, n), relative to e
+        double sum = 0;
+        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+            int len = Math.min(ExpConstants.BLOCK, n - i);
+            double m = raddstoreexp(x, xOff + i, y, yOff + i, len, s, e);
+            if (!(m >= 0 && m < REDO_SUM)) {
+                float eb = ExpConstants.exponent(rmax(x, xOff + i, len), s, xlo);
+                if (!(eb <= ExpConstants.E_HI)) {
+                    return ExactPath.apply(Op.SOFTMAX, flags, s, x, xOff, y, yOff, n);
+                }
+                if (eb > e) {
+                    if (i > cur) {
+                        if (segs == MAX_SEGMENTS) {
+                            return maxFirst(true, flags, s, x, xOff, y, yOff, n, wantLse);
+                        }
+                        if (starts == null) {
+                            starts = new int[MAX_SEGMENTS];
+                            exps = new float[MAX_SEGMENTS];
+                        }
+                        starts[segs] = cur;
+                        exps[segs++] = e;
+                        cur = i;
+                        sum = Math.scalb(sum, (int) (e - eb)); // integers in [E_INIT, E_HI]
+                    }
+                    e = eb;
+                }
+                m = raddstoreexp(x, xOff + i, y, yOff + i, len, s, e);
+                if (!(m >= 0 && m < REDO_SUM)) { // a NaN input
+                    return ExactPath.apply(Op.SOFTMAX, flags, s, x, xOff, y, yOff, n);
+                }
+            }
+            sum += m;
+        }
+        if (!ExpConstants.fastPathValid(sum, e)) {
+            return ExactPath.apply(Op.SOFTMAX, flags, s, x, xOff, y, yOff, n);
+        }
+        double inv = 1.0 / sum;
+        for (int g = 0; g < segs; g++) {
+            scaleSegment(y, yOff + starts[g], (g + 1 < segs ? starts[g + 1] : cur) - starts[g],
+                    Math.scalb(inv, (int) (exps[g] - e)));
+        }
+        scaleSegment(y, yOff + cur, n - cur, inv);
+        return wantLse ? ExpConstants.lse(sum, e) : Double.NaN;
+    }
+
+    /**
+     * y[off, off+n) *= f, block by block, for the terms of one segment (each below 2^58, see REDO_SUM): f is
+     * applied in one float rounding while it is at least 2^-100, else as an exact 2^-100 first; below
+     * 2^-200 every output is below 2^-142, and zero is within the bound of outputs below MIN_NORMAL.
+     */
+    private void scaleSegment(float[] y, int off, int n, double f) {
+        if (f < 0x1p-200) {
+            f = 0;
+        } else if (f < 0x1p-100) {
+            scaleSegment(y, off, n, 0x1p-100);
+            f *= 0x1p100;
+        }
+        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+            vscale(y, off + i, Math.min(ExpConstants.BLOCK, n - i), (float) f);
+        }
+    }
+
+    /** Three-pass with the max pass first: recompute, and the reload in place (nothing written before the decision). */
+    private double maxFirst(boolean reload, int flags, float s, float[] x, int xOff, float[] y, int yOff, int n,
+            boolean wantLse) {
         // Decide before writing anything: a reload in place must not destroy x and then fall back.
         float max = ExpConstants.X_LO;
         for (int i = 0; i < n; i += ExpConstants.BLOCK) {

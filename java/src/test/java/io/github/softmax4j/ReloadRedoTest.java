@@ -1,0 +1,136 @@
+package io.github.softmax4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The three-pass reload without a max pass (C s4j_reload, Java JavaKernel.reloadHeadMax): E comes from the
+ * first 256 elements, a block with a far larger input is redone and starts a segment of its own, each
+ * segment is scaled by its own factor at the end, and past 32 segments the max pass runs first. Inputs
+ * built so that each of these paths runs, out of place and in place, on every backend, against the double
+ * reference (ConformanceTest's bound; outputs below FLT_MIN within FLT_MIN).
+ */
+class ReloadRedoTest {
+    private static final int BLOCK = 4096; // the Java drivers' block; the C driver's is larger
+
+    private static void check(Softmax s, float[] x, String what) {
+        float[] sx = x.clone();
+        for (int i = 0; i < sx.length; i++) {
+            sx[i] *= s.scale(); // a power of two here: exact
+        }
+        float[] ref = Reference.softmax(sx, 0, x.length);
+        float[] y = s.softmax(x);
+        double err = Reference.maxUlp(ref, y, 0);
+        int bad = Reference.firstBad(ref, y, 0, ConformanceTest.bound(x.length));
+        assertTrue(err <= ConformanceTest.bound(x.length), s + " " + what + " n=" + x.length + ": " + err
+                + " ULP, first at " + bad + (bad < 0 ? "" : " (" + y[bad] + " vs " + ref[bad] + ")"));
+        float[] in = x.clone();
+        s.softmax(in, in);
+        assertTrue(Reference.maxUlp(ref, in, 0) <= ConformanceTest.bound(x.length), s + " " + what + " in place");
+    }
+
+    private static float[] noise(int n, float at, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = at + (float) r.nextGaussian();
+        }
+        return x;
+    }
+
+    /** One block far above the head: the redo, a second segment, the first one's factor 2^-(d) * inv. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void laterBlockFarAboveTheHead(Backend backend) {
+        Softmax s = Backends.require(backend).with(Algorithm.THREE_PASS_RELOAD);
+        // 45: a redo whose earlier outputs are ~1e-20; 80: the earlier segment's factor below 2^-100 with
+        // outputs still normal (~1e-35); 150: below 2^-200 (outputs 0); 30000: a huge jump
+        for (float high : new float[] {45f, 80f, 150f, 30000f}) {
+            for (int n : new int[] {300, BLOCK + 300, 3 * BLOCK + 5, 70001, 300000}) {
+                for (int pos : new int[] {257, n / 2, n - 1}) {
+                    float[] x = noise(n, 0f, n + pos);
+                    for (int i = pos; i < Math.min(n, pos + 40); i++) {
+                        x[i] = high - (i - pos) * 0.25f; // a few outputs of the new segment, not just one
+                    }
+                    check(s, x, "head ~0, " + high + " at " + pos);
+                    check(s.withScale(0.5f), x, "s = 0.5, " + high + " at " + pos);
+                }
+            }
+        }
+    }
+
+    /**
+     * Three levels: the head ~0, an input of 38 soon after (its term ~2^55 relative to the head's E: no redo),
+     * then a far larger one in a later block: the first segment's factor falls below 2^-126 while its
+     * outputs (~exp(38 - high)) are still normal floats.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void earlierSegmentWithNormalOutputsUnderATinyFactor(Backend backend) {
+        Softmax s = Backends.require(backend).with(Algorithm.THREE_PASS_RELOAD);
+        for (float high : new float[] {80f, 95f, 104f, 115f}) {
+            for (int n : new int[] {2 * BLOCK + 9, 65536 + 4000}) {
+                float[] x = noise(n, 0f, n);
+                x[300] = 38f;
+                x[301] = 37f;
+                x[n - 1] = high;
+                x[n - 2] = high - 1f;
+                check(s, x, "38 at 300, " + high + " at the end");
+            }
+        }
+    }
+
+    /** A staircase: every block above the last; 20 segments, then 40 (past 32: the max pass first). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void staircaseOfSegments(Backend backend) {
+        Softmax s = Backends.require(backend).with(Algorithm.THREE_PASS_RELOAD);
+        for (int steps : new int[] {20, 40}) {
+            for (float rise : new float[] {2f, 45f, 70f}) {
+                int block = s.backend().isNative() ? 65536 : BLOCK;
+                int n = steps * block + 17;
+                float[] x = noise(n, 0f, steps);
+                for (int i = 0; i < n; i++) {
+                    x[i] += rise * (i / block);
+                }
+                check(s, x, steps + " steps of " + rise);
+            }
+        }
+    }
+
+    /** A NaN or +Inf in a late block gives all NaN; a masked head (-Inf) before real values is ignored. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void specialValuesAfterTheHead(Backend backend) {
+        Softmax s = Backends.require(backend).with(Algorithm.THREE_PASS_RELOAD);
+        for (int n : new int[] {300, BLOCK + 300, 70001}) {
+            for (float special : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+                float[] x = noise(n, 0f, n);
+                x[n - 1] = special;
+                float[] y = s.softmax(x);
+                for (float v : y) {
+                    assertTrue(Float.isNaN(v), s + " " + special + " at the end of " + n);
+                }
+            }
+            for (int masked : new int[] {256, Math.min(1000, n - 2), n - 1}) {
+                float[] x = noise(n, 3f, masked);
+                Arrays.fill(x, 0, masked, Float.NEGATIVE_INFINITY);
+                check(s, x, masked + " -Inf first");
+                Arrays.fill(x, 0, masked, -1e9f);
+                check(s, x, masked + " -1e9 first");
+            }
+            float[] x = new float[n];
+            Arrays.fill(x, Float.NEGATIVE_INFINITY);
+            float[] y = s.withSafe(true).softmax(x);
+            for (float v : y) {
+                assertEquals(0f, v, s + " all -Inf, safe");
+            }
+        }
+    }
+}
