@@ -91,9 +91,10 @@ public final class VectorKernel extends JavaKernel {
      * 2^(n - e) for integer-valued n with vbias = MAGIC_BIAS - e: n - e + 127 goes into the exponent field,
      * k = n - e = -127 giving +0.0. No clamp below: the inputs were clamped at {@link ExpConstants#clamp}, so k
      * is at least -127. Above, k up to 127 is exact; with capped, every k >= 128 gives +Inf (an integer min
-     * before the shift, one instruction), which the reload's driver needs: its e comes from the first
-     * elements only, and a larger k would wrap into the sign bit and give a small or negative term instead of
-     * the huge sum that makes the driver redo the block ({@link JavaKernel}).
+     * before the shift, one instruction), which the sums need (raddexp, raddstoreexp): the drivers' e comes
+     * from the first elements only, and a larger k would wrap into the sign bit and give a small or negative
+     * term instead of the huge sum that makes the driver redo the block ({@link JavaKernel}). vscaleexp's e
+     * is at least every n.
      * An int multiply by 2^23, not lanewise(LSHL, 23): on JDK 17 the shift form ran the reload 3.3x slower
      * (JMH, VECTOR, n = 16384, AVX-512, JDK 17; two-pass 1.3x), presumably not intrinsified there. Nor
      * convert(F2I) of (n - e + 127) * 2^23, which saturates by itself: not intrinsified on JDK 17 (boxed,
@@ -270,15 +271,15 @@ public final class VectorKernel extends JavaKernel {
             // one vector per iteration: two scaled terms ran out of the node budget at roundoff, which
             // was then called with boxed vectors (1.8 ns per element, 3x the store pass's time)
             for (; i <= n - W; i += W) {
-                FloatVector z = term(x, off + i, vs, vxlo, vbias, true, false);
+                FloatVector z = term(x, off + i, vs, vxlo, vbias, true);
                 FloatVector t = sum.add(z);
                 c = c.add(roundoff(sum, z, t));
                 sum = t;
             }
         } else {
             for (; i <= n - 2 * W; i += 2 * W) {
-                FloatVector pair = term(x, off + i, vs, vxlo, vbias, false, false)
-                        .add(term(x, off + i + W, vs, vxlo, vbias, false, false));
+                FloatVector pair = term(x, off + i, vs, vxlo, vbias, false)
+                        .add(term(x, off + i + W, vs, vxlo, vbias, false));
                 FloatVector t = sum.add(pair);
                 c = c.add(roundoff(sum, pair, t));
                 sum = t;
@@ -305,8 +306,8 @@ public final class VectorKernel extends JavaKernel {
         FloatVector c = sum;
         int i = 0;
         for (; i <= n - 2 * W; i += 2 * W) {
-            FloatVector z0 = term(x, xOff + i, vs, vxlo, vbias, false, true);
-            FloatVector z1 = term(x, xOff + i + W, vs, vxlo, vbias, false, true);
+            FloatVector z0 = term(x, xOff + i, vs, vxlo, vbias, false);
+            FloatVector z1 = term(x, xOff + i + W, vs, vxlo, vbias, false);
             z0.intoArray(y, yOff + i);
             z1.intoArray(y, yOff + i + W);
             FloatVector pair = z0.add(z1);
@@ -329,7 +330,7 @@ public final class VectorKernel extends JavaKernel {
         FloatVector c = sum;
         int i = 0;
         for (; i <= n - W; i += W) {
-            FloatVector z = term(x, xOff + i, vs, vxlo, vbias, true, true);
+            FloatVector z = term(x, xOff + i, vs, vxlo, vbias, true);
             z.intoArray(y, yOff + i);
             FloatVector t = sum.add(z);
             c = c.add(roundoff(sum, z, t));
@@ -342,15 +343,16 @@ public final class VectorKernel extends JavaKernel {
     }
 
     /**
-     * p * 2^(n - e) for the W inputs at x[i], where exp(s*x) = p * 2^n; vclamp holds
-     * {@link ExpConstants#clamp}(s, e) and vbias MAGIC_BIAS - e; capped: see {@link #pow2}.
+     * p * 2^(n - e) for the W inputs at x[i], where exp(s*x) = p * 2^n, +Inf when n - e >= 128 (a sum's term:
+     * e may be below n, see {@link #pow2}); vclamp holds {@link ExpConstants#clamp}(s, e) and vbias
+     * MAGIC_BIAS - e.
      */
     private static FloatVector term(float[] x, int i, FloatVector vs, FloatVector vclamp, FloatVector vbias,
-            boolean scaled, boolean capped) {
+            boolean scaled) {
         FloatVector v = load(x, i, vclamp);
         FloatVector hi = scaled ? v.mul(vs) : v;
         FloatVector nv = exponent(hi);
-        return mantissa(v, vs, hi, nv, scaled).mul(pow2(nv, vbias, capped));
+        return mantissa(v, vs, hi, nv, scaled).mul(pow2(nv, vbias, true));
     }
 
     private static void vscaleexp1(float[] x, int xOff, float[] y, int yOff, int n, float s, float inv, float e) {

@@ -13,6 +13,21 @@ import io.github.softmax4j.Algorithm;
  * ({@code native/src/softmax.c}).
  */
 abstract class JavaKernel implements Kernel {
+    /** E of the reload and of the two-pass sum comes from the maximum of this many first elements. */
+    private static final int HEAD = 256;
+    /** A block whose sum relative to E reaches this is done again relative to its own maximum. */
+    private static final double REDO_SUM = 0x1p58;
+    /** At most this many of the reload's blocks may start a segment of their own; beyond, the max pass first. */
+    private static final int MAX_SEGMENTS = 32;
+    /**
+     * Sums and stored terms are computed relative to 2^(E - BIAS) (as the C tiers' EXP_BIAS): a term of an input
+     * up to 190 binades below 2^E stays a normal float, so terms relative to different E are exact multiples
+     * of each other and the reload gives the same bits whether its E came from the first elements (out of
+     * place) or from the max pass (in place).
+     */
+    private static final float BIAS = 64;
+    private static final double UNBIAS = 0x1p-64;
+
     /** Max of the inputs clamped below at X_LO; NaN when any input is NaN. */
     abstract float rmax(float[] x, int off, int n);
 
@@ -75,26 +90,45 @@ abstract class JavaKernel implements Kernel {
         return wantLse ? ExpConstants.lse(sum.m, sum.e) : Double.NaN;
     }
 
+    /** Sum of exp(s*x) * 2^-e over one block (the terms relative to 2^(e - BIAS)). */
+    private double sumBlock(float[] x, int off, int n, float s, float e) {
+        return raddexp(x, off, n, s, e - BIAS) * UNBIAS;
+    }
+
+    /** Sum of exp(s*x) * 2^-e over one block; the terms, times 2^BIAS, stored into y. */
+    private double storeBlock(float[] x, int xOff, float[] y, int yOff, int n, float s, float e) {
+        return raddstoreexp(x, xOff, y, yOff, n, s, e - BIAS) * UNBIAS;
+    }
+
     /**
-     * Pass 1 of two-pass, as the C driver does it: x is read once, block by block; each block (in L1) is
-     * summed exactly relative to its own largest exponent and the blocks' (m, e) pairs are merged in
-     * double by the max rule (docs/NUMERICS.md explains why not per-lane fp32 (m, e) accumulators).
+     * Pass 1 of two-pass, as the C driver's {@code s4j_sumexp}: x is read once, with no max pass over memory.
+     * E is the exponent of the maximum of the first {@link #HEAD} elements; each block is summed relative to
+     * it, and a block whose sum reaches 2^58 (an input ~40/s above that maximum, +Inf or NaN) is summed again
+     * relative to the larger of E and its own maximum, which E then stays. The blocks' (m, e) pairs are
+     * merged in double by the max rule (docs/NUMERICS.md explains why not per-lane fp32 (m, e)
+     * accumulators). Inputs far below E give terms of 0, negligible against the sum (>= 0.97 * 2^E).
      */
     private ExtSum sumExp(float s, float[] x, int off, int n) {
         ExtSum sum = new ExtSum();
-        if (!ExpConstants.scaleValid(s)) {
+        float xlo = ExpConstants.xlo(s);
+        float e = n == 0 ? 0 : ExpConstants.exponent(rmax(x, off, Math.min(n, HEAD)), s, xlo);
+        if (!ExpConstants.scaleValid(s) || !(e <= ExpConstants.E_HI)) { // NaN, +Inf or beyond the fast path
             sum.invalid = true;
             return sum;
         }
-        float xlo = ExpConstants.xlo(s);
         for (int i = 0; i < n && !sum.invalid; i += ExpConstants.BLOCK) {
             int len = Math.min(ExpConstants.BLOCK, n - i);
-            float e = ExpConstants.exponent(rmax(x, off + i, len), s, xlo);
-            if (!(e <= ExpConstants.E_HI)) { // NaN, +Inf or beyond the fast path's range
-                sum.invalid = true;
-                break;
+            double m = sumBlock(x, off + i, len, s, e);
+            if (!(m >= 0 && m < REDO_SUM)) {
+                float eb = ExpConstants.exponent(rmax(x, off + i, len), s, xlo);
+                if (!(eb <= ExpConstants.E_HI)) {
+                    sum.invalid = true;
+                    break;
+                }
+                e = Math.max(e, eb);
+                m = sumBlock(x, off + i, len, s, e);
             }
-            sum.add(raddexp(x, off + i, len, s, e), e);
+            sum.add(m, e); // a NaN input: m is NaN, the sum invalid
         }
         return sum;
     }
@@ -187,18 +221,11 @@ abstract class JavaKernel implements Kernel {
                 : maxFirst(reload, flags, s, x, xOff, y, yOff, n, wantLse);
     }
 
-    /** The reload's E comes from the maximum of this many first elements. */
-    private static final int HEAD = 256;
-    /** A block whose sum relative to E reaches this is done again relative to its own maximum. */
-    private static final double REDO_SUM = 0x1p58;
-    /** At most this many blocks may start a segment of their own; beyond, the max pass first. */
-    private static final int MAX_SEGMENTS = 32;
-
     /**
      * Three-pass reload out of place without a max pass over memory, as the C driver's {@code s4j_reload}
      * (docs/NUMERICS.md, "Reload"): E is the exponent of the maximum of the first {@link #HEAD} elements; each
-     * block's terms exp(s*x) * 2^-E are stored into y and summed; a block whose sum reaches 2^58 (an input
-     * ~40/s above that maximum, or +Inf or NaN; 2^k is +Inf from k = 128 on, see {@link ExpConstants#pow2})
+     * block's terms exp(s*x) * 2^(BIAS - E) are stored into y and summed; a block whose sum reaches 2^58 (an
+     * input ~40/s above that maximum, or +Inf or NaN; 2^k is +Inf from k = 128 on, see {@link ExpConstants#pow2})
      * is done again relative to its own maximum, which becomes E for what follows, and the blocks before it
      * are scaled by their own factor in the final pass. x is never written, so every way out (the exact
      * path, the max-first variant) starts afresh.
@@ -217,7 +244,7 @@ abstract class JavaKernel implements Kernel {
         double sum = 0;
         for (int i = 0; i < n; i += ExpConstants.BLOCK) {
             int len = Math.min(ExpConstants.BLOCK, n - i);
-            double m = raddstoreexp(x, xOff + i, y, yOff + i, len, s, e);
+            double m = storeBlock(x, xOff + i, y, yOff + i, len, s, e);
             if (!(m >= 0 && m < REDO_SUM)) {
                 float eb = ExpConstants.exponent(rmax(x, xOff + i, len), s, xlo);
                 if (!(eb <= ExpConstants.E_HI)) {
@@ -239,7 +266,7 @@ abstract class JavaKernel implements Kernel {
                     }
                     e = eb;
                 }
-                m = raddstoreexp(x, xOff + i, y, yOff + i, len, s, e);
+                m = storeBlock(x, xOff + i, y, yOff + i, len, s, e);
                 if (!(m >= 0 && m < REDO_SUM)) { // a NaN input
                     return ExactPath.apply(Op.SOFTMAX, flags, s, x, xOff, y, yOff, n);
                 }
@@ -249,7 +276,7 @@ abstract class JavaKernel implements Kernel {
         if (!ExpConstants.fastPathValid(sum, e)) {
             return ExactPath.apply(Op.SOFTMAX, flags, s, x, xOff, y, yOff, n);
         }
-        double inv = 1.0 / sum;
+        double inv = UNBIAS / sum;
         for (int g = 0; g < segs; g++) {
             scaleSegment(y, yOff + starts[g], (g + 1 < segs ? starts[g + 1] : cur) - starts[g],
                     Math.scalb(inv, (int) (exps[g] - e)));
@@ -259,19 +286,25 @@ abstract class JavaKernel implements Kernel {
     }
 
     /**
-     * y[off, off+n) *= f, block by block, for the terms of one segment (each below 2^58, see REDO_SUM): f is
-     * applied in one float rounding while it is at least 2^-100, else as an exact 2^-100 first; below
-     * 2^-200 every output is below 2^-142, and zero is within the bound of outputs below MIN_NORMAL.
+     * y[off, off+n) *= f, block by block, for the stored terms of one segment (each below 2^(58 + BIAS), see
+     * REDO_SUM): f is applied in one float rounding once it is at least 2^-100 (a normal float), before that
+     * in exact steps of 2^-100; below 2^-264 every output is below 2^-142, and zero is within the bound of
+     * outputs below MIN_NORMAL.
      */
     private void scaleSegment(float[] y, int off, int n, double f) {
-        if (f < 0x1p-200) {
+        if (f < 0x1p-264) {
             f = 0;
-        } else if (f < 0x1p-100) {
-            scaleSegment(y, off, n, 0x1p-100);
+        }
+        while (f != 0 && f < 0x1p-100) {
+            scaleBlocks(y, off, n, 0x1p-100f);
             f *= 0x1p100;
         }
+        scaleBlocks(y, off, n, (float) f);
+    }
+
+    private void scaleBlocks(float[] y, int off, int n, float f) {
         for (int i = 0; i < n; i += ExpConstants.BLOCK) {
-            vscale(y, off + i, Math.min(ExpConstants.BLOCK, n - i), (float) f);
+            vscale(y, off + i, Math.min(ExpConstants.BLOCK, n - i), f);
         }
     }
 
@@ -290,15 +323,14 @@ abstract class JavaKernel implements Kernel {
         double sum = 0;
         for (int i = 0; i < n; i += ExpConstants.BLOCK) {
             int len = Math.min(ExpConstants.BLOCK, n - i);
-            sum += reload ? raddstoreexp(x, xOff + i, y, yOff + i, len, s, e) : raddexp(x, xOff + i, len, s, e);
+            sum += reload ? storeBlock(x, xOff + i, y, yOff + i, len, s, e) : sumBlock(x, xOff + i, len, s, e);
         }
-        float inv = (float) (1.0 / sum);
-        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
-            int len = Math.min(ExpConstants.BLOCK, n - i);
-            if (reload) {
-                vscale(y, yOff + i, len, inv);
-            } else {
-                vscaleexp(x, xOff + i, y, yOff + i, len, s, inv, e);
+        if (reload) {
+            scaleSegment(y, yOff, n, UNBIAS / sum);
+        } else {
+            float inv = (float) (1.0 / sum);
+            for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+                vscaleexp(x, xOff + i, y, yOff + i, Math.min(ExpConstants.BLOCK, n - i), s, inv, e);
             }
         }
         return wantLse ? ExpConstants.lse(sum, e) : Double.NaN;

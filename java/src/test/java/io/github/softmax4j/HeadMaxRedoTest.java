@@ -10,29 +10,40 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The three-pass reload without a max pass (C s4j_reload, Java JavaKernel.reloadHeadMax): E comes from the
- * first 256 elements, a block with a far larger input is redone and starts a segment of its own, each
- * segment is scaled by its own factor at the end, and past 32 segments the max pass runs first. Inputs
- * built so that each of these paths runs, out of place and in place, on every backend, against the double
- * reference (ConformanceTest's bound; outputs below FLT_MIN within FLT_MIN).
+ * The passes without a max pass over memory, where E comes from the first 256 elements and a block with a far
+ * larger input is redone: the three-pass reload (C s4j_reload, Java JavaKernel.reloadHeadMax: a redone
+ * block starts a segment of its own, each segment is scaled by its own factor at the end, past 32 segments
+ * the max pass runs first) and the two-pass sum (s4j_sumexp, JavaKernel.sumExp: softmax, log-sum-exp).
+ * Inputs built so that each of these paths runs, out of place and in place, on every backend, against the
+ * double references (ConformanceTest's bound, outputs below FLT_MIN within FLT_MIN; log-sum-exp within
+ * 2 ULP).
  */
-class ReloadRedoTest {
+class HeadMaxRedoTest {
     private static final int BLOCK = 4096; // the Java drivers' block; the C driver's is larger
 
-    private static void check(Softmax s, float[] x, String what) {
+    /** Softmax by the reload and by two-pass, out of place and in place, and log-sum-exp. */
+    private static void check(Softmax base, float[] x, String what) {
         float[] sx = x.clone();
         for (int i = 0; i < sx.length; i++) {
-            sx[i] *= s.scale(); // a power of two here: exact
+            sx[i] *= base.scale(); // a power of two here: exact
         }
         float[] ref = Reference.softmax(sx, 0, x.length);
-        float[] y = s.softmax(x);
-        double err = Reference.maxUlp(ref, y, 0);
-        int bad = Reference.firstBad(ref, y, 0, ConformanceTest.bound(x.length));
-        assertTrue(err <= ConformanceTest.bound(x.length), s + " " + what + " n=" + x.length + ": " + err
-                + " ULP, first at " + bad + (bad < 0 ? "" : " (" + y[bad] + " vs " + ref[bad] + ")"));
-        float[] in = x.clone();
-        s.softmax(in, in);
-        assertTrue(Reference.maxUlp(ref, in, 0) <= ConformanceTest.bound(x.length), s + " " + what + " in place");
+        for (Algorithm a : new Algorithm[] {Algorithm.THREE_PASS_RELOAD, Algorithm.TWO_PASS}) {
+            Softmax s = base.with(a);
+            float[] y = s.softmax(x);
+            double err = Reference.maxUlp(ref, y, 0);
+            int bad = Reference.firstBad(ref, y, 0, ConformanceTest.bound(x.length));
+            assertTrue(err <= ConformanceTest.bound(x.length), s + " " + what + " n=" + x.length + ": " + err
+                    + " ULP, first at " + bad + (bad < 0 ? "" : " (" + y[bad] + " vs " + ref[bad] + ")"));
+            float[] in = x.clone();
+            s.softmax(in, in);
+            assertTrue(Reference.maxUlp(ref, in, 0) <= ConformanceTest.bound(x.length),
+                    s + " " + what + " in place");
+        }
+        double lse = base.logSumExp(x);
+        double lseRef = OpsReference.logSumExp(x, 0, x.length, base.scale());
+        assertTrue(OpsReference.lseError(lse, lseRef) <= 2, base + " " + what + " n=" + x.length + ": lse " + lse
+                + " vs " + lseRef);
     }
 
     private static float[] noise(int n, float at, long seed) {
@@ -48,7 +59,7 @@ class ReloadRedoTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.softmax4j.Backends#all")
     void laterBlockFarAboveTheHead(Backend backend) {
-        Softmax s = Backends.require(backend).with(Algorithm.THREE_PASS_RELOAD);
+        Softmax s = Backends.require(backend);
         // 45: a redo whose earlier outputs are ~1e-20; 80: the earlier segment's factor below 2^-100 with
         // outputs still normal (~1e-35); 150: below 2^-200 (outputs 0); 30000: a huge jump
         for (float high : new float[] {45f, 80f, 150f, 30000f}) {
@@ -73,7 +84,7 @@ class ReloadRedoTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.softmax4j.Backends#all")
     void earlierSegmentWithNormalOutputsUnderATinyFactor(Backend backend) {
-        Softmax s = Backends.require(backend).with(Algorithm.THREE_PASS_RELOAD);
+        Softmax s = Backends.require(backend);
         for (float high : new float[] {80f, 95f, 104f, 115f}) {
             for (int n : new int[] {2 * BLOCK + 9, 65536 + 4000}) {
                 float[] x = noise(n, 0f, n);
@@ -90,7 +101,7 @@ class ReloadRedoTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.softmax4j.Backends#all")
     void staircaseOfSegments(Backend backend) {
-        Softmax s = Backends.require(backend).with(Algorithm.THREE_PASS_RELOAD);
+        Softmax s = Backends.require(backend);
         for (int steps : new int[] {20, 40}) {
             for (float rise : new float[] {2f, 45f, 70f}) {
                 int block = s.backend().isNative() ? 65536 : BLOCK;
@@ -104,19 +115,24 @@ class ReloadRedoTest {
         }
     }
 
-    /** A NaN or +Inf in a late block gives all NaN; a masked head (-Inf) before real values is ignored. */
+    /**
+     * A NaN or +Inf in a late block gives all NaN (log-sum-exp NaN or +Inf); a masked head (-Inf, -1e9) before
+     * real values is ignored.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.softmax4j.Backends#all")
     void specialValuesAfterTheHead(Backend backend) {
-        Softmax s = Backends.require(backend).with(Algorithm.THREE_PASS_RELOAD);
+        Softmax s = Backends.require(backend);
         for (int n : new int[] {300, BLOCK + 300, 70001}) {
             for (float special : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
                 float[] x = noise(n, 0f, n);
                 x[n - 1] = special;
-                float[] y = s.softmax(x);
-                for (float v : y) {
-                    assertTrue(Float.isNaN(v), s + " " + special + " at the end of " + n);
+                for (Algorithm a : new Algorithm[] {Algorithm.THREE_PASS_RELOAD, Algorithm.TWO_PASS}) {
+                    for (float v : s.with(a).softmax(x)) {
+                        assertTrue(Float.isNaN(v), s.with(a) + " " + special + " at the end of " + n);
+                    }
                 }
+                assertEquals(Float.isNaN(special) ? Float.NaN : special, s.logSumExp(x), s + " lse, " + special);
             }
             for (int masked : new int[] {256, Math.min(1000, n - 2), n - 1}) {
                 float[] x = noise(n, 3f, masked);
