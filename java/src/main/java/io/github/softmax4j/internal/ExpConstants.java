@@ -26,7 +26,7 @@ public final class ExpConstants {
     public static final float E_LO = -94148.0f;
     /** Pass-1 block length whose fp32 partial sums are merged into double (bounds the rounding error). */
     public static final int BLOCK = 4096;
-    /** 2^k for integer k in [-127, 0]: k + MAGIC_BIAS puts k + 127 in the low mantissa bits. */
+    /** 2^k for integer k in [-127, 128]: k + MAGIC_BIAS puts k + 127 in the low mantissa bits. */
     public static final float MAGIC_BIAS = 0x1.8p23f + 127.0f;
 
     /** The fast path takes scales in [SCALE_MIN, SCALE_MAX] (X_LO / s is then finite and nonzero). */
@@ -55,7 +55,7 @@ public final class ExpConstants {
     /**
      * The clamp of the inputs of a pass whose exponent is e: max(xlo(s), x_e) with s * x_e ~ (e - 127.25) ln 2.
      * Every input below x_e has n <= e - 127 and so a term of +0.0 (2^(n - e) underflows), as x_e's own;
-     * clamped there, n - e stays in [-127, 0] and 2^(n - e) needs no clamp of its own.
+     * clamped there, n - e is at least -127 and 2^(n - e) needs no lower clamp of its own.
      */
     public static float clamp(float s, float e) {
         return Math.max(xlo(s), (float) ((e - 127.25) * LN2 / s));
