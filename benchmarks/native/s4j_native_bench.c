@@ -48,7 +48,7 @@
 #define MAX_SIZES 64
 #define MAX_REPS 1001
 
-static const char* const kIsaNames[S4J_ISA_COUNT] = {"portable", "avx2", "avx512"};
+static const char* const kIsaNames[S4J_ISA_COUNT] = {"portable", "avx2", "avx512", "neon"};
 /* Indexed by the S4J_ALGO_* numbers. */
 static const char* const kAlgoNames[S4J_ALGO_COUNT] = {"auto", "two-pass", "three-pass-recompute",
                                                        "three-pass-reload"};
@@ -222,7 +222,7 @@ static void usage(FILE* f) {
       "  --min-ms=M      warm-up time and minimum time of one sample, ms (default 20)\n"
       "  --max-n=N       largest size of the standard list 1K,4K,...,64M (K/M suffixes; default 64M)\n"
       "  --sizes=LIST    explicit sizes instead, e.g. 1000,4097,1M\n"
-      "  --tiers=LIST    portable,avx2,avx512 (default: every tier this CPU runs)\n"
+      "  --tiers=LIST    portable,avx2,avx512,neon (default: every tier this CPU runs)\n"
       "  --algos=LIST    two-pass,three-pass-recompute,three-pass-reload,auto (default: all)\n"
       "  --no-ops        leave out the logsumexp, log-softmax and scaled-softmax rows\n"
       "  --quick         smoke run: --reps=3 --min-ms=2 --max-n=1M\n"
