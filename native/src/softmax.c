@@ -360,15 +360,17 @@ static void s4j_fill_nan(float* y, size_t n, double* lse) {
   if (lse != NULL) *lse = NAN;
 }
 
-/* The reload's final pass over one segment, y *= c: vscale applies c * 2^-EXP_BIAS as two floats, whose one
- * rounding per output needs them normal, so c >= 2^(EXP_BIAS - 100). A smaller c (a segment before a block far
- * above it, or a sum far above 2^E: terms up to 2^REDO_EXP each) goes in exact steps of 2^-100 first; below
- * 2^-200 every output is below 2^-142 (the segment's terms are below 2^REDO_EXP), and zero is within FLT_MIN. */
+/* The reload's final pass over one segment, y *= c: vscale applies c * 2^-EXP_BIAS as two floats, hi + lo, and
+ * rounds once per output while hi is a normal float well inside its range: c * 2^-EXP_BIAS >= 2^-120 (lo may be
+ * subnormal then; its error is at most 2^-150, 2^-30 of hi). A smaller c (a segment before a block far above it;
+ * a sum beyond 2^56 relative to 2^E, inputs ~39 above the first elements' maximum) goes in exact steps of 2^-100
+ * first; below 2^-200 every output is below 2^-142 (the segment's terms are below 2^REDO_EXP), and zero is
+ * within FLT_MIN. */
 static void s4j_segment_scale(const s4j_kernel_set* k, float* y, size_t from, size_t len, double c,
                               s4j_top* top) {
   const double step = 0x1.0p-100 / S4J_EXP_UNBIAS; /* vscale by this: y *= 2^-100 exactly, the bias stays */
   if (c < 0x1.0p-200) c = 0.0;
-  while (c != 0.0 && c < step) {
+  while (c != 0.0 && c * S4J_EXP_UNBIAS < 0x1.0p-120) {
     k->vscale(len, y + from, step, NULL);
     c *= 0x1.0p+100;
   }

@@ -56,7 +56,7 @@ S4J_INLINE float s4j_body(size_t n, float* y, s4j_vf vhi, s4j_vf vlo, const int 
 }
 
 void S4J_FN(vscale)(size_t n, float* y, double inv, float* top) {
-  const double scaled = inv * S4J_EXP_UNBIAS; /* >= 2^-100: normal halves (s4j_segment_scale keeps it there) */
+  const double scaled = inv * S4J_EXP_UNBIAS; /* >= 2^-120 (s4j_segment_scale) */
   const float hi = (float)scaled;
   const s4j_vf vhi = s4j_vset1(hi);
   const s4j_vf vlo = s4j_vset1((float)(scaled - (double)hi));

@@ -287,15 +287,14 @@ abstract class JavaKernel implements Kernel {
 
     /**
      * y[off, off+n) *= f, block by block, for the stored terms of one segment (each below 2^(58 + BIAS), see
-     * REDO_SUM): f is applied in one float rounding once it is at least 2^-100 (a normal float), before that
-     * in exact steps of 2^-100; below 2^-264 every output is below 2^-142, and zero is within the bound of
-     * outputs below MIN_NORMAL.
+     * REDO_SUM): f is applied as one float once that is a normal float, before that in exact steps of 2^-100;
+     * below 2^-264 every output is below 2^-142, and zero is within the bound of outputs below MIN_NORMAL.
      */
     private void scaleSegment(float[] y, int off, int n, double f) {
         if (f < 0x1p-264) {
             f = 0;
         }
-        while (f != 0 && f < 0x1p-100) {
+        while (f != 0 && f < 0x1p-126) {
             scaleBlocks(y, off, n, 0x1p-100f);
             f *= 0x1p100;
         }
