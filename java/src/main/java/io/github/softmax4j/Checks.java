@@ -1,6 +1,10 @@
 package io.github.softmax4j;
 
+import java.nio.FloatBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.util.Objects;
+
+import io.github.softmax4j.internal.NativeKernel;
 
 /** Argument checks of the facade: everything a kernel relies on, checked before any kernel runs. */
 final class Checks {
@@ -40,6 +44,61 @@ final class Checks {
             throw new IllegalArgumentException("x[" + xOff + ", " + xEnd + ") and y[" + yOff + ", " + yEnd
                     + ") overlap without being the same rows; use equal offsets and strides for in place");
         }
+    }
+
+    /**
+     * The checks of rows between two arrays of one element type (given with their lengths, both non-null):
+     * each span inside its array, and in-place or disjoint when x and y are one array. Returns false when
+     * there is nothing to compute (no row or no column).
+     */
+    static boolean rows(Object x, int xLength, int xOff, int xStride, Object y, int yLength, int yOff,
+            int yStride, int rows, int cols) {
+        long xEnd = span("x", xLength, xOff, xStride, rows, cols);
+        long yEnd = span("y", yLength, yOff, yStride, rows, cols);
+        aliasing(x, xOff, xStride, xEnd, y, yOff, yStride, yEnd, rows);
+        return rows != 0 && cols != 0;
+    }
+
+    /**
+     * The checks of rows between buffers (indexes relative to the positions, both non-null): y writable when
+     * the op writes it, each span inside its buffer's remaining elements, and in-place or disjoint when x and
+     * y are the same array or the same native memory. Returns false when there is nothing to compute.
+     */
+    static boolean rows(FloatBuffer x, int xStride, FloatBuffer y, int yStride, int rows, int cols,
+            boolean writes) {
+        if (writes && y.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        long xEnd = span("x", x.remaining(), 0, xStride, rows, cols);
+        if (!writes) {
+            return rows != 0 && cols != 0;
+        }
+        long yEnd = span("y", y.remaining(), 0, yStride, rows, cols);
+        if (x.hasArray() && y.hasArray()) {
+            int xo = x.arrayOffset() + x.position();
+            int yo = y.arrayOffset() + y.position();
+            aliasing(x.array(), xo, xStride, xo + xEnd, y.array(), yo, yStride, yo + yEnd, rows);
+        } else if (x.isDirect() && y.isDirect()) {
+            long xa = NativeKernel.address(x);
+            long ya = NativeKernel.address(y);
+            if (xa >= 0 && ya >= 0 && rows != 0 && cols != 0) {
+                long xs = xa + 4L * x.position();
+                long ys = ya + 4L * y.position();
+                boolean same = xs == ys && (xStride == yStride || rows == 1);
+                if (!same && xs < ys + 4L * yEnd && ys < xs + 4L * xEnd) {
+                    throw new IllegalArgumentException("x and y overlap without being the same rows");
+                }
+            }
+        }
+        return rows != 0 && cols != 0;
+    }
+
+    /** The number of rows of a dense matrix of {@code length} elements in rows of cols. */
+    static int denseRows(int length, int cols) {
+        if (cols <= 0 || length % cols != 0) {
+            throw new IllegalArgumentException("x.length " + length + " is not a positive multiple of cols " + cols);
+        }
+        return length / cols;
     }
 
     /** x and y of one length (whole-array calls). */

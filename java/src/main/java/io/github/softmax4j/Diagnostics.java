@@ -161,7 +161,7 @@ public final class Diagnostics {
             float[] ls = s.logSoftmax(x);
             double lseHot = referenceLse(x, scale);
             float[] p = hot.softmax(x);
-            double[] pd = s.softmax(xd);
+            double[] pd = DoubleSoftmax.of(s).softmax(xd);
             double max = Double.NEGATIVE_INFINITY;
             for (double v : xd) {
                 max = Math.max(max, v);

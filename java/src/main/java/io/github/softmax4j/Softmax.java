@@ -13,14 +13,14 @@ import java.util.concurrent.ForkJoinPool;
 import io.github.softmax4j.internal.Dispatch;
 import io.github.softmax4j.internal.Kernel;
 import io.github.softmax4j.internal.KernelSelector;
-import io.github.softmax4j.internal.NativeKernel;
 import io.github.softmax4j.internal.Op;
 import io.github.softmax4j.internal.Span;
 
 /**
  * Softmax and its family over float vectors: softmax, log-softmax, log-sum-exp and cross-entropy, on one
- * vector or on a batch of rows, with an optional temperature, fully masked rows as zeros, and threads;
- * softmax, log-softmax and log-sum-exp over double vectors and rows too.
+ * vector or on a batch of rows, with an optional temperature, fully masked rows as zeros, and threads.
+ * {@link DoubleSoftmax#of(Softmax)} gives the same family over {@code double[]} and {@link Sampler#of(Softmax)}
+ * draws tokens from logits, both with this configuration.
  *
  * <pre>{@code
  * Softmax softmax = Softmax.get();                      // fastest backend here, Algorithm.AUTO
@@ -792,139 +792,6 @@ public final class Softmax {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Double precision
-    // ---------------------------------------------------------------------------------------------
-
-    /**
-     * Returns a new array with the double-precision softmax of x (scale and safe apply; sequential).
-     *
-     * @param x the input, not modified
-     * @return a new array of {@code x.length} elements, {@code exp(s*x) / sum exp(s*x)}
-     */
-    public double[] softmax(double[] x) {
-        Objects.requireNonNull(x, "x");
-        double[] y = new double[x.length];
-        softmax(x, 0, y, 0, x.length);
-        return y;
-    }
-
-    /**
-     * Double-precision softmax of all of x into y ({@code x == y} computes in place): every output at least
-     * {@link Double#MIN_NORMAL} within 4 ULP of the exact value, smaller ones within
-     * {@code Double.MIN_NORMAL}; special values as for floats.
-     *
-     * @param x the input
-     * @param y the output, of the same length (may be x)
-     * @throws IllegalArgumentException if the lengths differ
-     */
-    public void softmax(double[] x, double[] y) {
-        wholeF64(Op.SOFTMAX, x, y);
-    }
-
-    /**
-     * Double-precision softmax of {@code x[xOff, xOff+n)} into {@code y[yOff, yOff+n)} (identical or disjoint).
-     *
-     * @param x the input; elements [xOff, xOff + n) are read
-     * @param xOff the index of the first input element
-     * @param y the output; elements [yOff, yOff + n) are written
-     * @param yOff the index of the first output element
-     * @param n the number of elements, {@code >= 0}
-     * @throws IndexOutOfBoundsException if n or an offset is negative, or a range does not fit in its array
-     * @throws IllegalArgumentException if x and y are one array and the ranges overlap at different offsets
-     */
-    public void softmax(double[] x, int xOff, double[] y, int yOff, int n) {
-        rowsF64(Op.SOFTMAX, x, xOff, n, y, yOff, n, 1, n);
-    }
-
-    /**
-     * Double-precision softmax of each row of a dense {@code (x.length / cols) x cols} matrix, one native call
-     * for all rows (split by rows across threads when {@link #isParallel()}).
-     *
-     * @param x the input, rows of cols elements one after another
-     * @param y the output, of the same length (may be x)
-     * @param cols the length of each row, {@code > 0}
-     * @throws IllegalArgumentException if cols is not positive, x.length is not a multiple of cols, or the
-     *         lengths differ
-     */
-    public void softmaxRows(double[] x, double[] y, int cols) {
-        denseRowsF64(Op.SOFTMAX, x, y, cols);
-    }
-
-    /**
-     * Double-precision log-softmax of all of x into y: {@code y = s*x - logSumExp(x)} in two passes, the
-     * log-sum-exp kept as two doubles so that its rounding never reaches y: within
-     * {@code 2^-52 * |y| + 2^-50} absolute; special values as for floats. {@code x == y} computes in place.
-     *
-     * @param x the input
-     * @param y the output, of the same length (may be x)
-     * @throws IllegalArgumentException if the lengths differ
-     */
-    public void logSoftmax(double[] x, double[] y) {
-        wholeF64(Op.LOG_SOFTMAX, x, y);
-    }
-
-    /**
-     * Double-precision log-softmax of {@code x[xOff, xOff+n)} into {@code y[yOff, yOff+n)} (identical or
-     * disjoint ranges).
-     *
-     * @param x the input; elements [xOff, xOff + n) are read
-     * @param xOff the index of the first input element
-     * @param y the output; elements [yOff, yOff + n) are written
-     * @param yOff the index of the first output element
-     * @param n the number of elements, {@code >= 0}
-     * @throws IndexOutOfBoundsException if n or an offset is negative, or a range does not fit in its array
-     * @throws IllegalArgumentException if x and y are one array and the ranges overlap at different offsets
-     */
-    public void logSoftmax(double[] x, int xOff, double[] y, int yOff, int n) {
-        rowsF64(Op.LOG_SOFTMAX, x, xOff, n, y, yOff, n, 1, n);
-    }
-
-    /**
-     * Double-precision log-softmax of each row of a dense {@code (x.length / cols) x cols} matrix.
-     *
-     * @param x the input, rows of cols elements one after another
-     * @param y the output, of the same length (may be x)
-     * @param cols the length of each row, {@code > 0}
-     * @throws IllegalArgumentException if cols is not positive, x.length is not a multiple of cols, or the
-     *         lengths differ
-     */
-    public void logSoftmaxRows(double[] x, double[] y, int cols) {
-        denseRowsF64(Op.LOG_SOFTMAX, x, y, cols);
-    }
-
-    /**
-     * Double-precision {@code log(sum exp(s*x))}, one pass: within 4 ULP of {@code max(|lse|, 1)}. NaN for
-     * any NaN, +Inf for any +Inf, -Inf for all -Inf or an empty x.
-     *
-     * @param x the input, not modified
-     * @return {@code log(sum exp(s*x))}
-     */
-    public double logSumExp(double[] x) {
-        Objects.requireNonNull(x, "x");
-        return logSumExp(x, 0, x.length);
-    }
-
-    /**
-     * Double-precision log-sum-exp of {@code x[off, off+n)}.
-     *
-     * @param x the input; elements [off, off + n) are read
-     * @param off the index of the first element
-     * @param n the number of elements, {@code >= 0}
-     * @return {@code log(sum exp(s*x))} over the range; -Inf for n = 0
-     * @throws IndexOutOfBoundsException if off or n is negative, or the range does not fit in x
-     */
-    public double logSumExp(double[] x, int off, int n) {
-        Objects.requireNonNull(x, "x");
-        Objects.checkFromIndexSize(off, n, x.length);
-        if (n == 0) {
-            return Double.NEGATIVE_INFINITY;
-        }
-        double[] lse = new double[1];
-        dispatch.runF64(Op.LOG_SUM_EXP, x, off, n, x, off, n, 1, n, lse);
-        return lse[0];
-    }
-
-    // ---------------------------------------------------------------------------------------------
     // Shared plumbing: checks, then one kernel call (or the parallel split)
     // ---------------------------------------------------------------------------------------------
 
@@ -955,43 +822,7 @@ public final class Softmax {
     }
 
     private static int denseRowCount(float[] x, int cols) {
-        Objects.requireNonNull(x, "x");
-        return denseRowCount(x.length, cols);
-    }
-
-    private static int denseRowCount(int length, int cols) {
-        if (cols <= 0 || length % cols != 0) {
-            throw new IllegalArgumentException("x.length " + length + " is not a positive multiple of cols " + cols);
-        }
-        return length / cols;
-    }
-
-    private void wholeF64(Op op, double[] x, double[] y) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        Checks.sameLength(x.length, y.length);
-        rowsF64(op, x, 0, x.length, y, 0, x.length, 1, x.length);
-    }
-
-    private void denseRowsF64(Op op, double[] x, double[] y, int cols) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        int rows = denseRowCount(x.length, cols);
-        Checks.sameLength(x.length, y.length);
-        rowsF64(op, x, 0, cols, y, 0, cols, rows, cols);
-    }
-
-    /** Double-precision softmax / log-softmax over rows of arrays. */
-    private void rowsF64(Op op, double[] x, int xOff, int xStride, double[] y, int yOff, int yStride, int rows,
-            int cols) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        long xEnd = Checks.span("x", x.length, xOff, xStride, rows, cols);
-        long yEnd = Checks.span("y", y.length, yOff, yStride, rows, cols);
-        Checks.aliasing(x, xOff, xStride, xEnd, y, yOff, yStride, yEnd, rows);
-        if (rows != 0 && cols != 0) {
-            dispatch.runF64(op, x, xOff, xStride, y, yOff, yStride, rows, cols, NO_LSE);
-        }
+        return Checks.denseRows(Objects.requireNonNull(x, "x").length, cols);
     }
 
     /** softmax / log-softmax over rows of arrays. */
@@ -1016,10 +847,7 @@ public final class Softmax {
             int cols) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(y, "y");
-        long xEnd = Checks.span("x", x.length, xOff, xStride, rows, cols);
-        long yEnd = Checks.span("y", y.length, yOff, yStride, rows, cols);
-        Checks.aliasing(x, xOff, xStride, xEnd, y, yOff, yStride, yEnd, rows);
-        return rows != 0 && cols != 0;
+        return Checks.rows(x, x.length, xOff, xStride, y, y.length, yOff, yStride, rows, cols);
     }
 
     /** Log-sum-exp of one range, in double (also for the JDK 22+ MemorySegment front). */
@@ -1065,40 +893,17 @@ public final class Softmax {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(y, "y");
         boolean writes = op != Op.LOG_SUM_EXP;
-        if (writes && y.isReadOnly()) {
-            throw new ReadOnlyBufferException();
-        }
-        int xp = x.position();
-        int yp = y.position();
-        long xEnd = Checks.span("x", x.remaining(), 0, xStride, rows, cols);
-        long yEnd = writes ? Checks.span("y", y.remaining(), 0, yStride, rows, cols) : 0;
-        if (rows == 0 || cols == 0) {
-            if (op == Op.LOG_SUM_EXP && rows > 0) {
+        if (!Checks.rows(x, xStride, y, yStride, rows, cols, writes)) {
+            if (!writes && rows > 0) {
                 lse[0] = Double.NEGATIVE_INFINITY;
             }
-            return;
+        } else if (writes) {
+            dispatch.run(op, Span.buffers(dispatch, x, x.position(), xStride, y, y.position(), yStride, rows, cols),
+                    rows, cols, lse);
+        } else {
+            dispatch.run(op, Span.buffers(dispatch, x, x.position(), xStride, x, x.position(), xStride, rows, cols),
+                    rows, cols, lse);
         }
-        if (!writes) {
-            y = x;
-            yp = xp;
-            yStride = xStride;
-        } else if (x.hasArray() && y.hasArray()) {
-            int xo = x.arrayOffset() + xp;
-            int yo = y.arrayOffset() + yp;
-            Checks.aliasing(x.array(), xo, xStride, xo + xEnd, y.array(), yo, yStride, yo + yEnd, rows);
-        } else if (x.isDirect() && y.isDirect()) {
-            long xa = NativeKernel.address(x);
-            long ya = NativeKernel.address(y);
-            if (xa >= 0 && ya >= 0) {
-                long xs = xa + 4L * xp;
-                long ys = ya + 4L * yp;
-                boolean same = xs == ys && (xStride == yStride || rows == 1);
-                if (!same && xs < ys + 4L * yEnd && ys < xs + 4L * xEnd) {
-                    throw new IllegalArgumentException("x and y overlap without being the same rows");
-                }
-            }
-        }
-        dispatch.run(op, Span.buffers(dispatch, x, xp, xStride, y, yp, yStride, rows, cols), rows, cols, lse);
     }
 
     @Override

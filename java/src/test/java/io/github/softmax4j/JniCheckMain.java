@@ -139,12 +139,12 @@ public final class JniCheckMain {
         for (int i = 0; i < n; i++) {
             d[i] = x[3 + i];
         }
-        double[] dsm = s.softmax(d);
+        double[] dsm = DoubleSoftmax.of(s).softmax(d);
         double sum = 0;
         for (double v : dsm) {
             sum += v;
         }
-        if (!(Math.abs(sum - 1) < 1e-12 * Math.max(1, n / 1000.0)) || !(Math.abs(s.logSumExp(d) - lse) < 1e-6)) {
+        if (!(Math.abs(sum - 1) < 1e-12 * Math.max(1, n / 1000.0)) || !(Math.abs(DoubleSoftmax.of(s).logSumExp(d) - lse) < 1e-6)) {
             System.out.println("JNI-CHECK FAILED " + s + " n=" + n + " double precision (sum " + sum + ")");
             bad++;
         }

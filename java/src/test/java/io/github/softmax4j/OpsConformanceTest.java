@@ -300,7 +300,7 @@ class OpsConformanceTest {
     void doublePrecision(Backend backend) {
         SplittableRandom r = new SplittableRandom(SEED + 5);
         for (float s : new float[] {1f, 0.7f}) {
-            Softmax sm = Backends.require(backend).withScale(s);
+            DoubleSoftmax sm = DoubleSoftmax.of(Backends.require(backend).withScale(s));
             for (int n : new int[] {1, 3, 4, 5, 9, 17, 1000, 4099}) {
                 double[] x = new double[n + 3];
                 for (int i = 0; i < x.length; i++) {
@@ -337,7 +337,7 @@ class OpsConformanceTest {
             for (int i = 0; i < m.length; i++) {
                 m[i] = r.nextGaussian() * 4;
             }
-            Softmax par = sm.parallel(pool).withParallelThreshold(1);
+            DoubleSoftmax par = DoubleSoftmax.of(sm.softmax().parallel(pool).withParallelThreshold(1));
             for (boolean log : new boolean[] {false, true}) {
                 double[] rowsOut = new double[m.length];
                 double[] parOut = new double[m.length];
@@ -361,16 +361,16 @@ class OpsConformanceTest {
                 }
             }
         }
-        Softmax sm = Backends.require(backend);
+        DoubleSoftmax sm = DoubleSoftmax.of(Backends.require(backend));
         double[] masked = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
         assertTrue(Double.isNaN(sm.softmax(masked)[0]));
-        assertArrayEquals(new double[] {0, 0}, sm.withSafe(true).softmax(masked));
+        assertArrayEquals(new double[] {0, 0}, DoubleSoftmax.of(sm.softmax().withSafe(true)).softmax(masked));
         assertEquals(Double.NEGATIVE_INFINITY, sm.logSumExp(masked));
         assertEquals(Double.NEGATIVE_INFINITY, sm.logSumExp(new double[0]));
         double[] logMasked = new double[2];
         sm.logSoftmax(masked, logMasked);
         assertTrue(Double.isNaN(logMasked[0]) && Double.isNaN(logMasked[1]), "f64 log-softmax all -Inf");
-        sm.withSafe(true).logSoftmax(masked, logMasked);
+        DoubleSoftmax.of(sm.softmax().withSafe(true)).logSoftmax(masked, logMasked);
         assertArrayEquals(masked, logMasked, "f64 safe log-softmax all -Inf");
         double[] withInf = {1, Double.POSITIVE_INFINITY, 2};
         double[] logInf = new double[3];
@@ -388,6 +388,8 @@ class OpsConformanceTest {
         double[] d = new double[6];
         assertThrows(IllegalArgumentException.class, () -> sm.softmax(d, 0, d, 1, 4), "overlap");
         assertThrows(NullPointerException.class, () -> sm.logSumExp((double[]) null));
+        assertThrows(NullPointerException.class, () -> DoubleSoftmax.of(null));
+        assertEquals("DoubleSoftmax[" + sm.softmax() + "]", sm.toString());
     }
 
     @ParameterizedTest
