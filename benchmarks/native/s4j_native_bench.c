@@ -376,8 +376,10 @@ int main(int argc, char** argv) {
   }
   memset(g_y, 0, (size_t)max_n * sizeof(float));
 
-  fprintf(stderr, "s4j_native_bench: %d configurations x %d sizes, reps=%d, min-ms=%g, read-sum isa=%s\n",
-          count, opt.size_count, opt.reps, opt.min_ms, kIsaNames[g_read_sum_isa]);
+  fprintf(stderr,
+          "s4j_native_bench: %d configurations x %d sizes, reps=%d, min-ms=%g, read-sum isa=%s, prefetch %lld floats "
+          "ahead (0 = off; SOFTMAX4J_PREFETCH overrides)\n",
+          count, opt.size_count, opt.reps, opt.min_ms, kIsaNames[g_read_sum_isa], (long long)s4j_cpu_prefetch_floats());
   fprintf(out,
           "kind,tier,algorithm,resolves_to,n,bytes_per_element,reps,median_ns_per_element,"
           "min_ns_per_element,gb_per_s,fraction_of_read_bw,ratio_vs_two_pass\n");

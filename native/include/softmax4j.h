@@ -56,6 +56,12 @@ extern "C" {
 /* Feature bits of this CPU (x86: cpuid + xgetbv; arm64: the OS's hardware capabilities). Probed once, cached. */
 int s4j_cpu_features(void);
 
+/* The software prefetch distance of the streaming kernels, in floats ahead, or 0 when they leave it to the
+ * hardware prefetcher: 4096 by default, 0 on AMD CPUs (measured faster there; README "Results"). The
+ * environment variable SOFTMAX4J_PREFETCH (a number of floats, 0 = off, at most 1048576) overrides the choice
+ * when the library first probes the CPU. For benchmarks and diagnostics. */
+int64_t s4j_cpu_prefetch_floats(void);
+
 /* Best ISA tier that is compiled in and that this CPU and OS can run. */
 int s4j_cpu_max_isa(void);
 

@@ -51,6 +51,14 @@
  * VM, 300 MiB L3, one core), two-pass at 64M elements went from 1.20 to 0.91 ns per element, at 16M from
  * 1.16 to 1.04. An output this long is not kept in any cache a core has to itself anyway. */
 #define S4J_NT_MIN (1u << 22)
+/* Software prefetch distance of the streaming kernels, in floats (s4j_prefetch_ahead, chosen once per process
+ * in cpu.c). On: 4096 floats (16 KiB) ahead, measured on a Xeon (Emerald Rapids VM): pass 1 of two-pass at
+ * 64M elements from 0.51 to 0.33 ns per element, the whole two-pass from 1.06 to 0.83; 4096 did better than
+ * 1024. Off on AMD: on a Zen 5 (EPYC, family 1Ah VM, one core) the same prefetches made two-pass at 64M
+ * 1.13-1.18x slower (AVX-512 and AVX2; the hardware prefetcher keeps the loops fed there by itself).
+ * OFF is a distance no block reaches (the loops with prefetches never run). */
+#define S4J_PREFETCH_FLOATS 4096u
+#define S4J_PREFETCH_OFF ((size_t)1 << 40)
 
 /* ---------------------------------------------------------------------------------------------
  * exp by table and polynomial (docs/NUMERICS.md, "exp"): exp(x) = 2^floor(v) * 2^(j/L) * exp(t) with

@@ -7,6 +7,10 @@
  */
 #include "softmax4j.h"
 
+#include <stdlib.h>
+
+#include "kernels.h"
+
 #if (defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86))
 #define S4J_CPU_X86 1
 #if defined(_MSC_VER) && !defined(__clang__)
@@ -81,6 +85,13 @@ static unsigned long long s4j_xgetbv0(void) {
 #endif
 }
 
+/* 1 on an AMD CPU (vendor "AuthenticAMD" in cpuid leaf 0: ebx, edx, ecx). */
+static int s4j_is_amd(void) {
+  unsigned r[4];
+  s4j_cpuid(0, 0, r);
+  return r[1] == 0x68747541u && r[3] == 0x69746e65u && r[2] == 0x444d4163u;
+}
+
 static int s4j_probe(void) {
   unsigned r[4];
   s4j_cpuid(0, 0, r);
@@ -127,8 +138,25 @@ static int s4j_probe(void) {
 
 #endif /* S4J_CPU_X86 */
 
+size_t s4j_prefetch_ahead = S4J_PREFETCH_FLOATS;
+
+/* The prefetch distance for this process: SOFTMAX4J_PREFETCH if set to a number of floats (0 = off, rounded up
+ * to whole 64-byte lines), else off on AMD and S4J_PREFETCH_FLOATS elsewhere (constants.h has the measurements). */
+static size_t s4j_prefetch_choice(void) {
+  const char* env = getenv("SOFTMAX4J_PREFETCH");
+  if (env != NULL && *env != '\0') {
+    char* end;
+    const unsigned long long v = strtoull(env, &end, 10);
+    if (*end == '\0' && v <= (1u << 20)) return v == 0 ? S4J_PREFETCH_OFF : (size_t)((v + 15) & ~15ull);
+  }
+#if defined(S4J_CPU_X86)
+  if (s4j_is_amd()) return S4J_PREFETCH_OFF;
+#endif
+  return S4J_PREFETCH_FLOATS;
+}
+
 /* -1 = not probed yet. The probe is idempotent, so a racy first call from several threads only
- * repeats it and stores the same value. */
+ * repeats it and stores the same values. */
 static volatile int s4j_features_cache = -1;
 
 int s4j_cpu_features(void) {
@@ -141,7 +169,13 @@ int s4j_cpu_features(void) {
 #else
     f = 0;
 #endif
+    s4j_prefetch_ahead = s4j_prefetch_choice();
     s4j_features_cache = f;
   }
   return f;
+}
+
+int64_t s4j_cpu_prefetch_floats(void) {
+  (void)s4j_cpu_features();
+  return s4j_prefetch_ahead == S4J_PREFETCH_OFF ? 0 : (int64_t)s4j_prefetch_ahead;
 }

@@ -17,6 +17,11 @@
 
 #include "constants.h"
 
+/* The streaming kernels' software prefetch distance in floats (S4J_PREFETCH_FLOATS or S4J_PREFETCH_OFF), set
+ * by the CPU probe (cpu.c) before the first kernel of an entry point runs; every thread that races on the
+ * first probe stores the same value. */
+extern size_t s4j_prefetch_ahead;
+
 /* E of a range whose largest input is max, under scale s: floor(fl(s * max(max, X_LO / s)) * log2(e)) in
  * double. Every tier's exponent k = floor(v), v = s*x*log2(e) rounded to a multiple of 1/8 or 1/16, is then
  * at most E + 1, and the largest term relative to 2^E is in [0.97, 4): the drivers' sums need nothing

@@ -92,13 +92,19 @@ int s4j_cpu_max_isa(void) {
  *   AVX-512: reload 0.57 / 0.59 / 0.61 vs two-pass 0.65 / 0.67 / 0.68 at 512K / 1M / 2M; 4M: 0.66 vs 0.56,
  *            16M: 1.03 vs 0.73, 64M: 1.16 vs 0.91 (two-pass then writes around the cache): crossover 2^22.
  *   AVX2:    reload 0.66-0.72 vs two-pass 0.94-1.04 up to 4M (the AVX2 exp costs more, so two-pass stays
- *            compute-bound longer); 8M: 0.95 vs 1.07; 16M: 1.14 vs 1.11: crossover 2^23 (a tie there).
+ *            compute-bound longer); 8M: 0.95 vs 1.07; 16M: 1.14 vs 1.11 (a tie); 64M: reload 1.11x faster.
  *   portable: compute-bound at every size: always the reload.
  * The working set at the AVX-512 crossover (32 MiB of x + y) is far below this L3: the crossover is where
  * the non-temporal stores begin, not a cache size, so it is kept as an element count.
+ * Measured again on a Zen 5 (EPYC, family 1Ah VM, 1 MiB L2; benchmarks/results/zen5-crossover.csv, software
+ * prefetch off as the CPU probe chooses there): AVX-512 reload / two-pass 0.24 / 0.25 at 4M, 0.31 / 0.30 at 8M,
+ * 0.33 / 0.32 at 16M, 0.38 / 0.36 at 64M and 256M: the same crossover; AVX2 reload 0.36 / 0.40 / 0.41 against
+ * two-pass 0.49 / 0.51 / 0.50 at 16M / 64M / 256M. On AVX2 two-pass computes exp twice at the speed memory
+ * allows it, and no machine measured so far has run it faster than the reload beyond a tie: AVX2 (and NEON,
+ * the same exp) always runs the reload.
  * ------------------------------------------------------------------------------------------- */
 #define S4J_AUTO_CROSSOVER_PORTABLE INT64_MAX
-#define S4J_AUTO_CROSSOVER_AVX2 (INT64_C(1) << 23)
+#define S4J_AUTO_CROSSOVER_AVX2 INT64_MAX
 #define S4J_AUTO_CROSSOVER_AVX512 ((INT64_C(1) << 22) - 1)
 /* Not measured on arm64 hardware yet: the AVX2 tier's value (the same exp and memory traffic). */
 #define S4J_AUTO_CROSSOVER_NEON S4J_AUTO_CROSSOVER_AVX2

@@ -25,6 +25,45 @@ static int cpuinfo_flag(const char* flag) {
   return found;
 }
 
+/* 1/0 when /proc/cpuinfo's first vendor_id is AuthenticAMD or not, -1 when it cannot be read. */
+static int cpuinfo_amd(void) {
+  FILE* f = fopen("/proc/cpuinfo", "r");
+  if (f == NULL) return -1;
+  static char line[1 << 12];
+  int found = -1;
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (strncmp(line, "vendor_id", 9) == 0) {
+      found = strstr(line, "AuthenticAMD") != NULL;
+      break;
+    }
+  }
+  fclose(f);
+  return found;
+}
+
+/* The prefetch distance: SOFTMAX4J_PREFETCH when set to a number (rounded up to 16 floats, 0 = off; ctest runs
+ * this test once with it set), else 0 on AMD x86-64 and 4096 elsewhere. */
+static void check_prefetch(void) {
+  const int64_t d = s4j_cpu_prefetch_floats();
+  printf("s4j_cpu_prefetch_floats() = %lld\n", (long long)d);
+  const char* env = getenv("SOFTMAX4J_PREFETCH");
+  if (env != NULL && *env != '\0') {
+    const long long v = atoll(env);
+    CHECK(d == (v == 0 ? 0 : (v + 15) / 16 * 16), "SOFTMAX4J_PREFETCH=%s gave %lld", env, (long long)d);
+    return;
+  }
+#if defined(__x86_64__) || defined(_M_X64)
+  const int amd = cpuinfo_amd();
+  if (amd < 0) {
+    printf("**** SKIPPED prefetch default check: no /proc/cpuinfo ****\n");
+    return;
+  }
+  CHECK(d == (amd ? 0 : 4096), "default prefetch %lld on %s", (long long)d, amd ? "AMD" : "not AMD");
+#else
+  CHECK(d == 4096, "default prefetch %lld", (long long)d);
+#endif
+}
+
 int main(void) {
   const int f = s4j_cpu_features();
   printf("s4j_cpu_features() = 0x%x:%s%s%s%s%s%s%s\n", f, (f & S4J_CPU_AVX) ? " AVX" : "",
@@ -33,6 +72,7 @@ int main(void) {
          (f & S4J_CPU_OS_ZMM) ? " OS_ZMM" : "");
   printf("s4j_cpu_max_isa() = %s\n", s4j_isa_names[s4j_cpu_max_isa()]);
   CHECK(s4j_cpu_features() == f, "the probe must be stable");
+  check_prefetch();
 
   /* /proc/cpuinfo shows what the kernel enables, so with OS state enabled the bits must agree. */
   const struct {

@@ -36,15 +36,13 @@
 #include "kernels.h"
 
 /* The streaming kernels run their main loop (4 vectors per iteration) in two parts: while at least
- * PREFETCH_AHEAD more floats follow, each iteration prefetches its lines that far ahead (one prefetch per
- * 64 bytes, never past n), then the rest without. Measured on a Xeon (Emerald Rapids VM, one core): pass 1
- * of two-pass at 64M elements went from 0.51 to 0.33 ns per element (the read-only sum: ~0.30) and the
- * whole two-pass from 1.06 to 0.83, with 4096 floats (16 KiB) ahead doing better than 1024; the hardware
- * prefetcher alone did not keep the loops fed. In cache the prefetches cost nothing measurable, but
- * prefetching past the end of a short array did (+30% at 4K elements), hence the bound. */
-#ifndef S4J_PREFETCH_AHEAD
-#define S4J_PREFETCH_AHEAD 4096
-#endif
+ * S4J_PREFETCH_AHEAD more floats follow, each iteration prefetches its lines that far ahead (one prefetch per
+ * 64 bytes, never past n), then the rest without. The distance is chosen once per process by the CPU probe
+ * (constants.h, S4J_PREFETCH_FLOATS: on where it was measured to help, off where the hardware prefetcher does
+ * better alone); a read-only global, loaded once per loop (float stores do not alias it). In cache the
+ * prefetches cost nothing measurable, but prefetching past the end of a short array did (+30% at 4K
+ * elements), hence the bound. */
+#define S4J_PREFETCH_AHEAD s4j_prefetch_ahead
 #define S4J_PREFETCH_ITER(ptr)                                                                       \
   do {                                                                                               \
     for (int s4j_q_ = 0; s4j_q_ < 4 * S4J_VLEN; s4j_q_ += 16) s4j_vprefetch((ptr) + S4J_PREFETCH_AHEAD + s4j_q_); \
