@@ -484,7 +484,19 @@ public final class Sampler {
             }
             t = lower(x, off, n, t, need, c.count);
         }
-        sort(x, off, c, Math.min(need, n), keepAll);
+        return sorted(x, off, c, Math.min(need, n), keepAll);
+    }
+
+    /** Every logit {@code >= t}, the first need of them sorted and the rest on demand; null if there is none. */
+    private Candidates above(float[] x, int off, int n, float t, int need) {
+        Candidates c = new Candidates();
+        c.index = collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, 8L * need + 256));
+        return c.count == 0 ? null : sorted(x, off, c, Math.min(need, c.count), true);
+    }
+
+    /** The collected candidates sorted ({@link #sort}), checked, their +Inf logits counted. */
+    private static Candidates sorted(float[] x, int off, Candidates c, int keep, boolean keepAll) {
+        sort(x, off, c, keep, keepAll);
         if (c.count == 0 || x[off + c.index[0]] == Float.NEGATIVE_INFINITY) {
             throw new IllegalArgumentException("every logit is -Infinity: no token can be chosen");
         }
@@ -753,10 +765,20 @@ public final class Sampler {
     private Candidates massCandidates(float[] x, int off, int n, double lse) {
         float s = scale();
         int need = 64;
-        while (true) {
+        // Top-p from the log-sum-exp, with no sample of the logits: the tokens of probability >= 2^-9, then
+        // >= 2^-13 (at most 512 and 8192 of them; a peaked distribution's nucleus is among the first, which the
+        // mass walk below checks), then >= (1 - p) / 2n, whose complement holds less than (1 - p) / 2 of the
+        // mass: the nucleus is certainly among those. One select pass each; the sampled estimate only when lse
+        // is not finite.
+        double[] levels = topP >= 1.0 ? new double[0] : massLevels((1.0 - topP) / (2.0 * n));
+        for (int round = 0;; round++) {
+            float bound = round < levels.length ? massBound(lse, s, levels[round]) : Float.NaN;
             // all that passed the threshold (often several times need, enough to end in one round), the
             // first need of them sorted, the rest only if the mass asks for them
-            Candidates c = candidates(x, off, n, Math.min(need, n), true);
+            Candidates c = bound == bound ? above(x, off, n, bound, need) : candidates(x, off, n, Math.min(need, n), true);
+            if (c == null) {
+                continue; // no token that probable (a flat distribution): the next level
+            }
             if (c.infinite > 0) {
                 return c;
             }
@@ -788,6 +810,25 @@ public final class Sampler {
             }
             need = (int) Math.min(n, 8L * Math.max(need, c.count));
         }
+    }
+
+    /** The probability levels of the top-p candidates ({@link #massCandidates}) down to the safe one. */
+    private static double[] massLevels(double safe) {
+        return safe < 0x1p-13 ? new double[] {0x1p-9, 0x1p-13, safe}
+                : safe < 0x1p-9 ? new double[] {0x1p-9, safe} : new double[] {safe};
+    }
+
+    /**
+     * The logit threshold of probability q: the largest float not above {@code (lse + log q) / s}, so every token
+     * of probability at least q (a little less, for lse's rounding) reaches it; NaN when lse is not finite.
+     */
+    private static float massBound(double lse, float s, double q) {
+        if (!(Math.abs(lse) < Double.POSITIVE_INFINITY)) {
+            return Float.NaN;
+        }
+        double t = (lse + Math.log(q)) / s;
+        float f = (float) t;
+        return f > t ? Math.nextDown(f) : f;
     }
 
     /** One draw over the survivors, walked in index order. */

@@ -171,6 +171,76 @@ class SamplerTest {
         }
     }
 
+    /**
+     * Top-p without top-k finds its candidates by probability levels from the log-sum-exp (2^-9, 2^-13, then
+     * (1 - p) / 2n, which certainly holds the nucleus): distributions whose nucleus ends at each level, or
+     * where no token reaches the first ones (flat), must give exactly the reference's survivors and
+     * probabilities. Inverse-CDF draws on a grid of u (the sampler walks the survivors in index order): every
+     * drawn token is a survivor, and each token is drawn p * grid times, give or take one (a nucleus that lost
+     * its smallest tokens shows as every survivor drawn too often).
+     */
+    @Test
+    void topPSurvivorsAtEveryLevel() {
+        SplittableRandom r = new SplittableRandom(SEED + 3);
+        float[] peaked = logits(32_000, r); // the nucleus among the tokens >= 2^-9
+        float[] medium = new float[32_000]; // 2,000 near-equal tokens of ~2^-11: the first level holds none
+        float[] tail = new float[32_000]; // a long tail: the nucleus reaches below 2^-13
+        float[] flat = new float[10_000]; // every token ~1/n < 2^-13: only the last level
+        float[] shortTail = new float[4_000];
+        for (int i = 0; i < medium.length; i++) {
+            medium[i] = (float) (i % 16 == 0 ? 9 + 0.1 * r.nextGaussian() : r.nextGaussian());
+            tail[i] = (float) (2 * r.nextGaussian());
+        }
+        for (int i = 0; i < flat.length; i++) {
+            flat[i] = (float) (0.01 * r.nextGaussian());
+        }
+        for (int i = 0; i < shortTail.length; i++) {
+            shortTail[i] = (float) (2 * r.nextGaussian());
+        }
+        Object[][] cases = { // logits, T, top-p, min-p, grid
+            {peaked, 0.7f, 0.95, 0.0, 20_000}, {medium, 1f, 0.9, 0.0, 10_000}, {tail, 1f, 0.95, 0.0, 4_000},
+            {flat, 1f, 0.5, 0.0, 1_000}, {shortTail, 1f, 0.999999, 0.0, 2_000}, {peaked, 1f, 1e-6, 0.0, 100},
+            {tail, 1f, 0.9, 0.001, 4_000}, {medium, 0.8f, 0.99, 0.5, 10_000},
+        };
+        for (Object[] c : cases) {
+            float[] x = (float[]) c[0];
+            float t = (float) c[1];
+            double p = (double) c[2];
+            double minP = (double) c[3];
+            int grid = (int) c[4];
+            Sampler sampler = configure(Sampler.of(Softmax.get()), t, 0, p, minP);
+            double[] ref = reference(x, t, 0, p, minP);
+            int[] drawn = new int[x.length];
+            double[] u = {0};
+            RandomGenerator onGrid = new RandomGenerator() {
+                @Override
+                public long nextLong() {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public double nextDouble() {
+                    return u[0];
+                }
+            };
+            for (int i = 0; i < grid; i++) {
+                u[0] = (i + 0.5) / grid;
+                int token = sampler.sample(x, onGrid);
+                assertTrue(ref[token] > 0, sampler + " n=" + x.length + ": token " + token + " is not a survivor");
+                drawn[token]++;
+            }
+            int survivors = 0;
+            for (int i = 0; i < x.length; i++) {
+                if (ref[i] > 0) {
+                    survivors++;
+                }
+                assertTrue(Math.abs(drawn[i] - ref[i] * grid) <= 1.5, sampler + " n=" + x.length + ": token " + i
+                        + " drawn " + drawn[i] + " times, p * grid = " + ref[i] * grid);
+            }
+            assertTrue(survivors >= 1, sampler + ": no survivor");
+        }
+    }
+
     private static Sampler configure(Sampler s, float t, int k, double p, double minP) {
         s = s.withTemperature(t);
         if (k > 0) {
