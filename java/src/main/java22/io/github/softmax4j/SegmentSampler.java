@@ -66,7 +66,7 @@ public final class SegmentSampler {
     public int sample(MemorySegment logits, RandomGenerator rng) {
         Objects.requireNonNull(rng, "rng");
         int n = floats(logits);
-        float[] a = SegmentSoftmax.floatArray(logits);
+        float[] a = Segments.floatArray(logits);
         if (a != null) {
             return sampler.sample(a, (int) (logits.address() >>> 2), n, rng);
         }
@@ -87,7 +87,7 @@ public final class SegmentSampler {
      */
     public int argmax(MemorySegment logits) {
         int n = floats(logits);
-        float[] a = SegmentSoftmax.floatArray(logits);
+        float[] a = Segments.floatArray(logits);
         if (a != null) {
             return sampler.argmax(a, (int) (logits.address() >>> 2), n);
         }
@@ -112,8 +112,8 @@ public final class SegmentSampler {
     public void sampleRows(MemorySegment logits, int cols, RandomGenerator rng, int[] tokens) {
         Objects.requireNonNull(rng, "rng");
         Objects.requireNonNull(tokens, "tokens");
-        long n = SegmentSoftmax.count(logits, "logits");
-        SegmentSoftmax.accessible(logits, "logits");
+        long n = Segments.count(logits, "logits");
+        Segments.accessible(logits, "logits");
         if (cols < 1 || (long) tokens.length * cols != n) {
             throw new IllegalArgumentException("logits holds " + n + " floats, not tokens.length " + tokens.length
                     + " x cols " + cols);
@@ -121,7 +121,7 @@ public final class SegmentSampler {
         if (n > MAX) {
             throw new IllegalArgumentException("logits holds " + n + " floats; at most " + MAX + " can be sampled");
         }
-        float[] a = SegmentSoftmax.floatArray(logits);
+        float[] a = Segments.floatArray(logits);
         if (a != null) {
             sampler.sampleRows(a, (int) (logits.address() >>> 2), cols, rng, tokens);
         } else {
@@ -130,8 +130,8 @@ public final class SegmentSampler {
     }
 
     private static int floats(MemorySegment s) {
-        long n = SegmentSoftmax.count(s, "logits");
-        SegmentSoftmax.accessible(s, "logits");
+        long n = Segments.count(s, "logits");
+        Segments.accessible(s, "logits");
         if (n > MAX) {
             throw new IllegalArgumentException("logits holds " + n + " floats; at most " + MAX + " can be sampled");
         }
