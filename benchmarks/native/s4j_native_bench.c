@@ -378,8 +378,9 @@ int main(int argc, char** argv) {
 
   fprintf(stderr,
           "s4j_native_bench: %d configurations x %d sizes, reps=%d, min-ms=%g, read-sum isa=%s, prefetch %lld floats "
-          "ahead (0 = off; SOFTMAX4J_PREFETCH overrides)\n",
-          count, opt.size_count, opt.reps, opt.min_ms, kIsaNames[g_read_sum_isa], (long long)s4j_cpu_prefetch_floats());
+          "ahead (0 = off; SOFTMAX4J_PREFETCH overrides), non-temporal stores %s (SOFTMAX4J_NT_STORES overrides)\n",
+          count, opt.size_count, opt.reps, opt.min_ms, kIsaNames[g_read_sum_isa], (long long)s4j_cpu_prefetch_floats(),
+          s4j_cpu_nt_stores() ? "on" : "off");
   fprintf(out,
           "kind,tier,algorithm,resolves_to,n,bytes_per_element,reps,median_ns_per_element,"
           "min_ns_per_element,gb_per_s,fraction_of_read_bw,ratio_vs_two_pass\n");

@@ -8,6 +8,7 @@
 #include "softmax4j.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernels.h"
 
@@ -139,6 +140,7 @@ static int s4j_probe(void) {
 #endif /* S4J_CPU_X86 */
 
 size_t s4j_prefetch_ahead = S4J_PREFETCH_FLOATS;
+size_t s4j_nt_min = S4J_NT_MIN;
 
 /* The prefetch distance for this process: SOFTMAX4J_PREFETCH if set to a number of floats (0 = off, rounded up
  * to whole 64-byte lines), else off on AMD and S4J_PREFETCH_FLOATS elsewhere (constants.h has the measurements). */
@@ -153,6 +155,17 @@ static size_t s4j_prefetch_choice(void) {
   if (s4j_is_amd()) return S4J_PREFETCH_OFF;
 #endif
   return S4J_PREFETCH_FLOATS;
+}
+
+/* Non-temporal stores for long outputs: SOFTMAX4J_NT_STORES=0 or 1 if set, else off on AMD and on elsewhere
+ * (constants.h, S4J_NT_MIN, has the measurements). */
+static size_t s4j_nt_choice(void) {
+  const char* env = getenv("SOFTMAX4J_NT_STORES");
+  if (env != NULL && (strcmp(env, "0") == 0 || strcmp(env, "1") == 0)) return *env == '1' ? S4J_NT_MIN : S4J_NT_OFF;
+#if defined(S4J_CPU_X86)
+  if (s4j_is_amd()) return S4J_NT_OFF;
+#endif
+  return S4J_NT_MIN;
 }
 
 /* -1 = not probed yet. The probe is idempotent, so a racy first call from several threads only
@@ -170,9 +183,15 @@ int s4j_cpu_features(void) {
     f = 0;
 #endif
     s4j_prefetch_ahead = s4j_prefetch_choice();
+    s4j_nt_min = s4j_nt_choice();
     s4j_features_cache = f;
   }
   return f;
+}
+
+int s4j_cpu_nt_stores(void) {
+  (void)s4j_cpu_features();
+  return s4j_nt_min != S4J_NT_OFF;
 }
 
 int64_t s4j_cpu_prefetch_floats(void) {

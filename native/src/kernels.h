@@ -21,6 +21,8 @@
  * by the CPU probe (cpu.c) before the first kernel of an entry point runs; every thread that races on the
  * first probe stores the same value. */
 extern size_t s4j_prefetch_ahead;
+/* The shortest output that pass 2 writes with non-temporal stores (S4J_NT_MIN, or S4J_NT_OFF), set with it. */
+extern size_t s4j_nt_min;
 
 /* E of a range whose largest input is max, under scale s: floor(fl(s * max(max, X_LO / s)) * log2(e)) in
  * double. Every tier's exponent k = floor(v), v = s*x*log2(e) rounded to a multiple of 1/8 or 1/16, is then

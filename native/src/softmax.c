@@ -100,8 +100,8 @@ int s4j_cpu_max_isa(void) {
  * prefetch off as the CPU probe chooses there): AVX-512 reload / two-pass 0.24 / 0.25 at 4M, 0.31 / 0.30 at 8M,
  * 0.33 / 0.32 at 16M, 0.38 / 0.36 at 64M and 256M: the same crossover; AVX2 reload 0.36 / 0.40 / 0.41 against
  * two-pass 0.49 / 0.51 / 0.50 at 16M / 64M / 256M. On AVX2 two-pass computes exp twice at the speed memory
- * allows it, and no machine measured so far has run it faster than the reload beyond a tie: AVX2 (and NEON,
- * the same exp) always runs the reload.
+ * allows it: at best 1.09x faster than the reload (Xeon, 16M; crossover-recheck.csv), 1.11x slower at 64M
+ * there, 1.24-1.37x slower on the Zen 5. AVX2 (and NEON, the same exp) always runs the reload.
  * ------------------------------------------------------------------------------------------- */
 #define S4J_AUTO_CROSSOVER_PORTABLE INT64_MAX
 #define S4J_AUTO_CROSSOVER_AVX2 INT64_MAX

@@ -42,15 +42,13 @@ static const s4j_f64_kernel_set s4j_f64_kernel_table[S4J_ISA_COUNT] = {
  * in bytes (x + y of 8 bytes/element in f32, 16 in f64), so each f64 value is half the f32 one:
  * f64 exp costs ~3x the f32 exp per element (degree 13, 4 lanes per AVX2 vector), so the kernels
  * stay compute-bound longer, which favours reload; `s4j_bench --f64` measured reload ahead of
- * two-pass up to 16M on AVX2 here (see the numbers in docs/NUMERICS.md), so the halved f32 value is
- * conservative. The portable tier is compute-bound everywhere: always reload.
+ * two-pass up to 16M on AVX2 here (see the numbers in docs/NUMERICS.md). The f32 AVX2 tier runs the
+ * reload at every size (softmax.c), and so does f64 on AVX2 (its exp is dearer still); the portable and
+ * NEON tiers are compute-bound everywhere: always reload.
  * ------------------------------------------------------------------------------------------- */
 static int s4j_f64_auto_algorithm(int isa, int64_t n) {
   int64_t crossover;
   switch (isa) {
-    case S4J_ISA_AVX2:
-      crossover = INT64_C(1) << 22;
-      break;
     case S4J_ISA_AVX512:
       crossover = INT64_C(1) << 17;
       break;

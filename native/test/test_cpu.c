@@ -48,8 +48,13 @@ static void check_prefetch(void) {
   printf("s4j_cpu_prefetch_floats() = %lld\n", (long long)d);
   const char* env = getenv("SOFTMAX4J_PREFETCH");
   if (env != NULL && *env != '\0') {
-    const long long v = atoll(env);
-    CHECK(d == (v == 0 ? 0 : (v + 15) / 16 * 16), "SOFTMAX4J_PREFETCH=%s gave %lld", env, (long long)d);
+    char* end;
+    const long long v = strtoll(env, &end, 10);
+    if (*end == '\0' && v >= 0 && v <= (1 << 20)) {
+      CHECK(d == (v == 0 ? 0 : (v + 15) / 16 * 16), "SOFTMAX4J_PREFETCH=%s gave %lld", env, (long long)d);
+    } else {
+      printf("**** SKIPPED prefetch check: SOFTMAX4J_PREFETCH=%s is not a distance (the default applies) ****\n", env);
+    }
     return;
   }
 #if defined(__x86_64__) || defined(_M_X64)
@@ -64,6 +69,27 @@ static void check_prefetch(void) {
 #endif
 }
 
+/* Non-temporal stores: SOFTMAX4J_NT_STORES (0 or 1) when set, else off on AMD x86-64 and on elsewhere. */
+static void check_nt_stores(void) {
+  const int nt = s4j_cpu_nt_stores();
+  printf("s4j_cpu_nt_stores() = %d\n", nt);
+  const char* env = getenv("SOFTMAX4J_NT_STORES");
+  if (env != NULL && (strcmp(env, "0") == 0 || strcmp(env, "1") == 0)) {
+    CHECK(nt == (*env == '1'), "SOFTMAX4J_NT_STORES=%s gave %d", env, nt);
+    return;
+  }
+#if defined(__x86_64__) || defined(_M_X64)
+  const int amd = cpuinfo_amd();
+  if (amd < 0) {
+    printf("**** SKIPPED non-temporal default check: no /proc/cpuinfo ****\n");
+    return;
+  }
+  CHECK(nt == !amd, "default non-temporal stores %d on %s", nt, amd ? "AMD" : "not AMD");
+#else
+  CHECK(nt == 1, "default non-temporal stores %d", nt);
+#endif
+}
+
 int main(void) {
   const int f = s4j_cpu_features();
   printf("s4j_cpu_features() = 0x%x:%s%s%s%s%s%s%s\n", f, (f & S4J_CPU_AVX) ? " AVX" : "",
@@ -73,6 +99,7 @@ int main(void) {
   printf("s4j_cpu_max_isa() = %s\n", s4j_isa_names[s4j_cpu_max_isa()]);
   CHECK(s4j_cpu_features() == f, "the probe must be stable");
   check_prefetch();
+  check_nt_stores();
 
   /* /proc/cpuinfo shows what the kernel enables, so with OS state enabled the bits must agree. */
   const struct {

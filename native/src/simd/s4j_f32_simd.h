@@ -39,7 +39,8 @@
  * S4J_PREFETCH_AHEAD more floats follow, each iteration prefetches its lines that far ahead (one prefetch per
  * 64 bytes, never past n), then the rest without. The distance is chosen once per process by the CPU probe
  * (constants.h, S4J_PREFETCH_FLOATS: on where it was measured to help, off where the hardware prefetcher does
- * better alone); a read-only global, loaded once per loop (float stores do not alias it). In cache the
+ * better alone); a global that is only written by the probe (gcc and clang load it once per loop: float stores
+ * cannot alias it). In cache the
  * prefetches cost nothing measurable, but prefetching past the end of a short array did (+30% at 4K
  * elements), hence the bound. */
 #define S4J_PREFETCH_AHEAD s4j_prefetch_ahead
@@ -78,16 +79,18 @@ S4J_INLINE void s4j_vstore4(float* y, s4j_vf v0, s4j_vf v1, s4j_vf v2, s4j_vf v3
 }
 
 /* The main loops of the elementwise kernels that read x and write y (vscaleexp, vmuladdc), after the aligning
- * head: long outputs (S4J_NT_MIN) are written around the cache with non-temporal stores (no read for ownership),
+ * head: long outputs (s4j_nt_min) are written around the cache with non-temporal stores (no read for ownership),
  * then the loops with and without prefetch. ITER(nt) is a macro running one iteration of 4 vectors at x, y
  * (nt: streaming stores); n, x and y advance. */
 #define S4J_ELEMENTWISE_MAIN(n, x, y, ITER)                                                                    \
   do {                                                                                                         \
-    if ((n) >= S4J_NT_MIN && (const float*)(x) != (const float*)(y) && s4j_aligned(y)) {                      \
+    if ((n) >= s4j_nt_min && (const float*)(x) != (const float*)(y) && s4j_aligned(y)) {                      \
       for (; (n) >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN; (n) -= 4 * S4J_VLEN, (x) += 4 * S4J_VLEN, (y) += 4 * S4J_VLEN) { \
         S4J_PREFETCH_ITER(x);                                                                                  \
         ITER(1);                                                                                               \
       }                                                                                                        \
+      /* the rest, and all of it when prefetching is off: non-temporal too */                                  \
+      for (; (n) >= 4 * S4J_VLEN; (n) -= 4 * S4J_VLEN, (x) += 4 * S4J_VLEN, (y) += 4 * S4J_VLEN) ITER(1);      \
       s4j_vsfence();                                                                                           \
     }                                                                                                          \
     for (; (n) >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN; (n) -= 4 * S4J_VLEN, (x) += 4 * S4J_VLEN, (y) += 4 * S4J_VLEN) { \

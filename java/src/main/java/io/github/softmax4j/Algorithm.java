@@ -10,7 +10,9 @@ package io.github.softmax4j;
 public enum Algorithm {
     /**
      * Per call, the fastest algorithm for that length on this backend: {@link #THREE_PASS_RELOAD} while
-     * input and output fit in cache, {@link #TWO_PASS} beyond (the crossover is a measured constant).
+     * input and output fit in cache, {@link #TWO_PASS} beyond where that was measured to be faster (the
+     * crossover is a measured constant per tier; the AVX2, NEON, portable and Java tiers run the reload at
+     * every size).
      */
     AUTO,
     /**

@@ -74,6 +74,9 @@ final class Checks {
             return rows != 0 && cols != 0;
         }
         long yEnd = span("y", y.remaining(), 0, yStride, rows, cols);
+        if (rows == 0 || cols == 0) {
+            return false;
+        }
         if (x.hasArray() && y.hasArray()) {
             int xo = x.arrayOffset() + x.position();
             int yo = y.arrayOffset() + y.position();
@@ -81,7 +84,7 @@ final class Checks {
         } else if (x.isDirect() && y.isDirect()) {
             long xa = NativeKernel.address(x);
             long ya = NativeKernel.address(y);
-            if (xa >= 0 && ya >= 0 && rows != 0 && cols != 0) {
+            if (xa >= 0 && ya >= 0) {
                 long xs = xa + 4L * x.position();
                 long ys = ya + 4L * y.position();
                 boolean same = xs == ys && (xStride == yStride || rows == 1);
@@ -90,7 +93,7 @@ final class Checks {
                 }
             }
         }
-        return rows != 0 && cols != 0;
+        return true;
     }
 
     /** The number of rows of a dense matrix of {@code length} elements in rows of cols. */

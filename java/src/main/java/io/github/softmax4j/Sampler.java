@@ -768,8 +768,9 @@ public final class Sampler {
         // Top-p from the log-sum-exp, with no sample of the logits: the tokens of probability >= 2^-9, then
         // >= 2^-13 (at most 512 and 8192 of them; a peaked distribution's nucleus is among the first, which the
         // mass walk below checks), then >= (1 - p) / 2n, whose complement holds less than (1 - p) / 2 of the
-        // mass: the nucleus is certainly among those. One select pass each; the sampled estimate only when lse
-        // is not finite.
+        // mass: the nucleus is among those (the walk accepts them unless p is within ~2e-6 of 1, where it asks
+        // for more). One select pass each; the sampled estimate for min-p alone, when lse is not finite, or
+        // when the levels did not suffice.
         double[] levels = topP >= 1.0 ? new double[0] : massLevels((1.0 - topP) / (2.0 * n));
         for (int round = 0;; round++) {
             float bound = round < levels.length ? massBound(lse, s, levels[round]) : Float.NaN;

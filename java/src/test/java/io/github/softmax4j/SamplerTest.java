@@ -174,10 +174,12 @@ class SamplerTest {
     /**
      * Top-p without top-k finds its candidates by probability levels from the log-sum-exp (2^-9, 2^-13, then
      * (1 - p) / 2n, which certainly holds the nucleus): distributions whose nucleus ends at each level, or
-     * where no token reaches the first ones (flat), must give exactly the reference's survivors and
-     * probabilities. Inverse-CDF draws on a grid of u (the sampler walks the survivors in index order): every
-     * drawn token is a survivor, and each token is drawn p * grid times, give or take one (a nucleus that lost
-     * its smallest tokens shows as every survivor drawn too often).
+     * where no token reaches the first ones (flat), must give the reference's survivors and probabilities.
+     * Inverse-CDF draws (the sampler walks the survivors in index order): on a grid of u, every drawn token is a
+     * survivor and each token is drawn p * grid times, give or take one (a nucleus that lost its smallest tokens
+     * shows as every survivor drawn too often); and u at the middle of a survivor's interval of the reference's
+     * CDF draws that survivor, for the 200 least probable survivors and a stride of the rest (a missing or an
+     * extra boundary token shifts every interval after it).
      */
     @Test
     void topPSurvivorsAtEveryLevel() {
@@ -238,6 +240,25 @@ class SamplerTest {
                         + " drawn " + drawn[i] + " times, p * grid = " + ref[i] * grid);
             }
             assertTrue(survivors >= 1, sampler + ": no survivor");
+            // the middle of each checked survivor's interval of the reference CDF, in index order
+            Integer[] byP = new Integer[survivors];
+            double[] from = new double[x.length];
+            double cdf = 0;
+            for (int i = 0, j = 0; i < x.length; i++) {
+                if (ref[i] > 0) {
+                    from[i] = cdf;
+                    cdf += ref[i];
+                    byP[j++] = i;
+                }
+            }
+            Arrays.sort(byP, Comparator.comparingDouble((Integer i) -> ref[i]));
+            int stride = Math.max(1, (survivors - 200) / 800);
+            for (int j = 0; j < survivors; j += j < 200 ? 1 : stride) {
+                int i = byP[j];
+                u[0] = (from[i] + ref[i] / 2) / cdf;
+                assertEquals(i, sampler.sample(x, onGrid), sampler + " n=" + x.length + ": u = " + u[0]
+                        + " in the middle of survivor " + i + "'s interval (p = " + ref[i] + ")");
+            }
         }
     }
 
