@@ -52,13 +52,14 @@
  * 1.16 to 1.04. An output this long is not kept in any cache a core has to itself anyway. Off on AMD
  * (S4J_NT_OFF, chosen by the CPU probe in cpu.c as the prefetch below): on a Zen 5 (EPYC, family 1Ah VM, one
  * core) a plain copy ran at 0.22 ns per element and one with non-temporal stores at 0.26, and two-pass at
- * 16M-64M with them took 1.1-1.2x (AVX-512) and 1.2x (AVX2) the time without (benchmarks/results/zen5-nt.csv). */
+ * 16M-64M with them took 1.0-1.18x (AVX-512) and 1.15-1.25x (AVX2) the time without
+ * (benchmarks/results/zen5-nt.csv). */
 #define S4J_NT_MIN (1u << 22)
 #define S4J_NT_OFF SIZE_MAX
 /* Software prefetch distance of the streaming kernels, in floats (s4j_prefetch_ahead, chosen once per process
  * in cpu.c). On: 4096 floats (16 KiB) ahead, measured on a Xeon (Emerald Rapids VM): pass 1 of two-pass at
  * 64M elements from 0.51 to 0.33 ns per element, the whole two-pass from 1.06 to 0.83; 4096 did better than
- * 1024. Off on AMD: on the Zen 5 the same prefetches made two-pass and the reload at 16M-64M 1.1-1.3x slower
+ * 1024. Off on AMD: on the Zen 5 the same prefetches made two-pass and the reload at 16M-64M 1.06-1.3x slower
  * (AVX-512 and AVX2; the hardware prefetcher keeps the loops fed there by itself; zen5-prefetch.csv).
  * OFF is a distance no block reaches (the loops with prefetches never run). */
 #define S4J_PREFETCH_FLOATS 4096u
