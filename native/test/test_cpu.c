@@ -25,6 +25,7 @@ static int cpuinfo_flag(const char* flag) {
   return found;
 }
 
+#if defined(__x86_64__) || defined(_M_X64)
 /* 1/0 when /proc/cpuinfo's first vendor_id is AuthenticAMD or not, -1 when it cannot be read. */
 static int cpuinfo_amd(void) {
   FILE* f = fopen("/proc/cpuinfo", "r");
@@ -40,6 +41,7 @@ static int cpuinfo_amd(void) {
   fclose(f);
   return found;
 }
+#endif
 
 /* The prefetch distance: SOFTMAX4J_PREFETCH when set to a number (rounded up to 16 floats, 0 = off; ctest runs
  * this test once with it set), else 0 on AMD x86-64 and 4096 elsewhere. */
