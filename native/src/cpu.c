@@ -144,28 +144,22 @@ size_t s4j_nt_min = S4J_NT_MIN;
 
 /* The prefetch distance for this process: SOFTMAX4J_PREFETCH if set to a number of floats (0 = off, rounded up
  * to whole 64-byte lines), else off on AMD and S4J_PREFETCH_FLOATS elsewhere (constants.h has the measurements). */
-static size_t s4j_prefetch_choice(void) {
+static size_t s4j_prefetch_choice(int amd) {
   const char* env = getenv("SOFTMAX4J_PREFETCH");
   if (env != NULL && *env != '\0') {
     char* end;
     const unsigned long long v = strtoull(env, &end, 10);
     if (*end == '\0' && v <= (1u << 20)) return v == 0 ? S4J_PREFETCH_OFF : (size_t)((v + 15) & ~15ull);
   }
-#if defined(S4J_CPU_X86)
-  if (s4j_is_amd()) return S4J_PREFETCH_OFF;
-#endif
-  return S4J_PREFETCH_FLOATS;
+  return amd ? S4J_PREFETCH_OFF : S4J_PREFETCH_FLOATS;
 }
 
 /* Non-temporal stores for long outputs: SOFTMAX4J_NT_STORES=0 or 1 if set, else off on AMD and on elsewhere
  * (constants.h, S4J_NT_MIN, has the measurements). */
-static size_t s4j_nt_choice(void) {
+static size_t s4j_nt_choice(int amd) {
   const char* env = getenv("SOFTMAX4J_NT_STORES");
   if (env != NULL && (strcmp(env, "0") == 0 || strcmp(env, "1") == 0)) return *env == '1' ? S4J_NT_MIN : S4J_NT_OFF;
-#if defined(S4J_CPU_X86)
-  if (s4j_is_amd()) return S4J_NT_OFF;
-#endif
-  return S4J_NT_MIN;
+  return amd ? S4J_NT_OFF : S4J_NT_MIN;
 }
 
 /* -1 = not probed yet. The probe is idempotent, so a racy first call from several threads only
@@ -175,15 +169,17 @@ static volatile int s4j_features_cache = -1;
 int s4j_cpu_features(void) {
   int f = s4j_features_cache;
   if (f < 0) {
+    int amd = 0;
 #if defined(S4J_CPU_X86)
     f = s4j_probe();
+    amd = s4j_is_amd();
 #elif defined(S4J_CPU_ARM64)
     f = s4j_probe_arm64();
 #else
     f = 0;
 #endif
-    s4j_prefetch_ahead = s4j_prefetch_choice();
-    s4j_nt_min = s4j_nt_choice();
+    s4j_prefetch_ahead = s4j_prefetch_choice(amd);
+    s4j_nt_min = s4j_nt_choice(amd);
     s4j_features_cache = f;
   }
   return f;
