@@ -75,4 +75,32 @@ if [ "$native_cpu" = 1 ]; then
   echo "$out" | grep -q '^  selected: NATIVE_' ||
     { echo "FAIL: java -jar diagnostics did not choose a native backend"; exit 1; }
 fi
-echo "consumer: 5 passed, 0 failed"
+echo "=== through softmax4j-platform: every platform's jar by default, one platform's with -Djavacpp.platform"
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) platform=linux-x86_64 ;;
+  Linux-aarch64) platform=linux-arm64 ;;
+  *) platform="" ;;
+esac
+mvn -B -q package -Dconsumer.platformPom
+tr ':' '\n' < target/classpath.txt | grep -q '/softmax4j-0[^/]*-SNAPSHOT\.jar$' ||
+  { echo "FAIL: softmax4j-platform without -Djavacpp.platform did not bring the plain jar"; exit 1; }
+if [ -n "$platform" ] && unzip -l "$lib_jar" "io/github/softmax4j/internal/$platform/*" >/dev/null 2>&1; then
+  mvn -B -q package -Dconsumer.platformPom -Djavacpp.platform="$platform"
+  one="$(tr ':' '\n' < target/classpath.txt | grep '/softmax4j-[^/]*\.jar$' || true)"
+  echo "softmax4j on the class path: $one"
+  [ "$(printf '%s\n' "$one" | wc -l)" = 1 ] && [ "$(basename "$one")" = "$(basename "$lib_jar" .jar)-$platform.jar" ] ||
+    { echo "FAIL: -Djavacpp.platform=$platform did not bring exactly the $platform jar"; exit 1; }
+  others="$(unzip -l "$one" | awk '{print $4}' | grep '^io/github/softmax4j/internal/[^/]*-[^/]*/.' | grep -v "/$platform/" || true)"
+  [ -z "$others" ] || { echo "FAIL: the $platform jar carries other platforms' natives: $others"; exit 1; }
+  out="$(env -i HOME="$cache" PATH=/nonexistent "$java_bin" "${flags[@]}" \
+    -Dorg.bytedeco.javacpp.cachedir="$cache/javacpp5" -cp "target/classes:$(cat target/classpath.txt)" example.Main 2>&1)"
+  echo "$out"
+  if [ "$native_cpu" = 1 ]; then
+    echo "$out" | grep -qE '^backend: NATIVE_' || { echo "FAIL: expected a native backend from the $platform jar"; exit 1; }
+  fi
+  mvn -B -q package # the plain dependency again, as the other runs expect
+  echo "consumer: 7 passed, 0 failed"
+else
+  mvn -B -q package
+  echo "consumer: 6 passed, 0 failed (no natives of this platform in the jar: its one-platform jar not checked)"
+fi

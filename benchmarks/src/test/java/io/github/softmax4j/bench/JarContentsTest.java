@@ -89,4 +89,65 @@ class JarContentsTest {
                     "build leftovers (.cpp, jpms.args) in the jar");
         }
     }
+
+    /**
+     * The per-platform jars beside the plain one ({@code softmax4j-<version>-<platform>.jar}, what
+     * softmax4j-platform brings with {@code -Djavacpp.platform}): one for each platform whose natives the plain
+     * jar carries and none for any other, each with every class, resource and manifest entry of the plain jar
+     * and the natives of its own platform only.
+     */
+    @Test
+    void everyPlatformHasItsOwnJar() throws IOException {
+        Path plain = Path.of(System.getProperty("softmax4j.jar", "../java/target/softmax4j.jar"));
+        String base = plain.getFileName().toString().replaceFirst("\\.jar$", "");
+        java.util.Map<String, List<String>> byPlatform = new java.util.TreeMap<>();
+        List<String> common = new ArrayList<>();
+        java.util.jar.Manifest manifest;
+        try (JarFile jar = new JarFile(plain.toFile())) {
+            manifest = jar.getManifest();
+            jar.stream().map(e -> e.getName()).filter(n -> !n.endsWith("/")).forEach(n -> {
+                String p = platformOf(n);
+                if (p == null) {
+                    common.add(n);
+                } else {
+                    byPlatform.computeIfAbsent(p, k -> new ArrayList<>()).add(n);
+                }
+            });
+        }
+        for (String p : List.of("linux-x86_64", "linux-arm64", "windows-x86_64", "macosx-x86_64", "macosx-arm64")) {
+            Path one = plain.resolveSibling(base + "-" + p + ".jar");
+            assertEquals(byPlatform.containsKey(p), Files.isRegularFile(one),
+                    "natives of " + p + (byPlatform.containsKey(p) ? "" : " not") + " in the plain jar, but "
+                            + one.getFileName() + (Files.isRegularFile(one) ? " exists" : " does not exist"));
+        }
+        assertFalse(byPlatform.isEmpty() && !Boolean.getBoolean("softmax4j.skipNative"),
+                "no natives at all in " + plain);
+        for (java.util.Map.Entry<String, List<String>> e : byPlatform.entrySet()) {
+            Path one = plain.resolveSibling(base + "-" + e.getKey() + ".jar");
+            List<String> expected = new ArrayList<>(common);
+            expected.addAll(e.getValue());
+            List<String> actual = new ArrayList<>();
+            try (JarFile jar = new JarFile(one.toFile())) {
+                jar.stream().map(x -> x.getName()).filter(n -> !n.endsWith("/")).forEach(actual::add);
+                assertEquals(manifest.getMainAttributes(), jar.getManifest().getMainAttributes(),
+                        one.getFileName() + ": manifest");
+            }
+            List<String> missing = new ArrayList<>(expected);
+            missing.removeAll(actual);
+            List<String> extra = new ArrayList<>(actual);
+            extra.removeAll(expected);
+            assertTrue(missing.isEmpty() && extra.isEmpty(), one.getFileName() + " should hold the plain jar's "
+                    + "entries but other platforms' natives; missing " + missing + ", extra " + extra);
+            System.out.println(one.getFileName() + ": " + actual.size() + " entries, natives " + e.getValue());
+        }
+    }
+
+    /** The JavaCPP platform folder an entry lies in (internal/&lt;os&gt;-&lt;arch&gt;/...), or null. */
+    private static String platformOf(String entry) {
+        if (!entry.startsWith(NATIVES)) {
+            return null;
+        }
+        int slash = entry.indexOf('/', NATIVES.length());
+        return slash < 0 ? null : entry.substring(NATIVES.length(), slash);
+    }
 }
