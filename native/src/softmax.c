@@ -488,9 +488,26 @@ S4J_DRIVER_INLINE void s4j_row(const s4j_kernel_set* k, int op, int algorithm, i
  * Entry points
  * ------------------------------------------------------------------------------------------- */
 
+/* Bit isa set when that tier runs here: s4j_isa_supported of every tier once, then one load per call (the
+ * entries' check; it was ~50 instructions of a ~400-instruction driver path on a short row). Threads that
+ * race on the first call compute and store the same value, as s4j_cpu_features does. */
+static volatile int s4j_isa_mask_cache = -1;
+
+static int s4j_isa_mask(void) {
+  int m = s4j_isa_mask_cache;
+  if (m < 0) {
+    m = 0;
+    for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+      if (s4j_isa_supported(isa)) m |= 1 << isa;
+    }
+    s4j_isa_mask_cache = m;
+  }
+  return m;
+}
+
 static int s4j_check_isa(int isa) {
   if (isa < 0 || isa >= S4J_ISA_COUNT) return S4J_EINVAL;
-  return s4j_isa_supported(isa) ? S4J_OK : S4J_ENOTSUP;
+  return (s4j_isa_mask() >> isa) & 1 ? S4J_OK : S4J_ENOTSUP;
 }
 
 /* The rows loop of both entries, after their checks; index (the fused argmax) may be NULL. */
@@ -578,10 +595,21 @@ int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset
   return S4J_OK;
 }
 
+/* One vector, the common call: the checks of s4j_f32_rows_at that apply to it, then the rows loop's one row
+ * without the rest of that entry's argument shuffling (a short row's call costs its driver path). */
 int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset, float* y,
                        int64_t y_offset, int64_t n) {
-  return s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, algorithm, 0, 1.0f, x, x_offset, 0, y, y_offset, 0, 1, n,
-                         NULL, 0);
+  if (algorithm < 0 || algorithm >= S4J_ALGO_COUNT || n < 0 || x_offset < 0 || y_offset < 0 ||
+      (uint64_t)n > (uint64_t)SIZE_MAX) {
+    return S4J_EINVAL;
+  }
+  const int rc = s4j_check_isa(isa);
+  if (rc != S4J_OK) return rc;
+  if (n == 0) return S4J_OK;
+  if (algorithm == S4J_ALGO_AUTO) algorithm = s4j_auto_algorithm(isa, n);
+  s4j_row(&s4j_kernel_table[isa], S4J_OP_SOFTMAX, algorithm, 0, 1.0f, x + (size_t)x_offset, y + (size_t)y_offset,
+          (size_t)n, NULL, NULL);
+  return S4J_OK;
 }
 
 int s4j_softmax_f32(int isa, int algorithm, const float* x, float* y, int64_t n) {
