@@ -157,8 +157,22 @@ public final class NativeKernel implements Kernel {
     @Override
     public void rows(Op op, Algorithm algorithm, int flags, float s, float[] x, int xOff, int xStride, float[] y,
             int yOff, int yStride, int rows, int cols, double[] lse, int lseOff) {
-        check(NativeLib.s4j_f32_rows_at(isa, op.ordinal(), algorithm.ordinal(), flags, s, x, xOff, xStride, y, yOff,
-                yStride, rows, cols, lse, lseOff));
+        check(NativeLib.s4j_f32_rows_at(isa, op.ordinal(), algorithm.ordinal(), flags, s, x, xOff, xStride,
+                written(op, y), yOff, yStride, rows, cols, lse(op, flags, lse), lseOff));
+    }
+
+    /*
+     * Arrays C does not touch go as null (JavaCPP passes NULL, which the C entries accept where they read
+     * nothing): each array pinned for a call costs a GetPrimitiveArrayCritical and its release, ~30 ns of a
+     * ~250 ns call on 256 floats (JDK 25, AVX-512; the empty lse array of every softmax call). y is not
+     * written by LOG_SUM_EXP, lse only by the ops that return it.
+     */
+    private static <T> T written(Op op, T y) {
+        return op == Op.LOG_SUM_EXP ? null : y;
+    }
+
+    private static double[] lse(Op op, int flags, double[] lse) {
+        return op.writesLse(flags) ? lse : null;
     }
 
     // The direct-buffer entries: C reads and writes the buffers' memory in place. Indexes are relative to
@@ -167,8 +181,8 @@ public final class NativeKernel implements Kernel {
 
     void rows(Op op, Algorithm algorithm, int flags, float s, FloatBuffer x, int xAt, int xStride, FloatBuffer y,
             int yAt, int yStride, int rows, int cols, double[] lse, int lseOff) {
-        check(NativeLib.s4j_f32_rows_at(isa, op.ordinal(), algorithm.ordinal(), flags, s, x, xAt, xStride, y, yAt,
-                yStride, rows, cols, lse, lseOff));
+        check(NativeLib.s4j_f32_rows_at(isa, op.ordinal(), algorithm.ordinal(), flags, s, x, xAt, xStride,
+                written(op, y), yAt, yStride, rows, cols, lse(op, flags, lse), lseOff));
     }
 
     @Override
@@ -192,8 +206,8 @@ public final class NativeKernel implements Kernel {
     @Override
     public void rowsF64(Op op, Algorithm algorithm, int flags, double s, double[] x, int xOff, int xStride,
             double[] y, int yOff, int yStride, int rows, int cols, double[] lse, int lseOff) {
-        check(NativeLib.s4j_f64_rows_at(isa, op.ordinal(), algorithm.ordinal(), flags, s, x, xOff, xStride, y, yOff,
-                yStride, rows, cols, lse, lseOff));
+        check(NativeLib.s4j_f64_rows_at(isa, op.ordinal(), algorithm.ordinal(), flags, s, x, xOff, xStride,
+                written(op, y), yOff, yStride, rows, cols, lse(op, flags, lse), lseOff));
     }
 
     @Override
