@@ -595,20 +595,13 @@ int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset
   return S4J_OK;
 }
 
-/* One vector, the common call: the checks of s4j_f32_rows_at that apply to it, then the rows loop's one row
- * without the rest of that entry's argument shuffling (a short row's call costs its driver path). */
+/* One vector, the common call: the rows entry's shared checks and loop with the arguments of one row as
+ * constants, inlined here (s4j_f32_rows_at's op and lse checks and its argument passing left out). */
 int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset, float* y,
                        int64_t y_offset, int64_t n) {
-  if (algorithm < 0 || algorithm >= S4J_ALGO_COUNT || n < 0 || x_offset < 0 || y_offset < 0 ||
-      (uint64_t)n > (uint64_t)SIZE_MAX) {
-    return S4J_EINVAL;
-  }
-  const int rc = s4j_check_isa(isa);
+  const int rc = s4j_rows_args(isa, algorithm, 0, 1, x_offset, 0, y_offset, 0, 1, n);
   if (rc != S4J_OK) return rc;
-  if (n == 0) return S4J_OK;
-  if (algorithm == S4J_ALGO_AUTO) algorithm = s4j_auto_algorithm(isa, n);
-  s4j_row(&s4j_kernel_table[isa], S4J_OP_SOFTMAX, algorithm, 0, 1.0f, x + (size_t)x_offset, y + (size_t)y_offset,
-          (size_t)n, NULL, NULL);
+  s4j_rows_run(isa, S4J_OP_SOFTMAX, algorithm, 0, 1.0f, x, x_offset, 0, y, y_offset, 0, 1, n, NULL, 0, NULL, 0);
   return S4J_OK;
 }
 
