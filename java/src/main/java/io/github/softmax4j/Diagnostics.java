@@ -54,6 +54,9 @@ public final class Diagnostics {
         Softmax best = Softmax.get();
         System.out.println("  selected: " + KernelSelector.defaultSelection() + " (AUTO -> " + best.algorithmFor(1024) + " at n=1K, "
                 + best.algorithmFor(1 << 24) + " at n=16M)");
+        if (f >= 0) {
+            System.out.println("  short native float[] calls: " + NativeKernel.shortArrayCalls());
+        }
         for (Map.Entry<Backend, String> d : KernelSelector.defaultSelection().declined.entrySet()) {
             System.out.println("    declined " + d.getKey() + ": " + d.getValue());
         }

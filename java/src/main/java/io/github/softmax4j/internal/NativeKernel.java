@@ -157,12 +157,18 @@ public final class NativeKernel implements Kernel {
     @Override
     public void rows(Op op, Algorithm algorithm, int flags, float s, float[] x, int xOff, int xStride, float[] y,
             int yOff, int yStride, int rows, int cols, double[] lse, int lseOff) {
+        ShortCalls.Entries c = (long) rows * cols <= ShortCalls.MAX_ELEMENTS ? ShortCalls.ENTRIES : ShortCalls.JNI;
         if (rows == 1 && op == Op.SOFTMAX && flags == 0 && s == 1f) { // the common call: C's one-row entry
-            check(NativeLib.s4j_softmax_f32_at(isa, algorithm.ordinal(), x, xOff, y, yOff, cols));
+            check(c.softmax(isa, algorithm.ordinal(), x, xOff, y, yOff, cols));
             return;
         }
-        check(NativeLib.s4j_f32_rows_at(isa, op.ordinal(), algorithm.ordinal(), flags, s, x, xOff, xStride,
-                written(op, y), yOff, yStride, rows, cols, lse(op, flags, lse), lseOff));
+        check(c.rows(isa, op.ordinal(), algorithm.ordinal(), flags, s, x, xOff, xStride, written(op, y), yOff,
+                yStride, rows, cols, lse(op, flags, lse), lseOff));
+    }
+
+    /** Which binding carries short {@code float[]} calls now and later (JNI, FFM critical downcalls). */
+    public static String shortArrayCalls() {
+        return available() ? ShortCalls.describe() : "none (no native library)";
     }
 
     /*

@@ -38,19 +38,9 @@ public final class NativeLib {
      * on the class path both are the unnamed module.
      */
     private static void warnIfNoNativeAccess() {
-        java.lang.reflect.Method enabled;
-        try {
-            enabled = Module.class.getMethod("isNativeAccessEnabled");
-        } catch (NoSuchMethodException e) {
-            return; // JDK < 22: no native-access checks
-        }
         Module loader = Loader.class.getModule();
         Module self = NativeLib.class.getModule();
-        try {
-            if ((Boolean) enabled.invoke(loader) && (Boolean) enabled.invoke(self)) {
-                return;
-            }
-        } catch (ReflectiveOperationException e) {
+        if (nativeAccessEnabled(loader) && nativeAccessEnabled(self)) {
             return;
         }
         String flag = loader.isNamed() || self.isNamed()
@@ -58,6 +48,19 @@ public final class NativeLib {
                 : "--enable-native-access=ALL-UNNAMED";
         KernelSelector.LOG.log(System.Logger.Level.WARNING, "softmax4j: pass " + flag
                 + " to java: the JDK warns below when it loads softmax4j's native library without it");
+    }
+
+    /** Whether this library's module may call restricted methods without a JDK warning (always before JDK 22). */
+    static boolean nativeAccessEnabled() {
+        return nativeAccessEnabled(NativeLib.class.getModule());
+    }
+
+    private static boolean nativeAccessEnabled(Module m) {
+        try {
+            return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(m);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK < 22: no native-access checks
+        }
     }
 
     private static String moduleName(Module m) {

@@ -25,39 +25,46 @@ import java.nio.file.Path;
  * the JNI entries: this class passes sizes and offsets on unchanged.
  */
 public final class SegmentNative {
-    private static final MethodHandle ROWS;
-    private static final MethodHandle SUMEXP;
-    private static final MethodHandle FINISH;
+    // int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const float* x, int64_t x_offset,
+    //     int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols,
+    //     double* lse, int64_t lse_offset) (also bound by HeapNative)
+    static final FunctionDescriptor ROWS_F32 = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+            JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+            JAVA_LONG, ADDRESS, JAVA_LONG);
 
-    static {
-        NativeLib.load();
-        // Loader.load returns the file it loaded, or only the library's name where it cannot tell: then the
-        // symbols are found among the libraries this class loader loaded (System.load by JavaCPP)
-        Path file = Path.of(NativeLib.path());
-        SymbolLookup lib = file.isAbsolute() ? SymbolLookup.libraryLookup(file, Arena.global())
-                : SymbolLookup.loaderLookup();
-        Linker linker = Linker.nativeLinker();
-        // int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const float* x, int64_t x_offset,
-        //     int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols,
-        //     double* lse, int64_t lse_offset)
-        ROWS = linker.downcallHandle(find(lib, "s4j_f32_rows_at"), FunctionDescriptor.of(JAVA_INT, JAVA_INT,
-                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG,
-                JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG));
+    /** The segment entries, bound at the first segment call (each binding costs the JVM milliseconds). */
+    private static final class Handles {
+        static final MethodHandle ROWS = downcall("s4j_f32_rows_at", ROWS_F32);
         // int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_t n, double* me)
-        SUMEXP = linker.downcallHandle(find(lib, "s4j_f32_sumexp_at"), FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+        static final MethodHandle SUMEXP = downcall("s4j_f32_sumexp_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
                 JAVA_FLOAT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
         // int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
         //     int64_t y_offset, int64_t n, double m, double e)
-        FINISH = linker.downcallHandle(find(lib, "s4j_f32_finish_at"), FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+        static final MethodHandle FINISH = downcall("s4j_f32_finish_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_DOUBLE, JAVA_DOUBLE));
     }
 
-    private SegmentNative() {
+    /** The library JavaCPP loaded, for symbol lookups. */
+    private static final class Library {
+        static final SymbolLookup LOOKUP = lookup();
+
+        private static SymbolLookup lookup() {
+            NativeLib.load();
+            // Loader.load returns the file it loaded, or only the library's name where it cannot tell: then
+            // the symbols are found among the libraries this class loader loaded (System.load by JavaCPP)
+            Path file = Path.of(NativeLib.path());
+            return file.isAbsolute() ? SymbolLookup.libraryLookup(file, Arena.global()) : SymbolLookup.loaderLookup();
+        }
     }
 
-    private static MemorySegment find(SymbolLookup lib, String name) {
-        return lib.find(name).orElseThrow(() -> new IllegalStateException(
+    /** A downcall handle to the C function {@code name} of the loaded library. */
+    static MethodHandle downcall(String name, FunctionDescriptor signature, Linker.Option... options) {
+        MemorySegment f = Library.LOOKUP.find(name).orElseThrow(() -> new IllegalStateException(
                 "the native library " + NativeLib.path() + " does not export " + name));
+        return Linker.nativeLinker().downcallHandle(f, signature, options);
+    }
+
+    private SegmentNative() {
     }
 
     /** The span of x and y (of the same length; y == x for LOG_SUM_EXP) as native memory for nk. */
@@ -68,7 +75,7 @@ public final class SegmentNative {
                 // one vector (row 0) is all a segment front asks for
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment out = arena.allocate(JAVA_DOUBLE);
-                    check((int) ROWS.invokeExact(nk.isa(), op.ordinal(), d.algorithm().ordinal(), flags, d.scale(),
+                    check((int) Handles.ROWS.invokeExact(nk.isa(), op.ordinal(), d.algorithm().ordinal(), flags, d.scale(),
                             x, 0L, cols, y, 0L, cols, 1L, cols, out, 0L), nk);
                     if (op.writesLse(flags)) {
                         lse[first] = out.get(JAVA_DOUBLE, 0);
@@ -84,7 +91,7 @@ public final class SegmentNative {
             void sumExp(Dispatch d, long from, long len, double[] me) {
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment out = arena.allocate(JAVA_DOUBLE, 2);
-                    check((int) SUMEXP.invokeExact(nk.isa(), d.scale(), x, from, len, out), nk);
+                    check((int) Handles.SUMEXP.invokeExact(nk.isa(), d.scale(), x, from, len, out), nk);
                     me[0] = out.getAtIndex(JAVA_DOUBLE, 0);
                     me[1] = out.getAtIndex(JAVA_DOUBLE, 1);
                 } catch (RuntimeException | Error e) {
@@ -97,7 +104,7 @@ public final class SegmentNative {
             @Override
             void finish(Dispatch d, Op op, long from, long len, double m, double e) {
                 try {
-                    check((int) FINISH.invokeExact(nk.isa(), op.ordinal(), d.scale(), x, from, y, from, len, m, e),
+                    check((int) Handles.FINISH.invokeExact(nk.isa(), op.ordinal(), d.scale(), x, from, y, from, len, m, e),
                             nk);
                 } catch (RuntimeException | Error ex) {
                     throw ex;
