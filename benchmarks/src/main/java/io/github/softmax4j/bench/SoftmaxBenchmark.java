@@ -67,6 +67,17 @@ public class SoftmaxBenchmark {
         return y;
     }
 
+    /**
+     * What {@code Softmax.get()} does with the same call (the {@code backend} parameter does not apply): the
+     * default instance sends calls of at most {@code Dispatch.MAX_SMALL_CALL} elements to the small-call kernel
+     * the selection chose, the rest to the fastest backend.
+     */
+    @Benchmark
+    public float[] defaultInstance() {
+        Softmax.get().softmax(x, y);
+        return y;
+    }
+
     @Benchmark
     public FloatBuffer directBuffer() {
         softmax.softmax(xb, yb);

@@ -284,6 +284,13 @@ public final class VectorKernel extends JavaKernel {
                 c = c.add(roundoff(sum, pair, t));
                 sum = t;
             }
+            if (i <= n - W) { // one vector left: as a vector, not W more elements of the scalar tail
+                FloatVector z = term(x, off + i, vs, vxlo, vbias, false);
+                FloatVector t = sum.add(z);
+                c = c.add(roundoff(sum, z, t));
+                sum = t;
+                i += W;
+            }
         }
         DoubleVector lanes = (DoubleVector) sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0);
         lanes = lanes.add(sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
@@ -314,6 +321,14 @@ public final class VectorKernel extends JavaKernel {
             FloatVector t = sum.add(pair);
             c = c.add(roundoff(sum, pair, t));
             sum = t;
+        }
+        if (i <= n - W) { // one vector left (n = 16..31 on AVX-512 ran all scalar: 136 against 73 ns at n = 32)
+            FloatVector z = term(x, xOff + i, vs, vxlo, vbias, false);
+            z.intoArray(y, yOff + i);
+            FloatVector t = sum.add(z);
+            c = c.add(roundoff(sum, z, t));
+            sum = t;
+            i += W;
         }
         DoubleVector lanes = (DoubleVector) sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0);
         lanes = lanes.add(sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
