@@ -38,7 +38,7 @@ import io.github.softmax4j.internal.Span;
  * calls of at most 64 elements (all rows together) to the Vector API backend, which is faster there than
  * a JNI call (an instance from {@link #of(Backend)} never does). {@code -Dsoftmax4j.backend=SCALAR} forces a
  * backend, {@code -Dsoftmax4j.maxIsa=avx2} caps the native tier, {@code -Dsoftmax4j.arrayCalls=ffm} (JDK 22+)
- * sends the native tier's calls of at most 16,384 elements through FFM critical downcalls instead of JNI
+ * sends the native tier's row calls of at most 16,384 elements through FFM critical downcalls instead of JNI
  * (cheaper per call where C2 inlines them; the README's "The cost of a call"). The Vector API backend needs
  * {@code --add-modules jdk.incubator.vector}; on JDK 22+ pass {@code --enable-native-access=ALL-UNNAMED} to
  * load the native library without a warning (on the module path:

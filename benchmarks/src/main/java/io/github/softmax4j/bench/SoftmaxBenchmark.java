@@ -68,9 +68,10 @@ public class SoftmaxBenchmark {
     }
 
     /**
-     * What {@code Softmax.get()} does with the same call (the {@code backend} parameter does not apply): the
-     * default instance sends calls of at most {@code Dispatch.MAX_SMALL_CALL} elements to the small-call kernel
-     * the selection chose, the rest to the fastest backend.
+     * What {@code Softmax.get()} does with the same call: the default instance sends calls of at most
+     * {@code Dispatch.MAX_SMALL_CALL} elements to the small-call kernel the selection chose, the rest to the
+     * fastest backend. Neither {@code backend} nor {@code algorithm} applies: run it with one value of each
+     * ({@code -p backend=NATIVE_AVX2 -p algorithm=AUTO}), or JMH repeats it for every combination.
      */
     @Benchmark
     public float[] defaultInstance() {

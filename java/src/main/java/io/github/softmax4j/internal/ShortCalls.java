@@ -3,8 +3,9 @@ package io.github.softmax4j.internal;
 import java.lang.System.Logger.Level;
 
 /**
- * The binding that carries {@link NativeKernel}'s short {@code float[]} calls (at most {@link #MAX_ELEMENTS}
- * elements): JNI ({@link NativeLib}, JavaCPP, every JDK) or, on JDK 22+, FFM critical downcalls over heap
+ * The binding that carries {@link NativeKernel}'s short {@code float[]} row calls (softmax, log-softmax,
+ * log-sum-exp, temperature, rows; at most {@link #MAX_ELEMENTS} elements; the split two-pass, argmax and
+ * selection entries stay on JNI): JNI ({@link NativeLib}, JavaCPP, every JDK) or, on JDK 22+, FFM critical downcalls over heap
  * segments ({@code HeapNative}, in the jar's {@code META-INF/versions/22}), which skip JNI's two thread-state
  * transitions and its array pins: 0.73-0.90x the time of a call of 64-1000 floats through JNI (JMH, JDK 25,
  * README "The cost of a call"). Longer calls always go through JNI: a critical downcall keeps its thread
@@ -22,7 +23,7 @@ import java.lang.System.Logger.Level;
  * each. The choice is a static final, so C2 compiles the call path for one binding.
  */
 final class ShortCalls {
-    /** The two {@code float[]} entries of the C library short calls use. Null arrays reach C as NULL. */
+    /** The two {@code float[]} entries of the C library short calls use; y and lse may be null (C gets NULL). */
     interface Entries {
         int softmax(int isa, int algorithm, float[] x, long xOffset, float[] y, long yOffset, long n);
 
