@@ -166,7 +166,7 @@ public final class NativeKernel implements Kernel {
                 yStride, rows, cols, lse(op, flags, lse), lseOff));
     }
 
-    /** Which binding carries short {@code float[]} calls now and later (JNI, FFM critical downcalls). */
+    /** Which binding carries the short {@code float[]} row calls (JNI or FFM critical downcalls), and why. */
     public static String shortArrayCalls() {
         return available() ? ShortCalls.describe() : "none (no native library)";
     }

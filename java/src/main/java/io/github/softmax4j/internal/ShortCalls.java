@@ -17,8 +17,8 @@ import java.lang.System.Logger.Level;
  * the JDK itself after the one warning it printed for JNI's load); JNI otherwise and by default. Not the
  * default because its speed depends on the caller: a downcall is fast only when C2 inlines the whole
  * method-handle chain and the heap segments' construction into the compiled caller, and from a call site a
- * dozen frames deep it hits C2's inlining depth limit (MaxInlineLevel), allocates per call and ran 2-3x
- * slower than JNI in a scratch loop (README "The cost of a call"); binding the downcalls also costs the first
+ * dozen frames deep it hits C2's inlining depth limit (MaxInlineLevel), allocates per call and ran up to
+ * ~3x slower than JNI in a scratch loop (README "The cost of a call"); binding the downcalls also costs the first
  * call ~0.12-0.17 s, and the first ~10,000 calls run through interpreted method handles at microseconds
  * each. The choice is a static final, so C2 compiles the call path for one binding.
  */

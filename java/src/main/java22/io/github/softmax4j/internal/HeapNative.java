@@ -35,8 +35,10 @@ final class HeapNative implements ShortCalls.Entries {
         try {
             return (int) SOFTMAX.invokeExact(isa, algorithm, MemorySegment.ofArray(x), xOffset,
                     MemorySegment.ofArray(y), yOffset, n);
-        } catch (Throwable t) {
-            throw unexpected(t);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) { // invokeExact declares Throwable; a C function throws nothing
+            throw new IllegalStateException(t);
         }
     }
 
@@ -49,19 +51,11 @@ final class HeapNative implements ShortCalls.Entries {
         try {
             return (int) ROWS.invokeExact(isa, op, algorithm, flags, s, MemorySegment.ofArray(x), xOffset, xStride,
                     ys, yOffset, yStride, rows, cols, lses, lseOffset);
-        } catch (Throwable t) {
-            throw unexpected(t);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) { // invokeExact declares Throwable; a C function throws nothing
+            throw new IllegalStateException(t);
         }
-    }
-
-    private static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException) {
-            throw (RuntimeException) t;
-        }
-        if (t instanceof Error) {
-            throw (Error) t;
-        }
-        return new IllegalStateException(t); // invokeExact declares Throwable; a C function throws nothing
     }
 
     @Override
