@@ -55,17 +55,7 @@ class OpsConformanceTest {
                 for (float s : SCALES) {
                     Softmax sm = base.withScale(s);
                     String c = ctx(backend, n, s, d);
-                    double lse = OpsReference.logSumExp(x, 0, n, s);
-                    double e = OpsReference.lseError(sm.logSumExp(x), lse);
-                    worstLse = Math.max(worstLse, e);
-                    assertTrue(e <= 2, c + ": logSumExp " + sm.logSumExp(x) + " vs " + lse + " (" + e + " ULP)");
-
-                    float[] y = sm.logSoftmax(x);
-                    for (int i = 0; i < n; i++) {
-                        double ref = (double) x[i] * s - lse;
-                        assertTrue(Math.abs(y[i] - ref) <= OpsReference.logSoftmaxBound(x[i], s, lse),
-                                c + ": logSoftmax[" + i + "] " + y[i] + " vs " + ref);
-                    }
+                    worstLse = Math.max(worstLse, checkLseAndLogSoftmax(sm, x, s, c));
 
                     double[] p = OpsReference.softmax(x, 0, n, s);
                     for (Algorithm a : Algorithm.values()) {
@@ -81,6 +71,55 @@ class OpsConformanceTest {
         }
         System.out.printf("%s: logSumExp max %.2f ULP of max(|lse|,1), scaled softmax max %.2f ULP%n", backend,
                 worstLse, worstSm);
+    }
+
+    /**
+     * A high temperature (scale s < 1) over inputs below -65536 (X_LO), whose products s*x are ordinary: the
+     * Java backends' max once started at X_LO in x units, so a row whose largest input lay between X_LO / s and
+     * X_LO got its E from X_LO * s, every term underflowed, and softmax([-154233]) at s = 0.001 came out 0
+     * (two-pass, recompute; found by the fuzzer's {@code ops} target). Inputs spread over the head (256) and a
+     * second block, every algorithm, log-sum-exp and log-softmax too.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void highTemperatureBelowTheUnscaledClamp(Backend backend) {
+        SplittableRandom r = new SplittableRandom(SEED + 7);
+        for (float s : new float[] {0.001f, 0.1f, 0.5f}) {
+            Softmax sm = Backends.require(backend).withScale(s);
+            for (int n : new int[] {1, 2, 17, 300, 70000}) {
+                float[] x = new float[n];
+                for (int i = 0; i < n; i++) {
+                    // s*x between X_LO and X_LO * s: below -65536 in x, ordinary after the scale
+                    x[i] = (float) ((-65536.0 * (1 + r.nextDouble() * (1 / s - 1) * 0.9)));
+                }
+                String c = backend + " scale=" + s + " n=" + n;
+                checkLseAndLogSoftmax(sm, x, s, c);
+                double[] p = OpsReference.softmax(x, 0, n, s);
+                double bound = n <= 4096 ? 4 : 8;
+                for (Algorithm a : Algorithm.values()) {
+                    float[] z = sm.with(a).softmax(x);
+                    for (int i = 0; i < n; i++) {
+                        double err = OpsReference.softmaxError(z[i], p[i]);
+                        assertTrue(err <= bound, c + " " + a + ": softmax[" + i + "] " + z[i] + " vs " + p[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Log-sum-exp (2 ULP of max(|lse|, 1)) and log-softmax (the absolute bound) of x at scale s; the lse error. */
+    private static double checkLseAndLogSoftmax(Softmax sm, float[] x, float s, String c) {
+        int n = x.length;
+        double lse = OpsReference.logSumExp(x, 0, n, s);
+        double e = OpsReference.lseError(sm.logSumExp(x), lse);
+        assertTrue(e <= 2, c + ": logSumExp " + sm.logSumExp(x) + " vs " + lse + " (" + e + " ULP)");
+        float[] y = sm.logSoftmax(x);
+        for (int i = 0; i < n; i++) {
+            double ref = (double) x[i] * s - lse;
+            assertTrue(Math.abs(y[i] - ref) <= OpsReference.logSoftmaxBound(x[i], s, lse),
+                    c + ": logSoftmax[" + i + "] " + y[i] + " vs " + ref);
+        }
+        return e;
     }
 
     /** Many terms near 0 make lse and log-softmax near 0, where only an absolute bound is meaningful. */

@@ -15,14 +15,15 @@ import com.code_intelligence.jazzer.driver.FuzzedDataProviderImpl;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * Differential fuzzing (Jazzer): one target that runs every input on every backend this machine can run,
+ * Differential fuzzing (Jazzer): targets that run every input on every backend this machine can run; this one,
+ * {@code softmax},
  * each compared with the double-precision reference ({@link Reference}) within the documented bound (4 ULP for
  * n <= 4096, else 8; FLT_MIN absolute below FLT_MIN; NaN exactly where the reference has NaN). The fuzzer chooses
  * the algorithm, the call shape (arrays at offsets, in place, direct and heap buffers), the length (0..5000,
  * across the 4096-element block), the offsets, a background distribution and up to 64 placed values from
  * {@code consumeFloat()}, which yields NaN, +-Inf, +-0, subnormals and +-FLT_MAX among others. Every input is
- * also checked to be unchanged (except in place). A new backend or tier joins by being in {@link Backend}: no
- * target and no corpus of its own.
+ * also checked to be unchanged (except in place). The second, {@link #ops}, covers the rest of the family. A new
+ * backend or tier joins by being in {@link Backend}: no target and no corpus of its own.
  *
  * <p>{@code mvn verify} replays the committed corpus (src/test/resources/io/github/softmax4j/SoftmaxFuzzTestInputs/
  * softmax/) as regression tests. To fuzz for a set time (10 minutes here), optionally on some backends only:
@@ -74,6 +75,170 @@ class SoftmaxFuzzTest {
     private static final float[] SCALES = {1f, 0.01f, 10f, 100f, 1000f, 70000f, 1e30f};
 
     /**
+     * The rest of the family on the same kind of input, every backend: log-sum-exp and log-softmax (with a
+     * temperature), softmax with a temperature, rows (strided, each row against the reference; short rows take
+     * their own fused kernel), the fused softmax + argmax, and the sampler's argmax, each against
+     * {@link OpsReference} within its documented bound. {@code mvn verify} replays its corpus
+     * (SoftmaxFuzzTestInputs/ops/: the inputs of its findings, each fixed); fuzz it as above with
+     * {@code -Dtest=SoftmaxFuzzTest#ops}.
+     */
+    @FuzzTest(maxDuration = "2m")
+    void ops(byte[] input) {
+        for (Backend b : BACKENDS) {
+            try (FuzzedDataProviderImpl d = FuzzedDataProviderImpl.withJavaData(input)) {
+                checkOps(b, d);
+            }
+        }
+    }
+
+    private static final float[] TEMPERATURE_SCALES = {1f, 1f / 0.7f, 0.5f, 2f, 1e-3f, 1e3f, 0x1.0p-100f, 0x1.0p+100f};
+
+    static void checkOps(Backend backend, FuzzedDataProvider d) {
+        int op = d.consumeInt(0, 5);
+        float s = d.pickValue(TEMPERATURE_SCALES);
+        Softmax sm = Softmax.of(backend).with(d.pickValue(Algorithm.values())).withScale(s);
+        int n = d.consumeInt(0, 5000);
+        int off = d.consumeInt(0, 7);
+        float[] x = input(d, off, n);
+        float[] xCopy = x.clone();
+        String what = sm + " op " + op + " n=" + n + " off=" + off + ": " + describe(xCopy, off, n);
+        double lse = OpsReference.logSumExp(x, off, n, s);
+        switch (op) {
+            case 0: // log-sum-exp
+                expectLse(sm.logSumExp(x, off, n), lse, what);
+                break;
+            case 1: { // log-softmax
+                float[] y = new float[n];
+                sm.logSoftmax(x, off, y, 0, n);
+                for (int i = 0; i < n; i++) {
+                    expectLogSoftmax(y[i], x[off + i], s, lse, what + " at " + i);
+                }
+                break;
+            }
+            case 2: { // softmax with the temperature
+                float[] y = new float[n + 1];
+                sm.softmax(x, off, y, 1, n);
+                expectSoftmax(y, 1, x, off, n, s, lse, what);
+                break;
+            }
+            case 3: { // rows: cols from the input, a stride of at least cols, every row against the reference
+                int cols = n == 0 ? 0 : 1 + d.consumeInt(0, Math.min(n, 300) - 1);
+                int stride = cols + d.consumeInt(0, 3);
+                int rows = cols == 0 ? 0 : Math.max(0, (n - cols) / stride + 1);
+                float[] y = new float[off + n + 2];
+                sm.softmaxRows(x, off, stride, y, off, stride, rows, cols);
+                float[] lses = new float[rows];
+                if (rows > 0) {
+                    sm.logSumExpRows(x, off, stride, rows, cols, lses, 0);
+                }
+                for (int row = 0; row < rows; row++) {
+                    int at = off + row * stride;
+                    double rowLse = OpsReference.logSumExp(x, at, cols, s);
+                    expectSoftmax(y, at, x, at, cols, s, rowLse, what + " row " + row + " of " + rows + "x" + cols
+                            + " stride " + stride);
+                    expectLse(lses[row], rowLse, what + " lse row " + row);
+                }
+                break;
+            }
+            case 4: { // the fused softmax + argmax
+                float[] y = new float[n];
+                int index = sm.softmaxArgmax(x, off, y, 0, n);
+                expectSoftmax(y, 0, x, off, n, s, lse, what);
+                int want = -1;
+                for (int i = 0; i < n; i++) {
+                    if (!Float.isNaN(y[i]) && (want < 0 || y[i] > y[want])) {
+                        want = i;
+                    }
+                }
+                if (n > 0 && Float.isNaN(y[0])) {
+                    want = -1;
+                }
+                assertEquals(want, index, "softmaxArgmax index, " + what);
+                break;
+            }
+            default: { // the sampler's argmax: the first largest logit, a NaN named, all -Inf refused
+                if (n == 0) {
+                    break;
+                }
+                int nan = -1;
+                int want = 0;
+                for (int i = 0; i < n; i++) {
+                    float v = x[off + i];
+                    if (Float.isNaN(v)) {
+                        nan = i;
+                        break;
+                    }
+                    if (v > x[off + want]) {
+                        want = i;
+                    }
+                }
+                Sampler sampler = Sampler.of(sm).greedy();
+                if (nan >= 0 || x[off + want] == Float.NEGATIVE_INFINITY) {
+                    int firstNan = nan;
+                    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                            IllegalArgumentException.class, () -> sampler.argmax(x, off, n), what);
+                    if (firstNan >= 0) {
+                        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("logit " + firstNan + " "),
+                                e.getMessage() + ", " + what);
+                    }
+                } else {
+                    assertEquals(want, sampler.argmax(x, off, n), "argmax, " + what);
+                }
+            }
+        }
+        assertEquals(0, Arrays.compare(xCopy, x), "input modified, " + what);
+    }
+
+    /** Log-sum-exp within 2 ULP of max(|lse|, 1); a reference beyond the float range gives that infinity. */
+    private static void expectLse(float got, double ref, String what) {
+        if (Math.abs(ref) > Float.MAX_VALUE && !Double.isInfinite(ref)) {
+            assertEquals(Math.signum(ref) * Double.POSITIVE_INFINITY, got, "lse beyond float, " + what);
+            return;
+        }
+        double e = OpsReference.lseError(got, ref);
+        org.junit.jupiter.api.Assertions.assertTrue(e <= 2, "lse " + got + " want " + ref + " (" + e + " ULP), " + what);
+    }
+
+    /** One log-softmax output: s*x - lse within the documented absolute bound, -Inf for -Inf, NaN rows. */
+    private static void expectLogSoftmax(float got, float x, float s, double lse, String what) {
+        if (Double.isNaN(lse) || Double.isInfinite(lse)) {
+            org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(got), "want NaN, got " + got + ", " + what);
+            return;
+        }
+        if (x == Float.NEGATIVE_INFINITY) {
+            assertEquals(Float.NEGATIVE_INFINITY, got, what);
+            return;
+        }
+        double want = (double) x * s - lse;
+        if (Math.abs(want) > Float.MAX_VALUE) {
+            assertEquals(Math.signum(want) * Double.POSITIVE_INFINITY, got, "beyond float, " + what);
+            return;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(Math.abs(got - want) <= OpsReference.logSoftmaxBound(x, s, lse),
+                "log-softmax " + got + " want " + want + ", " + what);
+    }
+
+    /** Softmax of x[xOff, +n) at scale s in y[yOff, +n): the documented ULP bound, or all NaN. */
+    private static void expectSoftmax(float[] y, int yOff, float[] x, int xOff, int n, float s, double lse,
+            String what) {
+        double[] p = OpsReference.softmax(x, xOff, n, s);
+        double bound = n <= 4096 ? 4 : 8;
+        for (int i = 0; i < n; i++) {
+            float got = y[yOff + i];
+            if (Double.isNaN(lse) || lse == Double.POSITIVE_INFINITY || lse == Double.NEGATIVE_INFINITY) {
+                org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(got), "want NaN at " + i + ", got " + got
+                        + ", " + what);
+                continue;
+            }
+            double e = OpsReference.softmaxError(got, p[i]);
+            if (e > bound) {
+                throw new AssertionError(String.format("softmax %s ULP > %s at %d: x=%s want %s got %s; %s", e, bound,
+                        i, Float.toHexString(x[xOff + i]), p[i], Float.toHexString(got), what));
+            }
+        }
+    }
+
+    /**
      * A fuzz target cannot abort (Jazzer reports an aborted assumption as a finding), so a backend that
      * cannot run here disables its target, with the reason printed.
      */
@@ -85,6 +250,26 @@ class SoftmaxFuzzTest {
             System.out.println("!!! SKIPPED fuzz target for " + b + " (cannot run on this machine): " + e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * The input both targets decode the same way: x[off, off + n) of a Gaussian background (spread from
+     * {@link #SCALES}, a shift in [-200, 200], a seed) and up to 64 placed values from {@code consumeFloat()};
+     * two spare elements after it.
+     */
+    private static float[] input(FuzzedDataProvider d, int off, int n) {
+        float spread = d.pickValue(SCALES);
+        float shift = d.consumeRegularFloat(-200f, 200f);
+        SplittableRandom r = new SplittableRandom(d.consumeLong());
+        float[] x = new float[off + n + 2];
+        for (int i = 0; i < n; i++) {
+            x[off + i] = (float) (r.nextGaussian() * spread + shift);
+        }
+        int placed = n == 0 ? 0 : d.consumeInt(0, 64);
+        for (int k = 0; k < placed && d.remainingBytes() > 0; k++) {
+            x[off + d.consumeInt(0, n - 1)] = d.consumeFloat();
+        }
+        return x;
     }
 
     /** The input's range and its unusual values (non-finite, huge, subnormal), for failure messages. */
@@ -109,17 +294,7 @@ class SoftmaxFuzzTest {
         int n = d.consumeInt(0, 5000);
         int xOff = d.consumeInt(0, 7);
         int yOff = d.consumeInt(0, 7);
-        float scale = d.pickValue(SCALES);
-        float shift = d.consumeRegularFloat(-200f, 200f);
-        SplittableRandom r = new SplittableRandom(d.consumeLong());
-        float[] x = new float[xOff + n + 2];
-        for (int i = 0; i < n; i++) {
-            x[xOff + i] = (float) (r.nextGaussian() * scale + shift);
-        }
-        int placed = n == 0 ? 0 : d.consumeInt(0, 64);
-        for (int k = 0; k < placed && d.remainingBytes() > 0; k++) {
-            x[xOff + d.consumeInt(0, n - 1)] = d.consumeFloat();
-        }
+        float[] x = input(d, xOff, n);
         float[] xCopy = x.clone();
         float[] ref = Reference.softmax(x, xOff, n);
         float[] got;

@@ -220,7 +220,7 @@ public final class VectorKernel extends JavaKernel {
      * cycles deep, so one chain waits on itself).
      */
     private static float rmaxLoop(float[] x, int off, int n) {
-        FloatVector a0 = broadcast(ExpConstants.X_LO);
+        FloatVector a0 = broadcast(Float.NEGATIVE_INFINITY); // no floor: exponent() clamps at xlo(s)
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;

@@ -28,7 +28,13 @@ abstract class JavaKernel implements Kernel {
     private static final float BIAS = 64;
     private static final double UNBIAS = 0x1p-64;
 
-    /** Max of the inputs clamped below at X_LO; NaN when any input is NaN. */
+    /**
+     * Max of the inputs, -Inf for none (or all -Inf); NaN when any input is NaN. No floor: the exponent of the
+     * max is clamped at xlo(s) = X_LO / s ({@link ExpConstants#exponent}), which depends on the scale (a floor
+     * at X_LO, which it had, put E far above a row whose largest s*x lay between X_LO and X_LO * s for s < 1,
+     * so that every term of such a row underflowed: softmax([-154233]) at scale 0.001 came out 0; the fuzzer's
+     * second target found it).
+     */
     abstract float rmax(float[] x, int off, int n);
 
     /** Sum of exp(s*x) * 2^-e over one block. */
@@ -311,7 +317,7 @@ abstract class JavaKernel implements Kernel {
     private double maxFirst(boolean reload, int flags, float s, float[] x, int xOff, float[] y, int yOff, int n,
             boolean wantLse) {
         // Decide before writing anything: a reload in place must not destroy x and then fall back.
-        float max = ExpConstants.X_LO;
+        float max = Float.NEGATIVE_INFINITY; // exponent() clamps at xlo(s) = X_LO / s
         for (int i = 0; i < n; i += ExpConstants.BLOCK) {
             max = Math.max(max, rmax(x, xOff + i, Math.min(ExpConstants.BLOCK, n - i))); // NaN sticks
         }

@@ -1,6 +1,5 @@
 package io.github.softmax4j.internal;
 
-import static io.github.softmax4j.internal.ExpConstants.X_LO;
 import static io.github.softmax4j.internal.ExpConstants.exponent;
 import static io.github.softmax4j.internal.ExpConstants.mantissa;
 import static io.github.softmax4j.internal.ExpConstants.pow2;
@@ -21,7 +20,7 @@ public final class ScalarKernel extends JavaKernel {
 
     @Override
     float rmax(float[] x, int off, int n) {
-        float max = X_LO;
+        float max = Float.NEGATIVE_INFINITY; // no floor here: exponent() clamps at xlo(s), which depends on s
         for (int i = off; i < off + n; i++) {
             max = Math.max(max, x[i]); // Math.max propagates NaN
         }
