@@ -5,13 +5,21 @@
  * (the fused argmax: a max per vector, free in this store-bound loop). One kernel per tier (s4j_f32_simd.h). */
 #include "s4j_f32_simd.h"
 
-S4J_INLINE s4j_vf s4j_out(s4j_vf vz, s4j_vf vhi, s4j_vf vlo) { return s4j_vfma(vz, vhi, s4j_vmul(vz, vlo)); }
+/* The factor: hi + lo, times 2^k when pow2 (see S4J_FN(vscale)). */
+typedef struct {
+  s4j_vf hi, lo, pow2;
+} s4j_factor;
 
-S4J_INLINE void s4j_iter(float* y, s4j_vf vhi, s4j_vf vlo, s4j_vf* acc, const int track) {
+S4J_INLINE s4j_vf s4j_out(s4j_vf vz, const s4j_factor* f, const int pow2) {
+  const s4j_vf o = s4j_vfma(vz, f->hi, s4j_vmul(vz, f->lo));
+  return pow2 ? s4j_vmul(o, f->pow2) : o;
+}
+
+S4J_INLINE void s4j_iter(float* y, const s4j_factor* f, s4j_vf* acc, const int track, const int pow2) {
   const s4j_vf vz0 = s4j_vload(y), vz1 = s4j_vload(y + S4J_VLEN);
   const s4j_vf vz2 = s4j_vload(y + 2 * S4J_VLEN), vz3 = s4j_vload(y + 3 * S4J_VLEN);
-  const s4j_vf o0 = s4j_out(vz0, vhi, vlo), o1 = s4j_out(vz1, vhi, vlo);
-  const s4j_vf o2 = s4j_out(vz2, vhi, vlo), o3 = s4j_out(vz3, vhi, vlo);
+  const s4j_vf o0 = s4j_out(vz0, f, pow2), o1 = s4j_out(vz1, f, pow2);
+  const s4j_vf o2 = s4j_out(vz2, f, pow2), o3 = s4j_out(vz3, f, pow2);
   s4j_vstore(y, o0);
   s4j_vstore(y + S4J_VLEN, o1);
   s4j_vstore(y + 2 * S4J_VLEN, o2);
@@ -25,12 +33,12 @@ S4J_INLINE void s4j_iter(float* y, s4j_vf vhi, s4j_vf vlo, s4j_vf* acc, const in
 }
 
 /* The loops; returns the largest output when track (else -Inf). */
-S4J_INLINE float s4j_body(size_t n, float* y, s4j_vf vhi, s4j_vf vlo, const int track) {
+S4J_INLINE float s4j_body(size_t n, float* y, const s4j_factor* f, const int track, const int pow2) {
   s4j_vf acc[4] = {s4j_vset1(-INFINITY), s4j_vset1(-INFINITY), s4j_vset1(-INFINITY), s4j_vset1(-INFINITY)};
   const size_t h = s4j_head_to_align(y, n);
   if (h != 0) {
     const s4j_vmask m = s4j_vtail_mask(h);
-    const s4j_vf o = s4j_out(s4j_vload_tail_zero(y, m), vhi, vlo);
+    const s4j_vf o = s4j_out(s4j_vload_tail_zero(y, m), f, pow2);
     s4j_vstore_tail(y, m, o);
     if (track) acc[3] = s4j_vmax(o, acc[3]);
     n -= h;
@@ -38,17 +46,17 @@ S4J_INLINE float s4j_body(size_t n, float* y, s4j_vf vhi, s4j_vf vlo, const int 
   }
   for (; n >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN; n -= 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
     S4J_PREFETCH_ITER(y);
-    s4j_iter(y, vhi, vlo, acc, track);
+    s4j_iter(y, f, acc, track, pow2);
   }
-  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, y += 4 * S4J_VLEN) s4j_iter(y, vhi, vlo, acc, track);
+  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, y += 4 * S4J_VLEN) s4j_iter(y, f, acc, track, pow2);
   for (; n >= S4J_VLEN; n -= S4J_VLEN, y += S4J_VLEN) {
-    const s4j_vf o = s4j_out(s4j_vload(y), vhi, vlo);
+    const s4j_vf o = s4j_out(s4j_vload(y), f, pow2);
     s4j_vstore(y, o);
     if (track) acc[0] = s4j_vmax(o, acc[0]);
   }
   if (n != 0) {
     const s4j_vmask m = s4j_vtail_mask(n);
-    const s4j_vf o = s4j_out(s4j_vload_tail_zero(y, m), vhi, vlo); /* other lanes: 0, below every output */
+    const s4j_vf o = s4j_out(s4j_vload_tail_zero(y, m), f, pow2); /* other lanes: 0, below every output */
     s4j_vstore_tail(y, m, o);
     if (track) acc[1] = s4j_vmax(o, acc[1]);
   }
@@ -57,12 +65,24 @@ S4J_INLINE float s4j_body(size_t n, float* y, s4j_vf vhi, s4j_vf vlo, const int 
 
 void S4J_FN(vscale)(size_t n, float* y, double inv, float* top) {
   const double scaled = inv * S4J_EXP_UNBIAS; /* >= 2^-120 (s4j_segment_scale) */
-  const float hi = (float)scaled;
-  const s4j_vf vhi = s4j_vset1(hi);
-  const s4j_vf vlo = s4j_vset1((float)(scaled - (double)hi));
+  /* hi + lo = scaled to ~2^-48 while lo is a normal float. Below 2^-100 it may not be (lo is ~2^-24 of hi):
+   * then hi + lo = scaled * 2^-k with scaled * 2^-k in [0.5, 1), and each output is multiplied by 2^k after
+   * its one rounding (exact while it is normal). A subnormal lo lost bits that depended on the factor's
+   * exponent, so a reload whose terms were relative to a far lower E (the first 256 elements' maximum, ~37
+   * binades below the row's) differed in the last bit from the in-place reload (relative to the maximum). */
+  s4j_factor f;
+  const int pow2 = scaled < 0x1.0p-100;
+  int k = 0;
+  const double m = pow2 ? frexp(scaled, &k) : scaled;
+  const float hi = (float)m;
+  f.hi = s4j_vset1(hi);
+  f.lo = s4j_vset1((float)(m - (double)hi));
+  f.pow2 = s4j_vset1(pow2 ? (float)s4j_pow2(k) : 1.0f);
   if (top != NULL) {
-    *top = s4j_body(n, y, vhi, vlo, 1);
+    *top = pow2 ? s4j_body(n, y, &f, 1, 1) : s4j_body(n, y, &f, 1, 0);
+  } else if (pow2) {
+    (void)s4j_body(n, y, &f, 0, 1);
   } else {
-    (void)s4j_body(n, y, vhi, vlo, 0);
+    (void)s4j_body(n, y, &f, 0, 0);
   }
 }

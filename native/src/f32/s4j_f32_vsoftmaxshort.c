@@ -30,5 +30,5 @@ int S4J_FN_EXP(vsoftmaxshort)(size_t n, const float* x, float* y, float s) {
   if (!(e >= S4J_E_LO && e <= S4J_E_HI)) return 0; /* +Inf, all -Inf, beyond the fast range */
   s4j_expp p;
   s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS);
-  return S4J_EXP_CALL(s, &p, 0, s4j_body, n, vx, y, &p);
+  return S4J_EXP_CALL(s, &p, S4J_RELOAD_LO, s4j_body, n, vx, y, &p);
 }

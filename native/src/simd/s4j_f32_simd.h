@@ -111,6 +111,16 @@ static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z) { s4j_vsum_ad
 static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z) { s4j_vsum_add4(a, z[0], z[1], z[2], z[3]); }
 #endif
 
+/* The exp mode of the reload's stored terms (raddstoreexp, and vsoftmaxshort, which gives the same bits): with
+ * the table entries' rounding corrected (S4J_EXP_LO), so that each term rounds once. Without it (as until the
+ * ninth session, for one operation per vector less in the in-cache workhorse) a term carried the entry's
+ * rounding too, 1.74 ULP on AVX-512 (0.91 AVX2), and an output divided by a sum dominated by one such term
+ * could carry both terms' errors: 4.53 ULP on AVX-512 for n = 2065 (the fuzzer's ops target), over the
+ * documented 4 (docs/NUMERICS.md, "Accuracy"). -DS4J_RELOAD_LO=0 builds the old way, for measurements. */
+#if !defined(S4J_RELOAD_LO)
+#define S4J_RELOAD_LO S4J_EXP_LO
+#endif
+
 /* Kernel names: s4j_f32_<op>__<isa>[_<method>]_<unroll> (kernels.h). */
 #define S4J_PASTE6(a, b, c, d, e, f) a##b##c##d##e##f
 #define S4J_XPASTE6(a, b, c, d, e, f) S4J_PASTE6(a, b, c, d, e, f)
