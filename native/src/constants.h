@@ -77,7 +77,8 @@
 /* L = 32 needs |v| < 2^17 in MAGIC32's binade: inputs are clamped below at -X_CLAMP32 (|v| <= 129,843); above,
  * an input past s*x = 90850 is far beyond every fast-path E, and its block is redone or takes the exact path. */
 #define S4J_X_CLAMP32 90000.0f
-/* L = 32 (AVX-512), the folded s == 1 terms without table rests: exp(t) ~= 1 + t*(C1 + C2*t) on
+/* L = 32 (AVX-512), the folded s == 1 terms without table rests (a -DS4J_RELOAD_LO=0 build's store pass, for
+ * measurements; no default kernel takes them since the ninth session): exp(t) ~= 1 + t*(C1 + C2*t) on
  * [-0.010834, 0.010834] (ln2/64 and v's rounding for |x| <= 250, see s4j_f32_avx512.h), minimax for relative
  * error with float coefficients (ours, numerical minimisation of the maximum): 5.3e-8 = 0.89 units of 2^-24. */
 #define S4J_L32_C1 0x1.0000f6p+0f

@@ -367,8 +367,9 @@ static void s4j_fill_nan(float* y, size_t n, double* lse) {
 }
 
 /* The reload's final pass over one segment, y *= c: vscale applies c * 2^-EXP_BIAS as two floats, hi + lo, and
- * rounds once per output while hi is a normal float well inside its range: c * 2^-EXP_BIAS >= 2^-120 (lo may be
- * subnormal then; its error is at most 2^-150, 2^-30 of hi). A smaller c (a segment before a block far above it;
+ * rounds once per output while hi is a normal float well inside its range: c * 2^-EXP_BIAS >= 2^-120 (below
+ * 2^-97 vscale normalises the factor first, so that lo keeps its bits and the result does not depend on the
+ * factor's exponent). A smaller c (a segment before a block far above it;
  * a sum beyond 2^56 relative to 2^E, inputs ~39 above the first elements' maximum) goes in exact steps of 2^-100
  * first; below 2^-200 every output is below 2^-142 (the segment's terms are below 2^REDO_EXP), and zero is
  * within FLT_MIN. */

@@ -3,7 +3,8 @@
  * (about [-87.34, 88.72], ~2.2e9 floats), goes through two kernels of each runnable tier: vscaleexp with
  * c = 1, which writes z = exp(x) * 2^-E (docs/NUMERICS.md) with the exp of every kernel that takes the table
  * rests (LO), and raddstoreexp, the reload's store pass, which writes z = exp(x) * 2^(EXP_BIAS - E) with the
- * exp without them (on AVX-512 also a shorter polynomial). E = 0 for x <= 0, E = 63 for 0 < x < 44 and
+ * same LO exp since the ninth session (S4J_RELOAD_LO; before, without the rests and on AVX-512 with a
+ * shorter polynomial: a -DS4J_RELOAD_LO=0 build still sweeps that). E = 0 for x <= 0, E = 63 for 0 < x < 44 and
  * E = 127 above, so that every z is a normal float and k - E stays in the range the kernels take (on
  * AVX-512 the store pass's E - EXP_BIAS stays in the folded range); the double reference is scaled by the
  * same power of two, which is exact. The error is measured against exp((double)x) in ULP of the float

@@ -266,7 +266,7 @@ static void special_values(void) {
  * terms relative to different E are exact power-of-two multiples, and so must the final scaling be. Logits
  * whose first 256 elements stay low and whose later outliers sit ~25 above them put the two E ~37 binades
  * apart: the final factor was then split into two floats with a subnormal lower half, whose lost bits made
- * one output in 70,001 differ in the last bit (AVX2 and AVX-512; vscale now normalises the factor). */
+ * one output in ~10^5 differ in the last bit (every tier, portable too; vscale now normalises the factor). */
 static void reload_in_place_bits(void) {
   const size_t n = 70001;
   float* x = malloc(n * sizeof(float));

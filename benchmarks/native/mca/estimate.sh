@@ -29,10 +29,10 @@ tiers=(
 # kernel: source, the wrapper's signature and call of the source's s4j_body, vectors per main-loop iteration
 # (sum = the summing kernels' step, 4 = four vectors)
 kernels=(
-  "raddstoreexp@double w(size_t n, const float* x, float* y, const s4j_expp* p) { return s4j_body(n, x, y, p, MODE); }@sum"
+  "raddstoreexp@double w(size_t n, const float* x, float* y, const s4j_expp* p) { return s4j_body(n, x, y, p, S4J_RELOAD_LO | MODE); }@sum"
   "raddexp@double w(size_t n, const float* x, const s4j_expp* p) { return s4j_body(n, x, p, S4J_EXP_LO | MODE); }@sum"
   "vscaleexp@float w(size_t n, const float* x, float* y, const s4j_expp* p) { return s4j_body(n, x, y, p, 0, S4J_EXP_LO | MODE); }@4"
-  "vscale@float w(size_t n, float* y, s4j_vf hi, s4j_vf lo) { return s4j_body(n, y, hi, lo, 0); }@4"
+  "vscale@float w(size_t n, float* y, s4j_vf hi, s4j_vf lo) { s4j_factor f; f.hi = hi; f.lo = lo; f.pow2 = hi; return s4j_body(n, y, &f, 0, 0); }@4"
 )
 echo "tier,kernel,cpu_model,ghz,instructions_per_iteration,elements_per_iteration,instructions_per_element,cycles_per_iteration,cycles_per_element,est_ns_per_element"
 for t in "${tiers[@]}"; do

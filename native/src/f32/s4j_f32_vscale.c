@@ -65,13 +65,13 @@ S4J_INLINE float s4j_body(size_t n, float* y, const s4j_factor* f, const int tra
 
 void S4J_FN(vscale)(size_t n, float* y, double inv, float* top) {
   const double scaled = inv * S4J_EXP_UNBIAS; /* >= 2^-120 (s4j_segment_scale) */
-  /* hi + lo = scaled to ~2^-48 while lo is a normal float. Below 2^-100 it may not be (lo is ~2^-24 of hi):
+  /* hi + lo = scaled to ~2^-48 while lo keeps all its bits. Below 2^-97 it may not (lo is ~2^-24 of hi):
    * then hi + lo = scaled * 2^-k with scaled * 2^-k in [0.5, 1), and each output is multiplied by 2^k after
    * its one rounding (exact while it is normal). A subnormal lo lost bits that depended on the factor's
    * exponent, so a reload whose terms were relative to a far lower E (the first 256 elements' maximum, ~37
    * binades below the row's) differed in the last bit from the in-place reload (relative to the maximum). */
   s4j_factor f;
-  const int pow2 = scaled < 0x1.0p-100;
+  const int pow2 = scaled < 0x1.0p-97; /* below, lo's last bit (2^-52 of scaled) would be under 2^-149 */
   int k = 0;
   const double m = pow2 ? frexp(scaled, &k) : scaled;
   const float hi = (float)m;

@@ -116,7 +116,7 @@ static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z) { s4j_vsum_ad
  * ninth session, for one operation per vector less in the in-cache workhorse) a term carried the entry's
  * rounding too, 1.74 ULP on AVX-512 (0.91 AVX2), and an output divided by a sum dominated by one such term
  * could carry both terms' errors: 4.53 ULP on AVX-512 for n = 2065 (the fuzzer's ops target), over the
- * documented 4 (docs/NUMERICS.md, "Accuracy"). -DS4J_RELOAD_LO=0 builds the old way, for measurements. */
+ * documented 4 (docs/NUMERICS.md, "Error budget"). -DS4J_RELOAD_LO=0 builds the old way, for measurements. */
 #if !defined(S4J_RELOAD_LO)
 #define S4J_RELOAD_LO S4J_EXP_LO
 #endif

@@ -28,12 +28,23 @@ final class OpsReference {
         return max + Math.log(sum);
     }
 
-    /** exp(s*x - lse) in double. */
+    /**
+     * exp(s*x - max) / sum in double (not exp(s*x - lse): with |s*x| near FLT_MAX, lse = max + log(sum) rounds
+     * to max in double and the reference lost log(sum); two copies of FLT_MAX came out [1, 1]).
+     */
     static double[] softmax(float[] x, int off, int n, float s) {
-        double lse = logSumExp(x, off, n, s);
-        double[] y = new double[n];
+        double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
-            y[i] = Math.exp((double) x[off + i] * s - lse);
+            max = Math.max(max, (double) x[off + i] * s);
+        }
+        double[] y = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.exp((double) x[off + i] * s - max);
+            sum += y[i];
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] /= sum;
         }
         return y;
     }
