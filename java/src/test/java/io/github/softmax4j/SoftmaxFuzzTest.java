@@ -1,6 +1,8 @@
 package io.github.softmax4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -175,10 +177,10 @@ class SoftmaxFuzzTest {
                 Sampler sampler = Sampler.of(sm).greedy();
                 if (nan >= 0 || x[off + want] == Float.NEGATIVE_INFINITY) {
                     int firstNan = nan;
-                    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException e = assertThrows(
                             IllegalArgumentException.class, () -> sampler.argmax(x, off, n), what);
                     if (firstNan >= 0) {
-                        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("logit " + firstNan + " "),
+                        assertTrue(e.getMessage().contains("logit " + firstNan + " "),
                                 e.getMessage() + ", " + what);
                     }
                 } else {
@@ -196,13 +198,13 @@ class SoftmaxFuzzTest {
             return;
         }
         double e = OpsReference.lseError(got, ref);
-        org.junit.jupiter.api.Assertions.assertTrue(e <= 2, "lse " + got + " want " + ref + " (" + e + " ULP), " + what);
+        assertTrue(e <= 2, "lse " + got + " want " + ref + " (" + e + " ULP), " + what);
     }
 
     /** One log-softmax output: s*x - lse within the documented absolute bound, -Inf for -Inf, NaN rows. */
     private static void expectLogSoftmax(float got, float x, float s, double lse, String what) {
         if (Double.isNaN(lse) || Double.isInfinite(lse)) {
-            org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(got), "want NaN, got " + got + ", " + what);
+            assertTrue(Float.isNaN(got), "want NaN, got " + got + ", " + what);
             return;
         }
         if (x == Float.NEGATIVE_INFINITY) {
@@ -214,7 +216,7 @@ class SoftmaxFuzzTest {
             assertEquals(Math.signum(want) * Double.POSITIVE_INFINITY, got, "beyond float, " + what);
             return;
         }
-        org.junit.jupiter.api.Assertions.assertTrue(Math.abs(got - want) <= OpsReference.logSoftmaxBound(x, s, lse),
+        assertTrue(Math.abs(got - want) <= OpsReference.logSoftmaxBound(x, s, lse),
                 "log-softmax " + got + " want " + want + ", " + what);
     }
 
@@ -226,7 +228,7 @@ class SoftmaxFuzzTest {
         for (int i = 0; i < n; i++) {
             float got = y[yOff + i];
             if (Double.isNaN(lse) || lse == Double.POSITIVE_INFINITY || lse == Double.NEGATIVE_INFINITY) {
-                org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(got), "want NaN at " + i + ", got " + got
+                assertTrue(Float.isNaN(got), "want NaN at " + i + ", got " + got
                         + ", " + what);
                 continue;
             }
