@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntSupplier;
+import java.util.random.RandomGenerator;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.driver.FuzzedDataProviderImpl;
@@ -24,8 +26,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * the algorithm, the call shape (arrays at offsets, in place, direct and heap buffers), the length (0..5000,
  * across the 4096-element block), the offsets, a background distribution and up to 64 placed values from
  * {@code consumeFloat()}, which yields NaN, +-Inf, +-0, subnormals and +-FLT_MAX among others. Every input is
- * also checked to be unchanged (except in place). The second, {@link #ops}, covers the rest of the family. A new
- * backend or tier joins by being in {@link Backend}: no target and no corpus of its own.
+ * also checked to be unchanged (except in place). The second, {@link #ops}, covers the rest of the family, the
+ * third, {@link #sampler}, the sampler. A new backend or tier joins by being in {@link Backend}: no target and
+ * no corpus of its own.
  *
  * <p>{@code mvn verify} replays the committed corpus (src/test/resources/io/github/softmax4j/SoftmaxFuzzTestInputs/
  * softmax/) as regression tests. To fuzz for a set time (10 minutes here), optionally on some backends only:
@@ -91,6 +94,273 @@ class SoftmaxFuzzTest {
                 checkOps(b, d);
             }
         }
+    }
+
+    /**
+     * The sampler on the same kind of input, every backend: {@code sample} (an array at an offset, a direct
+     * buffer, batches of rows), {@code topK}, {@code logProb} and greedy decoding against {@link SamplerReference},
+     * with a generator whose doubles the fuzzer chooses (out-of-range ones included: the sampler clamps them).
+     * Where the documented arithmetic fixes the token (a top-k set, min-p alone, +Inf logits, greedy) it must be
+     * the reference's, so every backend gives the same one; where the backend's log-sum-exp enters (top-p without
+     * top-k) it must be a token the reference gives for a log-sum-exp within the documented 2 ULP, and with no
+     * truncation (the backend's softmax weighs the draw) one whose stretch of the cumulative distribution lies
+     * within 1e-5 of the draw. {@code mvn verify} replays its corpus (SoftmaxFuzzTestInputs/sampler/); fuzz it
+     * as above with {@code -Dtest=SoftmaxFuzzTest#sampler}.
+     */
+    @FuzzTest(maxDuration = "2m")
+    void sampler(byte[] input) {
+        for (Backend b : BACKENDS) {
+            try (FuzzedDataProviderImpl d = FuzzedDataProviderImpl.withJavaData(input)) {
+                checkSampler(b, d);
+            }
+        }
+    }
+
+    private static final float[] TEMPERATURES = {0f, 0.7f, 1f, 1.5f, 0.05f, 20f, 1e-3f, 1e3f};
+    private static final double[] TOP_PS = {0.95, 0.9, 0.5, 1 - 1e-7, 1e-9};
+    private static final double[] MIN_PS = {0.05, 0.1, 0.5, 1e-9, 0.999};
+
+    /** A generator whose doubles are given (any value: the sampler must clamp them); nextLong is never used. */
+    private static final class GivenDoubles implements RandomGenerator {
+        private final double[] values;
+        private int next;
+
+        GivenDoubles(double... values) {
+            this.values = values;
+        }
+
+        @Override
+        public double nextDouble() {
+            return values[next++ % values.length];
+        }
+
+        @Override
+        public long nextLong() {
+            throw new AssertionError("the sampler draws doubles only");
+        }
+    }
+
+    /** The sampler's settings, decoded from the input. */
+    private record SamplerSettings(float t, int topK, double topP, double minP) {
+        Sampler of(Softmax softmax) {
+            Sampler s = Sampler.of(softmax).withTemperature(t);
+            s = topK > 0 ? s.withTopK(topK) : s;
+            s = topP < 1.0 ? s.withTopP(topP) : s;
+            return minP > 0.0 ? s.withMinP(minP) : s;
+        }
+
+        float scale() {
+            return t == 0f ? 1f : 1f / t;
+        }
+    }
+
+    static void checkSampler(Backend backend, FuzzedDataProvider d) {
+        int op = d.consumeInt(0, 4);
+        float t = d.consumeBoolean() ? d.pickValue(TEMPERATURES) : d.consumeRegularFloat(1e-3f, 1e3f);
+        int n = 1 + d.consumeInt(0, 4999);
+        int off = d.consumeInt(0, 7);
+        float[] x = input(d, off, n);
+        int kMode = d.consumeInt(0, 3);
+        int topK = kMode == 0 ? 0 : kMode == 1 ? d.pickValue(new int[] {1, 2, 40, n, n + 5}) : 1 + d.consumeInt(0, n);
+        // top-p and min-p: off, a usual value, any value, or exactly at a token (the mass of the m most likely
+        // tokens, a token's probability relative to the top): the boundaries' comparisons are exercised
+        int pMode = d.consumeInt(0, 3);
+        double topP = pMode == 0 ? 1.0 : pMode == 1 ? d.pickValue(TOP_PS)
+                : pMode == 2 ? d.consumeProbabilityDouble() : massOfTop(x, off, n, t, 1 + d.consumeInt(0, n - 1));
+        topP = Math.max(topP, 1e-300);
+        int mMode = d.consumeInt(0, 3);
+        double minP = mMode == 0 ? 0.0 : mMode == 1 ? d.pickValue(MIN_PS)
+                : mMode == 2 ? d.consumeProbabilityDouble() : relativeTo(x, off, n, t, d.consumeInt(0, n - 1));
+        minP = Math.min(minP, Math.nextDown(1.0));
+        double[] u = new double[4];
+        for (int i = 0; i < u.length; i++) {
+            u[i] = d.consumeBoolean() ? d.consumeProbabilityDouble() : d.consumeDouble();
+        }
+        float[] xCopy = x.clone();
+        SamplerSettings set = new SamplerSettings(t, topK, topP, minP);
+        Sampler sampler = set.of(Softmax.of(backend));
+        String what = sampler + " op " + op + " n=" + n + " off=" + off + " u=" + Arrays.toString(u) + ": "
+                + describe(xCopy, off, n);
+        int bad = SamplerReference.invalid(x, off, n);
+        switch (op) {
+            case 0: // an array at an offset
+            case 1: { // a direct buffer
+                IntSupplier call = op == 0 ? () -> sampler.sample(x, off, n, new GivenDoubles(u))
+                        : () -> {
+                            FloatBuffer b = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder())
+                                    .asFloatBuffer().put(x, off, n).flip();
+                            return sampler.sample(b, new GivenDoubles(u));
+                        };
+                if (bad != 0) {
+                    expectInvalid(bad, call, what);
+                } else {
+                    expectToken(call.getAsInt(), x, off, n, set, u[0], what);
+                }
+                break;
+            }
+            case 2: { // rows: one draw per row, in order, the log-sum-exps of all rows in one call
+                int rows = 1 + d.consumeInt(0, 3);
+                int cols = Math.max(1, n / rows);
+                rows = Math.min(rows, n / cols);
+                float[] m = Arrays.copyOfRange(x, off, off + rows * cols);
+                int[] tokens = new int[rows];
+                int firstBad = 0;
+                for (int r = 0; r < rows && firstBad == 0; r++) {
+                    firstBad = SamplerReference.invalid(m, r * cols, cols);
+                }
+                if (firstBad != 0) {
+                    // a row's NaN is named by its index within the row
+                    expectInvalid(firstBad, () -> {
+                        sampler.sampleRows(m, cols, new GivenDoubles(u), tokens);
+                        return 0;
+                    }, what + " rows " + rows + "x" + cols);
+                    break;
+                }
+                sampler.sampleRows(m, cols, new GivenDoubles(u), tokens);
+                for (int r = 0; r < rows; r++) {
+                    expectToken(tokens[r], m, r * cols, cols, set, t == 0f ? 0.0 : u[r % u.length],
+                            what + " row " + r + " of " + rows + "x" + cols);
+                }
+                break;
+            }
+            case 3: { // top-k: the order of the reference, probabilities under the full softmax
+                float[] v = Arrays.copyOfRange(x, off, off + n);
+                int k = 1 + d.consumeInt(0, n + 2);
+                int want = Math.min(k, n);
+                int[] indices = new int[want];
+                float[] probs = new float[want];
+                if (bad != 0) {
+                    expectInvalid(bad, () -> sampler.topK(v, k, indices, probs), what + " topK " + k);
+                    break;
+                }
+                assertEquals(want, sampler.topK(v, k, indices, probs), "topK count, " + what);
+                int[] order = SamplerReference.order(v, 0, n);
+                float s = set.scale();
+                double lse = OpsReference.logSumExp(v, 0, n, s);
+                int inf = SamplerReference.positiveInfinities(v, 0, n);
+                for (int i = 0; i < want; i++) {
+                    assertEquals(order[i], indices[i], "topK index " + i + ", " + what);
+                    double ref = inf > 0 ? (v[order[i]] == Float.POSITIVE_INFINITY ? 1.0 / inf : 0.0)
+                            : Math.exp((double) v[order[i]] * s - lse);
+                    double tol = 2 * Math.ulp((float) Math.max(Math.abs(lse), 1.0)) + 0x1.0p-22;
+                    double err = Math.abs(probs[i] - ref);
+                    assertTrue(err <= ref * tol * 1.01 || err <= Float.MIN_NORMAL && ref < 2 * Float.MIN_NORMAL,
+                            "topK prob " + i + " (token " + order[i] + "): " + probs[i] + " want " + ref + ", " + what);
+                }
+                break;
+            }
+            default: { // logProb: s*x[token] - lse, rounded once
+                float[] v = Arrays.copyOfRange(x, off, off + n);
+                int token = d.consumeInt(0, n - 1);
+                float got = sampler.logProb(v, token);
+                double lse = OpsReference.logSumExp(v, 0, n, set.scale());
+                double want = (double) v[token] * set.scale() - lse;
+                if (Double.isNaN(want) || Double.isInfinite(want) || Float.isInfinite((float) want)) {
+                    assertEquals((float) want, got, "logProb, " + what);
+                } else {
+                    double tol = 2 * Math.ulp((float) Math.max(Math.abs(lse), 1.0)) + Math.ulp((float) want);
+                    assertTrue(Math.abs(got - want) <= tol, "logProb " + got + " want " + want + ", " + what);
+                }
+            }
+        }
+        assertEquals(0, Arrays.compare(xCopy, x), "input modified, " + what);
+    }
+
+    /** The largest finite logit of the range, or NaN if none. */
+    private static float finiteMax(float[] x, int off, int n) {
+        float max = Float.NaN;
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            if (Float.isFinite(v) && !(v <= max)) {
+                max = v;
+            }
+        }
+        return max;
+    }
+
+    /** exp(s * (x[j] - max)) as the sampler's min-p test computes it (1 when it cannot). */
+    private static double relativeTo(float[] x, int off, int n, float t, int j) {
+        float max = finiteMax(x, off, n);
+        float s = t == 0f ? 1f : 1f / t;
+        double r = Math.exp(((double) x[off + j] - max) * s);
+        return r > 0.0 && r < 1.0 ? r : 1.0;
+    }
+
+    /** The mass of the m largest logits over all of them, at temperature t (1 when it cannot). */
+    private static double massOfTop(float[] x, int off, int n, float t, int m) {
+        float max = finiteMax(x, off, n);
+        float s = t == 0f ? 1f : 1f / t;
+        float[] v = Arrays.copyOfRange(x, off, off + n);
+        Arrays.sort(v);
+        double top = 0.0;
+        double all = 0.0;
+        for (int i = n - 1; i >= 0; i--) {
+            double w = StrictMath.exp(((double) v[i] - max) * s);
+            all += w;
+            top += i >= n - m ? w : 0.0;
+        }
+        double p = top / all;
+        return p > 0.0 && p <= 1.0 ? p : 1.0;
+    }
+
+    /** A NaN logit (named by its first index) or all -Inf: IllegalArgumentException. */
+    private static void expectInvalid(int code, IntSupplier call, String what) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::getAsInt, what);
+        if (code != SamplerReference.ALL_NEGATIVE_INFINITY) {
+            int nan = SamplerReference.NAN_AT - code;
+            assertTrue(e.getMessage().contains("logit " + nan + " "), e.getMessage() + ", want logit " + nan + ", " + what);
+        }
+    }
+
+    /** One drawn token of valid logits x[off, +n) with the generator's double u, as the Javadoc defines it. */
+    private static void expectToken(int got, float[] x, int off, int n, SamplerSettings set, double u, String what) {
+        String at = "token " + got + ", " + what;
+        assertTrue(got >= 0 && got < n, "out of range: " + at);
+        assertTrue(x[off + got] != Float.NEGATIVE_INFINITY, "a -Inf logit drawn: " + at);
+        if (set.t() == 0f) {
+            assertEquals(SamplerReference.argmax(x, off, n), got, "greedy, " + at);
+            return;
+        }
+        if (SamplerReference.positiveInfinities(x, off, n) > 0) {
+            assertEquals(SamplerReference.drawInfinite(x, off, n, set.topK(), u), got, "+Inf logits, " + at);
+            return;
+        }
+        float s = set.scale();
+        int[] order = SamplerReference.order(x, off, n);
+        if (set.topK() == 0 && set.topP() >= 1.0 && set.minP() == 0.0) {
+            // no truncation: the backend's softmax weighs the draw; the token's stretch of the cumulative
+            // distribution (index order, exact probabilities) must come within 1e-5 of the draw
+            double[] p = OpsReference.softmax(x, off, n, s);
+            double target = SamplerReference.unit(u);
+            double below = 0;
+            for (int i = 0; i < got; i++) {
+                below += p[i];
+            }
+            assertTrue(below <= target + 1e-5 && below + p[got] >= target - 1e-5,
+                    "cumulative [" + below + ", " + (below + p[got]) + "] misses the draw " + target + ", " + at);
+            return;
+        }
+        if (set.topK() == 0 && set.topP() < 1.0) {
+            // top-p without top-k: the nucleus from the backend's log-sum-exp, within its 2 ULP
+            double lse = OpsReference.logSumExp(x, off, n, s);
+            double slack = 2 * Math.ulp((float) Math.max(Math.abs(lse), 1.0));
+            int lo = SamplerReference.survivors(x, off, n, order, s, 0, set.topP(), set.minP(), lse - slack);
+            int hi = SamplerReference.survivors(x, off, n, order, s, 0, set.topP(), set.minP(), lse + slack);
+            if (hi - lo > 64) { // a wide band (a flat distribution): the token must be in the larger nucleus
+                int[] kept = Arrays.copyOf(order, hi);
+                Arrays.sort(kept);
+                assertTrue(Arrays.binarySearch(kept, got) >= 0, "outside the nucleus of " + hi + ", " + at);
+                return;
+            }
+            for (int keep = lo; keep <= hi; keep++) {
+                if (SamplerReference.draw(x, off, order, keep, s, u) == got) {
+                    return;
+                }
+            }
+            throw new AssertionError("no nucleus of " + lo + ".." + hi + " tokens draws it: " + at);
+        }
+        int keep = SamplerReference.survivors(x, off, n, order, s, set.topK(), set.topP(), set.minP(), Double.NaN);
+        assertEquals(SamplerReference.draw(x, off, order, keep, s, u), got, keep + " survivors, " + at);
     }
 
     private static final float[] TEMPERATURE_SCALES = {1f, 1f / 0.7f, 0.5f, 2f, 1e-3f, 1e3f, 0x1.0p-100f, 0x1.0p+100f};
