@@ -184,10 +184,21 @@ static double s4j_f64_exact_lse(const double* x, size_t n, double scale, double*
   return a;
 }
 
+/* y = x'*s' - ref*s' as a double-double, products first (each exact as hi + lo): for a finite x' whose
+ * difference to ref overflows while s' < 1 brings it back into range (x' = -DBL_MAX, ref = 2e300, s' = 0.001:
+ * y ~ -1.8e305, where (x' - ref)*s' gave -Inf). */
+static double s4j_f64_scaled_difference(double xf, double ref, double sp, double* lo) {
+  const double p = xf * sp, q = ref * sp;
+  double e;
+  const double h = s4j_two_sum(p, -q, &e);
+  *lo = e + (fma(xf, sp, -p) - fma(ref, sp, -q));
+  return h;
+}
+
 /* Exact-path log-softmax: y = (x' - ref)*s' - log(S) with the difference as a double-double (as the exact
- * terms), so huge inputs whose products overflow still give their finite log-probabilities. Special
- * values: NaN or +Inf -> all NaN; all -Inf -> NaN, or -Inf with S4J_FLAG_SAFE. Reads x[i] before writing
- * y[i] (in place works). */
+ * terms), so huge inputs whose products overflow still give their finite log-probabilities, and so do those
+ * whose difference overflows while s' < 1 (s4j_f64_scaled_difference). Special values: NaN or +Inf -> all NaN;
+ * all -Inf -> NaN, or -Inf with S4J_FLAG_SAFE. Reads x[i] before writing y[i] (in place works). */
 static void s4j_f64_exact_log_softmax(const double* x, double* y, size_t n, double scale, int flags) {
   double ref;
   const int state = s4j_f64_exact_scan(x, n, scale, &ref);
@@ -202,10 +213,18 @@ static void s4j_f64_exact_log_softmax(const double* x, double* y, size_t n, doub
   const double log_s = log(s_hi) + s_lo / s_hi; /* S in [1, n]: log(S) >= 0, error ~2^-53 absolute */
   for (size_t i = 0; i < n; i++) {
     double a_lo;
-    const double a_hi = s4j_two_sum(s4j_f64_fold(x[i], scale), -ref, &a_lo);
+    const double xf = s4j_f64_fold(x[i], scale);
+    const double a_hi = s4j_two_sum(xf, -ref, &a_lo);
     const double d = a_hi * sp;
-    /* -Inf inputs, and differences that overflow: the IEEE result (-Inf) */
-    y[i] = isfinite(d) ? (d - log_s) + (fma(a_hi, sp, -d) + a_lo * sp) : d;
+    if (isfinite(d)) {
+      y[i] = (d - log_s) + (fma(a_hi, sp, -d) + a_lo * sp);
+    } else if (isfinite(xf) && sp < 1.0) { /* the difference overflowed, its scaled value may not */
+      double lo;
+      const double h = s4j_f64_scaled_difference(xf, ref, sp, &lo);
+      y[i] = (h - log_s) + lo;
+    } else {
+      y[i] = d; /* -Inf inputs, and scaled differences beyond the range: the IEEE result (-Inf) */
+    }
   }
 }
 

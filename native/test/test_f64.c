@@ -345,6 +345,19 @@ static void special_values(void) {
               "%s/%s [-DBL_MAX, DBL_MAX] s=%g -> [%g, %g]", s4j_isa_names[isa], s4j_algo_names[algo], g_scales[sc],
               y[0], y[1]);
       }
+      /* log-softmax of an input whose difference to the maximum overflows while the scale brings it back
+       * (the fuzz target SoftmaxFuzzTest#doubles found -Inf here for ~-1.8e305) */
+      for (int sign = -1; sign <= 1; sign += 2) {
+        x[0] = -DBL_MAX * sign;
+        x[1] = 2e300 * sign;
+        x[2] = 1e300 * sign;
+        snprintf(what, sizeof what, "%s/%s [-DBL_MAX, 2e300, 1e300] s=%g", s4j_isa_names[isa], s4j_algo_names[algo],
+                 0.001 * sign);
+        reference_log(x, 3, 0.001 * sign, ref);
+        CHECK(log_softmax_at(isa, 0, 0.001 * sign, x, y, 3, NULL) == S4J_OK, "%s log rc", what);
+        CHECK(isfinite(y[0]) && isfinite(y[1]), "%s: log-softmax [%g, %g, %g]", what, y[0], y[1], y[2]);
+        check_log(y, ref, 3, what);
+      }
       /* negative and zero scales; scale NaN / Inf */
       const double three[3] = {1.0, 2.0, 3.0};
       memcpy(x, three, sizeof three);

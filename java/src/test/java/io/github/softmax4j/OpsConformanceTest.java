@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.github.softmax4j.internal.F64Test;
+
 /**
  * The softmax family (log-sum-exp, log-softmax, cross-entropy, temperature, rows, safe, parallel) on every
  * backend that can run here, against {@link OpsReference}. Bounds as documented in {@link Softmax}.
@@ -429,6 +431,26 @@ class OpsConformanceTest {
         assertThrows(NullPointerException.class, () -> sm.logSumExp((double[]) null));
         assertThrows(NullPointerException.class, () -> DoubleSoftmax.of(null));
         assertEquals("DoubleSoftmax[" + sm.softmax() + "]", sm.toString());
+    }
+
+    /**
+     * Double log-softmax of an input whose difference to the maximum overflows while the scale brings it back
+     * into range: [-DBL_MAX, 2e300, 1e300] at s = 0.001 gives ~-1.8e305, which came out -Inf on every backend
+     * (the exact path formed (x - max) * s; the fuzz target {@code SoftmaxFuzzTest#doubles} found it).
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void doubleLogSoftmaxOfAnOverflowingDifference(Backend backend) {
+        float s = 0.001f;
+        double[] x = {-Double.MAX_VALUE, 2e300, 1e300};
+        double[] y = new double[3];
+        DoubleSoftmax.of(Backends.require(backend).withScale(s)).logSoftmax(x, y);
+        double[] ref = F64Test.referenceLog(x, 3, s);
+        for (int i = 0; i < 3; i++) {
+            double err = Math.abs((y[i] - ref[2 * i]) - ref[2 * i + 1]);
+            assertTrue(err <= Math.abs(ref[2 * i]) * 0x1p-52 + 0x1p-50,
+                    backend + " log-softmax[" + i + "] = " + y[i] + ", want " + ref[2 * i]);
+        }
     }
 
     @ParameterizedTest

@@ -18,6 +18,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.driver.FuzzedDataProviderImpl;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import io.github.softmax4j.internal.F64Test;
+
 /**
  * Differential fuzzing (Jazzer): targets that run every input on every backend this machine can run; this one,
  * {@code softmax},
@@ -361,6 +363,178 @@ class SoftmaxFuzzTest {
         }
         int keep = SamplerReference.survivors(x, off, n, order, s, set.topK(), set.topP(), set.minP(), Double.NaN);
         assertEquals(SamplerReference.draw(x, off, order, keep, s, u), got, keep + " survivors, " + at);
+    }
+
+    /**
+     * Double precision ({@link DoubleSoftmax}) on the same kind of input, every backend: softmax (at offsets, in
+     * place, dense rows), log-softmax and log-sum-exp, every algorithm and several scales, against the
+     * double-double reference of {@code F64Test} within the Javadoc's bounds (softmax 4 ULP from DBL_MIN, below
+     * it DBL_MIN absolute; log-sum-exp 4 ULP of max(|lse|, 1); log-softmax {@code 2^-52 |y| + 2^-50}), with
+     * NaN, +-Inf, subnormal and huge values placed by the fuzzer ({@code consumeDouble()}). A scaled input
+     * beyond the double range (s*x infinite for a finite x) is left unchecked but for the input being unchanged:
+     * the Javadoc defines no result for it. {@code mvn verify} replays its corpus
+     * (SoftmaxFuzzTestInputs/doubles/); fuzz it as above with {@code -Dtest=SoftmaxFuzzTest#doubles}.
+     */
+    @FuzzTest(maxDuration = "2m")
+    void doubles(byte[] input) {
+        for (Backend b : BACKENDS) {
+            try (FuzzedDataProviderImpl d = FuzzedDataProviderImpl.withJavaData(input)) {
+                checkDoubles(b, d);
+            }
+        }
+    }
+
+    private static final double[] DOUBLE_SPREADS = {1, 0.01, 10, 100, 1e4, 1e30, 1e300};
+    private static final float[] DOUBLE_SCALES = {1f, 0.7f, 1f / 0.3f, 1e-3f, 1e3f, 0x1.0p-60f, 0x1.0p+60f};
+
+    static void checkDoubles(Backend backend, FuzzedDataProvider d) {
+        int op = d.consumeInt(0, 4);
+        float s = d.pickValue(DOUBLE_SCALES);
+        DoubleSoftmax dm = DoubleSoftmax.of(Softmax.of(backend).with(d.pickValue(Algorithm.values())).withScale(s));
+        int n = d.consumeInt(0, 3000);
+        int off = d.consumeInt(0, 7);
+        double spread = d.pickValue(DOUBLE_SPREADS);
+        double shift = d.consumeRegularDouble(-1000, 1000);
+        SplittableRandom r = new SplittableRandom(d.consumeLong());
+        double[] x = new double[off + n + 2];
+        for (int i = 0; i < n; i++) {
+            x[off + i] = r.nextGaussian() * spread + shift;
+        }
+        int placed = n == 0 ? 0 : d.consumeInt(0, 64);
+        for (int k = 0; k < placed && d.remainingBytes() > 0; k++) {
+            x[off + d.consumeInt(0, n - 1)] = d.consumeDouble();
+        }
+        double[] xCopy = x.clone();
+        double[] v = Arrays.copyOfRange(x, off, off + n);
+        Kinds kinds = Kinds.of(v, s);
+        boolean nan = kinds.nan();
+        boolean inf = kinds.inf();
+        boolean allNegInf = kinds.allNegInf();
+        boolean beyond = kinds.beyond();
+        String what = dm + " op " + op + " n=" + n + " off=" + off + " s=" + s + " spread=" + spread + " shift="
+                + shift + ", unusual values:" + unusual(v);
+        double[] lse = new double[2];
+        double[] ref = nan || inf || allNegInf || beyond ? null : F64Test.reference(v, n, s, lse);
+        switch (op) {
+            case 0: { // an array at offsets
+                double[] y = new double[n + 3];
+                dm.softmax(x, off, y, 3, n);
+                expectDoubleSoftmax(y, 3, ref, n, nan || inf || allNegInf, beyond, what);
+                break;
+            }
+            case 1: { // in place
+                double[] z = x.clone();
+                dm.softmax(z, off, z, off, n);
+                expectDoubleSoftmax(z, off, ref, n, nan || inf || allNegInf, beyond, what + " in place");
+                break;
+            }
+            case 2: { // dense rows: each row against its own reference
+                int cols = n == 0 ? 1 : 1 + d.consumeInt(0, Math.min(n, 400) - 1);
+                int rows = n / cols;
+                double[] m = Arrays.copyOf(v, rows * cols);
+                double[] y = new double[rows * cols];
+                dm.softmaxRows(m, y, cols);
+                for (int row = 0; row < rows; row++) {
+                    double[] rv = Arrays.copyOfRange(m, row * cols, (row + 1) * cols);
+                    Kinds k = Kinds.of(rv, s);
+                    boolean nanRow = k.nan() || k.inf() || k.allNegInf();
+                    double[] rr = nanRow || k.beyond() ? null : F64Test.reference(rv, cols, s, new double[2]);
+                    expectDoubleSoftmax(y, row * cols, rr, cols, nanRow, k.beyond(),
+                            what + " row " + row + " of " + rows + "x" + cols);
+                }
+                break;
+            }
+            case 3: { // log-softmax
+                double[] y = new double[n];
+                dm.logSoftmax(x, off, y, 0, n);
+                if (beyond) {
+                    break;
+                }
+                double[] refLog = nan || inf || allNegInf ? null : F64Test.referenceLog(v, n, s);
+                for (int i = 0; i < n; i++) {
+                    if (refLog == null) {
+                        assertTrue(Double.isNaN(y[i]), "log-softmax want NaN at " + i + ", got " + y[i] + ", " + what);
+                    } else if (refLog[2 * i] == Double.NEGATIVE_INFINITY) {
+                        assertEquals(Double.NEGATIVE_INFINITY, y[i], "log-softmax of -Inf at " + i + ", " + what);
+                    } else {
+                        double err = Math.abs((y[i] - refLog[2 * i]) - refLog[2 * i + 1]);
+                        assertTrue(err <= Math.abs(refLog[2 * i]) * 0x1p-52 + 0x1p-50, "log-softmax " + y[i] + " want "
+                                + refLog[2 * i] + " at " + i + ", " + what);
+                    }
+                }
+                break;
+            }
+            default: { // log-sum-exp
+                double got = dm.logSumExp(x, off, n);
+                if (beyond) {
+                    break;
+                }
+                double want = nan ? Double.NaN : inf ? Double.POSITIVE_INFINITY
+                        : allNegInf ? Double.NEGATIVE_INFINITY : lse[0];
+                if (ref == null || Double.isInfinite(want)) {
+                    assertEquals(want, got, "lse, " + what);
+                } else {
+                    double err = Math.abs(want) >= 1.0 ? F64Test.ulps(got, lse[0], lse[1])
+                            : Math.abs((got - lse[0]) - lse[1]) / 0x1p-52;
+                    assertTrue(err <= 4.0, "lse " + got + " want " + want + " (" + err + "), " + what);
+                }
+            }
+        }
+        assertEquals(0, Arrays.compare(xCopy, x), "input modified, " + what);
+    }
+
+    /**
+     * What a double vector holds: a NaN, a +Inf, nothing but -Inf (or nothing), a finite x whose s*x overflows
+     * (no result is defined for it).
+     */
+    private record Kinds(boolean nan, boolean inf, boolean allNegInf, boolean beyond) {
+        static Kinds of(double[] v, float s) {
+            boolean nan = false;
+            boolean inf = false;
+            boolean allNegInf = true;
+            boolean beyond = false;
+            for (double e : v) {
+                nan |= Double.isNaN(e);
+                inf |= e == Double.POSITIVE_INFINITY;
+                allNegInf &= e == Double.NEGATIVE_INFINITY;
+                beyond |= Double.isFinite(e) && Double.isInfinite(e * s);
+            }
+            return new Kinds(nan, inf, allNegInf, beyond);
+        }
+    }
+
+    /** The non-finite, huge (beyond 1e300) and subnormal values of v with their indices (at most 12). */
+    private static String unusual(double[] v) {
+        StringBuilder odd = new StringBuilder();
+        int shown = 0;
+        for (int i = 0; i < v.length && shown < 12; i++) {
+            double e = v[i];
+            if (!Double.isFinite(e) || Math.abs(e) > 1e300 || (e != 0 && Math.abs(e) < Double.MIN_NORMAL)) {
+                odd.append(' ').append(i).append('=').append(e);
+                shown++;
+            }
+        }
+        return shown == 0 ? " none" : odd.toString();
+    }
+
+    /** Double softmax of n outputs at y[yOff]: all NaN when nanRow, else the reference's bound (unless beyond). */
+    private static void expectDoubleSoftmax(double[] y, int yOff, double[] ref, int n, boolean nanRow, boolean beyond,
+            String what) {
+        if (beyond) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            double got = y[yOff + i];
+            if (nanRow) {
+                assertTrue(Double.isNaN(got), "want NaN at " + i + ", got " + got + ", " + what);
+                continue;
+            }
+            double rh = ref[2 * i];
+            boolean ok = rh >= Double.MIN_NORMAL ? F64Test.ulps(got, rh, ref[2 * i + 1]) <= 4.0
+                    : Double.isFinite(got) && Math.abs(got - rh) <= Double.MIN_NORMAL;
+            assertTrue(ok, "softmax at " + i + ": " + got + " want " + rh + " (" + F64Test.ulps(got, rh, ref[2 * i + 1])
+                    + " ULP), " + what);
+        }
     }
 
     private static final float[] TEMPERATURE_SCALES = {1f, 1f / 0.7f, 0.5f, 2f, 1e-3f, 1e3f, 0x1.0p-100f, 0x1.0p+100f};

@@ -443,8 +443,10 @@ final class ScalarF64 {
 
     /**
      * Exact-path log-softmax: y = (x' - ref) s' - log S with the difference as a double-double, so inputs
-     * whose products overflow still give finite log-probabilities. NaN or +Inf: all NaN; all -Inf: NaN, or
-     * -Inf when safe. Reads every x before writing y (in place works).
+     * whose products overflow still give finite log-probabilities, and so do those whose difference overflows
+     * while s' < 1 brings it back into range (x' = -DBL_MAX, ref = 2e300, s' = 0.001: y ~ -1.8e305; then the
+     * products are formed first, each exact as hi + lo). NaN or +Inf: all NaN; all -Inf: NaN, or -Inf when
+     * safe. Reads every x before writing y (in place works).
      */
     private static void exactLogSoftmax(double[] x, int xOff, double[] y, int yOff, int n, double s, boolean safe) {
         double ref = exactMax(x, xOff, n, s);
@@ -467,7 +469,18 @@ final class ScalarF64 {
             double bp = aHi - xf;
             double aLo = (xf - (aHi - bp)) + (-ref - bp);
             double d = aHi * sp;
-            y[yOff + i] = Double.isFinite(d) ? (d - logS) + (Math.fma(aHi, sp, -d) + aLo * sp) : d;
+            if (Double.isFinite(d)) {
+                y[yOff + i] = (d - logS) + (Math.fma(aHi, sp, -d) + aLo * sp);
+            } else if (Double.isFinite(xf) && sp < 1.0) { // the difference overflowed, its scaled value may not
+                double p = xf * sp;
+                double q = ref * sp;
+                double h = p - q;
+                double hp = h - p;
+                double e = (p - (h - hp)) + (-q - hp);
+                y[yOff + i] = (h - logS) + (e + (Math.fma(xf, sp, -p) - Math.fma(ref, sp, -q)));
+            } else {
+                y[yOff + i] = d; // -Inf inputs, and scaled differences beyond the range: the IEEE result (-Inf)
+            }
         }
     }
 }

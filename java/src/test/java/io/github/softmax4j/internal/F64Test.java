@@ -125,6 +125,20 @@ public class F64Test {
         return new double[] {h, -Math.fma(h, f, -1.0) / f};
     }
 
+    /**
+     * (v - vmax) * sp as dd, scaled first (each product exact as dd, then their difference), so that inputs whose
+     * difference overflows but whose scaled difference does not (huge inputs of both signs, sp < 1) stay exact; a
+     * difference beyond the double range is -Inf (its exp is 0, its log-softmax -Inf). vmax * sp must be finite.
+     */
+    private static double[] scaledDistance(double v, double vmax, double sp) {
+        double zh = v * sp;
+        double zl = Math.fma(v, sp, -zh);
+        double mh = vmax * sp;
+        double ml = Math.fma(vmax, sp, -mh);
+        double[] d = add(zh, zl, -mh, -ml);
+        return Double.isFinite(d[0]) ? d : new double[] {Double.NEGATIVE_INFINITY, 0.0};
+    }
+
     /** Reference softmax (dd per output: ref[2i], ref[2i+1]) and lse (dd) of z = x*s, finite s != 0. */
     public static double[] reference(double[] x, int n, double s, double[] lse) {
         return reference(x, n, s, lse, new double[2]);
@@ -144,10 +158,7 @@ public class F64Test {
             if (v == Double.NEGATIVE_INFINITY) {
                 continue;
             }
-            double ah = v - xmax;
-            double bp = ah - v;
-            double al = (v - (ah - bp)) + (-xmax - bp);
-            double[] d = mul(ah, al, sp, 0.0);
+            double[] d = scaledDistance(v, xmax, sp);
             if (d[0] < -1500) {
                 continue;
             }
@@ -196,10 +207,11 @@ public class F64Test {
                 out[2 * i] = Double.NEGATIVE_INFINITY;
                 continue;
             }
-            double ah = v - xmax;
-            double bp = ah - v;
-            double al = (v - (ah - bp)) + (-xmax - bp);
-            double[] d = mul(ah, al, sp, 0.0);
+            double[] d = scaledDistance(v, xmax, sp);
+            if (d[0] == Double.NEGATIVE_INFINITY) { // beyond the double range below
+                out[2 * i] = Double.NEGATIVE_INFINITY;
+                continue;
+            }
             double[] r = add(d[0], d[1], -logS[0], -logS[1]);
             out[2 * i] = r[0];
             out[2 * i + 1] = r[1];
