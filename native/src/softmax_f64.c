@@ -221,7 +221,7 @@ static void s4j_f64_exact_log_softmax(const double* x, double* y, size_t n, doub
     } else if (isfinite(xf) && sp < 1.0) { /* the difference overflowed, its scaled value may not */
       double lo;
       const double h = s4j_f64_scaled_difference(xf, ref, sp, &lo);
-      y[i] = (h - log_s) + lo;
+      y[i] = isfinite(h) ? (h - log_s) + lo : h; /* still beyond the range: -Inf (lo is NaN then) */
     } else {
       y[i] = d; /* -Inf inputs, and scaled differences beyond the range: the IEEE result (-Inf) */
     }

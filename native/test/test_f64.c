@@ -357,6 +357,10 @@ static void special_values(void) {
         CHECK(log_softmax_at(isa, 0, 0.001 * sign, x, y, 3, NULL) == S4J_OK, "%s log rc", what);
         CHECK(isfinite(y[0]) && isfinite(y[1]), "%s: log-softmax [%g, %g, %g]", what, y[0], y[1], y[2]);
         check_log(y, ref, 3, what);
+        /* at s = 0.7 the scaled difference stays beyond the range: -Inf, not NaN */
+        x[1] = 1.78e308 * sign;
+        CHECK(log_softmax_at(isa, 0, 0.7 * sign, x, y, 3, NULL) == S4J_OK && y[0] == -INFINITY && y[1] == 0.0,
+              "%s: at s=0.7 log-softmax [%g, %g, %g], want [-inf, 0, ...]", what, y[0], y[1], y[2]);
       }
       /* negative and zero scales; scale NaN / Inf */
       const double three[3] = {1.0, 2.0, 3.0};

@@ -451,6 +451,11 @@ class OpsConformanceTest {
             assertTrue(err <= Math.abs(ref[2 * i]) * 0x1p-52 + 0x1p-50,
                     backend + " log-softmax[" + i + "] = " + y[i] + ", want " + ref[2 * i]);
         }
+        // at s = 0.7 the scaled difference stays beyond the range: -Inf, not NaN
+        x[1] = 1.78e308;
+        DoubleSoftmax.of(Backends.require(backend).withScale(0.7f)).logSoftmax(x, y);
+        assertEquals(Double.NEGATIVE_INFINITY, y[0], backend + " s=0.7 log-softmax[0]");
+        assertEquals(0.0, y[1], backend + " s=0.7 log-softmax[1]");
     }
 
     @ParameterizedTest

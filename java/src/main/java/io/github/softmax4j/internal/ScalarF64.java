@@ -477,7 +477,8 @@ final class ScalarF64 {
                 double h = p - q;
                 double hp = h - p;
                 double e = (p - (h - hp)) + (-q - hp);
-                y[yOff + i] = (h - logS) + (e + (Math.fma(xf, sp, -p) - Math.fma(ref, sp, -q)));
+                // still beyond the range: -Inf (e is NaN then)
+                y[yOff + i] = Double.isFinite(h) ? (h - logS) + (e + (Math.fma(xf, sp, -p) - Math.fma(ref, sp, -q))) : h;
             } else {
                 y[yOff + i] = d; // -Inf inputs, and scaled differences beyond the range: the IEEE result (-Inf)
             }
