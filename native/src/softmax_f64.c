@@ -184,6 +184,19 @@ static double s4j_f64_exact_lse(const double* x, size_t n, double scale, double*
   return a;
 }
 
+/* x' - ref = hi + *lo exactly (hi may overflow): 2Sum, whose intermediate s - x' overflows when |ref| is near
+ * DBL_MAX and the difference rounds (x' = 8.53e307, ref = DBL_MAX: lo came out NaN, y NaN); then on the
+ * halves, which are exact (a subnormal x' loses at most 2^-1075, nothing beside a difference near 2^1023). */
+static double s4j_f64_difference(double xf, double ref, double* lo) {
+  const double hi = s4j_two_sum(xf, -ref, lo);
+  if (isfinite(hi) && !isfinite(*lo)) {
+    const double h = s4j_two_sum(0.5 * xf, -0.5 * ref, lo);
+    *lo *= 2.0;
+    return 2.0 * h;
+  }
+  return hi;
+}
+
 /* y = x'*s' - ref*s' as a double-double, products first (each exact as hi + lo): for a finite x' whose
  * difference to ref overflows while s' < 1 brings it back into range (x' = -DBL_MAX, ref = 2e300, s' = 0.001:
  * y ~ -1.8e305, where (x' - ref)*s' gave -Inf). */
@@ -214,7 +227,7 @@ static void s4j_f64_exact_log_softmax(const double* x, double* y, size_t n, doub
   for (size_t i = 0; i < n; i++) {
     double a_lo;
     const double xf = s4j_f64_fold(x[i], scale);
-    const double a_hi = s4j_two_sum(xf, -ref, &a_lo);
+    const double a_hi = s4j_f64_difference(xf, ref, &a_lo);
     const double d = a_hi * sp;
     if (isfinite(d)) {
       y[i] = (d - log_s) + (fma(a_hi, sp, -d) + a_lo * sp);

@@ -357,8 +357,16 @@ static void special_values(void) {
         CHECK(log_softmax_at(isa, 0, 0.001 * sign, x, y, 3, NULL) == S4J_OK, "%s log rc", what);
         CHECK(isfinite(y[0]) && isfinite(y[1]), "%s: log-softmax [%g, %g, %g]", what, y[0], y[1], y[2]);
         check_log(y, ref, 3, what);
+        /* 8.53e307 against DBL_MAX: 2Sum's intermediate overflows (the difference rounds); y must stay finite */
+        x[1] = 8.530234455389695e307 * sign;
+        x[2] = DBL_MAX * sign;
+        reference_log(x, 3, 0.001 * sign, ref);
+        CHECK(log_softmax_at(isa, 0, 0.001 * sign, x, y, 3, NULL) == S4J_OK && isfinite(y[1]), "%s: 8.53e307 against"
+              " DBL_MAX: log-softmax [%g, %g, %g]", what, y[0], y[1], y[2]);
+        check_log(y, ref, 3, what);
         /* at s = 0.7 the scaled difference stays beyond the range: -Inf, not NaN */
         x[1] = 1.78e308 * sign;
+        x[2] = 1e300 * sign;
         CHECK(log_softmax_at(isa, 0, 0.7 * sign, x, y, 3, NULL) == S4J_OK && y[0] == -INFINITY && y[1] == 0.0,
               "%s: at s=0.7 log-softmax [%g, %g, %g], want [-inf, 0, ...]", what, y[0], y[1], y[2]);
       }

@@ -468,6 +468,15 @@ final class ScalarF64 {
             double aHi = xf - ref;
             double bp = aHi - xf;
             double aLo = (xf - (aHi - bp)) + (-ref - bp);
+            if (Double.isFinite(aHi) && !Double.isFinite(aLo)) {
+                // 2Sum's aHi - xf overflowed (|ref| near DBL_MAX, the difference rounded): on the halves, exactly
+                double hx = 0.5 * xf;
+                double hr = 0.5 * ref;
+                double h = hx - hr;
+                double hp = h - hx;
+                aLo = 2.0 * ((hx - (h - hp)) + (-hr - hp));
+                aHi = 2.0 * h;
+            }
             double d = aHi * sp;
             if (Double.isFinite(d)) {
                 y[yOff + i] = (d - logS) + (Math.fma(aHi, sp, -d) + aLo * sp);
@@ -478,7 +487,8 @@ final class ScalarF64 {
                 double hp = h - p;
                 double e = (p - (h - hp)) + (-q - hp);
                 // still beyond the range: -Inf (e is NaN then)
-                y[yOff + i] = Double.isFinite(h) ? (h - logS) + (e + (Math.fma(xf, sp, -p) - Math.fma(ref, sp, -q))) : h;
+                double rest = e + (Math.fma(xf, sp, -p) - Math.fma(ref, sp, -q));
+                y[yOff + i] = Double.isFinite(h) ? (h - logS) + rest : h;
             } else {
                 y[yOff + i] = d; // -Inf inputs, and scaled differences beyond the range: the IEEE result (-Inf)
             }
