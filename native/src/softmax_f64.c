@@ -105,17 +105,30 @@ static int s4j_f64_exact_scan(const double* x, size_t n, double scale, double* r
   return S4J_EXACT_FINITE;
 }
 
+/* The exact path's scaled distance (x' - ref) * s' = d + *lo (to ~2^-104 relative; finite ref, finite s' > 0).
+ * 2Sum on the halves, x'/2 - ref/2 = h + e exactly (halving is exact for normal values; a subnormal x' loses at
+ * most 2^-1075, nothing beside the bounds): neither the difference nor 2Sum's intermediate overflows, so a
+ * distance that s' < 1 brings back into range stays finite (x' = -DBL_MAX, ref = 2e300, s' = 0.001: ~-1.8e305,
+ * and x' = 8.53e307 against ref = DBL_MAX, which came out -Inf and NaN while the difference was taken whole);
+ * then d = h * 2s' (the same product as (x' - ref) * s' whenever that difference is finite). -Inf for x' = -Inf
+ * and for distances beyond the range (lo = 0 then). */
+static double s4j_f64_distance(double xf, double ref, double sp, double* lo) {
+  double e;
+  const double h = s4j_two_sum(0.5 * xf, -0.5 * ref, &e);
+  const double s2 = 2.0 * sp;
+  const double d = h * s2;
+  *lo = isfinite(d) ? fma(h, s2, -d) + e * s2 : 0.0;
+  return d;
+}
+
 /* exp((x' - ref) * s') for x' <= ref (finite ref, finite s' > 0), in [0, 1]. */
 static double s4j_f64_exact_term(double xf, double ref, double sp) {
-  double a_lo;
-  const double a_hi = s4j_two_sum(xf, -ref, &a_lo); /* x' - ref = a_hi + a_lo exactly */
-  const double d = a_hi * sp;
-  /* exp(d) < 2^-2100 (or x' = -Inf, or x' - ref overflowed): the term is 0. */
+  double lo;
+  const double d = s4j_f64_distance(xf, ref, sp, &lo);
+  /* exp(d) < 2^-2100 (or x' = -Inf): the term is 0. */
   if (!(d >= -1500.0)) return 0.0;
-  /* d = (a_hi + a_lo) * s' = ph + pl + a_lo*s' as a normalized double-double (dh, dl). */
-  const double pl = fma(a_hi, sp, -d);
   double dl;
-  const double dh = s4j_fast_two_sum(d, pl + a_lo * sp, &dl);
+  const double dh = s4j_fast_two_sum(d, lo, &dl); /* normalized */
   double n;
   const double p = s4j_f64_scalar_exp_pn(dh, dl, &n);
   return ldexp(p, (int)n);
@@ -184,34 +197,10 @@ static double s4j_f64_exact_lse(const double* x, size_t n, double scale, double*
   return a;
 }
 
-/* x' - ref = hi + *lo exactly (hi may overflow): 2Sum, whose intermediate s - x' overflows when |ref| is near
- * DBL_MAX and the difference rounds (x' = 8.53e307, ref = DBL_MAX: lo came out NaN, y NaN); then on the
- * halves, which are exact (a subnormal x' loses at most 2^-1075, nothing beside a difference near 2^1023). */
-static double s4j_f64_difference(double xf, double ref, double* lo) {
-  const double hi = s4j_two_sum(xf, -ref, lo);
-  if (isfinite(hi) && !isfinite(*lo)) {
-    const double h = s4j_two_sum(0.5 * xf, -0.5 * ref, lo);
-    *lo *= 2.0;
-    return 2.0 * h;
-  }
-  return hi;
-}
-
-/* y = x'*s' - ref*s' as a double-double, products first (each exact as hi + lo): for a finite x' whose
- * difference to ref overflows while s' < 1 brings it back into range (x' = -DBL_MAX, ref = 2e300, s' = 0.001:
- * y ~ -1.8e305, where (x' - ref)*s' gave -Inf). */
-static double s4j_f64_scaled_difference(double xf, double ref, double sp, double* lo) {
-  const double p = xf * sp, q = ref * sp;
-  double e;
-  const double h = s4j_two_sum(p, -q, &e);
-  *lo = e + (fma(xf, sp, -p) - fma(ref, sp, -q));
-  return h;
-}
-
-/* Exact-path log-softmax: y = (x' - ref)*s' - log(S) with the difference as a double-double (as the exact
- * terms), so huge inputs whose products overflow still give their finite log-probabilities, and so do those
- * whose difference overflows while s' < 1 (s4j_f64_scaled_difference). Special values: NaN or +Inf -> all NaN;
- * all -Inf -> NaN, or -Inf with S4J_FLAG_SAFE. Reads x[i] before writing y[i] (in place works). */
+/* Exact-path log-softmax: y = (x' - ref)*s' - log(S) with the distance as a double-double (s4j_f64_distance,
+ * as the exact terms), so huge inputs whose products or differences overflow still give their finite
+ * log-probabilities. Special values: NaN or +Inf -> all NaN; all -Inf -> NaN, or -Inf with S4J_FLAG_SAFE.
+ * Reads x[i] before writing y[i] (in place works). */
 static void s4j_f64_exact_log_softmax(const double* x, double* y, size_t n, double scale, int flags) {
   double ref;
   const int state = s4j_f64_exact_scan(x, n, scale, &ref);
@@ -225,19 +214,9 @@ static void s4j_f64_exact_log_softmax(const double* x, double* y, size_t n, doub
   for (size_t i = 0; i < n; i++) s4j_dd_add(&s_hi, &s_lo, s4j_f64_exact_term(s4j_f64_fold(x[i], scale), ref, sp), 0.0);
   const double log_s = log(s_hi) + s_lo / s_hi; /* S in [1, n]: log(S) >= 0, error ~2^-53 absolute */
   for (size_t i = 0; i < n; i++) {
-    double a_lo;
-    const double xf = s4j_f64_fold(x[i], scale);
-    const double a_hi = s4j_f64_difference(xf, ref, &a_lo);
-    const double d = a_hi * sp;
-    if (isfinite(d)) {
-      y[i] = (d - log_s) + (fma(a_hi, sp, -d) + a_lo * sp);
-    } else if (isfinite(xf) && sp < 1.0) { /* the difference overflowed, its scaled value may not */
-      double lo;
-      const double h = s4j_f64_scaled_difference(xf, ref, sp, &lo);
-      y[i] = isfinite(h) ? (h - log_s) + lo : h; /* still beyond the range: -Inf (lo is NaN then) */
-    } else {
-      y[i] = d; /* -Inf inputs, and scaled differences beyond the range: the IEEE result (-Inf) */
-    }
+    double lo;
+    const double d = s4j_f64_distance(s4j_f64_fold(x[i], scale), ref, sp, &lo);
+    y[i] = isfinite(d) ? (d - log_s) + lo : d; /* -Inf inputs, and distances beyond the range: -Inf */
   }
 }
 

@@ -381,14 +381,11 @@ final class ScalarF64 {
 
     /** exp((x' - ref) s') for x' <= ref, finite ref and s' > 0. */
     private static double exactTerm(double xf, double ref, double sp) {
-        double aHi = xf - ref;
-        double bp = aHi - xf;
-        double aLo = (xf - (aHi - bp)) + (-ref - bp);
-        double d = aHi * sp;
+        double d = distance(xf, ref, sp);
         if (!(d >= -1500.0)) {
-            return 0.0; // exp(d) < 2^-2100, x' = -Inf, or x' - ref overflowed
+            return 0.0; // exp(d) < 2^-2100, or x' = -Inf
         }
-        double pl = Math.fma(aHi, sp, -d) + aLo * sp;
+        double pl = distanceRest(xf, ref, sp, d);
         double dh = d + pl;
         double dl = pl - (dh - d);
         double n = Math.rint(dh * LOG2E);
@@ -442,11 +439,10 @@ final class ScalarF64 {
     }
 
     /**
-     * Exact-path log-softmax: y = (x' - ref) s' - log S with the difference as a double-double, so inputs
-     * whose products overflow still give finite log-probabilities, and so do those whose difference overflows
-     * while s' < 1 brings it back into range (x' = -DBL_MAX, ref = 2e300, s' = 0.001: y ~ -1.8e305; then the
-     * products are formed first, each exact as hi + lo). NaN or +Inf: all NaN; all -Inf: NaN, or -Inf when
-     * safe. Reads every x before writing y (in place works).
+     * Exact-path log-softmax: y = (x' - ref) s' - log S with the distance as a double-double ({@link #distance},
+     * as the exact terms), so inputs whose products or differences overflow still give finite
+     * log-probabilities. NaN or +Inf: all NaN; all -Inf: NaN, or -Inf when safe. Reads every x before writing y
+     * (in place works).
      */
     private static void exactLogSoftmax(double[] x, int xOff, double[] y, int yOff, int n, double s, boolean safe) {
         double ref = exactMax(x, xOff, n, s);
@@ -465,33 +461,32 @@ final class ScalarF64 {
         double logS = Math.log(sum[0]) + sum[1] / sum[0]; // S in [1, n]
         for (int i = 0; i < n; i++) {
             double xf = fold(x[xOff + i], s);
-            double aHi = xf - ref;
-            double bp = aHi - xf;
-            double aLo = (xf - (aHi - bp)) + (-ref - bp);
-            if (Double.isFinite(aHi) && !Double.isFinite(aLo)) {
-                // 2Sum's aHi - xf overflowed (|ref| near DBL_MAX, the difference rounded): on the halves, exactly
-                double hx = 0.5 * xf;
-                double hr = 0.5 * ref;
-                double h = hx - hr;
-                double hp = h - hx;
-                aLo = 2.0 * ((hx - (h - hp)) + (-hr - hp));
-                aHi = 2.0 * h;
-            }
-            double d = aHi * sp;
-            if (Double.isFinite(d)) {
-                y[yOff + i] = (d - logS) + (Math.fma(aHi, sp, -d) + aLo * sp);
-            } else if (Double.isFinite(xf) && sp < 1.0) { // the difference overflowed, its scaled value may not
-                double p = xf * sp;
-                double q = ref * sp;
-                double h = p - q;
-                double hp = h - p;
-                double e = (p - (h - hp)) + (-q - hp);
-                // still beyond the range: -Inf (e is NaN then)
-                double rest = e + (Math.fma(xf, sp, -p) - Math.fma(ref, sp, -q));
-                y[yOff + i] = Double.isFinite(h) ? (h - logS) + rest : h;
-            } else {
-                y[yOff + i] = d; // -Inf inputs, and scaled differences beyond the range: the IEEE result (-Inf)
-            }
+            double d = distance(xf, ref, sp);
+            // -Inf inputs, and distances beyond the range: -Inf
+            y[yOff + i] = Double.isFinite(d) ? (d - logS) + distanceRest(xf, ref, sp, d) : d;
         }
+    }
+
+    /**
+     * The exact path's scaled distance (x' - ref) s', rounded (finite ref, finite s' > 0): taken on the halves,
+     * (x'/2 - ref/2) * 2s' (halving is exact for normal values; a subnormal x' loses at most 2^-1075, nothing
+     * beside the bounds), so that neither the difference nor 2Sum's intermediate overflows and a distance that
+     * s' < 1 brings back into range stays finite (x' = -DBL_MAX, ref = 2e300, s' = 0.001: ~-1.8e305, and 8.53e307
+     * against ref = DBL_MAX, which came out -Inf and NaN while the difference was taken whole); the same product
+     * as (x' - ref) * s' whenever that difference is finite. -Inf for x' = -Inf and beyond the range.
+     */
+    private static double distance(double xf, double ref, double sp) {
+        return (0.5 * xf - 0.5 * ref) * (2.0 * sp);
+    }
+
+    /** The rest of {@link #distance}: (x' - ref) s' - d to ~2^-104 relative, for a finite d (2Sum, exact). */
+    private static double distanceRest(double xf, double ref, double sp, double d) {
+        double hx = 0.5 * xf;
+        double hr = -0.5 * ref;
+        double h = hx + hr;
+        double bp = h - hx;
+        double e = (hx - (h - bp)) + (hr - bp);
+        double s2 = 2.0 * sp;
+        return Math.fma(h, s2, -d) + e * s2;
     }
 }
