@@ -34,6 +34,12 @@ class MisconfigurationTest {
     }
 
     @Test
+    void badTinyCallsValue() throws Exception {
+        expectOk(ChildJvm.run(List.of("-Dsoftmax4j.tinyCalls=sometimes"), MisconfigurationMain.class, 60,
+                "get-fails", "of-works"), "tinyCalls", "sometimes", "OK");
+    }
+
+    @Test
     void badIsaCap() throws Exception {
         expectOk(ChildJvm.run(List.of("-Dsoftmax4j.maxIsa=avx9"), MisconfigurationMain.class, 60, "get-fails",
                 "of-fails"), "avx9", "OK");

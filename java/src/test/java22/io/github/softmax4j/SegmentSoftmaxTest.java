@@ -251,7 +251,10 @@ class SegmentSoftmaxTest {
         }
     }
 
-    /** The default instance (native with small calls routed to Java) runs native segments on its native kernel. */
+    /**
+     * The default instance (native; in the JDK 22+ run with tiny calls routed to Java) runs native segments on
+     * its native kernel.
+     */
     @Test
     void defaultInstance() {
         Softmax sm = Softmax.get();

@@ -68,9 +68,10 @@ public class SoftmaxBenchmark {
     }
 
     /**
-     * What {@code Softmax.get()} does with the same call: the default instance sends calls of at most
-     * {@code Dispatch.MAX_SMALL_CALL} elements to the small-call kernel the selection chose, the rest to the
-     * fastest backend. Neither {@code backend} nor {@code algorithm} applies: run it with one value of each
+     * What {@code Softmax.get()} does with the same call: the fastest backend, or with
+     * {@code -Dsoftmax4j.tinyCalls=vector} (pass it with {@code -jvmArgsAppend}, with the flags above) calls of
+     * at most {@code Dispatch.MAX_SMALL_CALL} elements to the Vector API kernel and the rest to the fastest
+     * backend. Neither {@code backend} nor {@code algorithm} applies: run it with one value of each
      * ({@code -p backend=NATIVE_AVX2 -p algorithm=AUTO}), or JMH repeats it for every combination.
      */
     @Benchmark

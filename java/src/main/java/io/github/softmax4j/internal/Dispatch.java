@@ -6,16 +6,18 @@ import io.github.softmax4j.Algorithm;
 
 /**
  * The one dispatcher of every front ({@code Softmax}, {@code Sampler}, and on JDK 22+ {@code SegmentSoftmax}):
- * a configuration (kernel, algorithm, scale, flags, threads) and the path each call takes — short calls to the
- * Java kernel, a long vector split across threads, a batch of rows split by rows, else one kernel call. The
+ * a configuration (kernel, algorithm, scale, flags, threads) and the path each call takes — tiny calls to the
+ * Java kernel (if configured), a long vector split across threads, a batch of rows split by rows, else one kernel call. The
  * fronts check arguments and describe their memory as a {@link Span}; nothing else decides. Immutable.
  */
 public final class Dispatch {
     /**
      * Largest call, in elements (all rows together), that the default selection sends to the Vector API
-     * kernel instead of the native one: a JNI call with two pinned arrays costs about 100 ns here before
-     * any work is done, while the Vector API backend finishes n = 1 in ~35 ns and n = 32 in ~90 ns (JMH,
-     * {@code SoftmaxBenchmark}, see the README's results). Results of such calls are within the same bounds.
+     * kernel instead of the native one when {@code -Dsoftmax4j.tinyCalls=vector}: a JNI call with two pinned
+     * arrays costs about 100 ns here before any work is done, while the compiled Vector API backend finishes
+     * n = 1 in ~35 ns and n = 32 in ~90 ns (JMH, {@code SoftmaxBenchmark}, see the README's results); until
+     * C2 has compiled its kernels (~10,000 calls) it takes 0.1-0.5 ms per call, hence not the default.
+     * Results of such calls are within the same bounds.
      */
     public static final int MAX_SMALL_CALL = 64;
 

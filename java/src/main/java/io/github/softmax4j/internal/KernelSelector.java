@@ -39,9 +39,16 @@ public final class KernelSelector {
     public static final class Config {
         final Backend forced;
         final String maxIsa;
+        /** Whether a native winner sends tiny calls to the Vector API kernel ({@code -Dsoftmax4j.tinyCalls}). */
+        final boolean tinyCallsVector;
 
         public Config(Backend forced, String maxIsa) {
+            this(forced, maxIsa, false);
+        }
+
+        public Config(Backend forced, String maxIsa, boolean tinyCallsVector) {
             this.forced = forced;
+            this.tinyCallsVector = tinyCallsVector;
             this.maxIsa = maxIsa == null ? null : maxIsa.trim().toLowerCase(Locale.ROOT);
             if (this.maxIsa != null && !List.of("avx512", "avx2", "neon", "portable").contains(this.maxIsa)) {
                 throw new IllegalArgumentException("softmax4j.maxIsa must be avx512, avx2, neon or portable, not '"
@@ -58,8 +65,13 @@ public final class KernelSelector {
             return new Config(null, cap == null || cap.isBlank() ? null : cap);
         }
 
-        /** From {@code -Dsoftmax4j.backend} and {@code -Dsoftmax4j.maxIsa}. */
+        /** From {@code -Dsoftmax4j.backend}, {@code -Dsoftmax4j.maxIsa} and {@code -Dsoftmax4j.tinyCalls}. */
         public static Config fromSystemProperties() {
+            String tiny = System.getProperty("softmax4j.tinyCalls");
+            String t = tiny == null ? "" : tiny.trim().toLowerCase(Locale.ROOT);
+            if (!t.isEmpty() && !t.equals("native") && !t.equals("vector")) {
+                throw new IllegalArgumentException("-Dsoftmax4j.tinyCalls must be native or vector, not '" + tiny + "'");
+            }
             String b = System.getProperty("softmax4j.backend");
             Backend forced = null;
             if (b != null && !b.isBlank()) {
@@ -71,7 +83,7 @@ public final class KernelSelector {
                 }
             }
             String cap = System.getProperty("softmax4j.maxIsa");
-            return new Config(forced, cap == null || cap.isBlank() ? null : cap);
+            return new Config(forced, cap == null || cap.isBlank() ? null : cap, t.equals("vector"));
         }
 
         /** Whether the native tier of this backend is above the cap. */
@@ -156,18 +168,20 @@ public final class KernelSelector {
     }
 
     /**
-     * A native winner sends short calls to the Vector API kernel when it can run (JNI overhead); when it
-     * cannot, the reason goes into {@code declined} (the default selection logs it: a missing flag).
+     * With {@code -Dsoftmax4j.tinyCalls=vector}, a native winner sends tiny calls to the Vector API kernel when
+     * it can run (no JNI transition: ~40 ns less per call once C2 has compiled the Vector API kernels, but
+     * ~1000x slower calls before, over the first ~10,000 calls: not the default; README, "Tiny calls"); when
+     * it cannot, the reason goes into {@code declined} (the default selection logs it: a missing flag).
      */
     private static Kernel smallCalls(Kernel winner, Config config, Map<Backend, String> declined) {
-        if (!winner.backend().isNative()) {
+        if (!config.tinyCallsVector || !winner.backend().isNative()) {
             return null;
         }
         try {
             return kernel(Backend.VECTOR, config);
         } catch (UnsupportedOperationException e) {
-            declined.put(Backend.VECTOR, e.getMessage() + " (short calls, n <= " + Dispatch.MAX_SMALL_CALL
-                    + ", then run native code at ~100 ns per JNI call)");
+            declined.put(Backend.VECTOR, e.getMessage() + " (-Dsoftmax4j.tinyCalls=vector: calls of n <= "
+                    + Dispatch.MAX_SMALL_CALL + " run native code instead)");
             return null;
         }
     }
