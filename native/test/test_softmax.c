@@ -273,11 +273,32 @@ static void reload_in_place_bits(void) {
   float* y = malloc(n * sizeof(float));
   float* z = malloc(n * sizeof(float));
   if (!x || !y || !z) abort();
-  for (int trial = 0; trial < 64; trial++) {
+  for (int trial = 0; trial < 96; trial++) {
     s4j_rng_state = g_seed ^ (0x1A7E0u + (uint64_t)trial);
-    for (size_t i = 0; i < n; i++) {
-      const double u = s4j_rng_uniform();
-      x[i] = (float)(i >= 256 && u < 0.002 ? 25.0 + 10.0 * s4j_rng_uniform() : 3.0 * s4j_rng_normal());
+    if (trial < 64) {
+      for (size_t i = 0; i < n; i++) {
+        const double u = s4j_rng_uniform();
+        x[i] = (float)(i >= 256 && u < 0.002 ? 25.0 + 10.0 * s4j_rng_uniform() : 3.0 * s4j_rng_normal());
+      }
+    } else if (trial >= 80) {
+      /* AVX-512's folded tables (the segments fuzz target's second input): the first 256 elements' maximum
+       * ~125.6 (E = 181), the row's ~138.5 (E = 200). E - 64 = 117 was in the folded range (<= 120), where
+       * the smallest table rests (2^-30 of their entries) times 2^(64 - E) went subnormal and lost bits, so
+       * 3 outputs in 4082 differed in the last bit from the in-place reload (E = 200, not folded); folding now
+       * stops at E - 64 = 96, where every rest is a normal float. */
+      for (size_t i = 0; i < n; i++) x[i] = (float)(59.0 + 60.0 * s4j_rng_uniform());
+      x[0] = 125.6f;
+      x[256 + (size_t)(s4j_rng_uniform() * 3000.0)] = (float)(138.0 + s4j_rng_uniform());
+    } else {
+      /* Outputs down into the subnormals (the segments fuzz target's input): the first 256 elements' maximum
+       * 500, the row's ~537 later in the same block (37 above: no redo), most inputs in [430, 470], so outputs
+       * from 0 through the subnormals to ~2^-97. The out-of-place factor (~2^-117) is normalised and each output
+       * multiplied by 2^k after its rounding, a second rounding where the output is subnormal; in place
+       * (factor ~2^-64) z * lo underflows for outputs below ~2^-102. Below 2^-100 the two may differ by one
+       * unit in the last place (docs/NUMERICS.md, "Bias"), never above: checked here. */
+      for (size_t i = 0; i < n; i++) x[i] = (float)(430.0 + 40.0 * s4j_rng_uniform());
+      x[0] = 500.0f;
+      x[256 + (size_t)(s4j_rng_uniform() * 3000.0)] = (float)(537.0 + s4j_rng_uniform());
     }
     for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
       if (!s4j_isa_supported(isa)) continue;
@@ -287,6 +308,11 @@ static void reload_in_place_bits(void) {
       size_t diff = 0, first = n;
       for (size_t i = 0; i < n; i++) {
         if (memcmp(&y[i], &z[i], sizeof(float)) != 0) {
+          int32_t a, b;
+          memcpy(&a, &y[i], sizeof a);
+          memcpy(&b, &z[i], sizeof b);
+          /* both outputs are >= 0: adjacent floats differ by 1 in their bits */
+          if (y[i] < 0x1.0p-100f && z[i] < 0x1.0p-100f && (a - b == 1 || b - a == 1)) continue;
           if (first == n) first = i;
           diff++;
         }

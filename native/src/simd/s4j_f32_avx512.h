@@ -86,7 +86,7 @@ typedef struct {
   __m512 xlo;   /* the clamp bound -X_CLAMP32 / s: inputs are taken to at least xlo (vmaxps) */
   __m512 s;     /* the scale (1/T) */
   __m512 e;     /* E - bias: every term is relative to 2^(E - bias) */
-  int folded;   /* 2^(bias - E) is in the tables (|bias - E| <= 120): one subtraction less per vector */
+  int folded;   /* 2^(bias - E) is in the tables (E - bias in [-120, 96]): one subtraction less per vector */
 } s4j_expp;
 
 static inline __m512 s4j_avx512_cvt16(__m512d lo8, __m512d hi8) {
@@ -107,7 +107,11 @@ static inline void s4j_avx512_half_table(__m512* t, __m512* tlo, const double* d
 
 static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bias) {
   const float eb = e - (float)bias; /* exact: integers far below 2^24 */
-  p->folded = eb >= -120.0f && eb <= 120.0f;
+  /* Above 96 the smallest rests (2^-30 of their entries, c = 1) times 2^-eb would be subnormal and lose bits,
+   * so that terms relative to a lower E (the reload's first elements) were no longer exact power-of-two
+   * multiples of those relative to a higher one (the in-place reload's maximum): 3 outputs in 4082 differed
+   * in the last bit (the segments fuzz target). From 96 to 120 the tables stay unscaled, one subtraction more. */
+  p->folded = eb >= -120.0f && eb <= 96.0f;
   /* 2^(bias - E) times a power of two: exact in double, and the entries stay normal floats */
   const double vc = p->folded ? c * s4j_pow2(-(int)eb) : c;
   s4j_avx512_half_table(&p->table0, &p->tlo0, s4j_exp2_j32, vc);
@@ -152,7 +156,7 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
    * |hi| = 65536) plus, for s != 1, the product's lo part (up to 2^-8 there). Folded terms with s == 1 and
    * no table rests (the reload's store pass in a -DS4J_RELOAD_LO=0 build, for measurements; the default
    * corrects the table's rounding since an output reached 4.53 ULP, s4j_f32_simd.h) take the degree-2
-   * a = C1 + C2*t: folding needs |E| <= 184, so every term that is not zero or redone has |hi| <= ~250 and
+   * a = C1 + C2*t: folding needs E - 64 in [-120, 96], so every term that is not zero or redone has |hi| <= ~250 and
    * |t| <= 0.010834, the interval C1, C2 are minimax on. Every other mode takes the degree-3
    * a = 1 + C2*t + C3*t^2 of L = 16, minimax on [-ln2/32, ln2/32] and so within 1.6e-9 on any |t| here. */
   __m512 va;

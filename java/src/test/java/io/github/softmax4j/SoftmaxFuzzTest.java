@@ -43,7 +43,7 @@ import io.github.softmax4j.internal.F64Test;
  */
 class SoftmaxFuzzTest {
     /** The backends every input runs on: those this machine can run (or -Dsoftmax4j.fuzzBackends). */
-    private static final List<Backend> BACKENDS = backends();
+    static final List<Backend> BACKENDS = backends();
 
     /** The raw input, decoded the same way for every backend (a FuzzedDataProvider of it per backend). */
     @FuzzTest(maxDuration = "2m")
@@ -79,7 +79,7 @@ class SoftmaxFuzzTest {
         return out;
     }
 
-    private static final float[] SCALES = {1f, 0.01f, 10f, 100f, 1000f, 70000f, 1e30f};
+    static final float[] SCALES = {1f, 0.01f, 10f, 100f, 1000f, 70000f, 1e30f};
 
     /**
      * The rest of the family on the same kind of input, every backend: log-sum-exp and log-softmax (with a
@@ -118,12 +118,12 @@ class SoftmaxFuzzTest {
         }
     }
 
-    private static final float[] TEMPERATURES = {0f, 0.7f, 1f, 1.5f, 0.05f, 20f, 1e-3f, 1e3f};
-    private static final double[] TOP_PS = {0.95, 0.9, 0.5, 1 - 1e-7, 1e-9};
-    private static final double[] MIN_PS = {0.05, 0.1, 0.5, 1e-9, 0.999};
+    static final float[] TEMPERATURES = {0f, 0.7f, 1f, 1.5f, 0.05f, 20f, 1e-3f, 1e3f};
+    static final double[] TOP_PS = {0.95, 0.9, 0.5, 1 - 1e-7, 1e-9};
+    static final double[] MIN_PS = {0.05, 0.1, 0.5, 1e-9, 0.999};
 
     /** A generator whose doubles are given (any value: the sampler must clamp them); nextLong is never used. */
-    private static final class GivenDoubles implements RandomGenerator {
+    static final class GivenDoubles implements RandomGenerator {
         private final double[] values;
         private int next;
 
@@ -143,7 +143,7 @@ class SoftmaxFuzzTest {
     }
 
     /** The sampler's settings, decoded from the input. */
-    private record SamplerSettings(float t, int topK, double topP, double minP) {
+    record SamplerSettings(float t, int topK, double topP, double minP) {
         Sampler of(Softmax softmax) {
             Sampler s = Sampler.of(softmax).withTemperature(t);
             s = topK > 0 ? s.withTopK(topK) : s;
@@ -703,7 +703,7 @@ class SoftmaxFuzzTest {
      * {@link #SCALES}, a shift in [-200, 200], a seed) and up to 64 placed values from {@code consumeFloat()};
      * two spare elements after it.
      */
-    private static float[] input(FuzzedDataProvider d, int off, int n) {
+    static float[] input(FuzzedDataProvider d, int off, int n) {
         float spread = d.pickValue(SCALES);
         float shift = d.consumeRegularFloat(-200f, 200f);
         SplittableRandom r = new SplittableRandom(d.consumeLong());
