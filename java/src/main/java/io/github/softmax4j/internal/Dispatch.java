@@ -7,8 +7,9 @@ import io.github.softmax4j.Algorithm;
 /**
  * The one dispatcher of every front ({@code Softmax}, {@code Sampler}, and on JDK 22+ {@code SegmentSoftmax}):
  * a configuration (kernel, algorithm, scale, flags, threads) and the path each call takes — tiny calls to the
- * Java kernel (if configured), a long vector split across threads, a batch of rows split by rows, else one kernel call. The
- * fronts check arguments and describe their memory as a {@link Span}; nothing else decides. Immutable.
+ * Java kernel (if configured), a long vector split across threads, a batch of rows split by rows, else one
+ * kernel call. The fronts check arguments and describe their memory as a {@link Span}; nothing else decides.
+ * Immutable.
  */
 public final class Dispatch {
     /**

@@ -70,7 +70,8 @@ public final class KernelSelector {
             String tiny = System.getProperty("softmax4j.tinyCalls");
             String t = tiny == null ? "" : tiny.trim().toLowerCase(Locale.ROOT);
             if (!t.isEmpty() && !t.equals("native") && !t.equals("vector")) {
-                throw new IllegalArgumentException("-Dsoftmax4j.tinyCalls must be native or vector, not '" + tiny + "'");
+                throw new IllegalArgumentException("-Dsoftmax4j.tinyCalls must be native or vector, not '" + tiny
+                        + "'");
             }
             String b = System.getProperty("softmax4j.backend");
             Backend forced = null;
