@@ -77,8 +77,9 @@ class SegmentFuzzTest {
             if (d.consumeBoolean() && !inPlace) {
                 xs = xs.asReadOnly();
             }
-            String where = s + " op " + op + " n=" + n + " x " + xKind + "+" + xShift + (parallel ? " parallel" : "")
-                    + (invalid != Invalid.NONE ? " invalid " + invalid : "");
+            Kind shown = invalid == Invalid.CLOSED ? Kind.NATIVE_SHARED : xKind;
+            String where = s + " op " + op + " n=" + n + " x " + shown + "+" + xShift
+                    + (parallel ? " parallel" : "") + (invalid != Invalid.NONE ? " invalid " + invalid : "");
             if (op <= 3) {
                 softmaxFamily(s, d, op, invalid, x, xs, inPlace, yKind, yShift, confined, shared, doomed, where);
             } else {
@@ -104,7 +105,7 @@ class SegmentFuzzTest {
                     : n == 0 ? 0 : d.consumeInt(0, n - 1);
             Supplier<Float> got = op == 2 ? () -> seg.logSumExp(xs) : () -> seg.crossEntropy(xs, label);
             Supplier<Float> ref = op == 2 ? () -> lseRef.logSumExp(x) : () -> lseRef.crossEntropy(x, label);
-            Class<? extends Throwable> expected = expectedFailure(invalid, op, doomed);
+            Class<? extends Throwable> expected = expectedFailure(invalid, op);
             if (op == 3 && n == 0 && invalid != Invalid.ODD_SIZE) {
                 expected = IndexOutOfBoundsException.class; // the label is checked before the scope
             }
@@ -148,7 +149,7 @@ class SegmentFuzzTest {
             }
         }
         Softmax ref = s.isParallel() && !(shared(xs) && shared(ys)) ? s.sequential() : s;
-        Class<? extends Throwable> expected = expectedFailure(invalid, op, doomed);
+        Class<? extends Throwable> expected = expectedFailure(invalid, op);
         if (invalid == Invalid.SHORT_Y && (inPlace || n == 0)) {
             expected = null; // nothing shorter to make
         }
@@ -232,7 +233,7 @@ class SegmentFuzzTest {
                 : op == 5 ? new int[] {seg.argmax(in)} : rowsOf(seg, in, cols, rows, invalid, us);
         Supplier<int[]> ref = () -> op == 4 ? new int[] {sampler.sample(xr, new SoftmaxFuzzTest.GivenDoubles(us))}
                 : op == 5 ? new int[] {sampler.argmax(xr)} : rowsOf(sampler, xr, cols, rows, us);
-        Class<? extends Throwable> expected = expectedFailure(invalid, op, doomed);
+        Class<? extends Throwable> expected = expectedFailure(invalid, op);
         if (expected == null && op == 6 && invalid == Invalid.LABEL) {
             expected = IllegalArgumentException.class; // a rows x cols that does not match the segment
         }
@@ -273,7 +274,7 @@ class SegmentFuzzTest {
     }
 
     /** The exception an invalid call must throw, null when the invalidity does not apply to this op. */
-    private static Class<? extends Throwable> expectedFailure(Invalid invalid, int op, Arena doomed) {
+    private static Class<? extends Throwable> expectedFailure(Invalid invalid, int op) {
         switch (invalid) {
             case ODD_SIZE:
                 return IllegalArgumentException.class;
