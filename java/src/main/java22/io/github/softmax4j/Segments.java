@@ -65,7 +65,8 @@ final class Segments {
         }
     }
 
-    private static boolean shared(MemorySegment s) {
+    /** Whether any thread may access s (heap segments, shared and global arenas): the split may use it. */
+    static boolean shared(MemorySegment s) {
         return s.isAccessibleBy(NOT_AN_OWNER);
     }
 
