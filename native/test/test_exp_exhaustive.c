@@ -6,7 +6,8 @@
  * same LO exp since the ninth session (S4J_RELOAD_LO; before, without the rests and on AVX-512 with a
  * shorter polynomial: a -DS4J_RELOAD_LO=0 build still sweeps that). E = 0 for x <= 0, E = 63 for 0 < x < 44 and
  * E = 127 above, so that every z is a normal float and k - E stays in the range the kernels take (on
- * AVX-512 the store pass's E - EXP_BIAS stays in the folded range); the double reference is scaled by the
+ * AVX-512 the store pass's E - EXP_BIAS stays in the folded range; it runs a second time in calls shorter than
+ * S4J_FOLD_MIN, where the tables are not folded, and must give the same bits); the double reference is scaled by the
  * same power of two, which is exact. The error is measured against exp((double)x) in ULP of the float
  * result (fractional: |z - r| / ulp(r)), the max recorded per kernel, and asserted against S4J_EXP_MAX_ULP.
  *
@@ -84,6 +85,7 @@ typedef struct {
   float worst_z;
   double worst_ref;
   uint64_t count;
+  uint64_t short_calls_differ; /* store kernels: floats whose bits differ between one call and short calls */
   double seconds;
 } tier_stats;
 
@@ -113,9 +115,10 @@ int main(void) {
 
   float* x = malloc(CHUNK * sizeof(float));
   float* z = malloc(CHUNK * sizeof(float));
+  float* z2 = malloc(CHUNK * sizeof(float));
   double* ref = malloc(CHUNK * sizeof(double));
   double* inv_ulp = malloc(CHUNK * sizeof(double));
-  if (x == NULL || z == NULL || ref == NULL || inv_ulp == NULL) {
+  if (x == NULL || z == NULL || z2 == NULL || ref == NULL || inv_ulp == NULL) {
     fprintf(stderr, "out of memory\n");
     return 2;
   }
@@ -147,6 +150,19 @@ int main(void) {
           s4j_exp_kernels[k].fn(n, x, z, 1.0f, 1.0, e_max, NULL);
         }
         s->seconds += now_s() - t0;
+        if (s4j_exp_kernels[k].store != NULL) {
+          /* the same floats in calls shorter than S4J_FOLD_MIN (AVX-512: tables without 2^-E), the same bits */
+          const size_t piece = S4J_FOLD_MIN / 4;
+          for (size_t i = 0; i < n; i += piece) {
+            (void)s4j_exp_kernels[k].store(n - i < piece ? n - i : piece, x + i, z2 + i, 1.0f, e_max);
+          }
+          for (size_t i = 0; i < n; i++) {
+            if (memcmp(&z[i], &z2[i], sizeof(float)) != 0 && s->short_calls_differ++ == 0) {
+              fprintf(stderr, "%s: x = %a gives %a in one call, %a in short calls\n", s4j_exp_kernels[k].name,
+                      (double)x[i], (double)z[i], (double)z2[i]);
+            }
+          }
+        }
         if (s4j_exp_kernels[k].store != NULL) { /* its terms carry 2^EXP_BIAS: removed exactly (they stay normal) */
           for (size_t i = 0; i < n; i++) z[i] = (float)ldexp((double)z[i], -S4J_EXP_BIAS);
         }
@@ -183,9 +199,12 @@ int main(void) {
     CHECK(s->max_ulp <= S4J_EXP_MAX_ULP, "%s: exp max error %.4f ULP > %.1f at x=%a",
           s4j_exp_kernels[k].name, s->max_ulp, S4J_EXP_MAX_ULP, (double)s->worst_x);
     CHECK(s->count > 0, "%s swept nothing", s4j_exp_kernels[k].name);
+    CHECK(s->short_calls_differ == 0, "%s: %llu floats differ between one call and calls shorter than S4J_FOLD_MIN",
+          s4j_exp_kernels[k].name, (unsigned long long)s->short_calls_differ);
   }
   free(x);
   free(z);
+  free(z2);
   free(ref);
   free(inv_ulp);
   return s4j_report("test_exp_exhaustive");

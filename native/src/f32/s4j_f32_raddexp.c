@@ -43,6 +43,6 @@ S4J_INLINE double s4j_body(size_t n, const float* x, const s4j_expp* p, const in
 /* s == 1 (no temperature) runs the loop without the exact-product steps. */
 double S4J_FN_EXP(raddexp)(size_t n, const float* x, float s, float e) {
   s4j_expp p;
-  s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS);
+  s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS, n >= S4J_FOLD_MIN);
   return S4J_EXP_CALL(s, &p, S4J_EXP_LO, s4j_body, n, x, &p);
 }

@@ -47,6 +47,6 @@ S4J_INLINE double s4j_body(size_t n, const float* x, float* y, const s4j_expp* p
 
 double S4J_FN_EXP(raddstoreexp)(size_t n, const float* x, float* y, float s, float e) {
   s4j_expp p;
-  s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS);
+  s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS, n >= S4J_FOLD_MIN);
   return S4J_EXP_CALL(s, &p, S4J_RELOAD_LO, s4j_body, n, x, y, &p);
 }

@@ -62,7 +62,7 @@ S4J_INLINE float s4j_body(size_t n, const float* x, float* y, const s4j_expp* p,
 
 void S4J_FN_EXP(vscaleexp)(size_t n, const float* x, float* y, float s, double c, float e, float* top) {
   s4j_expp p;
-  s4j_expp_init(&p, s, e, c, S4J_EXP_FINAL_BIAS);
+  s4j_expp_init(&p, s, e, c, S4J_EXP_FINAL_BIAS, 1); /* c waits for the sum anyway */
   if (top != NULL) {
     *top = S4J_EXP_CALL(s, &p, S4J_EXP_LO, s4j_body, n, x, y, &p, 1);
   } else {

@@ -29,6 +29,6 @@ int S4J_FN_EXP(vsoftmaxshort)(size_t n, const float* x, float* y, float s) {
   const float e = s4j_f32_exponent_of_max(s4j_vhmax(s4j_vmax(vx, s4j_vset1(-INFINITY))), s);
   if (!(e >= S4J_E_LO && e <= S4J_E_HI)) return 0; /* +Inf, all -Inf, beyond the fast range */
   s4j_expp p;
-  s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS);
+  s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS, 0); /* short: S4J_FOLD_MIN */
   return S4J_EXP_CALL(s, &p, S4J_RELOAD_LO, s4j_body, n, vx, y, &p);
 }

@@ -104,7 +104,8 @@ static inline __m256i s4j_avx2_table(double c, __m256* lo) {
 }
 
 /* bias: this tier always uses S4J_EXP_BIAS (s4j_f32_simd.h). */
-static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bias) {
+static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bias, int fold) {
+  (void)fold; /* E is never in a table here */
   (void)bias;
   p->table = s4j_avx2_table(c, &p->tlo);
   p->magic = _mm256_set1_ps(S4J_MAGIC8 - e); /* exact: an integer in MAGIC8's binade for |E| < 2^19 */

@@ -105,17 +105,25 @@ static inline void s4j_avx512_half_table(__m512* t, __m512* tlo, const double* d
   *tlo = s4j_avx512_cvt16(r0, r1);
 }
 
-static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bias) {
+static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bias, int fold) {
   const float eb = e - (float)bias; /* exact: integers far below 2^24 */
   /* Above 96 the smallest rests (2^-30 of their entries, c = 1) times 2^-eb would be subnormal and lose bits,
    * so that terms relative to a lower E (the reload's first elements) were no longer exact power-of-two
    * multiples of those relative to a higher one (the in-place reload's maximum): 3 outputs in 4082 differed
-   * in the last bit (the segments fuzz target). From 96 to 120 the tables stay unscaled, one subtraction more. */
-  p->folded = eb >= -120.0f && eb <= 96.0f;
-  /* 2^(bias - E) times a power of two: exact in double, and the entries stay normal floats */
-  const double vc = p->folded ? c * s4j_pow2(-(int)eb) : c;
-  s4j_avx512_half_table(&p->table0, &p->tlo0, s4j_exp2_j32, vc);
-  s4j_avx512_half_table(&p->table1, &p->tlo1, s4j_exp2_j32 + 16, vc);
+   * in the last bit (the segments fuzz target). From 96 to 120 the tables stay unscaled, one subtraction more.
+   * Unfolded (fold == 0: short calls, S4J_FOLD_MIN) the tables depend on c only, so that the first terms are
+   * computed while E is still being found; only the last step of each exp waits for it. */
+  if (fold && eb >= -120.0f && eb <= 96.0f) {
+    p->folded = 1;
+    /* 2^(bias - E) times a power of two: exact in double, and the entries stay normal floats */
+    const double vc = c * s4j_pow2(-(int)eb);
+    s4j_avx512_half_table(&p->table0, &p->tlo0, s4j_exp2_j32, vc);
+    s4j_avx512_half_table(&p->table1, &p->tlo1, s4j_exp2_j32 + 16, vc);
+  } else {
+    p->folded = 0;
+    s4j_avx512_half_table(&p->table0, &p->tlo0, s4j_exp2_j32, c);
+    s4j_avx512_half_table(&p->table1, &p->tlo1, s4j_exp2_j32 + 16, c);
+  }
   p->xlo = _mm512_set1_ps(s == 1.0f ? -S4J_X_CLAMP32 : -S4J_X_CLAMP32 / s);
   p->s = _mm512_set1_ps(s);
   p->e = _mm512_set1_ps(eb);

@@ -106,7 +106,8 @@ static inline uint32x4_t s4j_neon_lookup8(uint8x16x2_t table, uint32x4_t vnb) {
   return vreinterpretq_u32_u8(vqtbl2q_u8(table, vreinterpretq_u8_u32(bytes)));
 }
 
-static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bias) {
+static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bias, int fold) {
+  (void)fold; /* E is never in a table here */
   (void)bias;
   uint32_t tab[8], lo[8];
   for (int j = 0; j < 8; j++) {

@@ -64,7 +64,8 @@ typedef struct {
   float xlo; /* X_LO / s */
 } s4j_expp;
 
-static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bias) {
+static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bias, int fold) {
+  (void)fold; /* E is never in a table here */
   p->c = c;
   p->s = (double)s;
   p->e = (double)e - (double)bias;

@@ -11,7 +11,8 @@
  *   s4j_vprefetch                          a software prefetch (never faults; see S4J_PREFETCH_AHEAD)
  *   s4j_vmask_ge_or_nan/eq                 comparisons as a bit per lane (lane i: bit i)
  *   s4j_vnan, s4j_vnan_init/add/any        "a NaN was seen", accumulated over pairs of vectors in a loop
- *   s4j_expp, s4j_expp_init, s4j_vexp      exp(s*x) * c * 2^(bias - E), per-call parameters
+ *   s4j_expp, s4j_expp_init, s4j_vexp      exp(s*x) * c * 2^(bias - E), per-call parameters (init's fold: the
+ *                                          call may put 2^-E into a table, S4J_FOLD_MIN)
  *   s4j_vclamp_hi, s4j_vunbias             the range helpers of tiers that build 2^k in the exponent field
  *   S4J_EXP_SCALED, S4J_EXP_FOLD, S4J_EXP_LO  s4j_vexp's compile-time mode bits (s != 1; 2^-E in the table;
  *                                          the table entries' rounding corrected); S4J_EXP_FOLDED(p): the per-call
