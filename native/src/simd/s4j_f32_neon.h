@@ -82,25 +82,22 @@ static inline float s4j_vhmax(s4j_vf v) { return vmaxnmvq_f32(v); }
 /* ---------------------------------------------------------------------------------------------
  * exp(s*x) * c * 2^(EXP_BIAS - E): the AVX2 tier's method and constants (s4j_f32_avx2.h has the derivation).
  * ------------------------------------------------------------------------------------------- */
+/* The two 8-entry tables are bytes in memory, loaded as register pairs where they are used (s4j_neon_lookup8):
+ * kept in registers across the loop, gcc 12 re-formed the pairs that tbl needs with moves and reloads from the
+ * constant pool every vector (143 instructions per 4 vectors in raddstoreexp's loop, 117 so). */
 typedef struct {
-  uint8x16x2_t table; /* lane j: bits(fl(2^(j/8) * c) * 2^BIAS) - (j << 20) */
-  uint8x16x2_t tlo;   /* lane j: the entry's relative rounding error, for S4J_EXP_LO */
+  uint8_t table[32]; /* lane j: bits(fl(2^(j/8) * c) * 2^BIAS) - (j << 20) */
+  uint8_t tlo[32];   /* lane j: the entry's relative rounding error, for S4J_EXP_LO */
   s4j_vf magic;       /* MAGIC8 - E */
   s4j_vf xlo;         /* (E - KCUT) * ln2 / s, never below X_LO / s */
   s4j_vf xhi;         /* (E + KHI) * ln2 / s */
   s4j_vf s;
 } s4j_expp;
 
-static inline uint8x16x2_t s4j_neon_table8(const uint32_t t[8]) {
-  uint8x16x2_t r;
-  r.val[0] = vreinterpretq_u8_u32(vld1q_u32(t));
-  r.val[1] = vreinterpretq_u8_u32(vld1q_u32(t + 4));
-  return r;
-}
-
 /* Lane i: entry (bits(vn[i]) mod 8) of an 8-entry table of 32-bit values, as vpermps does (one tbl of
  * 32 bytes with byte indices 4j .. 4j + 3). */
-static inline uint32x4_t s4j_neon_lookup8(uint8x16x2_t table, uint32x4_t vnb) {
+static inline uint32x4_t s4j_neon_lookup8(const uint8_t* t, uint32x4_t vnb) {
+  const uint8x16x2_t table = vld1q_u8_x2(t);
   const uint32x4_t j = vandq_u32(vnb, vdupq_n_u32(7));
   const uint32x4_t bytes = vmlaq_u32(vdupq_n_u32(0x03020100u), j, vdupq_n_u32(0x04040404u));
   return vreinterpretq_u32_u8(vqtbl2q_u8(table, vreinterpretq_u8_u32(bytes)));
@@ -120,8 +117,8 @@ static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bi
     tab[j] = bits - ((uint32_t)j << 20);
     memcpy(&lo[j], &r, sizeof r);
   }
-  p->table = s4j_neon_table8(tab);
-  p->tlo = s4j_neon_table8(lo);
+  memcpy(p->table, tab, sizeof tab);
+  memcpy(p->tlo, lo, sizeof lo);
   p->magic = vdupq_n_f32(S4J_MAGIC8 - e);
   float xlo, xhi;
   s4j_clamp_bounds(e, s, &xlo, &xhi);
