@@ -113,8 +113,8 @@ static const double s4j_exp2_j32[32] = {
 /* The shortest call (floats) whose exp kernels fold 2^-E into their tables where the tier can (AVX-512): one
  * subtraction per vector less, but the tables then wait for E, and E for the first elements' maximum, so in a
  * short call nothing overlaps that chain. Below this the tables do not depend on E (results are the same bits:
- * the folded entries are exact power-of-two multiples). Measured (README, twelfth session): unfolded 0.91-0.93x
- * the time at 1K, a tie at 4K, 1.03x at 16K. */
+ * the folded entries are exact power-of-two multiples). Measured (README, twelfth session), the AVX-512 reload
+ * unfolded in every call against folded: 0.91-0.93x the time at 1K, a tie at 4K, 1.03x at 16K. */
 #define S4J_FOLD_MIN 4096
 /* 2^-EXP_BIAS, for the multiplications that remove it (exact: ldexp is a libm call). */
 #define S4J_EXP_UNBIAS 0x1.0p-64
