@@ -18,14 +18,9 @@ S4J_INLINE void s4j_step(const float* x, float* y, s4j_vsum* acc, const s4j_expp
 }
 
 S4J_INLINE double s4j_body(size_t n, const float* x, float* y, const s4j_expp* p, const int mode) {
-  enum { STEP = S4J_SUM_STEP * S4J_VLEN };
   s4j_vsum acc;
   s4j_vsum_init(&acc);
-  for (; n >= S4J_PREFETCH_AHEAD + STEP; n -= STEP, x += STEP, y += STEP) {
-    for (int q = 0; q < STEP; q += 4 * S4J_VLEN) S4J_PREFETCH_ITER(x + q);
-    s4j_step(x, y, &acc, p, mode);
-  }
-  for (; n >= STEP; n -= STEP, x += STEP, y += STEP) s4j_step(x, y, &acc, p, mode);
+  S4J_SUM_MAIN(n, x, acc, s4j_step(x, y, &acc, p, mode), (y) += S4J_SUM_STEP * S4J_VLEN);
   for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
     s4j_vf z[4];
     s4j_exp4(x, y, z, p, mode);

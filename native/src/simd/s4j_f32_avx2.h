@@ -51,9 +51,11 @@ static inline s4j_vnan s4j_vnan_add(s4j_vnan acc, s4j_vf a, s4j_vf b) {
 static inline int s4j_vnan_any(s4j_vnan acc) { return _mm256_movemask_ps(acc) != 0; }
 static inline s4j_vf s4j_vset1(float f) { return _mm256_set1_ps(f); }
 static inline s4j_vf s4j_vadd(s4j_vf a, s4j_vf b) { return _mm256_add_ps(a, b); }
+static inline s4j_vf s4j_vsub(s4j_vf a, s4j_vf b) { return _mm256_sub_ps(a, b); }
 static inline s4j_vf s4j_vmul(s4j_vf a, s4j_vf b) { return _mm256_mul_ps(a, b); }
 static inline s4j_vf s4j_vfma(s4j_vf a, s4j_vf b, s4j_vf c) { return _mm256_fmadd_ps(a, b, c); }
 static inline s4j_vf s4j_vmax(s4j_vf a, s4j_vf b) { return _mm256_max_ps(a, b); }
+static inline s4j_vf s4j_vmin(s4j_vf a, s4j_vf b) { return _mm256_min_ps(a, b); }
 
 /* Tail masks: 8 - rem entries of -1 then 0s; loading from &table[8 - rem] enables the first rem lanes. */
 static const int32_t s4j_avx2_tail_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
@@ -155,28 +157,18 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
 static inline s4j_vf s4j_vunbias(s4j_vf v) { return _mm256_mul_ps(v, _mm256_set1_ps(0x1.0p-64f)); }
 
 /* ---------------------------------------------------------------------------------------------
- * Sums of terms: two terms added in fp32 (one rounding per pair), then into double lanes.
+ * Double lanes for the sums (s4j_f32_simd.h, "Sums"): a float vector added exactly, lanes 0-3 and 4-7.
  * ------------------------------------------------------------------------------------------- */
 typedef struct {
   __m256d lo, hi;
-} s4j_vsum;
+} s4j_vdsum;
 
-static inline void s4j_vsum_init(s4j_vsum* a) { a->lo = a->hi = _mm256_setzero_pd(); }
-static inline void s4j_vsum_add(s4j_vsum* a, s4j_vf v) {
+static inline void s4j_vdsum_init(s4j_vdsum* a) { a->lo = a->hi = _mm256_setzero_pd(); }
+static inline void s4j_vdsum_add(s4j_vdsum* a, s4j_vf v) {
   a->lo = _mm256_add_pd(a->lo, _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
   a->hi = _mm256_add_pd(a->hi, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
 }
-static inline void s4j_vsum_add4(s4j_vsum* a, s4j_vf v0, s4j_vf v1, s4j_vf v2, s4j_vf v3) {
-#if !defined(S4J_SUM_PAIRS)
-  const __m256 v = _mm256_add_ps(_mm256_add_ps(v0, v1), _mm256_add_ps(v2, v3));
-  const __m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  a->lo = _mm256_add_pd(a->lo, _mm256_cvtps_pd(h));
-#else
-  s4j_vsum_add(a, _mm256_add_ps(v0, v2));
-  s4j_vsum_add(a, _mm256_add_ps(v1, v3));
-#endif
-}
-static inline double s4j_vsum_reduce(const s4j_vsum* a) {
+static inline double s4j_vdsum_reduce(const s4j_vdsum* a) {
   const __m256d v4 = _mm256_add_pd(a->lo, a->hi);
   __m128d v2 = _mm_add_pd(_mm256_castpd256_pd128(v4), _mm256_extractf128_pd(v4, 1));
   v2 = _mm_add_sd(v2, _mm_unpackhi_pd(v2, v2));

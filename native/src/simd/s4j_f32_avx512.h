@@ -49,10 +49,12 @@ static inline s4j_vnan s4j_vnan_add(s4j_vnan acc, s4j_vf a, s4j_vf b) {
 static inline int s4j_vnan_any(s4j_vnan acc) { return acc != (s4j_vnan)0xFFFF; }
 static inline s4j_vf s4j_vset1(float f) { return _mm512_set1_ps(f); }
 static inline s4j_vf s4j_vadd(s4j_vf a, s4j_vf b) { return _mm512_add_ps(a, b); }
+static inline s4j_vf s4j_vsub(s4j_vf a, s4j_vf b) { return _mm512_sub_ps(a, b); }
 static inline s4j_vf s4j_vmul(s4j_vf a, s4j_vf b) { return _mm512_mul_ps(a, b); }
 static inline s4j_vf s4j_vfma(s4j_vf a, s4j_vf b, s4j_vf c) { return _mm512_fmadd_ps(a, b, c); }
 /* max(a, b) that ignores a NaN in a (returns b then): vmaxps returns its second operand when either is NaN. */
 static inline s4j_vf s4j_vmax(s4j_vf a, s4j_vf b) { return _mm512_max_ps(a, b); }
+static inline s4j_vf s4j_vmin(s4j_vf a, s4j_vf b) { return _mm512_min_ps(a, b); }
 
 /* Mask of the first rem (1..15) lanes. */
 static inline s4j_vmask s4j_vtail_mask(size_t rem) { return (s4j_vmask)((UINT32_C(1) << rem) - 1); }
@@ -191,40 +193,25 @@ static inline s4j_vf s4j_vclamp_hi(s4j_vf vx, const s4j_expp* p) {
 static inline s4j_vf s4j_vunbias(s4j_vf v) { return v; }
 
 /* ---------------------------------------------------------------------------------------------
- * Sums of terms: two terms added in fp32 (one rounding per pair), then into double lanes.
+ * Double lanes for the sums (s4j_f32_simd.h, "Sums"): a float vector added exactly, lanes 0-7 and 8-15.
  * ------------------------------------------------------------------------------------------- */
 typedef struct {
   __m512d lo, hi;
-} s4j_vsum;
+} s4j_vdsum;
 
-static inline void s4j_vsum_init(s4j_vsum* a) { a->lo = a->hi = _mm512_setzero_pd(); }
-static inline void s4j_vsum_add(s4j_vsum* a, s4j_vf v) {
+static inline void s4j_vdsum_init(s4j_vdsum* a) { a->lo = a->hi = _mm512_setzero_pd(); }
+static inline void s4j_vdsum_add(s4j_vdsum* a, s4j_vf v) {
   a->lo = _mm512_add_pd(a->lo, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
   a->hi = _mm512_add_pd(a->hi, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
 }
-static inline void s4j_vsum_add4(s4j_vsum* a, s4j_vf v0, s4j_vf v1, s4j_vf v2, s4j_vf v3) {
-#if !defined(S4J_SUM_PAIRS)
-  /* (v0 + v1) + (v2 + v3), lanes 0-7 + lanes 8-15: three fp32 roundings, one conversion */
-  const __m512 v = _mm512_add_ps(_mm512_add_ps(v0, v1), _mm512_add_ps(v2, v3));
-  const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
-  a->lo = _mm512_add_pd(a->lo, _mm512_cvtps_pd(h));
-#else
-  s4j_vsum_add(a, _mm512_add_ps(v0, v2));
-  s4j_vsum_add(a, _mm512_add_ps(v1, v3));
-#endif
-}
-/* Eight terms: a tree of fp32 adds (four roundings deep with the halves), one conversion (see S4J_SUM_STEP). */
-#define S4J_VSUM_ADD8 1
-static inline void s4j_vsum_add8(s4j_vsum* a, const s4j_vf* v) {
-  s4j_vsum_add4(a, _mm512_add_ps(v[0], v[4]), _mm512_add_ps(v[1], v[5]), _mm512_add_ps(v[2], v[6]),
-                _mm512_add_ps(v[3], v[7]));
-}
-static inline double s4j_vsum_reduce(const s4j_vsum* a) {
+static inline double s4j_vdsum_reduce(const s4j_vdsum* a) {
   const __m512d vd = _mm512_add_pd(a->lo, a->hi);
   const __m256d v4 = _mm256_add_pd(_mm512_castpd512_pd256(vd), _mm512_extractf64x4_pd(vd, 1));
   __m128d v2 = _mm_add_pd(_mm256_castpd256_pd128(v4), _mm256_extractf128_pd(v4, 1));
   v2 = _mm_add_sd(v2, _mm_unpackhi_pd(v2, v2));
   return _mm_cvtsd_f64(v2);
 }
+/* The summing kernels' main loops take 8 vectors per step here (32 registers hold them; S4J_SUM_STEP). */
+#define S4J_VSUM_ADD8 1
 
 #endif /* S4J_F32_AVX512_H */

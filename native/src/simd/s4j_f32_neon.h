@@ -54,11 +54,13 @@ static inline s4j_vnan s4j_vnan_add(s4j_vnan acc, s4j_vf a, s4j_vf b) { return v
 static inline int s4j_vnan_any(s4j_vnan acc) { return vminvq_u32(vceqq_f32(acc, acc)) == 0; }
 static inline s4j_vf s4j_vset1(float f) { return vdupq_n_f32(f); }
 static inline s4j_vf s4j_vadd(s4j_vf a, s4j_vf b) { return vaddq_f32(a, b); }
+static inline s4j_vf s4j_vsub(s4j_vf a, s4j_vf b) { return vsubq_f32(a, b); }
 static inline s4j_vf s4j_vmul(s4j_vf a, s4j_vf b) { return vmulq_f32(a, b); }
 /* a*b + c, fused (x86 _mm_fmadd_ps(a, b, c)) */
 static inline s4j_vf s4j_vfma(s4j_vf a, s4j_vf b, s4j_vf c) { return vfmaq_f32(c, a, b); }
 /* max(a, b) that ignores a (quiet) NaN in a: fmaxnm returns the number when one operand is NaN. */
 static inline s4j_vf s4j_vmax(s4j_vf a, s4j_vf b) { return vmaxnmq_f32(a, b); }
+static inline s4j_vf s4j_vmin(s4j_vf a, s4j_vf b) { return vminnmq_f32(a, b); }
 
 static inline s4j_vmask s4j_vtail_mask(size_t rem) { return rem; }
 /* Tails go through a lane buffer: never a byte of memory past n is read or written. */
@@ -156,20 +158,17 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
 static inline s4j_vf s4j_vunbias(s4j_vf v) { return vmulq_f32(v, vdupq_n_f32(0x1.0p-64f)); }
 
 /* ---------------------------------------------------------------------------------------------
- * Sums of terms: groups of four vectors added in fp32, then into double lanes.
+ * Double lanes for the sums (s4j_f32_simd.h, "Sums"): a float vector added exactly, lanes 0-1 and 2-3.
  * ------------------------------------------------------------------------------------------- */
 typedef struct {
   float64x2_t lo, hi;
-} s4j_vsum;
+} s4j_vdsum;
 
-static inline void s4j_vsum_init(s4j_vsum* a) { a->lo = a->hi = vdupq_n_f64(0.0); }
-static inline void s4j_vsum_add(s4j_vsum* a, s4j_vf v) {
+static inline void s4j_vdsum_init(s4j_vdsum* a) { a->lo = a->hi = vdupq_n_f64(0.0); }
+static inline void s4j_vdsum_add(s4j_vdsum* a, s4j_vf v) {
   a->lo = vaddq_f64(a->lo, vcvt_f64_f32(vget_low_f32(v)));
   a->hi = vaddq_f64(a->hi, vcvt_high_f64_f32(v));
 }
-static inline void s4j_vsum_add4(s4j_vsum* a, s4j_vf v0, s4j_vf v1, s4j_vf v2, s4j_vf v3) {
-  s4j_vsum_add(a, vaddq_f32(vaddq_f32(v0, v1), vaddq_f32(v2, v3)));
-}
-static inline double s4j_vsum_reduce(const s4j_vsum* a) { return vaddvq_f64(vaddq_f64(a->lo, a->hi)); }
+static inline double s4j_vdsum_reduce(const s4j_vdsum* a) { return vaddvq_f64(vaddq_f64(a->lo, a->hi)); }
 
 #endif /* S4J_F32_NEON_H */

@@ -44,11 +44,13 @@ static inline s4j_vnan s4j_vnan_add(s4j_vnan acc, s4j_vf a, s4j_vf b) { return a
 static inline int s4j_vnan_any(s4j_vnan acc) { return acc; }
 static inline s4j_vf s4j_vset1(float f) { return f; }
 static inline s4j_vf s4j_vadd(s4j_vf a, s4j_vf b) { return a + b; }
+static inline s4j_vf s4j_vsub(s4j_vf a, s4j_vf b) { return a - b; }
 static inline s4j_vf s4j_vmul(s4j_vf a, s4j_vf b) { return a * b; }
 /* In double: the product of two floats is exact there, the sum rounds at 2^-53, then once to float. */
 static inline s4j_vf s4j_vfma(s4j_vf a, s4j_vf b, s4j_vf c) { return (float)((double)a * (double)b + (double)c); }
 /* As maxps: returns b when either is NaN. */
 static inline s4j_vf s4j_vmax(s4j_vf a, s4j_vf b) { return a > b ? a : b; }
+static inline s4j_vf s4j_vmin(s4j_vf a, s4j_vf b) { return a < b ? a : b; }
 static inline s4j_vmask s4j_vtail_mask(size_t rem) { return (int)rem; }
 static inline s4j_vf s4j_vload_tail(const float* p, s4j_vmask m) { return m ? *p : -INFINITY; }
 static inline s4j_vf s4j_vload_tail_zero(const float* p, s4j_vmask m) { return m ? *p : 0.0f; }
@@ -103,6 +105,9 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf x, const s4j_expp* p, const int mode) {
 
 static inline s4j_vf s4j_vunbias(s4j_vf v) { return v; }
 
+/* Sums in double: a term is one lane, so every addition of terms is exact or rounds in double (the tier's own
+ * s4j_vsum; the vector tiers share the one in s4j_f32_simd.h). */
+#define S4J_VSUM_OF_TIER 1
 typedef struct {
   double s;
 } s4j_vsum;

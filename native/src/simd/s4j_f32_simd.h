@@ -17,7 +17,10 @@
  *   S4J_EXP_SCALED, S4J_EXP_FOLD, S4J_EXP_LO  s4j_vexp's compile-time mode bits (s != 1; 2^-E in the table;
  *                                          the table entries' rounding corrected); S4J_EXP_FOLDED(p): the per-call
  *                                          parameters allow the FOLD variant (always 0 on tiers without one)
- *   s4j_vsum, s4j_vsum_add/add4/reduce     exact-enough sums of terms into double
+ *   s4j_vsub, s4j_vmin                     a - b, min(a, b)
+ *   s4j_vdsum, s4j_vdsum_init/add/reduce   double lanes: a float vector added exactly, and their total
+ *   S4J_VSUM_ADD8                          defined where the summing loops take 8 vectors per step
+ * (s4j_vsum, the sums of terms, is written once below over these; the scalar tier has its own, in double.)
  */
 #ifndef S4J_F32_SIMD_H
 #define S4J_F32_SIMD_H
@@ -101,16 +104,103 @@ S4J_INLINE void s4j_vstore4(float* y, s4j_vf v0, s4j_vf v1, s4j_vf v2, s4j_vf v3
     for (; (n) >= 4 * S4J_VLEN; (n) -= 4 * S4J_VLEN, (x) += 4 * S4J_VLEN, (y) += 4 * S4J_VLEN) ITER(0);        \
   } while (0)
 
-/* Terms per step of the summing kernels' main loops (raddexp, raddstoreexp): 8 where the tier adds 8 terms
- * with one conversion into double (S4J_VSUM_ADD8: AVX-512, whose 32 registers hold them; 0.5 operations per
- * vector fewer than two groups of four), else 4. */
+/* ---------------------------------------------------------------------------------------------
+ * Sums of terms (docs/NUMERICS.md, "Sums"): the terms are added in pairs (one fp32 rounding, the only one that
+ * reaches the result: at most 2^-24 of the sum), and each pair p joins a per-lane fp32 accumulator a with
+ * Fast2Sum on the larger and the smaller of the two: s = a + p, e = min - (s - max) is exactly what the
+ * addition lost (terms are >= 0). The lost parts gather in a second vector, moved into double lanes every
+ * S4J_VSUM_FLUSH steps; at the end the accumulator joins them. No constant enters, so the sum of terms scaled
+ * by 2^k is the sum scaled by 2^k, bit for bit (the reload's terms relative to different E). NaN and +Inf
+ * terms give a NaN or infinite sum (s carries them), which the drivers take as "redo, or NaN input". Before
+ * the thirteenth session the terms were added in fp32 trees three (AVX2) and four (AVX-512) roundings deep:
+ * the softmax fuzz target found a sum 3.7 x 2^-24 low and an output 5.0 ULP off (docs/findings). One sum per
+ * kernel call; the main loop calls s4j_vsum_add_step, the tails s4j_vsum_add4 and s4j_vsum_add.
+ * ------------------------------------------------------------------------------------------- */
+/* Terms per step of the summing kernels' main loops (raddexp, raddstoreexp): 8 where the tier's 32 registers
+ * hold them (S4J_VSUM_ADD8: AVX-512), else 4. */
 #if defined(S4J_VSUM_ADD8)
 #define S4J_SUM_STEP 8
-static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z) { s4j_vsum_add8(a, z); }
 #else
 #define S4J_SUM_STEP 4
-static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z) { s4j_vsum_add4(a, z[0], z[1], z[2], z[3]); }
 #endif
+
+#if !defined(S4J_VSUM_OF_TIER)
+/* Steps between moves of the lost parts into double. Each lost part is at most 2^-24 of its lane's accumulator,
+ * so over m additions their fp32 sum loses at most m^2 * 2^-48 of it: with m = 16 steps of 4 pairs (AVX-512)
+ * 2^-36 per flush, below 2^-31 of the sum over a kernel call's S4J_BLOCK floats (2^-33 on AVX2 and NEON). */
+#define S4J_VSUM_FLUSH 16
+
+typedef struct {
+  s4j_vf acc;  /* the pairs so far, rounded */
+  s4j_vf lost; /* what the additions into acc lost since the last flush */
+  s4j_vdsum d; /* the flushed parts, in double */
+} s4j_vsum;
+
+static inline void s4j_vsum_init(s4j_vsum* a) {
+  a->acc = a->lost = s4j_vset1(0.0f);
+  s4j_vdsum_init(&a->d);
+}
+/* *acc += p (both >= 0); returns the rounding error, exactly (Fast2Sum on the larger and the smaller). */
+static inline s4j_vf s4j_vsum_fast2sum(s4j_vf* acc, s4j_vf p) {
+  const s4j_vf s = s4j_vadd(*acc, p);
+  const s4j_vf e = s4j_vsub(s4j_vmin(*acc, p), s4j_vsub(s, s4j_vmax(*acc, p)));
+  *acc = s;
+  return e;
+}
+static inline void s4j_vsum_add(s4j_vsum* a, s4j_vf v) { a->lost = s4j_vadd(a->lost, s4j_vsum_fast2sum(&a->acc, v)); }
+static inline void s4j_vsum_add4(s4j_vsum* a, s4j_vf v0, s4j_vf v1, s4j_vf v2, s4j_vf v3) {
+  const s4j_vf e0 = s4j_vsum_fast2sum(&a->acc, s4j_vadd(v0, v2));
+  const s4j_vf e1 = s4j_vsum_fast2sum(&a->acc, s4j_vadd(v1, v3));
+  a->lost = s4j_vadd(a->lost, s4j_vadd(e0, e1));
+}
+static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z) {
+#if S4J_SUM_STEP == 8
+  const s4j_vf e0 = s4j_vsum_fast2sum(&a->acc, s4j_vadd(z[0], z[4]));
+  const s4j_vf e1 = s4j_vsum_fast2sum(&a->acc, s4j_vadd(z[1], z[5]));
+  const s4j_vf e2 = s4j_vsum_fast2sum(&a->acc, s4j_vadd(z[2], z[6]));
+  const s4j_vf e3 = s4j_vsum_fast2sum(&a->acc, s4j_vadd(z[3], z[7]));
+  a->lost = s4j_vadd(a->lost, s4j_vadd(s4j_vadd(e0, e1), s4j_vadd(e2, e3)));
+#else
+  s4j_vsum_add4(a, z[0], z[1], z[2], z[3]);
+#endif
+}
+/* The lost parts into double (every S4J_VSUM_FLUSH steps, S4J_SUM_MAIN). */
+static inline void s4j_vsum_flush(s4j_vsum* a) {
+  s4j_vdsum_add(&a->d, a->lost);
+  a->lost = s4j_vset1(0.0f);
+}
+static inline double s4j_vsum_reduce(const s4j_vsum* a) {
+  s4j_vdsum d = a->d;
+  s4j_vdsum_add(&d, a->lost);
+  s4j_vdsum_add(&d, a->acc);
+  return s4j_vdsum_reduce(&d);
+}
+#else
+#define S4J_VSUM_FLUSH 16
+static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z) { s4j_vsum_add4(a, z[0], z[1], z[2], z[3]); }
+static inline void s4j_vsum_flush(s4j_vsum* a) { (void)a; }
+#endif
+
+/* The summing kernels' main loop (raddexp, raddstoreexp): steps of S4J_SUM_STEP vectors, S4J_VSUM_FLUSH of them
+ * at a time (then the lost parts move into double), with the prefetches while S4J_PREFETCH_AHEAD more floats
+ * follow the run. The grouping depends on n only (not on the prefetch distance or the addresses), so the sum
+ * does too. STEP runs one step at x; ADVANCE moves the kernel's other pointers (y) by S4J_SUM_STEP vectors. */
+#define S4J_SUM_MAIN(n, x, acc, STEP, ADVANCE)                                                        \
+  do {                                                                                                \
+    enum { S4J_STEP_FLOATS = S4J_SUM_STEP * S4J_VLEN };                                               \
+    while ((n) >= S4J_STEP_FLOATS) {                                                                  \
+      size_t s4j_k_ = (n) / S4J_STEP_FLOATS < S4J_VSUM_FLUSH ? (n) / S4J_STEP_FLOATS : S4J_VSUM_FLUSH; \
+      if ((n) >= S4J_PREFETCH_AHEAD + s4j_k_ * S4J_STEP_FLOATS) {                                     \
+        for (; s4j_k_ != 0; s4j_k_--, (n) -= S4J_STEP_FLOATS, (x) += S4J_STEP_FLOATS, ADVANCE) {      \
+          for (int s4j_v_ = 0; s4j_v_ < S4J_STEP_FLOATS; s4j_v_ += 4 * S4J_VLEN) S4J_PREFETCH_ITER((x) + s4j_v_); \
+          STEP;                                                                                       \
+        }                                                                                             \
+      } else {                                                                                        \
+        for (; s4j_k_ != 0; s4j_k_--, (n) -= S4J_STEP_FLOATS, (x) += S4J_STEP_FLOATS, ADVANCE) STEP;  \
+      }                                                                                               \
+      s4j_vsum_flush(&(acc));                                                                         \
+    }                                                                                                 \
+  } while (0)
 
 /* The exp mode of the reload's stored terms (raddstoreexp, and vsoftmaxshort, which gives the same bits): with
  * the table entries' rounding corrected (S4J_EXP_LO), so that each term rounds once. Without it (as until the
