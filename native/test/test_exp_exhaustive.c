@@ -9,7 +9,8 @@
  * AVX-512 the store pass's E - EXP_BIAS stays in the folded range; it runs a second time in calls shorter than
  * S4J_FOLD_MIN, where the tables are not folded, and must give the same bits); the double reference is scaled by the
  * same power of two, which is exact. The error is measured against exp((double)x) in ULP of the float
- * result (fractional: |z - r| / ulp(r)), the max recorded per kernel, and asserted against S4J_EXP_MAX_ULP.
+ * result (fractional: |z - r| / ulp(r)), the max recorded per kernel, and asserted against its tier's bound
+ * (max_ulp_of).
  *
  * The kernels come from the tier registry (src/s4j_tiers.inc), so every tier is swept.
  *
@@ -39,9 +40,22 @@ static const s4j_exp_kernel s4j_exp_kernels[] = {
 };
 #define S4J_EXP_KERNEL_COUNT ((int)(sizeof s4j_exp_kernels / sizeof s4j_exp_kernels[0]))
 
-/* The numerics budget exp at ~1 ULP (0.5 final rounding + 0.5 the table entry's rounding + 0.03
- * approximation + ~0.02 reduction); the assertion leaves a little margin. */
-#define S4J_EXP_MAX_ULP 2.0
+/* The largest error each tier's exp may have: its maximum over every float as measured (portable 0.5000, AVX2
+ * 0.6073, AVX-512 0.5452; NEON computes AVX2's terms, 0.599 in the strided sweeps) and a little margin. The
+ * reload's 4-ULP bound rests on these (docs/NUMERICS.md, "Error budget": 2 e + 2 e + 1 + 0.5), so they are
+ * asserted, not the 2 ULP asserted until the thirteenth session. S4J_EXP_MAX_ULP=<ulp> in the environment
+ * overrides them for measurement builds (-DS4J_RELOAD_LO=0: the store pass without the table rests, up to
+ * 1.74 ULP on AVX-512). */
+static double max_ulp_of(int isa) {
+  const char* env = getenv("S4J_EXP_MAX_ULP");
+  if (env != NULL) return atof(env);
+  switch (isa) {
+    case S4J_ISA_AVX512: return 0.56;
+    case S4J_ISA_AVX2: return 0.62;
+    case S4J_ISA_NEON: return 0.62;
+    default: return 0.51;
+  }
+}
 
 #define CHUNK 65536
 
@@ -196,8 +210,9 @@ int main(void) {
     printf("%-8s %-46s %llu floats, max error %.4f ULP at x=%a (z=%a, ref=%a), kernel %.2f s\n",
            s4j_isa_names[s4j_exp_kernels[k].isa], s4j_exp_kernels[k].name, (unsigned long long)s->count,
            s->max_ulp, (double)s->worst_x, (double)s->worst_z, s->worst_ref, s->seconds);
-    CHECK(s->max_ulp <= S4J_EXP_MAX_ULP, "%s: exp max error %.4f ULP > %.1f at x=%a",
-          s4j_exp_kernels[k].name, s->max_ulp, S4J_EXP_MAX_ULP, (double)s->worst_x);
+    const double bound = max_ulp_of(s4j_exp_kernels[k].isa);
+    CHECK(s->max_ulp <= bound, "%s: exp max error %.4f ULP > %.2f at x=%a", s4j_exp_kernels[k].name, s->max_ulp,
+          bound, (double)s->worst_x);
     CHECK(s->count > 0, "%s swept nothing", s4j_exp_kernels[k].name);
     CHECK(s->short_calls_differ == 0, "%s: %llu floats differ between one call and calls shorter than S4J_FOLD_MIN",
           s4j_exp_kernels[k].name, (unsigned long long)s->short_calls_differ);

@@ -126,8 +126,9 @@ S4J_INLINE void s4j_vstore4(float* y, s4j_vf v0, s4j_vf v1, s4j_vf v2, s4j_vf v3
 
 #if !defined(S4J_VSUM_OF_TIER)
 /* Steps between moves of the lost parts into double. Each lost part is at most 2^-24 of its lane's accumulator,
- * so over m additions their fp32 sum loses at most m^2 * 2^-48 of it: with m = 16 steps of 4 pairs (AVX-512)
- * 2^-36 per flush, below 2^-31 of the sum over a kernel call's S4J_BLOCK floats (2^-33 on AVX2 and NEON). */
+ * so over m additions their fp32 sum loses at most m^2 * 2^-48 of it; over a call of n floats, n / (2 VLEN)
+ * additions per lane in flushes of m = 16 * S4J_SUM_STEP / 2, at most n * m / (2 VLEN) * 2^-48 of the sum:
+ * for n = S4J_BLOCK, 2^-31 on AVX-512 (m = 64) and AVX2 (m = 32), 2^-30 on NEON (m = 32, 4 lanes). */
 #define S4J_VSUM_FLUSH 16
 
 typedef struct {
