@@ -124,13 +124,13 @@ S4J_INLINE void s4j_vstore4(float* y, s4j_vf v0, s4j_vf v1, s4j_vf v2, s4j_vf v3
 #define S4J_SUM_STEP 4
 #endif
 
-#if !defined(S4J_VSUM_OF_TIER)
 /* Steps between moves of the lost parts into double. Each lost part is at most 2^-24 of its lane's accumulator,
  * so over m additions their fp32 sum loses at most m^2 * 2^-48 of it; over a call of n floats, n / (2 VLEN)
  * additions per lane in flushes of m = 16 * S4J_SUM_STEP / 2, at most n * m / (2 VLEN) * 2^-48 of the sum:
  * for n = S4J_BLOCK, 2^-31 on AVX-512 (m = 64) and AVX2 (m = 32), 2^-30 on NEON (m = 32, 4 lanes). */
 #define S4J_VSUM_FLUSH 16
 
+#if !defined(S4J_VSUM_OF_TIER)
 typedef struct {
   s4j_vf acc;  /* the pairs so far, rounded */
   s4j_vf lost; /* what the additions into acc lost since the last flush */
@@ -177,7 +177,6 @@ static inline double s4j_vsum_reduce(const s4j_vsum* a) {
   return s4j_vdsum_reduce(&d);
 }
 #else
-#define S4J_VSUM_FLUSH 16
 static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z) { s4j_vsum_add4(a, z[0], z[1], z[2], z[3]); }
 static inline void s4j_vsum_flush(s4j_vsum* a) { (void)a; }
 #endif
