@@ -10,7 +10,7 @@
  * S4J_FOLD_MIN, where the tables are not folded, and must give the same bits); the double reference is scaled by the
  * same power of two, which is exact. The error is measured against exp((double)x) in ULP of the float
  * result (fractional: |z - r| / ulp(r)), the max recorded per kernel, and asserted against its tier's bound
- * (max_ulp_of).
+ * (s4j_exp_max_ulp, s4j_test_util.h).
  *
  * The kernels come from the tier registry (src/s4j_tiers.inc), so every tier is swept.
  *
@@ -40,23 +40,6 @@ static const s4j_exp_kernel s4j_exp_kernels[] = {
 };
 #define S4J_EXP_KERNEL_COUNT ((int)(sizeof s4j_exp_kernels / sizeof s4j_exp_kernels[0]))
 
-/* The largest error each tier's exp may have: its maximum over every float as measured (portable 0.5000, AVX2
- * 0.6073, AVX-512 0.5452; NEON computes AVX2's terms, 0.599 in the strided sweeps) and a little margin. The
- * reload's 4-ULP bound rests on these (docs/NUMERICS.md, "Error budget": 2 e + 2 e + 1 + 0.5), so they are
- * asserted, not the 2 ULP asserted until the thirteenth session. S4J_EXP_MAX_ULP=<ulp> in the environment
- * overrides them for measurement builds (-DS4J_RELOAD_LO=0: the store pass without the table rests, up to
- * 1.74 ULP on AVX-512). */
-static double max_ulp_of(int isa) {
-  const char* env = getenv("S4J_EXP_MAX_ULP");
-  if (env != NULL) return atof(env);
-  switch (isa) {
-    case S4J_ISA_AVX512: return 0.56;
-    case S4J_ISA_AVX2: return 0.62;
-    case S4J_ISA_NEON: return 0.62;
-    default: return 0.51;
-  }
-}
-
 #define CHUNK 65536
 
 /* Seconds for the timing printout: clock_gettime where POSIX has it, the C standard clock() elsewhere
@@ -69,28 +52,6 @@ static double now_s(void) {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 #endif
-}
-
-static uint32_t bits_of(float f) {
-  uint32_t u;
-  memcpy(&u, &f, sizeof u);
-  return u;
-}
-
-static float float_of(uint32_t u) {
-  float f;
-  memcpy(&f, &u, sizeof f);
-  return f;
-}
-
-/* 1 / ulp of the float nearest to r (r a positive normal float value in double): from the exponent
- * field of (float)r, ulp = 2^(biased exponent - 127 - 23). */
-static double inv_ulp_of(double r) {
-  const uint32_t biased = (bits_of((float)r) >> 23) & 0xFFu;
-  uint64_t u = (uint64_t)(1023 - ((int)biased - 127 - 23)) << 52;
-  double d;
-  memcpy(&d, &u, sizeof d);
-  return d;
 }
 
 typedef struct {
@@ -142,16 +103,16 @@ int main(void) {
   for (int half = 0; half < 3; half++) {
     const float e_max = half == 0 ? 0.0f : half == 1 ? 63.0f : 127.0f;
     const double scale = ldexp(1.0, -(int)e_max);
-    const uint32_t first = half == 0 ? 0x80000000u : half == 1 ? 0x00000000u : bits_of(44.0f);
-    const uint32_t last = half == 0 ? bits_of(x_lo) : half == 1 ? bits_of(44.0f) - 1 : bits_of(x_hi); /* inclusive */
+    const uint32_t first = half == 0 ? 0x80000000u : half == 1 ? 0x00000000u : s4j_bits_of(44.0f);
+    const uint32_t last = half == 0 ? s4j_bits_of(x_lo) : half == 1 ? s4j_bits_of(44.0f) - 1 : s4j_bits_of(x_hi); /* inclusive */
     uint64_t u = first;
     while (u <= last) {
       size_t n = 0;
-      for (; n < CHUNK && u <= last; n++, u += stride) x[n] = float_of((uint32_t)u);
+      for (; n < CHUNK && u <= last; n++, u += stride) x[n] = s4j_float_of((uint32_t)u);
       double t0 = now_s();
       for (size_t i = 0; i < n; i++) {
         ref[i] = exp((double)x[i]) * scale;
-        inv_ulp[i] = inv_ulp_of(ref[i]);
+        inv_ulp[i] = s4j_inv_ulp_of(ref[i]);
       }
       ref_seconds += now_s() - t0;
       for (int k = 0; k < S4J_EXP_KERNEL_COUNT; k++) {
@@ -210,7 +171,7 @@ int main(void) {
     printf("%-8s %-46s %llu floats, max error %.4f ULP at x=%a (z=%a, ref=%a), kernel %.2f s\n",
            s4j_isa_names[s4j_exp_kernels[k].isa], s4j_exp_kernels[k].name, (unsigned long long)s->count,
            s->max_ulp, (double)s->worst_x, (double)s->worst_z, s->worst_ref, s->seconds);
-    const double bound = max_ulp_of(s4j_exp_kernels[k].isa);
+    const double bound = s4j_exp_max_ulp(s4j_exp_kernels[k].isa);
     CHECK(s->max_ulp <= bound, "%s: exp max error %.4f ULP > %.2f at x=%a", s4j_exp_kernels[k].name, s->max_ulp,
           bound, (double)s->worst_x);
     CHECK(s->count > 0, "%s swept nothing", s4j_exp_kernels[k].name);

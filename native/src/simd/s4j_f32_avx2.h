@@ -136,11 +136,22 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
    * ulp is 1/8), so bits(vn) = bits(M) + 8v = bits(MAGIC8) + 8(k - E) + j for k = floor(v), j = 8v mod 8. */
   const __m256 vn = _mm256_fmadd_ps(vhi, _mm256_set1_ps(S4J_LOG2E), p->magic);
   const __m256 vv = _mm256_sub_ps(vn, p->magic);
-  __m256 vt = _mm256_fmadd_ps(vv, _mm256_set1_ps(-S4J_LN2_HI), vhi);
-  vt = _mm256_fmadd_ps(vv, _mm256_set1_ps(-S4J_LN2_LO), vt);
-  if (scaled) vt = _mm256_add_ps(vt, vlo);
-  /* S4J_EXP_LO: exp(t) * entry * (1 + r) = exp(t + r) * entry to 2^-50: the entry's rounding joins t. */
-  if (mode & S4J_EXP_LO) vt = _mm256_add_ps(vt, _mm256_permutevar8x32_ps(p->tlo, _mm256_castps_si256(vn)));
+  /* t = (hi - v*LN2_HI) + r: the first FMA is exact, and the small parts r = [lo +] [rest -] v*LN2_LO go in
+   * first, so that t rounds once (three roundings of t until the fourteenth session: 0.628 ULP with a
+   * temperature, test_exp_scaled). S4J_EXP_LO: exp(t) * entry * (1 + rest) = exp(t + rest) * entry to 2^-50,
+   * the entry's rounding joins t. */
+  const __m256 vt1 = _mm256_fmadd_ps(vv, _mm256_set1_ps(-S4J_LN2_HI), vhi);
+  __m256 vt;
+  if (scaled || (mode & S4J_EXP_LO)) {
+    __m256 vr = vlo;
+    if (mode & S4J_EXP_LO) {
+      const __m256 vrest = _mm256_permutevar8x32_ps(p->tlo, _mm256_castps_si256(vn));
+      vr = scaled ? _mm256_add_ps(vr, vrest) : vrest;
+    }
+    vt = _mm256_add_ps(vt1, _mm256_fmadd_ps(vv, _mm256_set1_ps(-S4J_LN2_LO), vr));
+  } else {
+    vt = _mm256_fmadd_ps(vv, _mm256_set1_ps(-S4J_LN2_LO), vt1);
+  }
   /* s = 2^(k - E) * table[j]: bits(vn) << 20 = ((k - E) << 23) + (j << 20) mod 2^32 (bits(MAGIC8) << 20
    * vanishes), the table entries cancel j << 20, and the integer add puts k - E into the exponent field. */
   const __m256i vnb = _mm256_castps_si256(vn);

@@ -155,10 +155,11 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
    * mantissa bits of vn are then j = 32*v mod 32, the table index (vpermt2ps reads only those bits). */
   const __m512 vn = _mm512_fmadd_ps(vhi, _mm512_set1_ps(S4J_LOG2E), _mm512_set1_ps(S4J_MAGIC32));
   const __m512 vv = _mm512_sub_ps(vn, _mm512_set1_ps(S4J_MAGIC32));
-  /* Cody-Waite t = hi - v*ln2: the first FMA is exact (NUMERICS.md), the second rounds once. */
+  /* Cody-Waite t = hi - v*ln2: the first FMA is exact (NUMERICS.md); with s != 1 the small parts
+   * lo - v*LN2_LO go in first, so that t rounds once (twice until the fourteenth session). */
   __m512 vt = _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_HI), vhi);
-  vt = _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_LO), vt);
-  if (scaled) vt = _mm512_add_ps(vt, vlo);
+  vt = scaled ? _mm512_add_ps(vt, _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_LO), vlo))
+              : _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_LO), vt);
   const __m512i vj = _mm512_castps_si512(vn);
   const __m512 vtab = _mm512_permutex2var_ps(p->table0, vj, p->table1);
   /* exp(t) ~= 1 + t*a(t); y = T + (T*t [+ T_lo])*a rounds once at the end (T_lo*a differs from T_lo by ~2%,

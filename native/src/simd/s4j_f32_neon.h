@@ -142,11 +142,20 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
   }
   const s4j_vf vn = vfmaq_f32(p->magic, vhi, vdupq_n_f32(S4J_LOG2E));
   const s4j_vf vv = vsubq_f32(vn, p->magic);
-  s4j_vf vt = vfmaq_f32(vhi, vv, vdupq_n_f32(-S4J_LN2_HI));
-  vt = vfmaq_f32(vt, vv, vdupq_n_f32(-S4J_LN2_LO));
-  if (scaled) vt = vaddq_f32(vt, vlo);
+  /* AVX2's steps (s4j_f32_avx2.h): t = (hi - v*LN2_HI) + ([lo +] [rest -] v*LN2_LO), one rounding of t */
+  const s4j_vf vt1 = vfmaq_f32(vhi, vv, vdupq_n_f32(-S4J_LN2_HI));
   const uint32x4_t vnb = vreinterpretq_u32_f32(vn);
-  if (mode & S4J_EXP_LO) vt = vaddq_f32(vt, vreinterpretq_f32_u32(s4j_neon_lookup8(p->tlo, vnb)));
+  s4j_vf vt;
+  if (scaled || (mode & S4J_EXP_LO)) {
+    s4j_vf vr = vlo;
+    if (mode & S4J_EXP_LO) {
+      const s4j_vf vrest = vreinterpretq_f32_u32(s4j_neon_lookup8(p->tlo, vnb));
+      vr = scaled ? vaddq_f32(vr, vrest) : vrest;
+    }
+    vt = vaddq_f32(vt1, vfmaq_f32(vr, vv, vdupq_n_f32(-S4J_LN2_LO)));
+  } else {
+    vt = vfmaq_f32(vt1, vv, vdupq_n_f32(-S4J_LN2_LO));
+  }
   const uint32x4_t vtab = s4j_neon_lookup8(p->table, vnb);
   const s4j_vf vs = vreinterpretq_f32_u32(vaddq_u32(vtab, vshlq_n_u32(vnb, 20)));
   s4j_vf va = vfmaq_f32(vdupq_n_f32(S4J_L8_C3), vdupq_n_f32(S4J_L8_C4), vt);

@@ -1,0 +1,139 @@
+/*
+ * The exp with a temperature and with a folded factor, sampled: test_exp_exhaustive sweeps every float for
+ * s = 1 and c = 1 only, where the exact product's lo part and the factor's rounding in the table entries do
+ * not occur. Here each tier's two exp kernels take the scales s = 1/T of common temperatures and awkward ones
+ * (the product s*x is then split into hi + lo, lo joins the reduced argument) and, for vscaleexp, factors
+ * c = 1/m with m in [1, 2) as the drivers pass (the table holds fl(2^(j/L) * c) and its rest): raddstoreexp
+ * writes z = exp(s*x) * 2^(EXP_BIAS - E), vscaleexp z = exp(s*x) * c * 2^-E. The inputs: s*x uniform over
+ * the three ranges of test_exp_exhaustive (E = 0 below 0, 63 up to 44, 127 above, so that every z is a normal
+ * float), each x rounded to a float, and the reference exp((double)s * x) * c * 2^-E in double (s*x exact
+ * in double). Every error is asserted against the tier's bound (s4j_exp_max_ulp), the bound the reload's
+ * 4-ULP budget rests on (docs/NUMERICS.md, "Error budget"). Seeded; the seed and the worst input print.
+ */
+#include <float.h>
+
+#include "s4j_test_util.h"
+#include "kernels.h"
+
+typedef struct {
+  int isa;
+  const char* name;
+  s4j_f32_vscaleexp_fn scaleexp;
+  s4j_f32_raddstoreexp_fn store;
+} s4j_tier_kernels;
+static const s4j_tier_kernels s4j_tiers[] = {
+#define S4J_TIER(id, isa, method, unroll, vlen, flags) \
+  {id, #isa, s4j_f32_vscaleexp__##isa##_##method##_##unroll, s4j_f32_raddstoreexp__##isa##_##method##_##unroll},
+#include "s4j_tiers.inc"
+#undef S4J_TIER
+};
+#define S4J_TIER_COUNT ((int)(sizeof s4j_tiers / sizeof s4j_tiers[0]))
+
+#define SAMPLES 131072 /* per (s, range): one call each */
+#define SEED UINT64_C(0x5EED0E8F)
+
+/* 1/T for T = 0.7, 1.3, 0.9, 3, 2, 0.5, 0.1, 10, 0.05 (as Softmax.withTemperature rounds them), and scales
+ * whose mantissas have many bits. */
+static const float scales[] = {1.0f / 0.7f, 1.0f / 1.3f, 1.0f / 0.9f, 1.0f / 3.0f, 0.5f, 2.0f,
+                               10.0f,       0.1f,        20.0f,       0x1.fffffep-1f, 0x1.000002p+0f, 0x1.3c8a7ep+3f};
+/* The factors c = 1/m of vscaleexp (m: a sum normalised to [1, 2)); 1 (no rest in the entries) too. */
+static const double factors[] = {1.0, 1.0 / 1.7, 1.0 / 1.999999, 1.0 / 1.000001, 1.0 / 1.41421356237, 0.6180339887498949};
+
+typedef struct {
+  double max_ulp;
+  float worst_x, worst_s;
+  double worst_c;
+  long count;
+} worst;
+
+static void record(worst* w, const float* x, const float* z, const double* ref, size_t n, float s, double c) {
+  for (size_t i = 0; i < n; i++) {
+    const double err = fabs((double)z[i] - ref[i]) * s4j_inv_ulp_of(ref[i]);
+    if (!(err <= w->max_ulp)) { /* also catches NaN */
+      w->max_ulp = isnan(err) ? INFINITY : err;
+      w->worst_x = x[i];
+      w->worst_s = s;
+      w->worst_c = c;
+    }
+  }
+  w->count += (long)n;
+}
+
+int main(void) {
+  const int ns = (int)(sizeof scales / sizeof scales[0]);
+  const int nc = (int)(sizeof factors / sizeof factors[0]);
+  int runnable[S4J_TIER_COUNT > 0 ? S4J_TIER_COUNT : 1];
+  worst store_worst[S4J_TIER_COUNT > 0 ? S4J_TIER_COUNT : 1];
+  worst scale_worst[S4J_TIER_COUNT > 0 ? S4J_TIER_COUNT : 1];
+  CHECK(S4J_TIER_COUNT > 0, "no tier in src/s4j_tiers.inc");
+  for (int k = 0; k < S4J_TIER_COUNT; k++) {
+    runnable[k] = s4j_tier_runnable(s4j_tiers[k].isa);
+    memset(&store_worst[k], 0, sizeof store_worst[k]);
+    memset(&scale_worst[k], 0, sizeof scale_worst[k]);
+  }
+  float* x = malloc(SAMPLES * sizeof(float));
+  float* z = malloc(SAMPLES * sizeof(float));
+  double* w = malloc(SAMPLES * sizeof(double));
+  double* ref = malloc(SAMPLES * sizeof(double));
+  if (x == NULL || z == NULL || w == NULL || ref == NULL) {
+    fprintf(stderr, "out of memory\n");
+    return 2;
+  }
+  const double ln_min = log((double)FLT_MIN), ln_max = log((double)FLT_MAX);
+  s4j_rng_state = SEED;
+  printf("test_exp_scaled: seed %#llx, %d scales x 3 ranges x %d samples; vscaleexp with %d factors\n",
+         (unsigned long long)SEED, ns, SAMPLES, nc);
+  for (int si = 0; si < ns; si++) {
+    const float s = scales[si];
+    for (int range = 0; range < 3; range++) {
+      /* s*x over (ln FLT_MIN, 0], [0, 44) or [44, ln FLT_MAX), as in test_exp_exhaustive */
+      const double lo = range == 0 ? ln_min : range == 1 ? 0.0 : 44.0;
+      const double hi = range == 0 ? 0.0 : range == 1 ? 44.0 : ln_max;
+      const float e = range == 0 ? 0.0f : range == 1 ? 63.0f : 127.0f;
+      size_t n = 0;
+      while (n < SAMPLES) {
+        const float xi = (float)((lo + (hi - lo) * s4j_rng_uniform()) / (double)s);
+        const double wi = (double)s * (double)xi; /* exact: 24 x 24 bits */
+        if (!(wi > ln_min && wi < ln_max) || (range == 0 && wi > 0.0) || (range == 1 && (wi < 0.0 || wi >= 44.0)) ||
+            (range == 2 && wi < 44.0) || ldexp(exp(wi) * 0.5, -(int)e) < (double)FLT_MIN) {
+          continue; /* rounding x to a float moved s*x out of its range, or z = exp(s*x) * c may be subnormal */
+        }
+        x[n] = xi;
+        w[n] = wi;
+        n++;
+      }
+      for (int k = 0; k < S4J_TIER_COUNT; k++) {
+        if (!runnable[k]) continue;
+        /* the store pass: terms times 2^EXP_BIAS, removed exactly (they stay normal floats) */
+        for (size_t i = 0; i < n; i++) ref[i] = ldexp(exp(w[i]), -(int)e);
+        (void)s4j_tiers[k].store(n, x, z, s, e);
+        for (size_t i = 0; i < n; i++) z[i] = (float)ldexp((double)z[i], -S4J_EXP_BIAS);
+        record(&store_worst[k], x, z, ref, n, s, 1.0);
+        for (int ci = 0; ci < nc; ci++) {
+          const double c = factors[ci];
+          for (size_t i = 0; i < n; i++) ref[i] = ldexp(exp(w[i]) * c, -(int)e);
+          s4j_tiers[k].scaleexp(n, x, z, s, c, e, NULL);
+          record(&scale_worst[k], x, z, ref, n, s, c);
+        }
+      }
+    }
+  }
+  for (int k = 0; k < S4J_TIER_COUNT; k++) {
+    if (!runnable[k]) continue;
+    const double bound = s4j_exp_max_ulp(s4j_tiers[k].isa);
+    const worst* ws[2] = {&store_worst[k], &scale_worst[k]};
+    const char* kinds[2] = {"raddstoreexp", "vscaleexp"};
+    for (int q = 0; q < 2; q++) {
+      printf("%-8s %-12s %ld values, max error %.4f ULP at x=%a s=%a c=%.17g\n", s4j_tiers[k].name, kinds[q],
+             ws[q]->count, ws[q]->max_ulp, (double)ws[q]->worst_x, (double)ws[q]->worst_s, ws[q]->worst_c);
+      CHECK(ws[q]->count > 0, "%s %s: nothing checked", s4j_tiers[k].name, kinds[q]);
+      CHECK(ws[q]->max_ulp <= bound, "%s %s: exp max error %.4f ULP > %.2f at x=%a s=%a c=%.17g", s4j_tiers[k].name,
+            kinds[q], ws[q]->max_ulp, bound, (double)ws[q]->worst_x, (double)ws[q]->worst_s, ws[q]->worst_c);
+    }
+  }
+  free(x);
+  free(z);
+  free(w);
+  free(ref);
+  return s4j_report("test_exp_scaled");
+}
