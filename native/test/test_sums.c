@@ -7,9 +7,12 @@
  * the terms went through fp32 trees three (AVX2) and four (AVX-512) roundings deep: one term dominating the sum
  * and the others' roundings aligned (the softmax fuzz target's n = 779) gave 3.7 x 2^-24, and this test fails
  * there. Also: a sum relative to a higher E is the same sum scaled by a power of two, bit for bit (the reload's
- * in-place and out-of-place calls rely on it), and NaN or +Inf inputs give a sum the drivers take as such.
+ * in-place and out-of-place calls rely on it), the software prefetches on and off give the same sum and terms,
+ * bit for bit (S4J_SUM_MAIN's grouping depends on n only), and NaN or +Inf inputs give a sum the drivers take
+ * as such.
  */
 #include "s4j_test_util.h"
+#include "constants.h"
 #include "kernels.h"
 
 typedef struct {
@@ -100,6 +103,18 @@ static void check_tier(const s4j_sum_kernels* k) {
           size_t diff = 0;
           for (size_t i = 0; i < n; i++) diff += y2[i] != ldexpf(y[i], -7);
           CHECK(diff == 0, "%s n=%zu %s: %zu terms relative to E + 7 differ", k->name, n, dist_names[dist], diff);
+          /* with the software prefetches on (64 floats ahead: the prefetching branch of S4J_SUM_MAIN runs for all
+           * but the last steps) and off, in this process: the same sum and terms, bit for bit */
+          const size_t ahead = s4j_prefetch_ahead;
+          s4j_prefetch_ahead = 64;
+          const double on = k->store(n, x, y2, s, e);
+          const double on_sum = k->sum(n, x, s, e);
+          s4j_prefetch_ahead = S4J_PREFETCH_OFF;
+          const double off = k->store(n, x, y, s, e);
+          s4j_prefetch_ahead = ahead;
+          CHECK(on == off && on_sum == off && memcmp(y, y2, n * sizeof *y) == 0,
+                "%s n=%zu %s: prefetches on and off differ: sums %a / %a, %a", k->name, n, dist_names[dist], on, on_sum,
+                off);
         }
       }
     }
