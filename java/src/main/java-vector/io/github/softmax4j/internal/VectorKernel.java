@@ -75,9 +75,11 @@ public final class VectorKernel extends JavaKernel {
     private static FloatVector mantissa(FloatVector v, FloatVector vs, FloatVector hi, FloatVector n,
             boolean scaled) {
         FloatVector t = n.fma(MINUS_LN2_HI, hi);
-        t = n.fma(MINUS_LN2_LO, t);
         if (scaled) {
-            t = t.add(v.fma(vs, hi.mul(MINUS_ONE)));
+            // the small parts lo - n*LN2_LO first, so that t rounds once (ExpConstants#mantissa, the same steps)
+            t = t.add(n.fma(MINUS_LN2_LO, v.fma(vs, hi.mul(MINUS_ONE))));
+        } else {
+            t = n.fma(MINUS_LN2_LO, t);
         }
         FloatVector p = t.fma(C6, C5);
         p = p.fma(t, C4);
