@@ -429,17 +429,24 @@ static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y
   return 1;
 }
 
-/* A row no longer than the head: its maximum is the row's, so no block can need a redo (a sum out of range
- * means a NaN input). s4j_reload's steps with the same kernels and arguments, so the same bits, without its
- * segment bookkeeping, which cost a 64-256-float call ~10 ns (0.82-0.88x the time, scratch timer). */
-static int s4j_reload_short(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n, double* lse,
+/* A row of one block (n <= S4J_BLOCK: every in-cache row): s4j_reload's steps with the same kernels and
+ * arguments, so the same bits (a redone block is the whole row, so no earlier segment needs its own factor),
+ * without its segment bookkeeping, which cost a 64-256-float call ~10 ns (0.82-0.88x the time, scratch timer).
+ * A row no longer than the head never redoes: its maximum is the head's, so a sum out of range is a NaN input. */
+static int s4j_reload_block(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n, double* lse,
                             s4j_top* top) {
   if (!s4j_scale_fast(s)) return 0;
-  const float e = s4j_f32_exponent_of_max(k->rmax(n, x), s);
+  float e = s4j_f32_exponent_of_max(k->rmax(n < S4J_HEAD ? n : S4J_HEAD, x), s);
   if (!(e <= S4J_E_HI)) return 0;
-  const double sum = k->raddstoreexp(n, x, y, s, e);
+  double sum = k->raddstoreexp(n, x, y, s, e);
+  if (!(sum >= 0.0 && sum < S4J_REDO_SUM) && n > (size_t)S4J_HEAD) {
+    const float eb = s4j_f32_exponent_of_max(k->rmax(n, x), s);
+    if (!(eb <= S4J_E_HI)) return 0;
+    if (eb > e) e = eb;
+    sum = k->raddstoreexp(n, x, y, s, e);
+  }
   if (!(sum >= 0.0 && sum < S4J_REDO_SUM)) {
-    s4j_fill_nan(y, n, lse);
+    s4j_fill_nan(y, n, lse); /* a NaN input: all NaN */
     return 1;
   }
   if (!(e >= S4J_E_LO)) return 0;
@@ -479,8 +486,8 @@ S4J_DRIVER_INLINE void s4j_row_paths(const s4j_kernel_set* k, int op, int algori
   }
   if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RELOAD) {
     int done = x == y                ? -1
-               : n <= (size_t)S4J_HEAD ? s4j_reload_short(k, s, x, y, n, lse, top)
-                                       : s4j_reload(k, s, x, y, n, lse, top);
+               : n <= (size_t)S4J_BLOCK ? s4j_reload_block(k, s, x, y, n, lse, top)
+                                        : s4j_reload(k, s, x, y, n, lse, top);
     if (done < 0) done = s4j_reload_in_place(k, s, x, y, n, lse, top);
     if (!done) s4j_exact(op, flags, s, x, y, n, lse);
     return;

@@ -327,34 +327,57 @@ static void reload_in_place_bits(void) {
   free(z);
 }
 
-/* Rows no longer than the head (256 floats) take the reload's short path out of place (s4j_reload_short) and the
- * in-place reload otherwise; both compute E from the row's maximum, so they must give the same bits: outliers
- * far above the rest, -Inf, values near the exp's range, a NaN (all NaN), every tier. */
-static void reload_short_bits(void) {
-  const size_t sizes[] = {9, 17, 33, 64, 100, 255, 256};
-  float x[256], y[256], z[256];
-  for (int trial = 0; trial < 40; trial++) {
+/* Rows of one block (n <= S4J_BLOCK) take the reload's one-block path out of place (s4j_reload_block) and the
+ * in-place reload otherwise (the max pass first, so E from the row's maximum); they must give the same bits:
+ * outliers far above the rest, -Inf, values near the exp's range, a NaN (all NaN), and in rows longer than the
+ * head (256 floats) an input 45-75 above the head's maximum, whose sum reaches 2^58 and redoes the block
+ * relative to the row's maximum; every tier. Rows of more than one block: reload_in_place_bits. */
+static void reload_block_bits(void) {
+  const size_t sizes[] = {9, 17, 33, 64, 100, 255, 256, 257, 1000, 4097, 65536};
+  const size_t cap = 65536;
+  float* x = malloc(cap * sizeof(float));
+  float* y = malloc(cap * sizeof(float));
+  float* z = malloc(cap * sizeof(float));
+  if (!x || !y || !z) abort();
+  for (int trial = 0; trial < 88; trial++) {
     s4j_rng_state = g_seed ^ (0x5407u + (uint64_t)trial);
     const size_t n = sizes[(size_t)trial % (sizeof sizes / sizeof sizes[0])];
-    const double base = trial < 10 ? 0.0 : trial < 20 ? 80.0 : trial < 30 ? -90.0 : 3000.0;
+    const int group = trial / 11; /* every size in every group */
+    const double base = group % 4 == 0 ? 0.0 : group % 4 == 1 ? 80.0 : group % 4 == 2 ? -90.0 : 3000.0;
     for (size_t i = 0; i < n; i++) {
       const double u = s4j_rng_uniform();
       x[i] = (float)(base + (u < 0.05 ? 30.0 + 60.0 * s4j_rng_uniform() : 5.0 * s4j_rng_normal()));
       if (u > 0.97) x[i] = -INFINITY;
     }
-    if (trial % 10 == 9) x[n / 2] = NAN;
+    const int redo = group >= 4 && n > 256;
+    if (redo) {
+      float head = -INFINITY;
+      for (size_t i = 0; i < 256; i++) head = x[i] > head ? x[i] : head;
+      x[256 + (size_t)(s4j_rng_uniform() * (double)(n - 256))] = (float)(head + 45.0 + 30.0 * s4j_rng_uniform());
+    }
+    const int with_nan = trial % 11 == 5 || trial % 11 == 9;
+    if (with_nan) x[n / 2] = NAN;
     for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
       if (!s4j_isa_supported(isa)) continue;
-      CHECK(s4j_softmax_f32(isa, S4J_ALGO_THREE_PASS_RELOAD, x, y, (int64_t)n) == S4J_OK, "short rows: rc");
+      CHECK(s4j_softmax_f32(isa, S4J_ALGO_THREE_PASS_RELOAD, x, y, (int64_t)n) == S4J_OK, "one-block rows: rc");
       memcpy(z, x, n * sizeof(float));
-      CHECK(s4j_softmax_f32(isa, S4J_ALGO_THREE_PASS_RELOAD, z, z, (int64_t)n) == S4J_OK, "short rows: rc");
+      CHECK(s4j_softmax_f32(isa, S4J_ALGO_THREE_PASS_RELOAD, z, z, (int64_t)n) == S4J_OK, "one-block rows: rc");
       CHECK(memcmp(y, z, n * sizeof(float)) == 0,
-            "%s reload, short row n=%zu (trial %d): out of place and in place differ", s4j_isa_names[isa], n, trial);
-      if (trial % 10 == 9) {
-        CHECK(isnan(y[0]) && isnan(y[n - 1]), "%s short row with a NaN: not all NaN", s4j_isa_names[isa]);
+            "%s reload, one-block row n=%zu (trial %d%s): out of place and in place differ", s4j_isa_names[isa], n,
+            trial, redo ? ", redone" : "");
+      if (with_nan) {
+        CHECK(isnan(y[0]) && isnan(y[n - 1]), "%s one-block row with a NaN: not all NaN", s4j_isa_names[isa]);
+      } else {
+        double sum = 0.0;
+        for (size_t i = 0; i < n; i++) sum += y[i];
+        CHECK(fabs(sum - 1.0) < 1e-4, "%s one-block row n=%zu (trial %d): outputs sum to %.9g",
+              s4j_isa_names[isa], n, trial, sum);
       }
     }
   }
+  free(x);
+  free(y);
+  free(z);
 }
 
 int main(void) {
@@ -388,7 +411,7 @@ int main(void) {
     return 2;
   }
   reload_in_place_bits();
-  reload_short_bits();
+  reload_block_bits();
   for (size_t si = 0; si < count; si++) {
     const int dists = sizes[si] <= 4099 ? DIST_COUNT : DIST_MAIN_COUNT;
     for (int dist = 0; dist < dists; dist++) run_case(sizes[si], dist, 0, x, xcopy, y, buf, ref);
