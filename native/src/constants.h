@@ -116,6 +116,10 @@ static const double s4j_exp2_j32[32] = {
  * the folded entries are exact power-of-two multiples). Measured (README, twelfth session), the AVX-512 reload
  * unfolded in every call against folded: 0.91-0.93x the time at 1K, a tie at 4K, 1.03x at 16K. */
 #define S4J_FOLD_MIN 4096
+/* The longest row (floats) that vsoftmaxshort takes out of place: the whole reload in one kernel call (in place,
+ * one vector). A row this short is its own head (the reload's E comes from the first 256 elements), so the
+ * fused kernel never needs the reload's redo. */
+#define S4J_SHORT_ROW 256
 /* 2^-EXP_BIAS, for the multiplications that remove it (exact: ldexp is a libm call). */
 #define S4J_EXP_UNBIAS 0x1.0p-64
 #define S4J_KCUT 160

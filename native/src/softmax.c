@@ -29,7 +29,7 @@ typedef struct s4j_kernel_set {
   s4j_f32_vscale_fn vscale;
   s4j_f32_vmuladdc_fn vmuladdc;
   s4j_f32_vsoftmaxshort_fn vsoftmaxshort;
-  size_t short_max; /* the longest row vsoftmaxshort takes: one vector */
+  size_t short_max; /* the longest row vsoftmaxshort takes in place: one vector (out of place S4J_SHORT_ROW) */
   s4j_f32_rselect_fn rselect;
   s4j_f32_rargmax_fn rargmax;
 } s4j_kernel_set;
@@ -474,8 +474,8 @@ static int s4j_reload_in_place(const s4j_kernel_set* k, float s, const float* x,
 /* One row: the fast path of the chosen algorithm, or the exact path; with top, also the fused argmax. */
 S4J_DRIVER_INLINE void s4j_row_paths(const s4j_kernel_set* k, int op, int algorithm, int flags, float s, const float* x,
                           float* y, size_t n, double* lse, s4j_top* top) {
-  if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RELOAD && n <= k->short_max && lse == NULL &&
-      s4j_scale_fast(s)) {
+  if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RELOAD && lse == NULL && s4j_scale_fast(s) &&
+      (n <= k->short_max || (n <= (size_t)S4J_SHORT_ROW && x != y))) {
     /* A short row (batches of them: attention over a few positions) in one fused call. */
     if (!k->vsoftmaxshort(n, x, y, s)) s4j_exact(op, flags, s, x, y, n, lse);
     return;

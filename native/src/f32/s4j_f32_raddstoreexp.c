@@ -2,46 +2,10 @@
  * summed (the sum returned without the bias): pass 2 of three-pass reload, whose pass 3 (vscale of the
  * same tier) removes the bias with the normaliser. Requires E >= every exponent (minus one). All loads of
  * an iteration precede its stores, so x == y (in place) works. One kernel per tier (s4j_f32_simd.h). */
-#include "s4j_f32_simd.h"
-
-/* 4 independent vectors, stored and returned in z; all loads precede the stores, so x == y (in place) works. */
-S4J_INLINE void s4j_exp4(const float* x, float* y, s4j_vf* z, const s4j_expp* p, const int mode) {
-  for (int q = 0; q < 4; q++) z[q] = s4j_vexp(s4j_vclamp_hi(s4j_vload(x + q * S4J_VLEN), p), p, mode);
-  for (int q = 0; q < 4; q++) s4j_vstore(y + q * S4J_VLEN, z[q]);
-}
-
-/* One step of the main loop: S4J_SUM_STEP vectors (s4j_f32_simd.h), one sum step. */
-S4J_INLINE void s4j_step(const float* x, float* y, s4j_vsum* acc, const s4j_expp* p, const int mode) {
-  s4j_vf z[S4J_SUM_STEP];
-  for (int q = 0; q < S4J_SUM_STEP; q += 4) s4j_exp4(x + q * S4J_VLEN, y + q * S4J_VLEN, z + q, p, mode);
-  s4j_vsum_add_step(acc, z);
-}
-
-S4J_INLINE double s4j_body(size_t n, const float* x, float* y, const s4j_expp* p, const int mode) {
-  s4j_vsum acc;
-  s4j_vsum_init(&acc);
-  S4J_SUM_MAIN(n, x, acc, s4j_step(x, y, &acc, p, mode), (y) += S4J_SUM_STEP * S4J_VLEN);
-  for (; n >= 4 * S4J_VLEN; n -= 4 * S4J_VLEN, x += 4 * S4J_VLEN, y += 4 * S4J_VLEN) {
-    s4j_vf z[4];
-    s4j_exp4(x, y, z, p, mode);
-    s4j_vsum_add4(&acc, z[0], z[1], z[2], z[3]);
-  }
-  for (; n >= S4J_VLEN; n -= S4J_VLEN, x += S4J_VLEN, y += S4J_VLEN) {
-    const s4j_vf vz = s4j_vexp(s4j_vclamp_hi(s4j_vload(x), p), p, mode);
-    s4j_vstore(y, vz);
-    s4j_vsum_add(&acc, vz);
-  }
-  if (n != 0) {
-    const s4j_vmask m = s4j_vtail_mask(n);
-    const s4j_vf vz = s4j_vexp(s4j_vclamp_hi(s4j_vload_tail(x, m), p), p, mode);
-    s4j_vstore_tail(y, m, vz);
-    s4j_vsum_add(&acc, vz);
-  }
-  return s4j_vsum_reduce(&acc) * S4J_EXP_UNBIAS;
-}
+#include "s4j_f32_storeexp.h"
 
 double S4J_FN_EXP(raddstoreexp)(size_t n, const float* x, float* y, float s, float e) {
   s4j_expp p;
   s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS, n >= S4J_FOLD_MIN);
-  return S4J_EXP_CALL(s, &p, S4J_RELOAD_LO, s4j_body, n, x, y, &p);
+  return S4J_EXP_CALL(s, &p, S4J_RELOAD_LO, s4j_storeexp_body, n, x, y, &p);
 }
