@@ -47,7 +47,8 @@ static inline float s4j_f32_exponent_of_max(float max, float s) {
  *                 (both: with top != NULL, also *top = the largest output, for the fused argmax)
  *   vmuladdc      Vector MULtiply-ADD Constant: y = (x * s + c) + c_lo, c + c_lo a double split into two floats
  *                 (log-softmax pass 2: the constant's rounding would otherwise reach every output)
- *   vsoftmaxshort Vector SOFTMAX of a SHORT row (n <= vlen) in registers; 0 when it needs the exact path
+ *   vsoftmaxshort Vector SOFTMAX of a SHORT row: the reload fused, in registers for n <= vlen (in place too),
+ *                 through y for n <= S4J_SHORT_ROW (out of place); 0 when it needs the exact path
  *   rselect       Reduce-SELECT: indices of x >= t or NaN (at most cap stored), the count returned (sampling)
  *   rargmax       Reduce-ARGMAX: index of the first maximum, or -1 - index of the first NaN (sampling) */
 typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x);

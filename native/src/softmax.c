@@ -268,6 +268,11 @@ static int64_t s4j_top_index(const s4j_kernel_set* k, const s4j_top* t, const fl
 #define S4J_REDO_SUM 0x1.0p+58 /* 2^S4J_REDO_EXP */
 /* E comes from the maximum of this many first elements (all of a short row). */
 #define S4J_HEAD 256
+/* vsoftmaxshort's rows take E from their own maximum, as the reload does for rows no longer than the head; a
+ * longer fused row could differ from the reload below 2^-100 (vscale's normalised factor, NUMERICS "Bias"). */
+#if S4J_SHORT_ROW > S4J_HEAD
+#error "fused short rows must be no longer than the reload's head"
+#endif
 
 static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n, double* m_out,
                       double* e_out) {

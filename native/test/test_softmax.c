@@ -327,11 +327,13 @@ static void reload_in_place_bits(void) {
   free(z);
 }
 
-/* Rows of one block (n <= S4J_BLOCK) take the reload's one-block path out of place (s4j_reload_block) and the
- * in-place reload otherwise (the max pass first, so E from the row's maximum); they must give the same bits:
+/* Rows of one block (n <= S4J_BLOCK) take, out of place, the fused short-row kernel (vsoftmaxshort, n <= 256)
+ * or the reload's one-block path (s4j_reload_block), and the in-place reload otherwise (the max pass first, so
+ * E from the row's maximum; in place vsoftmaxshort takes one vector only); they must give the same bits:
  * outliers far above the rest, -Inf, values near the exp's range, a NaN (all NaN), and in rows longer than the
  * head (256 floats) an input 45-75 above the head's maximum, whose sum reaches 2^58 and redoes the block
- * relative to the row's maximum; every tier. Rows of more than one block: reload_in_place_bits. */
+ * relative to the row's maximum; with s = 1 and with a temperature (s = 1/0.7, through the rows entry); every
+ * tier. Rows of more than one block: reload_in_place_bits. */
 static void reload_block_bits(void) {
   const size_t sizes[] = {9, 17, 33, 64, 100, 255, 256, 257, 1000, 4097, 65536};
   const size_t cap = 65536;
@@ -357,14 +359,18 @@ static void reload_block_bits(void) {
     }
     const int with_nan = trial % 11 == 5 || trial % 11 == 9;
     if (with_nan) x[n / 2] = NAN;
+    const float scale = trial % 2 == 0 ? 1.0f : (float)(1.0 / 0.7);
     for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
       if (!s4j_isa_supported(isa)) continue;
-      CHECK(s4j_softmax_f32(isa, S4J_ALGO_THREE_PASS_RELOAD, x, y, (int64_t)n) == S4J_OK, "one-block rows: rc");
+      const int64_t m = (int64_t)n;
+      CHECK(s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_THREE_PASS_RELOAD, 0, scale, x, 0, m, y, 0, m, 1, m, NULL,
+                            0) == S4J_OK, "one-block rows: rc");
       memcpy(z, x, n * sizeof(float));
-      CHECK(s4j_softmax_f32(isa, S4J_ALGO_THREE_PASS_RELOAD, z, z, (int64_t)n) == S4J_OK, "one-block rows: rc");
+      CHECK(s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_THREE_PASS_RELOAD, 0, scale, z, 0, m, z, 0, m, 1, m, NULL,
+                            0) == S4J_OK, "one-block rows: rc");
       CHECK(memcmp(y, z, n * sizeof(float)) == 0,
-            "%s reload, one-block row n=%zu (trial %d%s): out of place and in place differ", s4j_isa_names[isa], n,
-            trial, redo ? ", redone" : "");
+            "%s reload, one-block row n=%zu s=%g (trial %d%s): out of place and in place differ", s4j_isa_names[isa],
+            n, (double)scale, trial, redo ? ", redone" : "");
       if (with_nan) {
         CHECK(isnan(y[0]) && isnan(y[n - 1]), "%s one-block row with a NaN: not all NaN", s4j_isa_names[isa]);
       } else {

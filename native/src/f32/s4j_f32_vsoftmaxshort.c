@@ -27,8 +27,8 @@ S4J_INLINE int s4j_body(size_t n, s4j_vf vx, float* y, const s4j_expp* p, const 
 }
 
 /* A row of several vectors: the terms into y and their sum (raddstoreexp's body), then y scaled in place as
- * vscale does (its factor is >= 2^-73 here: the sum of at most S4J_SHORT_ROW terms below 2 relative to E, so
- * never its normalised case). */
+ * vscale does (its factor 2^-64 / sum is above ~2^-75 here: at most S4J_SHORT_ROW terms of about 2 or less
+ * relative to E, the row's own maximum, so never vscale's normalised case below 2^-97). */
 S4J_INLINE int s4j_long_body(size_t n, const float* x, float* y, const s4j_expp* p, const int mode) {
   const double sum = s4j_storeexp_body(n, x, y, p, mode);
   if (!isfinite(sum)) return 0; /* a NaN input (the maximum excludes +Inf) */
