@@ -8,10 +8,10 @@
 /* 4 independent vectors; all loads precede the stores, so x == y (in place) works. */
 S4J_INLINE void s4j_iter(const float* x, float* y, const s4j_expp* p, const int mode, const int nt, s4j_vf* acc,
                          const int track) {
-  const s4j_vf vy0 = s4j_vunbias(s4j_vexp(s4j_vload(x), p, mode));
-  const s4j_vf vy1 = s4j_vunbias(s4j_vexp(s4j_vload(x + S4J_VLEN), p, mode));
-  const s4j_vf vy2 = s4j_vunbias(s4j_vexp(s4j_vload(x + 2 * S4J_VLEN), p, mode));
-  const s4j_vf vy3 = s4j_vunbias(s4j_vexp(s4j_vload(x + 3 * S4J_VLEN), p, mode));
+  s4j_vf vx[4], vz[4];
+  for (int q = 0; q < 4; q++) vx[q] = s4j_vload(x + q * S4J_VLEN);
+  s4j_vexp4(vz, vx, p, mode);
+  const s4j_vf vy0 = s4j_vunbias(vz[0]), vy1 = s4j_vunbias(vz[1]), vy2 = s4j_vunbias(vz[2]), vy3 = s4j_vunbias(vz[3]);
   if (track) {
     acc[0] = s4j_vmax(vy0, acc[0]);
     acc[1] = s4j_vmax(vy1, acc[1]);

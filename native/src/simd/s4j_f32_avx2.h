@@ -122,47 +122,69 @@ static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bi
  * biased term stays finite and the sum shows the excess (>= 2^REDO relative) instead of wrapping. */
 static inline s4j_vf s4j_vclamp_hi(s4j_vf vx, const s4j_expp* p) { return _mm256_min_ps(p->xhi, vx); }
 
-S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
+/* q vectors (1 or 2, a compile-time constant) go through each step before either goes through the next; the
+ * kernels' four-vector steps take two pairs (s4j_vexp4). One vector after the other, the exp's ~30-cycle
+ * chain kept its operations waiting in the scheduler; in pairs the same operations, in the same order per
+ * vector (the same bits), take 0.94-0.98x the time at every size on Zen 5 (README "Sixteenth session").
+ * AVX-512 keeps one vector at a time: pairs there took 0.96-0.98x in cache but 1.07-1.10x the two-pass's
+ * time out of cache, and four at once needed more than its 32 registers. */
+S4J_INLINE void s4j_vexpq(s4j_vf* z, const s4j_vf* x, const int q, const s4j_expp* p, const int mode) {
   const int scaled = mode & S4J_EXP_SCALED;
+  __m256 vhi[2], vlo[2], vn[2], vv[2], vt[2], vs[2], va[2];
   /* Clamp below at E - KCUT: those lanes (and -Inf, masked-out lanes) give exactly 0 once the bias is
    * removed; max_ps returns its second operand for a NaN, so NaN survives to the result. */
-  vx = _mm256_max_ps(p->xlo, vx);
-  __m256 vhi = vx, vlo = _mm256_setzero_ps();
+  for (int i = 0; i < q; i++) vhi[i] = _mm256_max_ps(p->xlo, x[i]);
   if (scaled) {
-    vhi = _mm256_mul_ps(vx, p->s);
-    vlo = _mm256_fmsub_ps(vx, p->s, vhi);
+    for (int i = 0; i < q; i++) {
+      vlo[i] = vhi[i];
+      vhi[i] = _mm256_mul_ps(vlo[i], p->s);
+      vlo[i] = _mm256_fmsub_ps(vlo[i], p->s, vhi[i]);
+    }
   }
   /* vn = M + v with v = hi*log2(e) rounded once to a multiple of 1/8 (M is an integer in the binade whose
    * ulp is 1/8), so bits(vn) = bits(M) + 8v = bits(MAGIC8) + 8(k - E) + j for k = floor(v), j = 8v mod 8. */
-  const __m256 vn = _mm256_fmadd_ps(vhi, _mm256_set1_ps(S4J_LOG2E), p->magic);
-  const __m256 vv = _mm256_sub_ps(vn, p->magic);
+  for (int i = 0; i < q; i++) vn[i] = _mm256_fmadd_ps(vhi[i], _mm256_set1_ps(S4J_LOG2E), p->magic);
+  for (int i = 0; i < q; i++) vv[i] = _mm256_sub_ps(vn[i], p->magic);
   /* t = (hi - v*LN2_HI) + r: the first FMA is exact, and the small parts r = [lo +] [rest -] v*LN2_LO go in
    * first, so that t rounds once (three roundings of t until the fourteenth session: 0.628 ULP with a
    * temperature, test_exp_scaled). S4J_EXP_LO: exp(t) * entry * (1 + rest) = exp(t + rest) * entry to 2^-50,
    * the entry's rounding joins t. */
-  const __m256 vt1 = _mm256_fmadd_ps(vv, _mm256_set1_ps(-S4J_LN2_HI), vhi);
-  __m256 vt;
-  if (scaled || (mode & S4J_EXP_LO)) {
-    __m256 vr = vlo;
-    if (mode & S4J_EXP_LO) {
-      const __m256 vrest = _mm256_permutevar8x32_ps(p->tlo, _mm256_castps_si256(vn));
-      vr = scaled ? _mm256_add_ps(vr, vrest) : vrest;
+  for (int i = 0; i < q; i++) {
+    const __m256 vt1 = _mm256_fmadd_ps(vv[i], _mm256_set1_ps(-S4J_LN2_HI), vhi[i]);
+    if (scaled || (mode & S4J_EXP_LO)) {
+      __m256 vr = scaled ? vlo[i] : _mm256_setzero_ps();
+      if (mode & S4J_EXP_LO) {
+        const __m256 vrest = _mm256_permutevar8x32_ps(p->tlo, _mm256_castps_si256(vn[i]));
+        vr = scaled ? _mm256_add_ps(vr, vrest) : vrest;
+      }
+      vt[i] = _mm256_add_ps(vt1, _mm256_fmadd_ps(vv[i], _mm256_set1_ps(-S4J_LN2_LO), vr));
+    } else {
+      vt[i] = _mm256_fmadd_ps(vv[i], _mm256_set1_ps(-S4J_LN2_LO), vt1);
     }
-    vt = _mm256_add_ps(vt1, _mm256_fmadd_ps(vv, _mm256_set1_ps(-S4J_LN2_LO), vr));
-  } else {
-    vt = _mm256_fmadd_ps(vv, _mm256_set1_ps(-S4J_LN2_LO), vt1);
   }
   /* s = 2^(k - E) * table[j]: bits(vn) << 20 = ((k - E) << 23) + (j << 20) mod 2^32 (bits(MAGIC8) << 20
    * vanishes), the table entries cancel j << 20, and the integer add puts k - E into the exponent field. */
-  const __m256i vnb = _mm256_castps_si256(vn);
-  const __m256i vtab = _mm256_castps_si256(_mm256_permutevar8x32_ps(_mm256_castsi256_ps(p->table), vnb));
-  const __m256 vs = _mm256_castsi256_ps(_mm256_add_epi32(vtab, _mm256_slli_epi32(vnb, 20)));
+  for (int i = 0; i < q; i++) {
+    const __m256i vnb = _mm256_castps_si256(vn[i]);
+    const __m256i vtab = _mm256_castps_si256(_mm256_permutevar8x32_ps(_mm256_castsi256_ps(p->table), vnb));
+    vs[i] = _mm256_castsi256_ps(_mm256_add_epi32(vtab, _mm256_slli_epi32(vnb, 20)));
+  }
   /* exp(t) ~= 1 + t*a(t), a = 1 + t*(1/2 + C3*t + C4*t^2) on [-ln2/16, ln2/16]. */
-  __m256 va = _mm256_fmadd_ps(_mm256_set1_ps(S4J_L8_C4), vt, _mm256_set1_ps(S4J_L8_C3));
-  va = _mm256_fmadd_ps(va, vt, _mm256_set1_ps(0.5f));
-  va = _mm256_fmadd_ps(va, vt, _mm256_set1_ps(1.0f));
-  return _mm256_fmadd_ps(_mm256_mul_ps(vs, vt), va, vs);
+  for (int i = 0; i < q; i++) va[i] = _mm256_fmadd_ps(_mm256_set1_ps(S4J_L8_C4), vt[i], _mm256_set1_ps(S4J_L8_C3));
+  for (int i = 0; i < q; i++) va[i] = _mm256_fmadd_ps(va[i], vt[i], _mm256_set1_ps(0.5f));
+  for (int i = 0; i < q; i++) va[i] = _mm256_fmadd_ps(va[i], vt[i], _mm256_set1_ps(1.0f));
+  for (int i = 0; i < q; i++) z[i] = _mm256_fmadd_ps(_mm256_mul_ps(vs[i], vt[i]), va[i], vs[i]);
 }
+S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
+  s4j_vf z;
+  s4j_vexpq(&z, &vx, 1, p, mode);
+  return z;
+}
+S4J_INLINE void s4j_vexp4(s4j_vf* z, const s4j_vf* vx, const s4j_expp* p, const int mode) {
+  s4j_vexpq(z, vx, 2, p, mode);
+  s4j_vexpq(z + 2, vx + 2, 2, p, mode);
+}
+#define S4J_VEXP4_OF_TIER 1
 
 /* Removes the 2^EXP_BIAS of s4j_vexp: one multiply, the only rounding below 2^-126 (gradual underflow). */
 static inline s4j_vf s4j_vunbias(s4j_vf v) { return _mm256_mul_ps(v, _mm256_set1_ps(0x1.0p-64f)); }

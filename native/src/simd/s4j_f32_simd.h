@@ -13,6 +13,8 @@
  *   s4j_vnan, s4j_vnan_init/add/any        "a NaN was seen", accumulated over pairs of vectors in a loop
  *   s4j_expp, s4j_expp_init, s4j_vexp      exp(s*x) * c * 2^(bias - E), per-call parameters (init's fold: the
  *                                          call may put 2^-E into a table, S4J_FOLD_MIN)
+ *   s4j_vexp4 (optional)                   the same for four vectors, their steps interleaved (defined below
+ *                                          as four s4j_vexp for tiers without it: S4J_VEXP4_OF_TIER)
  *   s4j_vclamp_hi, s4j_vunbias             the range helpers of tiers that build 2^k in the exponent field
  *   S4J_EXP_SCALED, S4J_EXP_FOLD, S4J_EXP_LO  s4j_vexp's compile-time mode bits (s != 1; 2^-E in the table;
  *                                          the table entries' rounding corrected); S4J_EXP_FOLDED(p): the per-call
@@ -38,6 +40,14 @@
 #endif
 
 #include "kernels.h"
+
+/* Four exps at once. A tier may interleave their steps where that measures faster (AVX2: two pairs,
+ * S4J_VEXP4_OF_TIER); the others run them one after the other. The same bits either way. */
+#if !defined(S4J_VEXP4_OF_TIER)
+S4J_INLINE void s4j_vexp4(s4j_vf* z, const s4j_vf* vx, const s4j_expp* p, const int mode) {
+  for (int q = 0; q < 4; q++) z[q] = s4j_vexp(vx[q], p, mode);
+}
+#endif
 
 /* The streaming kernels run their main loop (4 vectors per iteration) in two parts: while at least
  * S4J_PREFETCH_AHEAD more floats follow, each iteration prefetches its lines that far ahead (one prefetch per
