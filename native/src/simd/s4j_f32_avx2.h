@@ -125,8 +125,8 @@ static inline s4j_vf s4j_vclamp_hi(s4j_vf vx, const s4j_expp* p) { return _mm256
 /* q vectors (1 or 2, a compile-time constant) go through each step before either goes through the next; the
  * kernels' four-vector steps take two pairs (s4j_vexp4). One vector after the other, the exp's ~30-cycle
  * chain kept its operations waiting in the scheduler; in pairs the same operations, in the same order per
- * vector (the same bits), take 0.94-0.98x the time at every size on Zen 5 (README "Sixteenth session").
- * AVX-512 keeps one vector at a time: pairs there took 0.96-0.98x in cache but 1.07-1.10x the two-pass's
+ * vector (the same bits), take 0.93-0.98x the time at every size on Zen 5 (README "Sixteenth session").
+ * AVX-512 keeps one vector at a time: pairs there took 0.92-1.00x in cache but 1.07-1.10x the two-pass's
  * time out of cache, and four at once needed more than its 32 registers. */
 S4J_INLINE void s4j_vexpq(s4j_vf* z, const s4j_vf* x, const int q, const s4j_expp* p, const int mode) {
   const int scaled = mode & S4J_EXP_SCALED;
