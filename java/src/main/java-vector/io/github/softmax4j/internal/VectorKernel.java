@@ -48,6 +48,12 @@ public final class VectorKernel extends JavaKernel {
     private static final ScalarKernel TAIL = new ScalarKernel();
 
     public VectorKernel() {
+        if (!Fma.HARDWARE) {
+            // the lanewise FMA would run Math.fma's BigDecimal path per lane: ~14 us per element (Fma)
+            throw new UnsupportedOperationException("this JVM has no hardware fused multiply-add (x86-64 without "
+                    + "FMA3, or -XX:-UseFMA): the Vector API would compute its FMAs in software, thousands of "
+                    + "times slower than the other backends");
+        }
         if (W < 4) {
             throw new UnsupportedOperationException("Vector API preferred species has " + W
                     + " float lanes here; scalar Java is as fast");

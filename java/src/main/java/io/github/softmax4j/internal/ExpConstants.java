@@ -76,17 +76,17 @@ public final class ExpConstants {
     public static float mantissa(float x, float s, float xlo, float n) {
         float v = Math.max(xlo, x);
         float hi = v * s;
-        float lo = Math.fma(v, s, -hi);
-        float t = Math.fma(n, -LN2_HI, hi);
+        float lo = Fma.fma(v, s, -hi);
+        float t = Fma.fma(n, -LN2_HI, hi);
         // with a temperature the small parts lo - n*LN2_LO go in first, so that t rounds once (twice until the
         // fourteenth session: 1.17 ULP against 1.06 now, sampled); VectorKernel#mantissa takes the same steps
-        t = s == 1.0f ? Math.fma(n, -LN2_LO, t) : t + Math.fma(n, -LN2_LO, lo);
-        float p = Math.fma(t, C6, C5);
-        p = Math.fma(p, t, C4);
-        p = Math.fma(p, t, C3);
-        p = Math.fma(p, t, C2);
-        p = Math.fma(p, t, C1);
-        return Math.fma(p, t, 1.0f);
+        t = s == 1.0f ? Fma.fma(n, -LN2_LO, t) : t + Fma.fma(n, -LN2_LO, lo);
+        float p = Fma.fma(t, C6, C5);
+        p = Fma.fma(p, t, C4);
+        p = Fma.fma(p, t, C3);
+        p = Fma.fma(p, t, C2);
+        p = Fma.fma(p, t, C1);
+        return Fma.fma(p, t, 1.0f);
     }
 
     /** Whether the fast path can run with scale s. */

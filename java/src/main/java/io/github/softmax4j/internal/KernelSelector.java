@@ -259,7 +259,8 @@ public final class KernelSelector {
             }
             // quiet when all is well (as lz4-java and zstd-jni): one WARNING only for what a flag or the
             // installation can fix, everything else (a CPU without AVX-512, the winner) at DEBUG
-            boolean actionable = b == Backend.VECTOR || why.contains("could not be loaded");
+            // (a JVM without a hardware FMA declines VECTOR too, and no flag fixes that: DEBUG)
+            boolean actionable = why.contains("--add-modules") || why.contains("could not be loaded");
             LOG.log(actionable ? Level.WARNING : Level.DEBUG, "softmax4j: {0} not used: {1}", b, why);
         });
         LOG.log(Level.DEBUG, "softmax4j: using backend {0}", s);

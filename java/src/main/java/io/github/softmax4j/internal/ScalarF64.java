@@ -81,26 +81,26 @@ final class ScalarF64 {
 
     /** The low part of x*s for hi = fl(x*s), computed against max(X_LO, hi) and clamped to +-LO_MAX. */
     static double lowPart(double x, double s, double hi) {
-        double l = Math.fma(x, s, -Math.max(X_LO, hi));
+        double l = Fma.fma(x, s, -Math.max(X_LO, hi));
         return l > -LO_MAX ? (l < LO_MAX ? l : LO_MAX) : -LO_MAX;
     }
 
     /** p = exp(t), t = max(X_LO, hi) - n ln2 + lo: exact first step, then Taylor degree 13 by Horner. */
     static double mantissa(double hi, double lo, double n) {
-        double t = Math.fma(n, -LN2_HI, Math.max(X_LO, hi)) + Math.fma(n, -LN2_LO, lo);
-        double q = Math.fma(C13, t, C12);
-        q = Math.fma(q, t, C11);
-        q = Math.fma(q, t, C10);
-        q = Math.fma(q, t, C9);
-        q = Math.fma(q, t, C8);
-        q = Math.fma(q, t, C7);
-        q = Math.fma(q, t, C6);
-        q = Math.fma(q, t, C5);
-        q = Math.fma(q, t, C4);
-        q = Math.fma(q, t, C3);
-        q = Math.fma(q, t, C2);
-        q = Math.fma(q, t, 1.0);
-        return Math.fma(q, t, 1.0);
+        double t = Fma.fma(n, -LN2_HI, Math.max(X_LO, hi)) + Fma.fma(n, -LN2_LO, lo);
+        double q = Fma.fma(C13, t, C12);
+        q = Fma.fma(q, t, C11);
+        q = Fma.fma(q, t, C10);
+        q = Fma.fma(q, t, C9);
+        q = Fma.fma(q, t, C8);
+        q = Fma.fma(q, t, C7);
+        q = Fma.fma(q, t, C6);
+        q = Fma.fma(q, t, C5);
+        q = Fma.fma(q, t, C4);
+        q = Fma.fma(q, t, C3);
+        q = Fma.fma(q, t, C2);
+        q = Fma.fma(q, t, 1.0);
+        return Fma.fma(q, t, 1.0);
     }
 
     /** 2^max(k, -1023) for integral k <= 1023, built in the exponent field; k = -1023 and NaN give +0.0. */
@@ -174,14 +174,14 @@ final class ScalarF64 {
                 double lo = scaled ? lowPart(xi, s, hi) : 0.0;
                 double ni = exponent(hi);
                 double p = mantissa(hi, lo, ni);
-                y[yOff + i] = Math.fma(p, invHi, p * invLo) * pow2(ni - e);
+                y[yOff + i] = Fma.fma(p, invHi, p * invLo) * pow2(ni - e);
             }
         }
 
         @Override
         public void vscale(double[] y, int off, int n, double invHi, double invLo) {
             for (int i = off; i < off + n; i++) {
-                y[i] = Math.fma(y[i], invHi, y[i] * invLo);
+                y[i] = Fma.fma(y[i], invHi, y[i] * invLo);
             }
         }
     };
@@ -293,7 +293,7 @@ final class ScalarF64 {
         }
         double[] lse = lseParts(m[0], m[1], m[2]);
         for (int i = 0; i < n; i++) {
-            y[yOff + i] = Math.fma(x[xOff + i], scale, -lse[0]) - lse[1];
+            y[yOff + i] = Fma.fma(x[xOff + i], scale, -lse[0]) - lse[1];
         }
     }
 
@@ -334,7 +334,7 @@ final class ScalarF64 {
     /** 1/(sHi + sLo) as a double-double: fl(1/sHi) and one Newton correction. */
     private static double[] inverse(double sHi, double sLo) {
         double invHi = 1.0 / sHi;
-        double r = Math.fma(-sHi, invHi, 1.0) - sLo * invHi;
+        double r = Fma.fma(-sHi, invHi, 1.0) - sLo * invHi;
         return new double[] {invHi, r * invHi};
     }
 
@@ -410,7 +410,7 @@ final class ScalarF64 {
         }
         double[] inv = inverse(sum[0], sum[1]);
         for (int i = yOff; i < yOff + n; i++) {
-            y[i] = Math.fma(y[i], inv[0], y[i] * inv[1]);
+            y[i] = Fma.fma(y[i], inv[0], y[i] * inv[1]);
         }
     }
 
@@ -428,7 +428,7 @@ final class ScalarF64 {
         if (!Double.isFinite(zh)) {
             return zh;
         }
-        double zl = Math.fma(ref, sp, -zh);
+        double zl = Fma.fma(ref, sp, -zh);
         int k = Math.getExponent(sum[0]) + 1;
         double f = Math.scalb(sum[0], -k);
         double b = k * LN2_HI;
@@ -487,6 +487,6 @@ final class ScalarF64 {
         double bp = h - hx;
         double e = (hx - (h - bp)) + (hr - bp);
         double s2 = 2.0 * sp;
-        return Math.fma(h, s2, -d) + e * s2;
+        return Fma.fma(h, s2, -d) + e * s2;
     }
 }

@@ -72,7 +72,7 @@ public final class ScalarKernel extends JavaKernel {
     @Override
     void vmuladdc(float[] x, int xOff, float[] y, int yOff, int n, float s, float c) {
         for (int i = 0; i < n; i++) {
-            y[yOff + i] = Math.fma(x[xOff + i], s, c);
+            y[yOff + i] = Fma.fma(x[xOff + i], s, c);
         }
     }
 
