@@ -126,7 +126,7 @@ int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, c
  * against the fast-path range and otherwise runs s4j_f32_rows_at on the whole vector. */
 int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_t n, double* me);
 
-/* Pass 2 for the merged sum m * 2^e: softmax or log-softmax of x[x_offset ..+n) into y. */
+/* Pass 2 for the merged sum m * 2^e (e an integer, as s4j_f32_sumexp_at gives it): softmax or log-softmax of x[x_offset ..+n) into y. */
 int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
                       int64_t y_offset, int64_t n, double m, double e);
 

@@ -619,8 +619,8 @@ int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_
 int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
                       int64_t y_offset, int64_t n, double m, double e) {
   if ((op != S4J_OP_SOFTMAX && op != S4J_OP_LOG_SOFTMAX) || n < 0 || x_offset < 0 || y_offset < 0 ||
-      !s4j_scale_fast(s) || !s4j_sum_fast(m, e)) {
-    return S4J_EINVAL;
+      !s4j_scale_fast(s) || !s4j_sum_fast(m, e) || floor(e) != e) {
+    return S4J_EINVAL; /* e an integer, as every kernel's 2^(k - E) assumes */
   }
   const int rc = s4j_check_isa(isa);
   if (rc != S4J_OK) return rc;

@@ -224,6 +224,7 @@ static void ops_split(int isa, float* x, float* y, float* z, size_t n) {
   s4j_f32_sumexp_at(isa, s, x, 0, (int64_t)n, me);
   CHECK(isnan(me[0]), "%s sumexp with a NaN must report NaN", s4j_isa_names[isa]);
   CHECK(s4j_f32_finish_at(isa, S4J_OP_SOFTMAX, s, x, 0, z, 0, 4, 1.0, 1e9) == S4J_EINVAL, "finish out of range");
+  CHECK(s4j_f32_finish_at(isa, S4J_OP_SOFTMAX, s, x, 0, z, 0, 4, 1.0, 0.5) == S4J_EINVAL, "finish e not an integer");
 }
 
 int main(void) {

@@ -70,7 +70,7 @@ static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bi
   (void)fold; /* E is never in a table here */
   p->c = c;
   p->s = (double)s;
-  p->e = (int64_t)e - bias;
+  p->e = (int64_t)e - bias; /* e integral and within the fast path's range: the drivers check it */
   p->xlo = S4J_X_LO / s;
 }
 
@@ -101,7 +101,7 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf x, const s4j_expp* p, const int mode) {
   /* N = 16k + j, k = floor(v), j in [0, 16): N from big's bits (no conversion instruction), all in integers. */
   uint64_t bigbits;
   memcpy(&bigbits, &big, sizeof bigbits);
-  const int64_t n = (int64_t)(bigbits - UINT64_C(0x4338000000000000));
+  const int64_t n = (int64_t)bigbits - INT64_C(0x4338000000000000); /* bigbits < 2^63: big > 0 */
   const int j = (int)((uint64_t)n & 15u);
   const int64_t k = (n - j) / 16;
   /* 2^(k - E) built as a double; terms below 2^-200 relative are 0 (as on every tier). */

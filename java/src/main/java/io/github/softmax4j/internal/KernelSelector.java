@@ -17,7 +17,8 @@ import io.github.softmax4j.Backend;
  * {@code -Dsoftmax4j.backend}; else the best native tier that the CPU probe (cpuid + xgetbv) and the
  * {@code -Dsoftmax4j.maxIsa} cap allow; else the Vector API; else the portable C tier; else scalar Java.
  * A candidate that declines for a reason the user can fix (a missing JVM flag, a native library that
- * could not be loaded) is logged once at WARNING; other declines and the winner at DEBUG.
+ * could not be loaded) or fails unexpectedly is logged once at WARNING; the expected declines and the winner
+ * at DEBUG.
  *
  * <p>{@link #select(Config)} depends only on its argument and on what the machine can run, so tests
  * can call it with a configuration of their own; {@link #defaultSelection()} caches the result for the
@@ -231,9 +232,12 @@ public final class KernelSelector {
         } catch (UnsupportedOperationException e) {
             return e.getMessage();
         } catch (RuntimeException | LinkageError e) {
-            return backend + ": " + e;
+            return backend + ": " + UNEXPECTED + e;
         }
     }
+
+    /** Marks a decline that no CPU or configuration explains (an exception from a backend's construction). */
+    private static final String UNEXPECTED = "failed unexpectedly: ";
 
     private static Object createVector() {
         Optional<Module> module = ModuleLayer.boot().findModule("jdk.incubator.vector");
@@ -245,9 +249,11 @@ public final class KernelSelector {
             Class<?> c = Class.forName("io.github.softmax4j.internal.VectorKernel");
             return c.getConstructor().newInstance();
         } catch (java.lang.reflect.InvocationTargetException e) {
-            return "VECTOR: " + e.getCause().getMessage();
+            Throwable cause = e.getCause();
+            return "VECTOR: " + (cause instanceof UnsupportedOperationException ? cause.getMessage()
+                    : UNEXPECTED + cause);
         } catch (ReflectiveOperationException e) {
-            return "VECTOR: " + e;
+            return "VECTOR: " + UNEXPECTED + e;
         }
     }
 
@@ -257,10 +263,11 @@ public final class KernelSelector {
             if (!said.add(why)) {
                 return; // e.g. one missing native library declines every native tier: say it once
             }
-            // quiet when all is well (as lz4-java and zstd-jni): one WARNING only for what a flag or the
-            // installation can fix, everything else (a CPU without AVX-512, the winner) at DEBUG
-            // (a JVM without a hardware FMA declines VECTOR too, and no flag fixes that: DEBUG)
-            boolean actionable = why.contains("--add-modules") || why.contains("could not be loaded");
+            // quiet when all is well (as lz4-java and zstd-jni): one WARNING for what a flag or the installation
+            // can fix and for a backend that failed unexpectedly (a bug to report), the expected declines (a CPU
+            // without AVX-512, a JVM without a hardware FMA, which no flag fixes) and the winner at DEBUG
+            boolean actionable = why.contains("--add-modules") || why.contains("could not be loaded")
+                    || why.contains(UNEXPECTED);
             LOG.log(actionable ? Level.WARNING : Level.DEBUG, "softmax4j: {0} not used: {1}", b, why);
         });
         LOG.log(Level.DEBUG, "softmax4j: using backend {0}", s);

@@ -1,6 +1,7 @@
 package io.github.softmax4j.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -80,18 +81,59 @@ class FmaTest {
 
     @Test
     void floatMidpoints() {
-        // a*b exactly a float plus half its ulp, c a tiny term above or below: rounding a*b + c in double first
-        // and then to float would lose c's side of the midpoint
+        // a*b exactly halfway between two floats (odd 13-bit integers whose product has 25 bits: its last bit is
+        // half the float's ulp), c zero or a tiny term above or below: rounding a*b + c in double first and then to
+        // float would lose c's side of the midpoint
         SplittableRandom r = new SplittableRandom(2);
-        for (int i = 0; i < 1_000_000; i++) {
-            int ma = (1 << 23) | r.nextInt(1 << 23);
-            float a = Math.scalb((float) (ma | 1), -23 + r.nextInt(40) - 20);
-            float b = Math.scalb((float) (1 + 2 * r.nextInt(1 << 11)), -12 + r.nextInt(40) - 20);
-            float c = Math.scalb(1f, Math.getExponent(a * b) - 50 - r.nextInt(60)) * (r.nextBoolean() ? 1 : -1);
+        int built = 0;
+        while (built < 1_000_000) {
+            int ia = (1 << 12) | r.nextInt(1 << 12) | 1;
+            int ib = (1 << 12) | r.nextInt(1 << 12) | 1;
+            if ((long) ia * ib >= 1L << 25) {
+                continue; // 26 bits: a quarter point, not a midpoint
+            }
+            built++;
+            float a = Math.scalb((float) ia, r.nextInt(80) - 40);
+            float b = Math.scalb((float) ib, r.nextInt(80) - 40);
+            double exact = (double) a * b;
+            // a midpoint: the doubles on either side of it round to different floats
+            assertNotEquals((float) Math.nextDown(exact), (float) Math.nextUp(exact), "not a midpoint");
+            float c = Math.scalb(1f, Math.getExponent(exact) - 26 - r.nextInt(60)) * (r.nextBoolean() ? 1 : -1);
+            checkF(a, b, 0f);
             checkF(a, b, c);
-            checkF(a, b, -c);
             checkF(-a, b, c);
         }
+    }
+
+    @Test
+    void roundToOddAddition() {
+        // the helper against an exact reference, at the power-of-two boundaries where the odd neighbour is below
+        // (x = 2^k, y < 0 tiny) or above, for both signs, and at random
+        SplittableRandom r = new SplittableRandom(6);
+        for (int i = 0; i < 200_000; i++) {
+            double x = Math.scalb(r.nextBoolean() ? 1.0 : 1 + r.nextDouble(), r.nextInt(400) - 200);
+            double y = Math.scalb(1 + r.nextDouble(), Math.getExponent(x) - 1 - r.nextInt(80));
+            for (double sx : new double[] {x, -x}) {
+                for (double sy : new double[] {y, -y, Math.ulp(x) / 2, -Math.ulp(x) / 4}) {
+                    double want = addOddReference(sx, sy);
+                    assertEquals(Double.toHexString(want), Double.toHexString(Fma.addOdd(sx, sy)),
+                            Double.toHexString(sx) + " + " + Double.toHexString(sy));
+                }
+            }
+        }
+    }
+
+    /** x + y rounded to odd, from the exact sum in BigDecimal. */
+    private static double addOddReference(double x, double y) {
+        java.math.BigDecimal exact = new java.math.BigDecimal(x).add(new java.math.BigDecimal(y));
+        double n = exact.doubleValue(); // the nearest double
+        int cmp = new java.math.BigDecimal(n).compareTo(exact);
+        if (cmp == 0) {
+            return n;
+        }
+        double lo = cmp < 0 ? n : Math.nextDown(n);
+        double hi = Math.nextUp(lo);
+        return (Double.doubleToRawLongBits(lo) & 1) != 0 ? lo : hi;
     }
 
     @Test
