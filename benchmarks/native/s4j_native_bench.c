@@ -21,6 +21,9 @@
  * write y) and softmax with a temperature scale of 1/0.7 fused into the exp (AUTO; charged as AUTO's
  * algorithm). --no-ops leaves them out.
  *
+ * With --cols=C the softmax and op configurations run as batches instead: n / C rows of C floats in one
+ * s4j_f32_rows_at call (attention rows, classification losses); n stays the total number of elements.
+ *
  * Output: CSV on stdout (or --out=FILE), one row per (kind, tier, algorithm, n); progress on stderr.
  *   kind                  softmax | roofline | op
  *   tier                  portable | avx2 | avx512 (the ISA argument; for roofline rows, the read-sum ISA)
@@ -32,6 +35,7 @@
  *   gb_per_s              bytes_per_element / median_ns_per_element (1e9 bytes per second)
  *   fraction_of_read_bw   gb_per_s / read-sum gb_per_s at the same n
  *   ratio_vs_two_pass     median time / two-pass median time, same tier and n (softmax rows only)
+ *   cols                  the row length of --cols (0: one vector of n)
  */
 #define _POSIX_C_SOURCE 200112L
 #include <errno.h>
@@ -90,6 +94,8 @@ struct options {
 
 static float* g_x;
 static float* g_y;
+static double* g_lse;
+static int64_t g_cols; /* --cols: rows of this many floats; 0: one vector */
 static volatile float g_sink;
 static read_sum_fn g_read_sum;
 static int g_read_sum_isa;
@@ -108,7 +114,9 @@ static int cmp_double(const void* a, const void* b) {
 static void run_once(const struct config* c, int64_t n) {
   switch (c->kind) {
     case KIND_SOFTMAX: {
-      const int rc = s4j_softmax_f32(c->isa, c->algorithm, g_x, g_y, n);
+      const int rc = g_cols > 0 ? s4j_f32_rows_at(c->isa, S4J_OP_SOFTMAX, c->algorithm, 0, 1.0f, g_x, 0, g_cols, g_y, 0,
+                                                  g_cols, n / g_cols, g_cols, NULL, 0)
+                                : s4j_softmax_f32(c->isa, c->algorithm, g_x, g_y, n);
       if (rc != S4J_OK) {
         fprintf(stderr, "s4j_softmax_f32(%s, %s, n=%lld) returned %d\n", kIsaNames[c->isa],
                 kAlgoNames[c->algorithm], (long long)n, rc);
@@ -118,16 +126,16 @@ static void run_once(const struct config* c, int64_t n) {
       break;
     }
     case KIND_OP: {
-      double lse = 0.0;
       const int op = kOpCodes[c->algorithm];
-      const int rc = s4j_f32_rows_at(c->isa, op, S4J_ALGO_AUTO, 0, kOpScales[c->algorithm], g_x, 0, n, g_y, 0, n, 1,
-                                     n, &lse, 0);
+      const int64_t cols = g_cols > 0 ? g_cols : n;
+      const int rc = s4j_f32_rows_at(c->isa, op, S4J_ALGO_AUTO, 0, kOpScales[c->algorithm], g_x, 0, cols, g_y, 0, cols,
+                                     n / cols, cols, g_lse, 0);
       if (rc != S4J_OK) {
         fprintf(stderr, "s4j_f32_rows_at(%s, %s, n=%lld) returned %d\n", kIsaNames[c->isa],
                 kOpNames[c->algorithm], (long long)n, rc);
         exit(2);
       }
-      g_sink = op == S4J_OP_LOG_SUM_EXP ? (float)lse : g_y[n - 1];
+      g_sink = op == S4J_OP_LOG_SUM_EXP ? (float)g_lse[0] : g_y[n - 1];
       break;
     }
     case KIND_READ_SUM:
@@ -225,6 +233,7 @@ static void usage(FILE* f) {
       "  --tiers=LIST    portable,avx2,avx512,neon (default: every tier this CPU runs)\n"
       "  --algos=LIST    two-pass,three-pass-recompute,three-pass-reload,auto (default: all)\n"
       "  --no-ops        leave out the logsumexp, log-softmax and scaled-softmax rows\n"
+      "  --cols=C        batches: every size as n/C rows of C floats, one s4j_f32_rows_at call\n"
       "  --quick         smoke run: --reps=3 --min-ms=2 --max-n=1M\n"
       "  --out=FILE      write the CSV there instead of stdout\n",
       f);
@@ -251,6 +260,12 @@ static void parse_options(int argc, char** argv, struct options* o) {
       sizes = a + 8;
     } else if (strncmp(a, "--tiers=", 8) == 0) {
       o->tier_mask = parse_names(a + 8, kIsaNames, S4J_ISA_COUNT);
+    } else if (strncmp(a, "--cols=", 7) == 0) {
+      g_cols = parse_size(a + 7);
+      if (g_cols <= 0) {
+        fprintf(stderr, "bad --cols\n");
+        exit(64);
+      }
     } else if (strcmp(a, "--no-ops") == 0) {
       o->ops = 0;
     } else if (strncmp(a, "--algos=", 8) == 0) {
@@ -365,8 +380,16 @@ int main(int argc, char** argv) {
   for (int s = 0; s < opt.size_count; s++) {
     max_n = opt.sizes[s] > max_n ? opt.sizes[s] : max_n;
   }
+  for (int s = 0; s < opt.size_count; s++) {
+    if (g_cols > 0 && opt.sizes[s] % g_cols != 0) {
+      fprintf(stderr, "--cols=%lld does not divide n=%lld\n", (long long)g_cols, (long long)opt.sizes[s]);
+      return 64;
+    }
+  }
   g_x = alloc_floats(max_n);
   g_y = alloc_floats(max_n);
+  g_lse = calloc((size_t)(g_cols > 0 ? max_n / g_cols : 1), sizeof(double));
+  if (g_lse == NULL) return 1;
   uint64_t state = 0x9E3779B97F4A7C15u;
   for (int64_t i = 0; i < max_n; i++) {
     /* xorshift64*: top 24 bits -> U(-10, 10), exactly representable steps */
@@ -383,10 +406,11 @@ int main(int argc, char** argv) {
           s4j_cpu_nt_stores() ? "on" : "off");
   fprintf(out,
           "kind,tier,algorithm,resolves_to,n,bytes_per_element,reps,median_ns_per_element,"
-          "min_ns_per_element,gb_per_s,fraction_of_read_bw,ratio_vs_two_pass\n");
+          "min_ns_per_element,gb_per_s,fraction_of_read_bw,ratio_vs_two_pass,cols\n");
 
   for (int s = 0; s < opt.size_count; s++) {
     const int64_t n = opt.sizes[s];
+    const int64_t len = g_cols > 0 ? g_cols : n; /* the length AUTO decides on */
     const double t_start = now_ns();
     for (int c = 0; c < count; c++) {
       warm_up(&configs[c], n, opt.min_ms);
@@ -409,12 +433,12 @@ int main(int argc, char** argv) {
       int bytes;
       double ratio = -1;
       if (k->kind == KIND_OP) {
-        const int ran = s4j_auto_algorithm(k->isa, n);
+        const int ran = s4j_auto_algorithm(k->isa, len);
         algo = kOpNames[k->algorithm];
         resolved = kOpCodes[k->algorithm] == S4J_OP_SOFTMAX ? kAlgoNames[ran] : "two-pass";
         bytes = kOpBytes[k->algorithm] != 0 ? kOpBytes[k->algorithm] : kAlgoBytes[ran];
       } else if (k->kind == KIND_SOFTMAX) {
-        const int ran = k->algorithm == S4J_ALGO_AUTO ? s4j_auto_algorithm(k->isa, n) : k->algorithm;
+        const int ran = k->algorithm == S4J_ALGO_AUTO ? s4j_auto_algorithm(k->isa, len) : k->algorithm;
         algo = kAlgoNames[k->algorithm];
         resolved = (ran >= 0 && ran < S4J_ALGO_COUNT) ? kAlgoNames[ran] : "?";
         bytes = kAlgoBytes[ran > 0 && ran < S4J_ALGO_COUNT ? ran : S4J_ALGO_TWO_PASS];
@@ -434,10 +458,9 @@ int main(int argc, char** argv) {
               kIsaNames[k->isa], algo, resolved, (long long)n, bytes, opt.reps, median[c], best[c], gbps,
               gbps / read_gbps);
       if (ratio > 0) {
-        fprintf(out, "%.4f\n", ratio);
-      } else {
-        fputs("\n", out);
+        fprintf(out, "%.4f", ratio);
       }
+      fprintf(out, ",%lld\n", (long long)g_cols);
     }
     fflush(out);
     fprintf(stderr, "  n=%-9lld read-sum %7.2f GB/s  (%.1f s)\n", (long long)n, read_gbps,
@@ -448,6 +471,7 @@ int main(int argc, char** argv) {
   }
   free(g_x);
   free(g_y);
+  free(g_lse);
   free(configs);
   return 0;
 }

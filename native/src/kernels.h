@@ -47,8 +47,9 @@ static inline float s4j_f32_exponent_of_max(float max, float s) {
  *                 (both: with top != NULL, also *top = the largest output, for the fused argmax)
  *   vmuladdc      Vector MULtiply-ADD Constant: y = (x * s + c) + c_lo, c + c_lo a double split into two floats
  *                 (log-softmax pass 2: the constant's rounding would otherwise reach every output)
- *   vsoftmaxshort Vector SOFTMAX of a SHORT row: the reload fused, in registers for n <= vlen (in place too),
- *                 through y for n <= S4J_SHORT_ROW (out of place); 0 when it needs the exact path
+ *   vsoftmaxshort Vector SOFTMAX of SHORT rows: the reload fused, for up to S4J_SHORT_GROUP rows of n floats
+ *                 (strides apart, steps of the rows interleaved), in registers for n <= vlen (in place too),
+ *                 through y for n <= S4J_SHORT_ROW (out of place); bit r set when row r needs the exact path
  *   rselect       Reduce-SELECT: indices of x >= t or NaN (at most cap stored), the count returned (sampling)
  *   rargmax       Reduce-ARGMAX: index of the first maximum, or -1 - index of the first NaN (sampling) */
 typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x);
@@ -57,7 +58,8 @@ typedef double (*s4j_f32_raddstoreexp_fn)(size_t n, const float* x, float* y, fl
 typedef void (*s4j_f32_vscaleexp_fn)(size_t n, const float* x, float* y, float s, double c, float e, float* top);
 typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, double inv, float* top);
 typedef void (*s4j_f32_vmuladdc_fn)(size_t n, const float* x, float* y, float s, float c, float c_lo);
-typedef int (*s4j_f32_vsoftmaxshort_fn)(size_t n, const float* x, float* y, float s);
+typedef unsigned (*s4j_f32_vsoftmaxshort_fn)(size_t rows, size_t n, const float* x, size_t x_stride, float* y,
+                                             size_t y_stride, float s);
 typedef int64_t (*s4j_f32_rselect_fn)(size_t n, const float* x, float t, int32_t* idx, int64_t cap);
 typedef int64_t (*s4j_f32_rargmax_fn)(size_t n, const float* x);
 
@@ -80,7 +82,9 @@ typedef int64_t (*s4j_f32_rargmax_fn)(size_t n, const float* x);
                                                        float e, float* top);                                \
   void s4j_f32_vscale__##isa##_##unroll(size_t n, float* y, double inv, float* top);                        \
   void s4j_f32_vmuladdc__##isa##_##unroll(size_t n, const float* x, float* y, float s, float c, float c_lo); \
-  int s4j_f32_vsoftmaxshort__##isa##_##method##_##unroll(size_t n, const float* x, float* y, float s);     \
+  unsigned s4j_f32_vsoftmaxshort__##isa##_##method##_##unroll(size_t rows, size_t n, const float* x,       \
+                                                               size_t x_stride, float* y, size_t y_stride,  \
+                                                               float s);                                    \
   int64_t s4j_f32_rselect__##isa##_##unroll(size_t n, const float* x, float t, int32_t* idx, int64_t cap);  \
   int64_t s4j_f32_rargmax__##isa##_##unroll(size_t n, const float* x);
 #include "s4j_tiers.inc"

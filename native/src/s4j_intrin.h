@@ -114,8 +114,10 @@ static inline void s4j_simde_mask_storeu_pd(void* p, simde__mmask8 k, simde__m51
  * gets its own specialized loop. */
 #if defined(_MSC_VER) && !defined(__clang__)
 #define S4J_INLINE static __forceinline
+#define S4J_NOINLINE __declspec(noinline)
 #else
 #define S4J_INLINE static inline __attribute__((always_inline))
+#define S4J_NOINLINE __attribute__((noinline))
 #endif
 
 #endif /* S4J_INTRIN_H */

@@ -476,13 +476,19 @@ static int s4j_reload_in_place(const s4j_kernel_set* k, float s, const float* x,
   return 1;
 }
 
+/* Whether rows of n floats at x (to y) take the fused short-row kernel (batches of them: attention over a few
+ * positions): softmax by the reload with a fast scale, and one vector per row (in place too) or out of place. */
+static int s4j_short_rows(const s4j_kernel_set* k, int op, int algorithm, float s, const float* x, const float* y,
+                          size_t n) {
+  return op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RELOAD && s4j_scale_fast(s) &&
+         (n <= k->short_max || (n <= (size_t)S4J_SHORT_ROW && x != y));
+}
+
 /* One row: the fast path of the chosen algorithm, or the exact path; with top, also the fused argmax. */
 S4J_DRIVER_INLINE void s4j_row_paths(const s4j_kernel_set* k, int op, int algorithm, int flags, float s, const float* x,
                           float* y, size_t n, double* lse, s4j_top* top) {
-  if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RELOAD && lse == NULL && s4j_scale_fast(s) &&
-      (n <= k->short_max || (n <= (size_t)S4J_SHORT_ROW && x != y))) {
-    /* A short row (batches of them: attention over a few positions) in one fused call. */
-    if (!k->vsoftmaxshort(n, x, y, s)) s4j_exact(op, flags, s, x, y, n, lse);
+  if (lse == NULL && s4j_short_rows(k, op, algorithm, s, x, y, n)) {
+    if (k->vsoftmaxshort(1, n, x, 0, y, 0, s) != 0) s4j_exact(op, flags, s, x, y, n, lse);
     return;
   }
   if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RECOMPUTE) {
@@ -552,6 +558,21 @@ S4J_DRIVER_INLINE void s4j_rows_run(int isa, int op, int algorithm, int flags, f
   const s4j_kernel_set* k = &s4j_kernel_table[isa];
   const size_t n = (size_t)cols;
   if (algorithm == S4J_ALGO_AUTO) algorithm = s4j_auto_algorithm(isa, cols);
+  if (rows > 1 && n > 0 && !want_lse && index == NULL && x_stride >= cols && y_stride >= cols &&
+      (x_stride == y_stride || n <= k->short_max) &&
+      s4j_short_rows(k, op, algorithm, s, x + (size_t)x_offset, y + (size_t)y_offset, n)) {
+    /* short rows, S4J_SHORT_GROUP at a time (rows apart, and in place or out of place alike: the contract) */
+    for (int64_t r = 0; r < rows; r += S4J_SHORT_GROUP) {
+      const size_t g = rows - r < S4J_SHORT_GROUP ? (size_t)(rows - r) : S4J_SHORT_GROUP;
+      const float* xr = x + (size_t)(x_offset + r * x_stride);
+      float* yr = y + (size_t)(y_offset + r * y_stride);
+      const unsigned exact = k->vsoftmaxshort(g, n, xr, (size_t)x_stride, yr, (size_t)y_stride, s);
+      for (size_t b = 0; exact != 0 && b < g; b++) {
+        if (exact & (1u << b)) s4j_exact(op, flags, s, xr + b * (size_t)x_stride, yr + b * (size_t)y_stride, n, NULL);
+      }
+    }
+    return;
+  }
   for (int64_t r = 0; r < rows; r++) {
     double* l = want_lse ? lse + lse_offset + r : NULL;
     if (n == 0) {

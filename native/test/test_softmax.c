@@ -386,6 +386,82 @@ static void reload_block_bits(void) {
   free(z);
 }
 
+/* Batches of short rows go through the fused kernel S4J_SHORT_GROUP rows at a time (the steps of a group's rows
+ * interleaved): every row must get the bits it gets alone (rows = 1), whatever its neighbours hold (a NaN, +Inf,
+ * every input -Inf, inputs beyond the fast range: those rows take the exact path, the others must not), in
+ * place and out of place, with padding between rows that stays untouched, with and without a temperature and
+ * S4J_FLAG_SAFE, every tier. */
+static void short_rows_grouped_bits(void) {
+  const size_t sizes[] = {1, 3, 8, 15, 16, 17, 31, 64, 100, 255, 256};
+  enum { ROWS = 11, PAD = 5 };
+  const float guard = 1234.5f;
+  for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+    const size_t n = sizes[si], stride = n + PAD;
+    float* x = malloc(ROWS * stride * sizeof(float));
+    const size_t ystride = stride + 3; /* out of place: rows of y further apart than x's */
+    float* y = malloc(ROWS * ystride * sizeof(float));
+    float* z = malloc(ROWS * stride * sizeof(float));
+    float* in = malloc(ROWS * stride * sizeof(float));
+    if (!x || !y || !z || !in) abort();
+    for (int trial = 0; trial < 8; trial++) {
+      s4j_rng_state = g_seed ^ (0x6A0Bu + 131u * (uint64_t)si + (uint64_t)trial);
+      for (size_t r = 0; r < ROWS; r++) {
+        const int kind = (int)((r + (size_t)trial) % 7); /* 0-2 plain rows; 3 NaN, 4 +Inf, 5 all -Inf, 6 huge */
+        for (size_t i = 0; i < stride; i++) {
+          /* rows far apart (a row's terms relative to another row's E would over- or underflow) */
+          float v = i >= n ? guard : (float)(3.0 * s4j_rng_normal() + 50.0 * (double)((r + (size_t)trial) % 5) - 100.0);
+          if (i < n && s4j_rng_uniform() < 0.1) v = -INFINITY;
+          x[r * stride + i] = v;
+        }
+        if (kind == 3) x[r * stride + n / 2] = NAN;
+        if (kind == 4) x[r * stride + (n - 1) / 3] = INFINITY;
+        if (kind == 5) for (size_t i = 0; i < n; i++) x[r * stride + i] = -INFINITY;
+        if (kind == 6) x[r * stride] = 1e6f;
+      }
+      const float scale = trial % 4 < 2 ? 1.0f : (float)(1.0 / 0.7);
+      const int flags = trial % 2 ? S4J_FLAG_SAFE : 0;
+      for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+        if (!s4j_isa_supported(isa)) continue;
+        for (int in_place = 0; in_place < 2; in_place++) {
+          const int64_t m = (int64_t)n, st = (int64_t)stride;
+          const size_t ost = in_place ? stride : ystride;
+          memcpy(in, x, ROWS * stride * sizeof(float));
+          float* out = in_place ? in : y;
+          if (!in_place) for (size_t i = 0; i < ROWS * ystride; i++) y[i] = guard;
+          CHECK(s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_THREE_PASS_RELOAD, flags, scale, in, 0, st, out, 0,
+                                (int64_t)ost, ROWS, m, NULL, 0) == S4J_OK, "grouped rows: rc");
+          memcpy(z, x, ROWS * stride * sizeof(float));
+          for (size_t r = 0; r < ROWS; r++) {
+            float* zr = z + r * stride;
+            float one[256];
+            CHECK(s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_THREE_PASS_RELOAD, flags, scale, zr, 0, m,
+                                  in_place ? zr : one, 0, m, 1, m, NULL, 0) == S4J_OK, "one row: rc");
+            if (!in_place) memcpy(zr, one, n * sizeof(float));
+          }
+          size_t diff = 0, first = 0;
+          for (size_t r = 0; r < ROWS; r++) {
+            for (size_t i = 0; i < ost; i++) {
+              const float got = out[r * ost + i];
+              const float want = i < n ? z[r * stride + i] : guard;
+              if (memcmp(&got, &want, sizeof got) != 0 && !(isnan(got) && isnan(want)) && diff++ == 0) {
+                first = r * ost + i;
+              }
+            }
+          }
+          CHECK(diff == 0, "%s short rows n=%zu s=%g flags=%d %s (trial %d): %zu outputs differ from rows one at a "
+                "time (or padding touched), first at row %zu element %zu: %a vs %a", s4j_isa_names[isa], n,
+                (double)scale, flags, in_place ? "in place" : "out of place", trial, diff, first / ost, first % ost,
+                (double)out[first], (double)(first % ost < n ? z[first / ost * stride + first % ost] : guard));
+        }
+      }
+    }
+    free(x);
+    free(y);
+    free(z);
+    free(in);
+  }
+}
+
 int main(void) {
   const char* seed_env = getenv("S4J_TEST_SEED");
   if (seed_env != NULL) g_seed = strtoull(seed_env, NULL, 0);
@@ -418,6 +494,7 @@ int main(void) {
   }
   reload_in_place_bits();
   reload_block_bits();
+  short_rows_grouped_bits();
   for (size_t si = 0; si < count; si++) {
     const int dists = sizes[si] <= 4099 ? DIST_COUNT : DIST_MAIN_COUNT;
     for (int dist = 0; dist < dists; dist++) run_case(sizes[si], dist, 0, x, xcopy, y, buf, ref);
