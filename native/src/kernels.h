@@ -50,6 +50,8 @@ static inline float s4j_f32_exponent_of_max(float max, float s) {
  *   vsoftmaxshort Vector SOFTMAX of SHORT rows: the reload fused, for up to S4J_SHORT_GROUP rows of n floats
  *                 (strides apart, steps of the rows interleaved), in registers for n <= vlen (in place too),
  *                 through y for n <= S4J_SHORT_ROW (out of place); bit r set when row r needs the exact path
+ *   raddexpshort  Reduce-ADD of EXPonentials of SHORT rows: raddexp of up to S4J_SHORT_GROUP rows of n <=
+ *                 S4J_SHORT_ROW floats, each relative to the exponent of its own maximum (e[r]), steps interleaved
  *   rselect       Reduce-SELECT: indices of x >= t or NaN (at most cap stored), the count returned (sampling)
  *   rargmax       Reduce-ARGMAX: index of the first maximum, or -1 - index of the first NaN (sampling) */
 typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x);
@@ -60,6 +62,8 @@ typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, double inv, float* top);
 typedef void (*s4j_f32_vmuladdc_fn)(size_t n, const float* x, float* y, float s, float c, float c_lo);
 typedef unsigned (*s4j_f32_vsoftmaxshort_fn)(size_t rows, size_t n, const float* x, size_t x_stride, float* y,
                                              size_t y_stride, float s);
+typedef void (*s4j_f32_raddexpshort_fn)(size_t rows, size_t n, const float* x, size_t x_stride, float s, double* m,
+                                        float* e);
 typedef int64_t (*s4j_f32_rselect_fn)(size_t n, const float* x, float t, int32_t* idx, int64_t cap);
 typedef int64_t (*s4j_f32_rargmax_fn)(size_t n, const float* x);
 
@@ -85,6 +89,8 @@ typedef int64_t (*s4j_f32_rargmax_fn)(size_t n, const float* x);
   unsigned s4j_f32_vsoftmaxshort__##isa##_##method##_##unroll(size_t rows, size_t n, const float* x,       \
                                                                size_t x_stride, float* y, size_t y_stride,  \
                                                                float s);                                    \
+  void s4j_f32_raddexpshort__##isa##_##method##_##unroll(size_t rows, size_t n, const float* x,            \
+                                                          size_t x_stride, float s, double* m, float* e);   \
   int64_t s4j_f32_rselect__##isa##_##unroll(size_t n, const float* x, float t, int32_t* idx, int64_t cap);  \
   int64_t s4j_f32_rargmax__##isa##_##unroll(size_t n, const float* x);
 #include "s4j_tiers.inc"

@@ -30,6 +30,7 @@ typedef struct s4j_kernel_set {
   s4j_f32_vmuladdc_fn vmuladdc;
   s4j_f32_vsoftmaxshort_fn vsoftmaxshort;
   size_t short_max; /* the longest row vsoftmaxshort takes in place: one vector (out of place S4J_SHORT_ROW) */
+  s4j_f32_raddexpshort_fn raddexpshort;
   s4j_f32_rselect_fn rselect;
   s4j_f32_rargmax_fn rargmax;
 } s4j_kernel_set;
@@ -41,6 +42,7 @@ static const s4j_kernel_set s4j_kernel_table[S4J_ISA_COUNT] = {
           s4j_f32_raddstoreexp__##isa##_##method##_##unroll, s4j_f32_vscaleexp__##isa##_##method##_##unroll, \
           s4j_f32_vscale__##isa##_##unroll,               s4j_f32_vmuladdc__##isa##_##unroll,               \
           s4j_f32_vsoftmaxshort__##isa##_##method##_##unroll, vlen,                                           \
+          s4j_f32_raddexpshort__##isa##_##method##_##unroll,                                                   \
           s4j_f32_rselect__##isa##_##unroll,              s4j_f32_rargmax__##isa##_##unroll},
 #include "s4j_tiers.inc"
 #undef S4J_TIER
@@ -484,6 +486,17 @@ static int s4j_short_rows(const s4j_kernel_set* k, int op, int algorithm, float 
          (n <= k->short_max || (n <= (size_t)S4J_SHORT_ROW && x != y));
 }
 
+/* A two-pass row once pass 1 gave its sum m * 2^e (ok = 0: the row needs the exact path): lse, pass 2. */
+S4J_DRIVER_INLINE void s4j_two_pass_rest(const s4j_kernel_set* k, int op, int flags, float s, const float* x, float* y,
+                                         size_t n, int ok, double m, double e, double* lse, s4j_top* top) {
+  if (!ok || !s4j_sum_fast(m, e)) {
+    s4j_exact(op, flags, s, x, y, n, lse);
+    return;
+  }
+  if (lse != NULL) *lse = s4j_lse(m, e);
+  s4j_finish(k, op, s, x, y, n, m, e, top);
+}
+
 /* One row: the fast path of the chosen algorithm, or the exact path; with top, also the fused argmax. */
 S4J_DRIVER_INLINE void s4j_row_paths(const s4j_kernel_set* k, int op, int algorithm, int flags, float s, const float* x,
                           float* y, size_t n, double* lse, s4j_top* top) {
@@ -504,12 +517,8 @@ S4J_DRIVER_INLINE void s4j_row_paths(const s4j_kernel_set* k, int op, int algori
     return;
   }
   double m, e;
-  if (!s4j_sumexp(k, s, x, n, &m, &e) || !s4j_sum_fast(m, e)) {
-    s4j_exact(op, flags, s, x, y, n, lse);
-    return;
-  }
-  if (lse != NULL) *lse = s4j_lse(m, e);
-  s4j_finish(k, op, s, x, y, n, m, e, top);
+  const int ok = s4j_sumexp(k, s, x, n, &m, &e);
+  s4j_two_pass_rest(k, op, flags, s, x, y, n, ok, m, e, lse, top);
 }
 
 /* The row, and with index its fused argmax (s4j_top_index). */
@@ -569,6 +578,26 @@ S4J_DRIVER_INLINE void s4j_rows_run(int isa, int op, int algorithm, int flags, f
       const unsigned exact = k->vsoftmaxshort(g, n, xr, (size_t)x_stride, yr, (size_t)y_stride, s);
       for (size_t b = 0; exact != 0 && b < g; b++) {
         if (exact & (1u << b)) s4j_exact(op, flags, s, xr + b * (size_t)x_stride, yr + b * (size_t)y_stride, n, NULL);
+      }
+    }
+    return;
+  }
+  if (rows > 1 && n > 0 && n <= (size_t)S4J_SHORT_ROW && index == NULL &&
+      (op == S4J_OP_LOG_SOFTMAX || op == S4J_OP_LOG_SUM_EXP) && s4j_scale_fast(s) && x_stride >= cols &&
+      (op == S4J_OP_LOG_SUM_EXP || y_stride >= cols)) {
+    /* short rows of the two-pass ops, pass 1 of S4J_SHORT_GROUP rows at a time (a row no longer than its head
+     * has E from its own maximum and one block: raddexpshort gives s4j_sumexp's (m, e)), then each row's rest */
+    for (int64_t r = 0; r < rows; r += S4J_SHORT_GROUP) {
+      const size_t g = rows - r < S4J_SHORT_GROUP ? (size_t)(rows - r) : S4J_SHORT_GROUP;
+      double m[S4J_SHORT_GROUP];
+      float e[S4J_SHORT_GROUP];
+      k->raddexpshort(g, n, x + (size_t)(x_offset + r * x_stride), (size_t)x_stride, s, m, e);
+      for (size_t b = 0; b < g; b++) {
+        const int64_t rb = r + (int64_t)b;
+        s4j_two_pass_rest(k, op, flags, s, x + (size_t)(x_offset + rb * x_stride),
+                          op == S4J_OP_LOG_SUM_EXP ? NULL : y + (size_t)(y_offset + rb * y_stride), n,
+                          m[b] >= 0.0 && m[b] < S4J_REDO_SUM, m[b], (double)e[b],
+                          want_lse ? lse + lse_offset + rb : NULL, NULL);
       }
     }
     return;

@@ -386,11 +386,12 @@ static void reload_block_bits(void) {
   free(z);
 }
 
-/* Batches of short rows go through the fused kernel S4J_SHORT_GROUP rows at a time (the steps of a group's rows
- * interleaved): every row must get the bits it gets alone (rows = 1), whatever its neighbours hold (a NaN, +Inf,
- * every input -Inf, inputs beyond the fast range: those rows take the exact path, the others must not), in
- * place and out of place, with padding between rows that stays untouched, with and without a temperature and
- * S4J_FLAG_SAFE, every tier. */
+/* Batches of short rows go through the short-row kernels S4J_SHORT_GROUP rows at a time (the steps of a group's
+ * rows interleaved: vsoftmaxshort for softmax, raddexpshort for log-softmax and log-sum-exp): every row must get
+ * the bits it gets alone (rows = 1), outputs and lse, whatever its neighbours hold (a NaN, +Inf, every input
+ * -Inf, inputs beyond the fast range: those rows take the exact path, the others must not), in place and out of
+ * place, with padding between rows that stays untouched, with and without a temperature and S4J_FLAG_SAFE,
+ * every tier. */
 static void short_rows_grouped_bits(void) {
   const size_t sizes[] = {1, 3, 8, 15, 16, 17, 31, 64, 100, 255, 256};
   enum { ROWS = 11, PAD = 5 };
@@ -402,8 +403,9 @@ static void short_rows_grouped_bits(void) {
     float* y = malloc(ROWS * ystride * sizeof(float));
     float* z = malloc(ROWS * stride * sizeof(float));
     float* in = malloc(ROWS * stride * sizeof(float));
+    double lse[ROWS], lse_one[ROWS];
     if (!x || !y || !z || !in) abort();
-    for (int trial = 0; trial < 8; trial++) {
+    for (int trial = 0; trial < 12; trial++) {
       s4j_rng_state = g_seed ^ (0x6A0Bu + 131u * (uint64_t)si + (uint64_t)trial);
       for (size_t r = 0; r < ROWS; r++) {
         const int kind = (int)((r + (size_t)trial) % 7); /* 0-2 plain rows; 3 NaN, 4 +Inf, 5 all -Inf, 6 huge */
@@ -419,7 +421,10 @@ static void short_rows_grouped_bits(void) {
         if (kind == 6) x[r * stride] = 1e6f;
       }
       const float scale = trial % 4 < 2 ? 1.0f : (float)(1.0 / 0.7);
-      const int flags = trial % 2 ? S4J_FLAG_SAFE : 0;
+      const int op = trial % 3 == 0 ? S4J_OP_SOFTMAX : trial % 3 == 1 ? S4J_OP_LOG_SOFTMAX : S4J_OP_LOG_SUM_EXP;
+      const int flags =
+          (trial % 2 ? S4J_FLAG_SAFE : 0) | (op == S4J_OP_LOG_SOFTMAX && trial % 4 == 1 ? S4J_FLAG_LSE : 0);
+      const int with_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
       for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
         if (!s4j_isa_supported(isa)) continue;
         for (int in_place = 0; in_place < 2; in_place++) {
@@ -428,28 +433,36 @@ static void short_rows_grouped_bits(void) {
           memcpy(in, x, ROWS * stride * sizeof(float));
           float* out = in_place ? in : y;
           if (!in_place) for (size_t i = 0; i < ROWS * ystride; i++) y[i] = guard;
-          CHECK(s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_THREE_PASS_RELOAD, flags, scale, in, 0, st, out, 0,
-                                (int64_t)ost, ROWS, m, NULL, 0) == S4J_OK, "grouped rows: rc");
+          for (size_t r = 0; r < ROWS; r++) lse[r] = lse_one[r] = -1.0;
+          CHECK(s4j_f32_rows_at(isa, op, S4J_ALGO_THREE_PASS_RELOAD, flags, scale, in, 0, st, out, 0, (int64_t)ost,
+                                ROWS, m, lse, 0) == S4J_OK, "grouped rows: rc");
           memcpy(z, x, ROWS * stride * sizeof(float));
           for (size_t r = 0; r < ROWS; r++) {
             float* zr = z + r * stride;
             float one[256];
-            CHECK(s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_THREE_PASS_RELOAD, flags, scale, zr, 0, m,
-                                  in_place ? zr : one, 0, m, 1, m, NULL, 0) == S4J_OK, "one row: rc");
-            if (!in_place) memcpy(zr, one, n * sizeof(float));
+            CHECK(s4j_f32_rows_at(isa, op, S4J_ALGO_THREE_PASS_RELOAD, flags, scale, zr, 0, m, in_place ? zr : one,
+                                  0, m, 1, m, lse_one, (int64_t)r) == S4J_OK, "one row: rc");
+            if (!in_place && op != S4J_OP_LOG_SUM_EXP) memcpy(zr, one, n * sizeof(float));
           }
           size_t diff = 0, first = 0;
           for (size_t r = 0; r < ROWS; r++) {
             for (size_t i = 0; i < ost; i++) {
               const float got = out[r * ost + i];
-              const float want = i < n ? z[r * stride + i] : guard;
+              /* log-sum-exp writes no y: out of place y keeps its guard, in place x stays x */
+              const float want = i >= n ? guard : op == S4J_OP_LOG_SUM_EXP && !in_place ? guard : z[r * stride + i];
               if (memcmp(&got, &want, sizeof got) != 0 && !(isnan(got) && isnan(want)) && diff++ == 0) {
                 first = r * ost + i;
               }
             }
           }
-          CHECK(diff == 0, "%s short rows n=%zu s=%g flags=%d %s (trial %d): %zu outputs differ from rows one at a "
-                "time (or padding touched), first at row %zu element %zu: %a vs %a", s4j_isa_names[isa], n,
+          size_t lse_diff = 0;
+          for (size_t r = 0; r < ROWS && with_lse; r++) {
+            if (memcmp(&lse[r], &lse_one[r], sizeof lse[r]) != 0 && !(isnan(lse[r]) && isnan(lse_one[r]))) lse_diff++;
+          }
+          CHECK(lse_diff == 0, "%s short rows op %d n=%zu s=%g flags=%d (trial %d): %zu lse differ from rows one at a "
+                "time", s4j_isa_names[isa], op, n, (double)scale, flags, trial, lse_diff);
+          CHECK(diff == 0, "%s short rows op %d n=%zu s=%g flags=%d %s (trial %d): %zu outputs differ from rows one at "
+                "a time (or padding touched), first at row %zu element %zu: %a vs %a", s4j_isa_names[isa], op, n,
                 (double)scale, flags, in_place ? "in place" : "out of place", trial, diff, first / ost, first % ost,
                 (double)out[first], (double)(first % ost < n ? z[first / ost * stride + first % ost] : guard));
         }

@@ -55,21 +55,6 @@ static inline void s4j_scale_terms(size_t n, float* y, double sum) {
   }
 }
 
-/* The largest of a row of more than one vector, in four chains (NaN lanes are ignored: the sum finds them). */
-static inline float s4j_row_max(size_t n, const float* x) {
-  s4j_vf vm = s4j_vset1(-INFINITY), vm1 = vm, vm2 = vm, vm3 = vm;
-  size_t i = 0;
-  for (; i + 4 * S4J_VLEN <= n; i += 4 * S4J_VLEN) {
-    vm = s4j_vmax(s4j_vload(x + i), vm);
-    vm1 = s4j_vmax(s4j_vload(x + i + S4J_VLEN), vm1);
-    vm2 = s4j_vmax(s4j_vload(x + i + 2 * S4J_VLEN), vm2);
-    vm3 = s4j_vmax(s4j_vload(x + i + 3 * S4J_VLEN), vm3);
-  }
-  for (; i + S4J_VLEN <= n; i += S4J_VLEN) vm = s4j_vmax(s4j_vload(x + i), vm);
-  if (i < n) vm1 = s4j_vmax(s4j_vload_tail(x + i, s4j_vtail_mask(n - i)), vm1);
-  return s4j_vhmax(s4j_vmax(s4j_vmax(vm, vm1), s4j_vmax(vm2, vm3)));
-}
-
 /* A group's row with E: its exp parameters, and 1 when it needs the exact path (+Inf, every input -Inf, beyond
  * the fast range). Such a row gets parameters all the same, unused: the init then need not wait for the test. E
  * is never folded into the tables here (S4J_FOLD_MIN). */

@@ -114,6 +114,22 @@ S4J_INLINE void s4j_vstore4(float* y, s4j_vf v0, s4j_vf v1, s4j_vf v2, s4j_vf v3
     for (; (n) >= 4 * S4J_VLEN; (n) -= 4 * S4J_VLEN, (x) += 4 * S4J_VLEN, (y) += 4 * S4J_VLEN) ITER(0);        \
   } while (0)
 
+/* The largest of x[0..n), n >= 1, in four chains, NaN ignored (the sums find it): what rmax gives, for the short-row
+ * kernels, which need it inline (vsoftmaxshort, raddexpshort). */
+static inline float s4j_row_max(size_t n, const float* x) {
+  s4j_vf vm = s4j_vset1(-INFINITY), vm1 = vm, vm2 = vm, vm3 = vm;
+  size_t i = 0;
+  for (; i + 4 * S4J_VLEN <= n; i += 4 * S4J_VLEN) {
+    vm = s4j_vmax(s4j_vload(x + i), vm);
+    vm1 = s4j_vmax(s4j_vload(x + i + S4J_VLEN), vm1);
+    vm2 = s4j_vmax(s4j_vload(x + i + 2 * S4J_VLEN), vm2);
+    vm3 = s4j_vmax(s4j_vload(x + i + 3 * S4J_VLEN), vm3);
+  }
+  for (; i + S4J_VLEN <= n; i += S4J_VLEN) vm = s4j_vmax(s4j_vload(x + i), vm);
+  if (i < n) vm1 = s4j_vmax(s4j_vload_tail(x + i, s4j_vtail_mask(n - i)), vm1);
+  return s4j_vhmax(s4j_vmax(s4j_vmax(vm, vm1), s4j_vmax(vm2, vm3)));
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Sums of terms (docs/NUMERICS.md, "Sums"): the terms are added in pairs (one fp32 rounding, the only one that
  * reaches the result: at most 2^-24 of the sum), and each pair p joins a per-lane fp32 accumulator a with
