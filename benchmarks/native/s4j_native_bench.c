@@ -22,7 +22,8 @@
  * algorithm). --no-ops leaves them out.
  *
  * With --cols=C the softmax and op configurations run as batches instead: n / C rows of C floats in one
- * s4j_f32_rows_at call (attention rows, classification losses); n stays the total number of elements.
+ * s4j_f32_rows_at call (attention rows, classification losses); n stays the total number of elements, and
+ * bytes_per_element stays the algorithm's nominal traffic (rows of one vector run in registers: less).
  *
  * Output: CSV on stdout (or --out=FILE), one row per (kind, tier, algorithm, n); progress on stderr.
  *   kind                  softmax | roofline | op
@@ -118,8 +119,8 @@ static void run_once(const struct config* c, int64_t n) {
                                                   g_cols, n / g_cols, g_cols, NULL, 0)
                                 : s4j_softmax_f32(c->isa, c->algorithm, g_x, g_y, n);
       if (rc != S4J_OK) {
-        fprintf(stderr, "s4j_softmax_f32(%s, %s, n=%lld) returned %d\n", kIsaNames[c->isa],
-                kAlgoNames[c->algorithm], (long long)n, rc);
+        fprintf(stderr, "softmax(%s, %s, n=%lld, cols=%lld) returned %d\n", kIsaNames[c->isa],
+                kAlgoNames[c->algorithm], (long long)n, (long long)g_cols, rc);
         exit(2);
       }
       g_sink = g_y[n - 1];

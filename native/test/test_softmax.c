@@ -408,7 +408,8 @@ static void short_rows_grouped_bits(void) {
     for (int trial = 0; trial < 12; trial++) {
       s4j_rng_state = g_seed ^ (0x6A0Bu + 131u * (uint64_t)si + (uint64_t)trial);
       for (size_t r = 0; r < ROWS; r++) {
-        const int kind = (int)((r + (size_t)trial) % 7); /* 0-2 plain rows; 3 NaN, 4 +Inf, 5 all -Inf, 6 huge */
+        /* 0-2 plain rows; 3 NaN, 4 +Inf, 5 all -Inf, 6 E above the fast range, 7 every input far below it */
+        const int kind = (int)((r + (size_t)trial) % 8);
         for (size_t i = 0; i < stride; i++) {
           /* rows far apart (a row's terms relative to another row's E would over- or underflow) */
           float v = i >= n ? guard : (float)(3.0 * s4j_rng_normal() + 50.0 * (double)((r + (size_t)trial) % 5) - 100.0);
@@ -419,6 +420,7 @@ static void short_rows_grouped_bits(void) {
         if (kind == 4) x[r * stride + (n - 1) / 3] = INFINITY;
         if (kind == 5) for (size_t i = 0; i < n; i++) x[r * stride + i] = -INFINITY;
         if (kind == 6) x[r * stride] = 1e6f;
+        if (kind == 7) for (size_t i = 0; i < n; i++) x[r * stride + i] = (float)(-1.2e5 + s4j_rng_uniform());
       }
       const float scale = trial % 4 < 2 ? 1.0f : (float)(1.0 / 0.7);
       const int op = trial % 3 == 0 ? S4J_OP_SOFTMAX : trial % 3 == 1 ? S4J_OP_LOG_SOFTMAX : S4J_OP_LOG_SUM_EXP;
@@ -427,9 +429,12 @@ static void short_rows_grouped_bits(void) {
       const int with_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
       for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
         if (!s4j_isa_supported(isa)) continue;
-        for (int in_place = 0; in_place < 2; in_place++) {
+        /* in place; out of place at x's stride (every grouped path); out of place at another stride (rows of
+         * one vector grouped, longer ones row by row) */
+        for (int layout = 0; layout < 3; layout++) {
+          const int in_place = layout == 0;
           const int64_t m = (int64_t)n, st = (int64_t)stride;
-          const size_t ost = in_place ? stride : ystride;
+          const size_t ost = layout == 2 ? ystride : stride;
           memcpy(in, x, ROWS * stride * sizeof(float));
           float* out = in_place ? in : y;
           if (!in_place) for (size_t i = 0; i < ROWS * ystride; i++) y[i] = guard;
@@ -463,7 +468,8 @@ static void short_rows_grouped_bits(void) {
                 "time", s4j_isa_names[isa], op, n, (double)scale, flags, trial, lse_diff);
           CHECK(diff == 0, "%s short rows op %d n=%zu s=%g flags=%d %s (trial %d): %zu outputs differ from rows one at "
                 "a time (or padding touched), first at row %zu element %zu: %a vs %a", s4j_isa_names[isa], op, n,
-                (double)scale, flags, in_place ? "in place" : "out of place", trial, diff, first / ost, first % ost,
+                (double)scale, flags, in_place ? "in place" : layout == 1 ? "out of place" : "out of place, own stride",
+                trial, diff, first / ost, first % ost,
                 (double)out[first], (double)(first % ost < n ? z[first / ost * stride + first % ost] : guard));
         }
       }

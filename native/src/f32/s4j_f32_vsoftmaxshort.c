@@ -5,7 +5,8 @@
  * positions). The rows of a group go through each step together (every maximum, then every row's terms and
  * sum, then every scaling): one row's steps wait on each other (maximum -> E -> terms -> sum -> 1/sum ->
  * outputs), so a row at a time left the core idle, and the rows of a group overlap. A row of one vector stays
- * in a register (every row's input is loaded before any output is stored, so in place works); a longer one
+ * in a register (in a group of 2 or 4 every row's input is loaded before any output is stored; 3 rows run as 2,
+ * then 1: in place works, other overlaps are outside the rows contract); a longer one
  * stores its terms into y (out of place only: a NaN sends the row to the exact path, which reads x) through
  * raddstoreexp's own body, so its sum is grouped alike. Returns the rows that need the exact path, bit r for
  * row r (their y may hold terms). One kernel per tier (s4j_f32_simd.h). */
