@@ -120,6 +120,10 @@ static const double s4j_exp2_j32[32] = {
  * one vector). A row this short is its own head (the reload's E comes from the first 256 elements), so the
  * fused kernel never needs the reload's redo. */
 #define S4J_SHORT_ROW 256
+/* The short-row kernels (vsoftmaxshort, raddexpshort) never fold E into the tables: their modes rest on it. */
+#if S4J_SHORT_ROW >= S4J_FOLD_MIN
+#error "short rows must not fold E into the tables"
+#endif
 /* The most rows vsoftmaxshort takes in one call (bits of its result). Measured (scratch timer, AVX-512, Zen 5):
  * one row per call 17.7 / 28.2 / 73.6 ns per row of 16 / 64 / 256 floats, two 14.7 / 24.5 / 56.4, four 14.2 /
  * 21.3 / 56.9; batches through s4j_f32_rows_at: README, "Eighteenth session". */

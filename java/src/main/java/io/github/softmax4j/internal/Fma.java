@@ -7,8 +7,9 @@ import java.lang.reflect.Method;
  * has the intrinsic (every x86-64 CPU with FMA3, every arm64, ppc64, s390x and riscv64 CPU) and a
  * {@link java.math.BigDecimal} computation where it has not (x86-64 without FMA3: Intel before Haswell, Atom,
  * Pentium and Celeron of the Goldmont and Tremont lines, Apple's Rosetta 2 where it does not translate FMA3
- * (before macOS 15), emulators; or a JVM run with {@code -XX:-UseFMA}): ~10 microseconds per call, which made the scalar backend ~11 us per element
- * and the Vector API backend ~14 us there (measured with {@code -XX:-UseFMA} on a Zen 5). There, {@link #fma}
+ * (before macOS 15), emulators; or a JVM run with {@code -XX:-UseFMA}): ~10 microseconds per call, which made
+ * the scalar backend ~11 us per element and the Vector API backend ~14 us there (measured with
+ * {@code -XX:-UseFMA} on a Zen 5). There, {@link #fma}
  * computes the same correctly rounded result in plain double arithmetic instead (round-to-odd; Boldo and
  * Melquiond, "Emulation of FMA and correctly rounded sums: proved algorithms using rounding to odd", IEEE
  * Trans. Computers 57(4), 2008), so every backend keeps its results bit for bit; and the Vector API backend
