@@ -362,9 +362,9 @@ static int s4j_three_pass_recompute(const s4j_kernel_set* k, float s, const floa
  * +Inf, or NaN) is done again relative to its own maximum, which becomes E for what follows, and the blocks
  * before it are scaled by 2^(E_old - E_new) in the final pass (a few segments, each with its own factor).
  * Terms far below E underflow exactly as with the true maximum (E never exceeds it). Out of place only:
- * a redone block reads x again. In place, the max pass runs first (s4j_reload_in_place).
+ * a redone block reads x again. In place, the max pass runs first (s4j_reload_first).
  * Returns 0 for the exact path (x is intact), 1 when done, -1 when there were too many segments (the
- * caller runs the in-place variant, which needs no segments).
+ * caller runs s4j_reload_first with the max pass first, which needs no segments).
  * ------------------------------------------------------------------------------------------- */
 #define S4J_MAX_SEGMENTS 32
 
@@ -436,46 +436,48 @@ static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y
   return 1;
 }
 
-/* A row of one block (n <= S4J_BLOCK: every in-cache row): s4j_reload's steps with the same kernels and
- * arguments, so the same bits (a redone block is the whole row, so no earlier segment needs its own factor),
- * without its segment bookkeeping, which cost a 64-256-float call ~10 ns (0.82-0.88x the time, scratch timer).
- * A row no longer than the head never redoes: its maximum is the head's, so a sum out of range is a NaN input. */
-static int s4j_reload_block(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n, double* lse,
-                            s4j_top* top) {
-  if (!s4j_scale_fast(s)) return 0;
-  float e = s4j_f32_exponent_of_max(k->rmax(n < S4J_HEAD ? n : S4J_HEAD, x), s);
-  if (!(e <= S4J_E_HI)) return 0;
-  double sum = k->raddstoreexp(n, x, y, s, e);
-  if (!(sum >= 0.0 && sum < S4J_REDO_SUM) && n > (size_t)S4J_HEAD) {
-    const float eb = s4j_f32_exponent_of_max(k->rmax(n, x), s);
-    if (!(eb <= S4J_E_HI)) return 0;
-    if (eb > e) e = eb;
+/* The reload's first passes of a row that needs no segments: a row of one block (n <= S4J_BLOCK: every in-cache
+ * row; a redone block is the whole row, so no earlier segment needs its own factor), or with max_first the max
+ * pass over the whole row first (in place: the exact-path decision precedes any write; and out of place when
+ * s4j_reload ran out of segments). The same kernels and arguments as s4j_reload, so the same bits, without its
+ * segment bookkeeping, which cost a 64-256-float call ~10 ns (0.82-0.88x the time, scratch timer). A row no
+ * longer than the head never redoes: its maximum is the head's, so a sum out of range is a NaN input (a NaN
+ * found after y was written needs no x: the result is all NaN). Returns 0 for the exact path (x intact), 1 when
+ * the row is done (all NaN), 2 when the final pass is left: y *= 1 / *sum, relative to 2^*e (s4j_reload_rest). */
+S4J_DRIVER_INLINE int s4j_reload_first(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n,
+                                       int max_first, double* lse, double* sum_out, float* e_out) {
+  float e;
+  double sum;
+  if (max_first) {
+    if (!s4j_max_exponent(k, s, x, n, &e)) return 0;
+    sum = s4j_block_sum(k, s, x, y, n, e);
+  } else {
+    if (!s4j_scale_fast(s)) return 0;
+    e = s4j_f32_exponent_of_max(k->rmax(n < S4J_HEAD ? n : S4J_HEAD, x), s);
+    if (!(e <= S4J_E_HI)) return 0;
     sum = k->raddstoreexp(n, x, y, s, e);
+    if (!(sum >= 0.0 && sum < S4J_REDO_SUM) && n > (size_t)S4J_HEAD) {
+      const float eb = s4j_f32_exponent_of_max(k->rmax(n, x), s);
+      if (!(eb <= S4J_E_HI)) return 0;
+      if (eb > e) e = eb;
+      sum = k->raddstoreexp(n, x, y, s, e);
+    }
   }
-  if (!(sum >= 0.0 && sum < S4J_REDO_SUM)) {
-    s4j_fill_nan(y, n, lse); /* a NaN input: all NaN */
-    return 1;
-  }
-  if (!(e >= S4J_E_LO)) return 0;
-  s4j_segment_scale(k, y, 0, n, 1.0 / sum, top);
-  if (lse != NULL) *lse = s4j_lse(sum, (double)e);
-  return 1;
-}
-
-/* In place: the max pass first, so the exact-path decision precedes any write; a NaN found by the sum (NaN
- * or +Inf, see s4j_vexp) after y (= x) was written needs no x: the result is all NaN. */
-static int s4j_reload_in_place(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n,
-                               double* lse, s4j_top* top) {
-  float e_max;
-  if (!s4j_max_exponent(k, s, x, n, &e_max)) return 0;
-  const double sum = s4j_block_sum(k, s, x, y, n, e_max);
-  if (!isfinite(sum)) { /* no +Inf (E <= E_HI): a NaN input */
+  if (!(sum >= 0.0 && sum < S4J_REDO_SUM)) { /* no +Inf (E <= E_HI): a NaN input */
     s4j_fill_nan(y, n, lse);
     return 1;
   }
-  s4j_out_scale(k, y, 0, n, 1.0 / sum, top);
-  if (lse != NULL) *lse = s4j_lse(sum, (double)e_max);
-  return 1;
+  if (!(e >= S4J_E_LO)) return 0;
+  *sum_out = sum;
+  *e_out = e;
+  return 2;
+}
+
+/* The reload's final pass after s4j_reload_first, and the row's log-sum-exp. */
+S4J_DRIVER_INLINE void s4j_reload_rest(const s4j_kernel_set* k, float* y, size_t n, double sum, float e,
+                                       double* lse, s4j_top* top) {
+  s4j_segment_scale(k, y, 0, n, 1.0 / sum, top);
+  if (lse != NULL) *lse = s4j_lse(sum, (double)e);
 }
 
 /* Whether rows of n floats at x (to y) take the fused short-row kernel (batches of them: attention over a few
@@ -509,10 +511,13 @@ S4J_DRIVER_INLINE void s4j_row_paths(const s4j_kernel_set* k, int op, int algori
     return;
   }
   if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RELOAD) {
-    int done = x == y                ? -1
-               : n <= (size_t)S4J_BLOCK ? s4j_reload_block(k, s, x, y, n, lse, top)
-                                        : s4j_reload(k, s, x, y, n, lse, top);
-    if (done < 0) done = s4j_reload_in_place(k, s, x, y, n, lse, top);
+    int done = x == y || n <= (size_t)S4J_BLOCK ? -1 : s4j_reload(k, s, x, y, n, lse, top);
+    if (done < 0) {
+      double sum;
+      float e;
+      done = s4j_reload_first(k, s, x, y, n, x == y || n > (size_t)S4J_BLOCK, lse, &sum, &e);
+      if (done == 2) s4j_reload_rest(k, y, n, sum, e, lse, top);
+    }
     if (!done) s4j_exact(op, flags, s, x, y, n, lse);
     return;
   }
@@ -531,6 +536,52 @@ S4J_DRIVER_INLINE void s4j_row(const s4j_kernel_set* k, int op, int algorithm, i
   s4j_top top = s4j_top_init(n);
   s4j_row_paths(k, op, algorithm, flags, s, x, y, n, lse, &top);
   *index = s4j_top_index(k, &top, y, n);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Batches of in-cache rows, pipelined (attention rows of a few hundred to a few thousand floats): each row is
+ * run as two stages, pass 1 (the head's maximum and the reload's store pass, or two-pass's sum) and the rest
+ * (the final pass), and row r's pass 1 is issued before row r - 1's rest. A row's serial tail (the sum's
+ * reduction, the division or the log, the factor's split) then waits in the core beside the neighbour's
+ * independent work instead of in front of its own final pass. Per row the same functions as one row at a time
+ * (s4j_reload_first + s4j_reload_rest, s4j_sumexp + s4j_two_pass_rest): the same bits.
+ * ------------------------------------------------------------------------------------------- */
+typedef struct s4j_stage {
+  const float* x;
+  float* y;
+  double* lse;
+  double m;
+  float e;
+  int ok;      /* two-pass: pass 1 gave (m, e) */
+  int pending; /* 0: nothing left; 1: the reload's final pass; 2: two-pass's rest */
+} s4j_stage;
+
+/* Pass 1 of one row into st (nothing pending when the row was finished at once). */
+S4J_DRIVER_INLINE void s4j_stage_first(const s4j_kernel_set* k, int op, int algorithm, int flags, float s,
+                                       const float* x, float* y, size_t n, double* lse, s4j_stage* st) {
+  st->x = x;
+  st->y = y;
+  st->lse = lse;
+  if (op == S4J_OP_SOFTMAX && algorithm == S4J_ALGO_THREE_PASS_RELOAD) {
+    const int r = s4j_reload_first(k, s, x, y, n, x == y, lse, &st->m, &st->e);
+    if (r == 0) s4j_exact(op, flags, s, x, y, n, lse);
+    st->pending = r == 2;
+    return;
+  }
+  double e;
+  st->ok = s4j_sumexp(k, s, x, n, &st->m, &e);
+  st->e = (float)e; /* an integer in [E_INIT, E_HI] (NaN when not ok): exact in float */
+  st->pending = 2;
+}
+
+/* The rest of a row whose pass 1 is in st. */
+S4J_DRIVER_INLINE void s4j_stage_rest(const s4j_kernel_set* k, int op, int flags, float s, size_t n,
+                                      const s4j_stage* st) {
+  if (st->pending == 1) {
+    s4j_reload_rest(k, st->y, n, st->m, st->e, st->lse, NULL);
+  } else if (st->pending == 2) {
+    s4j_two_pass_rest(k, op, flags, s, st->x, st->y, n, st->ok, st->m, (double)st->e, st->lse, NULL);
+  }
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -600,6 +651,19 @@ S4J_DRIVER_INLINE void s4j_rows_run(int isa, int op, int algorithm, int flags, f
                           want_lse ? lse + lse_offset + rb : NULL, NULL);
       }
     }
+    return;
+  }
+  if (rows > 1 && n > 0 && n <= (size_t)S4J_BLOCK && index == NULL && s4j_scale_fast(s) &&
+      algorithm != S4J_ALGO_THREE_PASS_RECOMPUTE) {
+    /* in-cache rows, pipelined: row r's pass 1, then row r - 1's rest */
+    s4j_stage st[2];
+    for (int64_t r = 0; r < rows; r++) {
+      float* yr = (op == S4J_OP_LOG_SUM_EXP) ? NULL : y + (size_t)(y_offset + r * y_stride);
+      s4j_stage_first(k, op, algorithm, flags, s, x + (size_t)(x_offset + r * x_stride), yr, n,
+                      want_lse ? lse + lse_offset + r : NULL, &st[r & 1]);
+      if (r > 0) s4j_stage_rest(k, op, flags, s, n, &st[(r - 1) & 1]);
+    }
+    s4j_stage_rest(k, op, flags, s, n, &st[(rows - 1) & 1]);
     return;
   }
   for (int64_t r = 0; r < rows; r++) {

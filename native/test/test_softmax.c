@@ -387,13 +387,14 @@ static void reload_block_bits(void) {
 }
 
 /* Batches of short rows go through the short-row kernels S4J_SHORT_GROUP rows at a time (the steps of a group's
- * rows interleaved: vsoftmaxshort for softmax, raddexpshort for log-softmax and log-sum-exp): every row must get
- * the bits it gets alone (rows = 1), outputs and lse, whatever its neighbours hold (a NaN, +Inf, every input
- * -Inf, inputs beyond the fast range: those rows take the exact path, the others must not), in place and out of
- * place, with padding between rows that stays untouched, with and without a temperature and S4J_FLAG_SAFE,
- * every tier. */
+ * rows interleaved: vsoftmaxshort for softmax, raddexpshort for log-softmax and log-sum-exp), and longer rows of
+ * one block are pipelined (row r's first passes before row r - 1's last): every row must get the bits it gets
+ * alone (rows = 1), outputs and lse, whatever its neighbours hold (a NaN, +Inf, every input -Inf, inputs beyond
+ * the fast range: those rows take the exact path, the others must not; an input 60 above the first 256
+ * elements' maximum: a redone row), in place and out of place, with padding between rows that stays untouched,
+ * with and without a temperature, S4J_FLAG_SAFE and S4J_FLAG_LSE, the reload and two-pass, every tier. */
 static void short_rows_grouped_bits(void) {
-  const size_t sizes[] = {1, 3, 8, 15, 16, 17, 31, 64, 100, 255, 256};
+  const size_t sizes[] = {1, 3, 8, 15, 16, 17, 31, 64, 100, 255, 256, 257, 1000, 4097};
   enum { ROWS = 11, PAD = 5 };
   const float guard = 1234.5f;
   for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
@@ -403,13 +404,15 @@ static void short_rows_grouped_bits(void) {
     float* y = malloc(ROWS * ystride * sizeof(float));
     float* z = malloc(ROWS * stride * sizeof(float));
     float* in = malloc(ROWS * stride * sizeof(float));
+    float* one = malloc(n * sizeof(float));
     double lse[ROWS], lse_one[ROWS];
-    if (!x || !y || !z || !in) abort();
+    if (!x || !y || !z || !in || !one) abort();
     for (int trial = 0; trial < 12; trial++) {
       s4j_rng_state = g_seed ^ (0x6A0Bu + 131u * (uint64_t)si + (uint64_t)trial);
       for (size_t r = 0; r < ROWS; r++) {
-        /* 0-2 plain rows; 3 NaN, 4 +Inf, 5 all -Inf, 6 E above the fast range, 7 every input far below it */
-        const int kind = (int)((r + (size_t)trial) % 8);
+        /* 0-2 plain rows; 3 NaN, 4 +Inf, 5 all -Inf, 6 E above the fast range, 7 every input far below it, 8 an
+         * input 60 above the head's maximum (a redo in rows longer than the head) */
+        const int kind = (int)((r + (size_t)trial) % 9);
         for (size_t i = 0; i < stride; i++) {
           /* rows far apart (a row's terms relative to another row's E would over- or underflow) */
           float v = i >= n ? guard : (float)(3.0 * s4j_rng_normal() + 50.0 * (double)((r + (size_t)trial) % 5) - 100.0);
@@ -421,11 +424,17 @@ static void short_rows_grouped_bits(void) {
         if (kind == 5) for (size_t i = 0; i < n; i++) x[r * stride + i] = -INFINITY;
         if (kind == 6) x[r * stride] = 1e6f;
         if (kind == 7) for (size_t i = 0; i < n; i++) x[r * stride + i] = (float)(-1.2e5 + s4j_rng_uniform());
+        if (kind == 8) {
+          float head = -INFINITY;
+          for (size_t i = 0; i < n && i < 256; i++) head = x[r * stride + i] > head ? x[r * stride + i] : head;
+          x[r * stride + (n - 1) - (n - 1) / 4] = head + 60.0f;
+        }
       }
       const float scale = trial % 4 < 2 ? 1.0f : (float)(1.0 / 0.7);
       const int op = trial % 3 == 0 ? S4J_OP_SOFTMAX : trial % 3 == 1 ? S4J_OP_LOG_SOFTMAX : S4J_OP_LOG_SUM_EXP;
       const int flags =
-          (trial % 2 ? S4J_FLAG_SAFE : 0) | (op == S4J_OP_LOG_SOFTMAX && trial % 4 == 1 ? S4J_FLAG_LSE : 0);
+          (trial % 2 ? S4J_FLAG_SAFE : 0) | (op != S4J_OP_LOG_SUM_EXP && trial % 4 == 1 ? S4J_FLAG_LSE : 0);
+      const int algo = op == S4J_OP_SOFTMAX && trial % 4 == 3 ? S4J_ALGO_TWO_PASS : S4J_ALGO_THREE_PASS_RELOAD;
       const int with_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
       for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
         if (!s4j_isa_supported(isa)) continue;
@@ -439,14 +448,13 @@ static void short_rows_grouped_bits(void) {
           float* out = in_place ? in : y;
           if (!in_place) for (size_t i = 0; i < ROWS * ystride; i++) y[i] = guard;
           for (size_t r = 0; r < ROWS; r++) lse[r] = lse_one[r] = -1.0;
-          CHECK(s4j_f32_rows_at(isa, op, S4J_ALGO_THREE_PASS_RELOAD, flags, scale, in, 0, st, out, 0, (int64_t)ost,
-                                ROWS, m, lse, 0) == S4J_OK, "grouped rows: rc");
+          CHECK(s4j_f32_rows_at(isa, op, algo, flags, scale, in, 0, st, out, 0, (int64_t)ost, ROWS, m, lse, 0) ==
+                    S4J_OK, "grouped rows: rc");
           memcpy(z, x, ROWS * stride * sizeof(float));
           for (size_t r = 0; r < ROWS; r++) {
             float* zr = z + r * stride;
-            float one[256];
-            CHECK(s4j_f32_rows_at(isa, op, S4J_ALGO_THREE_PASS_RELOAD, flags, scale, zr, 0, m, in_place ? zr : one,
-                                  0, m, 1, m, lse_one, (int64_t)r) == S4J_OK, "one row: rc");
+            CHECK(s4j_f32_rows_at(isa, op, algo, flags, scale, zr, 0, m, in_place ? zr : one, 0, m, 1, m, lse_one,
+                                  (int64_t)r) == S4J_OK, "one row: rc");
             if (!in_place && op != S4J_OP_LOG_SUM_EXP) memcpy(zr, one, n * sizeof(float));
           }
           size_t diff = 0, first = 0;
@@ -464,9 +472,9 @@ static void short_rows_grouped_bits(void) {
           for (size_t r = 0; r < ROWS && with_lse; r++) {
             if (memcmp(&lse[r], &lse_one[r], sizeof lse[r]) != 0 && !(isnan(lse[r]) && isnan(lse_one[r]))) lse_diff++;
           }
-          CHECK(lse_diff == 0, "%s short rows op %d n=%zu s=%g flags=%d (trial %d): %zu lse differ from rows one at a "
+          CHECK(lse_diff == 0, "%s rows op %d n=%zu s=%g flags=%d (trial %d): %zu lse differ from rows one at a "
                 "time", s4j_isa_names[isa], op, n, (double)scale, flags, trial, lse_diff);
-          CHECK(diff == 0, "%s short rows op %d n=%zu s=%g flags=%d %s (trial %d): %zu outputs differ from rows one at "
+          CHECK(diff == 0, "%s rows op %d n=%zu s=%g flags=%d %s (trial %d): %zu outputs differ from rows one at "
                 "a time (or padding touched), first at row %zu element %zu: %a vs %a", s4j_isa_names[isa], op, n,
                 (double)scale, flags, in_place ? "in place" : layout == 1 ? "out of place" : "out of place, own stride",
                 trial, diff, first / ost, first % ost,
@@ -478,6 +486,7 @@ static void short_rows_grouped_bits(void) {
     free(y);
     free(z);
     free(in);
+    free(one);
   }
 }
 
