@@ -53,7 +53,8 @@
 #define MAX_SIZES 64
 #define MAX_REPS 1001
 
-static const char* const kIsaNames[S4J_ISA_COUNT] = {"portable", "avx2", "avx512", "neon"};
+/* The tiers' names (s4j_isa_name), filled by main before the options are parsed. */
+static const char* kIsaNames[S4J_ISA_COUNT];
 /* Indexed by the S4J_ALGO_* numbers. */
 static const char* const kAlgoNames[S4J_ALGO_COUNT] = {"auto", "two-pass", "three-pass-recompute",
                                                        "three-pass-reload"};
@@ -345,6 +346,7 @@ static float* alloc_floats(int64_t n) {
 }
 
 int main(int argc, char** argv) {
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) kIsaNames[isa] = s4j_isa_name(isa);
   struct options opt;
   parse_options(argc, argv, &opt);
   FILE* out = stdout;

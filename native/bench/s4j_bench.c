@@ -26,7 +26,6 @@
 float s4j_bench_sum_avx2(const float* x, size_t n);
 #endif
 
-static const char* const isa_names[S4J_ISA_COUNT] = {"portable", "avx2", "avx512", "neon"};
 static const char* const algo_names[S4J_ALGO_COUNT] = {"auto", "two-pass", "three-pass-recompute",
                                                        "three-pass-reload"};
 
@@ -146,10 +145,10 @@ static int bench_f64(double min_ms) {
         static const int algos[2] = {S4J_ALGO_TWO_PASS, S4J_ALGO_THREE_PASS_RELOAD};
         for (int a = 0; a < 2; a++) {
           const double t = time_point(OP_F64_SOFTMAX, isa, algos[a], n, min_ms);
-          printf("%s,%s,%g,%zu,%.4f\n", isa_names[isa], algo_names[algos[a]], scales[sc], n, t);
+          printf("%s,%s,%g,%zu,%.4f\n", s4j_isa_name(isa), algo_names[algos[a]], scales[sc], n, t);
         }
         const double t = time_point(OP_F64_LSE, isa, 0, n, min_ms);
-        printf("%s,logsumexp,%g,%zu,%.4f\n", isa_names[isa], scales[sc], n, t);
+        printf("%s,logsumexp,%g,%zu,%.4f\n", s4j_isa_name(isa), scales[sc], n, t);
         fflush(stdout);
       }
     }
@@ -194,7 +193,7 @@ int main(int argc, char** argv) {
     g_y[i] = 0.0f;
   }
 
-  fprintf(stderr, "s4j_bench: cpu features 0x%x, max isa %s\n", s4j_cpu_features(), isa_names[s4j_cpu_max_isa()]);
+  fprintf(stderr, "s4j_bench: cpu features 0x%x, max isa %s\n", s4j_cpu_features(), s4j_isa_name(s4j_cpu_max_isa()));
   printf("tier,algorithm,n,ns_per_element,gb_per_s\n");
   for (int si = 0; si < count; si++) {
     const size_t n = sizes[si];
@@ -209,7 +208,7 @@ int main(int argc, char** argv) {
       for (int algo = 0; algo < S4J_ALGO_COUNT; algo++) {
         if (crossover && algo != S4J_ALGO_TWO_PASS && algo != S4J_ALGO_THREE_PASS_RELOAD) continue;
         const double t = time_point(OP_SOFTMAX, isa, algo, n, min_ms);
-        printf("%s,%s,%zu,%.4f,%.2f\n", isa_names[isa], algo_names[algo], n, t, 8.0 / t);
+        printf("%s,%s,%zu,%.4f,%.2f\n", s4j_isa_name(isa), algo_names[algo], n, t, 8.0 / t);
         fflush(stdout);
       }
     }

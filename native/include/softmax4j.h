@@ -52,6 +52,9 @@ extern "C" {
 #define S4J_CPU_OS_ZMM 0x20 /* XCR0: opmask, ZMM_Hi256 and Hi16_ZMM state enabled by the OS */
 #define S4J_CPU_AVX512DQ 0x40
 #define S4J_CPU_NEON 0x80 /* AArch64 Advanced SIMD (Linux: HWCAP_ASIMD; baseline elsewhere) */
+/* The features a tier needs (s4j_isa_supported; the tier registry, src/s4j_tiers.inc). */
+#define S4J_CPU_NEEDS_AVX2 (S4J_CPU_AVX | S4J_CPU_AVX2 | S4J_CPU_FMA | S4J_CPU_OS_YMM)
+#define S4J_CPU_NEEDS_AVX512 (S4J_CPU_NEEDS_AVX2 | S4J_CPU_AVX512F | S4J_CPU_AVX512DQ | S4J_CPU_OS_ZMM)
 
 /* Feature bits of this CPU (x86: cpuid + xgetbv; arm64: the OS's hardware capabilities). Probed once, cached. */
 int s4j_cpu_features(void);
@@ -72,6 +75,9 @@ int s4j_cpu_max_isa(void);
 
 /* 1 when the tier is compiled into this library and runnable here, else 0. */
 int s4j_isa_supported(int isa);
+
+/* The tier's name ("portable", "avx2", "avx512", "neon"), compiled in or not; NULL for a number that is no tier. */
+const char* s4j_isa_name(int isa);
 
 /* The algorithm AUTO resolves to for this tier and length (never S4J_ALGO_AUTO). */
 int s4j_auto_algorithm(int isa, int64_t n);

@@ -67,17 +67,7 @@ typedef void (*s4j_f32_raddexpshort_fn)(size_t rows, size_t n, const float* x, s
 typedef int64_t (*s4j_f32_rselect_fn)(size_t n, const float* x, float t, int32_t* idx, int64_t cap);
 typedef int64_t (*s4j_f32_rargmax_fn)(size_t n, const float* x);
 
-#if defined(S4J_HAVE_X86)
-#define S4J_TIER_X86(id, isa, method, unroll, vlen, flags) S4J_TIER(id, isa, method, unroll, vlen, flags)
-#else
-#define S4J_TIER_X86(id, isa, method, unroll, vlen, flags)
-#endif
-#if defined(S4J_HAVE_ARM64)
-#define S4J_TIER_ARM64(id, isa, method, unroll, vlen, flags) S4J_TIER(id, isa, method, unroll, vlen, flags)
-#else
-#define S4J_TIER_ARM64(id, isa, method, unroll, vlen, flags)
-#endif
-#define S4J_TIER(id, isa, method, unroll, vlen, flags)                                                     \
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, ...)                                                \
   float s4j_f32_rmax__##isa##_##unroll(size_t n, const float* x);                                           \
   double s4j_f32_raddexp__##isa##_##method##_##unroll(size_t n, const float* x, float s, float e);          \
   double s4j_f32_raddstoreexp__##isa##_##method##_##unroll(size_t n, const float* x, float* y, float s,    \
@@ -124,8 +114,23 @@ void s4j_f64_vscaleexp__scalar_p13_u32(size_t n, const double* x, double* y, dou
                                        double inv_lo, double e_max);
 void s4j_f64_vscale__scalar_u4(size_t n, double* y, double inv_hi, double inv_lo);
 
-/* The vector tiers' f64 kernels, one source per op over each tier's f64 layer (src/f64/s4j_f64_<op>.inc):
- * name parts isa, doubles per 2 vectors (vscaleexp's step) and per 4 vectors (the others'). */
+/* The f64 kernels of one tier, one per op: the driver's table (softmax_f64.c) holds one set per tier of the
+ * registry, s4j_f64_kernels__<isa>: the portable tier's is the scalar kernels above (softmax_f64.c), a vector
+ * tier's is defined by src/f64/s4j_f64_kernels.c, compiled with the tier's layer. */
+typedef struct s4j_f64_kernel_set {
+  s4j_f64_rmax_fn rmax;
+  s4j_f64_raddexp_fn raddexp;
+  s4j_f64_raddstoreexp_fn raddstoreexp;
+  s4j_f64_vscaleexp_fn vscaleexp;
+  s4j_f64_vscale_fn vscale;
+} s4j_f64_kernel_set;
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, ...) extern const s4j_f64_kernel_set s4j_f64_kernels__##isa;
+#include "s4j_tiers.inc"
+#undef S4J_TIER
+
+/* A vector tier's f64 kernels, one source per op over the tier's f64 layer (src/f64/s4j_f64_<op>.c): name parts
+ * isa, doubles per 2 vectors (vscaleexp's step) and per 4 vectors (the others'), which the layer defines
+ * (S4J_DISA, S4J_DU2, S4J_DU4). */
 #define S4J_F64_VECTOR_TIER(isa, u2, u4)                                                                    \
   double s4j_f64_rmax__##isa##_##u4##_acc4(size_t n, const double* x, double scale, int* has_nan);          \
   double s4j_f64_raddexp__##isa##_p13_##u4##_acc2(size_t n, const double* x, double scale, double e_max,    \
@@ -135,19 +140,12 @@ void s4j_f64_vscale__scalar_u4(size_t n, double* y, double inv_hi, double inv_lo
   void s4j_f64_vscaleexp__##isa##_p13_##u2(size_t n, const double* x, double* y, double scale,             \
                                            double inv_hi, double inv_lo, double e_max);                     \
   void s4j_f64_vscale__##isa##_##u4(size_t n, double* y, double inv_hi, double inv_lo);
-/* Their row of the f64 kernel table (softmax_f64.c). */
+/* Their kernel set (src/f64/s4j_f64_kernels.c). */
 #define S4J_F64_VECTOR_KERNELS(isa, u2, u4)                                                                 \
   {s4j_f64_rmax__##isa##_##u4##_acc4, s4j_f64_raddexp__##isa##_p13_##u4##_acc2,                             \
    s4j_f64_raddstoreexp__##isa##_p13_##u4##_acc2, s4j_f64_vscaleexp__##isa##_p13_##u2,                      \
    s4j_f64_vscale__##isa##_##u4}
 
-#if defined(S4J_HAVE_X86)
-S4J_F64_VECTOR_TIER(avx2, u8, u16)
-S4J_F64_VECTOR_TIER(avx512f, u16, u32)
-#endif
-#if defined(S4J_HAVE_ARM64)
-S4J_F64_VECTOR_TIER(neon, u4, u8)
-#endif
 
 /* The argument checks of every rows entry (softmax.c), f32 and f64: scale_ok is the entry's own rule for
  * its scale (f32: s > 0; f64: any). S4J_OK, S4J_EINVAL or S4J_ENOTSUP. */

@@ -67,7 +67,7 @@ static inline double s4j_dd_sum_lanes(const double* s, const double* c, size_t k
   return hi;
 }
 
-/* The f64 kernels' names from their layer's name parts (src/f64/s4j_f64_<op>.inc): a ## isa ## mid ## unroll ## rest. */
+/* The f64 kernels' names from their layer's name parts (src/f64/s4j_f64_<op>.c): a ## isa ## mid ## unroll ## rest. */
 #define S4J_DNAME_(a, isa, mid, unroll, rest) a##isa##mid##unroll##rest
 #define S4J_DNAME(a, isa, mid, unroll, rest) S4J_DNAME_(a, isa, mid, unroll, rest)
 

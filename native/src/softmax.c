@@ -37,7 +37,7 @@ typedef struct s4j_kernel_set {
 
 /* Filled from the tier registry; a tier that is not compiled in has all-NULL entries. */
 static const s4j_kernel_set s4j_kernel_table[S4J_ISA_COUNT] = {
-#define S4J_TIER(id, isa, method, unroll, vlen, flags)                                                    \
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, ...)                                               \
   [id] = {s4j_f32_rmax__##isa##_##unroll,                 s4j_f32_raddexp__##isa##_##method##_##unroll,      \
           s4j_f32_raddstoreexp__##isa##_##method##_##unroll, s4j_f32_vscaleexp__##isa##_##method##_##unroll, \
           s4j_f32_vscale__##isa##_##unroll,               s4j_f32_vmuladdc__##isa##_##unroll,               \
@@ -52,29 +52,32 @@ static const s4j_kernel_set s4j_kernel_table[S4J_ISA_COUNT] = {
  * Tier support
  * ------------------------------------------------------------------------------------------- */
 
+/* The CPU features each tier needs (s4j_cpu_features bits), from the registry. */
+static const int s4j_tier_cpu[S4J_ISA_COUNT] = {
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, name, cpu, ...) [id] = (cpu),
+#include "s4j_tiers.inc"
+#undef S4J_TIER
+};
+
 int s4j_isa_supported(int isa) {
   if (isa < 0 || isa >= S4J_ISA_COUNT || s4j_kernel_table[isa].raddexp == NULL) return 0;
-  const int f = s4j_cpu_features();
-  const int avx2 = S4J_CPU_AVX | S4J_CPU_AVX2 | S4J_CPU_FMA | S4J_CPU_OS_YMM;
-  switch (isa) {
-    case S4J_ISA_PORTABLE:
-      return 1;
-    case S4J_ISA_AVX2:
-      return (f & avx2) == avx2;
-    case S4J_ISA_AVX512:
 #if defined(S4J_EMULATE_AVX512)
-      /* Test-only build: the AVX-512 kernels are compiled against SIMDe's portable emulation. */
-      return 1;
-#else
-      return (f & (avx2 | S4J_CPU_AVX512F | S4J_CPU_AVX512DQ | S4J_CPU_OS_ZMM)) ==
-             (avx2 | S4J_CPU_AVX512F | S4J_CPU_AVX512DQ | S4J_CPU_OS_ZMM);
+  /* Test-only build: the AVX-512 kernels are compiled against SIMDe's portable emulation. */
+  if (isa == S4J_ISA_AVX512) return 1;
 #endif
-    case S4J_ISA_NEON:
-      return (f & S4J_CPU_NEON) != 0;
-    default:
-      return 0;
-  }
+  return (s4j_cpu_features() & s4j_tier_cpu[isa]) == s4j_tier_cpu[isa];
 }
+
+/* Every tier's name, compiled in or not (a C test on arm64 names the x86 tiers it skips). */
+#define S4J_TIER_EVERY_ARCH 1
+static const char* const s4j_tier_names[S4J_ISA_COUNT] = {
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, name, ...) [id] = name,
+#include "s4j_tiers.inc"
+#undef S4J_TIER
+};
+#undef S4J_TIER_EVERY_ARCH
+
+const char* s4j_isa_name(int isa) { return isa >= 0 && isa < S4J_ISA_COUNT ? s4j_tier_names[isa] : NULL; }
 
 int s4j_cpu_max_isa(void) {
   for (int isa = S4J_ISA_COUNT - 1; isa > S4J_ISA_PORTABLE; isa--) {
@@ -103,30 +106,20 @@ int s4j_cpu_max_isa(void) {
  * 0.33 / 0.32 at 16M, 0.38 / 0.36 at 64M and 256M: the same crossover; AVX2 reload 0.36 / 0.40 / 0.41 against
  * two-pass 0.49 / 0.51 / 0.50 at 16M / 64M / 256M. On AVX2 two-pass computes exp twice at the speed memory
  * allows it: at best 1.09x faster than the reload (Xeon, 16M; crossover-recheck.csv), 1.11x slower at 64M
- * there, 1.24-1.37x slower on the Zen 5. AVX2 (and NEON, the same exp) always runs the reload.
+ * there, 1.24-1.37x slower on the Zen 5. AVX2 (and NEON, the same exp; not measured on arm64 hardware yet)
+ * always runs the reload.
  * ------------------------------------------------------------------------------------------- */
-#define S4J_AUTO_CROSSOVER_PORTABLE INT64_MAX
-#define S4J_AUTO_CROSSOVER_AVX2 INT64_MAX
-#define S4J_AUTO_CROSSOVER_AVX512 ((INT64_C(1) << 22) - 1)
-/* Not measured on arm64 hardware yet: the AVX2 tier's value (the same exp and memory traffic). */
-#define S4J_AUTO_CROSSOVER_NEON S4J_AUTO_CROSSOVER_AVX2
+/* The crossovers above, per tier, from the registry (auto32): every tier's, compiled in or not. */
+#define S4J_TIER_EVERY_ARCH 1
+static const int64_t s4j_tier_auto[S4J_ISA_COUNT] = {
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, name, cpu, auto32, auto64) [id] = (auto32),
+#include "s4j_tiers.inc"
+#undef S4J_TIER
+};
+#undef S4J_TIER_EVERY_ARCH
 
 int s4j_auto_algorithm(int isa, int64_t n) {
-  int64_t crossover;
-  switch (isa) {
-    case S4J_ISA_AVX2:
-      crossover = S4J_AUTO_CROSSOVER_AVX2;
-      break;
-    case S4J_ISA_AVX512:
-      crossover = S4J_AUTO_CROSSOVER_AVX512;
-      break;
-    case S4J_ISA_NEON:
-      crossover = S4J_AUTO_CROSSOVER_NEON;
-      break;
-    default:
-      crossover = S4J_AUTO_CROSSOVER_PORTABLE;
-      break;
-  }
+  const int64_t crossover = isa >= 0 && isa < S4J_ISA_COUNT ? s4j_tier_auto[isa] : INT64_MAX;
   return n <= crossover ? S4J_ALGO_THREE_PASS_RELOAD : S4J_ALGO_TWO_PASS;
 }
 

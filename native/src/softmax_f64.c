@@ -15,26 +15,15 @@
 #include "s4j_f64_scalar.h"
 #include "softmax4j.h"
 
-/* The f64 kernels of one tier, one per op (see kernels.h). */
-typedef struct s4j_f64_kernel_set {
-  s4j_f64_rmax_fn rmax;
-  s4j_f64_raddexp_fn raddexp;
-  s4j_f64_raddstoreexp_fn raddstoreexp;
-  s4j_f64_vscaleexp_fn vscaleexp;
-  s4j_f64_vscale_fn vscale;
-} s4j_f64_kernel_set;
+const s4j_f64_kernel_set s4j_f64_kernels__scalar = {s4j_f64_rmax__scalar_u4_acc4, s4j_f64_raddexp__scalar_p13_u32_acc4,
+                                                    s4j_f64_raddstoreexp__scalar_p13_u32_acc4,
+                                                    s4j_f64_vscaleexp__scalar_p13_u32, s4j_f64_vscale__scalar_u4};
 
-static const s4j_f64_kernel_set s4j_f64_kernel_table[S4J_ISA_COUNT] = {
-    [S4J_ISA_PORTABLE] = {s4j_f64_rmax__scalar_u4_acc4, s4j_f64_raddexp__scalar_p13_u32_acc4,
-                          s4j_f64_raddstoreexp__scalar_p13_u32_acc4, s4j_f64_vscaleexp__scalar_p13_u32,
-                          s4j_f64_vscale__scalar_u4},
-#if defined(S4J_HAVE_X86)
-    [S4J_ISA_AVX2] = S4J_F64_VECTOR_KERNELS(avx2, u8, u16),
-    [S4J_ISA_AVX512] = S4J_F64_VECTOR_KERNELS(avx512f, u16, u32),
-#endif
-#if defined(S4J_HAVE_ARM64)
-    [S4J_ISA_NEON] = S4J_F64_VECTOR_KERNELS(neon, u4, u8),
-#endif
+/* Filled from the tier registry; a tier that is not compiled in has NULL. */
+static const s4j_f64_kernel_set* const s4j_f64_kernel_table[S4J_ISA_COUNT] = {
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, ...) [id] = &s4j_f64_kernels__##isa,
+#include "s4j_tiers.inc"
+#undef S4J_TIER
 };
 
 /* ---------------------------------------------------------------------------------------------
@@ -46,17 +35,14 @@ static const s4j_f64_kernel_set s4j_f64_kernel_table[S4J_ISA_COUNT] = {
  * reload at every size (softmax.c), and so does f64 on AVX2 (its exp is dearer still); the portable and
  * NEON tiers are compute-bound everywhere: always reload.
  * ------------------------------------------------------------------------------------------- */
+static const int64_t s4j_f64_tier_auto[S4J_ISA_COUNT] = { /* from the registry (auto64) */
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, name, cpu, auto32, auto64) [id] = (auto64),
+#include "s4j_tiers.inc"
+#undef S4J_TIER
+};
+
 static int s4j_f64_auto_algorithm(int isa, int64_t n) {
-  int64_t crossover;
-  switch (isa) {
-    case S4J_ISA_AVX512:
-      crossover = INT64_C(1) << 17;
-      break;
-    default:
-      crossover = INT64_MAX;
-      break;
-  }
-  return n <= crossover ? S4J_ALGO_THREE_PASS_RELOAD : S4J_ALGO_TWO_PASS;
+  return n <= s4j_f64_tier_auto[isa] ? S4J_ALGO_THREE_PASS_RELOAD : S4J_ALGO_TWO_PASS;
 }
 
 /* (hi, lo) = 1 / (s_hi + s_lo) as a double-double (s_hi > 0 finite): one Newton correction of fl(1/s_hi). */
@@ -379,8 +365,8 @@ int s4j_f64_rows_at(int isa, int op, int algorithm, int flags, double scale, con
   if (op < 0 || op >= S4J_OP_COUNT || lse_offset < 0 || (want_lse && lse == NULL)) return S4J_EINVAL;
   const int rc = s4j_rows_args(isa, algorithm, flags, 1, x_offset, x_stride, y_offset, y_stride, rows, cols);
   if (rc != S4J_OK) return rc;
-  if (s4j_f64_kernel_table[isa].raddexp == NULL) return S4J_ENOTSUP;
-  const s4j_f64_kernel_set* k = &s4j_f64_kernel_table[isa];
+  if (s4j_f64_kernel_table[isa] == NULL) return S4J_ENOTSUP;
+  const s4j_f64_kernel_set* k = s4j_f64_kernel_table[isa];
   if (algorithm == S4J_ALGO_AUTO) algorithm = s4j_f64_auto_algorithm(isa, cols);
   for (int64_t r = 0; r < rows; r++) {
     double* l = want_lse ? lse + lse_offset + r : NULL;

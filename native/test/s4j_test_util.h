@@ -37,7 +37,6 @@ static inline int s4j_report(const char* name) {
   return s4j_failed == 0 ? 0 : 1;
 }
 
-static const char* const s4j_isa_names[S4J_ISA_COUNT] = {"portable", "avx2", "avx512", "neon"};
 static const char* const s4j_algo_names[S4J_ALGO_COUNT] = {"auto", "two-pass", "three-pass-recompute",
                                                            "three-pass-reload"};
 
@@ -45,7 +44,7 @@ static const char* const s4j_algo_names[S4J_ALGO_COUNT] = {"auto", "two-pass", "
 static inline int s4j_required(int isa) {
   const char* req = getenv("S4J_REQUIRE_ISA");
   if (req == NULL) return 0;
-  const char* name = s4j_isa_names[isa];
+  const char* name = s4j_isa_name(isa);
   const size_t len = strlen(name);
   for (const char* p = req; (p = strstr(p, name)) != NULL; p += len) {
     const int start_ok = (p == req) || p[-1] == ',' || p[-1] == ' ';
@@ -65,9 +64,9 @@ static inline int s4j_tier_runnable(int isa) {
                     : (isa == S4J_ISA_NEON) ? "not an AArch64 build, or the OS reports no Advanced SIMD"
                     : ((f & S4J_CPU_AVX2) ? "OS has not enabled YMM state or tier not compiled in"
                                           : "CPU lacks AVX2/FMA or tier not compiled in");
-  printf("**** SKIPPED %s: %s ****\n", s4j_isa_names[isa], why);
+  printf("**** SKIPPED %s: %s ****\n", s4j_isa_name(isa), why);
   if (s4j_required(isa)) {
-    CHECK(0, "tier %s is required by S4J_REQUIRE_ISA but cannot run", s4j_isa_names[isa]);
+    CHECK(0, "tier %s is required by S4J_REQUIRE_ISA but cannot run", s4j_isa_name(isa));
   }
   return 0;
 }

@@ -98,7 +98,7 @@ int main(void) {
          (f & S4J_CPU_AVX2) ? " AVX2" : "", (f & S4J_CPU_FMA) ? " FMA" : "", (f & S4J_CPU_AVX512F) ? " AVX512F" : "",
          (f & S4J_CPU_AVX512DQ) ? " AVX512DQ" : "", (f & S4J_CPU_OS_YMM) ? " OS_YMM" : "",
          (f & S4J_CPU_OS_ZMM) ? " OS_ZMM" : "");
-  printf("s4j_cpu_max_isa() = %s\n", s4j_isa_names[s4j_cpu_max_isa()]);
+  printf("s4j_cpu_max_isa() = %s\n", s4j_isa_name(s4j_cpu_max_isa()));
   CHECK(s4j_cpu_features() == f, "the probe must be stable");
   check_prefetch();
   check_nt_stores();
@@ -149,10 +149,24 @@ int main(void) {
   CHECK(s4j_cpu_max_isa() == best, "max isa %d != best supported %d", s4j_cpu_max_isa(), best);
   CHECK(s4j_isa_supported(-1) == 0 && s4j_isa_supported(S4J_ISA_COUNT) == 0, "out-of-range tiers");
 
+  /* the registry's names and AUTO crossovers (src/s4j_tiers.inc), for every tier, compiled in or not */
+  const char* const names[S4J_ISA_COUNT] = {"portable", "avx2", "avx512", "neon"};
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    CHECK(s4j_isa_name(isa) != NULL && strcmp(s4j_isa_name(isa), names[isa]) == 0, "tier %d named %s, not %s", isa,
+          s4j_isa_name(isa) ? s4j_isa_name(isa) : "NULL", names[isa]);
+    const int64_t crossover = isa == S4J_ISA_AVX512 ? ((int64_t)1 << 22) - 1 : INT64_MAX;
+    CHECK(s4j_auto_algorithm(isa, crossover) == S4J_ALGO_THREE_PASS_RELOAD, "tier %s: AUTO at its crossover",
+          names[isa]);
+    if (crossover < INT64_MAX)
+      CHECK(s4j_auto_algorithm(isa, crossover + 1) == S4J_ALGO_TWO_PASS, "tier %s: AUTO past its crossover",
+            names[isa]);
+  }
+  CHECK(s4j_isa_name(-1) == NULL && s4j_isa_name(S4J_ISA_COUNT) == NULL, "out-of-range tiers have no name");
+
   float x[4] = {1, 2, 3, 4}, y[4] = {0};
   for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
     if (!s4j_isa_supported(isa)) {
-      printf("tier %s not runnable here: checking S4J_ENOTSUP\n", s4j_isa_names[isa]);
+      printf("tier %s not runnable here: checking S4J_ENOTSUP\n", s4j_isa_name(isa));
       CHECK(s4j_softmax_f32(isa, S4J_ALGO_AUTO, x, y, 4) == S4J_ENOTSUP, "unsupported tier %d must give ENOTSUP", isa);
       CHECK(s4j_softmax_f32_at(isa, S4J_ALGO_TWO_PASS, x, 0, y, 0, 4) == S4J_ENOTSUP, "ENOTSUP via _at");
     }

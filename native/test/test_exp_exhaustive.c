@@ -31,7 +31,7 @@ typedef struct {
   s4j_f32_raddstoreexp_fn store;
 } s4j_exp_kernel;
 static const s4j_exp_kernel s4j_exp_kernels[] = {
-#define S4J_TIER(id, isa, method, unroll, vlen, flags)                                                        \
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, ...)                                                        \
   {"s4j_f32_vscaleexp__" #isa "_" #method "_" #unroll, id, s4j_f32_vscaleexp__##isa##_##method##_##unroll, NULL}, \
       {"s4j_f32_raddstoreexp__" #isa "_" #method "_" #unroll, id, NULL,                                      \
        s4j_f32_raddstoreexp__##isa##_##method##_##unroll},
@@ -82,7 +82,7 @@ int main(void) {
     runnable[k] = s4j_tier_runnable(s4j_exp_kernels[k].isa);
     memset(&stats[k], 0, sizeof stats[k]);
     any |= runnable[k];
-    printf("kernel %s (tier %s): %s\n", s4j_exp_kernels[k].name, s4j_isa_names[s4j_exp_kernels[k].isa],
+    printf("kernel %s (tier %s): %s\n", s4j_exp_kernels[k].name, s4j_isa_name(s4j_exp_kernels[k].isa),
            runnable[k] ? "swept" : "SKIPPED");
   }
   CHECK(S4J_EXP_KERNEL_COUNT > 0, "no tier in src/s4j_tiers.inc");
@@ -169,7 +169,7 @@ int main(void) {
     if (!runnable[k]) continue;
     const tier_stats* s = &stats[k];
     printf("%-8s %-46s %llu floats, max error %.4f ULP at x=%a (z=%a, ref=%a), kernel %.2f s\n",
-           s4j_isa_names[s4j_exp_kernels[k].isa], s4j_exp_kernels[k].name, (unsigned long long)s->count,
+           s4j_isa_name(s4j_exp_kernels[k].isa), s4j_exp_kernels[k].name, (unsigned long long)s->count,
            s->max_ulp, (double)s->worst_x, (double)s->worst_z, s->worst_ref, s->seconds);
     const double bound = s4j_exp_max_ulp(s4j_exp_kernels[k].isa);
     CHECK(s->max_ulp <= bound, "%s: exp max error %.4f ULP > %.2f at x=%a", s4j_exp_kernels[k].name, s->max_ulp,

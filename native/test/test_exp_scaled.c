@@ -22,7 +22,7 @@ typedef struct {
   s4j_f32_raddstoreexp_fn store;
 } s4j_tier_kernels;
 static const s4j_tier_kernels s4j_tiers[] = {
-#define S4J_TIER(id, isa, method, unroll, vlen, flags) \
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, ...) \
   {id, #isa, s4j_f32_vscaleexp__##isa##_##method##_##unroll, s4j_f32_raddstoreexp__##isa##_##method##_##unroll},
 #include "s4j_tiers.inc"
 #undef S4J_TIER

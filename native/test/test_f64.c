@@ -202,7 +202,7 @@ static void run_case(size_t n, int dist, int big, double* x, double* xcopy, doub
       for (int algo = 0; algo < S4J_ALGO_COUNT; algo++) {
         if (big && algo == S4J_ALGO_THREE_PASS_RECOMPUTE) continue;
         double* mu = &g_max_ulp[isa][algo];
-        snprintf(what, sizeof what, "%s/%s/s=%.4g/out-of-place/%s", s4j_isa_names[isa], s4j_algo_names[algo], s,
+        snprintf(what, sizeof what, "%s/%s/s=%.4g/out-of-place/%s", s4j_isa_name(isa), s4j_algo_names[algo], s,
                  dist_names[dist]);
         for (size_t i = 0; i < n; i++) y[i] = 12345.0;
         int rc = softmax_at(isa, algo, 0, s, x, 0, y, 0, (int64_t)n);
@@ -210,7 +210,7 @@ static void run_case(size_t n, int dist, int big, double* x, double* xcopy, doub
         check_output(y, ref, n, mu, what, x);
         CHECK(memcmp(x, xcopy, n * sizeof(double)) == 0, "%s: input modified", what);
 
-        snprintf(what, sizeof what, "%s/%s/s=%.4g/in-place/%s", s4j_isa_names[isa], s4j_algo_names[algo], s,
+        snprintf(what, sizeof what, "%s/%s/s=%.4g/in-place/%s", s4j_isa_name(isa), s4j_algo_names[algo], s,
                  dist_names[dist]);
         memcpy(buf, x, n * sizeof(double));
         rc = softmax_at(isa, algo, 0, s, buf, 0, buf, 0, (int64_t)n);
@@ -222,7 +222,7 @@ static void run_case(size_t n, int dist, int big, double* x, double* xcopy, doub
         const int64_t xo = 3, yo = 5;
         memcpy(buf + xo, x, n * sizeof(double));
         for (size_t i = 0; i < n + 10; i++) y[i] = -7.0;
-        snprintf(what, sizeof what, "%s/%s/s=%.4g/offsets/%s", s4j_isa_names[isa], s4j_algo_names[algo], s,
+        snprintf(what, sizeof what, "%s/%s/s=%.4g/offsets/%s", s4j_isa_name(isa), s4j_algo_names[algo], s,
                  dist_names[dist]);
         rc = softmax_at(isa, algo, 0, s, buf, xo, y, yo, (int64_t)n);
         CHECK(rc == S4J_OK, "%s: rc=%d", what, rc);
@@ -234,11 +234,11 @@ static void run_case(size_t n, int dist, int big, double* x, double* xcopy, doub
       }
       if (n > 0) {
         double out = 0.0;
-        snprintf(what, sizeof what, "%s/logsumexp/s=%.4g/%s", s4j_isa_names[isa], s, dist_names[dist]);
+        snprintf(what, sizeof what, "%s/logsumexp/s=%.4g/%s", s4j_isa_name(isa), s, dist_names[dist]);
         CHECK(logsumexp_at(isa, s, x, 0, (int64_t)n, &out) == S4J_OK, "%s rc", what);
         check_lse(out, lse_ref, isa, what, n);
         /* log-softmax with its lse (S4J_FLAG_LSE), out of place and in place */
-        snprintf(what, sizeof what, "%s/log-softmax/s=%.4g/%s", s4j_isa_names[isa], s, dist_names[dist]);
+        snprintf(what, sizeof what, "%s/log-softmax/s=%.4g/%s", s4j_isa_name(isa), s, dist_names[dist]);
         reference_log(x, n, s, ref);
         double lse2 = 0.0;
         CHECK(log_softmax_at(isa, S4J_FLAG_LSE, s, x, y, (int64_t)n, &lse2) == S4J_OK, "%s rc", what);
@@ -288,7 +288,7 @@ static void special_values(void) {
               s4j_rng_state = g_seed + n * 7 + positions[pi];
               for (size_t i = 0; i < n; i++) x[i] = s4j_rng_normal();
               x[positions[pi]] = kind == 0 ? NAN : kind == 1 ? INFINITY : -INFINITY;
-              snprintf(what, sizeof what, "%s/%s special kind=%d n=%zu pos=%zu s=%g", s4j_isa_names[isa],
+              snprintf(what, sizeof what, "%s/%s special kind=%d n=%zu pos=%zu s=%g", s4j_isa_name(isa),
                        s4j_algo_names[algo], kind, n, positions[pi], s);
               double lse = 0.0;
               CHECK(logsumexp_at(isa, s, x, 0, (int64_t)n, &lse) == S4J_OK, "%s: lse rc", what);
@@ -325,10 +325,10 @@ static void special_values(void) {
         /* all -Inf: NaN, or 0 with S4J_FLAG_SAFE; lse -Inf */
         for (size_t i = 0; i < n; i++) x[i] = -INFINITY;
         CHECK(softmax_at(isa, algo, 0, 1.0, x, 0, y, 0, (int64_t)n) == S4J_OK && all_equal(y, n, NAN),
-              "%s/%s all -Inf n=%zu", s4j_isa_names[isa], s4j_algo_names[algo], n);
+              "%s/%s all -Inf n=%zu", s4j_isa_name(isa), s4j_algo_names[algo], n);
         CHECK(softmax_at(isa, algo, S4J_FLAG_SAFE, 0.7, x, 0, y, 0, (int64_t)n) == S4J_OK &&
                   all_equal(y, n, 0.0),
-              "%s/%s all -Inf SAFE n=%zu", s4j_isa_names[isa], s4j_algo_names[algo], n);
+              "%s/%s all -Inf SAFE n=%zu", s4j_isa_name(isa), s4j_algo_names[algo], n);
         double lse = 0.0;
         CHECK(logsumexp_at(isa, 1.0, x, 0, (int64_t)n, &lse) == S4J_OK && lse == -INFINITY, "all -Inf lse");
         CHECK(log_softmax_at(isa, 0, 1.0, x, y, (int64_t)n, NULL) == S4J_OK && all_equal(y, n, NAN),
@@ -342,7 +342,7 @@ static void special_values(void) {
         x[0] = -DBL_MAX;
         x[1] = DBL_MAX;
         CHECK(softmax_at(isa, algo, 0, g_scales[sc], x, 0, y, 0, 2) == S4J_OK && y[0] == 0.0 && y[1] == 1.0,
-              "%s/%s [-DBL_MAX, DBL_MAX] s=%g -> [%g, %g]", s4j_isa_names[isa], s4j_algo_names[algo], g_scales[sc],
+              "%s/%s [-DBL_MAX, DBL_MAX] s=%g -> [%g, %g]", s4j_isa_name(isa), s4j_algo_names[algo], g_scales[sc],
               y[0], y[1]);
       }
       /* log-softmax of an input whose difference to the maximum overflows while the scale brings it back
@@ -351,7 +351,7 @@ static void special_values(void) {
         x[0] = -DBL_MAX * sign;
         x[1] = 2e300 * sign;
         x[2] = 1e300 * sign;
-        snprintf(what, sizeof what, "%s/%s [-DBL_MAX, 2e300, 1e300] s=%g", s4j_isa_names[isa], s4j_algo_names[algo],
+        snprintf(what, sizeof what, "%s/%s [-DBL_MAX, 2e300, 1e300] s=%g", s4j_isa_name(isa), s4j_algo_names[algo],
                  0.001 * sign);
         reference_log(x, 3, 0.001 * sign, ref);
         CHECK(log_softmax_at(isa, 0, 0.001 * sign, x, y, 3, NULL) == S4J_OK, "%s log rc", what);
@@ -377,7 +377,7 @@ static void special_values(void) {
       CHECK(softmax_at(isa, algo, 0, -2.0, x, 0, y, 0, 3) == S4J_OK, "negative scale rc");
       check_output(y, ref, 3, mu, "negative scale", x);
       CHECK(softmax_at(isa, algo, 0, 0.0, x, 0, y, 0, 3) == S4J_OK && all_equal(y, 3, 1.0 / 3.0),
-            "%s/%s scale 0 -> uniform", s4j_isa_names[isa], s4j_algo_names[algo]);
+            "%s/%s scale 0 -> uniform", s4j_isa_name(isa), s4j_algo_names[algo]);
       CHECK(softmax_at(isa, algo, 0, NAN, x, 0, y, 0, 3) == S4J_OK && all_equal(y, 3, NAN), "scale NaN");
       CHECK(softmax_at(isa, algo, 0, INFINITY, x, 0, y, 0, 3) == S4J_OK && all_equal(y, 3, NAN), "scale Inf");
       /* big magnitudes on the exact path, against the reference, with every scale */
@@ -386,7 +386,7 @@ static void special_values(void) {
           s4j_rng_state = g_seed * 3 + n;
           for (size_t i = 0; i < n; i++) x[i] = 1e300 + s4j_rng_uniform() * 0x1p960;
           x[n - 1] = 1e300 + 0x1p960;
-          snprintf(what, sizeof what, "%s/%s near 1e300 s=%g", s4j_isa_names[isa], s4j_algo_names[algo], g_scales[sc]);
+          snprintf(what, sizeof what, "%s/%s near 1e300 s=%g", s4j_isa_name(isa), s4j_algo_names[algo], g_scales[sc]);
           reference(x, n, g_scales[sc], ref, NULL);
           CHECK(softmax_at(isa, algo, 0, g_scales[sc], x, 0, y, 0, (int64_t)n) == S4J_OK, "%s rc", what);
           check_output(y, ref, n, mu, what, x);
@@ -395,7 +395,7 @@ static void special_values(void) {
           check_log(y, ref, n, what);
           /* just above the fast path's range: 65536 + small spread */
           for (size_t i = 0; i < n; i++) x[i] = 65537.0 + 40.0 * s4j_rng_uniform();
-          snprintf(what, sizeof what, "%s/%s near 2^16 s=%g", s4j_isa_names[isa], s4j_algo_names[algo], g_scales[sc]);
+          snprintf(what, sizeof what, "%s/%s near 2^16 s=%g", s4j_isa_name(isa), s4j_algo_names[algo], g_scales[sc]);
           long double lse_ref;
           reference(x, n, g_scales[sc], ref, &lse_ref);
           CHECK(softmax_at(isa, algo, 0, g_scales[sc], x, 0, y, 0, (int64_t)n) == S4J_OK, "%s rc", what);
@@ -453,9 +453,9 @@ int main(void) {
   if (seed_env != NULL) g_seed = strtoull(seed_env, NULL, 0);
   const int quick = getenv("S4J_TEST_QUICK") != NULL;
   printf("test_f64: seed=0x%016llx (set S4J_TEST_SEED to change), max isa=%s%s\n", (unsigned long long)g_seed,
-         s4j_isa_names[s4j_cpu_max_isa()], quick ? " (quick)" : "");
+         s4j_isa_name(s4j_cpu_max_isa()), quick ? " (quick)" : "");
   for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
-    if (s4j_tier_runnable(isa)) printf("running tier %s\n", s4j_isa_names[isa]);
+    if (s4j_tier_runnable(isa)) printf("running tier %s\n", s4j_isa_name(isa));
   }
   /* 0 .. 2W+1 for W = 16 (every tail of the 4- and 8-lane kernels and their 16/32-element loops),
    * primes, 1000/1001, the 4096 block edge, 65537, 1M. */
@@ -492,9 +492,9 @@ int main(void) {
   for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
     if (!s4j_isa_supported(isa)) continue;
     for (int algo = 0; algo < S4J_ALGO_COUNT; algo++) {
-      printf("  %-8s %-21s %.3f\n", s4j_isa_names[isa], s4j_algo_names[algo], g_max_ulp[isa][algo]);
+      printf("  %-8s %-21s %.3f\n", s4j_isa_name(isa), s4j_algo_names[algo], g_max_ulp[isa][algo]);
     }
-    printf("  %-8s %-21s %.3f\n", s4j_isa_names[isa], "logsumexp", g_lse_max_err[isa]);
+    printf("  %-8s %-21s %.3f\n", s4j_isa_name(isa), "logsumexp", g_lse_max_err[isa]);
   }
   printf("  log-softmax: worst |y - ref| / (2^-52 |ref| + 2^-50) = %.3f (bound 1)\n", g_log_max_err);
   if (s4j_failed != 0) printf("seed was 0x%016llx\n", (unsigned long long)g_seed);

@@ -76,10 +76,10 @@ int main(void) {
           double sum = 0.0;
           for (size_t i = 0; i < n; i++) sum += y[i];
           CHECK(rc == S4J_OK && (n == 0 || fabs(sum - 1.0) < 1e-5), "%s/%s n=%zu variant=%d rc=%d sum=%.9g",
-                s4j_isa_names[isa], s4j_algo_names[algo], n, variant, rc, sum);
+                s4j_isa_name(isa), s4j_algo_names[algo], n, variant, rc, sum);
           /* in place */
           rc = s4j_softmax_f32(isa, algo, x, x, (int64_t)n);
-          CHECK(rc == S4J_OK, "%s/%s in place n=%zu rc=%d", s4j_isa_names[isa], s4j_algo_names[algo], n, rc);
+          CHECK(rc == S4J_OK, "%s/%s in place n=%zu rc=%d", s4j_isa_name(isa), s4j_algo_names[algo], n, rc);
         }
       }
     }
@@ -108,15 +108,15 @@ int main(void) {
           double sum = 0.0;
           for (size_t i = 0; i < n; i++) sum += y[i];
           CHECK(rc == S4J_OK && (n == 0 || fabs(sum - 1.0) < 1e-12), "f64 %s/%s n=%zu variant=%d rc=%d sum=%.17g",
-                s4j_isa_names[isa], s4j_algo_names[algo], n, variant, rc, sum);
+                s4j_isa_name(isa), s4j_algo_names[algo], n, variant, rc, sum);
           double lse = 0.0;
           rc = s4j_f64_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, s, x, 0, len, NULL, 0, len, 1, len, &lse, 0);
-          CHECK(rc == S4J_OK && (n == 0 || isfinite(lse)), "f64 lse %s n=%zu rc=%d", s4j_isa_names[isa], n, rc);
+          CHECK(rc == S4J_OK && (n == 0 || isfinite(lse)), "f64 lse %s n=%zu rc=%d", s4j_isa_name(isa), n, rc);
           rc = s4j_f64_rows_at(isa, S4J_OP_LOG_SOFTMAX, algo, 0, s, x, 0, len, y, 0, len, 1, len, NULL, 0);
           CHECK(rc == S4J_OK && (n == 0 || (y[n - 1] <= 0.0 && isfinite(y[0]))), "f64 log-softmax %s n=%zu rc=%d",
-                s4j_isa_names[isa], n, rc);
+                s4j_isa_name(isa), n, rc);
           rc = s4j_f64_rows_at(isa, S4J_OP_SOFTMAX, algo, 0, s, x, 0, len, x, 0, len, 1, len, NULL, 0);
-          CHECK(rc == S4J_OK, "f64 %s/%s in place n=%zu rc=%d", s4j_isa_names[isa], s4j_algo_names[algo], n, rc);
+          CHECK(rc == S4J_OK, "f64 %s/%s in place n=%zu rc=%d", s4j_isa_name(isa), s4j_algo_names[algo], n, rc);
         }
       }
     }

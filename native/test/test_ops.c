@@ -95,7 +95,7 @@ static void ops_single(int isa, float* x, float* y, double* ref, size_t max_n) {
           for (int algo = 0; algo < (op == S4J_OP_SOFTMAX ? S4J_ALGO_COUNT : 1); algo++) {
             double lse = NAN;
             const int rc = s4j_f32_rows_at(isa, op, algo, S4J_FLAG_LSE, s, x, 0, 0, y, 0, 0, 1, (int64_t)n, &lse, 0);
-            snprintf(what, sizeof what, "%s op=%d algo=%s dist=%d", s4j_isa_names[isa], op, s4j_algo_names[algo], dist);
+            snprintf(what, sizeof what, "%s op=%d algo=%s dist=%d", s4j_isa_name(isa), op, s4j_algo_names[algo], dist);
             CHECK(rc == S4J_OK, "%s: rc %d", what, rc);
             CHECK(check_row(op, s, x, y, n, lse, 1, ref, what), "%s", what);
           }
@@ -119,17 +119,17 @@ static void ops_rows(int isa) {
       for (int r = 0; r < ROWS; r++) {
         rc = s4j_f32_rows_at(isa, op, S4J_ALGO_AUTO, S4J_FLAG_LSE, 0.5f, x + 3 + r * STRIDE, 0, 0, z, 0, 0, 1, cols, &l1, 0);
         CHECK(rc == S4J_OK && memcmp(&l1, &lse[r], sizeof l1) == 0, "%s rows op=%d cols=%d row %d: lse differs",
-              s4j_isa_names[isa], op, cols, r);
+              s4j_isa_name(isa), op, cols, r);
         if (op != S4J_OP_LOG_SUM_EXP) {
           CHECK(memcmp(z, y + 1 + r * STRIDE, sizeof(float) * (size_t)cols) == 0, "%s rows op=%d cols=%d row %d differs",
-                s4j_isa_names[isa], op, cols, r);
+                s4j_isa_name(isa), op, cols, r);
         }
         /* the gap between rows is untouched */
         for (int g = 1 + r * STRIDE + cols; g < 1 + (r + 1) * STRIDE && g < ROWS * STRIDE; g++) {
           uint32_t bits;
           memcpy(&bits, &y[g], sizeof bits);
           if (bits != 0x7f7f7f7fu) {
-            CHECK(0, "%s rows op=%d cols=%d: wrote y[%d] between rows", s4j_isa_names[isa], op, cols, g);
+            CHECK(0, "%s rows op=%d cols=%d: wrote y[%d] between rows", s4j_isa_name(isa), op, cols, g);
             break;
           }
         }
@@ -141,7 +141,7 @@ static void ops_rows(int isa) {
       if (op != S4J_OP_LOG_SUM_EXP) {
         for (int r = 0; r < ROWS; r++) {
           CHECK(memcmp(w + 3 + r * STRIDE, y + 1 + r * STRIDE, sizeof(float) * (size_t)cols) == 0,
-                "%s in-place rows op=%d cols=%d row %d differs", s4j_isa_names[isa], op, cols, r);
+                "%s in-place rows op=%d cols=%d row %d differs", s4j_isa_name(isa), op, cols, r);
         }
       }
     }
@@ -156,36 +156,36 @@ static void ops_special(int isa) {
   /* all -Inf: lse -Inf; softmax NaN, safe: 0; log-softmax NaN, safe: -Inf */
   for (int i = 0; i < 5; i++) x[i] = -inf;
   CHECK(s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0) == S4J_OK && l == -inf,
-        "%s lse(all -Inf) = %g", s4j_isa_names[isa], l);
+        "%s lse(all -Inf) = %g", s4j_isa_name(isa), l);
   s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
-  CHECK(isnan(y[0]) && isnan(y[4]), "%s softmax(all -Inf) not NaN", s4j_isa_names[isa]);
+  CHECK(isnan(y[0]) && isnan(y[4]), "%s softmax(all -Inf) not NaN", s4j_isa_name(isa));
   s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, 0, S4J_FLAG_SAFE, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
-  CHECK(y[0] == 0.0f && y[4] == 0.0f, "%s safe softmax(all -Inf) = %g", s4j_isa_names[isa], y[0]);
+  CHECK(y[0] == 0.0f && y[4] == 0.0f, "%s safe softmax(all -Inf) = %g", s4j_isa_name(isa), y[0]);
   s4j_f32_rows_at(isa, S4J_OP_LOG_SOFTMAX, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
-  CHECK(isnan(y[0]) && isnan(y[4]), "%s log_softmax(all -Inf) not NaN", s4j_isa_names[isa]);
+  CHECK(isnan(y[0]) && isnan(y[4]), "%s log_softmax(all -Inf) not NaN", s4j_isa_name(isa));
   s4j_f32_rows_at(isa, S4J_OP_LOG_SOFTMAX, 0, S4J_FLAG_SAFE, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
-  CHECK(y[0] == -inf && y[4] == -inf, "%s safe log_softmax(all -Inf) = %g", s4j_isa_names[isa], y[0]);
+  CHECK(y[0] == -inf && y[4] == -inf, "%s safe log_softmax(all -Inf) = %g", s4j_isa_name(isa), y[0]);
   /* a -Inf among finite values: softmax 0, log-softmax -Inf, others finite */
   x[0] = 1.0f; x[1] = -inf; x[2] = 2.0f; x[3] = -inf; x[4] = 0.5f;
   s4j_f32_rows_at(isa, S4J_OP_LOG_SOFTMAX, 0, S4J_FLAG_LSE, 2.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
-  CHECK(y[1] == -inf && y[3] == -inf && isfinite(y[0]) && isfinite(l), "%s log_softmax with -Inf", s4j_isa_names[isa]);
+  CHECK(y[1] == -inf && y[3] == -inf && isfinite(y[0]) && isfinite(l), "%s log_softmax with -Inf", s4j_isa_name(isa));
   /* +Inf: lse +Inf, softmax NaN; NaN: lse NaN */
   x[2] = inf;
   s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
-  CHECK(l == inf, "%s lse(+Inf) = %g", s4j_isa_names[isa], l);
+  CHECK(l == inf, "%s lse(+Inf) = %g", s4j_isa_name(isa), l);
   x[2] = NAN;
   s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 5, &l, 0);
-  CHECK(isnan(l), "%s lse(NaN) = %g", s4j_isa_names[isa], l);
+  CHECK(isnan(l), "%s lse(NaN) = %g", s4j_isa_name(isa), l);
   /* huge values take the exact path: lse([1e30, 0]) = 1e30; scaled: s = 1e-30 gives lse(1, 0) */
   x[0] = 1e30f; x[1] = 0.0f;
   s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 2, &l, 0);
-  CHECK(l == (double)1e30f, "%s lse(1e30, 0) = %g", s4j_isa_names[isa], l);
+  CHECK(l == (double)1e30f, "%s lse(1e30, 0) = %g", s4j_isa_name(isa), l);
   s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1e-30f, x, 0, 0, y, 0, 0, 1, 2, &l, 0);
   CHECK(fabs(l - (double)reference(S4J_OP_LOG_SUM_EXP, 1e-30f, x, 2, NULL)) < 1e-7, "%s lse(s=1e-30) = %g",
-        s4j_isa_names[isa], l);
+        s4j_isa_name(isa), l);
   /* empty rows: lse -Inf */
   CHECK(s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 0, &l, 0) == S4J_OK && l == -inf,
-        "%s lse(empty) = %g", s4j_isa_names[isa], l);
+        "%s lse(empty) = %g", s4j_isa_name(isa), l);
   /* bad arguments */
   CHECK(s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 2, NULL, 0) == S4J_EINVAL, "lse NULL");
   CHECK(s4j_f32_rows_at(isa, 3, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "bad op");
@@ -218,11 +218,11 @@ static void ops_split(int isa, float* x, float* y, float* z, size_t n) {
     const size_t c = n - i < part ? n - i : part;
     CHECK(s4j_f32_finish_at(isa, S4J_OP_SOFTMAX, s, x, (int64_t)i, z, (int64_t)i, (int64_t)c, m, e) == S4J_OK, "finish");
   }
-  CHECK(memcmp(y, z, n * sizeof(float)) == 0, "%s split two-pass differs from one call", s4j_isa_names[isa]);
+  CHECK(memcmp(y, z, n * sizeof(float)) == 0, "%s split two-pass differs from one call", s4j_isa_name(isa));
   x[5] = NAN;
   double me[2];
   s4j_f32_sumexp_at(isa, s, x, 0, (int64_t)n, me);
-  CHECK(isnan(me[0]), "%s sumexp with a NaN must report NaN", s4j_isa_names[isa]);
+  CHECK(isnan(me[0]), "%s sumexp with a NaN must report NaN", s4j_isa_name(isa));
   CHECK(s4j_f32_finish_at(isa, S4J_OP_SOFTMAX, s, x, 0, z, 0, 4, 1.0, 1e9) == S4J_EINVAL, "finish out of range");
   CHECK(s4j_f32_finish_at(isa, S4J_OP_SOFTMAX, s, x, 0, z, 0, 4, 1.0, 0.5) == S4J_EINVAL, "finish e not an integer");
 }
@@ -244,7 +244,7 @@ int main(void) {
     ops_rows(isa);
     ops_special(isa);
     ops_split(isa, x, y, z, split_n);
-    printf("tier %s: ops checked\n", s4j_isa_names[isa]);
+    printf("tier %s: ops checked\n", s4j_isa_name(isa));
   }
   free(x);
   free(y);

@@ -31,20 +31,20 @@ static void check_fused(int isa, const float* x, int64_t n, const char* what) {
       /* out of place, at offsets */
       CHECK(s4j_f32_softmax_argmax_rows_at(isa, algo, flags, 1.0f, x - 3, 3, n, y - 1, 3, n, 1, n, got, 1) ==
                 S4J_OK, "%s fused rc", what);
-      CHECK(got[0] == 12345 && got[1] == top, "%s %s %s flags %d n=%lld: index %lld, want %lld", s4j_isa_names[isa],
+      CHECK(got[0] == 12345 && got[1] == top, "%s %s %s flags %d n=%lld: index %lld, want %lld", s4j_isa_name(isa),
             s4j_algo_names[algo], what, flags, (long long)n, (long long)got[1], (long long)top);
       CHECK(memcmp(y + 2, want, sizeof(float) * (size_t)n) == 0, "%s %s %s n=%lld: fused y differs",
-            s4j_isa_names[isa], s4j_algo_names[algo], what, (long long)n);
+            s4j_isa_name(isa), s4j_algo_names[algo], what, (long long)n);
       /* in place */
       memcpy(y, x, sizeof(float) * (size_t)n);
       got[0] = 12345;
       CHECK(s4j_f32_softmax_argmax_rows_at(isa, algo, flags, 1.0f, y, 0, n, y, 0, n, 1, n, got, 0) == S4J_OK,
             "%s fused in-place rc", what);
       if (algo != S4J_ALGO_THREE_PASS_RELOAD || isa != S4J_ISA_AVX512) { /* see NUMERICS: in-place reload */
-        CHECK(got[0] == top, "%s %s %s n=%lld: in place, index %lld, want %lld", s4j_isa_names[isa],
+        CHECK(got[0] == top, "%s %s %s n=%lld: in place, index %lld, want %lld", s4j_isa_name(isa),
               s4j_algo_names[algo], what, (long long)n, (long long)got[0], (long long)top);
       }
-      CHECK(got[0] == ref_top(y, n), "%s %s %s n=%lld: in place, index %lld is not its output's", s4j_isa_names[isa],
+      CHECK(got[0] == ref_top(y, n), "%s %s %s n=%lld: in place, index %lld is not its output's", s4j_isa_name(isa),
             s4j_algo_names[algo], what, (long long)n, (long long)got[0]);
       /* two rows with a gap between them: the same row twice */
       memcpy(y, x, sizeof(float) * (size_t)n);
@@ -53,7 +53,7 @@ static void check_fused(int isa, const float* x, int64_t n, const char* what) {
       CHECK(s4j_f32_softmax_argmax_rows_at(isa, algo, flags, 1.0f, y, 0, n + 5, y, 0, n + 5, 2, n, got, 0) ==
                 S4J_OK, "%s fused rows rc", what);
       CHECK(got[0] == got[1] && got[0] == ref_top(y, n) && memcmp(y, y + n + 5, sizeof(float) * (size_t)n) == 0,
-            "%s %s %s n=%lld: two rows disagree", s4j_isa_names[isa], s4j_algo_names[algo], what, (long long)n);
+            "%s %s %s n=%lld: two rows disagree", s4j_isa_name(isa), s4j_algo_names[algo], what, (long long)n);
     }
   }
   free(y);
@@ -74,7 +74,7 @@ static int64_t ref_argmax(const float* x, int64_t n) {
 static void check(int isa, const float* x, int64_t n, const char* what) {
   int64_t got = 12345;
   CHECK(s4j_f32_argmax_at(isa, x - 3, 3, n, &got) == S4J_OK, "%s argmax rc", what);
-  CHECK(got == ref_argmax(x, n), "%s %s n=%lld: argmax %lld, want %lld", s4j_isa_names[isa], what, (long long)n,
+  CHECK(got == ref_argmax(x, n), "%s %s n=%lld: argmax %lld, want %lld", s4j_isa_name(isa), what, (long long)n,
         (long long)got, (long long)ref_argmax(x, n));
   check_fused(isa, x, n, what);
   const float ts[] = {-INFINITY, -3.0f, 0.0f, 0.5f, 2.0f, INFINITY, x[n / 2]};
@@ -87,17 +87,17 @@ static void check(int isa, const float* x, int64_t n, const char* what) {
       int64_t count = -1;
       for (int64_t i = 0; i <= n; i++) idx[i] = -7;
       CHECK(s4j_f32_select_at(isa, x - 3, 3, n, t, idx, cap, &count) == S4J_OK, "%s select rc", what);
-      CHECK(count == want, "%s %s n=%lld t=%g: count %lld, want %lld", s4j_isa_names[isa], what, (long long)n,
+      CHECK(count == want, "%s %s n=%lld t=%g: count %lld, want %lld", s4j_isa_name(isa), what, (long long)n,
             (double)t, (long long)count, (long long)want);
       int64_t j = 0;
       for (int64_t i = 0; i < n && j < cap; i++) {
         if (!(x[i] < t)) {
-          CHECK(idx[j] == i, "%s %s n=%lld t=%g: idx[%lld] = %d, want %lld", s4j_isa_names[isa], what,
+          CHECK(idx[j] == i, "%s %s n=%lld t=%g: idx[%lld] = %d, want %lld", s4j_isa_name(isa), what,
                 (long long)n, (double)t, (long long)j, idx[j], (long long)i);
           j++;
         }
       }
-      CHECK(idx[cap < want ? cap : want] == -7, "%s %s: wrote past the cap or count", s4j_isa_names[isa], what);
+      CHECK(idx[cap < want ? cap : want] == -7, "%s %s: wrote past the cap or count", s4j_isa_name(isa), what);
     }
   }
   free(idx);
@@ -132,7 +132,7 @@ int main(void) {
       check(isa, x, len, "+inf");
     }
     free(buf);
-    printf("tier %s: sampling entry points checked\n", s4j_isa_names[isa]);
+    printf("tier %s: sampling entry points checked\n", s4j_isa_name(isa));
   }
   int64_t c;
   float one = 1.0f;

@@ -130,7 +130,7 @@ static void run_case(size_t n, int dist, int large_only_two_pass, float* x, floa
 
       /* out of place; the input must not change */
       for (size_t i = 0; i < n; i++) y[i] = 12345.0f;
-      snprintf(what, sizeof what, "%s/%s/out-of-place/%s", s4j_isa_names[isa], s4j_algo_names[algo], dist_names[dist]);
+      snprintf(what, sizeof what, "%s/%s/out-of-place/%s", s4j_isa_name(isa), s4j_algo_names[algo], dist_names[dist]);
       int rc = s4j_softmax_f32(isa, algo, x, y, (int64_t)n);
       CHECK(rc == S4J_OK, "%s: rc=%d", what, rc);
       check_output(y, ref, n, bound, mu, what, x);
@@ -139,7 +139,7 @@ static void run_case(size_t n, int dist, int large_only_two_pass, float* x, floa
 
       /* in place */
       memcpy(buf, x, n * sizeof(float));
-      snprintf(what, sizeof what, "%s/%s/in-place/%s", s4j_isa_names[isa], s4j_algo_names[algo], dist_names[dist]);
+      snprintf(what, sizeof what, "%s/%s/in-place/%s", s4j_isa_name(isa), s4j_algo_names[algo], dist_names[dist]);
       rc = s4j_softmax_f32(isa, algo, buf, buf, (int64_t)n);
       CHECK(rc == S4J_OK, "%s: rc=%d", what, rc);
       check_output(buf, ref, n, bound, mu, what, x);
@@ -148,7 +148,7 @@ static void run_case(size_t n, int dist, int large_only_two_pass, float* x, floa
       const int64_t xo = 3, yo = 5;
       memcpy(buf + xo, x, n * sizeof(float));
       for (size_t i = 0; i < n + 10; i++) y[i] = -7.0f;
-      snprintf(what, sizeof what, "%s/%s/offsets/%s", s4j_isa_names[isa], s4j_algo_names[algo], dist_names[dist]);
+      snprintf(what, sizeof what, "%s/%s/offsets/%s", s4j_isa_name(isa), s4j_algo_names[algo], dist_names[dist]);
       rc = s4j_softmax_f32_at(isa, algo, buf, xo, y, yo, (int64_t)n);
       CHECK(rc == S4J_OK, "%s: rc=%d", what, rc);
       check_output(y + yo, ref, n, bound, mu, what, x);
@@ -196,7 +196,7 @@ static void special_values(void) {
               if (inplace) {
                 memcpy(y, x, n * sizeof(float)); /* keep a copy to rebuild x */
               }
-              snprintf(what, sizeof what, "%s/%s special kind=%d n=%zu pos=%zu %s", s4j_isa_names[isa],
+              snprintf(what, sizeof what, "%s/%s special kind=%d n=%zu pos=%zu %s", s4j_isa_name(isa),
                        s4j_algo_names[algo], kind, n, pos, inplace ? "in-place" : "out-of-place");
               if (kind == 2) reference(inplace ? y : x, n, ref);
               CHECK(s4j_softmax_f32(isa, algo, inplace ? x : x, out, (int64_t)n) == S4J_OK, "%s: rc", what);
@@ -220,24 +220,24 @@ static void special_values(void) {
         /* all -Inf -> all NaN */
         for (size_t i = 0; i < n; i++) x[i] = -INFINITY;
         CHECK(s4j_softmax_f32(isa, algo, x, y, (int64_t)n) == S4J_OK && all_nan(y, n), "%s/%s all -Inf n=%zu",
-              s4j_isa_names[isa], s4j_algo_names[algo], n);
+              s4j_isa_name(isa), s4j_algo_names[algo], n);
       }
       /* [-FLT_MAX, FLT_MAX] -> [0, 1] */
       x[0] = -FLT_MAX;
       x[1] = FLT_MAX;
       CHECK(s4j_softmax_f32(isa, algo, x, y, 2) == S4J_OK && y[0] == 0.0f && y[1] == 1.0f,
-            "%s/%s [-FLT_MAX, FLT_MAX] -> [%g, %g]", s4j_isa_names[isa], s4j_algo_names[algo], (double)y[0], (double)y[1]);
+            "%s/%s [-FLT_MAX, FLT_MAX] -> [%g, %g]", s4j_isa_name(isa), s4j_algo_names[algo], (double)y[0], (double)y[1]);
       /* [1e30, 0] -> [1, 0] */
       x[0] = 1e30f;
       x[1] = 0.0f;
       CHECK(s4j_softmax_f32(isa, algo, x, y, 2) == S4J_OK && y[0] == 1.0f && y[1] == 0.0f,
-            "%s/%s [1e30, 0] -> [%g, %g]", s4j_isa_names[isa], s4j_algo_names[algo], (double)y[0], (double)y[1]);
+            "%s/%s [1e30, 0] -> [%g, %g]", s4j_isa_name(isa), s4j_algo_names[algo], (double)y[0], (double)y[1]);
       /* -Inf and 1e30 mixed (also in place) */
       const float mixed[6] = {-INFINITY, 1e30f, -INFINITY, 5.0f, -1e30f, 1e30f};
       memcpy(x, mixed, sizeof mixed);
       CHECK(s4j_softmax_f32(isa, algo, x, x, 6) == S4J_OK && x[0] == 0.0f && x[1] == 0.5f && x[2] == 0.0f &&
                 x[3] == 0.0f && x[4] == 0.0f && x[5] == 0.5f,
-            "%s/%s mixed -Inf/1e30 -> %g %g %g %g %g %g", s4j_isa_names[isa], s4j_algo_names[algo], (double)x[0],
+            "%s/%s mixed -Inf/1e30 -> %g %g %g %g %g %g", s4j_isa_name(isa), s4j_algo_names[algo], (double)x[0],
             (double)x[1], (double)x[2], (double)x[3], (double)x[4], (double)x[5]);
       /* values up to +-1e38 (exact path) against the reference */
       for (size_t n = 1; n <= 300; n += 37) {
@@ -246,7 +246,7 @@ static void special_values(void) {
         x[n / 3] = 1e38f;
         x[n - 1] = 0.999999f * 1e38f;
         reference(x, n, ref);
-        snprintf(what, sizeof what, "%s/%s +-1e38", s4j_isa_names[isa], s4j_algo_names[algo]);
+        snprintf(what, sizeof what, "%s/%s +-1e38", s4j_isa_name(isa), s4j_algo_names[algo]);
         CHECK(s4j_softmax_f32(isa, algo, x, y, (int64_t)n) == S4J_OK, "%s rc", what);
         check_output(y, ref, n, 4.0, &mu, what, x);
       }
@@ -318,7 +318,7 @@ static void reload_in_place_bits(void) {
         }
       }
       CHECK(diff == 0, "%s reload, late outliers (trial %d): %zu outputs differ between out of place and in place, "
-            "first at %zu: %a vs %a", s4j_isa_names[isa], trial, diff, first, first < n ? y[first] : 0.0f,
+            "first at %zu: %a vs %a", s4j_isa_name(isa), trial, diff, first, first < n ? y[first] : 0.0f,
             first < n ? z[first] : 0.0f);
     }
   }
@@ -369,15 +369,15 @@ static void reload_block_bits(void) {
       CHECK(s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_THREE_PASS_RELOAD, 0, scale, z, 0, m, z, 0, m, 1, m, NULL,
                             0) == S4J_OK, "one-block rows: rc");
       CHECK(memcmp(y, z, n * sizeof(float)) == 0,
-            "%s reload, one-block row n=%zu s=%g (trial %d%s): out of place and in place differ", s4j_isa_names[isa],
+            "%s reload, one-block row n=%zu s=%g (trial %d%s): out of place and in place differ", s4j_isa_name(isa),
             n, (double)scale, trial, redo ? ", redone" : "");
       if (with_nan) {
-        CHECK(isnan(y[0]) && isnan(y[n - 1]), "%s one-block row with a NaN: not all NaN", s4j_isa_names[isa]);
+        CHECK(isnan(y[0]) && isnan(y[n - 1]), "%s one-block row with a NaN: not all NaN", s4j_isa_name(isa));
       } else {
         double sum = 0.0;
         for (size_t i = 0; i < n; i++) sum += y[i];
         CHECK(fabs(sum - 1.0) < 1e-4, "%s one-block row n=%zu (trial %d): outputs sum to %.9g",
-              s4j_isa_names[isa], n, trial, sum);
+              s4j_isa_name(isa), n, trial, sum);
       }
     }
   }
@@ -473,9 +473,9 @@ static void short_rows_grouped_bits(void) {
             if (memcmp(&lse[r], &lse_one[r], sizeof lse[r]) != 0 && !(isnan(lse[r]) && isnan(lse_one[r]))) lse_diff++;
           }
           CHECK(lse_diff == 0, "%s rows op %d n=%zu s=%g flags=%d (trial %d): %zu lse differ from rows one at a "
-                "time", s4j_isa_names[isa], op, n, (double)scale, flags, trial, lse_diff);
+                "time", s4j_isa_name(isa), op, n, (double)scale, flags, trial, lse_diff);
           CHECK(diff == 0, "%s rows op %d n=%zu s=%g flags=%d %s (trial %d): %zu outputs differ from rows one at "
-                "a time (or padding touched), first at row %zu element %zu: %a vs %a", s4j_isa_names[isa], op, n,
+                "a time (or padding touched), first at row %zu element %zu: %a vs %a", s4j_isa_name(isa), op, n,
                 (double)scale, flags, in_place ? "in place" : layout == 1 ? "out of place" : "out of place, own stride",
                 trial, diff, first / ost, first % ost,
                 (double)out[first], (double)(first % ost < n ? z[first / ost * stride + first % ost] : guard));
@@ -495,9 +495,9 @@ int main(void) {
   if (seed_env != NULL) g_seed = strtoull(seed_env, NULL, 0);
   const int quick = getenv("S4J_TEST_QUICK") != NULL;
   printf("test_softmax: seed=0x%016llx (set S4J_TEST_SEED to change), cpu features=0x%x, max isa=%s\n",
-         (unsigned long long)g_seed, s4j_cpu_features(), s4j_isa_names[s4j_cpu_max_isa()]);
+         (unsigned long long)g_seed, s4j_cpu_features(), s4j_isa_name(s4j_cpu_max_isa()));
   for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
-    if (s4j_tier_runnable(isa)) printf("running tier %s\n", s4j_isa_names[isa]);
+    if (s4j_tier_runnable(isa)) printf("running tier %s\n", s4j_isa_name(isa));
   }
 
   /* sizes: 0 .. 2W+1 for W = 16 (covers every tail of the 8- and 16-lane kernels), more tails around
@@ -543,7 +543,7 @@ int main(void) {
   for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
     if (!s4j_isa_supported(isa)) continue;
     for (int algo = 0; algo < S4J_ALGO_COUNT; algo++) {
-      if (g_ran[isa][algo]) printf("  %-8s %-21s %.3f\n", s4j_isa_names[isa], s4j_algo_names[algo], g_max_ulp[isa][algo]);
+      if (g_ran[isa][algo]) printf("  %-8s %-21s %.3f\n", s4j_isa_name(isa), s4j_algo_names[algo], g_max_ulp[isa][algo]);
     }
   }
   if (s4j_failed != 0) printf("seed was 0x%016llx\n", (unsigned long long)g_seed);

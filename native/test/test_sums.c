@@ -22,7 +22,7 @@ typedef struct {
   s4j_f32_raddstoreexp_fn store;
 } s4j_sum_kernels;
 static const s4j_sum_kernels s4j_tiers[] = {
-#define S4J_TIER(id, isa, method, unroll, vlen, flags) \
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, ...) \
   {#isa, id, s4j_f32_raddexp__##isa##_##method##_##unroll, s4j_f32_raddstoreexp__##isa##_##method##_##unroll},
 #include "s4j_tiers.inc"
 #undef S4J_TIER

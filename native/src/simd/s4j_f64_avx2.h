@@ -118,8 +118,8 @@ S4J_INLINE __m256d s4j_dmul_tail(const double* x, __m256i vmask, __m256d vs, __m
 }
 
 /* ---------------------------------------------------------------------------------------------
- * The f64 layer: the kernels (src/f64/s4j_f64_<op>.inc) are written once in these names, as the f32 kernels
- * over s4j_f32_simd.h; each tier's kernel files are one-line instances (src/f64-<op>/). Besides the helpers
+ * The f64 layer: the kernels (src/f64/s4j_f64_<op>.c) are written once in these names, as the f32 kernels
+ * over s4j_f32_simd.h, and compiled once per tier (s4j_f64_simd.h picks the layer). Besides the helpers
  * above (s4j_dmul, s4j_dmul_tail, s4j_dexp_pn, s4j_dterm, s4j_dacc, s4j_dreduce, s4j_dhmax, s4j_dtail_mask):
  * ------------------------------------------------------------------------------------------- */
 #define S4J_DISA avx2

@@ -2,7 +2,7 @@
  * AArch64 Advanced SIMD (NEON) building blocks of the f64 kernels (docs/NUMERICS.md, "Double precision"), 2
  * lanes: the AVX2 layer's steps one for one (the same degree-13 Taylor polynomial with fused multiply-adds,
  * Cody-Waite split, 2^k built in the exponent field, 2Sum accumulators), so the results are those of the AVX2
- * tier. Private header: include it only from the NEON tier's f64 kernel files (src/f64-<op>/...__neon_*.c).
+ * tier. Private header: include it only through s4j_f64_simd.h, in the NEON tier's kernel files.
  */
 #ifndef S4J_F64_NEON_H
 #define S4J_F64_NEON_H
@@ -109,7 +109,7 @@ S4J_INLINE float64x2_t s4j_dmul_tail(const double* x, size_t rem, float64x2_t vs
 }
 
 /* ---------------------------------------------------------------------------------------------
- * The f64 layer: the kernels (src/f64/s4j_f64_<op>.inc) are written once in these names (see the AVX2 layer).
+ * The f64 layer: the kernels (src/f64/s4j_f64_<op>.c) are written once in these names (see the AVX2 layer).
  * ------------------------------------------------------------------------------------------- */
 #define S4J_DISA neon
 #define S4J_DU2 u4 /* doubles per 2 and per 4 vectors: name parts of the kernels */

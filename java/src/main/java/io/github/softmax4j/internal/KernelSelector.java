@@ -2,13 +2,16 @@ package io.github.softmax4j.internal;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import io.github.softmax4j.Backend;
 
@@ -26,6 +29,10 @@ import io.github.softmax4j.Backend;
  */
 public final class KernelSelector {
     static final System.Logger LOG = System.getLogger("io.github.softmax4j");
+
+    /** The native tiers' names ({@code -Dsoftmax4j.maxIsa} takes one), in the order of {@link Backend}. */
+    static final List<String> TIERS = Arrays.stream(Backend.values()).map(Backend::isa).filter(Objects::nonNull)
+            .collect(Collectors.toUnmodifiableList());
 
     /** Preference order of the automatic selection. */
     static final List<Backend> ORDER = List.of(Backend.NATIVE_AVX512, Backend.NATIVE_AVX2, Backend.NATIVE_NEON,
@@ -51,9 +58,9 @@ public final class KernelSelector {
             this.forced = forced;
             this.tinyCallsVector = tinyCallsVector;
             this.maxIsa = maxIsa == null ? null : maxIsa.trim().toLowerCase(Locale.ROOT);
-            if (this.maxIsa != null && !List.of("avx512", "avx2", "neon", "portable").contains(this.maxIsa)) {
-                throw new IllegalArgumentException("softmax4j.maxIsa must be avx512, avx2, neon or portable, not '"
-                        + maxIsa + "'");
+            if (this.maxIsa != null && !TIERS.contains(this.maxIsa)) {
+                throw new IllegalArgumentException("softmax4j.maxIsa must be one of " + String.join(", ", TIERS)
+                        + ", not '" + maxIsa + "'");
             }
         }
 

@@ -15,11 +15,6 @@ import io.github.softmax4j.Backend;
  * or the CPU/OS cannot run the tier.
  */
 public final class NativeKernel implements Kernel {
-    static final int ISA_PORTABLE = 0;
-    static final int ISA_AVX2 = 1;
-    static final int ISA_AVX512 = 2;
-    static final int ISA_NEON = 3;
-
     private static volatile Throwable loadFailure;
     private static volatile boolean loaded;
 
@@ -31,25 +26,24 @@ public final class NativeKernel implements Kernel {
             throw new IllegalArgumentException(backend + " is not a native backend");
         }
         this.backend = backend;
-        this.isa = isaOf(backend);
         ensureLoaded();
+        this.isa = isaOf(backend);
         if (NativeLib.s4j_isa_supported(isa) == 0) {
-            throw new UnsupportedOperationException(backend + ": " + missingFeatures(isa));
+            throw new UnsupportedOperationException(backend + ": " + missingFeatures(backend));
         }
     }
 
+    /** The tier's number in the C library: the tier of the registry (s4j_tiers.inc) with the backend's name. */
     static int isaOf(Backend backend) {
-        switch (backend) {
-            case NATIVE_AVX512:
-                return ISA_AVX512;
-            case NATIVE_AVX2:
-                return ISA_AVX2;
-            case NATIVE_NEON:
-                return ISA_NEON;
-            case NATIVE_PORTABLE:
-                return ISA_PORTABLE;
-            default:
-                throw new IllegalArgumentException(backend.toString());
+        for (int isa = 0;; isa++) {
+            String name = NativeLib.s4j_isa_name(isa);
+            if (name == null) {
+                throw new UnsupportedOperationException(backend + ": the native library has no tier named "
+                        + backend.isa());
+            }
+            if (name.equals(backend.isa())) {
+                return isa;
+            }
         }
     }
 
@@ -97,14 +91,14 @@ public final class NativeKernel implements Kernel {
         return available() ? NativeLib.s4j_cpu_features() : -1;
     }
 
-    private static String missingFeatures(int isa) {
+    private static String missingFeatures(Backend backend) {
         int f = NativeLib.s4j_cpu_features();
-        if (isa == ISA_NEON) {
+        if (backend == Backend.NATIVE_NEON) {
             return System.getProperty("os.arch").matches("aarch64|arm64")
                     ? "the OS reports no Advanced SIMD (HWCAP_ASIMD)"
                     : "NEON is an arm64 tier; this is " + System.getProperty("os.arch");
         }
-        if (isa == ISA_AVX512) {
+        if (backend == Backend.NATIVE_AVX512) {
             if ((f & 0x8) == 0) {
                 return "this CPU lacks AVX-512F";
             }

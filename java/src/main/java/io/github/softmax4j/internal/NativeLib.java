@@ -79,6 +79,9 @@ public final class NativeLib {
 
     public static native int s4j_isa_supported(int isa);
 
+    /** The tier's name ({@code Backend.isa()}), or null past the last tier. */
+    public static native String s4j_isa_name(int isa);
+
     public static native int s4j_auto_algorithm(int isa, long n);
 
     /**

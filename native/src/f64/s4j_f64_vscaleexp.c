@@ -1,7 +1,8 @@
 /* Pass 2 of two-pass and pass 3 of the three-pass (recompute) baseline of The Two-Pass Softmax Algorithm
  * (Dukhan & Ablavatski, 2020, arXiv:2001.04438), double precision: y = (p * inv) * 2^(n - E) for
- * exp(x*s) = p * 2^n, with inv = inv_hi + inv_lo = 1/S. Written once over the f64 layer; each tier's file in
- * src/f64-vscaleexp/ includes its layer and this. */
+ * exp(x*s) = p * 2^n, with inv = inv_hi + inv_lo = 1/S. Written once over the f64 layer; compiled once per vector
+ * tier (s4j_f64_simd.h). */
+#include "s4j_f64_simd.h"
 
 /* One vector: p * (inv_hi + inv_lo) = fma(p, inv_hi, p * inv_lo) rounds once (the double-double inverse saves
  * the rounding of 1/S); the scaling by 2^(n - E) <= 1 is exact (s4j_dldexp: to gradual underflow on AVX-512,

@@ -1,7 +1,8 @@
 /* Pass 2 of the three-pass (recompute) baseline of The Two-Pass Softmax Algorithm (Dukhan & Ablavatski,
  * 2020, arXiv:2001.04438), and the per-block sum of pass 1 of two-pass, double precision: sum of p * 2^(n - E)
- * for exp(x*s) = p * 2^n, E >= every n, as a double-double. Written once over the f64 layer; each tier's file
- * in src/f64-raddexp/ includes its layer and this. */
+ * for exp(x*s) = p * 2^n, E >= every n, as a double-double. Written once over the f64 layer;
+ * compiled once per vector tier (s4j_f64_simd.h). */
+#include "s4j_f64_simd.h"
 
 /* 4 vectors per iteration into 2 compensated accumulators (the 2Sum adds run beside the FMA-bound polynomial;
  * two chains of latency 3 keep up with 4 terms per ~13 cycles on Zen 3). */

@@ -1,6 +1,7 @@
 /* Pass 2 of the three-pass (reload) baseline of The Two-Pass Softmax Algorithm (Dukhan & Ablavatski, 2020,
  * arXiv:2001.04438), double precision: z = p * 2^(n - E) stored into y and summed as a double-double. Written
- * once over the f64 layer; each tier's file in src/f64-raddstoreexp/ includes its layer and this. */
+ * once over the f64 layer; compiled once per vector tier (s4j_f64_simd.h). */
+#include "s4j_f64_simd.h"
 
 /* 4 vectors per iteration into 2 compensated accumulators, as raddexp; all loads of an iteration precede its
  * stores, so x == y (in place) is safe. */

@@ -1,6 +1,7 @@
 /* Pass 3 of the three-pass (reload) baseline of The Two-Pass Softmax Algorithm (Dukhan & Ablavatski, 2020,
  * arXiv:2001.04438), double precision: y = z * (inv_hi + inv_lo) in place, one rounding. Written once over the
- * f64 layer; each tier's file in src/f64-vscale/ includes its layer and this. */
+ * f64 layer; compiled once per vector tier (s4j_f64_simd.h). */
+#include "s4j_f64_simd.h"
 
 static inline s4j_dvf s4j_step(s4j_dvf vz, s4j_dvf vinv_hi, s4j_dvf vinv_lo) {
   return s4j_dfma(vz, vinv_hi, s4j_dmulv(vz, vinv_lo));

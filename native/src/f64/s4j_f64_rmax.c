@@ -1,6 +1,7 @@
 /* Pass 1 of the three-pass baselines of The Two-Pass Softmax Algorithm (Dukhan & Ablavatski, 2020,
  * arXiv:2001.04438), double precision: max of the clamped products hi = fl(x*s) plus a NaN flag. Written once
- * over the f64 layer (src/simd/s4j_f64_<isa>.h); each tier's file in src/f64-rmax/ includes its layer and this. */
+ * over the f64 layer (src/simd/s4j_f64_<isa>.h); compiled once per vector tier (s4j_f64_simd.h). */
+#include "s4j_f64_simd.h"
 
 /* hi = fl(x*s); the low part of the product is not needed for the max (fl is monotone). */
 S4J_INLINE s4j_dvf s4j_hi(s4j_dvf vx, s4j_dvf vs, const int scaled) { return scaled ? s4j_dmulv(vx, vs) : vx; }

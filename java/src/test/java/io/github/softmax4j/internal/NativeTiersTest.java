@@ -1,0 +1,35 @@
+package io.github.softmax4j.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.softmax4j.Backend;
+
+/**
+ * The native backends find their tier's number in the C library by name (the tier registry, s4j_tiers.inc, through
+ * {@code s4j_isa_name}): every native {@link Backend} must name a tier, and the numbers are ABI (softmax4j.h's
+ * {@code S4J_ISA_*}), so they are pinned here.
+ */
+class NativeTiersTest {
+    @Test
+    void everyNativeBackendNamesItsTier() {
+        assumeTrue(NativeKernel.available(), "no native library in this build");
+        List<String> abi = List.of("portable", "avx2", "avx512", "neon"); // S4J_ISA_PORTABLE, _AVX2, _AVX512, _NEON
+        for (int isa = 0; isa < abi.size(); isa++) {
+            assertEquals(abi.get(isa), NativeLib.s4j_isa_name(isa), "tier " + isa);
+        }
+        assertNull(NativeLib.s4j_isa_name(abi.size()), "past the last tier");
+        assertNull(NativeLib.s4j_isa_name(-1), "tier -1");
+        for (Backend b : Backend.values()) {
+            if (b.isNative()) {
+                assertEquals(abi.indexOf(b.isa()), NativeKernel.isaOf(b), b.toString());
+            }
+        }
+        assertEquals(List.of("avx512", "avx2", "neon", "portable"), KernelSelector.TIERS);
+    }
+}
