@@ -1,5 +1,5 @@
-# Per-ISA compile flags on single kernel source files, never on a whole target: cpu.c and the
-# dispatcher must run on any x86-64, so only the files of a tier get that tier's instructions.
+# Per-ISA compile flags on a tier's kernels only (its object library, or single files), never globally: cpu.c
+# and the dispatcher must run on any x86-64, so only the kernels of a tier get that tier's instructions.
 #
 #   s4j_isa_sources(AVX2 file...)     AVX2 + FMA tier
 #   s4j_isa_sources(AVX512 file...)   AVX-512F tier (also AVX2 + FMA, which the AVX-512F tier implies)
@@ -24,7 +24,7 @@ function(s4j_isa_sources tier)
   set_property(SOURCE ${ARGN} APPEND PROPERTY COMPILE_OPTIONS ${flags})
 endfunction()
 
-# The same flags on a whole target (the per-tier object libraries of the f32 kernels):
+# The same flags on a whole target (the per-tier object libraries of the kernels, f32 and f64):
 #   s4j_isa_target(target SCALAR|AVX2|AVX512|NEON)        (the f32 AVX-512 tier also uses AVX-512DQ: vrangeps)
 function(s4j_isa_target target tier)
   if(tier STREQUAL "SCALAR" OR tier STREQUAL "NEON") # NEON: baseline on AArch64, no flag

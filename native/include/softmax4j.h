@@ -107,8 +107,9 @@ int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset,
  * computed from it keeps full float accuracy). The scale s multiplies every input first (s = 1/T, the
  * temperature; 1 for none) and must be positive; s*x is taken exactly. algorithm applies to
  * S4J_OP_SOFTMAX (log-softmax and logsumexp always use the two-pass sum). Rows may be in place (same
- * memory, offset and stride) and must not otherwise overlap. Special values as s4j_softmax_f32_at;
- * logsumexp gives NaN for any NaN, +Inf for any +Inf (and no NaN), -Inf when every input is -Inf.
+ * memory, offset and stride) and must not otherwise overlap (nor may y's rows overlap each other): the steps
+ * of several rows are interleaved, so overlapping rows give undefined results. Special values as
+ * s4j_softmax_f32_at; logsumexp gives NaN for any NaN, +Inf for any +Inf (and no NaN), -Inf when every input is -Inf.
  * Log-softmax gives NaN for rows with a NaN or +Inf, and -Inf at -Inf inputs. */
 int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const float* x,
                     int64_t x_offset, int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride,

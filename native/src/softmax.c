@@ -647,8 +647,10 @@ S4J_DRIVER_INLINE void s4j_rows_run(int isa, int op, int algorithm, int flags, f
     return;
   }
   if (rows > 1 && n > 0 && n <= (size_t)S4J_BLOCK && index == NULL && s4j_scale_fast(s) &&
-      algorithm != S4J_ALGO_THREE_PASS_RECOMPUTE) {
-    /* in-cache rows, pipelined: row r's pass 1, then row r - 1's rest */
+      algorithm != S4J_ALGO_THREE_PASS_RECOMPUTE &&
+      (want_lse || !s4j_short_rows(k, op, algorithm, s, x + (size_t)x_offset, y + (size_t)y_offset, n))) {
+    /* in-cache rows, pipelined: row r's pass 1, then row r - 1's rest (short rows that did not fit a group above,
+     * at another stride, keep the fused kernel, row by row below) */
     s4j_stage st[2];
     for (int64_t r = 0; r < rows; r++) {
       float* yr = (op == S4J_OP_LOG_SUM_EXP) ? NULL : y + (size_t)(y_offset + r * y_stride);

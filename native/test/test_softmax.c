@@ -328,8 +328,9 @@ static void reload_in_place_bits(void) {
 }
 
 /* Rows of one block (n <= S4J_BLOCK) take, out of place, the fused short-row kernel (vsoftmaxshort, n <= 256)
- * or the reload's one-block path (s4j_reload_block), and the in-place reload otherwise (the max pass first, so
- * E from the row's maximum; in place vsoftmaxshort takes one vector only); they must give the same bits:
+ * or the reload's one-block path (s4j_reload_first without the max pass), and the in-place reload otherwise
+ * (the max pass first, so E from the row's maximum; in place vsoftmaxshort takes one vector only); they must
+ * give the same bits:
  * outliers far above the rest, -Inf, values near the exp's range, a NaN (all NaN), and in rows longer than the
  * head (256 floats) an input 45-75 above the head's maximum, whose sum reaches 2^58 and redoes the block
  * relative to the row's maximum; with s = 1 and with a temperature (s = 1/0.7, through the rows entry); every
@@ -427,19 +428,20 @@ static void short_rows_grouped_bits(void) {
         if (kind == 8) {
           float head = -INFINITY;
           for (size_t i = 0; i < n && i < 256; i++) head = x[r * stride + i] > head ? x[r * stride + i] : head;
-          x[r * stride + (n - 1) - (n - 1) / 4] = head + 60.0f;
+          x[r * stride + n - 1] = head + 60.0f; /* past the head from 257 floats on */
         }
       }
       const float scale = trial % 4 < 2 ? 1.0f : (float)(1.0 / 0.7);
       const int op = trial % 3 == 0 ? S4J_OP_SOFTMAX : trial % 3 == 1 ? S4J_OP_LOG_SOFTMAX : S4J_OP_LOG_SUM_EXP;
       const int flags =
           (trial % 2 ? S4J_FLAG_SAFE : 0) | (op != S4J_OP_LOG_SUM_EXP && trial % 4 == 1 ? S4J_FLAG_LSE : 0);
-      const int algo = op == S4J_OP_SOFTMAX && trial % 4 == 3 ? S4J_ALGO_TWO_PASS : S4J_ALGO_THREE_PASS_RELOAD;
+      /* two-pass softmax in trials 3 and 9 (9 with S4J_FLAG_LSE) */
+      const int algo = op == S4J_OP_SOFTMAX && (trial / 3) % 2 == 1 ? S4J_ALGO_TWO_PASS : S4J_ALGO_THREE_PASS_RELOAD;
       const int with_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
       for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
         if (!s4j_isa_supported(isa)) continue;
-        /* in place; out of place at x's stride (every grouped path); out of place at another stride (rows of
-         * one vector grouped, longer ones row by row) */
+        /* in place; out of place at x's stride (every grouped path); out of place at another stride (short rows
+         * of one vector grouped, other short rows one by one through the fused kernel, longer ones pipelined) */
         for (int layout = 0; layout < 3; layout++) {
           const int in_place = layout == 0;
           const int64_t m = (int64_t)n, st = (int64_t)stride;

@@ -1,7 +1,6 @@
 package io.github.softmax4j.bench;
 
 import java.nio.FloatBuffer;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,9 +35,6 @@ import io.github.softmax4j.internal.NativeLib;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class RawNativeBenchmark {
-    /** ISA numbers of softmax4j.h (S4J_ISA_PORTABLE, S4J_ISA_AVX2, S4J_ISA_AVX512) by Backend.isa(). */
-    private static final List<String> ISA_NUMBERS = List.of("portable", "avx2", "avx512");
-
     @Param({"NATIVE_AVX2"})
     public Backend backend;
 
@@ -62,7 +58,12 @@ public class RawNativeBenchmark {
             throw new IllegalArgumentException(backend + " is not a native backend");
         }
         Softmax.of(backend); // loads the JNI library, or says why this backend cannot run here
-        isa = ISA_NUMBERS.indexOf(backend.isa());
+        isa = -1; // the tier's S4J_ISA_* number: the C library's tier of the backend's name
+        for (int i = 0; NativeLib.s4j_isa_name(i) != null; i++) {
+            if (NativeLib.s4j_isa_name(i).equals(backend.isa())) {
+                isa = i;
+            }
+        }
         algo = algorithm.ordinal(); // softmax4j.h: the S4J_ALGO_* numbers match Algorithm's ordinals
         if (isa < 0 || NativeLib.s4j_isa_supported(isa) != 1) {
             throw new IllegalStateException("ISA tier " + backend.isa() + " not supported here");

@@ -36,7 +36,13 @@ public final class NativeKernel implements Kernel {
     /** The tier's number in the C library: the tier of the registry (s4j_tiers.inc) with the backend's name. */
     static int isaOf(Backend backend) {
         for (int isa = 0;; isa++) {
-            String name = NativeLib.s4j_isa_name(isa);
+            String name;
+            try {
+                name = NativeLib.s4j_isa_name(isa);
+            } catch (LinkageError e) { // a JNI library from another build (a stale JavaCPP cache) lacks the symbol
+                throw new UnsupportedOperationException(backend + ": the native library does not match this jar ("
+                        + e + "); clear ~/.javacpp/cache", e);
+            }
             if (name == null) {
                 throw new UnsupportedOperationException(backend + ": the native library has no tier named "
                         + backend.isa());
