@@ -48,16 +48,26 @@ static const s4j_kernel_set s4j_kernel_table[S4J_ISA_COUNT] = {
 #undef S4J_TIER
 };
 
-/* ---------------------------------------------------------------------------------------------
- * Tier support
- * ------------------------------------------------------------------------------------------- */
+/* The rest of every tier's registry line, compiled in or not (a C test on arm64 names the x86 tiers it skips;
+ * s4j_auto_algorithm answers for every tier): its name, the CPU features it needs (s4j_cpu_features bits) and
+ * AUTO's f32 crossover (see "AUTO" below). */
+typedef struct s4j_tier_info {
+  const char* name;
+  int cpu;
+  int64_t auto32;
+} s4j_tier_info;
 
-/* The CPU features each tier needs (s4j_cpu_features bits), from the registry. */
-static const int s4j_tier_cpu[S4J_ISA_COUNT] = {
-#define S4J_TIER(id, isa, method, unroll, vlen, flags, name, cpu, ...) [id] = (cpu),
+#define S4J_TIER_EVERY_ARCH 1
+static const s4j_tier_info s4j_tier_infos[S4J_ISA_COUNT] = {
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, name, cpu, auto32, auto64) [id] = {name, (cpu), (auto32)},
 #include "s4j_tiers.inc"
 #undef S4J_TIER
 };
+#undef S4J_TIER_EVERY_ARCH
+
+/* ---------------------------------------------------------------------------------------------
+ * Tier support
+ * ------------------------------------------------------------------------------------------- */
 
 int s4j_isa_supported(int isa) {
   if (isa < 0 || isa >= S4J_ISA_COUNT || s4j_kernel_table[isa].raddexp == NULL) return 0;
@@ -65,19 +75,10 @@ int s4j_isa_supported(int isa) {
   /* Test-only build: the AVX-512 kernels are compiled against SIMDe's portable emulation. */
   if (isa == S4J_ISA_AVX512) return 1;
 #endif
-  return (s4j_cpu_features() & s4j_tier_cpu[isa]) == s4j_tier_cpu[isa];
+  return (s4j_cpu_features() & s4j_tier_infos[isa].cpu) == s4j_tier_infos[isa].cpu;
 }
 
-/* Every tier's name, compiled in or not (a C test on arm64 names the x86 tiers it skips). */
-#define S4J_TIER_EVERY_ARCH 1
-static const char* const s4j_tier_names[S4J_ISA_COUNT] = {
-#define S4J_TIER(id, isa, method, unroll, vlen, flags, name, ...) [id] = name,
-#include "s4j_tiers.inc"
-#undef S4J_TIER
-};
-#undef S4J_TIER_EVERY_ARCH
-
-const char* s4j_isa_name(int isa) { return isa >= 0 && isa < S4J_ISA_COUNT ? s4j_tier_names[isa] : NULL; }
+const char* s4j_isa_name(int isa) { return isa >= 0 && isa < S4J_ISA_COUNT ? s4j_tier_infos[isa].name : NULL; }
 
 int s4j_cpu_max_isa(void) {
   for (int isa = S4J_ISA_COUNT - 1; isa > S4J_ISA_PORTABLE; isa--) {
@@ -109,17 +110,8 @@ int s4j_cpu_max_isa(void) {
  * there, 1.24-1.37x slower on the Zen 5. AVX2 (and NEON, the same exp; not measured on arm64 hardware yet)
  * always runs the reload.
  * ------------------------------------------------------------------------------------------- */
-/* The crossovers above, per tier, from the registry (auto32): every tier's, compiled in or not. */
-#define S4J_TIER_EVERY_ARCH 1
-static const int64_t s4j_tier_auto[S4J_ISA_COUNT] = {
-#define S4J_TIER(id, isa, method, unroll, vlen, flags, name, cpu, auto32, auto64) [id] = (auto32),
-#include "s4j_tiers.inc"
-#undef S4J_TIER
-};
-#undef S4J_TIER_EVERY_ARCH
-
 int s4j_auto_algorithm(int isa, int64_t n) {
-  const int64_t crossover = isa >= 0 && isa < S4J_ISA_COUNT ? s4j_tier_auto[isa] : INT64_MAX;
+  const int64_t crossover = isa >= 0 && isa < S4J_ISA_COUNT ? s4j_tier_infos[isa].auto32 : INT64_MAX;
   return n <= crossover ? S4J_ALGO_THREE_PASS_RELOAD : S4J_ALGO_TWO_PASS;
 }
 
