@@ -73,25 +73,26 @@
  * 1/L, and every |v| < 2^18 keeps the sum in MAGIC's binade, so the low log2(L) mantissa bits are j. */
 #define S4J_MAGIC16 0x1.8p+19f
 #define S4J_MAGIC8 0x1.8p+20f
-#define S4J_MAGIC32 0x1.8p+18f
-/* L = 32 needs |v| < 2^17 in MAGIC32's binade: inputs are clamped below at -X_CLAMP32 (|v| <= 129,843); above,
- * an input past s*x = 90850 is far beyond every fast-path E, and its block is redone or takes the exact path. */
-#define S4J_X_CLAMP32 90000.0f
-/* L = 32 (AVX-512), the folded s == 1 terms without table rests (a -DS4J_RELOAD_LO=0 build's store pass, for
- * measurements; no default kernel takes them since the ninth session): exp(t) ~= 1 + t*(C1 + C2*t) on
- * [-0.010834, 0.010834] (ln2/64 and v's rounding for |x| <= 250, see s4j_f32_avx512.h), minimax for relative
- * error with float coefficients (ours, numerical minimisation of the maximum): 5.3e-8 = 0.89 units of 2^-24. */
-#define S4J_L32_C1 0x1.0000f6p+0f
-#define S4J_L32_C2 0x1.000028p-1f
-/* L = 16 (AVX-512): exp(t) ~= 1 + t*(1 + C2*t + C3*t^2) on [-ln2/32, ln2/32], minimax for relative
- * error with float coefficients (ours, by a Lawson iteration): 1.6e-9 = 0.027 ULP. */
-#define S4J_L16_C2 0x1.00022p-1f
-#define S4J_L16_C3 0x1.55523ap-3f
+/* L = 16 (AVX-512) keeps |v| < 2^18 in MAGIC16's binade: inputs are clamped below at -X_CLAMP (|v| <= 129,843);
+ * above, an input past s*x = 90850 is far beyond every fast-path E, and its block is redone or takes the exact
+ * path. */
+#define S4J_X_CLAMP 90000.0f
+/* L = 16 (AVX-512): exp(t) ~= 1 + t*(1 + C2*t + C3*t^2), minimax for relative error on the t each mode reaches
+ * (ours: a linear program over 4001 points, then the best float pair near its solution). s == 1: ln2/32 plus v's
+ * rounding (|hi| * 1.9e-8 * ln2, 8.8e-4 at the fast path's |hi| <= 65636), [-0.02254, 0.02254]: 1.87e-9 = 0.031
+ * units of 2^-24. With a temperature (S) the exact product's lo part joins t (up to 2^-9 where |hi| >= 2^15, 2^-8
+ * at 2^16): [-0.02645, 0.02645], 3.55e-9 = 0.060 units. Until the twentieth session L was 32 (two vpermt2ps,
+ * half the t) with C2 = 0x1.00022p-1, C3 = 0x1.55523ap-3, minimax on [-ln2/32, ln2/32] (1.6e-9), which would
+ * reach 9.0e-9 at the scaled mode's edge. */
+#define S4J_L16_C2 0x1.00024cp-1f
+#define S4J_L16_C3 0x1.5555b4p-3f
+#define S4J_L16S_C2 0x1.000328p-1f
+#define S4J_L16S_C3 0x1.5555c2p-3f
 /* L = 8 (AVX2, one 8-entry vpermps): exp(t) ~= 1 + t*(1 + t*(1/2 + C3*t + C4*t^2)) on [-ln2/16, ln2/16],
  * minimax as above: 4.3e-10 = 0.007 ULP (degree 3 would leave 0.46 ULP there). */
 #define S4J_L8_C3 0x1.555f8cp-3f
 #define S4J_L8_C4 0x1.555102p-5f
-/* 2^(j/32), j = 0..31, correctly rounded doubles: the table of L = 32; L = 16 takes every other entry, L = 8
+/* 2^(j/32), j = 0..31, correctly rounded doubles; L = 16 (AVX-512, portable) takes every other entry, L = 8
  * every fourth. A table scaled by c (1/sum in pass 2) is rounded to float once from the double product. */
 static const double s4j_exp2_j32[32] = {
     0x1.0000000000000p+0, 0x1.059b0d3158574p+0, 0x1.0b5586cf9890fp+0, 0x1.11301d0125b51p+0,

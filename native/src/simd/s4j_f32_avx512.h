@@ -1,7 +1,6 @@
 /*
- * The f32 per-ISA layer, AVX-512F: 16 lanes, exp by a 32-entry table (one vpermt2ps over two registers) and a
- * degree-3 polynomial (degree 2 only in a -DS4J_RELOAD_LO=0 build's store pass), exact power-of-two scaling by vscalefps
- * (docs/NUMERICS.md, "exp"). Include it only through s4j_f32_simd.h from files compiled with the AVX-512 tier
+ * The f32 per-ISA layer, AVX-512F: 16 lanes, exp by a 16-entry table (one vpermps) and a degree-3 polynomial,
+ * exact power-of-two scaling by vscalefps (docs/NUMERICS.md, "exp"). Include it only through s4j_f32_simd.h from files compiled with the AVX-512 tier
  * flags. AVX512F instructions only (the CPU probe also requires DQ, as every AVX-512 CPU but Xeon Phi has).
  */
 #ifndef S4J_F32_AVX512_H
@@ -16,7 +15,7 @@
 
 /* Name parts: isa, method of the exp, elements per vector and per main-loop iteration (4 vectors). */
 #define S4J_ISA avx512f
-#define S4J_METHOD lut32_p3
+#define S4J_METHOD lut16_p3
 #define S4J_U1 u16
 #define S4J_U4 u64
 #define S4J_VLEN 16
@@ -78,14 +77,16 @@ static inline float s4j_vhmax(s4j_vf v) {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * exp(s*x) * c * 2^(bias - E) (docs/NUMERICS.md, "exp"): per call, the table holds fl(2^(j/32) * c) and,
- * for the S4J_EXP_LO mode, the rest 2^(j/32) * c - that entry, so that exp rounds once, at the end.
+ * exp(s*x) * c * 2^(bias - E) (docs/NUMERICS.md, "exp"): per call, the table holds fl(2^(j/16) * c) and,
+ * for the S4J_EXP_LO mode, the rest 2^(j/16) * c - that entry, so that exp rounds once, at the end. Until the
+ * twentieth session the table had 32 entries (two vpermt2ps over register pairs, half of |t|): on the Zen 5
+ * vpermt2ps competes with the FMAs for their pipes where vpermps mostly does not, and the exp kernels took
+ * 0.89-0.97x the time with 16 (README, "Twentieth session").
  * ------------------------------------------------------------------------------------------- */
 typedef struct {
-  __m512 table0, table1; /* lane j of table0 (j of table1): fl(2^(j/32) * c) (fl(2^((16 + j)/32) * c)),
-                          * [* 2^(bias - E) when folded] */
-  __m512 tlo0, tlo1;     /* the table entries' rounding errors, same scaling */
-  __m512 xlo;   /* the clamp bound -X_CLAMP32 / s: inputs are taken to at least xlo (vmaxps) */
+  __m512 table; /* lane j: fl(2^(j/16) * c) [* 2^(bias - E) when folded] */
+  __m512 tlo;   /* the table entries' rounding errors, same scaling */
+  __m512 xlo;   /* the clamp bound -X_CLAMP / s: inputs are taken to at least xlo (vmaxps) */
   __m512 s;     /* the scale (1/T) */
   __m512 e;     /* E - bias: every term is relative to 2^(E - bias) */
   int folded;   /* 2^(bias - E) is in the tables (E - bias in [-120, 96]): one subtraction less per vector */
@@ -96,10 +97,11 @@ static inline __m512 s4j_avx512_cvt16(__m512d lo8, __m512d hi8) {
                                              _mm256_castps_pd(_mm512_cvtpd_ps(hi8)), 1));
 }
 
-static inline void s4j_avx512_half_table(__m512* t, __m512* tlo, const double* d, double c) {
+static inline void s4j_avx512_table(__m512* t, __m512* tlo, double c) {
   const __m512d vc = _mm512_set1_pd(c);
-  const __m512d v0 = _mm512_mul_pd(_mm512_loadu_pd(d), vc);
-  const __m512d v1 = _mm512_mul_pd(_mm512_loadu_pd(d + 8), vc);
+  const double* d = s4j_exp2_j32; /* every other entry: 2^(j/16) */
+  const __m512d v0 = _mm512_mul_pd(_mm512_setr_pd(d[0], d[2], d[4], d[6], d[8], d[10], d[12], d[14]), vc);
+  const __m512d v1 = _mm512_mul_pd(_mm512_setr_pd(d[16], d[18], d[20], d[22], d[24], d[26], d[28], d[30]), vc);
   *t = s4j_avx512_cvt16(v0, v1);
   /* the rest, exact in double (the product's own rounding, ~2^-53, is far below; c = 1: none) */
   const __m512d r0 = _mm512_sub_pd(v0, _mm512_cvtps_pd(_mm512_castps512_ps256(*t)));
@@ -119,14 +121,12 @@ static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bi
     p->folded = 1;
     /* 2^(bias - E) times a power of two: exact in double, and the entries stay normal floats */
     const double vc = c * s4j_pow2(-(int)eb);
-    s4j_avx512_half_table(&p->table0, &p->tlo0, s4j_exp2_j32, vc);
-    s4j_avx512_half_table(&p->table1, &p->tlo1, s4j_exp2_j32 + 16, vc);
+    s4j_avx512_table(&p->table, &p->tlo, vc);
   } else {
     p->folded = 0;
-    s4j_avx512_half_table(&p->table0, &p->tlo0, s4j_exp2_j32, c);
-    s4j_avx512_half_table(&p->table1, &p->tlo1, s4j_exp2_j32 + 16, c);
+    s4j_avx512_table(&p->table, &p->tlo, c);
   }
-  p->xlo = _mm512_set1_ps(s == 1.0f ? -S4J_X_CLAMP32 : -S4J_X_CLAMP32 / s);
+  p->xlo = _mm512_set1_ps(s == 1.0f ? -S4J_X_CLAMP : -S4J_X_CLAMP / s);
   p->s = _mm512_set1_ps(s);
   p->e = _mm512_set1_ps(eb);
 }
@@ -134,13 +134,13 @@ static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bi
 
 /* mode is a compile-time constant (s4j_f32_simd.h): without S4J_EXP_SCALED (s == 1) the exact-product
  * steps are dropped; with S4J_EXP_FOLD (and p->folded) the tables carry 2^(bias - E); with S4J_EXP_LO the
- * table entry's rounding error joins the polynomial (one more vpermt2ps). */
+ * table entry's rounding error joins the polynomial (one more vpermps). */
 S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
   const int scaled = mode & S4J_EXP_SCALED;
-  /* Clamp below at -X_CLAMP32/s (vmaxps returns its second operand, x, when either is NaN: a NaN of either
+  /* Clamp below at -X_CLAMP/s (vmaxps returns its second operand, x, when either is NaN: a NaN of either
    * sign stays NaN; vrangeps, used before, turned a NaN with the sign bit set into a 0 term). -Inf and
    * masked-out lanes give 0, and v stays in the magic number's binade on that side. Above, no clamp is needed:
-   * up to s*x = 90850 (|v| < 2^17) the term is exact; an input more than ~40/s above E gives a sum of at least
+   * up to s*x = 90850 (|v| < 2^18) the term is exact; an input more than ~40/s above E gives a sum of at least
    * 2^58 relative to E, far larger ones an infinite or NaN term (the polynomial of a huge t overflows, +Inf
    * gives NaN), and the drivers take such a sum as "redo, or exact path"; a redone block whose own E is above
    * E_HI goes to the exact path. */
@@ -151,33 +151,25 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
     vhi = _mm512_mul_ps(vx, p->s);
     vlo = _mm512_fmsub_ps(vx, p->s, vhi);
   }
-  /* v = hi*log2(e) rounded once to a multiple of 1/32: the magic number's ulp is 2^-5, and the low five
-   * mantissa bits of vn are then j = 32*v mod 32, the table index (vpermt2ps reads only those bits). */
-  const __m512 vn = _mm512_fmadd_ps(vhi, _mm512_set1_ps(S4J_LOG2E), _mm512_set1_ps(S4J_MAGIC32));
-  const __m512 vv = _mm512_sub_ps(vn, _mm512_set1_ps(S4J_MAGIC32));
+  /* v = hi*log2(e) rounded once to a multiple of 1/16: the magic number's ulp is 2^-4, and the low four
+   * mantissa bits of vn are then j = 16*v mod 16, the table index (vpermps reads only those bits). */
+  const __m512 vn = _mm512_fmadd_ps(vhi, _mm512_set1_ps(S4J_LOG2E), _mm512_set1_ps(S4J_MAGIC16));
+  const __m512 vv = _mm512_sub_ps(vn, _mm512_set1_ps(S4J_MAGIC16));
   /* Cody-Waite t = hi - v*ln2: the first FMA is exact (NUMERICS.md); with s != 1 the small parts
    * lo - v*LN2_LO go in first, so that t rounds once (twice until the fourteenth session). */
   __m512 vt = _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_HI), vhi);
   vt = scaled ? _mm512_add_ps(vt, _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_LO), vlo))
               : _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_LO), vt);
   const __m512i vj = _mm512_castps_si512(vn);
-  const __m512 vtab = _mm512_permutex2var_ps(p->table0, vj, p->table1);
-  /* exp(t) ~= 1 + t*a(t); y = T + (T*t [+ T_lo])*a rounds once at the end (T_lo*a differs from T_lo by ~2%,
-   * 2^-30 relative to y). |t| <= ln2/64 plus |hi|*|LOG2E - log2(e)|*ln2 (v's rounding error: 8.7e-4 at
-   * |hi| = 65536) plus, for s != 1, the product's lo part (up to 2^-8 there). Folded terms with s == 1 and
-   * no table rests (the reload's store pass in a -DS4J_RELOAD_LO=0 build, for measurements; the default
-   * corrects the table's rounding since an output reached 4.53 ULP, s4j_f32_simd.h) take the degree-2
-   * a = C1 + C2*t: folding needs E - 64 in [-120, 96], so every term that is not zero or redone has |hi| <= ~250 and
-   * |t| <= 0.010834, the interval C1, C2 are minimax on. Every other mode takes the degree-3
-   * a = 1 + C2*t + C3*t^2 of L = 16, minimax on [-ln2/32, ln2/32] and so within 1.6e-9 on any |t| here. */
-  __m512 va;
-  if (mode == S4J_EXP_FOLD) {
-    va = _mm512_fmadd_ps(_mm512_set1_ps(S4J_L32_C2), vt, _mm512_set1_ps(S4J_L32_C1));
-  } else {
-    va = _mm512_fmadd_ps(_mm512_set1_ps(S4J_L16_C3), vt, _mm512_set1_ps(S4J_L16_C2));
-    va = _mm512_fmadd_ps(va, vt, _mm512_set1_ps(1.0f));
-  }
-  const __m512 vb = (mode & S4J_EXP_LO) ? _mm512_fmadd_ps(vtab, vt, _mm512_permutex2var_ps(p->tlo0, vj, p->tlo1))
+  const __m512 vtab = _mm512_permutexvar_ps(vj, p->table);
+  /* exp(t) ~= 1 + t*a(t); y = T + (T*t [+ T_lo])*a rounds once at the end (T_lo*a differs from T_lo*(1 + t*a)
+   * by |t|/2 of it, below 2^-30 relative to y). |t| <= ln2/32 plus |hi|*|LOG2E - log2(e)|*ln2 (v's rounding error: 8.8e-4 at
+   * |hi| = 65636, the fast path's largest) plus, for s != 1, the product's lo part (up to 2^-8 there):
+   * a = 1 + C2*t + C3*t^2 is minimax on the interval of each mode (constants.h). */
+  __m512 va = scaled ? _mm512_fmadd_ps(_mm512_set1_ps(S4J_L16S_C3), vt, _mm512_set1_ps(S4J_L16S_C2))
+                     : _mm512_fmadd_ps(_mm512_set1_ps(S4J_L16_C3), vt, _mm512_set1_ps(S4J_L16_C2));
+  va = _mm512_fmadd_ps(va, vt, _mm512_set1_ps(1.0f));
+  const __m512 vb = (mode & S4J_EXP_LO) ? _mm512_fmadd_ps(vtab, vt, _mm512_permutexvar_ps(vj, p->tlo))
                                         : _mm512_mul_ps(vtab, vt);
   const __m512 vy = _mm512_fmadd_ps(vb, va, vtab);
   /* 2^(floor(v) - E + bias) exactly: vscalefps takes floor of its second operand; E is an integer. */
