@@ -4,8 +4,10 @@ package io.github.softmax4j;
  * The technology that computes the softmax. {@link Softmax#get()} picks the fastest one this machine can
  * run; {@link Softmax#of(Backend)} asks for one; {@link Softmax#available()} lists those that can run here.
  *
- * <p>Selection can be forced with {@code -Dsoftmax4j.backend=NAME} (a constant name, case-insensitive) and
- * the native tier capped with {@code -Dsoftmax4j.maxIsa=avx2} (or {@code neon}, {@code portable}).
+ * <p>The constants are declared in the automatic selection's order of preference. Selection can be forced with
+ * {@code -Dsoftmax4j.backend=NAME} (a constant name, case-insensitive) and the native tier capped with
+ * {@code -Dsoftmax4j.maxIsa=avx2} (or {@code neon}, {@code portable}): the named tier and the native tiers
+ * declared after it stay allowed.
  */
 public enum Backend {
     /** C kernels with AVX-512F intrinsics (x86-64; CPU and OS must support the ZMM state). */

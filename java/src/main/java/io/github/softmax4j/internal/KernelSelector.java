@@ -34,9 +34,8 @@ public final class KernelSelector {
     static final List<String> TIERS = Arrays.stream(Backend.values()).map(Backend::isa).filter(Objects::nonNull)
             .collect(Collectors.toUnmodifiableList());
 
-    /** Preference order of the automatic selection. */
-    static final List<Backend> ORDER = List.of(Backend.NATIVE_AVX512, Backend.NATIVE_AVX2, Backend.NATIVE_NEON,
-            Backend.VECTOR, Backend.NATIVE_PORTABLE, Backend.SCALAR);
+    /** Preference order of the automatic selection: {@link Backend}'s declaration order. */
+    static final List<Backend> ORDER = List.of(Backend.values());
 
     private static final Map<Backend, Object> CACHE = new EnumMap<>(Backend.class);
 
@@ -95,16 +94,16 @@ public final class KernelSelector {
             return new Config(forced, cap == null || cap.isBlank() ? null : cap, t.equals("vector"));
         }
 
-        /** Whether the native tier of this backend is above the cap. */
+        /**
+         * Whether the native tier of this backend is above the cap: declared before the cap's tier in
+         * {@link Backend} (AVX-512, AVX2, NEON, portable), so a new tier needs no rank of its own: avx2 leaves
+         * NEON allowed on arm64, neon allows only the portable tier on x86-64.
+         */
         boolean capped(Backend b) {
             if (maxIsa == null || !b.isNative()) {
                 return false;
             }
-            return rank(b.isa()) > rank(maxIsa);
-        }
-
-        private static int rank(String isa) {
-            return "avx512".equals(isa) ? 2 : "avx2".equals(isa) || "neon".equals(isa) ? 1 : 0;
+            return TIERS.indexOf(b.isa()) < TIERS.indexOf(maxIsa);
         }
     }
 
