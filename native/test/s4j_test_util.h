@@ -117,11 +117,11 @@ static inline double s4j_inv_ulp_of(double r) {
 
 /* The largest error each tier's exp may have, in ULP of the float result (test_exp_exhaustive over every float
  * with s = 1 and c = 1; test_exp_scaled with temperatures and folded factors): the measured maxima (portable
- * 0.5000; AVX2 0.5985, 0.5894 sampled with temperatures; AVX-512 0.5618, 0.5981 sampled with
- * temperatures (0.5452 with the 32-entry table until the twentieth session, asserted at 0.56 then); NEON computes AVX2's terms) and a little margin
- * (AVX2 and NEON: 0.62 until t rounded once, the fourteenth session). The reload's 4-ULP bound
- * rests on these (docs/NUMERICS.md, "Error budget": 2 e + 2 e + 1 + 0.5), so they are asserted, not the 2 ULP
- * asserted until the thirteenth session. S4J_EXP_MAX_ULP=<ulp> in the environment overrides them for
+ * 0.5000; AVX2 0.5985, 0.5894 sampled with temperatures; AVX-512 0.5618, 0.5981 sampled with temperatures
+ * (0.5452 with the 32-entry table until the twentieth session, asserted at 0.56 then); NEON computes AVX2's
+ * terms) and a little margin (AVX2 and NEON: 0.62 until t rounded once, the fourteenth session). The reload's
+ * 4-ULP bound rests on these (docs/NUMERICS.md, "Error budget": 2 e + 2 e + 1 + 0.5), so they are asserted, not
+ * the 2 ULP asserted until the thirteenth session. S4J_EXP_MAX_ULP=<ulp> in the environment overrides them for
  * measurement builds (-DS4J_RELOAD_LO=0: the store pass without the table rests, up to 1.74 ULP on AVX-512). */
 static inline double s4j_exp_max_ulp(int isa) {
   const char* env = getenv("S4J_EXP_MAX_ULP");

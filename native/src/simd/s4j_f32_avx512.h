@@ -1,7 +1,8 @@
 /*
  * The f32 per-ISA layer, AVX-512F: 16 lanes, exp by a 16-entry table (one vpermps) and a degree-3 polynomial,
- * exact power-of-two scaling by vscalefps (docs/NUMERICS.md, "exp"). Include it only through s4j_f32_simd.h from files compiled with the AVX-512 tier
- * flags. AVX512F instructions only (the CPU probe also requires DQ, as every AVX-512 CPU but Xeon Phi has).
+ * exact power-of-two scaling by vscalefps (docs/NUMERICS.md, "exp"). Include it only through s4j_f32_simd.h from
+ * files compiled with the AVX-512 tier flags. AVX512F instructions only (the CPU probe also requires DQ, as every
+ * AVX-512 CPU but Xeon Phi has).
  */
 #ifndef S4J_F32_AVX512_H
 #define S4J_F32_AVX512_H
@@ -81,7 +82,7 @@ static inline float s4j_vhmax(s4j_vf v) {
  * for the S4J_EXP_LO mode, the rest 2^(j/16) * c - that entry, so that exp rounds once, at the end. Until the
  * twentieth session the table had 32 entries (two vpermt2ps over register pairs, half of |t|): on the Zen 5
  * vpermt2ps competes with the FMAs for their pipes where vpermps mostly does not, and the exp kernels took
- * 0.89-0.97x the time with 16 (README, "Twentieth session").
+ * 0.89-0.98x the time with 16 (README, "Twentieth session").
  * ------------------------------------------------------------------------------------------- */
 typedef struct {
   __m512 table; /* lane j: fl(2^(j/16) * c) [* 2^(bias - E) when folded] */
@@ -162,10 +163,10 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
               : _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_LO), vt);
   const __m512i vj = _mm512_castps_si512(vn);
   const __m512 vtab = _mm512_permutexvar_ps(vj, p->table);
-  /* exp(t) ~= 1 + t*a(t); y = T + (T*t [+ T_lo])*a rounds once at the end (T_lo*a differs from T_lo*(1 + t*a)
-   * by |t|/2 of it, below 2^-30 relative to y). |t| <= ln2/32 plus |hi|*|LOG2E - log2(e)|*ln2 (v's rounding error: 8.8e-4 at
-   * |hi| = 65636, the fast path's largest) plus, for s != 1, the product's lo part (up to 2^-8 there):
-   * a = 1 + C2*t + C3*t^2 is minimax on the interval of each mode (constants.h). */
+  /* exp(t) ~= 1 + t*a(t); y = T + (T*t [+ T_lo])*a rounds once at the end (T_lo*a differs from
+   * T_lo*(1 + t*a) by |t|/2 of it, below 2^-30 relative to y). |t| <= ln2/32 plus |hi|*|LOG2E - log2(e)|*ln2
+   * (v's rounding error: 8.8e-4 at |hi| = 65636, the fast path's largest) plus, for s != 1, the product's lo
+   * part (up to 2^-8 there): a = 1 + C2*t + C3*t^2 is minimax on the interval of each mode (constants.h). */
   __m512 va = scaled ? _mm512_fmadd_ps(_mm512_set1_ps(S4J_L16S_C3), vt, _mm512_set1_ps(S4J_L16S_C2))
                      : _mm512_fmadd_ps(_mm512_set1_ps(S4J_L16_C3), vt, _mm512_set1_ps(S4J_L16_C2));
   va = _mm512_fmadd_ps(va, vt, _mm512_set1_ps(1.0f));
