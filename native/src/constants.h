@@ -74,7 +74,7 @@
 #define S4J_MAGIC16 0x1.8p+19f
 #define S4J_MAGIC8 0x1.8p+20f
 /* L = 16 (AVX-512) keeps |v| < 2^18 in MAGIC16's binade: inputs are clamped below at -X_CLAMP (|v| <= 129,843);
- * above, an input past s*x = 90850 is far beyond every fast-path E, and its block is redone or takes the exact
+ * above, an input past s*x = 181,700 is far beyond every fast-path E, and its block is redone or takes the exact
  * path. */
 #define S4J_X_CLAMP 90000.0f
 /* L = 16 (AVX-512): exp(t) ~= 1 + t*(1 + C2*t + C3*t^2), minimax for relative error on the t each mode reaches

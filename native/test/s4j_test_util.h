@@ -122,7 +122,8 @@ static inline double s4j_inv_ulp_of(double r) {
  * terms) and a little margin (AVX2 and NEON: 0.62 until t rounded once, the fourteenth session). The reload's
  * 4-ULP bound rests on these (docs/NUMERICS.md, "Error budget": 2 e + 2 e + 1 + 0.5), so they are asserted, not
  * the 2 ULP asserted until the thirteenth session. S4J_EXP_MAX_ULP=<ulp> in the environment overrides them for
- * measurement builds (-DS4J_RELOAD_LO=0: the store pass without the table rests, up to 1.74 ULP on AVX-512). */
+ * measurement builds (-DS4J_RELOAD_LO=0: the store pass without the table rests; 1.74 ULP on AVX-512 with
+ * the degree 2 and 32 entries it had until the twentieth session). */
 static inline double s4j_exp_max_ulp(int isa) {
   const char* env = getenv("S4J_EXP_MAX_ULP");
   if (env != NULL) return atof(env);

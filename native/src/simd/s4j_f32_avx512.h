@@ -1,8 +1,8 @@
 /*
- * The f32 per-ISA layer, AVX-512F: 16 lanes, exp by a 16-entry table (one vpermps) and a degree-3 polynomial,
- * exact power-of-two scaling by vscalefps (docs/NUMERICS.md, "exp"). Include it only through s4j_f32_simd.h from
- * files compiled with the AVX-512 tier flags. AVX512F instructions only (the CPU probe also requires DQ, as every
- * AVX-512 CPU but Xeon Phi has).
+ * The f32 per-ISA layer, AVX-512F: 16 lanes, exp by a 16-entry table (vpermps over one register) and a degree-3
+ * polynomial, exact power-of-two scaling by vscalefps (docs/NUMERICS.md, "exp"). Include it only through
+ * s4j_f32_simd.h from files compiled with the AVX-512 tier flags. AVX512F instructions only (the CPU probe also
+ * requires DQ, as every AVX-512 CPU but Xeon Phi has).
  */
 #ifndef S4J_F32_AVX512_H
 #define S4J_F32_AVX512_H
@@ -141,7 +141,7 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
   /* Clamp below at -X_CLAMP/s (vmaxps returns its second operand, x, when either is NaN: a NaN of either
    * sign stays NaN; vrangeps, used before, turned a NaN with the sign bit set into a 0 term). -Inf and
    * masked-out lanes give 0, and v stays in the magic number's binade on that side. Above, no clamp is needed:
-   * up to s*x = 90850 (|v| < 2^18) the term is exact; an input more than ~40/s above E gives a sum of at least
+   * up to s*x = 181,700 (|v| < 2^18) the term is exact; an input more than ~40/s above E gives a sum of at least
    * 2^58 relative to E, far larger ones an infinite or NaN term (the polynomial of a huge t overflows, +Inf
    * gives NaN), and the drivers take such a sum as "redo, or exact path"; a redone block whose own E is above
    * E_HI goes to the exact path. */

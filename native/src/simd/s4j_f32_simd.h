@@ -233,7 +233,8 @@ static inline void s4j_vsum_flush(s4j_vsum* a) { (void)a; }
  * ninth session, for one operation per vector less in the in-cache workhorse) a term carried the entry's
  * rounding too, 1.74 ULP on AVX-512 (0.91 AVX2), and an output divided by a sum dominated by one such term
  * could carry both terms' errors: 4.53 ULP on AVX-512 for n = 2065 (the fuzzer's ops target), over the
- * documented 4 (docs/NUMERICS.md, "Error budget"). -DS4J_RELOAD_LO=0 builds the old way, for measurements. */
+ * documented 4 (docs/NUMERICS.md, "Error budget"). -DS4J_RELOAD_LO=0 leaves the rests out, for measurements
+ * (on AVX-512 with the degree-3 polynomial and 16 entries of today, not the degree 2 and 32 entries of then). */
 #if !defined(S4J_RELOAD_LO)
 #define S4J_RELOAD_LO S4J_EXP_LO
 #endif
