@@ -46,6 +46,9 @@
  * a block is the unit of the running E's redo, and a kernel call prefetches only within its block, so
  * blocks are long (4096, our first size, left every call without prefetches). */
 #define S4J_BLOCK 65536
+/* Summing kernel calls of more terms than this add each main-loop step as an fp32 tree and then exactly
+ * (s4j_f32_simd.h, S4J_SUM_TREE; docs/NUMERICS.md, "Sums"): rows up to here keep their 4-ULP bound. */
+#define S4J_SUM_TREE_MIN 4096
 /* Pass 2 of two-pass writes y with non-temporal stores (no read for ownership: 8 bytes of memory traffic
  * per element instead of 12) from this many elements (16 MiB of y) on: measured on a Xeon (Emerald Rapids
  * VM, 300 MiB L3, one core), two-pass at 64M elements went from 1.20 to 0.91 ns per element, at 16M from

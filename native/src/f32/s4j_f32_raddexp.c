@@ -9,5 +9,5 @@
 double S4J_FN_EXP(raddexp)(size_t n, const float* x, float s, float e) {
   s4j_expp p;
   s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS, n >= S4J_FOLD_MIN);
-  return S4J_EXP_CALL(s, &p, S4J_EXP_LO, s4j_sumexp_body, n, x, &p);
+  return S4J_SUM_EXP_CALL(n, s, &p, S4J_EXP_LO, s4j_sumexp_body, n, x, &p);
 }

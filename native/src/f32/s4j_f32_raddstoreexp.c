@@ -7,5 +7,5 @@
 double S4J_FN_EXP(raddstoreexp)(size_t n, const float* x, float* y, float s, float e) {
   s4j_expp p;
   s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS, n >= S4J_FOLD_MIN);
-  return S4J_EXP_CALL(s, &p, S4J_RELOAD_LO, s4j_storeexp_body, n, x, y, &p);
+  return S4J_SUM_EXP_CALL(n, s, &p, S4J_RELOAD_LO, s4j_storeexp_body, n, x, y, &p);
 }

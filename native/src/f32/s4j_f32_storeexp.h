@@ -18,7 +18,7 @@ S4J_INLINE void s4j_exp4(const float* x, float* y, s4j_vf* z, const s4j_expp* p,
 S4J_INLINE void s4j_step(const float* x, float* y, s4j_vsum* acc, const s4j_expp* p, const int mode) {
   s4j_vf z[S4J_SUM_STEP];
   for (int q = 0; q < S4J_SUM_STEP; q += 4) s4j_exp4(x + q * S4J_VLEN, y + q * S4J_VLEN, z + q, p, mode);
-  s4j_vsum_add_step(acc, z);
+  s4j_vsum_add_step(acc, z, mode);
 }
 
 S4J_INLINE double s4j_storeexp_body(size_t n, const float* x, float* y, const s4j_expp* p, const int mode) {

@@ -17,7 +17,7 @@ S4J_INLINE void s4j_sumexp4(const float* x, s4j_vf* z, const s4j_expp* p, const 
 S4J_INLINE void s4j_sumexp_step(const float* x, s4j_vsum* acc, const s4j_expp* p, const int mode) {
   s4j_vf z[S4J_SUM_STEP];
   for (int q = 0; q < S4J_SUM_STEP; q += 4) s4j_sumexp4(x + q * S4J_VLEN, z + q, p, mode);
-  s4j_vsum_add_step(acc, z);
+  s4j_vsum_add_step(acc, z, mode);
 }
 
 S4J_INLINE double s4j_sumexp_body(size_t n, const float* x, const s4j_expp* p, const int mode) {

@@ -156,6 +156,18 @@ static inline float s4j_row_max(size_t n, const float* x) {
  * for n = S4J_BLOCK, 2^-31 on AVX-512 (m = 64) and AVX2 (m = 32), 2^-30 on NEON (m = 32, 4 lanes). */
 #define S4J_VSUM_FLUSH 16
 
+/* Calls of more than S4J_SUM_TREE_MIN terms (blocks of longer rows, whose bound is 8 ULP, not 4: docs/NUMERICS.md,
+ * "Error budget") add each step's terms as a tree, log2(S4J_SUM_STEP) fp32 roundings deep (3 on AVX-512, 2 on
+ * AVX2 and NEON), and that one vector exactly: 1.6 or 2.25 operations per vector instead of 3.5, the sum within
+ * log2(S4J_SUM_STEP) x 2^-24 of its terms' (the tree's roundings are each at most 2^-24 of partial sums of
+ * non-negative terms). The kernels pass S4J_SUM_TREE in their mode (a bit above the tiers' exp bits) for such
+ * calls (constants.h); the grouping still depends on n only. Measured on Zen 5: the AVX-512 store pass 0.85x the time at 16K
+ * elements (README, "Twenty-first session"). The portable tier sums in double and ignores the bit. */
+#define S4J_SUM_TREE 8
+#if (S4J_EXP_SCALED | S4J_EXP_FOLD | S4J_EXP_LO) & S4J_SUM_TREE
+#error "S4J_SUM_TREE must not share a bit with the tier's exp modes"
+#endif
+
 #if !defined(S4J_VSUM_OF_TIER)
 typedef struct {
   s4j_vf acc;  /* the pairs so far, rounded */
@@ -180,14 +192,27 @@ static inline void s4j_vsum_add4(s4j_vsum* a, s4j_vf v0, s4j_vf v1, s4j_vf v2, s
   const s4j_vf e1 = s4j_vsum_fast2sum(&a->acc, s4j_vadd(v1, v3));
   a->lost = s4j_vadd(a->lost, s4j_vadd(e0, e1));
 }
-static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z) {
+/* One main-loop step: pairs, each added exactly; or with S4J_SUM_TREE in mode, the step's terms added as a
+ * tree (log2(S4J_SUM_STEP) roundings) and that total added exactly ("Sums", S4J_SUM_TREE_MIN). */
+static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z, const int mode) {
 #if S4J_SUM_STEP == 8
+  if (mode & S4J_SUM_TREE) {
+    const s4j_vf t0 = s4j_vadd(s4j_vadd(z[0], z[4]), s4j_vadd(z[2], z[6]));
+    const s4j_vf t1 = s4j_vadd(s4j_vadd(z[1], z[5]), s4j_vadd(z[3], z[7]));
+    a->lost = s4j_vadd(a->lost, s4j_vsum_fast2sum(&a->acc, s4j_vadd(t0, t1)));
+    return;
+  }
   const s4j_vf e0 = s4j_vsum_fast2sum(&a->acc, s4j_vadd(z[0], z[4]));
   const s4j_vf e1 = s4j_vsum_fast2sum(&a->acc, s4j_vadd(z[1], z[5]));
   const s4j_vf e2 = s4j_vsum_fast2sum(&a->acc, s4j_vadd(z[2], z[6]));
   const s4j_vf e3 = s4j_vsum_fast2sum(&a->acc, s4j_vadd(z[3], z[7]));
   a->lost = s4j_vadd(a->lost, s4j_vadd(s4j_vadd(e0, e1), s4j_vadd(e2, e3)));
 #else
+  if (mode & S4J_SUM_TREE) {
+    const s4j_vf t = s4j_vadd(s4j_vadd(z[0], z[2]), s4j_vadd(z[1], z[3]));
+    a->lost = s4j_vadd(a->lost, s4j_vsum_fast2sum(&a->acc, t));
+    return;
+  }
   s4j_vsum_add4(a, z[0], z[1], z[2], z[3]);
 #endif
 }
@@ -203,7 +228,10 @@ static inline double s4j_vsum_reduce(const s4j_vsum* a) {
   return s4j_vdsum_reduce(&d);
 }
 #else
-static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z) { s4j_vsum_add4(a, z[0], z[1], z[2], z[3]); }
+static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z, const int mode) {
+  (void)mode; /* the portable tier's sums are in double: no tree */
+  s4j_vsum_add4(a, z[0], z[1], z[2], z[3]);
+}
 static inline void s4j_vsum_flush(s4j_vsum* a) { (void)a; }
 #endif
 
@@ -256,5 +284,10 @@ static inline void s4j_vsum_flush(s4j_vsum* a) { (void)a; }
   ((s) == 1.0f ? (S4J_EXP_FOLDED(p) ? BODY(__VA_ARGS__, (lo) | S4J_EXP_FOLD) : BODY(__VA_ARGS__, (lo)))    \
                : (S4J_EXP_FOLDED(p) ? BODY(__VA_ARGS__, (lo) | S4J_EXP_SCALED | S4J_EXP_FOLD)               \
                                     : BODY(__VA_ARGS__, (lo) | S4J_EXP_SCALED)))
+
+/* S4J_EXP_CALL for the summing kernels: with S4J_SUM_TREE or-ed into lo when n > S4J_SUM_TREE_MIN. */
+#define S4J_SUM_EXP_CALL(n, s, p, lo, BODY, ...)                                                          \
+  ((n) > S4J_SUM_TREE_MIN ? S4J_EXP_CALL(s, p, (lo) | S4J_SUM_TREE, BODY, __VA_ARGS__)                    \
+                          : S4J_EXP_CALL(s, p, (lo), BODY, __VA_ARGS__))
 
 #endif /* S4J_F32_SIMD_H */
