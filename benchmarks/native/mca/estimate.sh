@@ -26,7 +26,7 @@ tiers=(
   "avx512|gcc|-mavx512f -mavx512dq -mavx2 -mfma -DS4J_TIER_AVX512=1 -DS4J_HAVE_X86=1|x86_64|16|8|S4J_EXP_FOLD|znver5:3.3 znver4:3.3 skylake-avx512:3.0"
   "neon|aarch64-linux-gnu-gcc|-DS4J_TIER_NEON=1 -DS4J_HAVE_ARM64=1|aarch64|4|4|0|neoverse-v1:2.6 neoverse-n1:2.5 apple-m1:3.2"
 )
-# kernel: source, the wrapper's signature and call of the source's body (s4j_body; s4j_storeexp_body for the store pass, s4j_sumexp_body for raddexp), vectors per main-loop iteration
+# kernel (a "-tree" suffix: the same source in the mode of calls of more than 4096 terms, S4J_SUM_TREE): source, the wrapper's signature and call of the source's body (s4j_body; s4j_storeexp_body for the store pass, s4j_sumexp_body for raddexp), vectors per main-loop iteration
 # (sum = the summing kernels' step, 4 = four vectors). The exp parameters are a local initialised in the
 # wrapper, as in the kernels themselves: passed by pointer they stayed in memory, which took registers off
 # the table (NEON: 113 instructions per 4 vectors in such a wrapper, 143 in the kernel as built until the
@@ -34,6 +34,8 @@ tiers=(
 kernels=(
   "raddstoreexp@double w(size_t n, const float* x, float* y, float e) { s4j_expp p; s4j_expp_init(&p, 1.0f, e, 1.0, S4J_EXP_BIAS, 1); return s4j_storeexp_body(n, x, y, &p, S4J_RELOAD_LO | MODE); }@sum"
   "raddexp@double w(size_t n, const float* x, float e) { s4j_expp p; s4j_expp_init(&p, 1.0f, e, 1.0, S4J_EXP_BIAS, 1); return s4j_sumexp_body(n, x, &p, S4J_EXP_LO | MODE); }@sum"
+  "raddstoreexp-tree@double w(size_t n, const float* x, float* y, float e) { s4j_expp p; s4j_expp_init(&p, 1.0f, e, 1.0, S4J_EXP_BIAS, 1); return s4j_storeexp_body(n, x, y, &p, S4J_RELOAD_LO | S4J_SUM_TREE | MODE); }@sum"
+  "raddexp-tree@double w(size_t n, const float* x, float e) { s4j_expp p; s4j_expp_init(&p, 1.0f, e, 1.0, S4J_EXP_BIAS, 1); return s4j_sumexp_body(n, x, &p, S4J_EXP_LO | S4J_SUM_TREE | MODE); }@sum"
   "vscaleexp@float w(size_t n, const float* x, float* y, double c, float e) { s4j_expp p; s4j_expp_init(&p, 1.0f, e, c, S4J_EXP_FINAL_BIAS, 1); return s4j_body(n, x, y, &p, 0, S4J_EXP_LO | MODE); }@4"
   "vscale@float w(size_t n, float* y, s4j_vf hi, s4j_vf lo) { s4j_factor f; f.hi = hi; f.lo = lo; f.pow2 = hi; return s4j_body(n, y, &f, 0, 0); }@4"
 )
@@ -41,21 +43,22 @@ echo "tier,kernel,cpu_model,ghz,instructions_per_iteration,elements_per_iteratio
 for t in "${tiers[@]}"; do
   IFS='|' read -r tier cc flags arch lanes step mode models <<<"$t"
   for k in "${kernels[@]}"; do
-    IFS='@' read -r kernel wrapper vecs <<<"$k"
+    IFS='@' read -r label wrapper vecs <<<"$k"
     [ "$vecs" = sum ] && vecs=$step
     elements=$((vecs * lanes))
-    c="$tmp/$tier-$kernel.c"
-    printf '#include "f32/s4j_f32_%s.c"\n#define MODE (%s)\n%s\n' "$kernel" "$mode" \
-      "${wrapper/double w(/double mca_$kernel(}" | sed "s/float w(/float mca_$kernel(/" > "$c"
+    fn="mca_${label//-/_}"
+    c="$tmp/$tier-$label.c"
+    printf '#include "f32/s4j_f32_%s.c"\n#define MODE (%s)\n%s\n' "${label%-tree}" "$mode" \
+      "${wrapper/double w(/double $fn(}" | sed "s/float w(/float $fn(/" > "$c"
     # shellcheck disable=SC2086
-    $cc $fp $flags $inc -Wno-missing-prototypes -S "$c" -o "$tmp/$tier-$kernel.s"
-    python3 "$here/hot_loop.py" "$tmp/$tier-$kernel.s" "$arch" "mca_$kernel" > "$tmp/$tier-$kernel.loop"
-    n_ins=$(grep -c . "$tmp/$tier-$kernel.loop")
+    $cc $fp $flags $inc -Wno-missing-prototypes -S "$c" -o "$tmp/$tier-$label.s"
+    python3 "$here/hot_loop.py" "$tmp/$tier-$label.s" "$arch" "$fn" > "$tmp/$tier-$label.loop"
+    n_ins=$(grep -c . "$tmp/$tier-$label.loop")
     for m in $models; do
       model="${m%%:*}"; ghz="${m##*:}"
-      cycles=$("$mca" -mtriple="$arch-linux-gnu" -mcpu="$model" -iterations=200 "$tmp/$tier-$kernel.loop" 2>/dev/null |
+      cycles=$("$mca" -mtriple="$arch-linux-gnu" -mcpu="$model" -iterations=200 "$tmp/$tier-$label.loop" 2>/dev/null |
         awk '/^Total Cycles:/ {print $3 / 200}')
-      awk -v t="$tier" -v k="$kernel" -v m="$model" -v g="$ghz" -v i="$n_ins" -v e="$elements" -v c="$cycles" \
+      awk -v t="$tier" -v k="$label" -v m="$model" -v g="$ghz" -v i="$n_ins" -v e="$elements" -v c="$cycles" \
         'BEGIN { printf "%s,%s,%s,%s,%d,%d,%.3f,%.2f,%.4f,%.4f\n", t, k, m, g, i, e, i / e, c, c / e, c / e / g }'
     done
   done
