@@ -26,7 +26,8 @@ tiers=(
   "avx512|gcc|-mavx512f -mavx512dq -mavx2 -mfma -DS4J_TIER_AVX512=1 -DS4J_HAVE_X86=1|x86_64|16|8|S4J_EXP_FOLD|znver5:3.3 znver4:3.3 skylake-avx512:3.0"
   "neon|aarch64-linux-gnu-gcc|-DS4J_TIER_NEON=1 -DS4J_HAVE_ARM64=1|aarch64|4|4|0|neoverse-v1:2.6 neoverse-n1:2.5 apple-m1:3.2"
 )
-# kernel (a "-tree" suffix: the same source in the mode of calls of more than 4096 terms, S4J_SUM_TREE): source, the wrapper's signature and call of the source's body (s4j_body; s4j_storeexp_body for the store pass, s4j_sumexp_body for raddexp), vectors per main-loop iteration
+# kernel (a "-tree" suffix: the same source in the mode of calls of more than 4096 terms, S4J_SUM_TREE):
+# source, the wrapper's signature and call of the source's body (s4j_body; s4j_storeexp_body for the store pass, s4j_sumexp_body for raddexp), vectors per main-loop iteration
 # (sum = the summing kernels' step, 4 = four vectors). The exp parameters are a local initialised in the
 # wrapper, as in the kernels themselves: passed by pointer they stayed in memory, which took registers off
 # the table (NEON: 113 instructions per 4 vectors in such a wrapper, 143 in the kernel as built until the

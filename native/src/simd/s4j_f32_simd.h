@@ -156,13 +156,13 @@ static inline float s4j_row_max(size_t n, const float* x) {
  * for n = S4J_BLOCK, 2^-31 on AVX-512 (m = 64) and AVX2 (m = 32), 2^-30 on NEON (m = 32, 4 lanes). */
 #define S4J_VSUM_FLUSH 16
 
-/* Calls of more than S4J_SUM_TREE_MIN terms (blocks of longer rows, whose bound is 8 ULP, not 4: docs/NUMERICS.md,
- * "Error budget") add each step's terms as a tree, log2(S4J_SUM_STEP) fp32 roundings deep (3 on AVX-512, 2 on
- * AVX2 and NEON), and that one vector exactly: 1.6 or 2.25 operations per vector instead of 3.5, the sum within
- * log2(S4J_SUM_STEP) x 2^-24 of its terms' (the tree's roundings are each at most 2^-24 of partial sums of
- * non-negative terms). The kernels pass S4J_SUM_TREE in their mode (a bit above the tiers' exp bits) for such
- * calls (constants.h); the grouping still depends on n only. Measured on Zen 5: the AVX-512 store pass 0.85x the time at 16K
- * elements (README, "Twenty-first session"). The portable tier sums in double and ignores the bit. */
+/* Calls of more than S4J_SUM_TREE_MIN terms (constants.h: blocks of longer rows, whose bound is 8 ULP, not 4;
+ * docs/NUMERICS.md, "Error budget") add each step's terms as a tree, log2(S4J_SUM_STEP) fp32 roundings deep (3 on
+ * AVX-512, 2 on AVX2 and NEON), and that one vector exactly: 1.6 or 2.25 operations per vector instead of 3.5,
+ * the sum within log2(S4J_SUM_STEP) x 2^-24 of its terms' (each level's roundings are at most 2^-24 of partial
+ * sums of disjoint non-negative terms). The kernels pass S4J_SUM_TREE in their mode (a bit above the tiers' exp
+ * bits) for such calls; the grouping still depends on n only. Measured on Zen 5: the AVX-512 store pass 0.85x
+ * the time at 16K elements (README, "Twenty-first session"). The portable tier sums in double: no tree. */
 #define S4J_SUM_TREE 8
 #if (S4J_EXP_SCALED | S4J_EXP_FOLD | S4J_EXP_LO) & S4J_SUM_TREE
 #error "S4J_SUM_TREE must not share a bit with the tier's exp modes"
