@@ -46,8 +46,9 @@
  * a block is the unit of the running E's redo, and a kernel call prefetches only within its block, so
  * blocks are long (4096, our first size, left every call without prefetches). */
 #define S4J_BLOCK 65536
-/* Summing kernel calls of more terms than this add each main-loop step as an fp32 tree and then exactly
- * (s4j_f32_simd.h, S4J_SUM_TREE; docs/NUMERICS.md, "Sums"): rows up to here keep their 4-ULP bound. */
+/* Summing kernel calls of more terms than this whose results feed softmax outputs only (the kernels' tree
+ * argument) add each main-loop step as an fp32 tree and then exactly (s4j_f32_simd.h, S4J_SUM_TREE;
+ * docs/NUMERICS.md, "Sums"): rows up to here keep their 4-ULP bound. */
 #define S4J_SUM_TREE_MIN 4096
 /* Pass 2 of two-pass writes y with non-temporal stores (no read for ownership: 8 bytes of memory traffic
  * per element instead of 12) from this many elements (16 MiB of y) on: measured on a Xeon (Emerald Rapids
@@ -127,6 +128,11 @@ static const double s4j_exp2_j32[32] = {
 /* The short-row kernels (vsoftmaxshort, raddexpshort) never fold E into the tables: their modes rest on it. */
 #if S4J_SHORT_ROW >= S4J_FOLD_MIN
 #error "short rows must not fold E into the tables"
+#endif
+/* ... nor sum as trees: they call the summing bodies in the pairs' mode, which raddstoreexp and raddexp give for
+ * the same n only while n <= S4J_SUM_TREE_MIN. */
+#if S4J_SHORT_ROW > S4J_SUM_TREE_MIN
+#error "short rows must not reach the sums' tree"
 #endif
 /* The most rows vsoftmaxshort takes in one call (bits of its result). Measured (scratch timer, AVX-512, Zen 5):
  * one row per call 17.7 / 28.2 / 73.6 ns per row of 16 / 64 / 256 floats, two 14.7 / 24.5 / 56.4, four 14.2 /

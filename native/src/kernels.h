@@ -55,8 +55,10 @@ static inline float s4j_f32_exponent_of_max(float max, float s) {
  *   rselect       Reduce-SELECT: indices of x >= t or NaN (at most cap stored), the count returned (sampling)
  *   rargmax       Reduce-ARGMAX: index of the first maximum, or -1 - index of the first NaN (sampling) */
 typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x);
-typedef double (*s4j_f32_raddexp_fn)(size_t n, const float* x, float s, float e);
-typedef double (*s4j_f32_raddstoreexp_fn)(size_t n, const float* x, float* y, float s, float e);
+/* tree: the caller's result tolerates the sum's tree for n > S4J_SUM_TREE_MIN (s4j_f32_simd.h): softmax outputs
+ * only; 0 keeps every pair exact (log-sum-exp, log-softmax, cross-entropy: their bounds need it). */
+typedef double (*s4j_f32_raddexp_fn)(size_t n, const float* x, float s, float e, int tree);
+typedef double (*s4j_f32_raddstoreexp_fn)(size_t n, const float* x, float* y, float s, float e, int tree);
 typedef void (*s4j_f32_vscaleexp_fn)(size_t n, const float* x, float* y, float s, double c, float e, float* top);
 typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, double inv, float* top);
 typedef void (*s4j_f32_vmuladdc_fn)(size_t n, const float* x, float* y, float s, float c, float c_lo);
@@ -69,9 +71,9 @@ typedef int64_t (*s4j_f32_rargmax_fn)(size_t n, const float* x);
 
 #define S4J_TIER(id, isa, method, unroll, vlen, flags, ...)                                                \
   float s4j_f32_rmax__##isa##_##unroll(size_t n, const float* x);                                           \
-  double s4j_f32_raddexp__##isa##_##method##_##unroll(size_t n, const float* x, float s, float e);          \
+  double s4j_f32_raddexp__##isa##_##method##_##unroll(size_t n, const float* x, float s, float e, int tree); \
   double s4j_f32_raddstoreexp__##isa##_##method##_##unroll(size_t n, const float* x, float* y, float s,    \
-                                                             float e);                                      \
+                                                             float e, int tree);                            \
   void s4j_f32_vscaleexp__##isa##_##method##_##unroll(size_t n, const float* x, float* y, float s, double c, \
                                                        float e, float* top);                                \
   void s4j_f32_vscale__##isa##_##unroll(size_t n, float* y, double inv, float* top);                        \

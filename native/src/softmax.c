@@ -261,7 +261,9 @@ static int64_t s4j_top_index(const s4j_kernel_set* k, const s4j_top* t, const fl
 #error "fused short rows must be no longer than the reload's head"
 #endif
 
-static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n, double* m_out,
+/* Pass 1 of two-pass: the sum of the terms as m * 2^e. tree: the kernels may sum blocks above S4J_SUM_TREE_MIN as
+ * trees (the result feeds softmax outputs only: s4j_tree). */
+static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n, int tree, double* m_out,
                       double* e_out) {
   *m_out = NAN;
   *e_out = NAN;
@@ -271,7 +273,7 @@ static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n
   double sum_m = 0.0;
   for (size_t i = 0; i < n; i += S4J_BLOCK) {
     const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
-    double m = k->raddexp(b, x + i, s, e);
+    double m = k->raddexp(b, x + i, s, e, tree);
     if (!(m >= 0.0 && m < S4J_REDO_SUM)) {
       /* NaN, +Inf, or an input well above E: this block's own maximum. */
       const float eb = s4j_f32_exponent_of_max(k->rmax(b, x + i), s);
@@ -280,7 +282,7 @@ static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n
         sum_m = ldexp(sum_m, (int)(e - eb)); /* integers in [E_INIT, E_HI]: fits an int (rare: a redo) */
         e = eb;
       }
-      m = k->raddexp(b, x + i, s, e);
+      m = k->raddexp(b, x + i, s, e, tree);
       if (!(m >= 0.0 && m < S4J_REDO_SUM)) return 0; /* a NaN input */
     }
     sum_m += m;
@@ -318,11 +320,12 @@ static int s4j_max_exponent(const s4j_kernel_set* k, float s, const float* x, si
 }
 
 /* Sum of the terms relative to 2^E, block by block; with y, the terms are stored too (raddstoreexp). */
-static double s4j_block_sum(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n, float e) {
+static double s4j_block_sum(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n, float e,
+                            int tree) {
   double sum = 0.0;
   for (size_t i = 0; i < n; i += S4J_BLOCK) {
     const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
-    sum += y != NULL ? k->raddstoreexp(b, x + i, y + i, s, e) : k->raddexp(b, x + i, s, e);
+    sum += y != NULL ? k->raddstoreexp(b, x + i, y + i, s, e, tree) : k->raddexp(b, x + i, s, e, tree);
   }
   return sum;
 }
@@ -331,7 +334,7 @@ static int s4j_three_pass_recompute(const s4j_kernel_set* k, float s, const floa
                                     double* lse, s4j_top* top) {
   float e_max;
   if (!s4j_max_exponent(k, s, x, n, &e_max)) return 0;
-  const double sum = s4j_block_sum(k, s, x, NULL, n, e_max);
+  const double sum = s4j_block_sum(k, s, x, NULL, n, e_max, lse == NULL);
   if (!isfinite(sum)) return 0; /* a NaN input */
   double m = sum, e = (double)e_max;
   s4j_normalize(&m, &e);
@@ -389,7 +392,7 @@ static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y
   double sum = 0.0;
   for (size_t i = 0; i < n; i += S4J_BLOCK) {
     const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
-    double m = k->raddstoreexp(b, x + i, y + i, s, e);
+    double m = k->raddstoreexp(b, x + i, y + i, s, e, lse == NULL);
     if (!(m >= 0.0 && m < S4J_REDO_SUM)) {
       const float eb = s4j_f32_exponent_of_max(k->rmax(b, x + i), s);
       if (!(eb <= S4J_E_HI)) return 0;
@@ -401,7 +404,7 @@ static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y
         seg_e[segs] = e;
         segs++;
       }
-      m = k->raddstoreexp(b, x + i, y + i, s, e);
+      m = k->raddstoreexp(b, x + i, y + i, s, e, lse == NULL);
       if (!(m >= 0.0 && m < S4J_REDO_SUM)) {
         s4j_fill_nan(y, n, lse); /* a NaN input: all NaN */
         return 1;
@@ -435,17 +438,17 @@ S4J_DRIVER_INLINE int s4j_reload_first(const s4j_kernel_set* k, float s, const f
   double sum;
   if (max_first) {
     if (!s4j_max_exponent(k, s, x, n, &e)) return 0;
-    sum = s4j_block_sum(k, s, x, y, n, e);
+    sum = s4j_block_sum(k, s, x, y, n, e, lse == NULL);
   } else {
     if (!s4j_scale_fast(s)) return 0;
     e = s4j_f32_exponent_of_max(k->rmax(n < S4J_HEAD ? n : S4J_HEAD, x), s);
     if (!(e <= S4J_E_HI)) return 0;
-    sum = k->raddstoreexp(n, x, y, s, e);
+    sum = k->raddstoreexp(n, x, y, s, e, lse == NULL);
     if (!(sum >= 0.0 && sum < S4J_REDO_SUM) && n > (size_t)S4J_HEAD) {
       const float eb = s4j_f32_exponent_of_max(k->rmax(n, x), s);
       if (!(eb <= S4J_E_HI)) return 0;
       if (eb > e) e = eb;
-      sum = k->raddstoreexp(n, x, y, s, e);
+      sum = k->raddstoreexp(n, x, y, s, e, lse == NULL);
     }
   }
   if (!(sum >= 0.0 && sum < S4J_REDO_SUM)) { /* no +Inf (E <= E_HI): a NaN input */
@@ -507,7 +510,7 @@ S4J_DRIVER_INLINE void s4j_row_paths(const s4j_kernel_set* k, int op, int algori
     return;
   }
   double m, e;
-  const int ok = s4j_sumexp(k, s, x, n, &m, &e);
+  const int ok = s4j_sumexp(k, s, x, n, op == S4J_OP_SOFTMAX && lse == NULL, &m, &e);
   s4j_two_pass_rest(k, op, flags, s, x, y, n, ok, m, e, lse, top);
 }
 
@@ -554,7 +557,7 @@ S4J_DRIVER_INLINE void s4j_stage_first(const s4j_kernel_set* k, int op, int algo
     return;
   }
   double e;
-  st->ok = s4j_sumexp(k, s, x, n, &st->m, &e);
+  st->ok = s4j_sumexp(k, s, x, n, op == S4J_OP_SOFTMAX && lse == NULL, &st->m, &e);
   st->e = (float)e; /* an integer in [E_INIT, E_HI] (NaN when not ok): exact in float */
   st->pending = 2;
 }
@@ -713,7 +716,7 @@ int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_
     me[1] = -INFINITY;
     return S4J_OK;
   }
-  (void)s4j_sumexp(&s4j_kernel_table[isa], s, x + (size_t)x_offset, (size_t)n, &me[0], &me[1]);
+  (void)s4j_sumexp(&s4j_kernel_table[isa], s, x + (size_t)x_offset, (size_t)n, 0, &me[0], &me[1]);
   return S4J_OK;
 }
 

@@ -120,7 +120,7 @@ int main(void) {
         tier_stats* s = &stats[k];
         t0 = now_s();
         if (s4j_exp_kernels[k].store != NULL) {
-          (void)s4j_exp_kernels[k].store(n, x, z, 1.0f, e_max);
+          (void)s4j_exp_kernels[k].store(n, x, z, 1.0f, e_max, 0);
         } else {
           s4j_exp_kernels[k].fn(n, x, z, 1.0f, 1.0, e_max, NULL);
         }
@@ -129,7 +129,7 @@ int main(void) {
           /* the same floats in calls shorter than S4J_FOLD_MIN (AVX-512: tables without 2^-E), the same bits */
           const size_t piece = S4J_FOLD_MIN / 4;
           for (size_t i = 0; i < n; i += piece) {
-            (void)s4j_exp_kernels[k].store(n - i < piece ? n - i : piece, x + i, z2 + i, 1.0f, e_max);
+            (void)s4j_exp_kernels[k].store(n - i < piece ? n - i : piece, x + i, z2 + i, 1.0f, e_max, 0);
           }
           for (size_t i = 0; i < n; i++) {
             if (memcmp(&z[i], &z2[i], sizeof(float)) != 0 && s->short_calls_differ++ == 0) {

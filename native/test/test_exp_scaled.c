@@ -106,7 +106,7 @@ int main(void) {
         if (!runnable[k]) continue;
         /* the store pass: terms times 2^EXP_BIAS, removed exactly (they stay normal floats) */
         for (size_t i = 0; i < n; i++) ref[i] = ldexp(exp(w[i]), -(int)e);
-        (void)s4j_tiers[k].store(n, x, z, s, e);
+        (void)s4j_tiers[k].store(n, x, z, s, e, 0);
         for (size_t i = 0; i < n; i++) z[i] = (float)ldexp((double)z[i], -S4J_EXP_BIAS);
         record(&store_worst[k], x, z, ref, n, s, 1.0);
         for (int ci = 0; ci < nc; ci++) {

@@ -132,7 +132,8 @@ static inline float s4j_row_max(size_t n, const float* x) {
 
 /* ---------------------------------------------------------------------------------------------
  * Sums of terms (docs/NUMERICS.md, "Sums"): the terms are added in pairs (one fp32 rounding, the only one that
- * reaches the result: at most 2^-24 of the sum), and each pair p joins a per-lane fp32 accumulator a with
+ * reaches the result: at most 2^-24 of the sum; the tree of long softmax calls, S4J_SUM_TREE below, rounds
+ * log2(S4J_SUM_STEP) times), and each pair p joins a per-lane fp32 accumulator a with
  * Fast2Sum on the larger and the smaller of the two: s = a + p, e = min - (s - max) is exactly what the
  * addition lost (terms are >= 0). The lost parts gather in a second vector, moved into double lanes every
  * S4J_VSUM_FLUSH steps; at the end the accumulator joins them. No constant enters, so the sum of terms scaled
@@ -157,12 +158,14 @@ static inline float s4j_row_max(size_t n, const float* x) {
 #define S4J_VSUM_FLUSH 16
 
 /* Calls of more than S4J_SUM_TREE_MIN terms (constants.h: blocks of longer rows, whose bound is 8 ULP, not 4;
- * docs/NUMERICS.md, "Error budget") add each step's terms as a tree, log2(S4J_SUM_STEP) fp32 roundings deep (3 on
- * AVX-512, 2 on AVX2 and NEON), and that one vector exactly: 1.6 or 2.25 operations per vector instead of 3.5,
- * the sum within log2(S4J_SUM_STEP) x 2^-24 of its terms' (each level's roundings are at most 2^-24 of partial
- * sums of disjoint non-negative terms). The kernels pass S4J_SUM_TREE in their mode (a bit above the tiers' exp
- * bits) for such calls; the grouping still depends on n only. Measured on Zen 5: the AVX-512 store pass 0.85x
- * the time at 16K elements (README, "Twenty-first session"). The portable tier sums in double: no tree. */
+ * docs/NUMERICS.md, "Error budget") whose caller writes softmax outputs only (the kernels' tree argument;
+ * log-sum-exp, log-softmax and cross-entropy keep the pairs: their absolute bounds take the sum's error whole) add
+ * each step's terms as a tree, log2(S4J_SUM_STEP) fp32 roundings deep (3 on AVX-512, 2 on AVX2 and NEON), and that
+ * one vector exactly: 1.6 or 2.25 operations per vector instead of 3.5, the sum within log2(S4J_SUM_STEP) x 2^-24
+ * of its terms' (each level's roundings are at most 2^-24 of partial sums of disjoint non-negative terms). The
+ * kernels pass S4J_SUM_TREE in their mode (a bit above the tiers' exp bits) for such calls; the grouping depends
+ * on n and that argument only. Measured on Zen 5: the AVX-512 store pass 0.85x the time at 16K elements (README,
+ * "Twenty-first session"). The portable tier sums in double: no tree. */
 #define S4J_SUM_TREE 8
 #if (S4J_EXP_SCALED | S4J_EXP_FOLD | S4J_EXP_LO) & S4J_SUM_TREE
 #error "S4J_SUM_TREE must not share a bit with the tier's exp modes"
@@ -285,9 +288,9 @@ static inline void s4j_vsum_flush(s4j_vsum* a) { (void)a; }
                : (S4J_EXP_FOLDED(p) ? BODY(__VA_ARGS__, (lo) | S4J_EXP_SCALED | S4J_EXP_FOLD)               \
                                     : BODY(__VA_ARGS__, (lo) | S4J_EXP_SCALED)))
 
-/* S4J_EXP_CALL for the summing kernels: with S4J_SUM_TREE or-ed into lo when n > S4J_SUM_TREE_MIN. */
-#define S4J_SUM_EXP_CALL(n, s, p, lo, BODY, ...)                                                          \
-  ((n) > S4J_SUM_TREE_MIN ? S4J_EXP_CALL(s, p, (lo) | S4J_SUM_TREE, BODY, __VA_ARGS__)                    \
-                          : S4J_EXP_CALL(s, p, (lo), BODY, __VA_ARGS__))
+/* S4J_EXP_CALL for the summing kernels: with S4J_SUM_TREE or-ed into lo when tree (the call's n is above
+ * S4J_SUM_TREE_MIN and its caller allows the tree). */
+#define S4J_SUM_EXP_CALL(tree, s, p, lo, BODY, ...)                                                       \
+  ((tree) ? S4J_EXP_CALL(s, p, (lo) | S4J_SUM_TREE, BODY, __VA_ARGS__) : S4J_EXP_CALL(s, p, (lo), BODY, __VA_ARGS__))
 
 #endif /* S4J_F32_SIMD_H */
