@@ -262,7 +262,7 @@ static int64_t s4j_top_index(const s4j_kernel_set* k, const s4j_top* t, const fl
 #endif
 
 /* Pass 1 of two-pass: the sum of the terms as m * 2^e. tree: the kernels may sum blocks above S4J_SUM_TREE_MIN as
- * trees (the result feeds softmax outputs only: s4j_tree). */
+ * trees (pass it only where the sum feeds softmax outputs and no lse: kernels.h). */
 static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n, int tree, double* m_out,
                       double* e_out) {
   *m_out = NAN;

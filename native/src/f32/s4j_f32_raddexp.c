@@ -3,7 +3,8 @@
  * Pass 1 of two-pass (block by block, relative to a running E that an input may exceed: such a block's
  * sum comes out >= 2^31 or non-finite, and the driver redoes it) and pass 2 of three-pass recompute.
  * NaN and +Inf inputs make the sum NaN or infinite. tree (softmax outputs only: two-pass and recompute without
- * an lse output) lets a call of more than S4J_SUM_TREE_MIN terms sum as trees. One kernel per tier (s4j_f32_simd.h). */
+ * an lse output) lets a call of more than S4J_SUM_TREE_MIN terms sum as trees. One kernel per tier
+ * (s4j_f32_simd.h). */
 #include "s4j_f32_sumexp.h"
 
 /* s == 1 (no temperature) runs the loop without the exact-product steps. */
