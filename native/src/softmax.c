@@ -261,8 +261,12 @@ static int64_t s4j_top_index(const s4j_kernel_set* k, const s4j_top* t, const fl
 #error "fused short rows must be no longer than the reload's head"
 #endif
 
-/* Pass 1 of two-pass: the sum of the terms as m * 2^e. tree: the kernels may sum blocks above S4J_SUM_TREE_MIN as
- * trees (pass it only where the sum feeds softmax outputs and no lse: kernels.h). */
+/* The kernels' tree argument (kernels.h): the sums may be trees above S4J_SUM_TREE_MIN only where they feed softmax
+ * outputs and no lse (whose absolute bounds take the sum's error whole). One rule for every path, so that a row
+ * gives the same bits alone, in a batch and pipelined. */
+static inline int s4j_tree(int op, const double* lse) { return op == S4J_OP_SOFTMAX && lse == NULL; }
+
+/* Pass 1 of two-pass: the sum of the terms as m * 2^e, with the kernels' tree argument (s4j_tree). */
 static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n, int tree, double* m_out,
                       double* e_out) {
   *m_out = NAN;
@@ -334,7 +338,7 @@ static int s4j_three_pass_recompute(const s4j_kernel_set* k, float s, const floa
                                     double* lse, s4j_top* top) {
   float e_max;
   if (!s4j_max_exponent(k, s, x, n, &e_max)) return 0;
-  const double sum = s4j_block_sum(k, s, x, NULL, n, e_max, lse == NULL);
+  const double sum = s4j_block_sum(k, s, x, NULL, n, e_max, s4j_tree(S4J_OP_SOFTMAX, lse));
   if (!isfinite(sum)) return 0; /* a NaN input */
   double m = sum, e = (double)e_max;
   s4j_normalize(&m, &e);
@@ -392,7 +396,7 @@ static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y
   double sum = 0.0;
   for (size_t i = 0; i < n; i += S4J_BLOCK) {
     const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
-    double m = k->raddstoreexp(b, x + i, y + i, s, e, lse == NULL);
+    double m = k->raddstoreexp(b, x + i, y + i, s, e, s4j_tree(S4J_OP_SOFTMAX, lse));
     if (!(m >= 0.0 && m < S4J_REDO_SUM)) {
       const float eb = s4j_f32_exponent_of_max(k->rmax(b, x + i), s);
       if (!(eb <= S4J_E_HI)) return 0;
@@ -404,7 +408,7 @@ static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y
         seg_e[segs] = e;
         segs++;
       }
-      m = k->raddstoreexp(b, x + i, y + i, s, e, lse == NULL);
+      m = k->raddstoreexp(b, x + i, y + i, s, e, s4j_tree(S4J_OP_SOFTMAX, lse));
       if (!(m >= 0.0 && m < S4J_REDO_SUM)) {
         s4j_fill_nan(y, n, lse); /* a NaN input: all NaN */
         return 1;
@@ -438,17 +442,17 @@ S4J_DRIVER_INLINE int s4j_reload_first(const s4j_kernel_set* k, float s, const f
   double sum;
   if (max_first) {
     if (!s4j_max_exponent(k, s, x, n, &e)) return 0;
-    sum = s4j_block_sum(k, s, x, y, n, e, lse == NULL);
+    sum = s4j_block_sum(k, s, x, y, n, e, s4j_tree(S4J_OP_SOFTMAX, lse));
   } else {
     if (!s4j_scale_fast(s)) return 0;
     e = s4j_f32_exponent_of_max(k->rmax(n < S4J_HEAD ? n : S4J_HEAD, x), s);
     if (!(e <= S4J_E_HI)) return 0;
-    sum = k->raddstoreexp(n, x, y, s, e, lse == NULL);
+    sum = k->raddstoreexp(n, x, y, s, e, s4j_tree(S4J_OP_SOFTMAX, lse));
     if (!(sum >= 0.0 && sum < S4J_REDO_SUM) && n > (size_t)S4J_HEAD) {
       const float eb = s4j_f32_exponent_of_max(k->rmax(n, x), s);
       if (!(eb <= S4J_E_HI)) return 0;
       if (eb > e) e = eb;
-      sum = k->raddstoreexp(n, x, y, s, e, lse == NULL);
+      sum = k->raddstoreexp(n, x, y, s, e, s4j_tree(S4J_OP_SOFTMAX, lse));
     }
   }
   if (!(sum >= 0.0 && sum < S4J_REDO_SUM)) { /* no +Inf (E <= E_HI): a NaN input */
@@ -510,7 +514,7 @@ S4J_DRIVER_INLINE void s4j_row_paths(const s4j_kernel_set* k, int op, int algori
     return;
   }
   double m, e;
-  const int ok = s4j_sumexp(k, s, x, n, op == S4J_OP_SOFTMAX && lse == NULL, &m, &e);
+  const int ok = s4j_sumexp(k, s, x, n, s4j_tree(op, lse), &m, &e);
   s4j_two_pass_rest(k, op, flags, s, x, y, n, ok, m, e, lse, top);
 }
 
@@ -557,7 +561,7 @@ S4J_DRIVER_INLINE void s4j_stage_first(const s4j_kernel_set* k, int op, int algo
     return;
   }
   double e;
-  st->ok = s4j_sumexp(k, s, x, n, op == S4J_OP_SOFTMAX && lse == NULL, &st->m, &e);
+  st->ok = s4j_sumexp(k, s, x, n, s4j_tree(op, lse), &st->m, &e);
   st->e = (float)e; /* an integer in [E_INIT, E_HI] (NaN when not ok): exact in float */
   st->pending = 2;
 }

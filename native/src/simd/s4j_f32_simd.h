@@ -289,8 +289,13 @@ static inline void s4j_vsum_flush(s4j_vsum* a) { (void)a; }
                                     : BODY(__VA_ARGS__, (lo) | S4J_EXP_SCALED)))
 
 /* S4J_EXP_CALL for the summing kernels: with S4J_SUM_TREE or-ed into lo when tree (the call's n is above
- * S4J_SUM_TREE_MIN and its caller allows the tree). */
+ * S4J_SUM_TREE_MIN and its caller allows the tree). A tier with its own sums (the portable tier, in double) has no
+ * tree: no second copy of its bodies. */
+#if defined(S4J_VSUM_OF_TIER)
+#define S4J_SUM_EXP_CALL(tree, s, p, lo, BODY, ...) ((void)(tree), S4J_EXP_CALL(s, p, (lo), BODY, __VA_ARGS__))
+#else
 #define S4J_SUM_EXP_CALL(tree, s, p, lo, BODY, ...)                                                       \
   ((tree) ? S4J_EXP_CALL(s, p, (lo) | S4J_SUM_TREE, BODY, __VA_ARGS__) : S4J_EXP_CALL(s, p, (lo), BODY, __VA_ARGS__))
+#endif
 
 #endif /* S4J_F32_SIMD_H */
