@@ -266,7 +266,20 @@ static int64_t s4j_top_index(const s4j_kernel_set* k, const s4j_top* t, const fl
  * gives the same bits alone, in a batch and pipelined. */
 static inline int s4j_tree(int op, const double* lse) { return op == S4J_OP_SOFTMAX && lse == NULL; }
 
-/* Pass 1 of two-pass: the sum of the terms as m * 2^e, with the kernels' tree argument (s4j_tree). */
+/* Sums that feed a log-sum-exp (tree = 0 below: log-sum-exp, log-softmax, cross-entropy, softmax with an lse output,
+ * the split's parts) may still be trees once the row's log-sum-exp is known to be at least S4J_TREE_LSE_MIN: the
+ * terms are positive, so the log-sum-exp of the blocks summed so far only grows, and from 8 on the lse bound (2 ULP
+ * of |lse|, 2^-20 and more) and log-softmax's (2^-23 (|s*x| + |lse|) + 2^-24, at least 17 x 2^-24) have room for
+ * the tree's 2 more units (docs/NUMERICS.md, "Sums"). Logits have it (their log-sum-exp is at least their maximum);
+ * log-probabilities (log-sum-exp 0) keep the pairs. Such a row's first S4J_SUM_TREE_MIN floats are summed alone
+ * (pairs) when the rest is long enough for a tree, so that one-block rows gain too. */
+#define S4J_TREE_LSE_MIN 8.0
+static inline int s4j_tree_after(int tree, double sum, double e) {
+  return tree || (sum > 0.0 && s4j_lse(sum, e) >= S4J_TREE_LSE_MIN);
+}
+
+/* Pass 1 of two-pass: the sum of the terms as m * 2^e, with the kernels' tree argument (s4j_tree), or the trees
+ * allowed by the log-sum-exp so far (above). */
 static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n, int tree, double* m_out,
                       double* e_out) {
   *m_out = NAN;
@@ -275,9 +288,12 @@ static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n
   float e = s4j_f32_exponent_of_max(k->rmax(n < S4J_HEAD ? n : S4J_HEAD, x), s);
   if (!(e <= S4J_E_HI)) return 0; /* +Inf or a huge input */
   double sum_m = 0.0;
-  for (size_t i = 0; i < n; i += S4J_BLOCK) {
-    const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
-    double m = k->raddexp(b, x + i, s, e, tree);
+  /* the first block ends here: the head alone when its log-sum-exp may allow trees for the rest */
+  size_t end = !tree && n > 2 * (size_t)S4J_SUM_TREE_MIN ? (size_t)S4J_SUM_TREE_MIN : (size_t)S4J_BLOCK;
+  for (size_t i = 0; i < n; i = end, end += S4J_BLOCK) {
+    const size_t b = (n < end ? n : end) - i;
+    const int t = s4j_tree_after(tree, sum_m, (double)e);
+    double m = k->raddexp(b, x + i, s, e, t);
     if (!(m >= 0.0 && m < S4J_REDO_SUM)) {
       /* NaN, +Inf, or an input well above E: this block's own maximum. */
       const float eb = s4j_f32_exponent_of_max(k->rmax(b, x + i), s);
@@ -286,7 +302,7 @@ static int s4j_sumexp(const s4j_kernel_set* k, float s, const float* x, size_t n
         sum_m = ldexp(sum_m, (int)(e - eb)); /* integers in [E_INIT, E_HI]: fits an int (rare: a redo) */
         e = eb;
       }
-      m = k->raddexp(b, x + i, s, e, tree);
+      m = k->raddexp(b, x + i, s, e, t);
       if (!(m >= 0.0 && m < S4J_REDO_SUM)) return 0; /* a NaN input */
     }
     sum_m += m;
@@ -396,7 +412,8 @@ static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y
   double sum = 0.0;
   for (size_t i = 0; i < n; i += S4J_BLOCK) {
     const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
-    double m = k->raddstoreexp(b, x + i, y + i, s, e, s4j_tree(S4J_OP_SOFTMAX, lse));
+    const int t = s4j_tree_after(s4j_tree(S4J_OP_SOFTMAX, lse), sum, (double)e);
+    double m = k->raddstoreexp(b, x + i, y + i, s, e, t);
     if (!(m >= 0.0 && m < S4J_REDO_SUM)) {
       const float eb = s4j_f32_exponent_of_max(k->rmax(b, x + i), s);
       if (!(eb <= S4J_E_HI)) return 0;
@@ -408,7 +425,7 @@ static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y
         seg_e[segs] = e;
         segs++;
       }
-      m = k->raddstoreexp(b, x + i, y + i, s, e, s4j_tree(S4J_OP_SOFTMAX, lse));
+      m = k->raddstoreexp(b, x + i, y + i, s, e, t);
       if (!(m >= 0.0 && m < S4J_REDO_SUM)) {
         s4j_fill_nan(y, n, lse); /* a NaN input: all NaN */
         return 1;

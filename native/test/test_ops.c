@@ -194,14 +194,11 @@ static void ops_special(int isa) {
   CHECK(s4j_f32_rows_at(isa, 0, 0, 8, 1.0f, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "bad flag");
 }
 
-/* The split two-pass (sumexp of parts merged by the max rule, then finish per part) equals the one-call two-pass
- * with the lse flag bit for bit when the parts are whole steps of the kernels' loops: both sum every pair exactly
- * (no tree: sumexp_at's sums may feed log-softmax, and with lse the one call keeps the pairs). */
-static void ops_split(int isa, float* x, float* y, float* z, size_t n) {
-  fill(x, n, 1);
-  const float s = 0.7f;
-  double lse;
-  s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_TWO_PASS, S4J_FLAG_LSE, s, x, 0, 0, y, 0, 0, 1, (int64_t)n, &lse, 0);
+/* The split two-pass (sumexp of parts merged by the max rule, then finish per part) against the one-call two-pass
+ * with the lse flag. Where the row's log-sum-exp stays below S4J_TREE_LSE_MIN (8; softmax.c) both sum every pair
+ * exactly and, the parts being whole steps of the kernels' loops, agree bit for bit; logits above it let each call
+ * add its later blocks as trees (a part from its own head on), so the two differ in the last bits only. */
+static void split_two_pass(int isa, const float* x, float* z, size_t n, float s, double* m_out, double* e_out) {
   const size_t part = 4096 * 3;
   double m = 0.0, e = -INFINITY;
   for (size_t i = 0; i < n; i += part) {
@@ -219,13 +216,69 @@ static void ops_split(int isa, float* x, float* y, float* z, size_t n) {
     const size_t c = n - i < part ? n - i : part;
     CHECK(s4j_f32_finish_at(isa, S4J_OP_SOFTMAX, s, x, (int64_t)i, z, (int64_t)i, (int64_t)c, m, e) == S4J_OK, "finish");
   }
-  CHECK(memcmp(y, z, n * sizeof(float)) == 0, "%s split two-pass differs from one call", s4j_isa_name(isa));
+  *m_out = m;
+  *e_out = e;
+}
+
+static void ops_split(int isa, float* x, float* y, float* z, size_t n) {
+  const float s = 0.7f;
+  double lse, m, e;
+  for (int logits = 0; logits <= 1; logits++) {
+    fill(x, n, 1); /* U(-100, 100): log-sum-exp ~ 70 */
+    if (!logits) {
+      for (size_t i = 0; i < n; i++) x[i] -= 130.0f; /* log-sum-exp ~ -20 */
+    }
+    s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_TWO_PASS, S4J_FLAG_LSE, s, x, 0, 0, y, 0, 0, 1, (int64_t)n, &lse, 0);
+    split_two_pass(isa, x, z, n, s, &m, &e);
+    CHECK((lse >= 8.0) == logits, "%s split: the row's log-sum-exp is %g", s4j_isa_name(isa), lse);
+    if (!logits) {
+      CHECK(memcmp(y, z, n * sizeof(float)) == 0, "%s split two-pass differs from one call", s4j_isa_name(isa));
+      continue;
+    }
+    /* each sum within 3 x 2^-24 (AVX-512's tree; 2 on AVX2 and NEON) of the same terms' exact sum */
+    const double diff = fabs(log(m) + e * 0x1.62e42fefa39efp-1 - lse);
+    CHECK(diff <= 6.5 * 0x1.0p-24, "%s split: log-sum-exp %.17g vs one call's %.17g", s4j_isa_name(isa),
+          log(m) + e * 0x1.62e42fefa39efp-1, lse);
+    size_t far = 0;
+    for (size_t i = 0; i < n; i++) far += fabs((double)z[i] - y[i]) > 6.0 * ulp_at(fmax(y[i], FLT_MIN));
+    CHECK(far == 0, "%s split: %zu outputs more than 6 ULP from one call's", s4j_isa_name(isa), far);
+  }
   x[5] = NAN;
   double me[2];
   s4j_f32_sumexp_at(isa, s, x, 0, (int64_t)n, me);
   CHECK(isnan(me[0]), "%s sumexp with a NaN must report NaN", s4j_isa_name(isa));
   CHECK(s4j_f32_finish_at(isa, S4J_OP_SOFTMAX, s, x, 0, z, 0, 4, 1.0, 1e9) == S4J_EINVAL, "finish out of range");
   CHECK(s4j_f32_finish_at(isa, S4J_OP_SOFTMAX, s, x, 0, z, 0, 4, 1.0, 0.5) == S4J_EINVAL, "finish e not an integer");
+}
+
+/* Floats per vector of each tier (1: the portable tier, which sums in double). */
+static size_t tier_lanes(int isa) {
+  return isa == S4J_ISA_AVX512 ? 16 : isa == S4J_ISA_AVX2 ? 8 : isa == S4J_ISA_NEON ? 4 : 1;
+}
+
+/* A row whose log-sum-exp stays below S4J_TREE_LSE_MIN (softmax.c) keeps the exact pairs in every block: after the
+ * head the drivers sum alone (4096 floats; one term e^-20, so any threshold below -20 would allow trees), the row
+ * holds test_sums' adversarial step (a term 1 and partners that make every level of a step's tree round down: 3 x
+ * 2^-24 of the sum lost on AVX-512, 2 on AVX2 and NEON; the pairs lose just under 1), all else -150. The 1's
+ * log-probability, -lse ~ -3 x 2^-24, is bound to ~2^-24: the tree there fails this test. */
+static void ops_tree_lse(int isa, float* x, float* y, double* ref) {
+  const size_t lanes = tier_lanes(isa), n = 12288;
+  if (lanes == 1) return;
+  for (size_t i = 0; i < n; i++) x[i] = -150.0f; /* terms of 0 (or ~2^-123 relative to the head's E) */
+  x[0] = -20.0f;
+  static const int p8[8] = {0, 26, 25, 26, 24, 26, 25, 26}; /* ((z0 + z4) + (z2 + z6)) + ((z1 + z5) + (z3 + z7)) */
+  static const int p4[4] = {0, 25, 24, 25};                 /* (z0 + z2) + (z1 + z3) */
+  for (int q = 0; q < (lanes == 16 ? 8 : 4); q++) {
+    const int pw = lanes == 16 ? p8[q] : p4[q];
+    x[4096 + (size_t)q * lanes] = pw == 0 ? 0.0f : -(float)pw * 0.69314718f - 1e-4f;
+  }
+  char what[96];
+  for (int op = S4J_OP_LOG_SOFTMAX; op <= S4J_OP_LOG_SUM_EXP; op++) {
+    double lse = NAN;
+    const int rc = s4j_f32_rows_at(isa, op, S4J_ALGO_AUTO, S4J_FLAG_LSE, 1.0f, x, 0, 0, y, 0, 0, 1, (int64_t)n, &lse, 0);
+    snprintf(what, sizeof what, "%s op=%d: a log-sum-exp of ~0 with the tree's adversarial step", s4j_isa_name(isa), op);
+    CHECK(rc == S4J_OK && check_row(op, 1.0f, x, y, n, lse, 1, ref, what), "%s", what);
+  }
 }
 
 int main(void) {
@@ -245,6 +298,7 @@ int main(void) {
     ops_rows(isa);
     ops_special(isa);
     ops_split(isa, x, y, z, split_n);
+    ops_tree_lse(isa, x, y, ref);
     printf("tier %s: ops checked\n", s4j_isa_name(isa));
   }
   free(x);

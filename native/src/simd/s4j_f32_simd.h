@@ -159,7 +159,8 @@ static inline float s4j_row_max(size_t n, const float* x) {
 
 /* Calls of more than S4J_SUM_TREE_MIN terms (constants.h: blocks of longer rows, whose bound is 8 ULP, not 4;
  * docs/NUMERICS.md, "Error budget") whose caller writes softmax outputs only (the kernels' tree argument;
- * log-sum-exp, log-softmax and cross-entropy keep the pairs: their absolute bounds take the sum's error whole) add
+ * log-sum-exp, log-softmax and cross-entropy keep the pairs until their log-sum-exp is known to be at least 8,
+ * softmax.c's S4J_TREE_LSE_MIN: their absolute bounds take the sum's error whole) add
  * each step's terms as a tree, log2(S4J_SUM_STEP) fp32 roundings deep (3 on AVX-512, 2 on AVX2 and NEON), and that
  * one vector exactly: 1.6 or 2.25 operations per vector instead of 3.5, the sum within log2(S4J_SUM_STEP) x 2^-24
  * of its terms' (each level's roundings are at most 2^-24 of partial sums of disjoint non-negative terms). The
