@@ -274,8 +274,15 @@ static inline int s4j_tree(int op, const double* lse) { return op == S4J_OP_SOFT
  * log-probabilities (log-sum-exp 0) keep the pairs. Such a row's first S4J_SUM_TREE_MIN floats are summed alone
  * (pairs) when the rest is long enough for a tree, so that one-block rows gain too. */
 #define S4J_TREE_LSE_MIN 8.0
+/* Whether the next call may add trees, given the sum so far as sum * 2^e: log2 of it against 8 / ln 2, with the
+ * exponent apart (frexp), so that the same value relative to another E (sum * 2^k, e - k: the in-place and
+ * out-of-place reloads, redone blocks) gets the same answer, bit for bit. */
 static inline int s4j_tree_after(int tree, double sum, double e) {
-  return tree || (sum > 0.0 && s4j_lse(sum, e) >= S4J_TREE_LSE_MIN);
+  if (tree) return 1;
+  if (!(sum > 0.0)) return 0;
+  int k;
+  const double f = frexp(sum, &k); /* f in [1/2, 1), the same for sum * 2^k */
+  return log2(f) + ((double)k + e) >= S4J_TREE_LSE_MIN * 0x1.71547652b82fep0; /* (k + e) exact: integers */
 }
 
 /* Pass 1 of two-pass: the sum of the terms as m * 2^e, with the kernels' tree argument (s4j_tree), or the trees
@@ -339,13 +346,15 @@ static int s4j_max_exponent(const s4j_kernel_set* k, float s, const float* x, si
   return s4j_scale_fast(s) && *e >= S4J_E_LO && *e <= S4J_E_HI;
 }
 
-/* Sum of the terms relative to 2^E, block by block; with y, the terms are stored too (raddstoreexp). */
+/* Sum of the terms relative to 2^E, block by block, with the trees s4j_tree_after allows; with y, the terms are
+ * stored too (raddstoreexp). */
 static double s4j_block_sum(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n, float e,
                             int tree) {
   double sum = 0.0;
   for (size_t i = 0; i < n; i += S4J_BLOCK) {
     const size_t b = (n - i < S4J_BLOCK) ? n - i : S4J_BLOCK;
-    sum += y != NULL ? k->raddstoreexp(b, x + i, y + i, s, e, tree) : k->raddexp(b, x + i, s, e, tree);
+    const int t = s4j_tree_after(tree, sum, (double)e);
+    sum += y != NULL ? k->raddstoreexp(b, x + i, y + i, s, e, t) : k->raddexp(b, x + i, s, e, t);
   }
   return sum;
 }

@@ -251,6 +251,26 @@ static void ops_split(int isa, float* x, float* y, float* z, size_t n) {
   CHECK(s4j_f32_finish_at(isa, S4J_OP_SOFTMAX, s, x, 0, z, 0, 4, 1.0, 0.5) == S4J_EINVAL, "finish e not an integer");
 }
 
+/* Softmax with an lse output by the reload, in place (the max pass first, E the row's) and out of place (E from the
+ * head, the later blocks redone, segments): the same bits and lse, the trees allowed at the same blocks once the
+ * log-sum-exp so far reaches 8 (softmax.c, s4j_tree_after), whatever E the sums are relative to. */
+static void ops_reload_lse_in_place(int isa, float* x, float* y, float* z, double* ref, size_t max_n) {
+  const size_t n = max_n < 3 * 65536 + 77 ? max_n : 3 * 65536 + 77;
+  fill(x, n, 1);
+  for (size_t i = 0; i < 256; i++) x[i] -= 60.0f; /* the head ~60 below the rest: out of place redoes */
+  double l_out = NAN, l_in = NAN;
+  const int rc = s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_THREE_PASS_RELOAD, S4J_FLAG_LSE, 1.0f, x, 0, 0, y, 0,
+                                 0, 1, (int64_t)n, &l_out, 0);
+  memcpy(z, x, n * sizeof *z);
+  const int rc2 = s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_THREE_PASS_RELOAD, S4J_FLAG_LSE, 1.0f, z, 0, 0, z, 0,
+                                  0, 1, (int64_t)n, &l_in, 0);
+  CHECK(rc == S4J_OK && rc2 == S4J_OK && memcmp(y, z, n * sizeof *y) == 0 && l_out == l_in,
+        "%s reload with lse, n=%zu: in place and out of place differ (lse %.17g / %.17g)", s4j_isa_name(isa), n, l_in,
+        l_out);
+  CHECK(check_row(S4J_OP_SOFTMAX, 1.0f, x, y, n, l_out, 1, ref, "reload with lse"), "%s reload with lse n=%zu",
+        s4j_isa_name(isa), n);
+}
+
 /* Floats per vector of each tier (1: the portable tier, which sums in double). */
 static size_t tier_lanes(int isa) {
   return isa == S4J_ISA_AVX512 ? 16 : isa == S4J_ISA_AVX2 ? 8 : isa == S4J_ISA_NEON ? 4 : 1;
@@ -299,6 +319,7 @@ int main(void) {
     ops_special(isa);
     ops_split(isa, x, y, z, split_n);
     ops_tree_lse(isa, x, y, ref);
+    ops_reload_lse_in_place(isa, x, y, z, ref, split_n);
     printf("tier %s: ops checked\n", s4j_isa_name(isa));
   }
   free(x);
