@@ -299,7 +299,9 @@ class OpsConformanceTest {
             double[] p = OpsReference.softmax(x, 0, n, 1.3f);
             float[] y = par.softmax(x);
             for (int i = 0; i < n; i++) {
-                assertTrue(OpsReference.softmaxError(y[i], p[i]) <= 4, backend + " parallel n=" + n + " i=" + i);
+                // 8 ULP: rows above 4096 (the parts' sums may add trees: proven 5.96 on AVX-512, NUMERICS "Error budget")
+                assertTrue(OpsReference.softmaxError(y[i], p[i]) <= (n <= 4096 ? 4 : 8),
+                        backend + " parallel n=" + n + " i=" + i);
             }
             double lse = OpsReference.logSumExp(x, 0, n, 1.3f);
             assertTrue(OpsReference.lseError(par.logSumExp(x), lse) <= 2, "parallel lse n=" + n);
