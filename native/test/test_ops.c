@@ -276,28 +276,75 @@ static size_t tier_lanes(int isa) {
   return isa == S4J_ISA_AVX512 ? 16 : isa == S4J_ISA_AVX2 ? 8 : isa == S4J_ISA_NEON ? 4 : 1;
 }
 
-/* A row whose log-sum-exp stays below S4J_TREE_LSE_MIN (softmax.c) keeps the exact pairs in every block: after the
- * head the drivers sum alone (4096 floats; one term e^-20, so any threshold below -20 would allow trees), the row
- * holds test_sums' adversarial step (a term 1 and partners that make every level of a step's tree round down: 3 x
- * 2^-24 of the sum lost on AVX-512, 2 on AVX2 and NEON; the pairs lose just under 1), all else -150. The 1's
- * log-probability, -lse ~ -3 x 2^-24, is bound to ~2^-24: the tree there fails this test. */
-static void ops_tree_lse(int isa, float* x, float* y, double* ref) {
-  const size_t lanes = tier_lanes(isa), n = 12288;
-  if (lanes == 1) return;
-  for (size_t i = 0; i < n; i++) x[i] = -150.0f; /* terms of 0 (or ~2^-123 relative to the head's E) */
+/* A row whose log-sum-exp stays below S4J_TREE_LSE_MIN (softmax.c) keeps the exact pairs in every block: x[0] = -20
+ * (one term e^-20, so any threshold below -20 would allow trees), all else -150 but test_sums' adversarial step at
+ * `at` (a term 1 and partners that make every level of a step's tree round down: 3 x 2^-24 of the sum lost on
+ * AVX-512, 2 on AVX2 and NEON; the pairs lose just under 1). `at` is a multiple of the step from the start of the
+ * kernel call that sums it in every driver. */
+static void tree_lse_row(size_t lanes, float* x, size_t n, size_t at) {
+  for (size_t i = 0; i < n; i++) x[i] = -150.0f; /* terms of 0, or far below the sum */
   x[0] = -20.0f;
   static const int p8[8] = {0, 26, 25, 26, 24, 26, 25, 26}; /* ((z0 + z4) + (z2 + z6)) + ((z1 + z5) + (z3 + z7)) */
   static const int p4[4] = {0, 25, 24, 25};                 /* (z0 + z2) + (z1 + z3) */
   for (int q = 0; q < (lanes == 16 ? 8 : 4); q++) {
     const int pw = lanes == 16 ? p8[q] : p4[q];
-    x[4096 + (size_t)q * lanes] = pw == 0 ? 0.0f : -(float)pw * 0.69314718f - 1e-4f;
+    x[at + (size_t)q * lanes] = pw == 0 ? 0.0f : -(float)pw * 0.69314718f - 1e-4f;
   }
-  char what[96];
-  for (int op = S4J_OP_LOG_SOFTMAX; op <= S4J_OP_LOG_SUM_EXP; op++) {
-    double lse = NAN;
-    const int rc = s4j_f32_rows_at(isa, op, S4J_ALGO_AUTO, S4J_FLAG_LSE, 1.0f, x, 0, 0, y, 0, 0, 1, (int64_t)n, &lse, 0);
-    snprintf(what, sizeof what, "%s op=%d: a log-sum-exp of ~0 with the tree's adversarial step", s4j_isa_name(isa), op);
-    CHECK(rc == S4J_OK && check_row(op, 1.0f, x, y, n, lse, 1, ref, what), "%s", what);
+}
+
+/* Such a row's log-sum-exp (~3 x 2^-24 with a tree, ~2^-24 at most with the pairs) against the reference: with the
+ * pairs only the 1's pair rounds (<= 2^-24 of the sum) and every other term is below 2^-24, so 1.5 x 2^-24 holds
+ * them and fails any tree (test_sums measures the step's loss just under 3 and 2 units). */
+static int tree_lse_ok(const float* x, size_t n, double lse, const char* what) {
+  const double want = reference(S4J_OP_LOG_SUM_EXP, 1.0f, x, n, NULL);
+  const int ok = fabs(lse - want) <= 1.5 * 0x1.0p-24;
+  CHECK(ok, "%s: log-sum-exp %.17g, want %.17g (%.3f x 2^-24 off: a tree where the pairs are due)", what, lse, want,
+        (lse - want) * 0x1.0p+24);
+  return ok;
+}
+
+/* Every driver keeps the pairs while the log-sum-exp so far is below 8, even where a call is long enough for a tree:
+ * two-pass's s4j_sumexp after its 4096-float head (log-softmax, log-sum-exp: 12288 floats, the step at 4096) and
+ * across its blocks (77824 floats, the step at 4096 + 65536, the start of its third call), the reload's block loop
+ * out of place and its max-pass block sums in place (softmax with an lse output; its second block starts at 65536),
+ * recompute's block sums, and the split's parts (s4j_f32_sumexp_at over the row). The 1's log-probability, -lse, is
+ * bound to ~2^-24 (check_row) and the log-sum-exp to 1.5 x 2^-24 (tree_lse_ok): a tree in any of them fails. */
+static void ops_tree_lse(int isa, float* x, float* y, float* z, double* ref) {
+  const size_t lanes = tier_lanes(isa);
+  if (lanes == 1) return;
+  static const size_t rows[2][2] = {{12288, 4096}, {65536 + 12288, 65536 + 4096}};
+  char what[128];
+  for (int r = 0; r < 2; r++) {
+    const size_t n = rows[r][0];
+    tree_lse_row(lanes, x, n, rows[r][1]);
+    for (int op = S4J_OP_LOG_SOFTMAX; op <= S4J_OP_LOG_SUM_EXP; op++) {
+      double lse = NAN;
+      const int rc = s4j_f32_rows_at(isa, op, S4J_ALGO_AUTO, S4J_FLAG_LSE, 1.0f, x, 0, 0, y, 0, 0, 1, (int64_t)n, &lse,
+                                     0);
+      snprintf(what, sizeof what, "%s op=%d n=%zu: a log-sum-exp of ~0 with the tree's adversarial step",
+               s4j_isa_name(isa), op, n);
+      CHECK(rc == S4J_OK && check_row(op, 1.0f, x, y, n, lse, 1, ref, what) && tree_lse_ok(x, n, lse, what), "%s",
+            what);
+    }
+    for (int in_place = 0; in_place <= 1; in_place++) {
+      for (int algo = S4J_ALGO_THREE_PASS_RECOMPUTE; algo <= S4J_ALGO_THREE_PASS_RELOAD; algo++) {
+        double lse = NAN;
+        float* out = in_place ? z : y;
+        if (in_place) memcpy(z, x, n * sizeof *z);
+        const int rc = s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, algo, S4J_FLAG_LSE, 1.0f, in_place ? z : x, 0, 0, out, 0, 0,
+                                       1, (int64_t)n, &lse, 0);
+        snprintf(what, sizeof what, "%s softmax with lse, algorithm %d%s, n=%zu, the tree's adversarial step",
+                 s4j_isa_name(isa), algo, in_place ? " in place" : "", n);
+        CHECK(rc == S4J_OK && check_row(S4J_OP_SOFTMAX, 1.0f, x, out, n, lse, 1, ref, what) &&
+                  tree_lse_ok(x, n, lse, what),
+              "%s", what);
+      }
+    }
+    double me[2];
+    snprintf(what, sizeof what, "%s s4j_f32_sumexp_at n=%zu, the tree's adversarial step", s4j_isa_name(isa), n);
+    CHECK(s4j_f32_sumexp_at(isa, 1.0f, x, 0, (int64_t)n, me) == S4J_OK &&
+              tree_lse_ok(x, n, log(me[0]) + me[1] * 0x1.62e42fefa39efp-1, what),
+          "%s", what);
   }
 }
 
@@ -307,7 +354,7 @@ int main(void) {
   s4j_rng_state = g_seed;
   const int quick = getenv("S4J_TEST_QUICK") != NULL;
   const size_t max_n = quick ? 4097 : 65537;
-  const size_t split_n = quick ? 50000 : 300000;
+  const size_t split_n = quick ? 3 * 65536 + 77 : 300000; /* ops_reload_lse_in_place: 3 blocks */
   float* x = malloc(sizeof(float) * split_n);
   float* y = malloc(sizeof(float) * split_n);
   float* z = malloc(sizeof(float) * split_n);
@@ -318,7 +365,7 @@ int main(void) {
     ops_rows(isa);
     ops_special(isa);
     ops_split(isa, x, y, z, split_n);
-    ops_tree_lse(isa, x, y, ref);
+    ops_tree_lse(isa, x, y, z, ref);
     ops_reload_lse_in_place(isa, x, y, z, ref, split_n);
     printf("tier %s: ops checked\n", s4j_isa_name(isa));
   }
