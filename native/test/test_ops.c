@@ -253,22 +253,33 @@ static void ops_split(int isa, float* x, float* y, float* z, size_t n) {
 
 /* Softmax with an lse output by the reload, in place (the max pass first, E the row's) and out of place (E from the
  * head, the later blocks redone, segments): the same bits and lse, the trees allowed at the same blocks once the
- * log-sum-exp so far reaches 8 (softmax.c, s4j_tree_after), whatever E the sums are relative to. */
+ * log-sum-exp so far reaches 8 (softmax.c, s4j_tree_after), whatever E the sums are relative to. Two rows: the head
+ * ~60 below the rest (the first block redone), and a first block of zeros (log-sum-exp 11.1 relative to an E near 0)
+ * before a block 60 higher (redone, E ~87): there the tree decision for the second block is taken on the same sum
+ * relative to E ~0 out of place and E ~87 in place, so a decision that depended on E (log of the sum relative to it,
+ * say) would differ between the two. */
 static void ops_reload_lse_in_place(int isa, float* x, float* y, float* z, double* ref, size_t max_n) {
-  const size_t n = max_n < 3 * 65536 + 77 ? max_n : 3 * 65536 + 77;
-  fill(x, n, 1);
-  for (size_t i = 0; i < 256; i++) x[i] -= 60.0f; /* the head ~60 below the rest: out of place redoes */
-  double l_out = NAN, l_in = NAN;
-  const int rc = s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_THREE_PASS_RELOAD, S4J_FLAG_LSE, 1.0f, x, 0, 0, y, 0,
-                                 0, 1, (int64_t)n, &l_out, 0);
-  memcpy(z, x, n * sizeof *z);
-  const int rc2 = s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_THREE_PASS_RELOAD, S4J_FLAG_LSE, 1.0f, z, 0, 0, z, 0,
-                                  0, 1, (int64_t)n, &l_in, 0);
-  CHECK(rc == S4J_OK && rc2 == S4J_OK && memcmp(y, z, n * sizeof *y) == 0 && l_out == l_in,
-        "%s reload with lse, n=%zu: in place and out of place differ (lse %.17g / %.17g)", s4j_isa_name(isa), n, l_in,
-        l_out);
-  CHECK(check_row(S4J_OP_SOFTMAX, 1.0f, x, y, n, l_out, 1, ref, "reload with lse"), "%s reload with lse n=%zu",
-        s4j_isa_name(isa), n);
+  for (int row = 0; row < 2; row++) {
+    const size_t want = row == 0 ? 3 * 65536 + 77 : 2 * 65536 + 77;
+    const size_t n = max_n < want ? max_n : want;
+    fill(x, n, 1);
+    if (row == 0) {
+      for (size_t i = 0; i < 256; i++) x[i] -= 60.0f; /* the head ~60 below the rest: out of place redoes */
+    } else {
+      for (size_t i = 0; i < n; i++) x[i] = i < 65536 ? 0.0f : x[i] * 0.1f + 60.0f;
+    }
+    double l_out = NAN, l_in = NAN;
+    const int rc = s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_THREE_PASS_RELOAD, S4J_FLAG_LSE, 1.0f, x, 0, 0, y, 0,
+                                   0, 1, (int64_t)n, &l_out, 0);
+    memcpy(z, x, n * sizeof *z);
+    const int rc2 = s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, S4J_ALGO_THREE_PASS_RELOAD, S4J_FLAG_LSE, 1.0f, z, 0, 0, z, 0,
+                                    0, 1, (int64_t)n, &l_in, 0);
+    CHECK(rc == S4J_OK && rc2 == S4J_OK && memcmp(y, z, n * sizeof *y) == 0 && l_out == l_in,
+          "%s reload with lse, row %d, n=%zu: in place and out of place differ (lse %.17g / %.17g)", s4j_isa_name(isa),
+          row, n, l_in, l_out);
+    CHECK(check_row(S4J_OP_SOFTMAX, 1.0f, x, y, n, l_out, 1, ref, "reload with lse"), "%s reload with lse n=%zu",
+          s4j_isa_name(isa), n);
+  }
 }
 
 /* Floats per vector of each tier (1: the portable tier, which sums in double). */
