@@ -255,8 +255,8 @@ static void ops_split(int isa, float* x, float* y, float* z, size_t n) {
  * head, the later blocks redone, segments): the same bits and lse, the trees allowed at the same blocks once the
  * log-sum-exp so far reaches 8 (softmax.c, s4j_tree_after), whatever E the sums are relative to. Two rows: the head
  * ~60 below the rest (the first block redone), and a first block of zeros (log-sum-exp 11.1 relative to an E near 0)
- * before a block 60 higher (redone, E ~87): there the tree decision for the second block is taken on the same sum
- * relative to E ~0 out of place and E ~87 in place, so a decision that depended on E (log of the sum relative to it,
+ * before a block 60 higher (redone, E ~100): there the tree decision for the second block is taken on the same sum
+ * relative to E ~0 out of place and E ~100 in place, so a decision that depended on E (log of the sum relative to it,
  * say) would differ between the two. */
 static void ops_reload_lse_in_place(int isa, float* x, float* y, float* z, double* ref, size_t max_n) {
   for (int row = 0; row < 2; row++) {
@@ -320,10 +320,12 @@ static int tree_lse_ok(const float* x, size_t n, double lse, const char* what) {
  * out of place and its max-pass block sums in place (softmax with an lse output; its second block starts at 65536),
  * recompute's block sums, and the split's parts (s4j_f32_sumexp_at over the row). The 1's log-probability, -lse, is
  * bound to ~2^-24 (check_row) and the log-sum-exp to 1.5 x 2^-24 (tree_lse_ok): a tree in any of them fails. */
-static void ops_tree_lse(int isa, float* x, float* y, float* z, double* ref) {
+static void ops_tree_lse(int isa, float* x, float* y, float* z, double* ref, size_t cap) {
   const size_t lanes = tier_lanes(isa);
   if (lanes == 1) return;
   static const size_t rows[2][2] = {{12288, 4096}, {65536 + 12288, 65536 + 4096}};
+  CHECK(cap >= rows[1][0], "ops_tree_lse needs buffers of %zu floats, has %zu", rows[1][0], cap);
+  if (cap < rows[1][0]) return;
   char what[128];
   for (int r = 0; r < 2; r++) {
     const size_t n = rows[r][0];
@@ -365,19 +367,21 @@ int main(void) {
   s4j_rng_state = g_seed;
   const int quick = getenv("S4J_TEST_QUICK") != NULL;
   const size_t max_n = quick ? 4097 : 65537;
-  const size_t split_n = quick ? 3 * 65536 + 77 : 300000; /* ops_reload_lse_in_place: 3 blocks */
-  float* x = malloc(sizeof(float) * split_n);
-  float* y = malloc(sizeof(float) * split_n);
-  float* z = malloc(sizeof(float) * split_n);
-  double* ref = malloc(sizeof(double) * split_n);
+  const size_t split_n = quick ? 50000 : 300000;
+  /* the buffers: ops_split's rows, and three blocks for ops_reload_lse_in_place and ops_tree_lse's longer row */
+  const size_t buf_n = quick ? 3 * 65536 + 77 : split_n;
+  float* x = malloc(sizeof(float) * buf_n);
+  float* y = malloc(sizeof(float) * buf_n);
+  float* z = malloc(sizeof(float) * buf_n);
+  double* ref = malloc(sizeof(double) * buf_n);
   for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
     if (!s4j_tier_runnable(isa)) continue;
     ops_single(isa, x, y, ref, max_n);
     ops_rows(isa);
     ops_special(isa);
     ops_split(isa, x, y, z, split_n);
-    ops_tree_lse(isa, x, y, z, ref);
-    ops_reload_lse_in_place(isa, x, y, z, ref, split_n);
+    ops_tree_lse(isa, x, y, z, ref, buf_n);
+    ops_reload_lse_in_place(isa, x, y, z, ref, buf_n);
     printf("tier %s: ops checked\n", s4j_isa_name(isa));
   }
   free(x);
