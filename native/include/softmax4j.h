@@ -66,7 +66,8 @@ int s4j_cpu_features(void);
 int64_t s4j_cpu_prefetch_floats(void);
 
 /* 1 when pass 2 of two-pass (and log-softmax) writes outputs of 2^22 elements or more with non-temporal stores,
- * 0 when it writes through the cache: 1 by default, 0 on AMD CPUs (measured faster there; README "Results").
+ * 0 when it writes through the cache: 1 by default, 0 on AMD CPUs from family 1Ah (Zen 5) on (measured faster
+ * there, and slower on a Zen 4; README "Results").
  * SOFTMAX4J_NT_STORES=0 or 1 overrides the choice when the library first probes the CPU. */
 int s4j_cpu_nt_stores(void);
 

@@ -53,13 +53,16 @@
 /* Pass 2 of two-pass writes y with non-temporal stores (no read for ownership: 8 bytes of memory traffic
  * per element instead of 12) from this many elements (16 MiB of y) on: measured on a Xeon (Emerald Rapids
  * VM, 300 MiB L3, one core), two-pass at 64M elements went from 1.20 to 0.91 ns per element, at 16M from
- * 1.16 to 1.04. An output this long is not kept in any cache a core has to itself anyway. Off on AMD
- * (S4J_NT_OFF, chosen by the CPU probe in cpu.c as the prefetch below): on a Zen 5 (EPYC, family 1Ah VM, one
- * core) a plain copy ran at 0.22 ns per element and one with non-temporal stores at 0.26, and two-pass at
- * 16M-64M with them took 1.0-1.18x (AVX-512) and 1.15-1.25x (AVX2) the time without
- * (benchmarks/results/zen5-nt.csv). */
+ * 1.16 to 1.04. An output this long is not kept in any cache a core has to itself anyway. On a Zen 4 (EPYC,
+ * family 19h VM, 32 MiB L3, one core) the same: AVX-512 two-pass at 8M-64M 1.17-1.30x faster with them,
+ * log-softmax 1.29-1.56x (benchmarks/results/zen4-nt.csv, three rounds). Off from AMD family S4J_NT_AMD_FAMILY_OFF on
+ * (S4J_NT_OFF, chosen by the CPU probe in cpu.c): on a Zen 5 (EPYC, family 1Ah VM, one core, DRAM-bound at
+ * 64M as on the Zen 4: its read-only sum ran at the same speed at 64M and 256M) a plain copy ran at 0.22 ns per
+ * element and one with non-temporal stores at 0.26, and two-pass at 16M-64M with them took 1.0-1.18x
+ * (AVX-512) and 1.15-1.25x (AVX2) the time without (benchmarks/results/zen5-nt.csv). */
 #define S4J_NT_MIN (1u << 22)
 #define S4J_NT_OFF SIZE_MAX
+#define S4J_NT_AMD_FAMILY_OFF 0x1A
 /* Software prefetch distance of the streaming kernels, in floats (s4j_prefetch_ahead, chosen once per process
  * in cpu.c). On: 4096 floats (16 KiB) ahead, measured on a Xeon (Emerald Rapids VM): pass 1 of two-pass at
  * 64M elements from 0.51 to 0.33 ns per element, the whole two-pass from 1.06 to 0.83; 4096 did better than

@@ -86,11 +86,15 @@ static unsigned long long s4j_xgetbv0(void) {
 #endif
 }
 
-/* 1 on an AMD CPU (vendor "AuthenticAMD" in cpuid leaf 0: ebx, edx, ecx). */
-static int s4j_is_amd(void) {
+/* On an AMD CPU (vendor "AuthenticAMD" in cpuid leaf 0: ebx, edx, ecx) its family (leaf 1's base family plus
+ * the extended family: 0x17 Zen 1-2, 0x19 Zen 3-4, 0x1A Zen 5), else 0. */
+static int s4j_amd_family(void) {
   unsigned r[4];
   s4j_cpuid(0, 0, r);
-  return r[1] == 0x68747541u && r[3] == 0x69746e65u && r[2] == 0x444d4163u;
+  if (!(r[1] == 0x68747541u && r[3] == 0x69746e65u && r[2] == 0x444d4163u) || r[0] < 1) return 0;
+  s4j_cpuid(1, 0, r);
+  const int base = (int)((r[0] >> 8) & 0xF);
+  return base == 0xF ? base + (int)((r[0] >> 20) & 0xFF) : base;
 }
 
 static int s4j_probe(void) {
@@ -154,12 +158,12 @@ static size_t s4j_prefetch_choice(int amd) {
   return amd ? S4J_PREFETCH_OFF : S4J_PREFETCH_FLOATS;
 }
 
-/* Non-temporal stores for long outputs: SOFTMAX4J_NT_STORES=0 or 1 if set, else off on AMD and on elsewhere
- * (constants.h, S4J_NT_MIN, has the measurements). */
-static size_t s4j_nt_choice(int amd) {
+/* Non-temporal stores for long outputs: SOFTMAX4J_NT_STORES=0 or 1 if set, else off on AMD from family 0x1A
+ * (Zen 5) on and on elsewhere, Zen 4 included (constants.h, S4J_NT_MIN, has the measurements). */
+static size_t s4j_nt_choice(int amd_family) {
   const char* env = getenv("SOFTMAX4J_NT_STORES");
   if (env != NULL && (strcmp(env, "0") == 0 || strcmp(env, "1") == 0)) return *env == '1' ? S4J_NT_MIN : S4J_NT_OFF;
-  return amd ? S4J_NT_OFF : S4J_NT_MIN;
+  return amd_family >= S4J_NT_AMD_FAMILY_OFF ? S4J_NT_OFF : S4J_NT_MIN;
 }
 
 /* -1 = not probed yet. The probe is idempotent, so a racy first call from several threads only
@@ -169,17 +173,17 @@ static volatile int s4j_features_cache = -1;
 int s4j_cpu_features(void) {
   int f = s4j_features_cache;
   if (f < 0) {
-    int amd = 0;
+    int amd_family = 0;
 #if defined(S4J_CPU_X86)
     f = s4j_probe();
-    amd = s4j_is_amd();
+    amd_family = s4j_amd_family();
 #elif defined(S4J_CPU_ARM64)
     f = s4j_probe_arm64();
 #else
     f = 0;
 #endif
-    s4j_prefetch_ahead = s4j_prefetch_choice(amd);
-    s4j_nt_min = s4j_nt_choice(amd);
+    s4j_prefetch_ahead = s4j_prefetch_choice(amd_family != 0);
+    s4j_nt_min = s4j_nt_choice(amd_family);
     s4j_features_cache = f;
   }
   return f;

@@ -26,17 +26,21 @@ static int cpuinfo_flag(const char* flag) {
 }
 
 #if defined(__x86_64__) || defined(_M_X64)
-/* 1/0 when /proc/cpuinfo's first vendor_id is AuthenticAMD or not, -1 when it cannot be read. */
-static int cpuinfo_amd(void) {
+/* 1/0 when /proc/cpuinfo's first vendor_id is AuthenticAMD or not, -1 when it cannot be read; *family gets the
+ * first "cpu family" line's value (decimal, as Linux prints it: 25 = 19h, 26 = 1Ah), -1 if there is none. */
+static int cpuinfo_amd(int* family) {
   FILE* f = fopen("/proc/cpuinfo", "r");
+  *family = -1;
   if (f == NULL) return -1;
   static char line[1 << 12];
   int found = -1;
   while (fgets(line, sizeof line, f) != NULL) {
-    if (strncmp(line, "vendor_id", 9) == 0) {
-      found = strstr(line, "AuthenticAMD") != NULL;
-      break;
+    if (found < 0 && strncmp(line, "vendor_id", 9) == 0) found = strstr(line, "AuthenticAMD") != NULL;
+    if (*family < 0 && strncmp(line, "cpu family", 10) == 0) {
+      const char* colon = strchr(line, ':');
+      if (colon != NULL) *family = atoi(colon + 1);
     }
+    if (found >= 0 && *family >= 0) break;
   }
   fclose(f);
   return found;
@@ -60,7 +64,8 @@ static void check_prefetch(void) {
     return;
   }
 #if defined(__x86_64__) || defined(_M_X64)
-  const int amd = cpuinfo_amd();
+  int family;
+  const int amd = cpuinfo_amd(&family);
   if (amd < 0) {
     printf("**** SKIPPED prefetch default check: no /proc/cpuinfo ****\n");
     return;
@@ -71,7 +76,8 @@ static void check_prefetch(void) {
 #endif
 }
 
-/* Non-temporal stores: SOFTMAX4J_NT_STORES (0 or 1) when set, else off on AMD x86-64 and on elsewhere. */
+/* Non-temporal stores: SOFTMAX4J_NT_STORES (0 or 1) when set, else off on AMD x86-64 from family 1Ah (Zen 5)
+ * on and on elsewhere (Intel, Zen 4 and earlier). */
 static void check_nt_stores(void) {
   const int nt = s4j_cpu_nt_stores();
   printf("s4j_cpu_nt_stores() = %d\n", nt);
@@ -81,12 +87,14 @@ static void check_nt_stores(void) {
     return;
   }
 #if defined(__x86_64__) || defined(_M_X64)
-  const int amd = cpuinfo_amd();
-  if (amd < 0) {
-    printf("**** SKIPPED non-temporal default check: no /proc/cpuinfo ****\n");
+  int family;
+  const int amd = cpuinfo_amd(&family);
+  if (amd < 0 || (amd && family < 0)) {
+    printf("**** SKIPPED non-temporal default check: no /proc/cpuinfo or no cpu family in it ****\n");
     return;
   }
-  CHECK(nt == !amd, "default non-temporal stores %d on %s", nt, amd ? "AMD" : "not AMD");
+  const int off = amd && family >= 0x1A;
+  CHECK(nt == !off, "default non-temporal stores %d on %s family %d", nt, amd ? "AMD" : "not AMD", family);
 #else
   CHECK(nt == 1, "default non-temporal stores %d", nt);
 #endif
