@@ -109,6 +109,9 @@ int s4j_cpu_max_isa(void) {
  * allows it: at best 1.09x faster than the reload (Xeon, 16M; crossover-recheck.csv), 1.11x slower at 64M
  * there, 1.24-1.37x slower on the Zen 5. AVX2 (and NEON, the same exp; not measured on arm64 hardware yet)
  * always runs the reload.
+ * And on a Zen 4 (EPYC, family 19h VM, 32 MiB L3; benchmarks/results/zen4-nt.csv, non-temporal stores on as the
+ * probe chooses there): AVX-512 reload / two-pass 0.31 / 0.33 at 4M, 0.39 / 0.35 at 8M, 0.45 / 0.37 at 16M,
+ * 0.47 / 0.39 at 64M: the same crossover; AVX2 reload 0.38-0.47 against two-pass 0.52-0.55 from 4M to 64M.
  * ------------------------------------------------------------------------------------------- */
 int s4j_auto_algorithm(int isa, int64_t n) {
   const int64_t crossover = isa >= 0 && isa < S4J_ISA_COUNT ? s4j_tier_infos[isa].auto32 : INT64_MAX;
