@@ -125,7 +125,7 @@ static inline double s4j_inv_ulp_of(double r) {
  * measurement builds (-DS4J_RELOAD_LO=0: the store pass without the table rests; 1.74 ULP on AVX-512 with
  * the degree 2 and 32 entries it had until the twentieth session). */
 /* The relative error (units of 2^-24) of the terms that the reload stores in rows summed as trees, without the
- * table rests (S4J_RELOAD_TREE_LO, docs/NUMERICS.md "Error budget"); S4J_EXP_TREE_MAX_REL overrides. */
+ * table rests (S4J_TREE_LO, docs/NUMERICS.md "Error budget"); S4J_EXP_TREE_MAX_REL overrides. */
 static inline double s4j_exp_tree_max_rel(int isa) {
   const char* env = getenv("S4J_EXP_TREE_MAX_REL");
   if (env != NULL) return atof(env);

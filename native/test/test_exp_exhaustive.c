@@ -29,7 +29,7 @@ typedef struct {
   int isa;
   s4j_f32_vscaleexp_fn fn;        /* one of the two is set */
   s4j_f32_raddstoreexp_fn store;
-  int tree;                       /* store: called with tree = 1, the exp of longer rows (S4J_RELOAD_TREE_LO) */
+  int tree;                       /* store: called with tree = 1, the exp of longer rows (S4J_TREE_LO) */
 } s4j_exp_kernel;
 static const s4j_exp_kernel s4j_exp_kernels[] = {
 #define S4J_TIER(id, isa, method, unroll, vlen, flags, ...)                                                        \

@@ -116,7 +116,7 @@ int main(void) {
         (void)s4j_tiers[k].store(n, x, z, s, e, 0);
         for (size_t i = 0; i < n; i++) z[i] = (float)ldexp((double)z[i], -S4J_EXP_BIAS);
         record(&store_worst[k], x, z, ref, n, s, 1.0);
-        /* the same in a row summed as trees: without the table rests (S4J_RELOAD_TREE_LO), a relative bound */
+        /* the same in a row summed as trees: without the table rests (S4J_TREE_LO), a relative bound */
         (void)s4j_tiers[k].store(n, x, z, s, e, 1);
         for (size_t i = 0; i < n; i++) z[i] = (float)ldexp((double)z[i], -S4J_EXP_BIAS);
         record(&tree_worst[k], x, z, ref, n, s, 1.0);

@@ -3,13 +3,13 @@
  * same tier) removes the bias with the normaliser. Requires E >= every exponent (minus one). All loads of
  * an iteration precede its stores, so x == y (in place) works. tree (the reload without an lse output) lets a
  * call of more than S4J_SUM_TREE_MIN terms sum as trees, and store its terms without the table rests
- * (S4J_RELOAD_TREE_LO). One kernel per tier (s4j_f32_simd.h). */
+ * (S4J_TREE_LO). One kernel per tier (s4j_f32_simd.h). */
 #include "s4j_f32_storeexp.h"
 
 double S4J_FN_EXP(raddstoreexp)(size_t n, const float* x, float* y, float s, float e, int tree) {
   s4j_expp p;
   s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS, n >= S4J_FOLD_MIN);
-  /* trees (longer rows, bound 8 ULP) store the terms without the table rests: S4J_RELOAD_TREE_LO */
-  return tree && n > S4J_SUM_TREE_MIN ? S4J_SUM_EXP_CALL(1, s, &p, S4J_RELOAD_TREE_LO, s4j_storeexp_body, n, x, y, &p)
+  /* trees (longer rows, bound 8 ULP) store the terms without the table rests: S4J_TREE_LO */
+  return tree && n > S4J_SUM_TREE_MIN ? S4J_SUM_EXP_CALL(1, s, &p, S4J_TREE_LO, s4j_storeexp_body, n, x, y, &p)
                                       : S4J_SUM_EXP_CALL(0, s, &p, S4J_RELOAD_LO, s4j_storeexp_body, n, x, y, &p);
 }

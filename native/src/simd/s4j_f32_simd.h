@@ -270,18 +270,19 @@ static inline void s4j_vsum_flush(s4j_vsum* a) { (void)a; }
 #if !defined(S4J_RELOAD_LO)
 #define S4J_RELOAD_LO S4J_EXP_LO
 #endif
-/* The exp mode of the stored terms of calls that sum as trees (S4J_SUM_TREE: more than S4J_SUM_TREE_MIN terms,
- * softmax outputs, bound 8 ULP, not 4): without the rests. A term then carries its table entry's rounding
- * (at most 0.79 x 2^-24 of it on AVX-512, 0.54 x 2^-24 with 8 entries), and the budget of such rows still holds
- * with room (docs/NUMERICS.md, "Error budget": 7.22 ULP on AVX-512, 5.62 on AVX2 and NEON, against 8); one vpermps
- * less per vector in the in-cache workhorse: the reload 0.94x the time on AVX-512 and 0.89x on AVX2 at 16K-256K
- * on a Zen 4 (README, "Twenty-fifth session"). test_exp_exhaustive sweeps this exp too, against its relative
- * bound. The portable tier sums in double (no tree): it keeps the rests. */
-#if !defined(S4J_RELOAD_TREE_LO)
+/* The exp mode of the terms of calls that sum as trees (S4J_SUM_TREE: more than S4J_SUM_TREE_MIN terms of a softmax
+ * output, bound 8 ULP, not 4, or of a log-sum-exp known to be at least 8; raddstoreexp and raddexp alike, so
+ * that both give the same sum): without the rests. A term then carries its table entry's rounding (at most
+ * 0.79 x 2^-24 of it on AVX-512, 0.54 x 2^-24 with 8 entries), and the bounds of such rows still hold with room
+ * (docs/NUMERICS.md, "Error budget": the reload 7.22 ULP on AVX-512, 5.62 on AVX2 and NEON, against 8); one
+ * vpermps less per vector in the in-cache workhorse: the reload 0.94x the time on AVX-512 and 0.89x on AVX2 at
+ * 16K-256K on a Zen 4 (README, "Twenty-fifth session"). test_exp_exhaustive and test_exp_scaled sweep this exp
+ * too, against its relative bound. The portable tier sums in double (no tree): it keeps the rests. */
+#if !defined(S4J_TREE_LO)
 #if defined(S4J_VSUM_OF_TIER)
-#define S4J_RELOAD_TREE_LO S4J_RELOAD_LO
+#define S4J_TREE_LO S4J_RELOAD_LO
 #else
-#define S4J_RELOAD_TREE_LO 0
+#define S4J_TREE_LO 0
 #endif
 #endif
 
