@@ -124,19 +124,6 @@ static inline double s4j_inv_ulp_of(double r) {
  * the 2 ULP asserted until the thirteenth session. S4J_EXP_MAX_ULP=<ulp> in the environment overrides them for
  * measurement builds (-DS4J_RELOAD_LO=0: the store pass without the table rests; 1.74 ULP on AVX-512 with
  * the degree 2 and 32 entries it had until the twentieth session). */
-/* The relative error (units of 2^-24) of the terms that the reload stores in rows summed as trees, without the
- * table rests (S4J_TREE_LO, docs/NUMERICS.md "Error budget"); S4J_EXP_TREE_MAX_REL overrides. */
-static inline double s4j_exp_tree_max_rel(int isa) {
-  const char* env = getenv("S4J_EXP_TREE_MAX_REL");
-  if (env != NULL) return atof(env);
-  switch (isa) {
-    case S4J_ISA_AVX512: return 1.85; /* measured 1.796 over every float (test_exp_exhaustive) */
-    case S4J_ISA_AVX2: return 1.55;   /* 1.492 */
-    case S4J_ISA_NEON: return 1.55;   /* the AVX2 tier's 8 entries and polynomial */
-    default: return 1.05;             /* the portable tier keeps the rests: 1.000 */
-  }
-}
-
 static inline double s4j_exp_max_ulp(int isa) {
   const char* env = getenv("S4J_EXP_MAX_ULP");
   if (env != NULL) return atof(env);
@@ -145,6 +132,19 @@ static inline double s4j_exp_max_ulp(int isa) {
     case S4J_ISA_AVX2: return 0.61;
     case S4J_ISA_NEON: return 0.61;
     default: return 0.51;
+  }
+}
+
+/* The relative error (units of 2^-24) of the terms of kernel calls that sum as trees (rows above 4096), without
+ * the table rests (S4J_TREE_LO, docs/NUMERICS.md "Error budget"); S4J_EXP_TREE_MAX_REL overrides. */
+static inline double s4j_exp_tree_max_rel(int isa) {
+  const char* env = getenv("S4J_EXP_TREE_MAX_REL");
+  if (env != NULL) return atof(env);
+  switch (isa) {
+    case S4J_ISA_AVX512: return 1.85; /* measured 1.796 over every float (test_exp_exhaustive) */
+    case S4J_ISA_AVX2: return 1.55;   /* 1.492 */
+    case S4J_ISA_NEON: return 1.55;   /* the AVX2 tier's 8 entries and polynomial */
+    default: return 1.05;             /* the portable tier keeps the rests: 1.000 */
   }
 }
 

@@ -235,9 +235,11 @@ static void ops_split(int isa, float* x, float* y, float* z, size_t n) {
       CHECK(memcmp(y, z, n * sizeof(float)) == 0, "%s split two-pass differs from one call", s4j_isa_name(isa));
       continue;
     }
-    /* each sum within 3 x 2^-24 (AVX-512's tree; 2 on AVX2 and NEON) of the same terms' exact sum */
+    /* each log-sum-exp within 4.87 x 2^-24 of the exact one (docs/NUMERICS.md, "Sums": AVX-512's tree, 3 x 2^-24
+     * (2 on AVX2 and NEON), plus the terms' own relative error, at most 1.85 x 2^-24 in tree calls, which leave
+     * out the table rests, S4J_TREE_LO; the parts' heads keep them), so within 9.74 x 2^-24 of each other */
     const double diff = fabs(log(m) + e * 0x1.62e42fefa39efp-1 - lse);
-    CHECK(diff <= 6.5 * 0x1.0p-24, "%s split: log-sum-exp %.17g vs one call's %.17g", s4j_isa_name(isa),
+    CHECK(diff <= 9.75 * 0x1.0p-24, "%s split: log-sum-exp %.17g vs one call's %.17g", s4j_isa_name(isa),
           log(m) + e * 0x1.62e42fefa39efp-1, lse);
     size_t far = 0;
     for (size_t i = 0; i < n; i++) far += fabs((double)z[i] - y[i]) > 6.0 * ulp_at(fmax(y[i], FLT_MIN));

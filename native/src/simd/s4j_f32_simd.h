@@ -275,8 +275,8 @@ static inline void s4j_vsum_flush(s4j_vsum* a) { (void)a; }
  * that both give the same sum): without the rests. A term then carries its table entry's rounding (at most
  * 0.79 x 2^-24 of it on AVX-512, 0.54 x 2^-24 with 8 entries), and the bounds of such rows still hold with room
  * (docs/NUMERICS.md, "Error budget": the reload 7.22 ULP on AVX-512, 5.62 on AVX2 and NEON, against 8); one
- * vpermps less per vector in the in-cache workhorse: the reload 0.94x the time on AVX-512 and 0.89x on AVX2 at
- * 16K-256K on a Zen 4 (README, "Twenty-fifth session"). test_exp_exhaustive and test_exp_scaled sweep this exp
+ * vpermps less per vector in the in-cache workhorse: the reload 0.94-0.95x the time on AVX-512 and 0.89-0.90x on AVX2 at
+ * 8K-1M on a Zen 4 (README, "Twenty-fifth session"). test_exp_exhaustive and test_exp_scaled sweep this exp
  * too, against its relative bound. The portable tier sums in double (no tree): it keeps the rests. */
 #if !defined(S4J_TREE_LO)
 #if defined(S4J_VSUM_OF_TIER)
