@@ -55,9 +55,11 @@ static inline float s4j_f32_exponent_of_max(float max, float s) {
  *   rselect       Reduce-SELECT: indices of x >= t or NaN (at most cap stored), the count returned (sampling)
  *   rargmax       Reduce-ARGMAX: index of the first maximum, or -1 - index of the first NaN (sampling) */
 typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x);
-/* tree: the caller's result tolerates the sum's tree for n > S4J_SUM_TREE_MIN (s4j_f32_simd.h): softmax outputs
- * only, or sums whose log-sum-exp is known to be at least 8 (softmax.c, S4J_TREE_LSE_MIN); 0 keeps every pair exact
- * (log-sum-exp, log-softmax, cross-entropy below that: their bounds need it). */
+/* tree: flags (constants.h). S4J_ROW_TREE: the caller's result tolerates the sum's tree for n > S4J_SUM_TREE_MIN
+ * (s4j_f32_simd.h): softmax outputs only, or sums whose log-sum-exp is known to be at least 8 (softmax.c,
+ * S4J_TREE_LSE_MIN); 0 keeps every pair exact (log-sum-exp, log-softmax, cross-entropy below that: their bounds
+ * need it). S4J_ROW_CANCEL (raddstoreexp; raddexp ignores it): the terms only meet their own row's sum, which
+ * cancels the tier's S4J_CANCEL_C (the sum returned carries it too). */
 typedef double (*s4j_f32_raddexp_fn)(size_t n, const float* x, float s, float e, int tree);
 typedef double (*s4j_f32_raddstoreexp_fn)(size_t n, const float* x, float* y, float s, float e, int tree);
 typedef void (*s4j_f32_vscaleexp_fn)(size_t n, const float* x, float* y, float s, double c, float e, float* top);

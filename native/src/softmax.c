@@ -265,9 +265,12 @@ static int64_t s4j_top_index(const s4j_kernel_set* k, const s4j_top* t, const fl
 #endif
 
 /* The kernels' tree argument (kernels.h): the sums may be trees above S4J_SUM_TREE_MIN only where they feed softmax
- * outputs and no lse (whose absolute bounds take the sum's error whole). One rule for every path, so that a row
+ * outputs and no lse (whose absolute bounds take the sum's error whole), and the reload's stored terms of such a row
+ * only meet their own sum (S4J_ROW_CANCEL: the tier's cancelling table). One rule for every path, so that a row
  * gives the same bits alone, in a batch and pipelined. */
-static inline int s4j_tree(int op, const double* lse) { return op == S4J_OP_SOFTMAX && lse == NULL; }
+static inline int s4j_tree(int op, const double* lse) {
+  return op == S4J_OP_SOFTMAX && lse == NULL ? S4J_ROW_TREE | S4J_ROW_CANCEL : 0;
+}
 
 /* Sums that feed a log-sum-exp (tree = 0 below: log-sum-exp, log-softmax, cross-entropy, softmax with an lse output,
  * the split's parts) may still be trees once the row's log-sum-exp is known to be at least S4J_TREE_LSE_MIN: the
@@ -281,11 +284,12 @@ static inline int s4j_tree(int op, const double* lse) { return op == S4J_OP_SOFT
  * exponent apart (frexp), so that the same value relative to another E (sum * 2^k, e - k: the in-place and
  * out-of-place reloads, redone blocks) gets the same answer, bit for bit. */
 static inline int s4j_tree_after(int tree, double sum, double e) {
-  if (tree) return 1;
+  if (tree) return tree; /* S4J_ROW_CANCEL with it: every call of the row alike */
   if (!(sum > 0.0)) return 0;
   int k;
   const double f = frexp(sum, &k); /* f in [1/2, 1), the same for sum * 2^k */
-  return log2(f) + ((double)k + e) >= S4J_TREE_LSE_MIN * 0x1.71547652b82fep0; /* (k + e) exact: integers */
+  /* (k + e) exact: integers */
+  return log2(f) + ((double)k + e) >= S4J_TREE_LSE_MIN * 0x1.71547652b82fep0 ? S4J_ROW_TREE : 0;
 }
 
 /* Pass 1 of two-pass: the sum of the terms as m * 2^e, with the kernels' tree argument (s4j_tree), or the trees

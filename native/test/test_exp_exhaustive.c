@@ -12,7 +12,12 @@
  * result (fractional: |z - r| / ulp(r)), the max recorded per kernel, and asserted against its tier's bound
  * (s4j_exp_max_ulp, s4j_test_util.h). A third kernel per tier: raddstoreexp with tree = 1 (calls above
  * S4J_SUM_TREE_MIN floats, whose terms leave out the table rests, S4J_TREE_LO), its relative error |z - r| / r
- * asserted against s4j_exp_tree_max_rel (the longer rows' budget takes it, docs/NUMERICS.md "Error budget").
+ * asserted against s4j_exp_tree_max_rel (the longer rows' budget takes it, docs/NUMERICS.md "Error budget"). A
+ * fourth: raddstoreexp with S4J_ROW_TREE | S4J_ROW_CANCEL in calls of S4J_SUM_TREE_MIN floats (the reload of a
+ * softmax output: the cancelling table, S4J_CANCEL_C, without the rests on AVX2 and NEON), whose terms carry a
+ * factor common to all of them that the output's 1 / sum cancels: its signed relative error (z - r) / r is
+ * recorded as a range, and half its width (the distance of every term from one common multiple) asserted against
+ * s4j_exp_cancel_max_rel (docs/NUMERICS.md, "Cancelling table").
  *
  * The kernels come from the tier registry (src/s4j_tiers.inc), so every tier is swept.
  *
@@ -31,7 +36,8 @@ typedef struct {
   int isa;
   s4j_f32_vscaleexp_fn fn;        /* one of the two is set */
   s4j_f32_raddstoreexp_fn store;
-  int tree;                       /* store: called with tree = 1, the exp of longer rows (S4J_TREE_LO) */
+  int tree;                       /* store: called with this tree argument: S4J_ROW_TREE, the exp of longer rows
+                                   * (S4J_TREE_LO); with S4J_ROW_CANCEL, in calls of S4J_SUM_TREE_MIN floats */
 } s4j_exp_kernel;
 static const s4j_exp_kernel s4j_exp_kernels[] = {
 #define S4J_TIER(id, isa, method, unroll, vlen, flags, ...)                                                        \
@@ -39,7 +45,9 @@ static const s4j_exp_kernel s4j_exp_kernels[] = {
       {"s4j_f32_raddstoreexp__" #isa "_" #method "_" #unroll, id, NULL,                                      \
        s4j_f32_raddstoreexp__##isa##_##method##_##unroll, 0},                                                  \
       {"s4j_f32_raddstoreexp__" #isa "_" #method "_" #unroll " (tree)", id, NULL,                             \
-       s4j_f32_raddstoreexp__##isa##_##method##_##unroll, 1},
+       s4j_f32_raddstoreexp__##isa##_##method##_##unroll, S4J_ROW_TREE},                                       \
+      {"s4j_f32_raddstoreexp__" #isa "_" #method "_" #unroll " (cancel)", id, NULL,                           \
+       s4j_f32_raddstoreexp__##isa##_##method##_##unroll, S4J_ROW_TREE | S4J_ROW_CANCEL},
 #include "s4j_tiers.inc"
 #undef S4J_TIER
 };
@@ -62,6 +70,8 @@ static double now_s(void) {
 typedef struct {
   double max_ulp;
   double max_rel; /* |z - r| / r in units of 2^-24 */
+  double lo_rel, hi_rel; /* the range of (z - r) / r, units of 2^-24 (the cancelling kernel only) */
+  float lo_x, hi_x;       /* where */
   float worst_x;
   float worst_z;
   double worst_ref;
@@ -87,6 +97,8 @@ int main(void) {
   for (int k = 0; k < S4J_EXP_KERNEL_COUNT; k++) {
     runnable[k] = s4j_tier_runnable(s4j_exp_kernels[k].isa);
     memset(&stats[k], 0, sizeof stats[k]);
+    stats[k].lo_rel = INFINITY;
+    stats[k].hi_rel = -INFINITY;
     any |= runnable[k];
     printf("kernel %s (tier %s): %s\n", s4j_exp_kernels[k].name, s4j_isa_name(s4j_exp_kernels[k].isa),
            runnable[k] ? "swept" : "SKIPPED");
@@ -125,12 +137,36 @@ int main(void) {
         if (!runnable[k]) continue;
         tier_stats* s = &stats[k];
         t0 = now_s();
-        if (s4j_exp_kernels[k].store != NULL) {
+        const int cancel = s4j_exp_kernels[k].tree & S4J_ROW_CANCEL;
+        if (cancel) { /* calls that do not sum as trees */
+          for (size_t i = 0; i < n; i += S4J_SUM_TREE_MIN) {
+            const size_t m = n - i < S4J_SUM_TREE_MIN ? n - i : S4J_SUM_TREE_MIN;
+            (void)s4j_exp_kernels[k].store(m, x + i, z + i, 1.0f, e_max, s4j_exp_kernels[k].tree);
+          }
+        } else if (s4j_exp_kernels[k].store != NULL) {
           (void)s4j_exp_kernels[k].store(n, x, z, 1.0f, e_max, s4j_exp_kernels[k].tree);
         } else {
           s4j_exp_kernels[k].fn(n, x, z, 1.0f, 1.0, e_max, NULL);
         }
         s->seconds += now_s() - t0;
+        if (cancel) { /* in double: times the table's factor, the smallest terms would be subnormal floats */
+          double lo = s->lo_rel, hi = s->hi_rel;
+          for (size_t i = 0; i < n; i++) {
+            const double rel = (ldexp((double)z[i], -S4J_EXP_BIAS) - ref[i]) / ref[i] * 0x1p24;
+            if (rel < lo) {
+              lo = rel;
+              s->lo_x = x[i];
+            }
+            if (rel > hi) {
+              hi = rel;
+              s->hi_x = x[i];
+            }
+          }
+          s->lo_rel = lo;
+          s->hi_rel = hi;
+          s->count += n;
+          continue;
+        }
         if (s4j_exp_kernels[k].store != NULL && !s4j_exp_kernels[k].tree) {
           /* the same floats in calls shorter than S4J_FOLD_MIN (AVX-512: tables without 2^-E), the same bits */
           const size_t piece = S4J_FOLD_MIN / 4;
@@ -178,10 +214,25 @@ int main(void) {
   for (int k = 0; k < S4J_EXP_KERNEL_COUNT; k++) {
     if (!runnable[k]) continue;
     const tier_stats* s = &stats[k];
+    if (!(s4j_exp_kernels[k].tree & S4J_ROW_CANCEL)) /* the cancelling terms carry the table's factor: below */
     printf("%-8s %-53s %llu floats, max error %.4f ULP at x=%a (z=%a, ref=%a), relative %.4f x 2^-24, kernel %.2f s\n",
            s4j_isa_name(s4j_exp_kernels[k].isa), s4j_exp_kernels[k].name, (unsigned long long)s->count,
            s->max_ulp, (double)s->worst_x, (double)s->worst_z, s->worst_ref, s->max_rel, s->seconds);
-    if (s4j_exp_kernels[k].tree) {
+    if (s4j_exp_kernels[k].tree & S4J_ROW_CANCEL) {
+      /* the stored terms of softmax rows, divided by their own sum: their distance from one common multiple */
+      const double half = 0.5 * (s->hi_rel - s->lo_rel), bound = s4j_exp_cancel_max_rel(s4j_exp_kernels[k].isa);
+      printf("%-8s %-53s relative error in [%.4f, %.4f] x 2^-24 (at x=%a, %a): within %.4f of the multiple %.4f\n",
+             s4j_isa_name(s4j_exp_kernels[k].isa), s4j_exp_kernels[k].name, s->lo_rel, s->hi_rel, (double)s->lo_x,
+             (double)s->hi_x, half, 0.5 * (s->hi_rel + s->lo_rel));
+      CHECK(half <= bound, "%s: terms within %.4f x 2^-24 of a common multiple, > %.2f", s4j_exp_kernels[k].name,
+            half, bound);
+      /* and the 8-entry tiers did build their tables for S4J_CANCEL_C8 (-0.00256 relative: -42967 x 2^-24) */
+      const double multiple = 0.5 * (s->hi_rel + s->lo_rel);
+      CHECK(!(s4j_exp_kernels[k].isa == S4J_ISA_AVX2 || s4j_exp_kernels[k].isa == S4J_ISA_NEON) ||
+                fabs(multiple * 0x1p-24 - (S4J_CANCEL_C8 - 1.0)) < 0x1p-22,
+            "%s: terms around %.4f x 2^-24: not the cancelling table's factor", s4j_exp_kernels[k].name, multiple);
+      CHECK(!isnan(s->max_rel) && s->max_rel < INFINITY, "%s: a NaN term", s4j_exp_kernels[k].name);
+    } else if (s4j_exp_kernels[k].tree) {
       /* the longer rows' stored terms: their budget takes the relative error (docs/NUMERICS.md, "Error budget") */
       const double bound = s4j_exp_tree_max_rel(s4j_exp_kernels[k].isa);
       CHECK(s->max_rel <= bound, "%s: exp max relative error %.4f x 2^-24 > %.2f", s4j_exp_kernels[k].name,

@@ -9,7 +9,10 @@
  * float), each x rounded to a float, and the reference exp((double)s * x) * c * 2^-E in double (s*x exact
  * in double). Every error is asserted against the tier's bound (s4j_exp_max_ulp), the bound the reload's
  * 4-ULP budget rests on (docs/NUMERICS.md, "Error budget"); the store pass of rows summed as trees (tree = 1:
- * no table rests) against its relative bound (s4j_exp_tree_max_rel), which their 8-ULP budget rests on.
+ * no table rests) against its relative bound (s4j_exp_tree_max_rel), which their 8-ULP budget rests on; the store
+ * pass of softmax rows (S4J_ROW_TREE | S4J_ROW_CANCEL, calls of S4J_SUM_TREE_MIN floats: the cancelling table) by
+ * the range of its signed relative errors, half of whose width (the distance from one common multiple, which the
+ * output's 1 / sum cancels) is asserted against s4j_exp_cancel_max_rel.
  * Seeded; the seed and the worst input print.
  */
 #include <float.h>
@@ -44,6 +47,7 @@ static const double factors[] = {1.0, 1.0 / 1.7, 1.0 / 1.999999, 1.0 / 1.000001,
 typedef struct {
   double max_ulp;
   double max_rel; /* |z - r| / r in units of 2^-24 */
+  double lo_rel, hi_rel; /* the range of (z - r) / r, units of 2^-24 */
   float worst_x, worst_s;
   double worst_c;
   long count;
@@ -52,8 +56,10 @@ typedef struct {
 static void record(worst* w, const float* x, const float* z, const double* ref, size_t n, float s, double c) {
   for (size_t i = 0; i < n; i++) {
     const double err = fabs((double)z[i] - ref[i]) * s4j_inv_ulp_of(ref[i]);
-    const double rel = fabs((double)z[i] - ref[i]) / ref[i] * 0x1p24;
+    const double srel = ((double)z[i] - ref[i]) / ref[i] * 0x1p24, rel = fabs(srel);
     if (!(rel <= w->max_rel)) w->max_rel = isnan(rel) ? INFINITY : rel;
+    w->lo_rel = srel < w->lo_rel ? srel : w->lo_rel;
+    w->hi_rel = srel > w->hi_rel ? srel : w->hi_rel;
     if (!(err <= w->max_ulp)) { /* also catches NaN */
       w->max_ulp = isnan(err) ? INFINITY : err;
       w->worst_x = x[i];
@@ -71,12 +77,16 @@ int main(void) {
   worst store_worst[S4J_TIER_COUNT > 0 ? S4J_TIER_COUNT : 1];
   worst scale_worst[S4J_TIER_COUNT > 0 ? S4J_TIER_COUNT : 1];
   worst tree_worst[S4J_TIER_COUNT > 0 ? S4J_TIER_COUNT : 1]; /* the store pass of longer rows (tree = 1) */
+  worst cancel_worst[S4J_TIER_COUNT > 0 ? S4J_TIER_COUNT : 1]; /* the store pass of softmax rows (cancelling) */
   CHECK(S4J_TIER_COUNT > 0, "no tier in src/s4j_tiers.inc");
   for (int k = 0; k < S4J_TIER_COUNT; k++) {
     runnable[k] = s4j_tier_runnable(s4j_tiers[k].isa);
     memset(&store_worst[k], 0, sizeof store_worst[k]);
     memset(&scale_worst[k], 0, sizeof scale_worst[k]);
     memset(&tree_worst[k], 0, sizeof tree_worst[k]);
+    memset(&cancel_worst[k], 0, sizeof cancel_worst[k]);
+    cancel_worst[k].lo_rel = INFINITY;
+    cancel_worst[k].hi_rel = -INFINITY;
   }
   float* x = malloc(SAMPLES * sizeof(float));
   float* z = malloc(SAMPLES * sizeof(float));
@@ -120,6 +130,12 @@ int main(void) {
         (void)s4j_tiers[k].store(n, x, z, s, e, 1);
         for (size_t i = 0; i < n; i++) z[i] = (float)ldexp((double)z[i], -S4J_EXP_BIAS);
         record(&tree_worst[k], x, z, ref, n, s, 1.0);
+        /* the same in softmax rows: the cancelling table, in calls that do not sum as trees */
+        for (size_t i = 0; i < n; i += S4J_SUM_TREE_MIN) {
+          (void)s4j_tiers[k].store(S4J_SUM_TREE_MIN, x + i, z + i, s, e, S4J_ROW_TREE | S4J_ROW_CANCEL);
+        }
+        for (size_t i = 0; i < n; i++) z[i] = (float)ldexp((double)z[i], -S4J_EXP_BIAS);
+        record(&cancel_worst[k], x, z, ref, n, s, 1.0);
         for (int ci = 0; ci < nc; ci++) {
           const double c = factors[ci];
           for (size_t i = 0; i < n; i++) ref[i] = ldexp(exp(w[i]) * c, -(int)e);
@@ -132,13 +148,22 @@ int main(void) {
   for (int k = 0; k < S4J_TIER_COUNT; k++) {
     if (!runnable[k]) continue;
     const double bound = s4j_exp_max_ulp(s4j_tiers[k].isa);
-    const worst* ws[3] = {&store_worst[k], &scale_worst[k], &tree_worst[k]};
-    const char* kinds[3] = {"raddstoreexp", "vscaleexp", "raddstoreexp (tree)"};
-    for (int q = 0; q < 3; q++) {
+    const worst* ws[4] = {&store_worst[k], &scale_worst[k], &tree_worst[k], &cancel_worst[k]};
+    const char* kinds[4] = {"raddstoreexp", "vscaleexp", "raddstoreexp (tree)", "raddstoreexp (cancel)"};
+    for (int q = 0; q < 4; q++) {
+      if (q != 3) /* the cancelling terms carry the table's factor: their range below */
       printf("%-8s %-19s %ld values, max error %.4f ULP at x=%a s=%a c=%.17g, relative %.4f x 2^-24\n",
              s4j_tiers[k].name, kinds[q], ws[q]->count, ws[q]->max_ulp, (double)ws[q]->worst_x,
              (double)ws[q]->worst_s, ws[q]->worst_c, ws[q]->max_rel);
       CHECK(ws[q]->count > 0, "%s %s: nothing checked", s4j_tiers[k].name, kinds[q]);
+      if (q == 3) {
+        const double half = 0.5 * (ws[q]->hi_rel - ws[q]->lo_rel), half_bound = s4j_exp_cancel_max_rel(s4j_tiers[k].isa);
+        printf("%-8s %-19s relative error in [%.4f, %.4f] x 2^-24: within %.4f of the multiple %.4f\n",
+               s4j_tiers[k].name, kinds[q], ws[q]->lo_rel, ws[q]->hi_rel, half, 0.5 * (ws[q]->hi_rel + ws[q]->lo_rel));
+        CHECK(half <= half_bound, "%s %s: terms within %.4f x 2^-24 of a common multiple, > %.2f", s4j_tiers[k].name,
+              kinds[q], half, half_bound);
+        continue;
+      }
       if (q == 2) {
         const double rel_bound = s4j_exp_tree_max_rel(s4j_tiers[k].isa);
         CHECK(ws[q]->max_rel <= rel_bound, "%s %s: exp max relative error %.4f x 2^-24 > %.2f", s4j_tiers[k].name,

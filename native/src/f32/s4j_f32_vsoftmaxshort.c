@@ -8,8 +8,9 @@
  * in a register (in a group of 2 or 4 every row's input is loaded before any output is stored; 3 rows run as 2,
  * then 1: in place works, other overlaps are outside the rows contract); a longer one
  * stores its terms into y (out of place only: a NaN sends the row to the exact path, which reads x) through
- * raddstoreexp's own body, so its sum is grouped alike. Returns the rows that need the exact path, bit r for
- * row r (their y may hold terms). One kernel per tier (s4j_f32_simd.h). */
+ * raddstoreexp's own body, so its sum is grouped alike. The terms only meet their own row's sum: the cancelling
+ * table (S4J_CANCEL_C, S4J_CANCEL_LO), as the reload's raddstoreexp with S4J_ROW_CANCEL. Returns the rows that need
+ * the exact path, bit r for row r (their y may hold terms). One kernel per tier (s4j_f32_simd.h). */
 #include "s4j_f32_storeexp.h"
 
 S4J_INLINE int s4j_body(size_t n, s4j_vf vx, float* y, const s4j_expp* p, const int mode) {
@@ -61,7 +62,7 @@ static inline void s4j_scale_terms(size_t n, float* y, double sum) {
  * is never folded into the tables here (S4J_FOLD_MIN). */
 static inline unsigned s4j_group_params(s4j_expp* p, float e, float s) {
   const int fast = e >= S4J_E_LO && e <= S4J_E_HI;
-  s4j_expp_init(p, s, fast ? e : 0.0f, 1.0, S4J_EXP_BIAS, 0);
+  s4j_expp_init(p, s, fast ? e : 0.0f, S4J_CANCEL_C, S4J_EXP_BIAS, 0);
   return (unsigned)!fast;
 }
 
@@ -88,10 +89,10 @@ S4J_INLINE unsigned s4j_vector_rows(const size_t rows, size_t n, const float* x,
 /* raddstoreexp's body, once per mode, for the groups (inlined into each group size it added ~12 KB per tier
  * and no measurable speed). */
 static S4J_NOINLINE double s4j_terms(size_t n, const float* x, float* y, const s4j_expp* p) {
-  return s4j_storeexp_body(n, x, y, p, S4J_RELOAD_LO);
+  return s4j_storeexp_body(n, x, y, p, S4J_CANCEL_LO);
 }
 static S4J_NOINLINE double s4j_terms_scaled(size_t n, const float* x, float* y, const s4j_expp* p) {
-  return s4j_storeexp_body(n, x, y, p, S4J_RELOAD_LO | S4J_EXP_SCALED);
+  return s4j_storeexp_body(n, x, y, p, S4J_CANCEL_LO | S4J_EXP_SCALED);
 }
 
 /* A group of rows of several vectors each (rows and mode constants, as above): every maximum, then every row's
@@ -125,8 +126,8 @@ S4J_INLINE unsigned s4j_one_row(size_t n, const float* x, float* y, float s) {
   if (n > S4J_VLEN) {
     const float e = s4j_f32_exponent_of_max(s4j_row_max(n, x), s);
     if (!(e >= S4J_E_LO && e <= S4J_E_HI)) return 1; /* +Inf, all -Inf, beyond the fast range */
-    s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS, 0);
-    const double sum = S4J_EXP_CALL(s, &p, S4J_RELOAD_LO, s4j_storeexp_body, n, x, y, &p);
+    s4j_expp_init(&p, s, e, S4J_CANCEL_C, S4J_EXP_BIAS, 0);
+    const double sum = S4J_EXP_CALL(s, &p, S4J_CANCEL_LO, s4j_storeexp_body, n, x, y, &p);
     if (!isfinite(sum)) return 1; /* a NaN input (the maximum excludes +Inf) */
     s4j_scale_terms(n, y, sum);
     return 0;
@@ -134,8 +135,8 @@ S4J_INLINE unsigned s4j_one_row(size_t n, const float* x, float* y, float s) {
   const s4j_vf vx = n == S4J_VLEN ? s4j_vload(x) : s4j_vload_tail(x, s4j_vtail_mask(n)); /* other lanes: -Inf */
   const float e = s4j_f32_exponent_of_max(s4j_vhmax(s4j_vmax(vx, s4j_vset1(-INFINITY))), s);
   if (!(e >= S4J_E_LO && e <= S4J_E_HI)) return 1; /* +Inf, all -Inf, beyond the fast range */
-  s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS, 0);
-  return !S4J_EXP_CALL(s, &p, S4J_RELOAD_LO, s4j_body, n, vx, y, &p);
+  s4j_expp_init(&p, s, e, S4J_CANCEL_C, S4J_EXP_BIAS, 0);
+  return !S4J_EXP_CALL(s, &p, S4J_CANCEL_LO, s4j_body, n, vx, y, &p);
 }
 
 /* E is never folded into the tables here (constants.h): the modes are the table rests', with or without s. */
@@ -157,10 +158,10 @@ S4J_INLINE unsigned s4j_one_row(size_t n, const float* x, float* y, float s) {
   S4J_SHORT_FN(path, 2, tag, mode)                                                                               \
   S4J_SHORT_FN(path, 4, tag, mode)                                                                               \
   S4J_SHORT_FN3(path, tag)
-S4J_SHORT_FNS(vector, , S4J_RELOAD_LO)
-S4J_SHORT_FNS(vector, _scaled, S4J_RELOAD_LO | S4J_EXP_SCALED)
-S4J_SHORT_FNS(long, , S4J_RELOAD_LO)
-S4J_SHORT_FNS(long, _scaled, S4J_RELOAD_LO | S4J_EXP_SCALED)
+S4J_SHORT_FNS(vector, , S4J_CANCEL_LO)
+S4J_SHORT_FNS(vector, _scaled, S4J_CANCEL_LO | S4J_EXP_SCALED)
+S4J_SHORT_FNS(long, , S4J_CANCEL_LO)
+S4J_SHORT_FNS(long, _scaled, S4J_CANCEL_LO | S4J_EXP_SCALED)
 
 #define S4J_SHORT_CALL(path, tag)                                                                                 \
   (rows == 2   ? s4j_##path##_2##tag(n, x, x_stride, y, y_stride, s)                                              \

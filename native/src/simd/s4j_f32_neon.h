@@ -25,6 +25,8 @@
 #define S4J_EXP_SCALED 1
 #define S4J_EXP_FOLD 2
 #define S4J_EXP_LO 4
+/* rows whose terms only meet their own sum: the cancelling table (s4j_f32_simd.h, S4J_CANCEL_LO) */
+#define S4J_CANCEL_C S4J_CANCEL_C8
 /* As AVX2: every exp carries 2^EXP_BIAS, final results remove it with s4j_vunbias. */
 #define S4J_EXP_FINAL_BIAS S4J_EXP_BIAS
 #define S4J_EXP_FOLDED(p) 0

@@ -286,6 +286,24 @@ static inline void s4j_vsum_flush(s4j_vsum* a) { (void)a; }
 #endif
 #endif
 
+/* The table factor and exp mode of the store pass of a row whose terms only meet their own sum (S4J_ROW_CANCEL:
+ * the reload of a softmax output without a log-sum-exp, and vsoftmaxshort). y = z_i / sum cancels any factor
+ * common to all terms, so only the SPREAD of the table entries' relative roundings reaches an output: with 8
+ * entries built for S4J_CANCEL_C8 it is 0.093 x 2^-24, and such a term is within 1.071 x 2^-24 of the common
+ * multiple without the rests (every float in [-80, 40], test_exp_exhaustive; 1.037 of exp itself with the rests
+ * and c = 1), so the tiers with 8 entries (AVX2, NEON: S4J_CANCEL_C defined) leave the rests out of such rows of
+ * every length (docs/NUMERICS.md, "Cancelling table"); one vpermps and one add per vector less. The tiers
+ * with 16 entries keep c = 1 and their rests (the best c leaves a spread of 0.519 x 2^-24 there).
+ * -DS4J_CANCEL_LO=S4J_EXP_LO keeps the rests, for measurements. */
+#if defined(S4J_CANCEL_C)
+#if !defined(S4J_CANCEL_LO)
+#define S4J_CANCEL_LO 0
+#endif
+#else
+#define S4J_CANCEL_C 1.0
+#define S4J_CANCEL_LO S4J_RELOAD_LO
+#endif
+
 /* Kernel names: s4j_f32_<op>__<isa>[_<method>]_<unroll> (kernels.h). */
 #define S4J_PASTE6(a, b, c, d, e, f) a##b##c##d##e##f
 #define S4J_XPASTE6(a, b, c, d, e, f) S4J_PASTE6(a, b, c, d, e, f)
