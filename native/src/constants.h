@@ -52,15 +52,17 @@
 #define S4J_SUM_TREE_MIN 4096
 /* The summing kernels' tree argument is flags: S4J_ROW_TREE as above; S4J_ROW_CANCEL (raddstoreexp only, with
  * S4J_ROW_TREE: the reload of a softmax output without a log-sum-exp, every call of its row alike) says that the
- * stored terms are only ever divided by their own sum, so a factor common to all of them cancels: the tiers with
- * 8-entry tables (AVX2, NEON) then build their tables for S4J_CANCEL_C8 and leave out the rests (docs/NUMERICS.md,
- * "Cancelling table"). */
+ * stored terms are only ever divided by their own sum, so a factor common to all of them cancels: the table tiers
+ * then build their tables for S4J_CANCEL_C8 (AVX2, NEON) or S4J_CANCEL_C16 (AVX-512) and leave out the rests
+ * (docs/NUMERICS.md, "Cancelling table"). */
 #define S4J_ROW_TREE 1
 #define S4J_ROW_CANCEL 2
-/* c/2 for the c in [1, 2) whose entries fl(2^(j/8) c), j = 0..7, have the least spread of relative roundings:
- * 0.093 x 2^-24 (at c = 1: 1.056), from a search over 2^26 values of c in [1, 2) (README, "Twenty-sixth
- * session"). Halved (exact) so that the entries stay in (1/2, 1] as the bias needs; the same roundings. */
+/* c/2 for the c in [1, 2) whose entries fl(2^(j/L) c), j = 0..L-1, have the least spread of relative roundings:
+ * 0.093 x 2^-24 for L = 8 (at c = 1: 1.056), 0.519 for L = 16 (at c = 1: 1.313), from a search over 2^26 values
+ * of c in [1, 2) (README, "Twenty-sixth session"). Halved (exact) so that the entries stay in (1/2, 1] as the
+ * bias needs; the same roundings. */
 #define S4J_CANCEL_C8 0.9974389895796776
+#define S4J_CANCEL_C16 0.8681128099560738
 /* Pass 2 of two-pass writes y with non-temporal stores (no read for ownership: 8 bytes of memory traffic
  * per element instead of 12) from this many elements (16 MiB of y) on: measured on a Xeon (Emerald Rapids
  * VM, 300 MiB L3, one core), two-pass at 64M elements went from 1.20 to 0.91 ns per element, at 16M from

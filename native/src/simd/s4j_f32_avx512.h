@@ -23,6 +23,8 @@
 #define S4J_EXP_SCALED 1
 #define S4J_EXP_FOLD 2
 #define S4J_EXP_LO 4
+/* rows whose terms only meet their own sum: the cancelling table (s4j_f32_simd.h, S4J_CANCEL_LO) */
+#define S4J_CANCEL_C S4J_CANCEL_C16
 /* Final results (vscaleexp) need no bias: vscalefps underflows gradually and exactly. */
 #define S4J_EXP_FINAL_BIAS 0
 

@@ -288,13 +288,13 @@ static inline void s4j_vsum_flush(s4j_vsum* a) { (void)a; }
 
 /* The table factor and exp mode of the store pass of a row whose terms only meet their own sum (S4J_ROW_CANCEL:
  * the reload of a softmax output without a log-sum-exp, and vsoftmaxshort). y = z_i / sum cancels any factor
- * common to all terms, so only the SPREAD of the table entries' relative roundings reaches an output: with 8
- * entries built for S4J_CANCEL_C8 it is 0.093 x 2^-24, and such a term is within 1.071 x 2^-24 of the common
- * multiple without the rests (every float in [-80, 40], test_exp_exhaustive; 1.037 of exp itself with the rests
- * and c = 1), so the tiers with 8 entries (AVX2, NEON: S4J_CANCEL_C defined) leave the rests out of such rows of
- * every length (docs/NUMERICS.md, "Cancelling table"); one vpermps and one add per vector less. The tiers
- * with 16 entries keep c = 1 and their rests (the best c leaves a spread of 0.519 x 2^-24 there).
- * -DS4J_CANCEL_LO=S4J_EXP_LO keeps the rests, for measurements. */
+ * common to all terms, so only the SPREAD of the table entries' relative roundings reaches an output: 0.093 x
+ * 2^-24 with 8 entries built for S4J_CANCEL_C8, 0.519 with 16 for S4J_CANCEL_C16, and without the rests such a
+ * term is within 1.068 (AVX2) / 1.057 (AVX-512) x 2^-24 of one common multiple over every float
+ * (test_exp_exhaustive; 1.04 of exp itself with the rests and c = 1), so the table tiers (S4J_CANCEL_C defined)
+ * leave the rests out of such rows of every length (docs/NUMERICS.md, "Cancelling table"): one vpermps (and on
+ * AVX2 one add) per vector less. The portable tier keeps c = 1 and its rests. -DS4J_CANCEL_LO=S4J_EXP_LO keeps
+ * the rests, for measurements. */
 #if defined(S4J_CANCEL_C)
 #if !defined(S4J_CANCEL_LO)
 #define S4J_CANCEL_LO 0
