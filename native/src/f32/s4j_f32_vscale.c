@@ -4,7 +4,7 @@
  * With one (rows above S4J_SUM_TREE_MIN whose terms took the cancelling table: softmax.c, s4j_one_product), y =
  * z * fl(inv): the factor's rounding (2^-24 of it) joins the output's, within those rows' 8-ULP budget
  * (docs/NUMERICS.md, "Error budget"); one operation per vector less, 0.95-0.98x the reload's time on AVX-512 at
- * 8K-256K (README, "Twenty-seventh session"). With top, also *top = the largest output (the fused argmax: a max
+ * 16K-1M (README, "Twenty-seventh session"). With top, also *top = the largest output (the fused argmax: a max
  * per vector, free in this store-bound loop). One kernel per tier (s4j_f32_simd.h). */
 #include "s4j_f32_simd.h"
 
