@@ -15,6 +15,8 @@ double S4J_FN_EXP(raddexp)(size_t n, const float* x, float s, float e, int tree)
   s4j_expp p;
   s4j_expp_init(&p, s, e, 1.0, S4J_EXP_BIAS, n >= S4J_FOLD_MIN);
   /* trees: the terms without the table rests, as raddstoreexp's (S4J_TREE_LO) */
-  return (tree & S4J_ROW_TREE) && n > S4J_SUM_TREE_MIN ? S4J_SUM_EXP_CALL(1, s, &p, S4J_TREE_LO, s4j_sumexp_body, n, x, &p)
-                                      : S4J_SUM_EXP_CALL(0, s, &p, S4J_EXP_LO, s4j_sumexp_body, n, x, &p);
+  if ((tree & S4J_ROW_TREE) && n > S4J_SUM_TREE_MIN) {
+    return S4J_SUM_EXP_CALL(1, s, &p, S4J_TREE_LO, s4j_sumexp_body, n, x, &p);
+  }
+  return S4J_SUM_EXP_CALL(0, s, &p, S4J_EXP_LO, s4j_sumexp_body, n, x, &p);
 }

@@ -139,7 +139,7 @@ S4J_INLINE unsigned s4j_one_row(size_t n, const float* x, float* y, float s) {
   return !S4J_EXP_CALL(s, &p, S4J_CANCEL_LO, s4j_body, n, vx, y, &p);
 }
 
-/* E is never folded into the tables here (constants.h): the modes are the table rests', with or without s. */
+/* E is never folded into the tables here (constants.h): the modes are S4J_CANCEL_LO's, with or without s. */
 /* One function per group size and mode, which the entry only jumps to (a tail call: inlined there, the
  * largest body's stack frame was set up on every call, and a single row of 8 floats took 1.2x the time);
  * 3 rows run as 2, then one. */

@@ -292,8 +292,8 @@ static inline void s4j_vsum_flush(s4j_vsum* a) { (void)a; }
  * 2^-24 with 8 entries built for S4J_CANCEL_C8, 0.519 with 16 for S4J_CANCEL_C16, and without the rests such a
  * term is within 1.068 (AVX2) / 1.057 (AVX-512) x 2^-24 of one common multiple over every float
  * (test_exp_exhaustive; 1.04 of exp itself with the rests and c = 1), so the table tiers (S4J_CANCEL_C defined)
- * leave the rests out of such rows of every length (docs/NUMERICS.md, "Cancelling table"): one vpermps (and on
- * AVX2 one add) per vector less. The portable tier keeps c = 1 and its rests. -DS4J_CANCEL_LO=S4J_EXP_LO keeps
+ * leave the rests out of such rows of every length (docs/NUMERICS.md, "Cancelling table"): one vpermps (on AVX2
+ * and NEON also an add) per vector less. The portable tier keeps c = 1 and its rests. -DS4J_CANCEL_LO=S4J_EXP_LO keeps
  * the rests, for measurements. */
 #if defined(S4J_CANCEL_C)
 #if !defined(S4J_CANCEL_LO)
