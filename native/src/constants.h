@@ -57,12 +57,18 @@
  * (docs/NUMERICS.md, "Cancelling table"). */
 #define S4J_ROW_TREE 1
 #define S4J_ROW_CANCEL 2
-/* c/2 for the c in [1, 2) whose entries fl(2^(j/L) c), j = 0..L-1, have the least spread of relative roundings:
- * 0.093 x 2^-24 for L = 8 (at c = 1: 1.056), 0.519 for L = 16 (at c = 1: 1.313), from a search over 2^26 values
- * of c in [1, 2) (README, "Twenty-sixth session"). Halved (exact) so that the entries stay in (1/2, 1] as the
- * bias needs; the same roundings. */
+/* c/2 for a c in [1, 2) whose table makes the terms' relative errors least spread (scripts/cancel-factor-search.py,
+ * a search over 2^26 values of c; docs/NUMERICS.md, "Cancelling table"). A term's spread is its entry's relative
+ * rounding fl(2^(j/L) c) / (2^(j/L) c) plus its own final rounding, which is largest (2^-24 relative) where the
+ * products of entry j cross a power of two, and ~2^-24 / m where their significands stay above m: the search takes
+ * the c whose worst entry sits where its products' significands are large. L = 8: c = 1.9948779791593552 (the
+ * entries' roundings within 0.093 x 2^-24, modelled half-width 1.010, measured 1.071 over every float); L = 16:
+ * c = 1.5052042379975319 (roundings within 0.711, modelled 1.020, measured ~1.06; the twenty-seventh session's
+ * c = 1.7362256199121475 had the least spread of roundings, 0.519, but its worst entry where a term's rounding is
+ * largest: modelled 1.168, measured 1.218). Halved (exact) so that the factor stays in (1/2, 1] as the bias needs
+ * (the entries are the factor times 2^(j/L)); the same roundings. */
 #define S4J_CANCEL_C8 0.9974389895796776
-#define S4J_CANCEL_C16 0.8681128099560738
+#define S4J_CANCEL_C16 0.752602118998766
 /* Pass 2 of two-pass writes y with non-temporal stores (no read for ownership: 8 bytes of memory traffic
  * per element instead of 12) from this many elements (16 MiB of y) on: measured on a Xeon (Emerald Rapids
  * VM, 300 MiB L3, one core), two-pass at 64M elements went from 1.20 to 0.91 ns per element, at 16M from

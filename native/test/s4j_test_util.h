@@ -148,18 +148,4 @@ static inline double s4j_exp_tree_max_rel(int isa) {
   }
 }
 
-/* Half the width of the range of relative errors (units of 2^-24) of the terms of a softmax row's store pass
- * (S4J_ROW_CANCEL: the cancelling table), i.e. their distance from one common multiple, which the output's 1 / sum
- * cancels (docs/NUMERICS.md, "Cancelling table"); S4J_EXP_CANCEL_MAX_REL overrides. */
-static inline double s4j_exp_cancel_max_rel(int isa) {
-  const char* env = getenv("S4J_EXP_CANCEL_MAX_REL");
-  if (env != NULL) return atof(env);
-  switch (isa) {
-    case S4J_ISA_AVX512: return 1.10; /* S4J_CANCEL_C16 without the rests: 1.0571 (1.0445 with temperatures) */
-    case S4J_ISA_AVX2: return 1.10;   /* S4J_CANCEL_C8 without the rests: 1.0680 (1.0559 with temperatures) */
-    case S4J_ISA_NEON: return 1.10;   /* the AVX2 tier's 8 entries and polynomial */
-    default: return 1.05;             /* the portable tier (its rests, double): 1.0000 */
-  }
-}
-
 #endif /* S4J_TEST_UTIL_H */

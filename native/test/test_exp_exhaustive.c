@@ -16,8 +16,10 @@
  * fourth: raddstoreexp with S4J_ROW_TREE | S4J_ROW_CANCEL in calls of S4J_SUM_TREE_MIN floats (the reload of a
  * softmax output: the cancelling table, S4J_CANCEL_C, without the rests on AVX2 and NEON), whose terms carry a
  * factor common to all of them that the output's 1 / sum cancels: its signed relative error (z - r) / r is
- * recorded as a range, and half its width (the distance of every term from one common multiple) asserted against
- * s4j_exp_cancel_max_rel (docs/NUMERICS.md, "Cancelling table").
+ * recorded as a range, and the distance of every term from one common multiple (half its width, divided by the
+ * multiple) asserted against s4j_exp_cancel_max_rel (s4j_test_cancel.h; docs/NUMERICS.md, "Cancelling table"),
+ * with no NaN term and the multiple at the tier's factor; the same floats in calls of S4J_FOLD_MIN / 4 (AVX-512:
+ * not folded) and in one call of the chunk (above S4J_SUM_TREE_MIN: summed as trees) must store the same bits.
  *
  * The kernels come from the tier registry (src/s4j_tiers.inc), so every tier is swept.
  *
@@ -28,7 +30,7 @@
 #include <float.h>
 #include <time.h>
 
-#include "s4j_test_util.h"
+#include "s4j_test_cancel.h"
 #include "kernels.h"
 
 typedef struct {
@@ -77,6 +79,8 @@ typedef struct {
   double worst_ref;
   uint64_t count;
   uint64_t short_calls_differ; /* store kernels: floats whose bits differ between one call and short calls */
+  uint64_t tree_calls_differ;  /* the cancelling kernel: between calls of S4J_SUM_TREE_MIN and a longer call */
+  uint64_t nan_terms;          /* the cancelling kernel: NaN terms (the others take NaN as an infinite error) */
   double seconds;
 } tier_stats;
 
@@ -138,7 +142,7 @@ int main(void) {
         tier_stats* s = &stats[k];
         t0 = now_s();
         const int cancel = s4j_exp_kernels[k].tree & S4J_ROW_CANCEL;
-        if (cancel) { /* calls that do not sum as trees */
+        if (cancel) { /* calls that do not sum as trees (on AVX-512 folded: S4J_FOLD_MIN floats) */
           for (size_t i = 0; i < n; i += S4J_SUM_TREE_MIN) {
             const size_t m = n - i < S4J_SUM_TREE_MIN ? n - i : S4J_SUM_TREE_MIN;
             (void)s4j_exp_kernels[k].store(m, x + i, z + i, 1.0f, e_max, s4j_exp_kernels[k].tree);
@@ -149,11 +153,30 @@ int main(void) {
           s4j_exp_kernels[k].fn(n, x, z, 1.0f, 1.0, e_max, NULL);
         }
         s->seconds += now_s() - t0;
-        if (cancel) { /* in double: times the table's factor, the smallest terms would be subnormal floats */
+        if (cancel) {
+          /* every call of a softmax row stores the same terms: calls shorter than S4J_FOLD_MIN (AVX-512: tables
+           * without 2^-E) and one call of the whole chunk (above S4J_SUM_TREE_MIN: it sums as trees), bit for bit */
+          for (int variant = 0; variant < 2; variant++) {
+            const size_t piece = variant == 0 ? S4J_FOLD_MIN / 4 : n;
+            for (size_t i = 0; i < n; i += piece) {
+              (void)s4j_exp_kernels[k].store(n - i < piece ? n - i : piece, x + i, z2 + i, 1.0f, e_max,
+                                             s4j_exp_kernels[k].tree);
+            }
+            uint64_t* differ = variant == 0 ? &s->short_calls_differ : &s->tree_calls_differ;
+            for (size_t i = 0; i < n; i++) {
+              if (memcmp(&z[i], &z2[i], sizeof(float)) != 0 && (*differ)++ == 0) {
+                fprintf(stderr, "%s: x = %a gives %a in calls of %d, %a in calls of %zu\n", s4j_exp_kernels[k].name,
+                        (double)x[i], (double)z[i], S4J_SUM_TREE_MIN, (double)z2[i], piece);
+              }
+            }
+          }
+          /* in double: times the table's factor, the smallest terms would be subnormal floats */
           double lo = s->lo_rel, hi = s->hi_rel;
           for (size_t i = 0; i < n; i++) {
             const double rel = (ldexp((double)z[i], -S4J_EXP_BIAS) - ref[i]) / ref[i] * 0x1p24;
-            if (rel < lo) {
+            if (!(rel == rel)) { /* NaN: compares false below */
+              s->nan_terms++;
+            } else if (rel < lo) {
               lo = rel;
               s->lo_x = x[i];
             }
@@ -219,21 +242,13 @@ int main(void) {
            s4j_isa_name(s4j_exp_kernels[k].isa), s4j_exp_kernels[k].name, (unsigned long long)s->count,
            s->max_ulp, (double)s->worst_x, (double)s->worst_z, s->worst_ref, s->max_rel, s->seconds);
     if (s4j_exp_kernels[k].tree & S4J_ROW_CANCEL) {
-      /* the stored terms of softmax rows, divided by their own sum: their distance from one common multiple */
-      const double half = 0.5 * (s->hi_rel - s->lo_rel), bound = s4j_exp_cancel_max_rel(s4j_exp_kernels[k].isa);
-      printf("%-8s %-53s relative error in [%.4f, %.4f] x 2^-24 (at x=%a, %a): within %.4f of the multiple %.4f\n",
-             s4j_isa_name(s4j_exp_kernels[k].isa), s4j_exp_kernels[k].name, s->lo_rel, s->hi_rel, (double)s->lo_x,
-             (double)s->hi_x, half, 0.5 * (s->hi_rel + s->lo_rel));
-      CHECK(half <= bound, "%s: terms within %.4f x 2^-24 of a common multiple, > %.2f", s4j_exp_kernels[k].name,
-            half, bound);
-      /* and the table tiers did build their tables for S4J_CANCEL_C8 (AVX2, NEON: -42967 x 2^-24 relative) or
-       * S4J_CANCEL_C16 (AVX-512: -2212700 x 2^-24) */
-      const int isa = s4j_exp_kernels[k].isa;
-      const double multiple = 0.5 * (s->hi_rel + s->lo_rel);
-      const double c = isa == S4J_ISA_AVX512 ? S4J_CANCEL_C16 : isa == S4J_ISA_PORTABLE ? 1.0 : S4J_CANCEL_C8;
-      CHECK(fabs(multiple * 0x1p-24 - (c - 1.0)) < 0x1p-22, "%s: terms around %.4f x 2^-24: not the cancelling table's factor",
-            s4j_exp_kernels[k].name, multiple);
-      CHECK(!isnan(s->max_rel) && s->max_rel < INFINITY, "%s: a NaN term", s4j_exp_kernels[k].name);
+      /* the stored terms of softmax rows, divided by their own sum: their distance from one common multiple, and
+       * that the table tiers did build their tables for their factor (s4j_cancel_factor) */
+      printf("%-8s %-53s at x=%a (low), %a (high)\n", s4j_isa_name(s4j_exp_kernels[k].isa), s4j_exp_kernels[k].name,
+             (double)s->lo_x, (double)s->hi_x);
+      (void)s4j_check_cancel(s4j_exp_kernels[k].name, s4j_exp_kernels[k].isa, s->lo_rel, s->hi_rel, s->nan_terms);
+      CHECK(s->tree_calls_differ == 0, "%s: %llu floats differ between calls of %d and calls summed as trees",
+            s4j_exp_kernels[k].name, (unsigned long long)s->tree_calls_differ, S4J_SUM_TREE_MIN);
     } else if (s4j_exp_kernels[k].tree) {
       /* the longer rows' stored terms: their budget takes the relative error (docs/NUMERICS.md, "Error budget") */
       const double bound = s4j_exp_tree_max_rel(s4j_exp_kernels[k].isa);

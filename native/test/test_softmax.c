@@ -262,6 +262,50 @@ static void special_values(void) {
   free(ref);
 }
 
+/* A row whose mass is one term gives exactly 1 there, on every tier and algorithm, in rows short (the fused
+ * short-row kernel), up to S4J_SUM_TREE_MIN (pairs), above it (trees) and over two blocks: the others -Inf, or 200
+ * below it (their terms underflow against it), or, in the reload, 30 below (their 69,999 terms together ~2^-27 of
+ * it: below half an ulp of 1). A final factor that is not the exact inverse of the one term's stored value breaks this (the
+ * twenty-seventh session's one-float factor gave 0.99999994). */
+static void one_term_rows(void) {
+  static const size_t sizes[] = {1, 2, 3, 17, 100, 4096, 4097, 70000};
+  static const float tops[] = {0.0f, 1.0f, 50.0f, -50.0f, 88.0f, -87.0f, 1e30f};
+  static const float gaps[] = {INFINITY, 200.0f, 30.0f};
+  const size_t nmax = 70000;
+  float* x = malloc(nmax * sizeof(float));
+  float* y = malloc(nmax * sizeof(float));
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    if (!s4j_isa_supported(isa)) continue;
+    for (int algo = 0; algo < S4J_ALGO_COUNT; algo++) {
+      for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        const size_t n = sizes[si];
+        for (size_t ti = 0; ti < sizeof tops / sizeof tops[0]; ti++) {
+          for (size_t gi = 0; gi < sizeof gaps / sizeof gaps[0]; gi++) {
+            if (tops[ti] - gaps[gi] == tops[ti]) continue;
+            /* 30 below: mass ~2^-27 besides the term, which two-pass and recompute (the term's exp computed again,
+             * within its error) may round to 1 - 2^-24; the reload divides the stored term by the sum of it */
+            if (gaps[gi] == 30.0f && (n * expf(-30.0f) >= 0x1p-25f || algo == S4J_ALGO_TWO_PASS ||
+                                      algo == S4J_ALGO_THREE_PASS_RECOMPUTE)) {
+              continue;
+            }
+            const size_t pos = (n * 5 + ti) / 7 % n;
+            for (size_t i = 0; i < n; i++) x[i] = tops[ti] - gaps[gi];
+            x[pos] = tops[ti];
+            const int rc = s4j_softmax_f32(isa, algo, x, y, (int64_t)n);
+            size_t bad = 0;
+            for (size_t i = 0; i < n; i++) bad += i == pos ? y[i] != 1.0f : !(y[i] >= 0.0f && y[i] <= 0x1p-40f);
+            CHECK(rc == S4J_OK && bad == 0, "%s/%s one term at %zu of n=%zu (%g, others %g lower): y = %a, %zu wrong",
+                  s4j_isa_name(isa), s4j_algo_names[algo], pos, n, (double)tops[ti], (double)gaps[gi], (double)y[pos],
+                  bad);
+          }
+        }
+      }
+    }
+  }
+  free(x);
+  free(y);
+}
+
 /* The reload out of place (E from the first 256 elements) and in place (E from the maximum) give the same bits:
  * terms relative to different E are exact power-of-two multiples, and so must the final scaling be. Logits
  * whose first 256 elements stay low and whose later outliers sit ~25 above them put the two E ~37 binades
@@ -524,6 +568,7 @@ int main(void) {
   }
   reload_in_place_bits();
   reload_block_bits();
+  one_term_rows();
   short_rows_grouped_bits();
   for (size_t si = 0; si < count; si++) {
     const int dists = sizes[si] <= 4099 ? DIST_COUNT : DIST_MAIN_COUNT;

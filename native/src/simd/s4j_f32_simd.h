@@ -288,10 +288,10 @@ static inline void s4j_vsum_flush(s4j_vsum* a) { (void)a; }
 
 /* The table factor and exp mode of the store pass of a row whose terms only meet their own sum (S4J_ROW_CANCEL:
  * the reload of a softmax output without a log-sum-exp, and vsoftmaxshort). y = z_i / sum cancels any factor
- * common to all terms, so only the SPREAD of the table entries' relative roundings reaches an output: 0.093 x
- * 2^-24 with 8 entries built for S4J_CANCEL_C8, 0.519 with 16 for S4J_CANCEL_C16, and without the rests such a
- * term is within 1.068 (AVX2) / 1.057 (AVX-512) x 2^-24 of one common multiple over every float
- * (test_exp_exhaustive; 1.04 of exp itself with the rests and c = 1), so the table tiers (S4J_CANCEL_C defined)
+ * common to all terms, so only the terms' distance from one common multiple reaches an output: with the tables
+ * built for S4J_CANCEL_C8 (8 entries) and S4J_CANCEL_C16 (16), chosen so that the entries' roundings and the
+ * terms' own roundings spread least (constants.h), and without the rests, 1.071 (AVX2) / 1.070 (AVX-512) x 2^-24
+ * over every float (test_exp_exhaustive; 1.04 with the rests and c = 1), so the table tiers (S4J_CANCEL_C defined)
  * leave the rests out of such rows of every length (docs/NUMERICS.md, "Cancelling table"): one vpermps (on AVX2
  * and NEON also an add) per vector less. The portable tier keeps c = 1 and its rests. -DS4J_CANCEL_LO=S4J_EXP_LO keeps
  * the rests, for measurements. */
