@@ -43,7 +43,8 @@ static inline float s4j_f32_exponent_of_max(float max, float s) {
  *   raddstoreexp  Reduce-ADD and STORE EXPonentials: raddexp, and stores the terms times 2^EXP_BIAS of the tier
  *   vscaleexp     Vector SCALE of EXPonentials: y = exp(s*x) * c * 2^-E with c in (1/2, 1] (two-pass pass 2)
  *   vscale        Vector SCALE: y = z * inv * 2^-EXP_BIAS in place (reload pass 3, after raddstoreexp), with
- *                 inv split into two floats: one rounding per output
+ *                 inv split into two floats: one rounding per output (one: inv rounded to one float, one
+ *                 product: rows above S4J_SUM_TREE_MIN with the cancelling table)
  *                 (both: with top != NULL, also *top = the largest output, for the fused argmax)
  *   vmuladdc      Vector MULtiply-ADD Constant: y = (x * s + c) + c_lo, c + c_lo a double split into two floats
  *                 (log-softmax pass 2: the constant's rounding would otherwise reach every output)
@@ -63,7 +64,7 @@ typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x);
 typedef double (*s4j_f32_raddexp_fn)(size_t n, const float* x, float s, float e, int tree);
 typedef double (*s4j_f32_raddstoreexp_fn)(size_t n, const float* x, float* y, float s, float e, int tree);
 typedef void (*s4j_f32_vscaleexp_fn)(size_t n, const float* x, float* y, float s, double c, float e, float* top);
-typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, double inv, float* top);
+typedef void (*s4j_f32_vscale_fn)(size_t n, float* y, double inv, int one, float* top);
 typedef void (*s4j_f32_vmuladdc_fn)(size_t n, const float* x, float* y, float s, float c, float c_lo);
 typedef unsigned (*s4j_f32_vsoftmaxshort_fn)(size_t rows, size_t n, const float* x, size_t x_stride, float* y,
                                              size_t y_stride, float s);
@@ -79,7 +80,7 @@ typedef int64_t (*s4j_f32_rargmax_fn)(size_t n, const float* x);
                                                              float e, int tree);                            \
   void s4j_f32_vscaleexp__##isa##_##method##_##unroll(size_t n, const float* x, float* y, float s, double c, \
                                                        float e, float* top);                                \
-  void s4j_f32_vscale__##isa##_##unroll(size_t n, float* y, double inv, float* top);                        \
+  void s4j_f32_vscale__##isa##_##unroll(size_t n, float* y, double inv, int one, float* top);              \
   void s4j_f32_vmuladdc__##isa##_##unroll(size_t n, const float* x, float* y, float s, float c, float c_lo); \
   unsigned s4j_f32_vsoftmaxshort__##isa##_##method##_##unroll(size_t rows, size_t n, const float* x,       \
                                                                size_t x_stride, float* y, size_t y_stride,  \

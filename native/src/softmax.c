@@ -208,16 +208,18 @@ static void s4j_top_chunk(s4j_top* t, size_t from, size_t len, float m) {
   }
 }
 
-/* y[from ..+len) *= c (the reload's final pass), tracking the top when asked. */
-static void s4j_out_scale(const s4j_kernel_set* k, float* y, size_t from, size_t len, double c, s4j_top* top) {
+/* y[from ..+len) *= c (the reload's final pass; one: vscale's one product, s4j_one_product), tracking the top
+ * when asked. */
+static void s4j_out_scale(const s4j_kernel_set* k, float* y, size_t from, size_t len, double c, int one,
+                          s4j_top* top) {
   if (top == NULL) {
-    k->vscale(len, y + from, c, NULL);
+    k->vscale(len, y + from, c, one, NULL);
     return;
   }
   for (size_t i = from; i < from + len; i += top->chunk) {
     const size_t b = from + len - i < top->chunk ? from + len - i : top->chunk;
     float m;
-    k->vscale(b, y + i, c, &m);
+    k->vscale(b, y + i, c, one, &m);
     s4j_top_chunk(top, i, b, m);
   }
   top->done = 1;
@@ -404,15 +406,33 @@ static void s4j_fill_nan(float* y, size_t n, double* lse) {
  * a sum beyond 2^56 relative to 2^E, inputs ~39 above the first elements' maximum) goes in exact steps of 2^-100
  * first; below 2^-200 every output is below 2^-142 (the segment's terms are below 2^REDO_EXP), and zero is
  * within FLT_MIN. */
-static void s4j_segment_scale(const s4j_kernel_set* k, float* y, size_t from, size_t len, double c,
+static void s4j_segment_scale(const s4j_kernel_set* k, float* y, size_t from, size_t len, double c, int one,
                               s4j_top* top) {
   const double step = 0x1.0p-100 / S4J_EXP_UNBIAS; /* vscale by this: y *= 2^-100 exactly, the bias stays */
   if (c < 0x1.0p-200) c = 0.0;
   while (c != 0.0 && c * S4J_EXP_UNBIAS < 0x1.0p-120) {
-    k->vscale(len, y + from, step, NULL);
+    k->vscale(len, y + from, step, 0, NULL);
     c *= 0x1.0p+100;
   }
-  s4j_out_scale(k, y, from, len, c, top);
+  s4j_out_scale(k, y, from, len, c, one, top);
+}
+
+/* Whether the reload's final pass may take the factor as one float (vscale's one): rows above S4J_SUM_TREE_MIN
+ * without an lse output, whose terms took the cancelling table (s4j_tree): their 8-ULP budget has room for the
+ * factor's rounding (docs/NUMERICS.md, "Error budget"). But a row whose mass is one term must give exactly 1,
+ * and z * fl(1/z) is not 1 for every float z: when the sum (relative to 2^E, without the bias) is one float z
+ * (times 2^-EXP_BIAS), that z goes through vscale's one product first, and a result other than 1 keeps the two
+ * floats. A function of the row's values alone, as s4j_tree (the sum relative to another E is the same sum times a
+ * power of two, and so is the product), so that the in-place and out-of-place reloads agree. */
+static int s4j_one_product(const s4j_kernel_set* k, size_t n, const double* lse, double sum, double inv) {
+  if (n <= S4J_SUM_TREE_MIN || lse != NULL) return 0;
+  const double biased = sum / S4J_EXP_UNBIAS; /* the term as stored: exact, a power of two */
+  if ((double)(float)biased != biased) return 1; /* no single term holds the whole sum */
+  /* the same product at a scale where both floats are normal (vscale's factor then near 1): the same bits */
+  int ex;
+  float z = (float)frexp(biased, &ex);
+  k->vscale(1, &z, ldexp(inv, ex), 1, NULL);
+  return z == 1.0f;
 }
 
 static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y, size_t n, double* lse,
@@ -451,11 +471,12 @@ static int s4j_reload(const s4j_kernel_set* k, float s, const float* x, float* y
   }
   if (!(e >= S4J_E_LO)) return 0;
   const double inv = 1.0 / sum;
+  const int one = s4j_one_product(k, n, lse, sum, inv);
   for (int g = 0; g < segs; g++) {
     const size_t end = g + 1 < segs ? seg_start[g + 1] : n;
     /* the last segment's factor is inv itself (no libm call on the common one-segment path) */
     s4j_segment_scale(k, y, seg_start[g], end - seg_start[g],
-                      g + 1 < segs ? ldexp(inv, (int)(seg_e[g] - e)) : inv, top);
+                      g + 1 < segs ? ldexp(inv, (int)(seg_e[g] - e)) : inv, one, top);
   }
   if (lse != NULL) *lse = s4j_lse(sum, (double)e);
   return 1;
@@ -501,7 +522,8 @@ S4J_DRIVER_INLINE int s4j_reload_first(const s4j_kernel_set* k, float s, const f
 /* The reload's final pass after s4j_reload_first, and the row's log-sum-exp. */
 S4J_DRIVER_INLINE void s4j_reload_rest(const s4j_kernel_set* k, float* y, size_t n, double sum, float e,
                                        double* lse, s4j_top* top) {
-  s4j_segment_scale(k, y, 0, n, 1.0 / sum, top);
+  const double inv = 1.0 / sum;
+  s4j_segment_scale(k, y, 0, n, inv, s4j_one_product(k, n, lse, sum, inv), top);
   if (lse != NULL) *lse = s4j_lse(sum, (double)e);
 }
 

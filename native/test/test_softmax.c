@@ -284,7 +284,7 @@ static void one_term_rows(void) {
             if (tops[ti] - gaps[gi] == tops[ti]) continue;
             /* 30 below: mass ~2^-27 besides the term, which two-pass and recompute (the term's exp computed again,
              * within its error) may round to 1 - 2^-24; the reload divides the stored term by the sum of it */
-            if (gaps[gi] == 30.0f && (n * expf(-30.0f) >= 0x1p-25f || algo == S4J_ALGO_TWO_PASS ||
+            if (gaps[gi] == 30.0f && (n * expf(-30.0f) >= 0x1p-25f || n > 4096 || algo == S4J_ALGO_TWO_PASS ||
                                       algo == S4J_ALGO_THREE_PASS_RECOMPUTE)) {
               continue;
             }
@@ -301,6 +301,28 @@ static void one_term_rows(void) {
         }
       }
     }
+  }
+  /* rows above 4096 take the reload's factor as one float unless the sum is one float z with z * fl(1/z) != 1
+   * (softmax.c, s4j_one_product): many values of the one term, so that such z occur */
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    if (!s4j_isa_supported(isa)) continue;
+    size_t bad = 0;
+    for (int i = 0; i < 400; i++) {
+      const size_t n = i & 1 ? 4097 : 9000;
+      const float top = (float)(s4j_rng_uniform() * 160.0 - 80.0);
+      for (size_t j = 0; j < n; j++) x[j] = -INFINITY;
+      x[i % n] = top;
+      for (int inplace = 0; inplace < 2; inplace++) {
+        float* out = inplace ? x : y;
+        CHECK(s4j_softmax_f32(isa, S4J_ALGO_THREE_PASS_RELOAD, x, out, (int64_t)n) == S4J_OK, "rc");
+        if (out[i % n] != 1.0f && bad++ == 0) {
+          fprintf(stderr, "%s one term %a of n=%zu %s: %a\n", s4j_isa_name(isa), (double)top, n,
+                  inplace ? "in place" : "out of place", (double)out[i % n]);
+        }
+        x[i % n] = top;
+      }
+    }
+    CHECK(bad == 0, "%s: %zu one-term rows above 4096 gave other than 1", s4j_isa_name(isa), bad);
   }
   free(x);
   free(y);

@@ -27,7 +27,7 @@ tiers=(
   "neon|aarch64-linux-gnu-gcc|-DS4J_TIER_NEON=1 -DS4J_HAVE_ARM64=1|aarch64|4|4|0|neoverse-v1:2.6 neoverse-n1:2.5 apple-m1:3.2"
 )
 # kernel (a suffix names a mode of the same source: "-tree" calls of more than 4096 terms, S4J_SUM_TREE;
-# "-cancel" the store pass of softmax rows, the cancelling table without the rests):
+# "-cancel" the store pass of softmax rows, the cancelling table without the rests; "-one" vscale's one product):
 # source, the wrapper's signature and call of the source's body (s4j_body; s4j_storeexp_body for the store pass, s4j_sumexp_body for raddexp), vectors per main-loop iteration
 # (sum = the summing kernels' step, 4 = four vectors). The exp parameters are a local initialised in the
 # wrapper, as in the kernels themselves: passed by pointer they stayed in memory, which took registers off
@@ -40,7 +40,8 @@ kernels=(
   "raddexp-tree@double w(size_t n, const float* x, float e) { s4j_expp p; s4j_expp_init(&p, 1.0f, e, 1.0, S4J_EXP_BIAS, 1); return s4j_sumexp_body(n, x, &p, S4J_EXP_LO | S4J_SUM_TREE | MODE); }@sum"
   "vscaleexp@float w(size_t n, const float* x, float* y, double c, float e) { s4j_expp p; s4j_expp_init(&p, 1.0f, e, c, S4J_EXP_FINAL_BIAS, 1); return s4j_body(n, x, y, &p, 0, S4J_EXP_LO | MODE); }@4"
   "raddstoreexp-cancel@double w(size_t n, const float* x, float* y, float e) { s4j_expp p; s4j_expp_init(&p, 1.0f, e, S4J_CANCEL_C, S4J_EXP_BIAS, 1); return s4j_storeexp_body(n, x, y, &p, S4J_CANCEL_LO | MODE); }@sum"
-  "vscale@float w(size_t n, float* y, s4j_vf hi, s4j_vf lo) { s4j_factor f; f.hi = hi; f.lo = lo; f.pow2 = hi; return s4j_body(n, y, &f, 0, 0); }@4"
+  "vscale@float w(size_t n, float* y, s4j_vf hi, s4j_vf lo) { s4j_factor f; f.hi = hi; f.lo = lo; f.pow2 = hi; return s4j_body(n, y, &f, 0, 0, 0); }@4"
+  "vscale-one@float w(size_t n, float* y, s4j_vf hi, s4j_vf lo) { s4j_factor f; f.hi = hi; f.lo = lo; f.pow2 = hi; return s4j_body(n, y, &f, 0, 0, 1); }@4"
 )
 echo "tier,kernel,cpu_model,ghz,instructions_per_iteration,elements_per_iteration,instructions_per_element,cycles_per_iteration,cycles_per_element,est_ns_per_element"
 for t in "${tiers[@]}"; do
