@@ -418,20 +418,19 @@ static void s4j_segment_scale(const s4j_kernel_set* k, float* y, size_t from, si
 }
 
 /* Whether the reload's final pass may take the factor as one float (vscale's one): rows above S4J_SUM_TREE_MIN
- * without an lse output, whose terms took the cancelling table (s4j_tree): their 8-ULP budget has room for the
- * factor's rounding (docs/NUMERICS.md, "Error budget"). But a row whose mass is one term must give exactly 1,
- * and z * fl(1/z) is not 1 for every float z: when the sum (relative to 2^E, without the bias) is one float z
- * (times 2^-EXP_BIAS), that z goes through vscale's one product first, and a result other than 1 keeps the two
- * floats. A function of the row's values alone, as s4j_tree (the sum relative to another E is the same sum times a
- * power of two, and so is the product), so that the in-place and out-of-place reloads agree. */
+ * without an lse output (s4j_tree: on the table tiers their terms took the cancelling table): their 8-ULP budget
+ * has room for the factor's rounding (docs/NUMERICS.md, "Error budget"). But z * fl(1/z) is not 1 for every float
+ * z, and a row whose mass is one term z (or nearly: its other terms less than ~2^-25 of the sum) must give 1 there,
+ * as the correctly rounded result is: the sum (times the bias) rounded to a float is then z, so that float goes
+ * through vscale's one product first, at a scale where both are normal floats (the same bits), and a result
+ * other than 1 keeps the two floats. Other rows whose rounded sum fails the same test keep them too. A function of
+ * the sum's significand alone (relative to another E the sum is the same sum times a power of two), so that the
+ * in-place and out-of-place reloads agree. */
 static int s4j_one_product(const s4j_kernel_set* k, size_t n, const double* lse, double sum, double inv) {
-  if (n <= S4J_SUM_TREE_MIN || lse != NULL) return 0;
-  const double biased = sum / S4J_EXP_UNBIAS; /* the term as stored: exact, a power of two */
-  if ((double)(float)biased != biased) return 1; /* no single term holds the whole sum */
-  /* the same product at a scale where both floats are normal (vscale's factor then near 1): the same bits */
+  if (n <= S4J_SUM_TREE_MIN || lse != NULL || !(sum > 0.0)) return 0;
   int ex;
-  float z = (float)frexp(biased, &ex);
-  k->vscale(1, &z, ldexp(inv, ex), 1, NULL);
+  float z = (float)frexp(sum, &ex); /* in [1/2, 1]: fl(sum * 2^64) times a power of two */
+  k->vscale(1, &z, ldexp(inv, ex + S4J_EXP_BIAS), 1, NULL);
   return z == 1.0f;
 }
 

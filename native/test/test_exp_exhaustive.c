@@ -14,7 +14,7 @@
  * S4J_SUM_TREE_MIN floats, whose terms leave out the table rests, S4J_TREE_LO), its relative error |z - r| / r
  * asserted against s4j_exp_tree_max_rel (the longer rows' budget takes it, docs/NUMERICS.md "Error budget"). A
  * fourth: raddstoreexp with S4J_ROW_TREE | S4J_ROW_CANCEL in calls of S4J_SUM_TREE_MIN floats (the reload of a
- * softmax output: the cancelling table, S4J_CANCEL_C, without the rests on AVX2 and NEON), whose terms carry a
+ * softmax output: the cancelling table, S4J_CANCEL_C, without the rests on the table tiers), whose terms carry a
  * factor common to all of them that the output's 1 / sum cancels: its signed relative error (z - r) / r is
  * recorded as a range, and the distance of every term from one common multiple (half its width, divided by the
  * multiple) asserted against s4j_exp_cancel_max_rel (s4j_test_cancel.h; docs/NUMERICS.md, "Cancelling table"),
