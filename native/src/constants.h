@@ -63,10 +63,10 @@
  * products of entry j cross a power of two, and ~2^-24 / m where their significands stay above m: the search takes
  * the c whose worst entry sits where its products' significands are large. L = 8: c = 1.9948779791593552 (the
  * entries' roundings within 0.093 x 2^-24, modelled half-width 1.010, measured 1.071 over every float); L = 16:
- * c = 1.5052042379975319 (roundings within 0.711, modelled 1.020, measured 1.070 over every float, 1.051 with temperatures; the twenty-seventh session's
- * c = 1.7362256199121475 had the least spread of roundings, 0.519, but its worst entry where a term's rounding is
- * largest: modelled 1.168, measured 1.218). Halved (exact) so that the factor stays in (1/2, 1] as the bias needs
- * (the entries are the factor times 2^(j/L)); the same roundings. */
+ * c = 1.5052042379975319 (roundings within 0.711, modelled 1.020, measured 1.070 over every float, 1.051 with
+ * temperatures; the twenty-seventh session's c = 1.7362256199121475 had the least spread of roundings, 0.519,
+ * but its worst entry where a term's rounding is largest: modelled 1.168, measured 1.218). Halved (exact) so that
+ * the factor stays in (1/2, 1] as the bias needs (the entries are the factor times 2^(j/L)); the same roundings. */
 #define S4J_CANCEL_C8 0.9974389895796776
 #define S4J_CANCEL_C16 0.752602118998766
 /* Pass 2 of two-pass writes y with non-temporal stores (no read for ownership: 8 bytes of memory traffic

@@ -44,7 +44,7 @@ static inline float s4j_f32_exponent_of_max(float max, float s) {
  *   vscaleexp     Vector SCALE of EXPonentials: y = exp(s*x) * c * 2^-E with c in (1/2, 1] (two-pass pass 2)
  *   vscale        Vector SCALE: y = z * inv * 2^-EXP_BIAS in place (reload pass 3, after raddstoreexp), with
  *                 inv split into two floats: one rounding per output (one: inv rounded to one float, one
- *                 product: rows above S4J_SUM_TREE_MIN with the cancelling table)
+ *                 product: softmax rows above S4J_SUM_TREE_MIN without an lse output, s4j_one_product)
  *                 (both: with top != NULL, also *top = the largest output, for the fused argmax)
  *   vmuladdc      Vector MULtiply-ADD Constant: y = (x * s + c) + c_lo, c + c_lo a double split into two floats
  *                 (log-softmax pass 2: the constant's rounding would otherwise reach every output)

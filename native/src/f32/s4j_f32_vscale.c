@@ -2,10 +2,11 @@
  * 2^EXP_BIAS (raddstoreexp), removed here by scaling inv exactly. inv (a double) is split into two floats,
  * y = fma(z, hi, z * lo): one rounding per output instead of two (inv rounded to float, then the product).
  * With one (softmax rows above S4J_SUM_TREE_MIN without an lse output, unless their sum rounded to a float
- * gives a product with fl(inv) other than 1: softmax.c, s4j_one_product), y = z * fl(inv): the factor's rounding (2^-24
- * of it) joins the output's, within those rows' 8-ULP budget (docs/NUMERICS.md, "Error budget"); one operation
- * per vector less, 0.95-0.98x the reload's time on AVX-512 at 8K-1M (README, "Twenty-eighth session"). With top, also *top = the largest output (the fused argmax: a max
- * per vector, free in this store-bound loop). One kernel per tier (s4j_f32_simd.h). */
+ * gives a product with fl(inv) other than 1: softmax.c, s4j_one_product), y = z * fl(inv): the factor's
+ * rounding (2^-24 of it) joins the output's, within those rows' 8-ULP budget (docs/NUMERICS.md, "Error
+ * budget"); one operation per vector less, 0.95-0.97x the reload's time on AVX-512 at 16K-1M (README,
+ * "Twenty-eighth session"). With top, also *top = the largest output (the fused argmax: a max per vector, free
+ * in this store-bound loop). One kernel per tier (s4j_f32_simd.h). */
 #include "s4j_f32_simd.h"
 
 /* The factor: hi + lo (hi alone when one), times 2^k when pow2 (see S4J_FN(vscale)). */
