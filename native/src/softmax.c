@@ -427,7 +427,7 @@ static void s4j_segment_scale(const s4j_kernel_set* k, float* y, size_t from, si
  * the sum's significand alone (relative to another E the sum is the same sum times a power of two), so that the
  * in-place and out-of-place reloads agree. */
 static int s4j_one_product(const s4j_kernel_set* k, size_t n, const double* lse, double sum, double inv) {
-  if (n <= S4J_SUM_TREE_MIN || lse != NULL || !(sum > 0.0)) return 0;
+  if (n <= S4J_SUM_TREE_MIN || !(s4j_tree(S4J_OP_SOFTMAX, lse) & S4J_ROW_CANCEL) || !(sum > 0.0)) return 0;
   int ex;
   float z = (float)frexp(sum, &ex); /* in [1/2, 1]: fl(sum * 2^64) times a power of two */
   k->vscale(1, &z, ldexp(inv, ex + S4J_EXP_BIAS), 1, NULL);

@@ -1,10 +1,29 @@
-/* The checks of the cancelling table (S4J_ROW_CANCEL; docs/NUMERICS.md, "Cancelling table") shared by
- * test_exp_exhaustive and test_exp_scaled: registry tests, with src/ on the include path. */
+/* The store-pass helpers and the checks of the cancelling table (S4J_ROW_CANCEL; docs/NUMERICS.md, "Cancelling
+ * table") shared by test_exp_exhaustive and test_exp_scaled: registry tests, with src/ on the include path. */
 #ifndef S4J_TEST_CANCEL_H
 #define S4J_TEST_CANCEL_H
 
 #include "constants.h"
+#include "kernels.h"
 #include "s4j_test_util.h"
+
+/* A store pass (raddstoreexp) over x[0 .. n) in calls of at most piece floats, into z (the sums unused). */
+static inline void s4j_store_in_calls(s4j_f32_raddstoreexp_fn store, size_t n, size_t piece, const float* x, float* z,
+                                      float s, float e, int tree) {
+  for (size_t i = 0; i < n; i += piece) (void)store(n - i < piece ? n - i : piece, x + i, z + i, s, e, tree);
+}
+
+/* The floats whose bits differ between z and z2, the first printed when print. */
+static inline uint64_t s4j_bits_differ(const char* what, int print, const float* x, const float* z, const float* z2,
+                                       size_t n) {
+  uint64_t differ = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (memcmp(&z[i], &z2[i], sizeof(float)) != 0 && differ++ == 0 && print) {
+      fprintf(stderr, "%s: x = %a gives %a and %a\n", what, (double)x[i], (double)z[i], (double)z2[i]);
+    }
+  }
+  return differ;
+}
 
 /* The largest distance (units of 2^-24, relative) of the terms of a softmax row's store pass (S4J_ROW_CANCEL: the
  * cancelling table) from one common multiple, which the output's 1 / sum cancels (docs/NUMERICS.md, "Cancelling
@@ -39,8 +58,8 @@ static inline double s4j_check_cancel(const char* name, int isa, double lo, doub
          s4j_isa_name(isa), name, lo, hi, dist, mid);
   CHECK(nan_terms == 0, "%s: %llu NaN terms", name, (unsigned long long)nan_terms);
   CHECK(lo <= hi, "%s: no term measured", name);
-  CHECK(fabs(mid * 0x1p-24 - (c - 1.0)) < 0x1p-22, "%s: terms around 1 + %.4f x 2^-24: not the cancelling table's factor %.17g",
-        name, mid, c);
+  CHECK(fabs(mid * 0x1p-24 - (c - 1.0)) < 0x1p-22,
+        "%s: terms around 1 + %.4f x 2^-24: not the cancelling table's factor %.17g", name, mid, c);
   CHECK(dist <= bound, "%s: terms within %.4f x 2^-24 of a common multiple, > %.3f", name, dist, bound);
   return dist;
 }

@@ -143,10 +143,7 @@ int main(void) {
         t0 = now_s();
         const int cancel = s4j_exp_kernels[k].tree & S4J_ROW_CANCEL;
         if (cancel) { /* calls that do not sum as trees (on AVX-512 folded: S4J_FOLD_MIN floats) */
-          for (size_t i = 0; i < n; i += S4J_SUM_TREE_MIN) {
-            const size_t m = n - i < S4J_SUM_TREE_MIN ? n - i : S4J_SUM_TREE_MIN;
-            (void)s4j_exp_kernels[k].store(m, x + i, z + i, 1.0f, e_max, s4j_exp_kernels[k].tree);
-          }
+          s4j_store_in_calls(s4j_exp_kernels[k].store, n, S4J_SUM_TREE_MIN, x, z, 1.0f, e_max, s4j_exp_kernels[k].tree);
         } else if (s4j_exp_kernels[k].store != NULL) {
           (void)s4j_exp_kernels[k].store(n, x, z, 1.0f, e_max, s4j_exp_kernels[k].tree);
         } else {
@@ -157,18 +154,10 @@ int main(void) {
           /* every call of a softmax row stores the same terms: calls shorter than S4J_FOLD_MIN (AVX-512: tables
            * without 2^-E) and one call of the whole chunk (above S4J_SUM_TREE_MIN: it sums as trees), bit for bit */
           for (int variant = 0; variant < 2; variant++) {
-            const size_t piece = variant == 0 ? S4J_FOLD_MIN / 4 : n;
-            for (size_t i = 0; i < n; i += piece) {
-              (void)s4j_exp_kernels[k].store(n - i < piece ? n - i : piece, x + i, z2 + i, 1.0f, e_max,
-                                             s4j_exp_kernels[k].tree);
-            }
             uint64_t* differ = variant == 0 ? &s->short_calls_differ : &s->tree_calls_differ;
-            for (size_t i = 0; i < n; i++) {
-              if (memcmp(&z[i], &z2[i], sizeof(float)) != 0 && (*differ)++ == 0) {
-                fprintf(stderr, "%s: x = %a gives %a in calls of %d, %a in calls of %zu\n", s4j_exp_kernels[k].name,
-                        (double)x[i], (double)z[i], S4J_SUM_TREE_MIN, (double)z2[i], piece);
-              }
-            }
+            s4j_store_in_calls(s4j_exp_kernels[k].store, n, variant == 0 ? S4J_FOLD_MIN / 4 : n, x, z2, 1.0f, e_max,
+                               s4j_exp_kernels[k].tree);
+            *differ += s4j_bits_differ(s4j_exp_kernels[k].name, *differ == 0, x, z, z2, n);
           }
           /* in double: times the table's factor, the smallest terms would be subnormal floats */
           double lo = s->lo_rel, hi = s->hi_rel;
@@ -192,16 +181,8 @@ int main(void) {
         }
         if (s4j_exp_kernels[k].store != NULL && !s4j_exp_kernels[k].tree) {
           /* the same floats in calls shorter than S4J_FOLD_MIN (AVX-512: tables without 2^-E), the same bits */
-          const size_t piece = S4J_FOLD_MIN / 4;
-          for (size_t i = 0; i < n; i += piece) {
-            (void)s4j_exp_kernels[k].store(n - i < piece ? n - i : piece, x + i, z2 + i, 1.0f, e_max, 0);
-          }
-          for (size_t i = 0; i < n; i++) {
-            if (memcmp(&z[i], &z2[i], sizeof(float)) != 0 && s->short_calls_differ++ == 0) {
-              fprintf(stderr, "%s: x = %a gives %a in one call, %a in short calls\n", s4j_exp_kernels[k].name,
-                      (double)x[i], (double)z[i], (double)z2[i]);
-            }
-          }
+          s4j_store_in_calls(s4j_exp_kernels[k].store, n, S4J_FOLD_MIN / 4, x, z2, 1.0f, e_max, 0);
+          s->short_calls_differ += s4j_bits_differ(s4j_exp_kernels[k].name, s->short_calls_differ == 0, x, z, z2, n);
         }
         if (s4j_exp_kernels[k].store != NULL) { /* its terms carry 2^EXP_BIAS: removed exactly (they stay normal) */
           for (size_t i = 0; i < n; i++) z[i] = (float)ldexp((double)z[i], -S4J_EXP_BIAS);

@@ -137,15 +137,12 @@ int main(void) {
         record(&tree_worst[k], x, z, ref, n, s, 1.0);
         /* the same in softmax rows: the cancelling table, in calls that do not sum as trees; the same bits in
          * calls shorter than S4J_FOLD_MIN (AVX-512: tables without 2^-E) and in one call that sums as trees */
-        for (int variant = 0; variant < 3; variant++) {
-          const size_t piece = variant == 0 ? S4J_SUM_TREE_MIN : variant == 1 ? S4J_FOLD_MIN / 4 : n;
-          float* out = variant == 0 ? z : zc;
-          for (size_t i = 0; i < n; i += piece) {
-            (void)s4j_tiers[k].store(n - i < piece ? n - i : piece, x + i, out + i, s, e, S4J_ROW_TREE | S4J_ROW_CANCEL);
-          }
-          if (variant > 0) {
-            for (size_t i = 0; i < n; i++) cancel_worst[k].calls_differ += memcmp(&z[i], &zc[i], sizeof(float)) != 0;
-          }
+        const int cancel = S4J_ROW_TREE | S4J_ROW_CANCEL;
+        s4j_store_in_calls(s4j_tiers[k].store, n, S4J_SUM_TREE_MIN, x, z, s, e, cancel);
+        for (int variant = 0; variant < 2; variant++) {
+          s4j_store_in_calls(s4j_tiers[k].store, n, variant == 0 ? S4J_FOLD_MIN / 4 : n, x, zc, s, e, cancel);
+          cancel_worst[k].calls_differ +=
+              (long)s4j_bits_differ(s4j_tiers[k].name, cancel_worst[k].calls_differ == 0, x, z, zc, n);
         }
         for (size_t i = 0; i < n; i++) z[i] = (float)ldexp((double)z[i], -S4J_EXP_BIAS);
         record(&cancel_worst[k], x, z, ref, n, s, 1.0);

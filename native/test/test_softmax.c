@@ -262,12 +262,24 @@ static void special_values(void) {
   free(ref);
 }
 
-/* A row whose mass is one term gives exactly 1 there in the reload (and AUTO, which runs it below 2^22), on every
- * tier, in rows short (the fused short-row kernel), up to S4J_SUM_TREE_MIN (pairs), above it (trees) and over two
- * blocks: the others -Inf, or 200 below it (their terms underflow against it), or 30 below (their 69,999 terms
- * together ~2^-27 of it: below half an ulp of 1). Two-pass and recompute compute the term's exp again after the
- * sum: within an ulp of 1, either side (docs/NUMERICS.md, "Cancelling table"). A final factor that is not the exact inverse of the one term's stored value breaks this (the
- * twenty-seventh session's one-float factor gave 0.99999994). */
+/* Two-pass and recompute compute a term's exp again after the sum (pass 2): for a row whose mass is one term they
+ * give 1 - 2^-24, 1 or 1 + 2^-23 there (docs/NUMERICS.md, "Cancelling table"); the reload, and AUTO below 2^22,
+ * divide the stored term by the sum of it: exactly 1. */
+static int recomputes_exp(int algo) { return algo == S4J_ALGO_TWO_PASS || algo == S4J_ALGO_THREE_PASS_RECOMPUTE; }
+static int one_term_output_ok(int algo, float y) {
+  return recomputes_exp(algo) ? fabsf(y - 1.0f) <= 0x1p-23f : y == 1.0f;
+}
+/* x[0 .. n) = top - gap but x[pos] = top. */
+static void one_term_fill(float* x, size_t n, size_t pos, float top, float gap) {
+  for (size_t i = 0; i < n; i++) x[i] = top - gap;
+  x[pos] = top;
+}
+
+/* A row whose mass is one term (one_term_output_ok), on every tier and algorithm, in rows short (the fused short-row
+ * kernel), up to S4J_SUM_TREE_MIN (pairs), above it (trees) and over two blocks: the others -Inf, or 200 below it
+ * (their terms underflow against it), or, but in two-pass and recompute, 30 below (their 69,999 terms together
+ * ~2^-27 of it: below half an ulp of 1). A final factor that is not the exact inverse of the one term's stored
+ * value breaks this (the twenty-seventh session's one-float factor gave 0.99999994). */
 static void one_term_rows(void) {
   static const size_t sizes[] = {1, 2, 3, 17, 100, 4096, 4097, 70000};
   static const float tops[] = {0.0f, 1.0f, 50.0f, -50.0f, 88.0f, -87.0f, 1e30f};
@@ -283,21 +295,13 @@ static void one_term_rows(void) {
         for (size_t ti = 0; ti < sizeof tops / sizeof tops[0]; ti++) {
           for (size_t gi = 0; gi < sizeof gaps / sizeof gaps[0]; gi++) {
             if (tops[ti] - gaps[gi] == tops[ti]) continue;
-            /* 30 below: mass ~2^-27 besides the term, which two-pass and recompute (the term's exp computed again,
-             * within its error) may round to 1 - 2^-24; the reload divides the stored term by the sum of it */
-            if (gaps[gi] == 30.0f && (n * expf(-30.0f) >= 0x1p-25f || algo == S4J_ALGO_TWO_PASS ||
-                                      algo == S4J_ALGO_THREE_PASS_RECOMPUTE)) {
-              continue;
-            }
+            if (gaps[gi] == 30.0f && (n * expf(-30.0f) >= 0x1p-25f || recomputes_exp(algo))) continue;
             const size_t pos = (n * 5 + ti) / 7 % n;
-            for (size_t i = 0; i < n; i++) x[i] = tops[ti] - gaps[gi];
-            x[pos] = tops[ti];
+            one_term_fill(x, n, pos, tops[ti], gaps[gi]);
             const int rc = s4j_softmax_f32(isa, algo, x, y, (int64_t)n);
             size_t bad = 0;
-            const int exact = algo != S4J_ALGO_TWO_PASS && algo != S4J_ALGO_THREE_PASS_RECOMPUTE;
             for (size_t i = 0; i < n; i++) {
-              bad += i == pos ? (exact ? y[i] != 1.0f : !(fabsf(y[i] - 1.0f) <= 0x1p-23f))
-                              : !(y[i] >= 0.0f && y[i] <= 0x1p-40f);
+              bad += i == pos ? !one_term_output_ok(algo, y[i]) : !(y[i] >= 0.0f && y[i] <= 0x1p-40f);
             }
             CHECK(rc == S4J_OK && bad == 0, "%s/%s one term at %zu of n=%zu (%g, others %g lower): y = %a, %zu wrong",
                   s4j_isa_name(isa), s4j_algo_names[algo], pos, n, (double)tops[ti], (double)gaps[gi], (double)y[pos],
@@ -307,14 +311,19 @@ static void one_term_rows(void) {
       }
     }
   }
-  /* The reload (and AUTO, which runs it at these sizes): rows above 4096 take the final factor as one float unless the sum rounded to a float, z, gives
-   * z * fl(1/sum) != 1 (softmax.c, s4j_one_product): many values of the one term, so that such z occur; the others
-   * -Inf, or 30 below (a mass ~2^-27 of the term's at most: the correctly rounded output is still 1; the head's
-   * maximum then sits 43 binades under the term, so out of place the terms are relative to another E than in
-   * place); through the plain entry in and out of place, the fused argmax and the rows entry with a temperature */
+  free(x);
+  free(y);
+}
+
+/* Rows above 4096 take the reload's final factor as one float unless the sum rounded to a float, z, gives
+ * z * fl(1/sum) != 1 (softmax.c, s4j_one_product): many random values of the one term, so that such z occur; the
+ * others -Inf, or 30 below (a mass ~2^-27 of the term's at most: the correctly rounded output is still 1; the head's
+ * maximum then sits 43 binades under the term, so out of place the terms are relative to another E than in place);
+ * through the plain entry in and out of place, the fused argmax and the rows entry with a temperature. */
+static void one_term_rows_random(void) {
   static const size_t big[] = {4097, 9000, 70000, 140000};
-  float* xb = malloc(140000 * sizeof(float));
-  float* yb = malloc(140000 * sizeof(float));
+  float* x = malloc(140000 * sizeof(float));
+  float* y = malloc(140000 * sizeof(float));
   for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
     if (!s4j_isa_supported(isa)) continue;
     for (int algo = 0; algo < S4J_ALGO_COUNT; algo++) {
@@ -322,48 +331,38 @@ static void one_term_rows(void) {
       for (int i = 0; i < 160; i++) {
         const size_t n = big[i % 4];
         const float gap = i & 4 ? 30.0f : INFINITY;
-        if (gap == 30.0f && (algo == S4J_ALGO_TWO_PASS || algo == S4J_ALGO_THREE_PASS_RECOMPUTE)) continue;
+        if (gap == 30.0f && recomputes_exp(algo)) continue;
         const float top = (float)(s4j_rng_uniform() * 120.0 - 60.0);
         const size_t pos = 300 + (size_t)(s4j_rng_next() % (n - 300));
-        for (size_t j = 0; j < n; j++) xb[j] = top - gap;
-        xb[pos] = top;
+        one_term_fill(x, n, pos, top, gap);
         for (int entry = 0; entry < 4; entry++) { /* out of place, in place, fused argmax, rows with s = 1/2 */
-          float* out = entry == 1 ? xb : yb;
+          float* out = entry == 1 ? x : y;
           int64_t index = -2;
           int rc;
           if (entry < 2) {
-            rc = s4j_softmax_f32(isa, algo, xb, out, (int64_t)n);
+            rc = s4j_softmax_f32(isa, algo, x, out, (int64_t)n);
           } else if (entry == 2) {
-            rc = s4j_f32_softmax_argmax_rows_at(isa, algo, 0, 1.0f, xb, 0, (int64_t)n, out, 0, (int64_t)n, 1,
+            rc = s4j_f32_softmax_argmax_rows_at(isa, algo, 0, 1.0f, x, 0, (int64_t)n, out, 0, (int64_t)n, 1,
                                                 (int64_t)n, &index, 0);
           } else {
-            for (size_t j = 0; j < n; j++) xb[j] *= 2.0f; /* exact: s * x is the row above */
-            rc = s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, algo, 0, 0.5f, xb, 0, (int64_t)n, out, 0, (int64_t)n, 1,
+            for (size_t j = 0; j < n; j++) x[j] *= 2.0f; /* exact: s * x is the row above */
+            rc = s4j_f32_rows_at(isa, S4J_OP_SOFTMAX, algo, 0, 0.5f, x, 0, (int64_t)n, out, 0, (int64_t)n, 1,
                                  (int64_t)n, NULL, 0);
-            for (size_t j = 0; j < n; j++) xb[j] *= 0.5f;
+            for (size_t j = 0; j < n; j++) x[j] *= 0.5f;
           }
-          /* two-pass and recompute compute the term's exp again after the sum (pass 2): within an ulp of 1,
-           * either side (docs/NUMERICS.md, "Cancelling table") */
-          const int exact = algo != S4J_ALGO_TWO_PASS && algo != S4J_ALGO_THREE_PASS_RECOMPUTE;
-          const int ok = rc == S4J_OK && (exact ? out[pos] == 1.0f : fabsf(out[pos] - 1.0f) <= 0x1p-23f) &&
-                         (entry != 2 || index == (int64_t)pos);
+          const int ok = rc == S4J_OK && one_term_output_ok(algo, out[pos]) && (entry != 2 || index == (int64_t)pos);
           if (!ok && bad++ < 3) {
             fprintf(stderr, "%s/%s one term %a of n=%zu at %zu (others %g lower), entry %d: %a\n",
                     s4j_isa_name(isa), s4j_algo_names[algo], (double)top, n, pos, (double)gap, entry,
                     (double)out[pos]);
           }
-          if (entry == 1) { /* rebuild x */
-            for (size_t j = 0; j < n; j++) xb[j] = top - gap;
-            xb[pos] = top;
-          }
+          if (entry == 1) one_term_fill(x, n, pos, top, gap); /* in place overwrote it */
         }
       }
       CHECK(bad == 0, "%s/%s: %zu one-term rows above 4096 gave other than 1", s4j_isa_name(isa),
             s4j_algo_names[algo], bad);
     }
   }
-  free(xb);
-  free(yb);
   free(x);
   free(y);
 }
@@ -631,6 +630,7 @@ int main(void) {
   reload_in_place_bits();
   reload_block_bits();
   one_term_rows();
+  one_term_rows_random();
   short_rows_grouped_bits();
   for (size_t si = 0; si < count; si++) {
     const int dists = sizes[si] <= 4099 ? DIST_COUNT : DIST_MAIN_COUNT;
