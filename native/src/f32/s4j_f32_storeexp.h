@@ -10,7 +10,7 @@
 S4J_INLINE void s4j_exp4(const float* x, float* y, s4j_vf* z, const s4j_expp* p, const int mode) {
   s4j_vf vx[4];
   for (int q = 0; q < 4; q++) vx[q] = s4j_vclamp_hi(s4j_vload(x + q * S4J_VLEN), p);
-  s4j_vexp4(z, vx, p, mode);
+  s4j_vexp4(z, vx, p, mode, S4J_VEXP_GROUP(mode));
   for (int q = 0; q < 4; q++) s4j_vstore(y + q * S4J_VLEN, z[q]);
 }
 

@@ -10,7 +10,7 @@ S4J_INLINE void s4j_iter(const float* x, float* y, const s4j_expp* p, const int 
                          const int track) {
   s4j_vf vx[4], vz[4];
   for (int q = 0; q < 4; q++) vx[q] = s4j_vload(x + q * S4J_VLEN);
-  s4j_vexp4(vz, vx, p, mode);
+  s4j_vexp4(vz, vx, p, mode, S4J_VEXP_GROUP_OUT);
   const s4j_vf vy0 = s4j_vunbias(vz[0]), vy1 = s4j_vunbias(vz[1]), vy2 = s4j_vunbias(vz[2]), vy3 = s4j_vunbias(vz[3]);
   if (track) {
     acc[0] = s4j_vmax(vy0, acc[0]);

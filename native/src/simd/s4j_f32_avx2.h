@@ -124,15 +124,15 @@ static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bi
  * biased term stays finite and the sum shows the excess (>= 2^REDO relative) instead of wrapping. */
 static inline s4j_vf s4j_vclamp_hi(s4j_vf vx, const s4j_expp* p) { return _mm256_min_ps(p->xhi, vx); }
 
-/* q vectors (1 or 2, a compile-time constant) go through each step before either goes through the next; the
- * kernels' four-vector steps take two pairs (s4j_vexp4). One vector after the other, the exp's ~30-cycle
- * chain kept its operations waiting in the scheduler; in pairs the same operations, in the same order per
- * vector (the same bits), take 0.93-0.98x the time at every size on Zen 5 (README "Sixteenth session").
- * AVX-512 keeps one vector at a time: pairs there took 0.92-1.00x in cache but 1.07-1.10x the two-pass's
- * time out of cache, and four at once needed more than its 32 registers. */
+/* q vectors (1 to 4, a compile-time constant) go through each step before any goes through the next
+ * (s4j_f32_simd.h; the groups of the kernels' four-vector steps: S4J_VEXP_GROUP below). One vector after the
+ * other, the exp's ~30-cycle chain kept its operations waiting in the scheduler; in pairs the same operations, in
+ * the same order per vector (the same bits), took 0.93-0.98x the time at every size on Zen 5 (README "Sixteenth
+ * session"), and four at once 0.95x the pairs' time in the store pass on a Zen 4 (README "Twenty-ninth
+ * session"). */
 S4J_INLINE void s4j_vexpq(s4j_vf* z, const s4j_vf* x, const int q, const s4j_expp* p, const int mode) {
   const int scaled = mode & S4J_EXP_SCALED;
-  __m256 vhi[2], vlo[2], vn[2], vv[2], vt[2], vs[2], va[2];
+  __m256 vhi[4], vlo[4], vn[4], vv[4], vt[4], vs[4], va[4];
   /* Clamp below at E - KCUT: those lanes (and -Inf, masked-out lanes) give exactly 0 once the bias is
    * removed; max_ps returns its second operand for a NaN, so NaN survives to the result. */
   for (int i = 0; i < q; i++) vhi[i] = _mm256_max_ps(p->xlo, x[i]);
@@ -177,16 +177,11 @@ S4J_INLINE void s4j_vexpq(s4j_vf* z, const s4j_vf* x, const int q, const s4j_exp
   for (int i = 0; i < q; i++) va[i] = _mm256_fmadd_ps(va[i], vt[i], _mm256_set1_ps(1.0f));
   for (int i = 0; i < q; i++) z[i] = _mm256_fmadd_ps(_mm256_mul_ps(vs[i], vt[i]), va[i], vs[i]);
 }
-S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
-  s4j_vf z;
-  s4j_vexpq(&z, &vx, 1, p, mode);
-  return z;
-}
-S4J_INLINE void s4j_vexp4(s4j_vf* z, const s4j_vf* vx, const s4j_expp* p, const int mode) {
-  s4j_vexpq(z, vx, 2, p, mode);
-  s4j_vexpq(z + 2, vx + 2, 2, p, mode);
-}
-#define S4J_VEXP4_OF_TIER 1
+/* Four at once in the summing kernels' tree calls with s = 1, pairs elsewhere: with a temperature four took
+ * 1.02x the pairs' time (more values than 16 registers hold), and the shorter calls' pair sums gained nothing
+ * (README, "Twenty-ninth session"). */
+#define S4J_VEXP_GROUP(mode) (((mode) & S4J_SUM_TREE) && !((mode) & S4J_EXP_SCALED) ? 4 : 2)
+#define S4J_VEXP_GROUP_OUT 4
 
 /* Removes the 2^EXP_BIAS of s4j_vexp: one multiply, the only rounding below 2^-126 (gradual underflow). */
 static inline s4j_vf s4j_vunbias(s4j_vf v) { return _mm256_mul_ps(v, _mm256_set1_ps(0x1.0p-64f)); }

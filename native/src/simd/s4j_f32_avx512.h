@@ -135,11 +135,14 @@ static inline void s4j_expp_init(s4j_expp* p, float s, float e, double c, int bi
 }
 #define S4J_EXP_FOLDED(p) ((p)->folded)
 
-/* mode is a compile-time constant (s4j_f32_simd.h): without S4J_EXP_SCALED (s == 1) the exact-product
- * steps are dropped; with S4J_EXP_FOLD (and p->folded) the tables carry 2^(bias - E); with S4J_EXP_LO the
- * table entry's rounding error joins the polynomial (one more vpermps). */
-S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
+/* q vectors (1 or 2, a compile-time constant), each step for all of them before the next step (s4j_f32_simd.h,
+ * the groups of the kernels' four-vector steps: S4J_VEXP_GROUP below; the same operations in the same order per
+ * vector, so the same bits). mode is a compile-time constant (s4j_f32_simd.h): without S4J_EXP_SCALED (s == 1)
+ * the exact-product steps are dropped; with S4J_EXP_FOLD (and p->folded) the tables carry 2^(bias - E); with
+ * S4J_EXP_LO the table entry's rounding error joins the polynomial (one more vpermps). */
+S4J_INLINE void s4j_vexpq(s4j_vf* z, const s4j_vf* x, const int q, const s4j_expp* p, const int mode) {
   const int scaled = mode & S4J_EXP_SCALED;
+  __m512 vhi[2], vlo[2], vn[2], vv[2], vt[2], vtab[2], va[2];
   /* Clamp below at -X_CLAMP/s (vmaxps returns its second operand, x, when either is NaN: a NaN of either
    * sign stays NaN; vrangeps, used before, turned a NaN with the sign bit set into a 0 term). -Inf and
    * masked-out lanes give 0, and v stays in the magic number's binade on that side. Above, no clamp is needed:
@@ -147,37 +150,55 @@ S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
    * 2^58 relative to E, far larger ones an infinite or NaN term (the polynomial of a huge t overflows, +Inf
    * gives NaN), and the drivers take such a sum as "redo, or exact path"; a redone block whose own E is above
    * E_HI goes to the exact path. */
-  vx = _mm512_max_ps(p->xlo, vx);
-  __m512 vhi = vx, vlo = _mm512_setzero_ps();
+  for (int i = 0; i < q; i++) {
+    vhi[i] = _mm512_max_ps(p->xlo, x[i]);
+    vlo[i] = _mm512_setzero_ps();
+  }
   if (scaled) {
     /* The exact product s*x = hi + lo: hi picks the table entry, lo joins the reduced argument. */
-    vhi = _mm512_mul_ps(vx, p->s);
-    vlo = _mm512_fmsub_ps(vx, p->s, vhi);
+    for (int i = 0; i < q; i++) {
+      vlo[i] = vhi[i];
+      vhi[i] = _mm512_mul_ps(vlo[i], p->s);
+      vlo[i] = _mm512_fmsub_ps(vlo[i], p->s, vhi[i]);
+    }
   }
   /* v = hi*log2(e) rounded once to a multiple of 1/16: the magic number's ulp is 2^-4, and the low four
    * mantissa bits of vn are then j = 16*v mod 16, the table index (vpermps reads only those bits). */
-  const __m512 vn = _mm512_fmadd_ps(vhi, _mm512_set1_ps(S4J_LOG2E), _mm512_set1_ps(S4J_MAGIC16));
-  const __m512 vv = _mm512_sub_ps(vn, _mm512_set1_ps(S4J_MAGIC16));
+  for (int i = 0; i < q; i++) vn[i] = _mm512_fmadd_ps(vhi[i], _mm512_set1_ps(S4J_LOG2E), _mm512_set1_ps(S4J_MAGIC16));
+  for (int i = 0; i < q; i++) vv[i] = _mm512_sub_ps(vn[i], _mm512_set1_ps(S4J_MAGIC16));
   /* Cody-Waite t = hi - v*ln2: the first FMA is exact (NUMERICS.md); with s != 1 the small parts
    * lo - v*LN2_LO go in first, so that t rounds once (twice until the fourteenth session). */
-  __m512 vt = _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_HI), vhi);
-  vt = scaled ? _mm512_add_ps(vt, _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_LO), vlo))
-              : _mm512_fmadd_ps(vv, _mm512_set1_ps(-S4J_LN2_LO), vt);
-  const __m512i vj = _mm512_castps_si512(vn);
-  const __m512 vtab = _mm512_permutexvar_ps(vj, p->table);
+  for (int i = 0; i < q; i++) {
+    vt[i] = _mm512_fmadd_ps(vv[i], _mm512_set1_ps(-S4J_LN2_HI), vhi[i]);
+    vt[i] = scaled ? _mm512_add_ps(vt[i], _mm512_fmadd_ps(vv[i], _mm512_set1_ps(-S4J_LN2_LO), vlo[i]))
+                   : _mm512_fmadd_ps(vv[i], _mm512_set1_ps(-S4J_LN2_LO), vt[i]);
+  }
+  for (int i = 0; i < q; i++) vtab[i] = _mm512_permutexvar_ps(_mm512_castps_si512(vn[i]), p->table);
   /* exp(t) ~= 1 + t*a(t); y = T + (T*t [+ T_lo])*a rounds once at the end (T_lo*a differs from
    * T_lo*(1 + t*a) by |t|/2 of it, below 2^-30 relative to y). |t| <= ln2/32 plus |hi|*|LOG2E - log2(e)|*ln2
    * (v's rounding error: 8.8e-4 at |hi| = 65636, the fast path's largest) plus, for s != 1, the product's lo
    * part (up to 2^-8 there): a = 1 + C2*t + C3*t^2 is minimax on the interval of each mode (constants.h). */
-  __m512 va = scaled ? _mm512_fmadd_ps(_mm512_set1_ps(S4J_L16S_C3), vt, _mm512_set1_ps(S4J_L16S_C2))
-                     : _mm512_fmadd_ps(_mm512_set1_ps(S4J_L16_C3), vt, _mm512_set1_ps(S4J_L16_C2));
-  va = _mm512_fmadd_ps(va, vt, _mm512_set1_ps(1.0f));
-  const __m512 vb = (mode & S4J_EXP_LO) ? _mm512_fmadd_ps(vtab, vt, _mm512_permutexvar_ps(vj, p->tlo))
-                                        : _mm512_mul_ps(vtab, vt);
-  const __m512 vy = _mm512_fmadd_ps(vb, va, vtab);
+  for (int i = 0; i < q; i++) {
+    va[i] = scaled ? _mm512_fmadd_ps(_mm512_set1_ps(S4J_L16S_C3), vt[i], _mm512_set1_ps(S4J_L16S_C2))
+                   : _mm512_fmadd_ps(_mm512_set1_ps(S4J_L16_C3), vt[i], _mm512_set1_ps(S4J_L16_C2));
+  }
+  for (int i = 0; i < q; i++) va[i] = _mm512_fmadd_ps(va[i], vt[i], _mm512_set1_ps(1.0f));
+  for (int i = 0; i < q; i++) {
+    const __m512 vb = (mode & S4J_EXP_LO)
+                          ? _mm512_fmadd_ps(vtab[i], vt[i], _mm512_permutexvar_ps(_mm512_castps_si512(vn[i]), p->tlo))
+                          : _mm512_mul_ps(vtab[i], vt[i]);
+    va[i] = _mm512_fmadd_ps(vb, va[i], vtab[i]);
+  }
   /* 2^(floor(v) - E + bias) exactly: vscalefps takes floor of its second operand; E is an integer. */
-  return _mm512_scalef_ps(vy, (mode & S4J_EXP_FOLD) ? vv : _mm512_sub_ps(vv, p->e));
+  for (int i = 0; i < q; i++) z[i] = _mm512_scalef_ps(va[i], (mode & S4J_EXP_FOLD) ? vv[i] : _mm512_sub_ps(vv[i], p->e));
 }
+/* The summing kernels take two pairs per four-vector step with s = 1: on a Zen 4 the store pass took 0.96x the
+ * time of one vector at a time at 16K-256K (four at once: 1.01x); with a temperature the pairs' raddexp took 2.3x
+ * the time out of cache (16M floats; gcc 12 spills registers in that loop), so one at a time there, and in
+ * vscaleexp, where pairs took 1.03x its time in cache and up to 1.14x out of cache, with the non-temporal stores,
+ * as on the Zen 5 (README, "Twenty-ninth session"). */
+#define S4J_VEXP_GROUP(mode) ((mode) & S4J_EXP_SCALED ? 1 : 2)
+#define S4J_VEXP_GROUP_OUT 1
 
 /* The range clamp above is on both sides already. */
 static inline s4j_vf s4j_vclamp_hi(s4j_vf vx, const s4j_expp* p) {

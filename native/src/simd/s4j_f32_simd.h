@@ -13,8 +13,9 @@
  *   s4j_vnan, s4j_vnan_init/add/any        "a NaN was seen", accumulated over pairs of vectors in a loop
  *   s4j_expp, s4j_expp_init, s4j_vexp      exp(s*x) * c * 2^(bias - E), per-call parameters (init's fold: the
  *                                          call may put 2^-E into a table, S4J_FOLD_MIN)
- *   s4j_vexp4 (optional)                   the same for four vectors, their steps interleaved (defined below
- *                                          as four s4j_vexp for tiers without it: S4J_VEXP4_OF_TIER)
+ *   s4j_vexpq, S4J_VEXP_GROUP(mode),       the same for q vectors, their steps interleaved, and the group sizes
+ *   S4J_VEXP_GROUP_OUT (optional)          of four-vector steps (s4j_vexp and s4j_vexp4 are then defined below;
+ *                                          tiers without them define s4j_vexp)
  *   s4j_vclamp_hi, s4j_vunbias             the range helpers of tiers that build 2^k in the exponent field
  *   S4J_EXP_SCALED, S4J_EXP_FOLD, S4J_EXP_LO  s4j_vexp's compile-time mode bits (s != 1; 2^-E in the table;
  *                                          the table entries' rounding corrected); S4J_EXP_FOLDED(p): the per-call
@@ -41,10 +42,25 @@
 
 #include "kernels.h"
 
-/* Four exps at once. A tier may interleave their steps where that measures faster (AVX2: two pairs,
- * S4J_VEXP4_OF_TIER); the others run them one after the other. The same bits either way. */
-#if !defined(S4J_VEXP4_OF_TIER)
-S4J_INLINE void s4j_vexp4(s4j_vf* z, const s4j_vf* vx, const s4j_expp* p, const int mode) {
+/* Four exps at once. A tier with s4j_vexpq (q vectors, each step for all of them before the next) runs them in
+ * groups, so that the scheduler holds several short chains instead of one long one where that measures faster:
+ * S4J_VEXP_GROUP(mode) vectors in the summing kernels (raddexp, raddstoreexp), S4J_VEXP_GROUP_OUT in the output
+ * kernel (vscaleexp); the other tiers run them one after the other. The same operations per vector in the same
+ * order: the same bits either way. */
+#if defined(S4J_VEXP_GROUP_OUT)
+S4J_INLINE s4j_vf s4j_vexp(s4j_vf vx, const s4j_expp* p, const int mode) {
+  s4j_vf z;
+  s4j_vexpq(&z, &vx, 1, p, mode);
+  return z;
+}
+S4J_INLINE void s4j_vexp4(s4j_vf* z, const s4j_vf* vx, const s4j_expp* p, const int mode, const int group) {
+  for (int g = 0; g < 4; g += group) s4j_vexpq(z + g, vx + g, group, p, mode);
+}
+#else
+#define S4J_VEXP_GROUP(mode) 1
+#define S4J_VEXP_GROUP_OUT 1
+S4J_INLINE void s4j_vexp4(s4j_vf* z, const s4j_vf* vx, const s4j_expp* p, const int mode, const int group) {
+  (void)group;
   for (int q = 0; q < 4; q++) z[q] = s4j_vexp(vx[q], p, mode);
 }
 #endif
