@@ -19,7 +19,9 @@
  * Besides softmax, every tier times the other operations of the library through s4j_f32_rows_at
  * (kind "op"): logsumexp (one pass: 4 bytes/element), log-softmax (12: logsumexp, then read x and
  * write y) and softmax with a temperature scale of 1/0.7 fused into the exp (AUTO; charged as AUTO's
- * algorithm). --no-ops leaves them out.
+ * algorithm), and through s4j_f64_rows_at the same inputs in double: softmax-f64 (AUTO, resolves_to "auto":
+ * the double crossover is the library's own; charged as the f32 AUTO's algorithm, twice the bytes) and
+ * logsumexp-f64 (8 bytes). --no-ops leaves them out.
  *
  * With --cols=C the softmax and op configurations run as batches instead: n / C rows of C floats in one
  * s4j_f32_rows_at call (attention rows, classification losses); n stays the total number of elements, and
@@ -65,12 +67,15 @@ static const int kAlgoOrder[S4J_ALGO_COUNT] = {S4J_ALGO_TWO_PASS, S4J_ALGO_THREE
 
 enum kind { KIND_SOFTMAX, KIND_READ_SUM, KIND_MEMCPY, KIND_OP };
 
-/* The op rows: name, S4J_OP_*, scale. */
-#define OP_COUNT 3
-static const char* const kOpNames[OP_COUNT] = {"logsumexp", "log-softmax", "softmax-scaled"};
-static const int kOpCodes[OP_COUNT] = {S4J_OP_LOG_SUM_EXP, S4J_OP_LOG_SOFTMAX, S4J_OP_SOFTMAX};
-static const int kOpBytes[OP_COUNT] = {4, 12, 0 /* AUTO's algorithm */};
-static const float kOpScales[OP_COUNT] = {1.0f, 1.0f, 1.0f / 0.7f};
+/* The op rows: name, S4J_OP_*, bytes per element (0: AUTO's algorithm), scale, double precision. */
+#define OP_COUNT 5
+static const char* const kOpNames[OP_COUNT] = {"logsumexp", "log-softmax", "softmax-scaled", "softmax-f64",
+                                               "logsumexp-f64"};
+static const int kOpCodes[OP_COUNT] = {S4J_OP_LOG_SUM_EXP, S4J_OP_LOG_SOFTMAX, S4J_OP_SOFTMAX, S4J_OP_SOFTMAX,
+                                       S4J_OP_LOG_SUM_EXP};
+static const int kOpBytes[OP_COUNT] = {4, 12, 0, 0, 8};
+static const float kOpScales[OP_COUNT] = {1.0f, 1.0f, 1.0f / 0.7f, 1.0f, 1.0f};
+static const int kOpF64[OP_COUNT] = {0, 0, 0, 1, 1};
 
 typedef float (*read_sum_fn)(const float*, size_t);
 
@@ -96,6 +101,8 @@ struct options {
 
 static float* g_x;
 static float* g_y;
+static double* g_xd; /* the same inputs in double (the f64 op rows) */
+static double* g_yd;
 static double* g_lse;
 static int64_t g_cols; /* --cols: rows of this many floats; 0: one vector */
 static volatile float g_sink;
@@ -130,14 +137,17 @@ static void run_once(const struct config* c, int64_t n) {
     case KIND_OP: {
       const int op = kOpCodes[c->algorithm];
       const int64_t cols = g_cols > 0 ? g_cols : n;
-      const int rc = s4j_f32_rows_at(c->isa, op, S4J_ALGO_AUTO, 0, kOpScales[c->algorithm], g_x, 0, cols, g_y, 0, cols,
-                                     n / cols, cols, g_lse, 0);
+      const int rc = kOpF64[c->algorithm]
+                         ? s4j_f64_rows_at(c->isa, op, S4J_ALGO_AUTO, 0, (double)kOpScales[c->algorithm], g_xd, 0, cols,
+                                           g_yd, 0, cols, n / cols, cols, g_lse, 0)
+                         : s4j_f32_rows_at(c->isa, op, S4J_ALGO_AUTO, 0, kOpScales[c->algorithm], g_x, 0, cols, g_y, 0,
+                                           cols, n / cols, cols, g_lse, 0);
       if (rc != S4J_OK) {
         fprintf(stderr, "s4j_f32_rows_at(%s, %s, n=%lld) returned %d\n", kIsaNames[c->isa],
                 kOpNames[c->algorithm], (long long)n, rc);
         exit(2);
       }
-      g_sink = op == S4J_OP_LOG_SUM_EXP ? (float)g_lse[0] : g_y[n - 1];
+      g_sink = op == S4J_OP_LOG_SUM_EXP ? (float)g_lse[0] : kOpF64[c->algorithm] ? (float)g_yd[n - 1] : g_y[n - 1];
       break;
     }
     case KIND_READ_SUM:
@@ -401,6 +411,12 @@ int main(int argc, char** argv) {
     g_x[i] = (float)bits * (20.0f / 16777216.0f) - 10.0f;
   }
   memset(g_y, 0, (size_t)max_n * sizeof(float));
+  if (opt.ops) {
+    g_xd = malloc((size_t)max_n * sizeof(double));
+    g_yd = calloc((size_t)max_n, sizeof(double));
+    if (g_xd == NULL || g_yd == NULL) return 1;
+    for (int64_t i = 0; i < max_n; i++) g_xd[i] = (double)g_x[i];
+  }
 
   fprintf(stderr,
           "s4j_native_bench: %d configurations x %d sizes, reps=%d, min-ms=%g, read-sum isa=%s, prefetch %lld floats "
@@ -438,8 +454,10 @@ int main(int argc, char** argv) {
       if (k->kind == KIND_OP) {
         const int ran = s4j_auto_algorithm(k->isa, len);
         algo = kOpNames[k->algorithm];
-        resolved = kOpCodes[k->algorithm] == S4J_OP_SOFTMAX ? kAlgoNames[ran] : "two-pass";
-        bytes = kOpBytes[k->algorithm] != 0 ? kOpBytes[k->algorithm] : kAlgoBytes[ran];
+        /* f64 softmax: AUTO's own double crossover (softmax_f64.c), not reported here */
+        resolved = kOpCodes[k->algorithm] != S4J_OP_SOFTMAX ? "two-pass" : kOpF64[k->algorithm] ? "auto" : kAlgoNames[ran];
+        bytes = kOpBytes[k->algorithm] != 0 ? kOpBytes[k->algorithm]
+                                            : kAlgoBytes[ran] * (kOpF64[k->algorithm] ? 2 : 1);
       } else if (k->kind == KIND_SOFTMAX) {
         const int ran = k->algorithm == S4J_ALGO_AUTO ? s4j_auto_algorithm(k->isa, len) : k->algorithm;
         algo = kAlgoNames[k->algorithm];
@@ -475,6 +493,8 @@ int main(int argc, char** argv) {
   free(g_x);
   free(g_y);
   free(g_lse);
+  free(g_xd);
+  free(g_yd);
   free(configs);
   return 0;
 }

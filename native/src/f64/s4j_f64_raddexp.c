@@ -8,16 +8,15 @@
  * two chains of latency 3 keep up with 4 terms per ~13 cycles on Zen 3). */
 S4J_INLINE double s4j_body(size_t n, const double* x, s4j_dvf vs, s4j_dvf ve, double* sum_lo, const int scaled) {
   s4j_dvf vs0 = s4j_dset1(0.0), vc0 = vs0, vs1 = vs0, vc1 = vs0;
-  s4j_dvf vlo0, vlo1, vlo2, vlo3;
+  s4j_dvf vlo0;
   for (; n >= 4 * S4J_DVLEN; n -= 4 * S4J_DVLEN, x += 4 * S4J_DVLEN) {
-    const s4j_dvf vh0 = s4j_dmul(s4j_dload(x), vs, &vlo0, scaled);
-    const s4j_dvf vh1 = s4j_dmul(s4j_dload(x + S4J_DVLEN), vs, &vlo1, scaled);
-    const s4j_dvf vh2 = s4j_dmul(s4j_dload(x + 2 * S4J_DVLEN), vs, &vlo2, scaled);
-    const s4j_dvf vh3 = s4j_dmul(s4j_dload(x + 3 * S4J_DVLEN), vs, &vlo3, scaled);
-    s4j_dacc(&vs0, &vc0, s4j_dterm(vh0, vlo0, ve));
-    s4j_dacc(&vs1, &vc1, s4j_dterm(vh1, vlo1, ve));
-    s4j_dacc(&vs0, &vc0, s4j_dterm(vh2, vlo2, ve));
-    s4j_dacc(&vs1, &vc1, s4j_dterm(vh3, vlo3, ve));
+    s4j_dvf vh[4], vlo[4], vz[4];
+    for (int q = 0; q < 4; q++) vh[q] = s4j_dmul(s4j_dload(x + q * S4J_DVLEN), vs, &vlo[q], scaled);
+    s4j_dterm4(vz, vh, vlo, ve, scaled);
+    s4j_dacc(&vs0, &vc0, vz[0]);
+    s4j_dacc(&vs1, &vc1, vz[1]);
+    s4j_dacc(&vs0, &vc0, vz[2]);
+    s4j_dacc(&vs1, &vc1, vz[3]);
   }
   for (; n >= S4J_DVLEN; n -= S4J_DVLEN, x += S4J_DVLEN) {
     const s4j_dvf vh = s4j_dmul(s4j_dload(x), vs, &vlo0, scaled);

@@ -4,27 +4,38 @@
  * tier (s4j_f64_simd.h). */
 #include "s4j_f64_simd.h"
 
-/* One vector: p * (inv_hi + inv_lo) = fma(p, inv_hi, p * inv_lo) rounds once (the double-double inverse saves
- * the rounding of 1/S); the scaling by 2^(n - E) <= 1 is exact (s4j_dldexp: to gradual underflow on AVX-512,
- * within DBL_MIN below DBL_MIN on AVX2). */
+/* q vectors (the exps in one group): p * (inv_hi + inv_lo) = fma(p, inv_hi, p * inv_lo) rounds once (the
+ * double-double inverse saves the rounding of 1/S); the scaling by 2^(n - E) <= 1 is exact (s4j_dldexp: to gradual
+ * underflow on AVX-512, within DBL_MIN below DBL_MIN on AVX2). */
+S4J_INLINE void s4j_stepq(s4j_dvf* vy, const s4j_dvf* vhi, const s4j_dvf* vlo, s4j_dvf vinv_hi, s4j_dvf vinv_lo,
+                          s4j_dvf ve, const int q) {
+  s4j_dvf vp[2], vn[2];
+  s4j_dexp_pnq(vp, vn, vhi, vlo, q);
+  for (int i = 0; i < q; i++) {
+    vy[i] = s4j_dldexp(s4j_dfma(vp[i], vinv_hi, s4j_dmulv(vp[i], vinv_lo)), s4j_dsub(vn[i], ve));
+  }
+}
 static inline s4j_dvf s4j_step(s4j_dvf vhi, s4j_dvf vlo, s4j_dvf vinv_hi, s4j_dvf vinv_lo, s4j_dvf ve) {
-  s4j_dvf vn;
-  const s4j_dvf vp = s4j_dexp_pn(vhi, vlo, &vn);
-  const s4j_dvf vy = s4j_dfma(vp, vinv_hi, s4j_dmulv(vp, vinv_lo));
-  return s4j_dldexp(vy, s4j_dsub(vn, ve));
+  s4j_dvf vy;
+  s4j_stepq(&vy, &vhi, &vlo, vinv_hi, vinv_lo, ve, 1);
+  return vy;
 }
 
-/* Two independent vectors per iteration, loads before stores (in place works). */
+/* Two independent vectors per iteration (one group where S4J_DEXP_GROUP(scaled) >= 2), loads before stores (in
+ * place works). */
 S4J_INLINE void s4j_body(size_t n, const double* x, double* y, s4j_dvf vs, s4j_dvf vinv_hi, s4j_dvf vinv_lo,
                          s4j_dvf ve, const int scaled) {
-  s4j_dvf vlo0, vlo1;
+  s4j_dvf vlo0;
   for (; n >= 2 * S4J_DVLEN; n -= 2 * S4J_DVLEN, x += 2 * S4J_DVLEN, y += 2 * S4J_DVLEN) {
-    const s4j_dvf vh0 = s4j_dmul(s4j_dload(x), vs, &vlo0, scaled);
-    const s4j_dvf vh1 = s4j_dmul(s4j_dload(x + S4J_DVLEN), vs, &vlo1, scaled);
-    const s4j_dvf vy0 = s4j_step(vh0, vlo0, vinv_hi, vinv_lo, ve);
-    const s4j_dvf vy1 = s4j_step(vh1, vlo1, vinv_hi, vinv_lo, ve);
-    s4j_dstore(y, vy0);
-    s4j_dstore(y + S4J_DVLEN, vy1);
+    s4j_dvf vh[2], vlo[2], vy[2];
+    for (int q = 0; q < 2; q++) vh[q] = s4j_dmul(s4j_dload(x + q * S4J_DVLEN), vs, &vlo[q], scaled);
+    if (S4J_DEXP_GROUP(scaled) >= 2) {
+      s4j_stepq(vy, vh, vlo, vinv_hi, vinv_lo, ve, 2);
+    } else {
+      for (int q = 0; q < 2; q++) s4j_stepq(vy + q, vh + q, vlo + q, vinv_hi, vinv_lo, ve, 1);
+    }
+    s4j_dstore(y, vy[0]);
+    s4j_dstore(y + S4J_DVLEN, vy[1]);
   }
   if (n >= S4J_DVLEN) {
     const s4j_dvf vh = s4j_dmul(s4j_dload(x), vs, &vlo0, scaled);

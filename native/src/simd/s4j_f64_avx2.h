@@ -30,34 +30,6 @@ S4J_INLINE __m256d s4j_dmul(__m256d vx, __m256d vs, __m256d* vlo, const int scal
   return vhi;
 }
 
-/* exp(hi + lo) = p * 2^n; returns p, writes n. */
-static inline __m256d s4j_dexp_pn(__m256d vhi, __m256d vlo, __m256d* vn_out) {
-  /* Clamp below at X_LO: max_pd returns its second operand when either is NaN, so NaN survives. */
-  vhi = _mm256_max_pd(_mm256_set1_pd(S4J_F64_X_LO), vhi);
-  /* n = rint(hi * log2(e)), round to nearest even. */
-  const __m256d vn = _mm256_round_pd(_mm256_mul_pd(vhi, _mm256_set1_pd(S4J_F64_LOG2E)),
-                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  /* Cody-Waite: hi - n*LN2_HI is exact; c = lo - n*LN2_LO is tiny; t = t1 + c rounds once. */
-  const __m256d vt1 = _mm256_fnmadd_pd(vn, _mm256_set1_pd(S4J_F64_LN2_HI), vhi);
-  const __m256d vc = _mm256_fnmadd_pd(vn, _mm256_set1_pd(S4J_F64_LN2_LO), vlo);
-  const __m256d vt = _mm256_add_pd(vt1, vc);
-  /* p = exp(t) on [-ln2/2, ln2/2]: Taylor degree 13 by Horner with FMA. */
-  __m256d vq = _mm256_fmadd_pd(_mm256_set1_pd(S4J_F64_C13), vt, _mm256_set1_pd(S4J_F64_C12));
-  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C11));
-  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C10));
-  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C9));
-  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C8));
-  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C7));
-  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C6));
-  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C5));
-  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C4));
-  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C3));
-  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(S4J_F64_C2));
-  vq = _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(1.0));
-  *vn_out = vn;
-  return _mm256_fmadd_pd(vq, vt, _mm256_set1_pd(1.0));
-}
-
 /* 2^max(k, -1023) for integral k <= 1023; k = -1023 (and NaN, since max_pd then returns -1023) gives +0.0. */
 static inline __m256d s4j_avx2_f64_exp2(__m256d vk) {
   vk = _mm256_max_pd(vk, _mm256_set1_pd(S4J_F64_K_MIN));
@@ -66,12 +38,11 @@ static inline __m256d s4j_avx2_f64_exp2(__m256d vk) {
   return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(vbiased), 52));
 }
 
-/* exp(x*s) relative to 2^e: p * 2^(n - e) for hi/lo of the product (an exact scaling). */
-static inline __m256d s4j_dterm(__m256d vhi, __m256d vlo, __m256d ve) {
-  __m256d vn;
-  const __m256d vp = s4j_dexp_pn(vhi, vlo, &vn);
-  return _mm256_mul_pd(vp, s4j_avx2_f64_exp2(_mm256_sub_pd(vn, ve)));
-}
+/* The exp's tier steps (the exp itself is written once, s4j_f64_simd.h): the clamp below at X_LO that keeps a NaN,
+ * round to nearest even, and an add. */
+static inline __m256d s4j_dclamp_lo(__m256d v) { return _mm256_max_pd(_mm256_set1_pd(S4J_F64_X_LO), v); }
+static inline __m256d s4j_drint(__m256d v) { return _mm256_round_pd(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+static inline __m256d s4j_dadd(__m256d a, __m256d b) { return _mm256_add_pd(a, b); }
 
 /* Compensated accumulation: (s, c) += z by 2Sum per lane, so a block's sum is exact to ~2^-104 for
  * any distribution (plain double lanes drift when one large term meets thousands of small ones). */
@@ -120,7 +91,8 @@ S4J_INLINE __m256d s4j_dmul_tail(const double* x, __m256i vmask, __m256d vs, __m
 /* ---------------------------------------------------------------------------------------------
  * The f64 layer: the kernels (src/f64/s4j_f64_<op>.c) are written once in these names, as the f32 kernels
  * over s4j_f32_simd.h, and compiled once per tier (s4j_f64_simd.h picks the layer). Besides the helpers
- * above (s4j_dmul, s4j_dmul_tail, s4j_dexp_pn, s4j_dterm, s4j_dacc, s4j_dreduce, s4j_dhmax, s4j_dtail_mask):
+ * above (s4j_dmul, s4j_dmul_tail, s4j_dclamp_lo, s4j_drint, s4j_dadd, s4j_dacc, s4j_dreduce, s4j_dhmax,
+ * s4j_dtail_mask; the exp, s4j_dexp_pn and s4j_dterm, is written once over them in s4j_f64_simd.h):
  * ------------------------------------------------------------------------------------------- */
 #define S4J_DISA avx2
 #define S4J_DU2 u8 /* doubles per 2 and per 4 vectors: name parts of the kernels */
@@ -140,6 +112,9 @@ static inline s4j_dvf s4j_dfma(s4j_dvf a, s4j_dvf b, s4j_dvf c) { return _mm256_
 static inline s4j_dvf s4j_dmax(s4j_dvf a, s4j_dvf b) { return _mm256_max_pd(a, b); }
 /* y * 2^k for integral k <= 1023: exact unless the result is below DBL_MIN (then within DBL_MIN) */
 static inline s4j_dvf s4j_dldexp(s4j_dvf y, s4j_dvf k) { return _mm256_mul_pd(y, s4j_avx2_f64_exp2(k)); }
+/* Exponentials per group in the 4-vector loops (s4j_f64_simd.h, s4j_dexp_pnq): four at once (Zen 4: 0.75-0.89x the
+ * time of one at a time, pairs 0.91-0.93x; README, "Twenty-ninth session"). */
+#define S4J_DEXP_GROUP(scaled) 4
 /* "a NaN was seen" over pairs of vectors: unordered compares or-ed, read once */
 typedef __m256d s4j_dnan;
 static inline s4j_dnan s4j_dnan_init(void) { return _mm256_setzero_pd(); }

@@ -30,40 +30,11 @@ S4J_INLINE __m512d s4j_dmul(__m512d vx, __m512d vs, __m512d* vlo, const int scal
   return vhi;
 }
 
-/* exp(hi + lo) = p * 2^n; returns p, writes n. */
-static inline __m512d s4j_dexp_pn(__m512d vhi, __m512d vlo, __m512d* vn_out) {
-  /* Clamp below at X_LO: max_pd returns its second operand when either is NaN, so NaN survives. */
-  vhi = _mm512_max_pd(_mm512_set1_pd(S4J_F64_X_LO), vhi);
-  /* n = rint(hi * log2(e)), round to nearest even (roundscale with scale 0). */
-  const __m512d vn = _mm512_roundscale_pd(_mm512_mul_pd(vhi, _mm512_set1_pd(S4J_F64_LOG2E)),
-                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  /* Cody-Waite: hi - n*LN2_HI is exact; c = lo - n*LN2_LO is tiny; t = t1 + c rounds once. */
-  const __m512d vt1 = _mm512_fnmadd_pd(vn, _mm512_set1_pd(S4J_F64_LN2_HI), vhi);
-  const __m512d vc = _mm512_fnmadd_pd(vn, _mm512_set1_pd(S4J_F64_LN2_LO), vlo);
-  const __m512d vt = _mm512_add_pd(vt1, vc);
-  /* p = exp(t) on [-ln2/2, ln2/2]: Taylor degree 13 by Horner with FMA. */
-  __m512d vq = _mm512_fmadd_pd(_mm512_set1_pd(S4J_F64_C13), vt, _mm512_set1_pd(S4J_F64_C12));
-  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C11));
-  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C10));
-  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C9));
-  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C8));
-  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C7));
-  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C6));
-  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C5));
-  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C4));
-  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C3));
-  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(S4J_F64_C2));
-  vq = _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(1.0));
-  *vn_out = vn;
-  return _mm512_fmadd_pd(vq, vt, _mm512_set1_pd(1.0));
-}
-
-/* exp(x*s) relative to 2^e: p * 2^(n - e) by vscalefpd (exact, gradual underflow). */
-static inline __m512d s4j_dterm(__m512d vhi, __m512d vlo, __m512d ve) {
-  __m512d vn;
-  const __m512d vp = s4j_dexp_pn(vhi, vlo, &vn);
-  return _mm512_scalef_pd(vp, _mm512_sub_pd(vn, ve));
-}
+/* The exp's tier steps (the exp itself is written once, s4j_f64_simd.h): the clamp below at X_LO that keeps a NaN,
+ * round to nearest even, and an add. */
+static inline __m512d s4j_dclamp_lo(__m512d v) { return _mm512_max_pd(_mm512_set1_pd(S4J_F64_X_LO), v); }
+static inline __m512d s4j_drint(__m512d v) { return _mm512_roundscale_pd(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+static inline __m512d s4j_dadd(__m512d a, __m512d b) { return _mm512_add_pd(a, b); }
 
 /* Compensated accumulation: (s, c) += z by 2Sum per lane (see the AVX2 layer). */
 static inline void s4j_dacc(__m512d* vs, __m512d* vc, __m512d vz) {
@@ -109,7 +80,8 @@ S4J_INLINE __m512d s4j_dmul_tail(const double* x, __mmask8 vmask, __m512d vs, __
 /* ---------------------------------------------------------------------------------------------
  * The f64 layer: the kernels (src/f64/s4j_f64_<op>.c) are written once in these names, as the f32 kernels
  * over s4j_f32_simd.h, and compiled once per tier (s4j_f64_simd.h picks the layer). Besides the helpers
- * above (s4j_dmul, s4j_dmul_tail, s4j_dexp_pn, s4j_dterm, s4j_dacc, s4j_dreduce, s4j_dhmax, s4j_dtail_mask):
+ * above (s4j_dmul, s4j_dmul_tail, s4j_dclamp_lo, s4j_drint, s4j_dadd, s4j_dacc, s4j_dreduce, s4j_dhmax,
+ * s4j_dtail_mask; the exp, s4j_dexp_pn and s4j_dterm, is written once over them in s4j_f64_simd.h):
  * ------------------------------------------------------------------------------------------- */
 #define S4J_DISA avx512f
 #define S4J_DU2 u16 /* doubles per 2 and per 4 vectors: name parts of the kernels */
@@ -129,6 +101,10 @@ static inline s4j_dvf s4j_dfma(s4j_dvf a, s4j_dvf b, s4j_dvf c) { return _mm512_
 static inline s4j_dvf s4j_dmax(s4j_dvf a, s4j_dvf b) { return _mm512_max_pd(a, b); }
 /* y * 2^k for integral k, exact down to gradual underflow (vscalefpd) */
 static inline s4j_dvf s4j_dldexp(s4j_dvf y, s4j_dvf k) { return _mm512_scalef_pd(y, k); }
+/* Exponentials per group in the 4-vector loops (s4j_f64_simd.h, s4j_dexp_pnq): pairs with s = 1 (Zen 4: 0.85-0.96x
+ * the time of one at a time, four at once 1.06-1.10x), one at a time with a scale (pairs 1.02-1.04x; README,
+ * "Twenty-ninth session"). */
+#define S4J_DEXP_GROUP(scaled) ((scaled) ? 1 : 2)
 /* "a NaN was seen" over pairs of vectors */
 typedef __mmask8 s4j_dnan;
 static inline s4j_dnan s4j_dnan_init(void) { return 0; }

@@ -29,33 +29,6 @@ S4J_INLINE float64x2_t s4j_dmul(float64x2_t vx, float64x2_t vs, float64x2_t* vlo
   return vhi;
 }
 
-/* exp(hi + lo) = p * 2^n; returns p, writes n. */
-static inline float64x2_t s4j_dexp_pn(float64x2_t vhi, float64x2_t vlo, float64x2_t* vn_out) {
-  /* Clamp below at X_LO: fmax keeps a NaN (as maxpd with the input second). */
-  vhi = vmaxq_f64(vdupq_n_f64(S4J_F64_X_LO), vhi);
-  /* n = rint(hi * log2(e)), round to nearest even. */
-  const float64x2_t vn = vrndnq_f64(vmulq_f64(vhi, vdupq_n_f64(S4J_F64_LOG2E)));
-  /* Cody-Waite: hi - n*LN2_HI is exact; c = lo - n*LN2_LO is tiny; t = t1 + c rounds once. */
-  const float64x2_t vt1 = vfmsq_f64(vhi, vn, vdupq_n_f64(S4J_F64_LN2_HI));
-  const float64x2_t vc = vfmsq_f64(vlo, vn, vdupq_n_f64(S4J_F64_LN2_LO));
-  const float64x2_t vt = vaddq_f64(vt1, vc);
-  /* p = exp(t) on [-ln2/2, ln2/2]: Taylor degree 13 by Horner with FMA. */
-  float64x2_t vq = vfmaq_f64(vdupq_n_f64(S4J_F64_C12), vdupq_n_f64(S4J_F64_C13), vt);
-  vq = vfmaq_f64(vdupq_n_f64(S4J_F64_C11), vq, vt);
-  vq = vfmaq_f64(vdupq_n_f64(S4J_F64_C10), vq, vt);
-  vq = vfmaq_f64(vdupq_n_f64(S4J_F64_C9), vq, vt);
-  vq = vfmaq_f64(vdupq_n_f64(S4J_F64_C8), vq, vt);
-  vq = vfmaq_f64(vdupq_n_f64(S4J_F64_C7), vq, vt);
-  vq = vfmaq_f64(vdupq_n_f64(S4J_F64_C6), vq, vt);
-  vq = vfmaq_f64(vdupq_n_f64(S4J_F64_C5), vq, vt);
-  vq = vfmaq_f64(vdupq_n_f64(S4J_F64_C4), vq, vt);
-  vq = vfmaq_f64(vdupq_n_f64(S4J_F64_C3), vq, vt);
-  vq = vfmaq_f64(vdupq_n_f64(S4J_F64_C2), vq, vt);
-  vq = vfmaq_f64(vdupq_n_f64(1.0), vq, vt);
-  *vn_out = vn;
-  return vfmaq_f64(vdupq_n_f64(1.0), vq, vt);
-}
-
 /* 2^max(k, -1023) for integral k <= 1023; k = -1023 (and NaN: fmaxnm returns the number) gives +0.0. */
 static inline float64x2_t s4j_neon_f64_exp2(float64x2_t vk) {
   vk = vmaxnmq_f64(vk, vdupq_n_f64(S4J_F64_K_MIN));
@@ -64,12 +37,11 @@ static inline float64x2_t s4j_neon_f64_exp2(float64x2_t vk) {
   return vreinterpretq_f64_u64(vshlq_n_u64(vreinterpretq_u64_f64(vbiased), 52));
 }
 
-/* exp(x*s) relative to 2^e: p * 2^(n - e) for hi/lo of the product (an exact scaling). */
-static inline float64x2_t s4j_dterm(float64x2_t vhi, float64x2_t vlo, float64x2_t ve) {
-  float64x2_t vn;
-  const float64x2_t vp = s4j_dexp_pn(vhi, vlo, &vn);
-  return vmulq_f64(vp, s4j_neon_f64_exp2(vsubq_f64(vn, ve)));
-}
+/* The exp's tier steps (the exp itself is written once, s4j_f64_simd.h): the clamp below at X_LO that keeps a NaN,
+ * round to nearest even, and an add. */
+static inline float64x2_t s4j_dclamp_lo(float64x2_t v) { return vmaxq_f64(vdupq_n_f64(S4J_F64_X_LO), v); }
+static inline float64x2_t s4j_drint(float64x2_t v) { return vrndnq_f64(v); }
+static inline float64x2_t s4j_dadd(float64x2_t a, float64x2_t b) { return vaddq_f64(a, b); }
 
 /* Compensated accumulation: (s, c) += z by 2Sum per lane (see the AVX2 layer). */
 static inline void s4j_dacc(float64x2_t* vs, float64x2_t* vc, float64x2_t vz) {
@@ -137,6 +109,8 @@ static inline s4j_dvf s4j_dfma(s4j_dvf a, s4j_dvf b, s4j_dvf c) { return vfmaq_f
 static inline s4j_dvf s4j_dmax(s4j_dvf a, s4j_dvf b) { return vmaxnmq_f64(a, b); }
 /* y * 2^k for integral k <= 1023: exact unless the result is below DBL_MIN (then within DBL_MIN) */
 static inline s4j_dvf s4j_dldexp(s4j_dvf y, s4j_dvf k) { return vmulq_f64(y, s4j_neon_f64_exp2(k)); }
+/* One exponential at a time in the 4-vector loops (s4j_f64_simd.h, s4j_dexp_pnq; groups not measured here). */
+#define S4J_DEXP_GROUP(scaled) 1
 /* "a NaN was seen" over pairs of vectors: lanes of unordered compares or-ed, read once */
 typedef uint64x2_t s4j_dnan;
 static inline s4j_dnan s4j_dnan_init(void) { return vdupq_n_u64(0); }
