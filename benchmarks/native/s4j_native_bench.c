@@ -19,20 +19,21 @@
  * Besides softmax, every tier times the other operations of the library through s4j_f32_rows_at
  * (kind "op"): logsumexp (one pass: 4 bytes/element), log-softmax (12: logsumexp, then read x and
  * write y) and softmax with a temperature scale of 1/0.7 fused into the exp (AUTO; charged as AUTO's
- * algorithm), and through s4j_f64_rows_at the same inputs in double: softmax-f64 (AUTO, resolves_to "auto":
- * the double crossover is the library's own; charged as the f32 AUTO's algorithm, twice the bytes) and
- * logsumexp-f64 (8 bytes). --no-ops leaves them out.
+ * algorithm), and through s4j_f64_rows_at the same inputs in double: softmax-f64 (AUTO, charged as the
+ * algorithm s4j_f64_auto_algorithm picks, twice the bytes) and logsumexp-f64 (8 bytes). --no-ops leaves them
+ * out.
  *
- * With --cols=C the softmax and op configurations run as batches instead: n / C rows of C floats in one
- * s4j_f32_rows_at call (attention rows, classification losses); n stays the total number of elements, and
+ * With --cols=C the softmax and op configurations run as batches instead: n / C rows of C elements in one
+ * s4j_f32_rows_at (s4j_f64_rows_at) call (attention rows, classification losses); n stays the total number of elements, and
  * bytes_per_element stays the algorithm's nominal traffic (rows of one vector run in registers: less).
  *
  * Output: CSV on stdout (or --out=FILE), one row per (kind, tier, algorithm, n); progress on stderr.
  *   kind                  softmax | roofline | op
  *   tier                  portable | avx2 | avx512 (the ISA argument; for roofline rows, the read-sum ISA)
  *   algorithm             two-pass | three-pass-recompute | three-pass-reload | auto | read-sum | memcpy
- *                         | logsumexp | log-softmax | softmax-scaled (op rows)
- *   resolves_to           what AUTO ran (s4j_auto_algorithm); the algorithm itself otherwise
+ *                         | logsumexp | log-softmax | softmax-scaled | softmax-f64 | logsumexp-f64 (op rows)
+ *   resolves_to           what AUTO ran (s4j_auto_algorithm, s4j_f64_auto_algorithm); the algorithm itself
+ *                         otherwise
  *   n, bytes_per_element, reps
  *   median_ns_per_element, min_ns_per_element
  *   gb_per_s              bytes_per_element / median_ns_per_element (1e9 bytes per second)
@@ -51,7 +52,7 @@
 #include "roofline.h"
 #include "softmax4j.h"
 
-#define MAX_CONFIGS 32
+#define MAX_CONFIGS 40
 #define MAX_SIZES 64
 #define MAX_REPS 1001
 
@@ -76,6 +77,8 @@ static const int kOpCodes[OP_COUNT] = {S4J_OP_LOG_SUM_EXP, S4J_OP_LOG_SOFTMAX, S
 static const int kOpBytes[OP_COUNT] = {4, 12, 0, 0, 8};
 static const float kOpScales[OP_COUNT] = {1.0f, 1.0f, 1.0f / 0.7f, 1.0f, 1.0f};
 static const int kOpF64[OP_COUNT] = {0, 0, 0, 1, 1};
+/* Every configuration fits: the two roofline rows, then per tier its algorithms and op rows. */
+_Static_assert(2 + S4J_ISA_COUNT * (S4J_ALGO_COUNT + OP_COUNT) <= MAX_CONFIGS, "MAX_CONFIGS too small");
 
 typedef float (*read_sum_fn)(const float*, size_t);
 
@@ -143,8 +146,8 @@ static void run_once(const struct config* c, int64_t n) {
                          : s4j_f32_rows_at(c->isa, op, S4J_ALGO_AUTO, 0, kOpScales[c->algorithm], g_x, 0, cols, g_y, 0,
                                            cols, n / cols, cols, g_lse, 0);
       if (rc != S4J_OK) {
-        fprintf(stderr, "s4j_f32_rows_at(%s, %s, n=%lld) returned %d\n", kIsaNames[c->isa],
-                kOpNames[c->algorithm], (long long)n, rc);
+        fprintf(stderr, "%s(%s, %s, n=%lld) returned %d\n", kOpF64[c->algorithm] ? "s4j_f64_rows_at" : "s4j_f32_rows_at",
+                kIsaNames[c->isa], kOpNames[c->algorithm], (long long)n, rc);
         exit(2);
       }
       g_sink = op == S4J_OP_LOG_SUM_EXP ? (float)g_lse[0] : kOpF64[c->algorithm] ? (float)g_yd[n - 1] : g_y[n - 1];
@@ -244,8 +247,8 @@ static void usage(FILE* f) {
       "  --sizes=LIST    explicit sizes instead, e.g. 1000,4097,1M\n"
       "  --tiers=LIST    portable,avx2,avx512,neon (default: every tier this CPU runs)\n"
       "  --algos=LIST    two-pass,three-pass-recompute,three-pass-reload,auto (default: all)\n"
-      "  --no-ops        leave out the logsumexp, log-softmax and scaled-softmax rows\n"
-      "  --cols=C        batches: every size as n/C rows of C floats, one s4j_f32_rows_at call\n"
+      "  --no-ops        leave out the op rows (logsumexp, log-softmax, scaled softmax, their f64 rows)\n"
+      "  --cols=C        batches: every size as n/C rows of C elements, one rows_at call\n"
       "  --quick         smoke run: --reps=3 --min-ms=2 --max-n=1M\n"
       "  --out=FILE      write the CSV there instead of stdout\n",
       f);
@@ -346,10 +349,11 @@ static void pick_read_sum(void) {
 #endif
 }
 
-static float* alloc_floats(int64_t n) {
+/* n elements of size bytes, 64-byte aligned (the inputs and outputs of every row). */
+static void* alloc_aligned(int64_t n, size_t size) {
   void* p = NULL;
-  if (posix_memalign(&p, 64, (size_t)n * sizeof(float)) != 0) {
-    fprintf(stderr, "cannot allocate %lld floats\n", (long long)n);
+  if (posix_memalign(&p, 64, (size_t)n * size) != 0) {
+    fprintf(stderr, "cannot allocate %lld elements of %zu bytes\n", (long long)n, size);
     exit(1);
   }
   return p;
@@ -399,8 +403,8 @@ int main(int argc, char** argv) {
       return 64;
     }
   }
-  g_x = alloc_floats(max_n);
-  g_y = alloc_floats(max_n);
+  g_x = alloc_aligned(max_n, sizeof(float));
+  g_y = alloc_aligned(max_n, sizeof(float));
   g_lse = calloc((size_t)(g_cols > 0 ? max_n / g_cols : 1), sizeof(double));
   if (g_lse == NULL) return 1;
   uint64_t state = 0x9E3779B97F4A7C15u;
@@ -412,10 +416,10 @@ int main(int argc, char** argv) {
   }
   memset(g_y, 0, (size_t)max_n * sizeof(float));
   if (opt.ops) {
-    g_xd = malloc((size_t)max_n * sizeof(double));
-    g_yd = calloc((size_t)max_n, sizeof(double));
-    if (g_xd == NULL || g_yd == NULL) return 1;
+    g_xd = alloc_aligned(max_n, sizeof(double));
+    g_yd = alloc_aligned(max_n, sizeof(double));
     for (int64_t i = 0; i < max_n; i++) g_xd[i] = (double)g_x[i];
+    memset(g_yd, 0, (size_t)max_n * sizeof(double));
   }
 
   fprintf(stderr,
@@ -454,10 +458,10 @@ int main(int argc, char** argv) {
       if (k->kind == KIND_OP) {
         const int ran = s4j_auto_algorithm(k->isa, len);
         algo = kOpNames[k->algorithm];
-        /* f64 softmax: AUTO's own double crossover (softmax_f64.c), not reported here */
-        resolved = kOpCodes[k->algorithm] != S4J_OP_SOFTMAX ? "two-pass" : kOpF64[k->algorithm] ? "auto" : kAlgoNames[ran];
-        bytes = kOpBytes[k->algorithm] != 0 ? kOpBytes[k->algorithm]
-                                            : kAlgoBytes[ran] * (kOpF64[k->algorithm] ? 2 : 1);
+        const int f64 = kOpF64[k->algorithm];
+        const int ran_op = f64 ? s4j_f64_auto_algorithm(k->isa, len) : ran; /* double has its own crossover */
+        resolved = kOpCodes[k->algorithm] == S4J_OP_SOFTMAX ? kAlgoNames[ran_op] : "two-pass";
+        bytes = kOpBytes[k->algorithm] != 0 ? kOpBytes[k->algorithm] : kAlgoBytes[ran_op] * (f64 ? 2 : 1);
       } else if (k->kind == KIND_SOFTMAX) {
         const int ran = k->algorithm == S4J_ALGO_AUTO ? s4j_auto_algorithm(k->isa, len) : k->algorithm;
         algo = kAlgoNames[k->algorithm];

@@ -80,8 +80,10 @@ int s4j_isa_supported(int isa);
 /* The tier's name ("portable", "avx2", "avx512", "neon"), compiled in or not; NULL for a number that is no tier. */
 const char* s4j_isa_name(int isa);
 
-/* The algorithm AUTO resolves to for this tier and length (never S4J_ALGO_AUTO). */
+/* The algorithm AUTO resolves to for this tier and length (never S4J_ALGO_AUTO); s4j_f64_auto_algorithm for
+ * double precision (s4j_f64_rows_at), whose crossover is its own. */
 int s4j_auto_algorithm(int isa, int64_t n);
+int s4j_f64_auto_algorithm(int isa, int64_t n);
 
 /* Operations of s4j_f32_rows_at (the numbering matches the Java internal enum Op). */
 #define S4J_OP_SOFTMAX 0     /* y = exp(s*x) / sum exp(s*x) */

@@ -27,22 +27,26 @@ static const s4j_f64_kernel_set* const s4j_f64_kernel_table[S4J_ISA_COUNT] = {
 };
 
 /* ---------------------------------------------------------------------------------------------
- * AUTO for f64: three-pass reload up to the crossover, two-pass beyond. The f32 crossovers are kept
- * in bytes (x + y of 8 bytes/element in f32, 16 in f64), so each f64 value is half the f32 one:
- * f64 exp costs ~3x the f32 exp per element (degree 13, 4 lanes per AVX2 vector), so the kernels
- * stay compute-bound longer, which favours reload; `s4j_bench --f64` measured reload ahead of
- * two-pass up to 16M on AVX2 here (see the numbers in docs/NUMERICS.md). The f32 AVX2 tier runs the
- * reload at every size (softmax.c), and so does f64 on AVX2 (its exp is dearer still); the portable and
- * NEON tiers are compute-bound everywhere: always reload.
+ * AUTO for f64: three-pass reload up to the crossover (the registry's auto64), two-pass beyond. The f64 exp
+ * costs ~3x the f32 exp per element (degree 13, 4 lanes per AVX2 vector), so the kernels stay compute-bound
+ * far longer than f32's, which favours the reload (one exp per element, two-pass computes two):
+ * `s4j_bench --f64` measured the reload ahead up to 16M on AVX2 (docs/NUMERICS.md), and on a Zen 4 with AVX-512
+ * the reload took 0.61-0.83x two-pass's time at every size from 256K to 32M (twenty-ninth session; until then
+ * AVX-512 switched at 2^17, half the f32 crossover of the time, never measured for f64). Every tier runs the
+ * reload at every size.
  * ------------------------------------------------------------------------------------------- */
-static const int64_t s4j_f64_tier_auto[S4J_ISA_COUNT] = { /* from the registry (auto64) */
+/* from the registry (auto64), for every tier, compiled in or not (as s4j_auto_algorithm answers) */
+#define S4J_TIER_EVERY_ARCH 1
+static const int64_t s4j_f64_tier_auto[S4J_ISA_COUNT] = {
 #define S4J_TIER(id, isa, method, unroll, vlen, flags, name, cpu, auto32, auto64) [id] = (auto64),
 #include "s4j_tiers.inc"
 #undef S4J_TIER
 };
+#undef S4J_TIER_EVERY_ARCH
 
-static int s4j_f64_auto_algorithm(int isa, int64_t n) {
-  return n <= s4j_f64_tier_auto[isa] ? S4J_ALGO_THREE_PASS_RELOAD : S4J_ALGO_TWO_PASS;
+int s4j_f64_auto_algorithm(int isa, int64_t n) {
+  const int64_t crossover = isa >= 0 && isa < S4J_ISA_COUNT ? s4j_f64_tier_auto[isa] : INT64_MAX;
+  return n <= crossover ? S4J_ALGO_THREE_PASS_RELOAD : S4J_ALGO_TWO_PASS;
 }
 
 /* (hi, lo) = 1 / (s_hi + s_lo) as a double-double (s_hi > 0 finite): one Newton correction of fl(1/s_hi). */

@@ -168,7 +168,14 @@ int main(void) {
     if (crossover < INT64_MAX)
       CHECK(s4j_auto_algorithm(isa, crossover + 1) == S4J_ALGO_TWO_PASS, "tier %s: AUTO past its crossover",
             names[isa]);
+    /* double precision: its own crossover, the reload at every size on every tier (softmax_f64.c) */
+    CHECK(s4j_f64_auto_algorithm(isa, INT64_MAX) == S4J_ALGO_THREE_PASS_RELOAD &&
+              s4j_f64_auto_algorithm(isa, (int64_t)1 << 30) == S4J_ALGO_THREE_PASS_RELOAD,
+          "tier %s: f64 AUTO is the reload at every size", names[isa]);
   }
+  CHECK(s4j_f64_auto_algorithm(-1, 1) == S4J_ALGO_THREE_PASS_RELOAD &&
+            s4j_f64_auto_algorithm(S4J_ISA_COUNT, (int64_t)1 << 40) == S4J_ALGO_THREE_PASS_RELOAD,
+        "f64 AUTO of an out-of-range tier");
   CHECK(s4j_isa_name(-1) == NULL && s4j_isa_name(S4J_ISA_COUNT) == NULL, "out-of-range tiers have no name");
 
   float x[4] = {1, 2, 3, 4}, y[4] = {0};
