@@ -31,7 +31,7 @@ static const s4j_f64_kernel_set* const s4j_f64_kernel_table[S4J_ISA_COUNT] = {
  * costs ~3x the f32 exp per element (degree 13, 4 lanes per AVX2 vector), so the kernels stay compute-bound
  * far longer than f32's, which favours the reload (one exp per element, two-pass computes two):
  * `s4j_bench --f64` measured the reload ahead up to 16M on AVX2 (docs/NUMERICS.md), and on a Zen 4 with AVX-512
- * the reload took 0.61-0.83x two-pass's time at every size from 256K to 32M (twenty-ninth session; until then
+ * the reload took 0.61-0.82x two-pass's time at every size from 256K to 32M (twenty-ninth session; until then
  * AVX-512 switched at 2^17, half the f32 crossover of the time, never measured for f64). Every tier runs the
  * reload at every size.
  * ------------------------------------------------------------------------------------------- */
