@@ -223,8 +223,8 @@ static inline void s4j_vsum_add_step(s4j_vsum* a, const s4j_vf* z, const int mod
     return;
   }
   /* The pairs as fma(a, 1, b): the same rounding as a + b, on the FMA pipes, which the exact sums leave less busy
-   * than the add pipes on AVX-512 (Zen 4: the store pass of rows up to 4096 took 0.96x the time; README,
-   * "Twenty-ninth session"). */
+   * than the add pipes on AVX-512 (Zen 4, gcc: the store pass of rows up to 4096 took 0.96x the time; README,
+   * "Twenty-ninth session"; clang folds it back into an add: the same bits, without the gain). */
   const s4j_vf one = s4j_vset1(1.0f);
   const s4j_vf e0 = s4j_vsum_fast2sum(&a->acc, s4j_vfma(z[0], one, z[4]));
   const s4j_vf e1 = s4j_vsum_fast2sum(&a->acc, s4j_vfma(z[1], one, z[5]));
