@@ -24,8 +24,8 @@
  * out.
  *
  * With --cols=C the softmax and op configurations run as batches instead: n / C rows of C elements in one
- * s4j_f32_rows_at (s4j_f64_rows_at) call (attention rows, classification losses); n stays the total number of elements, and
- * bytes_per_element stays the algorithm's nominal traffic (rows of one vector run in registers: less).
+ * s4j_f32_rows_at (s4j_f64_rows_at) call (attention rows, classification losses); n stays the total number of
+ * elements, and bytes_per_element stays the algorithm's nominal traffic (rows of one vector run in registers: less).
  *
  * Output: CSV on stdout (or --out=FILE), one row per (kind, tier, algorithm, n); progress on stderr.
  *   kind                  softmax | roofline | op

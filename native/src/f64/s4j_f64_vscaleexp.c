@@ -21,19 +21,16 @@ static inline s4j_dvf s4j_step(s4j_dvf vhi, s4j_dvf vlo, s4j_dvf vinv_hi, s4j_dv
   return vy;
 }
 
-/* Two independent vectors per iteration (one group where S4J_DEXP_GROUP(scaled) >= 2), loads before stores (in
- * place works). */
+/* Two independent vectors per iteration, in groups of S4J_DEXP_GROUP(scaled) (at most both), loads before stores
+ * (in place works). */
 S4J_INLINE void s4j_body(size_t n, const double* x, double* y, s4j_dvf vs, s4j_dvf vinv_hi, s4j_dvf vinv_lo,
                          s4j_dvf ve, const int scaled) {
   s4j_dvf vlo0;
   for (; n >= 2 * S4J_DVLEN; n -= 2 * S4J_DVLEN, x += 2 * S4J_DVLEN, y += 2 * S4J_DVLEN) {
     s4j_dvf vh[2], vlo[2], vy[2];
     for (int q = 0; q < 2; q++) vh[q] = s4j_dmul(s4j_dload(x + q * S4J_DVLEN), vs, &vlo[q], scaled);
-    if (S4J_DEXP_GROUP(scaled) >= 2) {
-      s4j_stepq(vy, vh, vlo, vinv_hi, vinv_lo, ve, 2);
-    } else {
-      for (int q = 0; q < 2; q++) s4j_stepq(vy + q, vh + q, vlo + q, vinv_hi, vinv_lo, ve, 1);
-    }
+    const int group = S4J_DEXP_GROUP(scaled) < 2 ? S4J_DEXP_GROUP(scaled) : 2;
+    for (int g = 0; g < 2; g += group) s4j_stepq(vy + g, vh + g, vlo + g, vinv_hi, vinv_lo, ve, group);
     s4j_dstore(y, vy[0]);
     s4j_dstore(y + S4J_DVLEN, vy[1]);
   }

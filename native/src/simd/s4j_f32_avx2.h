@@ -179,7 +179,7 @@ S4J_INLINE void s4j_vexpq(s4j_vf* z, const s4j_vf* x, const int q, const s4j_exp
 }
 /* The summing kernels: four at once in their tree calls with s = 1, pairs elsewhere (with a temperature four took
  * 1.02x the pairs' time: more values than 16 registers hold; the shorter calls' pair sums gained nothing);
- * vscaleexp four at once (0.88-0.95x the pairs' time in and out of cache). README, "Twenty-ninth session". */
+ * vscaleexp four at once (0.87-0.98x the pairs' time in and out of cache). README, "Twenty-ninth session". */
 #define S4J_VEXP_GROUP(mode) (((mode) & S4J_SUM_TREE) && !((mode) & S4J_EXP_SCALED) ? 4 : 2)
 #define S4J_VEXP_GROUP_OUT 4
 

@@ -195,7 +195,7 @@ S4J_INLINE void s4j_vexpq(s4j_vf* z, const s4j_vf* x, const int q, const s4j_exp
 /* The summing kernels take two pairs per four-vector step with s = 1: on a Zen 4 the store pass took 0.96x the
  * time of one vector at a time at 16K-256K (four at once: 1.01x); with a temperature the pairs' raddexp took 2.3x
  * the time out of cache (16M floats; gcc 12 spills registers in that loop), so one at a time there, and in
- * vscaleexp, where pairs took 1.03x its time in cache and up to 1.14x out of cache, with the non-temporal stores,
+ * vscaleexp, where pairs took 1.03x its time in cache and 1.14-1.16x out of cache, with the non-temporal stores,
  * as on the Zen 5 (README, "Twenty-ninth session"). */
 #define S4J_VEXP_GROUP(mode) ((mode) & S4J_EXP_SCALED ? 1 : 2)
 #define S4J_VEXP_GROUP_OUT 1

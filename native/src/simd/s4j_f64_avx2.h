@@ -112,7 +112,7 @@ static inline s4j_dvf s4j_dfma(s4j_dvf a, s4j_dvf b, s4j_dvf c) { return _mm256_
 static inline s4j_dvf s4j_dmax(s4j_dvf a, s4j_dvf b) { return _mm256_max_pd(a, b); }
 /* y * 2^k for integral k <= 1023: exact unless the result is below DBL_MIN (then within DBL_MIN) */
 static inline s4j_dvf s4j_dldexp(s4j_dvf y, s4j_dvf k) { return _mm256_mul_pd(y, s4j_avx2_f64_exp2(k)); }
-/* Exponentials per group in the 4-vector loops (s4j_f64_simd.h, s4j_dexp_pnq): four at once (Zen 4: 0.75-0.89x the
+/* Exponentials per group in the 4-vector loops (s4j_f64_simd.h, s4j_dexp_pnq): four at once (Zen 4: 0.75-0.88x the
  * time of one at a time, pairs 0.91-0.93x; README, "Twenty-ninth session"). */
 #define S4J_DEXP_GROUP(scaled) 4
 /* "a NaN was seen" over pairs of vectors: unordered compares or-ed, read once */

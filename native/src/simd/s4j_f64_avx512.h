@@ -101,8 +101,8 @@ static inline s4j_dvf s4j_dfma(s4j_dvf a, s4j_dvf b, s4j_dvf c) { return _mm512_
 static inline s4j_dvf s4j_dmax(s4j_dvf a, s4j_dvf b) { return _mm512_max_pd(a, b); }
 /* y * 2^k for integral k, exact down to gradual underflow (vscalefpd) */
 static inline s4j_dvf s4j_dldexp(s4j_dvf y, s4j_dvf k) { return _mm512_scalef_pd(y, k); }
-/* Exponentials per group in the 4-vector loops (s4j_f64_simd.h, s4j_dexp_pnq): pairs with s = 1 (Zen 4: 0.85-0.96x
- * the time of one at a time, four at once 1.06-1.10x), one at a time with a scale (pairs 1.02-1.04x; README,
+/* Exponentials per group in the 4-vector loops (s4j_f64_simd.h, s4j_dexp_pnq): pairs with s = 1 (Zen 4: 0.85-0.97x
+ * the time of one at a time; four at once took 1.06-1.10x the pairs' time), one at a time with a scale (pairs 1.02-1.04x; README,
  * "Twenty-ninth session"). */
 #define S4J_DEXP_GROUP(scaled) ((scaled) ? 1 : 2)
 /* "a NaN was seen" over pairs of vectors */
