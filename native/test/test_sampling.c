@@ -114,6 +114,16 @@ int main(void) {
       const int64_t len = n <= 70 ? n : longs[n - 71];
       for (int64_t i = 0; i < len; i++) x[i] = (float)(2 * s4j_rng_normal());
       check(isa, x, len, "normal");
+      if (len == 4097) { /* the only NaN in each vector of a main-loop iteration (each of its NaN tests) */
+        for (int64_t at = 2048; at < 2048 + 8 * 16 + 8; at += 3) {
+          const float was = x[at];
+          x[at] = NAN;
+          int64_t got = 0;
+          CHECK(s4j_f32_argmax_at(isa, x, 0, len, &got) == S4J_OK && got == -1 - at, "%s NaN at %lld: argmax %lld",
+                s4j_isa_name(isa), (long long)at, (long long)got);
+          x[at] = was;
+        }
+      }
       x[len - 1] = x[0] = 9.0f; /* a tie at the top: the first wins */
       check(isa, x, len, "tie");
       x[len - 1] = x[len / 2 + 1] = 11.0f; /* a tie in later blocks: the first of them wins */

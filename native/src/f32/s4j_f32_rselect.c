@@ -58,10 +58,11 @@ int64_t S4J_FN(rselect)(size_t n, const float* x, float t, int32_t* idx, int64_t
  * -Inf gives index 0 of a -Inf maximum, for the caller to reject). One pass over memory: the maximum of each
  * block of S4J_ARGMAX_BLOCK elements (NaN noted), keeping the first block that raised it; then the first lane
  * equal to the maximum is searched in that block only (in L1).
- * Eight vectors per iteration, eight max chains and four NaN chains: with four, the max's latency (4 cycles on
- * current x86) held the loop to one vector per cycle where loads allow two. Per eight vectors: eight max and
- * four NaN operations (a max must see every vector, and no one instruction both takes a max and keeps a NaN),
- * so in cache this pass costs ~1.5x a read-only sum on a two-port AVX-512 core; measured in README. */
+ * Eight vectors per iteration, loaded once and kept in registers (s4j_vkeep: gcc folded each load into both of its
+ * uses, 16 loads per iteration, which held AVX2 on Zen 4 to twice a read-only sum's time), their maximum as a
+ * tree into two max chains (fewer registers than a chain per vector, the same eight max operations) and their
+ * pairs' NaN tests into four chains (two tests in a row per chain made AVX-512's mask chain 2x slower); a max must
+ * see every vector (no one instruction both takes a max and keeps a NaN). README, "Thirtieth session". */
 #define S4J_ARGMAX_BLOCK (64 * S4J_VLEN)
 
 int64_t S4J_FN(rargmax)(size_t n, const float* x) {
@@ -79,23 +80,27 @@ int64_t S4J_FN(rargmax)(size_t n, const float* x) {
     best_end = i;
   }
   for (; i + S4J_ARGMAX_BLOCK <= n; i += S4J_ARGMAX_BLOCK) {
-    s4j_vf m[8];
-    for (int q = 0; q < 8; q++) m[q] = s4j_vset1(-INFINITY);
+    s4j_vf m0 = s4j_vset1(-INFINITY), m1 = m0;
     for (size_t j = i; j < i + S4J_ARGMAX_BLOCK; j += 8 * S4J_VLEN) {
       if (n - j >= S4J_PREFETCH_AHEAD + 8 * S4J_VLEN) {
         S4J_PREFETCH_ITER(x + j);
         S4J_PREFETCH_ITER(x + j + 4 * S4J_VLEN);
       }
       s4j_vf v[8];
-      for (int q = 0; q < 8; q++) v[q] = s4j_vload(x + j + (size_t)q * S4J_VLEN);
-      for (int q = 0; q < 8; q++) m[q] = s4j_vmax(v[q], m[q]); /* max(v, m) returns m for a NaN v */
+      for (int q = 0; q < 8; q++) {
+        v[q] = s4j_vload(x + j + (size_t)q * S4J_VLEN);
+        s4j_vkeep(&v[q]);
+      }
+      /* A NaN may rise through the tree (x86's max returns its second operand for a NaN), but it meets m as the
+       * first operand, for which max returns m: no NaN enters m (a row with one goes to the NaN scan below). */
+      m0 = s4j_vmax(s4j_vmax(s4j_vmax(v[0], v[1]), s4j_vmax(v[2], v[3])), m0);
+      m1 = s4j_vmax(s4j_vmax(s4j_vmax(v[4], v[5]), s4j_vmax(v[6], v[7])), m1);
       nan0 = s4j_vnan_add(nan0, v[0], v[1]);
       nan1 = s4j_vnan_add(nan1, v[2], v[3]);
       nan2 = s4j_vnan_add(nan2, v[4], v[5]);
       nan3 = s4j_vnan_add(nan3, v[6], v[7]);
     }
-    for (int q = 0; q < 4; q++) m[q] = s4j_vmax(m[q], m[q + 4]);
-    const float mx = s4j_vhmax(s4j_vmax(s4j_vmax(m[0], m[1]), s4j_vmax(m[2], m[3])));
+    const float mx = s4j_vhmax(s4j_vmax(m0, m1));
     if (mx > best) {
       best = mx;
       best_at = i;

@@ -36,6 +36,13 @@ static inline s4j_vf s4j_vload(const float* p) { return _mm256_loadu_ps(p); }
 static inline void s4j_vstore(float* p, s4j_vf v) { _mm256_storeu_ps(p, v); }
 /* a macro: as a static inline function, gcc 12 -O3 dropped the prefetch (seen in the assembly) */
 #define s4j_vprefetch(p) _mm_prefetch((const char*)(p), _MM_HINT_T0)
+/* Keeps a loaded vector in a register (an empty asm that "changes" it): with 16 registers gcc folded the argmax's
+ * loads into each of their two uses, twice the loads (s4j_f32_rselect.c). MSVC: nothing. */
+#if defined(__GNUC__)
+#define s4j_vkeep(pv) __asm__("" : "+x"(*(pv)))
+#else
+#define s4j_vkeep(pv) ((void)(pv))
+#endif
 /* Non-temporal store (no read for ownership); p must be 32-byte aligned. */
 static inline void s4j_vstream(float* p, s4j_vf v) { _mm256_stream_ps(p, v); }
 static inline void s4j_vsfence(void) { _mm_sfence(); }

@@ -35,6 +35,12 @@ static inline s4j_vf s4j_vload(const float* p) { return _mm512_loadu_ps(p); }
 static inline void s4j_vstore(float* p, s4j_vf v) { _mm512_storeu_ps(p, v); }
 /* a macro: as a static inline function, gcc 12 -O3 dropped the prefetch (seen in the assembly) */
 #define s4j_vprefetch(p) _mm_prefetch((const char*)(p), _MM_HINT_T0)
+/* Keeps a loaded vector in a register, as on AVX2 ("v": any of the 32). MSVC: nothing. */
+#if defined(__GNUC__)
+#define s4j_vkeep(pv) __asm__("" : "+v"(*(pv)))
+#else
+#define s4j_vkeep(pv) ((void)(pv))
+#endif
 /* Non-temporal store (no read for ownership); p must be 64-byte aligned. */
 static inline void s4j_vstream(float* p, s4j_vf v) { _mm512_stream_ps(p, v); }
 static inline void s4j_vsfence(void) { _mm_sfence(); }

@@ -37,6 +37,8 @@ typedef size_t s4j_vmask; /* the number of lanes of a tail: NEON has no masked l
 static inline s4j_vf s4j_vload(const float* p) { return vld1q_f32(p); }
 static inline void s4j_vstore(float* p, s4j_vf v) { vst1q_f32(p, v); }
 #define s4j_vprefetch(p) __builtin_prefetch((const void*)(p), 0, 3)
+/* Arithmetic takes no memory operand here: nothing to keep (s4j_f32_simd.h) */
+#define s4j_vkeep(pv) ((void)(pv))
 /* No non-temporal store intrinsic: a plain store. */
 static inline void s4j_vstream(float* p, s4j_vf v) { vst1q_f32(p, v); }
 static inline void s4j_vsfence(void) {}

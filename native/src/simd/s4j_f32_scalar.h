@@ -32,6 +32,7 @@ typedef int s4j_vmask; /* one lane: there is never a tail */
 static inline s4j_vf s4j_vload(const float* p) { return *p; }
 static inline void s4j_vstore(float* p, s4j_vf v) { *p = v; }
 static inline void s4j_vprefetch(const float* p) { (void)p; }
+static inline void s4j_vkeep(s4j_vf* v) { (void)v; }
 /* Non-temporal store (no read for ownership); p must be 4-byte aligned. */
 static inline void s4j_vstream(float* p, s4j_vf v) { *p = v; }
 static inline void s4j_vsfence(void) {  }

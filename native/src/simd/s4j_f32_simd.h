@@ -9,6 +9,7 @@
  *   s4j_vf, s4j_vmask                      vector and tail mask types
  *   s4j_vload/vstore/vload_tail/...        memory; tails never touch memory past n
  *   s4j_vprefetch                          a software prefetch (never faults; see S4J_PREFETCH_AHEAD)
+ *   s4j_vkeep(&v)                          v stays in a register (the compiler may not fold its load into uses)
  *   s4j_vmask_ge_or_nan/eq                 comparisons as a bit per lane (lane i: bit i)
  *   s4j_vnan, s4j_vnan_init/add/any        "a NaN was seen", accumulated over pairs of vectors in a loop
  *   s4j_expp, s4j_expp_init, s4j_vexp      exp(s*x) * c * 2^(bias - E), per-call parameters (init's fold: the
