@@ -20,8 +20,9 @@
  * (kind "op"): logsumexp (one pass: 4 bytes/element), log-softmax (12: logsumexp, then read x and
  * write y) and softmax with a temperature scale of 1/0.7 fused into the exp (AUTO; charged as AUTO's
  * algorithm), and through s4j_f64_rows_at the same inputs in double: softmax-f64 (AUTO, charged as the
- * algorithm s4j_f64_auto_algorithm picks, twice the bytes) and logsumexp-f64 (8 bytes). --no-ops leaves them
- * out.
+ * algorithm s4j_f64_auto_algorithm picks, twice the bytes) and logsumexp-f64 (8 bytes); and argmax
+ * (s4j_f32_argmax_at over all n floats, the sampler's greedy pass: 4 bytes, against the read-sum row).
+ * --no-ops leaves them out.
  *
  * With --cols=C the softmax and op configurations run as batches instead: n / C rows of C elements in one
  * s4j_f32_rows_at (s4j_f64_rows_at) call (attention rows, classification losses); n stays the total number of
@@ -31,7 +32,8 @@
  *   kind                  softmax | roofline | op
  *   tier                  portable | avx2 | avx512 (the ISA argument; for roofline rows, the read-sum ISA)
  *   algorithm             two-pass | three-pass-recompute | three-pass-reload | auto | read-sum | memcpy
- *                         | logsumexp | log-softmax | softmax-scaled | softmax-f64 | logsumexp-f64 (op rows)
+ *                         | logsumexp | log-softmax | softmax-scaled | softmax-f64 | logsumexp-f64 | argmax
+ *                         (op rows)
  *   resolves_to           what AUTO ran (s4j_auto_algorithm, s4j_f64_auto_algorithm); the algorithm itself
  *                         otherwise
  *   n, bytes_per_element, reps
@@ -52,7 +54,7 @@
 #include "roofline.h"
 #include "softmax4j.h"
 
-#define MAX_CONFIGS 40
+#define MAX_CONFIGS 48
 #define MAX_SIZES 64
 #define MAX_REPS 1001
 
@@ -68,15 +70,17 @@ static const int kAlgoOrder[S4J_ALGO_COUNT] = {S4J_ALGO_TWO_PASS, S4J_ALGO_THREE
 
 enum kind { KIND_SOFTMAX, KIND_READ_SUM, KIND_MEMCPY, KIND_OP };
 
-/* The op rows: name, S4J_OP_*, bytes per element (0: AUTO's algorithm), scale, double precision. */
-#define OP_COUNT 5
+/* The op rows: name, S4J_OP_* (OP_ARGMAX: s4j_f32_argmax_at, the sampler's greedy pass, against the read-sum row),
+ * bytes per element (0: AUTO's algorithm), scale, double precision. */
+#define OP_COUNT 6
+#define OP_ARGMAX (-1)
 static const char* const kOpNames[OP_COUNT] = {"logsumexp", "log-softmax", "softmax-scaled", "softmax-f64",
-                                               "logsumexp-f64"};
+                                               "logsumexp-f64", "argmax"};
 static const int kOpCodes[OP_COUNT] = {S4J_OP_LOG_SUM_EXP, S4J_OP_LOG_SOFTMAX, S4J_OP_SOFTMAX, S4J_OP_SOFTMAX,
-                                       S4J_OP_LOG_SUM_EXP};
-static const int kOpBytes[OP_COUNT] = {4, 12, 0, 0, 8};
-static const float kOpScales[OP_COUNT] = {1.0f, 1.0f, 1.0f / 0.7f, 1.0f, 1.0f};
-static const int kOpF64[OP_COUNT] = {0, 0, 0, 1, 1};
+                                       S4J_OP_LOG_SUM_EXP, OP_ARGMAX};
+static const int kOpBytes[OP_COUNT] = {4, 12, 0, 0, 8, 4};
+static const float kOpScales[OP_COUNT] = {1.0f, 1.0f, 1.0f / 0.7f, 1.0f, 1.0f, 1.0f};
+static const int kOpF64[OP_COUNT] = {0, 0, 0, 1, 1, 0};
 /* Every configuration fits: the two roofline rows, then per tier its algorithms and op rows. */
 _Static_assert(2 + S4J_ISA_COUNT * (S4J_ALGO_COUNT + OP_COUNT) <= MAX_CONFIGS, "MAX_CONFIGS too small");
 
@@ -139,6 +143,15 @@ static void run_once(const struct config* c, int64_t n) {
     }
     case KIND_OP: {
       const int op = kOpCodes[c->algorithm];
+      if (op == OP_ARGMAX) { /* over all n floats, whatever --cols says */
+        int64_t at = -1;
+        if (s4j_f32_argmax_at(c->isa, g_x, 0, n, &at) != S4J_OK) {
+          fprintf(stderr, "s4j_f32_argmax_at(%s, n=%lld) failed\n", kIsaNames[c->isa], (long long)n);
+          exit(2);
+        }
+        g_sink = (float)at;
+        break;
+      }
       const int64_t cols = g_cols > 0 ? g_cols : n;
       const int rc = kOpF64[c->algorithm]
                          ? s4j_f64_rows_at(c->isa, op, S4J_ALGO_AUTO, 0, (double)kOpScales[c->algorithm], g_xd, 0, cols,
@@ -247,7 +260,7 @@ static void usage(FILE* f) {
       "  --sizes=LIST    explicit sizes instead, e.g. 1000,4097,1M\n"
       "  --tiers=LIST    portable,avx2,avx512,neon (default: every tier this CPU runs)\n"
       "  --algos=LIST    two-pass,three-pass-recompute,three-pass-reload,auto (default: all)\n"
-      "  --no-ops        leave out the op rows (logsumexp, log-softmax, scaled softmax, their f64 rows)\n"
+      "  --no-ops        leave out the op rows (logsumexp, log-softmax, scaled softmax, their f64 rows, argmax)\n"
       "  --cols=C        batches: every size as n/C rows of C elements, one rows_at call\n"
       "  --quick         smoke run: --reps=3 --min-ms=2 --max-n=1M\n"
       "  --out=FILE      write the CSV there instead of stdout\n",
@@ -460,7 +473,9 @@ int main(int argc, char** argv) {
         algo = kOpNames[k->algorithm];
         const int f64 = kOpF64[k->algorithm];
         const int ran_op = f64 ? s4j_f64_auto_algorithm(k->isa, len) : ran; /* double has its own crossover */
-        resolved = kOpCodes[k->algorithm] == S4J_OP_SOFTMAX ? kAlgoNames[ran_op] : "two-pass";
+        resolved = kOpCodes[k->algorithm] == S4J_OP_SOFTMAX ? kAlgoNames[ran_op]
+                   : kOpCodes[k->algorithm] == OP_ARGMAX      ? "one-pass"
+                                                              : "two-pass";
         bytes = kOpBytes[k->algorithm] != 0 ? kOpBytes[k->algorithm] : kAlgoBytes[ran_op] * (f64 ? 2 : 1);
       } else if (k->kind == KIND_SOFTMAX) {
         const int ran = k->algorithm == S4J_ALGO_AUTO ? s4j_auto_algorithm(k->isa, len) : k->algorithm;

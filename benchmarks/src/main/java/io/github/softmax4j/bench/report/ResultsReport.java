@@ -212,7 +212,10 @@ public final class ResultsReport {
         nativeChart(byKey, tiers, dir.resolve("native-throughput.png").toFile());
     }
 
-    /** The other operations (op rows): one pass for logsumexp, two for log-softmax, the fused temperature. */
+    /**
+     * The other operations (op rows): one pass for logsumexp, two for log-softmax, the fused temperature, and the
+     * sampler's greedy pass (argmax).
+     */
     private static void opsTable(Map<String, Map<Long, Map<String, String>>> byKey, List<String> tiers,
             TreeSet<Long> sizes, StringBuilder md) {
         if (tiers.stream().noneMatch(t -> byKey.containsKey(t + "/logsumexp"))) {
@@ -221,15 +224,17 @@ public final class ResultsReport {
         md.append("### Operations (native)\n\n");
         md.append("Median ns per element. logsumexp reads x once (4 B/element: \"% roof\" is its GB/s over the ")
                 .append("read-only sum's); log-softmax is logsumexp plus one read-x/write-y pass (12 B); ")
-                .append("softmax with a temperature (scale 1/0.7 fused into the exp) against AUTO without one.\n\n");
+                .append("softmax with a temperature (scale 1/0.7 fused into the exp) against AUTO without one; ")
+                .append("argmax (the sampler's greedy pass) reads x once, \"% roof\" as for logsumexp.\n\n");
         md.append("| tier | N | logsumexp (% roof) | log-softmax | softmax AUTO | softmax, temperature | "
-                + "temperature / AUTO |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + "temperature / AUTO | argmax (% roof) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (String tier : tiers) {
             for (long n : sizes) {
                 Map<String, String> lse = cell(byKey, tier + "/logsumexp", n);
                 Map<String, String> ls = cell(byKey, tier + "/log-softmax", n);
                 Map<String, String> auto = cell(byKey, tier + "/auto", n);
                 Map<String, String> t = cell(byKey, tier + "/softmax-scaled", n);
+                Map<String, String> am = cell(byKey, tier + "/argmax", n);
                 if (lse == null) {
                     continue;
                 }
@@ -243,6 +248,8 @@ public final class ResultsReport {
                         .append(auto == null || t == null ? "" : String.format(Locale.ROOT, "%.2f",
                                 Double.parseDouble(t.get("median_ns_per_element"))
                                         / Double.parseDouble(auto.get("median_ns_per_element"))))
+                        .append(" | ").append(am == null ? "" : get(am, "median_ns_per_element") + String.format(
+                                Locale.ROOT, " (%.0f%%)", 100 * Double.parseDouble(am.get("fraction_of_read_bw"))))
                         .append(" |\n");
             }
         }
