@@ -59,6 +59,9 @@ if [[ $build == 1 || ! -f "$jar" ]]; then
   # -f: only this module (the library comes from ~/.m2; the reactor would rebuild native/ and java/)
   mvn -B -q -f "$here/pom.xml" package -DskipTests
 fi
+# JavaCPP reuses the library it extracted from a jar of this name while the entry's size and timestamp match,
+# and the build is reproducible (fixed timestamps): a rebuilt jar would time the previous native build.
+rm -rf "${HOME}/.javacpp/cache/$(basename "$jar")"
 
 report() {
   log "report: $out/RESULTS.md + PNG charts"
