@@ -38,7 +38,7 @@ static inline void s4j_vstore(float* p, s4j_vf v) { _mm256_storeu_ps(p, v); }
 #define s4j_vprefetch(p) _mm_prefetch((const char*)(p), _MM_HINT_T0)
 /* Keeps a loaded vector in a register (an empty asm that "changes" it): with 16 registers gcc folded the argmax's
  * loads into each of their two uses, twice the loads (s4j_f32_rselect.c). MSVC: nothing. */
-#if defined(__GNUC__)
+#if defined(__GNUC__) && defined(__AVX2__) /* not under SIMDe (the emulated tests): no vector register */
 #define s4j_vkeep(pv) __asm__("" : "+x"(*(pv)))
 #else
 #define s4j_vkeep(pv) ((void)(pv))
