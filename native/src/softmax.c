@@ -49,17 +49,18 @@ static const s4j_kernel_set s4j_kernel_table[S4J_ISA_COUNT] = {
 };
 
 /* The rest of every tier's registry line, compiled in or not (a C test on arm64 names the x86 tiers it skips;
- * s4j_auto_algorithm answers for every tier): its name, the CPU features it needs (s4j_cpu_features bits) and
- * AUTO's f32 crossover (see "AUTO" below). */
+ * s4j_auto_algorithm and s4j_f64_auto_algorithm answer for every tier): its name, the CPU features it needs
+ * (s4j_cpu_features bits) and AUTO's crossovers, f32 and f64 (see "AUTO" below). */
 typedef struct s4j_tier_info {
   const char* name;
   int cpu;
-  int64_t auto32;
+  int64_t auto32, auto64;
 } s4j_tier_info;
 
 #define S4J_TIER_EVERY_ARCH 1
 static const s4j_tier_info s4j_tier_infos[S4J_ISA_COUNT] = {
-#define S4J_TIER(id, isa, method, unroll, vlen, flags, name, cpu, auto32, auto64) [id] = {name, (cpu), (auto32)},
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, name, cpu, auto32, auto64) \
+  [id] = {name, (cpu), (auto32), (auto64)},
 #include "s4j_tiers.inc"
 #undef S4J_TIER
 };
@@ -113,9 +114,23 @@ int s4j_cpu_max_isa(void) {
  * probe chooses there): AVX-512 reload / two-pass 0.31 / 0.33 at 4M, 0.39 / 0.35 at 8M, 0.45 / 0.37 at 16M,
  * 0.47 / 0.39 at 64M: the same crossover; AVX2 reload 0.38-0.47 against two-pass 0.52-0.55 from 4M to 64M.
  * ------------------------------------------------------------------------------------------- */
-int s4j_auto_algorithm(int isa, int64_t n) {
-  const int64_t crossover = isa >= 0 && isa < S4J_ISA_COUNT ? s4j_tier_infos[isa].auto32 : INT64_MAX;
+static int s4j_auto_of(int64_t crossover, int64_t n) {
   return n <= crossover ? S4J_ALGO_THREE_PASS_RELOAD : S4J_ALGO_TWO_PASS;
+}
+
+int s4j_auto_algorithm(int isa, int64_t n) {
+  return s4j_auto_of(isa >= 0 && isa < S4J_ISA_COUNT ? s4j_tier_infos[isa].auto32 : INT64_MAX, n);
+}
+
+/* AUTO for f64: three-pass reload up to the crossover (the registry's auto64), two-pass beyond. The f64 exp
+ * costs ~3x the f32 exp per element (degree 13, 4 lanes per AVX2 vector), so the kernels stay compute-bound
+ * far longer than f32's, which favours the reload (one exp per element, two-pass computes two):
+ * `s4j_bench --f64` measured the reload ahead up to 16M on AVX2 (docs/NUMERICS.md), and on a Zen 4 with AVX-512
+ * the reload took 0.61-0.82x two-pass's time at every size from 256K to 32M (twenty-ninth session; until then
+ * AVX-512 switched at 2^17, half the f32 crossover of the time, never measured for f64). Every tier runs the
+ * reload at every size. */
+int s4j_f64_auto_algorithm(int isa, int64_t n) {
+  return s4j_auto_of(isa >= 0 && isa < S4J_ISA_COUNT ? s4j_tier_infos[isa].auto64 : INT64_MAX, n);
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -26,29 +26,6 @@ static const s4j_f64_kernel_set* const s4j_f64_kernel_table[S4J_ISA_COUNT] = {
 #undef S4J_TIER
 };
 
-/* ---------------------------------------------------------------------------------------------
- * AUTO for f64: three-pass reload up to the crossover (the registry's auto64), two-pass beyond. The f64 exp
- * costs ~3x the f32 exp per element (degree 13, 4 lanes per AVX2 vector), so the kernels stay compute-bound
- * far longer than f32's, which favours the reload (one exp per element, two-pass computes two):
- * `s4j_bench --f64` measured the reload ahead up to 16M on AVX2 (docs/NUMERICS.md), and on a Zen 4 with AVX-512
- * the reload took 0.61-0.82x two-pass's time at every size from 256K to 32M (twenty-ninth session; until then
- * AVX-512 switched at 2^17, half the f32 crossover of the time, never measured for f64). Every tier runs the
- * reload at every size.
- * ------------------------------------------------------------------------------------------- */
-/* from the registry (auto64), for every tier, compiled in or not (as s4j_auto_algorithm answers) */
-#define S4J_TIER_EVERY_ARCH 1
-static const int64_t s4j_f64_tier_auto[S4J_ISA_COUNT] = {
-#define S4J_TIER(id, isa, method, unroll, vlen, flags, name, cpu, auto32, auto64) [id] = (auto64),
-#include "s4j_tiers.inc"
-#undef S4J_TIER
-};
-#undef S4J_TIER_EVERY_ARCH
-
-int s4j_f64_auto_algorithm(int isa, int64_t n) {
-  const int64_t crossover = isa >= 0 && isa < S4J_ISA_COUNT ? s4j_f64_tier_auto[isa] : INT64_MAX;
-  return n <= crossover ? S4J_ALGO_THREE_PASS_RELOAD : S4J_ALGO_TWO_PASS;
-}
-
 /* (hi, lo) = 1 / (s_hi + s_lo) as a double-double (s_hi > 0 finite): one Newton correction of fl(1/s_hi). */
 static double s4j_dd_inverse(double s_hi, double s_lo, double* inv_lo) {
   const double inv_hi = 1.0 / s_hi;

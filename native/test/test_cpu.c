@@ -168,7 +168,7 @@ int main(void) {
     if (crossover < INT64_MAX)
       CHECK(s4j_auto_algorithm(isa, crossover + 1) == S4J_ALGO_TWO_PASS, "tier %s: AUTO past its crossover",
             names[isa]);
-    /* double precision: its own crossover, the reload at every size on every tier (softmax_f64.c) */
+    /* double precision: its own crossover, the reload at every size on every tier (softmax.c) */
     CHECK(s4j_f64_auto_algorithm(isa, INT64_MAX) == S4J_ALGO_THREE_PASS_RELOAD &&
               s4j_f64_auto_algorithm(isa, (int64_t)1 << 30) == S4J_ALGO_THREE_PASS_RELOAD,
           "tier %s: f64 AUTO is the reload at every size", names[isa]);
