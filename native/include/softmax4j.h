@@ -105,7 +105,8 @@ int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset,
                        int64_t y_offset, int64_t n);
 
 /* The general entry: `op` over each of `rows` rows of `cols` elements; row r reads
- * x[x_offset + r*x_stride ...+cols), writes y[y_offset + r*y_stride ...+cols) (not for LOG_SUM_EXP) and,
+ * x[x_offset + r*x_stride ...+cols), writes y[y_offset + r*y_stride ...+cols) (not for LOG_SUM_EXP; strides
+ * >= 0, of any value for one row, which does not use them) and,
  * with S4J_FLAG_LSE or for LOG_SUM_EXP, lse[lse_offset + r] (in double, before rounding: a loss
  * computed from it keeps full float accuracy). The scale s multiplies every input first (s = 1/T, the
  * temperature; 1 for none) and must be positive; s*x is taken exactly. algorithm applies to

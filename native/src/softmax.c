@@ -741,11 +741,12 @@ S4J_DRIVER_INLINE void s4j_rows_run(int isa, int op, int algorithm, int flags, f
   }
 }
 
-/* The checks every rows entry shares, f32 and f64 (kernels.h; S4J_OK: arguments fine). */
+/* The checks every rows entry shares, f32 and f64 (kernels.h; S4J_OK: arguments fine). A stride is used from
+ * the second row on only: one row takes any (the Java facades' rule; a row's stride of -1 failed here). */
 int s4j_rows_args(int isa, int algorithm, int flags, int scale_ok, int64_t x_offset, int64_t x_stride,
                   int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols) {
   if (algorithm < 0 || algorithm >= S4J_ALGO_COUNT || rows < 0 || cols < 0 || x_offset < 0 || y_offset < 0 ||
-      x_stride < 0 || y_stride < 0 || (flags & ~(S4J_FLAG_SAFE | S4J_FLAG_LSE)) != 0 || !scale_ok ||
+      (rows > 1 && (x_stride < 0 || y_stride < 0)) || (flags & ~(S4J_FLAG_SAFE | S4J_FLAG_LSE)) != 0 || !scale_ok ||
       (uint64_t)cols > (uint64_t)SIZE_MAX) { /* the last: 32-bit targets only */
     return S4J_EINVAL;
   }

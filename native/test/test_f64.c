@@ -426,7 +426,11 @@ static void special_values(void) {
   CHECK(logsumexp_at(0, 1.0, x, 0, -1, y) == S4J_EINVAL, "lse bad n");
   CHECK(logsumexp_at(0, 1.0, x, 0, 1, NULL) == S4J_EINVAL, "lse NULL");
   CHECK(s4j_f64_rows_at(0, S4J_OP_COUNT, 0, 0, 1.0, x, 0, 1, y, 0, 1, 1, 1, NULL, 0) == S4J_EINVAL, "bad op");
-  CHECK(s4j_f64_rows_at(0, S4J_OP_SOFTMAX, 0, 0, 1.0, x, 0, -1, y, 0, 1, 1, 1, NULL, 0) == S4J_EINVAL, "bad stride");
+  CHECK(s4j_f64_rows_at(0, S4J_OP_SOFTMAX, 0, 0, 1.0, x, 0, -1, y, 0, 1, 2, 1, NULL, 0) == S4J_EINVAL, "bad stride");
+  CHECK(s4j_f64_rows_at(0, S4J_OP_SOFTMAX, 0, 0, 1.0, x, 0, 1, y, 0, -1, 2, 1, NULL, 0) == S4J_EINVAL, "bad y stride");
+  /* one row does not use its strides: any value */
+  CHECK(s4j_f64_rows_at(0, S4J_OP_SOFTMAX, 0, 0, 1.0, x, 0, -1, y, 0, -5, 1, 1, NULL, 0) == S4J_OK && y[0] == 1.0,
+        "one row, negative strides: %g", y[0]);
   /* rows: three rows of 5 with strides 7 and 6 against one call per row */
   {
     double xr[21], yr[18], y1[5], lr[3];

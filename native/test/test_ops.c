@@ -203,6 +203,14 @@ static void ops_special(int isa) {
   CHECK(s4j_f32_rows_at(isa, 0, 0, 0, -1.0f, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "negative scale");
   CHECK(s4j_f32_rows_at(isa, 0, 0, 0, NAN, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "NaN scale");
   CHECK(s4j_f32_rows_at(isa, 0, 0, 8, 1.0f, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "bad flag");
+  CHECK(s4j_f32_rows_at(isa, 0, 0, 0, 1.0f, x, 0, -1, y, 0, 2, 2, 2, NULL, 0) == S4J_EINVAL, "negative stride");
+  CHECK(s4j_f32_rows_at(isa, 0, 0, 0, 1.0f, x, 0, 2, y, 0, -1, 2, 2, NULL, 0) == S4J_EINVAL, "negative y stride");
+  /* one row does not use its strides (any value), with a temperature and the lse flag too */
+  x[0] = 1.0f;
+  x[1] = 1.0f;
+  CHECK(s4j_f32_rows_at(isa, 0, 0, S4J_FLAG_LSE, 0.5f, x, 0, -7, y, 0, -1, 1, 2, &l, 0) == S4J_OK && y[0] == 0.5f &&
+            y[1] == 0.5f && fabs(l - (0.5 + log(2.0))) < 1e-6,
+        "%s one row, negative strides: %g %g lse %g", s4j_isa_name(isa), y[0], y[1], l);
 }
 
 /* The split two-pass (sumexp of parts merged by the max rule, then finish per part) against the one-call two-pass

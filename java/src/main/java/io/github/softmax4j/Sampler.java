@@ -76,8 +76,8 @@ public final class Sampler {
     }
 
     /**
-     * A sampler on the backend of {@code softmax} (its scale and algorithm do not apply: the sampler's
-     * temperature does), with temperature 1 and no truncation.
+     * A sampler on the backend of {@code softmax} (its scale, algorithm and safe flag do not apply: the
+     * sampler's temperature and its rules for special values do), with temperature 1 and no truncation.
      *
      * @param softmax the backend to compute log-sum-exp with
      * @return the sampler
@@ -276,14 +276,23 @@ public final class Sampler {
      * @throws NullPointerException if an argument is null
      */
     public int sample(FloatBuffer logits, RandomGenerator rng) {
-        Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(rng, "rng");
+        return onRange(logits, (a, off, n) -> sample(a, off, n, rng));
+    }
+
+    /** A call on the remaining floats of a buffer: in its array (heap, writable), else on a copy. */
+    private interface RangeCall<T> {
+        T apply(float[] logits, int off, int n);
+    }
+
+    private static <T> T onRange(FloatBuffer logits, RangeCall<T> call) {
+        Objects.requireNonNull(logits, "logits");
         if (logits.hasArray()) {
-            return sample(logits.array(), logits.arrayOffset() + logits.position(), logits.remaining(), rng);
+            return call.apply(logits.array(), logits.arrayOffset() + logits.position(), logits.remaining());
         }
         float[] copy = new float[logits.remaining()];
         logits.get(logits.position(), copy);
-        return sample(copy, rng);
+        return call.apply(copy, 0, copy.length);
     }
 
     /**
@@ -356,6 +365,19 @@ public final class Sampler {
     }
 
     /**
+     * The index of the largest of the remaining floats of a buffer (position unchanged), ties to the lowest.
+     *
+     * @param logits heap or direct, any byte order
+     * @return the index, in [0, remaining())
+     * @throws IllegalArgumentException for a NaN logit (naming its index), or all logits -Inf
+     * @throws IndexOutOfBoundsException if nothing remains
+     * @throws NullPointerException if logits is null
+     */
+    public int argmax(FloatBuffer logits) {
+        return onRange(logits, this::argmax);
+    }
+
+    /**
      * The k most probable tokens, most probable first (equal probabilities: lower index first), with their
      * probabilities under the full softmax at this sampler's temperature (greedy: temperature 1).
      *
@@ -370,44 +392,127 @@ public final class Sampler {
      */
     public int topK(float[] logits, int k, int[] indices, float[] probs) {
         Objects.requireNonNull(logits, "logits");
+        return topK(logits, 0, logits.length, k, indices, probs);
+    }
+
+    /**
+     * {@link #topK(float[], int, int[], float[])} over {@code logits[off .. off + n)}: the tokens are indices
+     * in [0, n), relative to off, written to {@code indices[0 .. min(k, n))}.
+     *
+     * @param logits the logits
+     * @param off the first logit
+     * @param n the vocabulary size, {@code >= 1}
+     * @param k how many, {@code >= 1}
+     * @param indices receives the tokens (length {@code >= min(k, n)})
+     * @param probs receives their probabilities (length {@code >= min(k, n)})
+     * @return {@code min(k, n)}
+     * @throws IllegalArgumentException if k is below 1, for a NaN logit, or all logits -Inf
+     * @throws IndexOutOfBoundsException if the range is outside logits, n is 0, or an output array is too short
+     * @throws NullPointerException if an argument is null
+     */
+    public int topK(float[] logits, int off, int n, int k, int[] indices, float[] probs) {
+        Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(indices, "indices");
         Objects.requireNonNull(probs, "probs");
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, not " + k);
         }
-        int n = logits.length;
-        checkRange(logits, 0, n);
+        checkRange(logits, off, n);
         int m = Math.min(k, n);
         Objects.checkFromIndexSize(0, m, indices.length);
         Objects.checkFromIndexSize(0, m, probs.length);
-        Candidates c = candidates(logits, 0, n, m);
-        double lse = scaled().lse(logits, 0, n);
+        Candidates c = candidates(logits, off, n, m);
+        double lse = scaled().lse(logits, off, n);
         float s = scale();
         for (int i = 0; i < m; i++) {
             int token = c.index[i];
+            float v = logits[off + token];
             indices[i] = token;
             probs[i] = lse == Double.POSITIVE_INFINITY
-                    ? (logits[token] == Float.POSITIVE_INFINITY ? (float) (1.0 / c.infinite) : 0f)
-                    : (float) Math.exp((double) logits[token] * s - lse);
+                    ? (v == Float.POSITIVE_INFINITY ? (float) (1.0 / c.infinite) : 0f)
+                    : (float) Math.exp((double) v * s - lse);
         }
         return m;
+    }
+
+    /**
+     * {@link #topK(float[], int, int[], float[])} over the remaining floats of a buffer (position unchanged).
+     *
+     * @param logits heap or direct, any byte order
+     * @param k how many, {@code >= 1}
+     * @param indices receives the tokens, in [0, remaining())
+     * @param probs receives their probabilities
+     * @return {@code min(k, remaining())}
+     * @throws IllegalArgumentException if k is below 1, for a NaN logit, or all logits -Inf
+     * @throws IndexOutOfBoundsException if nothing remains or an output array is too short
+     * @throws NullPointerException if an argument is null
+     */
+    public int topK(FloatBuffer logits, int k, int[] indices, float[] probs) {
+        return onRange(logits, (a, off, n) -> topK(a, off, n, k, indices, probs));
     }
 
     /**
      * {@code log p(token)} under the full softmax at this sampler's temperature (greedy: temperature 1):
      * {@code x[token]/T - logSumExp(x/T)}, one pass, rounded once from double.
      *
+     * As everywhere in this class, +Inf logits share the whole mass equally: with c of them, a +Inf token
+     * gets {@code -log(c)} and every other token {@code -Inf}.
+     *
      * @param logits the logits
      * @param token the token
-     * @return its log-probability ({@code -Inf} for a -Inf logit; NaN for a NaN logit anywhere)
+     * @return its log-probability ({@code -Inf} for a -Inf logit)
+     * @throws IllegalArgumentException for a NaN logit (naming its index), or all logits -Inf
      * @throws IndexOutOfBoundsException if token is not in [0, logits.length)
      * @throws NullPointerException if logits is null
      */
     public float logProb(float[] logits, int token) {
         Objects.requireNonNull(logits, "logits");
-        Objects.checkIndex(token, logits.length);
-        double lse = scaled().lse(logits, 0, logits.length);
-        return (float) ((double) logits[token] * scale() - lse);
+        return logProb(logits, 0, logits.length, token);
+    }
+
+    /**
+     * {@link #logProb(float[], int)} of {@code logits[off + token]} in the vocabulary {@code logits[off .. off + n)}.
+     *
+     * @param logits the logits
+     * @param off the first logit
+     * @param n the vocabulary size, {@code >= 1}
+     * @param token the token, relative to off
+     * @return its log-probability ({@code -Inf} for a -Inf logit)
+     * @throws IllegalArgumentException for a NaN logit (naming its index), or all logits -Inf
+     * @throws IndexOutOfBoundsException if the range is outside logits, n is 0, or token is not in [0, n)
+     * @throws NullPointerException if logits is null
+     */
+    public float logProb(float[] logits, int off, int n, int token) {
+        Objects.requireNonNull(logits, "logits");
+        checkRange(logits, off, n);
+        Objects.checkIndex(token, n);
+        float v = logits[off + token];
+        double lse = scaled().lse(logits, off, n);
+        if (!(Math.abs(lse) < Double.POSITIVE_INFINITY)) { // NaN, +Inf or all -Inf: rare, one more pass
+            lse = totalMass(logits, off, n); // throws for a NaN or all -Inf
+            int infinite = 0;
+            for (int i = off; i < off + n; i++) {
+                infinite += logits[i] == Float.POSITIVE_INFINITY ? 1 : 0;
+            }
+            if (infinite > 0) {
+                return v == Float.POSITIVE_INFINITY ? (float) -StrictMath.log(infinite) : Float.NEGATIVE_INFINITY;
+            }
+        }
+        return (float) ((double) v * scale() - lse);
+    }
+
+    /**
+     * {@link #logProb(float[], int)} over the remaining floats of a buffer (position unchanged).
+     *
+     * @param logits heap or direct, any byte order
+     * @param token the token, in [0, remaining())
+     * @return its log-probability ({@code -Inf} for a -Inf logit)
+     * @throws IllegalArgumentException for a NaN logit (naming its index), or all logits -Inf
+     * @throws IndexOutOfBoundsException if nothing remains or token is not in [0, remaining())
+     * @throws NullPointerException if logits is null
+     */
+    public float logProb(FloatBuffer logits, int token) {
+        return onRange(logits, (a, off, n) -> logProb(a, off, n, token));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -416,8 +521,12 @@ public final class Sampler {
         return temperature == 0f ? 1f : 1f / temperature;
     }
 
+    /**
+     * The backend at this temperature, never safe: a safe instance gives zeros for all -Inf logits, which
+     * the sampler must reject (drawAll reads a NaN softmax as "special values here").
+     */
     private Softmax scaled() {
-        return softmax.withScale(scale());
+        return softmax.withScale(scale()).withSafe(false);
     }
 
     private boolean needsTotalMass() {
@@ -715,7 +824,7 @@ public final class Sampler {
         float top = x[off + c.index[0]];
         if (minP > 0.0) {
             // p_i >= min_p * p_max  <=>  s*(x_i - x_max) >= ln(min_p)
-            double floor = Math.log(minP);
+            double floor = StrictMath.log(minP); // the same cut on every platform
             int m = 1;
             while (m < keep && ((double) x[off + c.index[m]] - top) * s >= floor) {
                 m++;
@@ -799,7 +908,7 @@ public final class Sampler {
                 }
                 float last = x[off + c.index[c.count - 1]];
                 float top = x[off + c.index[0]];
-                boolean minPCovered = minP == 0.0 || ((double) last - top) * s < Math.log(minP);
+                boolean minPCovered = minP == 0.0 || ((double) last - top) * s < StrictMath.log(minP);
                 done = (topP >= 1.0 || mass >= enough) && minPCovered;
                 if (done || c.count == c.total) {
                     break;

@@ -82,7 +82,9 @@ import io.github.softmax4j.internal.Span;
  * throw {@link IndexOutOfBoundsException}; mismatched lengths, a stride below the row length, partially
  * overlapping input and output and a scale that is not positive and finite throw
  * {@link IllegalArgumentException}; a read-only output buffer throws {@link ReadOnlyBufferException}. Bad
- * input never reaches native code.
+ * input never reaches native code. (Where the overlap of two buffers cannot be seen, a read-only heap view
+ * or direct memory without the native library, the whole input is copied before any output is written,
+ * on one thread: the result is that of disjoint buffers holding the same input.)
  *
  * <p>On JDK 22+ the same operations take {@code java.lang.foreign.MemorySegment}s (off-heap, more than
  * 2^31 elements) through {@code SegmentSoftmax.of(softmax)}, in the jar's {@code META-INF/versions/22}.

@@ -95,6 +95,53 @@ public final class SegmentSampler {
     }
 
     /**
+     * The k most probable tokens with their probabilities, as
+     * {@link Sampler#topK(float[], int, int[], float[])}.
+     *
+     * @param logits the logits, {@code byteSize()} a multiple of 4, at least one float; not modified
+     * @param k how many, {@code >= 1}
+     * @param indices receives the tokens (length {@code >= min(k, n)})
+     * @param probs receives their probabilities (length {@code >= min(k, n)})
+     * @return {@code min(k, n)} for n floats
+     * @throws IllegalArgumentException if k is below 1, for a byte size that is not a multiple of 4 or above
+     *         the limit, a NaN logit (naming its index), or all logits -Inf
+     * @throws IndexOutOfBoundsException if the segment is empty or an output array is too short
+     * @throws IllegalStateException if the segment's scope is closed
+     * @throws WrongThreadException if the segment is confined to another thread
+     * @throws NullPointerException if an argument is null
+     */
+    public int topK(MemorySegment logits, int k, int[] indices, float[] probs) {
+        int n = floats(logits);
+        float[] a = Segments.floatArray(logits);
+        if (a != null) {
+            return sampler.topK(a, (int) (logits.address() >>> 2), n, k, indices, probs);
+        }
+        return sampler.topK(copy(logits, n), k, indices, probs);
+    }
+
+    /**
+     * {@code log p(token)}, as {@link Sampler#logProb(float[], int)}.
+     *
+     * @param logits the logits, {@code byteSize()} a multiple of 4, at least one float; not modified
+     * @param token the token, an index into the segment's floats
+     * @return its log-probability ({@code -Inf} for a -Inf logit)
+     * @throws IllegalArgumentException for a byte size that is not a multiple of 4 or above the limit, a NaN
+     *         logit (naming its index), or all logits -Inf
+     * @throws IndexOutOfBoundsException if the segment is empty or token is not an index into it
+     * @throws IllegalStateException if the segment's scope is closed
+     * @throws WrongThreadException if the segment is confined to another thread
+     * @throws NullPointerException if logits is null
+     */
+    public float logProb(MemorySegment logits, int token) {
+        int n = floats(logits);
+        float[] a = Segments.floatArray(logits);
+        if (a != null) {
+            return sampler.logProb(a, (int) (logits.address() >>> 2), n, token);
+        }
+        return sampler.logProb(copy(logits, n), token);
+    }
+
+    /**
      * One token per row of a {@code rows x cols} matrix of logits (dense, row-major), as
      * {@link Sampler#sampleRows(float[], int, RandomGenerator, int[])}: heap {@code float[]} segments are read
      * in place, other segments copied once (at most {@code Integer.MAX_VALUE - 8} floats in all).

@@ -236,6 +236,29 @@ class OpsConformanceTest {
         assertArrayEquals(sm.softmax(new float[] {4, 5, 6}), Arrays.copyOfRange(out, 3, 6));
         assertArrayEquals(new float[] {sm.logSumExp(new float[] {1, 2}), sm.logSumExp(new float[] {3, 4}),
             sm.logSumExp(new float[] {5, 6})}, sm.logSumExpRows(dense, 2));
+        // One row does not use its strides: any value, negative too (the native entry rejected a negative one
+        // with IllegalStateException where the Java backends computed the row).
+        float[] v = {0.5f, -1f, 2f, 3f};
+        for (int stride : new int[] {-1, -100, 0, 1, Integer.MAX_VALUE}) {
+            String at = backend + " one row, stride " + stride;
+            float[] got = new float[4];
+            sm.softmaxRows(v, 0, stride, got, 0, stride, 1, 4);
+            assertArrayEquals(sm.softmax(v), got, at);
+            sm.withSafe(true).softmaxRows(v, 0, stride, got, 0, -stride, 1, 4);
+            assertArrayEquals(sm.withSafe(true).softmax(v), got, at + ", safe");
+            sm.logSoftmaxRows(v, 0, stride, got, 0, stride, 1, 4);
+            assertArrayEquals(sm.logSoftmax(v), got, at + ", log-softmax");
+            float[] l = new float[1];
+            sm.logSumExpRows(v, 0, stride, 1, 4, l, 0);
+            assertEquals(sm.logSumExp(v), l[0], at + ", log-sum-exp");
+            assertEquals(sm.crossEntropy(v, 2), sm.crossEntropyRows(v, 0, stride, 1, 4, new int[] {2}, 0, null, 0),
+                    at + ", cross-entropy");
+            FloatBuffer dx = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder()).asFloatBuffer().put(v).flip();
+            FloatBuffer dy = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            sm.logSoftmaxRows(dx, stride, dy, stride, 1, 4);
+            dy.get(0, got);
+            assertArrayEquals(sm.logSoftmax(v), got, at + ", direct log-softmax");
+        }
     }
 
     @ParameterizedTest
@@ -330,6 +353,23 @@ class OpsConformanceTest {
             // one row is not split by rows: the parallel instance splits the vector (two-pass) instead
             (rowsN == 1 ? seq.with(Algorithm.TWO_PASS) : seq).softmaxRows(x, 0, cols, y3, 0, cols, rowsN, cols);
             assertArrayEquals(y3, y2, "rows split across threads equal sequential rows");
+            // a read-only heap view of y's memory one row ahead (its overlap with y cannot be seen): the whole
+            // input is read before any row is written, as if the buffers were disjoint (split by rows, a group
+            // wrote the row another group had yet to copy)
+            // (the same call on disjoint memory is the reference: a copy is computed in place, which may differ
+            // from the array call's out-of-place reload below 2^-100, NUMERICS "Bias")
+            if (rowsN > 1) {
+                float[] disjoint = new float[rowsN * cols];
+                seq.softmaxRows(FloatBuffer.wrap(x, 0, rowsN * cols).asReadOnlyBuffer(), cols, FloatBuffer.wrap(disjoint),
+                        cols, rowsN, cols);
+                float[] a = new float[(rowsN + 1) * cols];
+                for (int round = 0; round < 20; round++) {
+                    System.arraycopy(x, 0, a, cols, rowsN * cols);
+                    FloatBuffer ahead = FloatBuffer.wrap(a, cols, rowsN * cols).slice().asReadOnlyBuffer();
+                    par.softmaxRows(ahead, cols, FloatBuffer.wrap(a), cols, rowsN, cols);
+                    assertArrayEquals(disjoint, Arrays.copyOf(a, rowsN * cols), "rows over a read-only view of y");
+                }
+            }
             // a NaN anywhere: the merged sum is invalid, the exact path runs on one thread
             x[n / 3] = Float.NaN;
             assertTrue(Float.isNaN(par.softmax(x)[n - 1]));

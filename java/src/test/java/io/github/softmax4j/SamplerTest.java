@@ -429,6 +429,25 @@ class SamplerTest {
         assertThrows(IllegalArgumentException.class, () -> s.argmax(allNegInf));
         assertThrows(IllegalArgumentException.class,
                 () -> Sampler.of(Softmax.get()).withTopP(0.5).sample(allNegInf, rng));
+        // a safe Softmax (zeros for all -Inf) changes nothing: its flag does not apply to the sampler
+        Sampler safe = Sampler.of(Softmax.get().withSafe(true));
+        assertThrows(IllegalArgumentException.class, () -> safe.sample(allNegInf, rng), "safe, no truncation");
+        assertThrows(IllegalArgumentException.class, () -> safe.withTemperature(0.5f).sampleRows(
+                new float[] {1, 2, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}, 2, rng, new int[2]), "safe rows");
+        assertThrows(IllegalArgumentException.class, () -> safe.logProb(allNegInf, 0), "safe logProb");
+        // logProb: the same rules (NaN named, all -Inf rejected, +Inf tokens share the mass)
+        IllegalArgumentException lpNan = assertThrows(IllegalArgumentException.class,
+                () -> Sampler.of(Softmax.get()).logProb(nan, 0));
+        assertTrue(lpNan.getMessage().contains("logit 2 "), lpNan.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Sampler.of(Softmax.get()).logProb(allNegInf, 1));
+        float[] twoInf = {3, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 7};
+        for (Sampler sp : List.of(Sampler.of(Softmax.get()), Sampler.of(Softmax.get()).withTemperature(0.25f), safe)) {
+            assertEquals((float) -StrictMath.log(2), sp.logProb(twoInf, 1), sp + " logProb of a +Inf token");
+            assertEquals((float) -StrictMath.log(2), sp.logProb(twoInf, 3), sp + " logProb of a +Inf token");
+            for (int i : new int[] {0, 2, 4}) {
+                assertEquals(Float.NEGATIVE_INFINITY, sp.logProb(twoInf, i), sp + " logProb beside +Inf, " + i);
+            }
+        }
         // +Inf tokens share the mass equally; -Inf is never drawn
         float[] inf = {3, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 7};
         long[] count = new long[inf.length];
@@ -526,7 +545,30 @@ class SamplerTest {
             int a = s.sample(heap, new SplittableRandom(5));
             assertEquals(a, s.sample(direct, new SplittableRandom(5)));
             assertEquals(a, s.sample(m, cols, cols, new SplittableRandom(5)));
+            // argmax, topK and logProb over a range, a heap slice, a direct and a read-only buffer: row 1 alone
+            float[] row = Arrays.copyOfRange(m, cols, 2 * cols);
+            int[] wantIdx = new int[7];
+            float[] wantProbs = new float[7];
+            assertEquals(7, s.topK(row, 7, wantIdx, wantProbs));
+            float wantLp = s.logProb(row, 2_999);
+            for (FloatBuffer b : new FloatBuffer[] {heap, direct, heap.asReadOnlyBuffer(), null}) {
+                String at = s + (b == null ? " range" : " " + b);
+                int[] idx = new int[7];
+                float[] probs = new float[7];
+                assertEquals(7, b == null ? s.topK(m, cols, cols, 7, idx, probs) : s.topK(b, 7, idx, probs), at);
+                assertArrayEquals(wantIdx, idx, at);
+                assertArrayEquals(wantProbs, probs, at);
+                assertEquals(wantLp, b == null ? s.logProb(m, cols, cols, 2_999) : s.logProb(b, 2_999), at);
+                assertEquals(s.argmax(row), b == null ? s.argmax(m, cols, cols) : s.argmax(b), at);
+                if (b != null) {
+                    assertEquals(0, b.position(), "position unchanged, " + at);
+                }
+            }
         }
+        assertThrows(IndexOutOfBoundsException.class, () -> Sampler.of(Softmax.get()).logProb(m, cols, cols, cols));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> Sampler.of(Softmax.get()).topK(m, m.length - 2, 3, 1, new int[1], new float[1]));
+        assertThrows(IndexOutOfBoundsException.class, () -> Sampler.of(Softmax.get()).argmax(FloatBuffer.allocate(0)));
         assertThrows(IllegalArgumentException.class,
                 () -> Sampler.of(Softmax.get()).sampleRows(m, 7, new SplittableRandom(1), new int[5]));
     }

@@ -251,10 +251,23 @@ class SoftmaxFuzzTest {
                 }
                 break;
             }
-            default: { // logProb: s*x[token] - lse, rounded once
+            default: { // logProb: s*x[token] - lse, rounded once; the sampler's rules for special values
                 float[] v = Arrays.copyOfRange(x, off, off + n);
                 int token = d.consumeInt(0, n - 1);
+                if (bad != 0) {
+                    expectInvalid(bad, () -> {
+                        sampler.logProb(v, token);
+                        return 0;
+                    }, what + " logProb " + token);
+                    break;
+                }
                 float got = sampler.logProb(v, token);
+                int inf = SamplerReference.positiveInfinities(v, 0, n);
+                if (inf > 0) { // +Inf tokens share the mass
+                    assertEquals(v[token] == Float.POSITIVE_INFINITY ? (float) -StrictMath.log(inf) : Float.NEGATIVE_INFINITY,
+                            got, "logProb beside +Inf, " + what);
+                    break;
+                }
                 double lse = OpsReference.logSumExp(v, 0, n, set.scale());
                 double want = (double) v[token] * set.scale() - lse;
                 if (Double.isNaN(want) || Double.isInfinite(want) || Float.isInfinite((float) want)) {

@@ -34,6 +34,15 @@ class SegmentSamplerTest {
                     assertEquals(sampler.sample(logits, a), seg.sample(views[v], b), "view " + v + " draw " + i);
                 }
                 assertEquals(sampler.argmax(logits), seg.argmax(views[v]), "view " + v);
+                int[] wantIdx = new int[40];
+                float[] wantProbs = new float[40];
+                int[] idx = new int[40];
+                float[] probs = new float[40];
+                assertEquals(40, sampler.topK(logits, 40, wantIdx, wantProbs));
+                assertEquals(40, seg.topK(views[v], 40, idx, probs), "view " + v);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(wantIdx, idx, "topK view " + v);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(wantProbs, probs, "topK probs view " + v);
+                assertEquals(sampler.logProb(logits, 31_999), seg.logProb(views[v], 31_999), "logProb view " + v);
             }
         }
     }
@@ -93,5 +102,10 @@ class SegmentSamplerTest {
         assertThrows(IllegalStateException.class, () -> seg.argmax(gone));
         float[] allNegInf = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
         assertThrows(IllegalArgumentException.class, () -> seg.sample(MemorySegment.ofArray(allNegInf), rng));
+        assertThrows(IllegalArgumentException.class, () -> seg.logProb(MemorySegment.ofArray(allNegInf), 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> seg.topK(MemorySegment.ofArray(x), 2, new int[2], new float[2]), "NaN");
+        assertThrows(IndexOutOfBoundsException.class, () -> seg.logProb(MemorySegment.ofArray(new float[3]), 3));
+        assertThrows(IllegalStateException.class, () -> seg.logProb(gone, 0));
     }
 }

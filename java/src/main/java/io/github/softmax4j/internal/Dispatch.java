@@ -136,7 +136,14 @@ public final class Dispatch {
                 lse[0] = v;
             }
         } else {
-            eachRows(rows, cols, (first, count) -> io.rows(this, op, flags, first, count, cols, lse));
+            // rows of a span that is not splittable (memory whose overlap with y could not be checked, copied
+            // whole before anything is written; or memory other threads may not read) stay on this thread
+            Split.RowRange body = (first, count) -> io.rows(this, op, flags, first, count, cols, lse);
+            if (io.splittable()) {
+                eachRows(rows, cols, body);
+            } else {
+                body.run(0, rows);
+            }
         }
         return op == Op.LOG_SUM_EXP ? lse[0] : Double.NaN;
     }
