@@ -136,7 +136,9 @@ public final class Softmax {
      * @throws IllegalStateException on every call, with the reason, when the system properties are wrong:
      *         {@code -Dsoftmax4j.backend} names an unknown backend or one that cannot run here (for example
      *         VECTOR without {@code --add-modules jdk.incubator.vector}), or {@code -Dsoftmax4j.maxIsa} is not
-     *         avx512, avx2 or portable; {@link #of(Backend)} keeps working for the backends that can run
+     *         avx512, avx2 or portable; with a bad backend name {@link #of(Backend)} keeps working for the
+     *         backends that can run (a bad {@code maxIsa} makes it and {@link #available()} throw
+     *         {@link IllegalArgumentException} too: the cap applies to every backend)
      */
     public static Softmax get() {
         Object d = Default.INSTANCE;
@@ -153,6 +155,7 @@ public final class Softmax {
      * @param backend the backend to run
      * @return a new instance on that backend, otherwise configured as {@link #get()}
      * @throws UnsupportedOperationException with the reason, when that backend cannot run here
+     * @throws IllegalArgumentException when {@code -Dsoftmax4j.maxIsa} is not avx512, avx2 or portable
      */
     public static Softmax of(Backend backend) {
         Objects.requireNonNull(backend, "backend");
@@ -164,6 +167,7 @@ public final class Softmax {
      *
      * @return the available backends, unmodifiable, fastest first; those above {@code -Dsoftmax4j.maxIsa} are
      *         left out
+     * @throws IllegalArgumentException when {@code -Dsoftmax4j.maxIsa} is not avx512, avx2 or portable
      */
     public static Set<Backend> available() {
         EnumSet<Backend> set = EnumSet.noneOf(Backend.class);

@@ -14,8 +14,6 @@ import io.github.softmax4j.internal.Span;
 /** The checks and the memory access of the segment fronts ({@link SegmentSoftmax}, {@link SegmentSampler}). */
 final class Segments {
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** A thread no confined scope is owned by: a segment it may access is accessible from any thread. */
-    private static final Thread NOT_AN_OWNER = Thread.ofPlatform().unstarted(() -> { });
 
     private Segments() {
     }
@@ -65,11 +63,6 @@ final class Segments {
         }
     }
 
-    /** Whether any thread may access s (heap segments, shared and global arenas): the split may use it. */
-    static boolean shared(MemorySegment s) {
-        return s.isAccessibleBy(NOT_AN_OWNER);
-    }
-
     /** The float[] behind a writable heap segment at a 4-byte boundary, else null; also used by SegmentSampler. */
     static float[] floatArray(MemorySegment s) {
         Optional<Object> base = s.heapBase();
@@ -81,16 +74,16 @@ final class Segments {
     }
 
     /**
-     * How the kernels reach the segments: native memory in place through FFM downcalls (native kernels),
+     * How the kernels reach the segments: native memory in place through FFM downcalls (native kernels, when the library exports them),
      * the float[] behind heap segments in place, anything else through copies of {@link Chunked#CHUNK}
      * floats. Only segments of shared scopes are split across threads (a confined one is readable only by
      * its owner).
      */
     static Span span(Dispatch d, MemorySegment x, MemorySegment y, long n) {
-        boolean splittable = shared(x) && shared(y);
+        boolean splittable = SegmentNative.shared(x) && SegmentNative.shared(y);
         NativeKernel nk = d.nativeKernel();
-        if (nk != null && aligned(x) && aligned(y)) {
-            return SegmentNative.span(nk, x, y, splittable);
+        if (nk != null && aligned(x) && aligned(y) && SegmentNative.available()) {
+            return SegmentNative.span(nk, x, y, n, splittable);
         }
         float[] xa = floatArray(x);
         float[] ya = floatArray(y);

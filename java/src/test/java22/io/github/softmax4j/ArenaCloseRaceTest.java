@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +21,9 @@ import org.junit.jupiter.api.Test;
  * crash of issue 11, with 2^27 floats and a close ~5 ms into the call): every call either completes or
  * throws {@link IllegalStateException}, the JVM never crashes, and a sentinel region around y, in another
  * arena, is never written. Thousands of races, on the best native backend, for softmax, log-softmax,
- * log-sum-exp and the parallel split.
+ * log-sum-exp and the parallel split; and the same through {@link Softmax}'s {@link FloatBuffer} calls on views
+ * of those segments ({@code asByteBuffer()}: a JNI call got the raw address and nothing kept the arena alive,
+ * the same crash, found by a review in the thirty-first session).
  */
 class ArenaCloseRaceTest {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
@@ -35,8 +39,8 @@ class ArenaCloseRaceTest {
         ExecutorService closer = Executors.newSingleThreadExecutor();
         try {
             Softmax sm = Softmax.of(best);
-            SegmentSoftmax[] fronts = {SegmentSoftmax.of(sm),
-                    SegmentSoftmax.of(sm.parallel(pool).withParallelThreshold(1 << 12))};
+            Softmax[] softmaxes = {sm, sm.parallel(pool).withParallelThreshold(1 << 12)};
+            SegmentSoftmax[] fronts = {SegmentSoftmax.of(softmaxes[0]), SegmentSoftmax.of(softmaxes[1])};
             SplittableRandom r = new SplittableRandom(0xA2E4AL);
             AtomicInteger completed = new AtomicInteger();
             AtomicInteger refused = new AtomicInteger();
@@ -44,8 +48,10 @@ class ArenaCloseRaceTest {
             for (int round = 0; round < 3000; round++) {
                 // mostly short vectors (many races), now and then a long one (a long window)
                 int n = round % 100 == 0 ? 1 << 24 : 1 << (10 + r.nextInt(8));
-                SegmentSoftmax seg = fronts[r.nextInt(fronts.length)];
-                int op = r.nextInt(3);
+                int front = r.nextInt(fronts.length);
+                SegmentSoftmax seg = fronts[front];
+                Softmax buf = softmaxes[front];
+                int op = r.nextInt(7);
                 try (Arena guard = Arena.ofConfined()) {
                     MemorySegment sentinel = guard.allocate(F, 64);
                     sentinel.fill((byte) 0x5A);
@@ -55,6 +61,8 @@ class ArenaCloseRaceTest {
                     for (long i = 0; i < n; i += 97) {
                         x.setAtIndex(F, i, (float) r.nextGaussian());
                     }
+                    FloatBuffer xb = x.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+                    FloatBuffer yb = y.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
                     long delayNanos = r.nextLong(n >= 1 << 24 ? 5_000_000 : 200_000);
                     var closing = closer.submit(() -> {
                         long until = System.nanoTime() + delayNanos;
@@ -75,7 +83,11 @@ class ArenaCloseRaceTest {
                             switch (op) {
                                 case 0 -> seg.softmax(x, y);
                                 case 1 -> seg.logSoftmax(x, y);
-                                default -> seg.logSumExp(x);
+                                case 2 -> seg.logSumExp(x);
+                                case 3 -> buf.softmax(xb, yb);
+                                case 4 -> buf.logSoftmax(xb, yb);
+                                case 5 -> buf.logSumExp(xb);
+                                default -> buf.softmaxRows(xb, n / 4, yb, n / 4, 4, n / 4);
                             }
                             completed.incrementAndGet();
                         } catch (IllegalStateException closed) {

@@ -99,7 +99,7 @@ class SegmentFuzzTest {
         int n = x.length;
         SegmentSoftmax seg = SegmentSoftmax.of(s);
         // a confined segment is never split across threads: its call is the sequential one
-        Softmax lseRef = s.isParallel() && !Segments.shared(xs) ? s.sequential() : s;
+        Softmax lseRef = s.isParallel() && !io.github.softmax4j.internal.SegmentNative.shared(xs) ? s.sequential() : s;
         if (op >= 2) {
             int label = invalid == Invalid.LABEL ? (d.consumeBoolean() ? n : -1 - d.consumeInt(0, 5))
                     : n == 0 ? 0 : d.consumeInt(0, n - 1);
@@ -148,7 +148,7 @@ class SegmentFuzzTest {
                 ys = ys.asReadOnly();
             }
         }
-        Softmax ref = s.isParallel() && !(Segments.shared(xs) && Segments.shared(ys)) ? s.sequential() : s;
+        Softmax ref = s.isParallel() && !(io.github.softmax4j.internal.SegmentNative.shared(xs) && io.github.softmax4j.internal.SegmentNative.shared(ys)) ? s.sequential() : s;
         Class<? extends Throwable> expected = expectedFailure(invalid, op);
         if (invalid == Invalid.SHORT_Y && (inPlace || n == 0)) {
             expected = null; // nothing shorter to make

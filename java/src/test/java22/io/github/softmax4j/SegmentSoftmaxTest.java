@@ -49,6 +49,48 @@ class SegmentSoftmaxTest {
         pool.shutdownNow();
     }
 
+    /**
+     * FloatBuffer views of a confined arena's segments under a parallel Softmax: only the owner thread may
+     * read them, so nothing is split across threads (helpers threw WrongThreadException), and the results are
+     * the sequential ones; native byte order (the native kernels in place through FFM downcalls) and big
+     * endian (copies), vectors and rows.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void buffersOverConfinedSegmentsStayOnTheOwnersThread(Backend backend) {
+        Softmax seq = Backends.require(backend);
+        Softmax par = seq.parallel(pool).withParallelThreshold(1);
+        int n = 3 * 4096 + 5;
+        float[] v = new float[n];
+        SplittableRandom r = new SplittableRandom(SEED + 31);
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (4 * r.nextGaussian());
+        }
+        for (java.nio.ByteOrder order : new java.nio.ByteOrder[] {java.nio.ByteOrder.nativeOrder(),
+            java.nio.ByteOrder.BIG_ENDIAN}) {
+            try (Arena arena = Arena.ofConfined()) {
+                java.nio.FloatBuffer x = arena.allocate(4L * n, 4).asByteBuffer().order(order).asFloatBuffer();
+                java.nio.FloatBuffer y = arena.allocate(4L * n, 4).asByteBuffer().order(order).asFloatBuffer();
+                x.put(0, v);
+                float[] want = new float[n];
+                float[] got = new float[n];
+                String at = backend + " " + order;
+                seq.softmax(x, y);
+                y.get(0, want);
+                par.softmax(x, y);
+                y.get(0, got);
+                assertArrayEquals(want, got, at + " softmax");
+                assertEquals(seq.logSumExp(x), par.logSumExp(x), at + " log-sum-exp");
+                int cols = n / 5;
+                seq.logSoftmaxRows(x, cols, y, cols, 5, cols);
+                y.get(0, want);
+                par.logSoftmaxRows(x, cols, y, cols, 5, cols);
+                y.get(0, got);
+                assertArrayEquals(want, got, at + " rows");
+            }
+        }
+    }
+
     /** How a test segment is made. */
     enum Kind {
         /** Arena memory, 4-byte aligned: the native backends run on it in place. */

@@ -58,14 +58,45 @@ public abstract class Span {
         }
         NativeKernel nk = d.nativeKernel();
         if (nk != null && nativeLayout(x) && nativeLayout(y) && !d.routesSmall((long) rows * cols)) {
-            return new Direct(nk, x, xIndex, xStride, y, yIndex, yStride);
+            Span s = SEGMENTS == null ? null : SEGMENTS.direct(nk, x, xIndex, xStride, y, yIndex, yStride);
+            return s != null ? s : new Direct(nk, x, xIndex, xStride, y, yIndex, yStride);
         }
         // A Java kernel on direct buffers, a mix of heap and direct, or a read-only heap input (it hides its
         // array: it may be a view of y's memory): one copy of the whole input span before anything is written,
         // so any aliasing is safe. Only direct buffers checked for overlap (their addresses known: JavaCPP
-        // loaded) are split across threads, by rows or as a vector: a part copies only its own input.
+        // loaded) that any thread may read are split across threads, by rows or as a vector: a part copies
+        // only its own input.
         return copies(floats(x), xIndex, xStride, floats(y), yIndex, yStride, Long.MAX_VALUE,
-                x.isDirect() && y.isDirect() && NativeKernel.address(x) >= 0 && NativeKernel.address(y) >= 0);
+                x.isDirect() && y.isDirect() && NativeKernel.address(x) >= 0 && NativeKernel.address(y) >= 0
+                        && (SEGMENTS == null || SEGMENTS.shared(x) && SEGMENTS.shared(y)));
+    }
+
+    /**
+     * Direct buffers on JDK 22+ ({@code SegmentBuffers}, in the jar's {@code META-INF/versions/22}): a buffer
+     * may be a view of a memory segment ({@code MemorySegment.asByteBuffer()}) whose arena another thread
+     * can close during the call, or that only its owner thread may read. Through JNI the kernel got the raw
+     * address and nothing kept the memory alive (the JVM crashed: issue 11's crash through the buffer API);
+     * an FFM downcall on {@code MemorySegment.ofBuffer} keeps the scope alive for the call (a concurrent close
+     * fails instead), as for segments.
+     */
+    interface SegmentViews {
+        /** The span of direct buffers in native layout under nk through FFM downcalls; null if not bound. */
+        Span direct(NativeKernel nk, FloatBuffer x, int xIndex, int xStride, FloatBuffer y, int yIndex, int yStride);
+
+        /** Whether threads other than the caller may read b (false for a view of a confined segment). */
+        boolean shared(FloatBuffer b);
+    }
+
+    /** Null before JDK 22 (no segment views of buffers exist there) or in a jar without the versions/22 classes. */
+    private static final SegmentViews SEGMENTS = segmentViews();
+
+    private static SegmentViews segmentViews() {
+        try {
+            return (SegmentViews) Class.forName("io.github.softmax4j.internal.SegmentBuffers").getField("INSTANCE")
+                    .get(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
     }
 
     /**

@@ -32,16 +32,53 @@ public final class SegmentNative {
             JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG,
             JAVA_LONG, ADDRESS, JAVA_LONG);
 
-    /** The segment entries, bound at the first segment call (each binding costs the JVM milliseconds). */
+    /**
+     * The segment entries, bound at the first segment call (each binding costs the JVM milliseconds), or
+     * null with the reason in FAILURE when the library does not export them (a Windows DLL exports only its
+     * JNI functions): then {@link #available()} is false and the callers copy instead. A static initializer
+     * that threw would make every later call a NoClassDefFoundError.
+     */
     private static final class Handles {
-        static final MethodHandle ROWS = downcall("s4j_f32_rows_at", ROWS_F32);
-        // int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_t n, double* me)
-        static final MethodHandle SUMEXP = downcall("s4j_f32_sumexp_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
-                JAVA_FLOAT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
-        // int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
-        //     int64_t y_offset, int64_t n, double m, double e)
-        static final MethodHandle FINISH = downcall("s4j_f32_finish_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
-                JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_DOUBLE, JAVA_DOUBLE));
+        static final MethodHandle ROWS;
+        static final MethodHandle SUMEXP;
+        static final MethodHandle FINISH;
+        static final RuntimeException FAILURE;
+
+        static {
+            MethodHandle rows = null;
+            MethodHandle sumExp = null;
+            MethodHandle finish = null;
+            RuntimeException failure = null;
+            try {
+                rows = downcall("s4j_f32_rows_at", ROWS_F32);
+                // int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_t n, double* me)
+                sumExp = downcall("s4j_f32_sumexp_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS,
+                        JAVA_LONG, JAVA_LONG, ADDRESS));
+                // int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
+                //     int64_t y_offset, int64_t n, double m, double e)
+                finish = downcall("s4j_f32_finish_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT,
+                        ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_DOUBLE, JAVA_DOUBLE));
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            ROWS = rows;
+            SUMEXP = sumExp;
+            FINISH = finish;
+            FAILURE = failure;
+        }
+    }
+
+    /** Whether the segment entries are bound (else callers take the copying path). */
+    public static boolean available() {
+        return Handles.FAILURE == null;
+    }
+
+    /** A thread no confined scope is owned by: a segment it may access is accessible from any thread. */
+    private static final Thread NOT_AN_OWNER = Thread.ofPlatform().unstarted(() -> { });
+
+    /** Whether any thread may access s (heap segments, shared and global arenas): a split may use it. */
+    public static boolean shared(MemorySegment s) {
+        return s.isAccessibleBy(NOT_AN_OWNER);
     }
 
     /** The library JavaCPP loaded, for symbol lookups. */
@@ -68,17 +105,27 @@ public final class SegmentNative {
     }
 
     /** The span of x and y (of the same length; y == x for LOG_SUM_EXP) as native memory for nk. */
-    public static Span span(NativeKernel nk, MemorySegment x, MemorySegment y, boolean splittable) {
+    public static Span span(NativeKernel nk, MemorySegment x, MemorySegment y, long n, boolean splittable) {
+        return span(nk, x, 0, n, y, 0, n, splittable);
+    }
+
+    /**
+     * Rows of native memory for nk (available() must be true): row r of x at element {@code xOff + r*xStride}
+     * of the segment x, of y likewise; every index checked by the caller.
+     */
+    public static Span span(NativeKernel nk, MemorySegment x, long xOff, long xStride, MemorySegment y, long yOff,
+            long yStride, boolean splittable) {
         return new Span() {
             @Override
             void rows(Dispatch d, Op op, int flags, int first, int count, long cols, double[] lse) {
-                // one vector (row 0) is all a segment front asks for
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment out = arena.allocate(JAVA_DOUBLE);
-                    check((int) Handles.ROWS.invokeExact(nk.isa(), op.ordinal(), d.algorithm().ordinal(), flags, d.scale(),
-                            x, 0L, cols, y, 0L, cols, 1L, cols, out, 0L), nk);
-                    if (op.writesLse(flags)) {
-                        lse[first] = out.get(JAVA_DOUBLE, 0);
+                boolean wantLse = op.writesLse(flags);
+                try (Arena arena = wantLse ? Arena.ofConfined() : null) {
+                    MemorySegment out = wantLse ? arena.allocate(JAVA_DOUBLE, count) : MemorySegment.NULL;
+                    check((int) Handles.ROWS.invokeExact(nk.isa(), op.ordinal(), d.algorithm().ordinal(), flags,
+                            d.scale(), x, xOff + first * xStride, xStride, y, yOff + first * yStride, yStride,
+                            (long) count, cols, out, 0L), nk);
+                    if (wantLse) {
+                        MemorySegment.copy(out, JAVA_DOUBLE, 0, lse, first, count);
                     }
                 } catch (RuntimeException | Error e) {
                     throw e;
@@ -91,7 +138,7 @@ public final class SegmentNative {
             void sumExp(Dispatch d, long from, long len, double[] me) {
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment out = arena.allocate(JAVA_DOUBLE, 2);
-                    check((int) Handles.SUMEXP.invokeExact(nk.isa(), d.scale(), x, from, len, out), nk);
+                    check((int) Handles.SUMEXP.invokeExact(nk.isa(), d.scale(), x, xOff + from, len, out), nk);
                     me[0] = out.getAtIndex(JAVA_DOUBLE, 0);
                     me[1] = out.getAtIndex(JAVA_DOUBLE, 1);
                 } catch (RuntimeException | Error e) {
@@ -104,8 +151,8 @@ public final class SegmentNative {
             @Override
             void finish(Dispatch d, Op op, long from, long len, double m, double e) {
                 try {
-                    check((int) Handles.FINISH.invokeExact(nk.isa(), op.ordinal(), d.scale(), x, from, y, from, len, m, e),
-                            nk);
+                    check((int) Handles.FINISH.invokeExact(nk.isa(), op.ordinal(), d.scale(), x, xOff + from, y,
+                            yOff + from, len, m, e), nk);
                 } catch (RuntimeException | Error ex) {
                     throw ex;
                 } catch (Throwable t) {
