@@ -449,7 +449,7 @@ public final class VectorKernel extends JavaKernel {
         int bestAt = 0;
         int i = 0;
         if (ARGMAX_BLOCK % (2 * W) == 0) {
-            for (; i + ARGMAX_BLOCK <= n; i += ARGMAX_BLOCK) {
+            for (; i <= n - ARGMAX_BLOCK; i += ARGMAX_BLOCK) { // i + ARGMAX_BLOCK overflowed near 2^31
                 FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
                 FloatVector m1 = m0;
                 for (int j = off + i, end = off + i + ARGMAX_BLOCK; j < end; j += 2 * W) {
@@ -472,7 +472,7 @@ public final class VectorKernel extends JavaKernel {
                 return r; // a NaN, or the rest holds the first largest
             }
         }
-        for (int k = bestAt, end = Math.min(n, bestAt + ARGMAX_BLOCK); k < end; k++) {
+        for (int k = bestAt, end = bestAt + Math.min(ARGMAX_BLOCK, n - bestAt); k < end; k++) {
             if (x[off + k] == best) {
                 return k;
             }

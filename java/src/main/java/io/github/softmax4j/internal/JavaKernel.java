@@ -122,7 +122,7 @@ abstract class JavaKernel implements Kernel {
             sum.invalid = true;
             return sum;
         }
-        for (int i = 0; i < n && !sum.invalid; i += ExpConstants.BLOCK) {
+        for (int i = 0; i < n && !sum.invalid; i += Math.min(ExpConstants.BLOCK, n - i)) {
             int len = Math.min(ExpConstants.BLOCK, n - i);
             double m = sumBlock(x, off + i, len, s, e);
             if (!(m >= 0 && m < REDO_SUM)) {
@@ -209,12 +209,12 @@ abstract class JavaKernel implements Kernel {
             double e) {
         if (op == Op.SOFTMAX) {
             float inv = (float) (1.0 / m);
-            for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+            for (int i = 0; i < n; i += Math.min(ExpConstants.BLOCK, n - i)) {
                 vscaleexp(x, xOff + i, y, yOff + i, Math.min(ExpConstants.BLOCK, n - i), s, inv, (float) e);
             }
         } else if (op == Op.LOG_SOFTMAX) {
             float c = (float) -ExpConstants.lse(m, e);
-            for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+            for (int i = 0; i < n; i += Math.min(ExpConstants.BLOCK, n - i)) {
                 vmuladdc(x, xOff + i, y, yOff + i, Math.min(ExpConstants.BLOCK, n - i), s, c);
             }
         }
@@ -248,7 +248,7 @@ abstract class JavaKernel implements Kernel {
         int segs = 0;
         int cur = 0; // the open segment [cur, n), relative to e
         double sum = 0;
-        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+        for (int i = 0; i < n; i += Math.min(ExpConstants.BLOCK, n - i)) {
             int len = Math.min(ExpConstants.BLOCK, n - i);
             double m = storeBlock(x, xOff + i, y, yOff + i, len, s, e);
             if (!(m >= 0 && m < REDO_SUM)) {
@@ -308,7 +308,7 @@ abstract class JavaKernel implements Kernel {
     }
 
     private void scaleBlocks(float[] y, int off, int n, float f) {
-        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+        for (int i = 0; i < n; i += Math.min(ExpConstants.BLOCK, n - i)) {
             vscale(y, off + i, Math.min(ExpConstants.BLOCK, n - i), f);
         }
     }
@@ -318,7 +318,7 @@ abstract class JavaKernel implements Kernel {
             boolean wantLse) {
         // Decide before writing anything: a reload in place must not destroy x and then fall back.
         float max = Float.NEGATIVE_INFINITY; // exponent() clamps at xlo(s) = X_LO / s
-        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+        for (int i = 0; i < n; i += Math.min(ExpConstants.BLOCK, n - i)) {
             max = Math.max(max, rmax(x, xOff + i, Math.min(ExpConstants.BLOCK, n - i))); // NaN sticks
         }
         float e = ExpConstants.exponent(max, s, ExpConstants.xlo(s));
@@ -326,7 +326,7 @@ abstract class JavaKernel implements Kernel {
             return ExactPath.apply(Op.SOFTMAX, flags, s, x, xOff, y, yOff, n);
         }
         double sum = 0;
-        for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+        for (int i = 0; i < n; i += Math.min(ExpConstants.BLOCK, n - i)) {
             int len = Math.min(ExpConstants.BLOCK, n - i);
             sum += reload ? storeBlock(x, xOff + i, y, yOff + i, len, s, e) : sumBlock(x, xOff + i, len, s, e);
         }
@@ -334,7 +334,7 @@ abstract class JavaKernel implements Kernel {
             scaleSegment(y, yOff, n, UNBIAS / sum);
         } else {
             float inv = (float) (1.0 / sum);
-            for (int i = 0; i < n; i += ExpConstants.BLOCK) {
+            for (int i = 0; i < n; i += Math.min(ExpConstants.BLOCK, n - i)) {
                 vscaleexp(x, xOff + i, y, yOff + i, Math.min(ExpConstants.BLOCK, n - i), s, inv, e);
             }
         }

@@ -246,7 +246,7 @@ final class ScalarF64 {
         }
         double[] sum = new double[2];
         double[] acc = new double[2];
-        for (int i = 0; i < n; i += BLOCK) {
+        for (int i = 0; i < n; i += Math.min(BLOCK, n - i)) {
             int b = Math.min(BLOCK, n - i);
             acc[0] = 0.0;
             acc[1] = 0.0;
@@ -305,7 +305,7 @@ final class ScalarF64 {
         double[] sum = {0.0, 0.0};
         double se = E_INIT;
         double[] acc = new double[2];
-        for (int i = 0; i < n; i += BLOCK) {
+        for (int i = 0; i < n; i += Math.min(BLOCK, n - i)) {
             int b = Math.min(BLOCK, n - i);
             double e = Math.rint(k.rmax(x, off + i, b, s, scaled) * LOG2E);
             if (!(e <= E_HI)) { // NaN, +Inf or beyond the range
