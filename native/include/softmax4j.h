@@ -7,7 +7,9 @@
  *
  * Every entry point takes the ISA tier explicitly: the caller (Java) makes the one decision
  * and tests can call every tier the CPU has. Nothing here validates pointers or lengths
- * beyond what is documented: the Java facade checks every argument before calling.
+ * beyond what is documented (negative offsets, lengths and strides, bad tiers, ops, algorithms and flags,
+ * and NULL memory where there is something to compute give S4J_EINVAL; memory too short for the lengths
+ * cannot be seen): the Java facade checks every argument before calling.
  *
  * Semantics (as PyTorch / ONNX): any NaN -> all outputs NaN; any +Inf -> all NaN; -Inf -> 0;
  * all -Inf -> all NaN; n == 0 -> no-op; huge finite inputs are exact (an exact double-precision

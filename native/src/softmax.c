@@ -743,9 +743,9 @@ S4J_DRIVER_INLINE void s4j_rows_run(int isa, int op, int algorithm, int flags, f
 
 /* The checks every rows entry shares, f32 and f64 (kernels.h; S4J_OK: arguments fine). A stride is used from
  * the second row on only: one row takes any (the Java facades' rule; a row's stride of -1 failed here). */
-int s4j_rows_args(int isa, int algorithm, int flags, int scale_ok, int64_t x_offset, int64_t x_stride,
-                  int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols) {
-  if (algorithm < 0 || algorithm >= S4J_ALGO_COUNT || rows < 0 || cols < 0 || x_offset < 0 || y_offset < 0 ||
+int s4j_rows_args(int isa, int algorithm, int flags, int scale_ok, const void* x, int64_t x_offset, int64_t x_stride,
+                  const void* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols) {
+  if (algorithm < 0 || (rows > 0 && cols > 0 && (x == NULL || y == NULL)) || algorithm >= S4J_ALGO_COUNT || rows < 0 || cols < 0 || x_offset < 0 || y_offset < 0 ||
       (rows > 1 && (x_stride < 0 || y_stride < 0)) || (flags & ~(S4J_FLAG_SAFE | S4J_FLAG_LSE)) != 0 || !scale_ok ||
       (uint64_t)cols > (uint64_t)SIZE_MAX) { /* the last: 32-bit targets only */
     return S4J_EINVAL;
@@ -758,7 +758,8 @@ int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const fl
                     int64_t rows, int64_t cols, double* lse, int64_t lse_offset) {
   const int want_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
   if (op < 0 || op >= S4J_OP_COUNT || lse_offset < 0 || (want_lse && lse == NULL)) return S4J_EINVAL;
-  const int rc = s4j_rows_args(isa, algorithm, flags, s > 0.0f, x_offset, x_stride, y_offset, y_stride, rows, cols);
+  const int rc = s4j_rows_args(isa, algorithm, flags, s > 0.0f, x, x_offset, x_stride,
+                               op == S4J_OP_LOG_SUM_EXP ? (const void*)x : y, y_offset, y_stride, rows, cols);
   if (rc != S4J_OK) return rc;
   s4j_rows_run(isa, op, algorithm, flags, s, x, x_offset, x_stride, y, y_offset, y_stride, rows, cols, lse,
                lse_offset, NULL, 0);
@@ -769,7 +770,7 @@ int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, c
                                    int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows,
                                    int64_t cols, int64_t* index, int64_t index_offset) {
   if ((flags & S4J_FLAG_LSE) != 0 || index_offset < 0 || (rows > 0 && index == NULL)) return S4J_EINVAL;
-  const int rc = s4j_rows_args(isa, algorithm, flags, s > 0.0f, x_offset, x_stride, y_offset, y_stride, rows, cols);
+  const int rc = s4j_rows_args(isa, algorithm, flags, s > 0.0f, x, x_offset, x_stride, y, y_offset, y_stride, rows, cols);
   if (rc != S4J_OK) return rc;
   if (cols == 0) {
     for (int64_t r = 0; r < rows; r++) index[index_offset + r] = -1; /* no element: no index */
@@ -781,7 +782,7 @@ int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, c
 }
 
 int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_t n, double* me) {
-  if (n < 0 || x_offset < 0 || me == NULL || !(s > 0.0f)) return S4J_EINVAL;
+  if (n < 0 || x_offset < 0 || me == NULL || !(s > 0.0f) || (n > 0 && x == NULL)) return S4J_EINVAL;
   const int rc = s4j_check_isa(isa);
   if (rc != S4J_OK) return rc;
   if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL;
@@ -797,6 +798,7 @@ int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_
 int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
                       int64_t y_offset, int64_t n, double m, double e) {
   if ((op != S4J_OP_SOFTMAX && op != S4J_OP_LOG_SOFTMAX) || n < 0 || x_offset < 0 || y_offset < 0 ||
+      (n > 0 && (x == NULL || y == NULL)) ||
       !s4j_scale_fast(s) || !s4j_sum_fast(m, e) || floor(e) != e) {
     return S4J_EINVAL; /* e an integer, as every kernel's 2^(k - E) assumes */
   }
@@ -811,7 +813,7 @@ int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset
  * constants, inlined here (s4j_f32_rows_at's op and lse checks and its argument passing left out). */
 int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset, float* y,
                        int64_t y_offset, int64_t n) {
-  const int rc = s4j_rows_args(isa, algorithm, 0, 1, x_offset, 0, y_offset, 0, 1, n);
+  const int rc = s4j_rows_args(isa, algorithm, 0, 1, x, x_offset, 0, y, y_offset, 0, 1, n);
   if (rc != S4J_OK) return rc;
   s4j_rows_run(isa, S4J_OP_SOFTMAX, algorithm, 0, 1.0f, x, x_offset, 0, y, y_offset, 0, 1, n, NULL, 0, NULL, 0);
   return S4J_OK;
@@ -826,7 +828,7 @@ int s4j_softmax_f32(int isa, int algorithm, const float* x, float* y, int64_t n)
  * ------------------------------------------------------------------------------------------- */
 
 int s4j_f32_argmax_at(int isa, const float* x, int64_t x_offset, int64_t n, int64_t* index) {
-  if (n < 1 || x_offset < 0 || index == NULL) return S4J_EINVAL;
+  if (n < 1 || x == NULL || x_offset < 0 || index == NULL) return S4J_EINVAL;
   const int rc = s4j_check_isa(isa);
   if (rc != S4J_OK) return rc;
   if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL;
@@ -836,7 +838,8 @@ int s4j_f32_argmax_at(int isa, const float* x, int64_t x_offset, int64_t n, int6
 
 int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, int32_t* idx, int64_t cap,
                       int64_t* count) {
-  if (n < 0 || n > INT32_MAX || x_offset < 0 || cap < 0 || (cap > 0 && idx == NULL) || count == NULL) {
+  if (n < 0 || n > INT32_MAX || x_offset < 0 || cap < 0 || (cap > 0 && idx == NULL) || count == NULL ||
+      (n > 0 && x == NULL)) {
     return S4J_EINVAL;
   }
   const int rc = s4j_check_isa(isa);

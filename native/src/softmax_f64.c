@@ -344,7 +344,8 @@ int s4j_f64_rows_at(int isa, int op, int algorithm, int flags, double scale, con
                     double* lse, int64_t lse_offset) {
   const int want_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
   if (op < 0 || op >= S4J_OP_COUNT || lse_offset < 0 || (want_lse && lse == NULL)) return S4J_EINVAL;
-  const int rc = s4j_rows_args(isa, algorithm, flags, 1, x_offset, x_stride, y_offset, y_stride, rows, cols);
+  const int rc = s4j_rows_args(isa, algorithm, flags, 1, x, x_offset, x_stride,
+                               op == S4J_OP_LOG_SUM_EXP ? (const void*)x : y, y_offset, y_stride, rows, cols);
   if (rc != S4J_OK) return rc;
   if (s4j_f64_kernel_table[isa] == NULL) return S4J_ENOTSUP;
   const s4j_f64_kernel_set* k = s4j_f64_kernel_table[isa];

@@ -204,6 +204,26 @@ static void ops_special(int isa) {
   CHECK(s4j_f32_rows_at(isa, 0, 0, 0, NAN, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "NaN scale");
   CHECK(s4j_f32_rows_at(isa, 0, 0, 8, 1.0f, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "bad flag");
   CHECK(s4j_f32_rows_at(isa, 0, 0, 0, 1.0f, x, 0, -1, y, 0, 2, 2, 2, NULL, 0) == S4J_EINVAL, "negative stride");
+  /* NULL memory where there is something to compute (none where there is not) */
+  CHECK(s4j_f32_rows_at(isa, 0, 0, 0, 1.0f, x, 0, 2, NULL, 0, 2, 1, 2, NULL, 0) == S4J_EINVAL, "y NULL");
+  CHECK(s4j_f32_rows_at(isa, 0, 0, 0, 1.0f, NULL, 0, 2, y, 0, 2, 1, 2, NULL, 0) == S4J_EINVAL, "x NULL");
+  CHECK(s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 2, NULL, 0, 2, 1, 2, &l, 0) == S4J_OK,
+        "lse needs no y");
+  CHECK(s4j_f32_rows_at(isa, 0, 0, 0, 1.0f, NULL, 0, 2, NULL, 0, 2, 0, 2, NULL, 0) == S4J_OK, "no rows, NULL");
+  CHECK(s4j_softmax_f32(isa, 0, NULL, y, 2) == S4J_EINVAL, "softmax x NULL");
+  CHECK(s4j_softmax_f32(isa, 0, x, NULL, 2) == S4J_EINVAL, "softmax y NULL");
+  CHECK(s4j_softmax_f32(isa, 0, NULL, NULL, 0) == S4J_OK, "softmax of nothing, NULL");
+  {
+    double me[2];
+    int64_t at;
+    int32_t idx[2];
+    CHECK(s4j_f32_sumexp_at(isa, 1.0f, NULL, 0, 2, me) == S4J_EINVAL, "sumexp x NULL");
+    CHECK(s4j_f32_finish_at(isa, 0, 1.0f, x, 0, NULL, 0, 2, 1.0, 0.0) == S4J_EINVAL, "finish y NULL");
+    CHECK(s4j_f32_argmax_at(isa, NULL, 0, 2, &at) == S4J_EINVAL, "argmax x NULL");
+    CHECK(s4j_f32_select_at(isa, NULL, 0, 2, 0.0f, idx, 2, &at) == S4J_EINVAL, "select x NULL");
+    CHECK(s4j_f32_softmax_argmax_rows_at(isa, 0, 0, 1.0f, x, 0, 2, NULL, 0, 2, 1, 2, &at, 0) == S4J_EINVAL,
+          "softmax argmax y NULL");
+  }
   CHECK(s4j_f32_rows_at(isa, 0, 0, 0, 1.0f, x, 0, 2, y, 0, -1, 2, 2, NULL, 0) == S4J_EINVAL, "negative y stride");
   /* one row does not use its strides (any value), with a temperature and the lse flag too */
   x[0] = 1.0f;
