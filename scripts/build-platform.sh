@@ -64,5 +64,11 @@ file "$out"/*
 if [[ "$platform" == windows-* ]]; then
   # nothing but Windows' own DLLs may be needed beside it
   bash "$root/scripts/check-dll-imports.sh" "$out"/*.dll
+  # the entries FFM downcalls look up by name (SegmentNative, HeapNative; softmax4j.h's S4J_API) are exported
+  exports="$("${OBJDUMP:-x86_64-w64-mingw32-objdump}" -p "$out"/*.dll | sed -n 's/^\s*\[ *[0-9]*\] //p')"
+  for f in s4j_f32_rows_at s4j_f32_sumexp_at s4j_f32_finish_at s4j_softmax_f32_at; do
+    grep -qx "$f" <<<"$exports" || { echo "build-platform.sh: the DLL does not export $f" >&2; exit 1; }
+  done
+  echo "the DLL exports the FFM entries"
 fi
 echo "=== $platform: $(ls "$out") ready; 'mvn -B -DskipTests install' packs it into the jar"

@@ -26,6 +26,16 @@
 extern "C" {
 #endif
 
+/* On Windows the entries below are exported by every DLL this library is linked into, the JNI library too: a
+ * DLL that names any export exports nothing else, and FFM downcalls (JDK 22+: memory segments, direct buffers)
+ * look the entries up by name (they found none, and fell back to copies). Symbols are visible by default
+ * elsewhere. S4J_BUILDING_LIBRARY: set by CMake for the library's own objects only. */
+#if defined(_WIN32) && defined(S4J_BUILDING_LIBRARY)
+#define S4J_API __declspec(dllexport)
+#else
+#define S4J_API
+#endif
+
 /* ISA tiers. A tier is usable when it was compiled in and the CPU and OS support it. */
 #define S4J_ISA_PORTABLE 0 /* plain C, any CPU */
 #define S4J_ISA_AVX2 1     /* x86-64 AVX2 + FMA, OS-enabled YMM state */
@@ -59,33 +69,33 @@ extern "C" {
 #define S4J_CPU_NEEDS_AVX512 (S4J_CPU_NEEDS_AVX2 | S4J_CPU_AVX512F | S4J_CPU_AVX512DQ | S4J_CPU_OS_ZMM)
 
 /* Feature bits of this CPU (x86: cpuid + xgetbv; arm64: the OS's hardware capabilities). Probed once, cached. */
-int s4j_cpu_features(void);
+S4J_API int s4j_cpu_features(void);
 
 /* The software prefetch distance of the streaming kernels, in floats ahead, or 0 when they leave it to the
  * hardware prefetcher: 4096 by default, 0 on AMD CPUs (measured faster there; README "Results"). The
  * environment variable SOFTMAX4J_PREFETCH (a number of floats, 0 = off, at most 1048576) overrides the choice
  * when the library first probes the CPU. For benchmarks and diagnostics. */
-int64_t s4j_cpu_prefetch_floats(void);
+S4J_API int64_t s4j_cpu_prefetch_floats(void);
 
 /* 1 when pass 2 of two-pass (and log-softmax) writes outputs of 2^22 elements or more with non-temporal stores,
  * 0 when it writes through the cache: 1 by default, 0 on AMD CPUs from family 1Ah (Zen 5) on (measured faster
  * there, and slower on a Zen 4; README "Results").
  * SOFTMAX4J_NT_STORES=0 or 1 overrides the choice when the library first probes the CPU. */
-int s4j_cpu_nt_stores(void);
+S4J_API int s4j_cpu_nt_stores(void);
 
 /* Best ISA tier that is compiled in and that this CPU and OS can run. */
-int s4j_cpu_max_isa(void);
+S4J_API int s4j_cpu_max_isa(void);
 
 /* 1 when the tier is compiled into this library and runnable here, else 0. */
-int s4j_isa_supported(int isa);
+S4J_API int s4j_isa_supported(int isa);
 
 /* The tier's name ("portable", "avx2", "avx512", "neon"), compiled in or not; NULL for a number that is no tier. */
-const char* s4j_isa_name(int isa);
+S4J_API const char* s4j_isa_name(int isa);
 
 /* The algorithm AUTO resolves to for this tier and length (never S4J_ALGO_AUTO); s4j_f64_auto_algorithm for
  * double precision (s4j_f64_rows_at), whose crossover is its own. */
-int s4j_auto_algorithm(int isa, int64_t n);
-int s4j_f64_auto_algorithm(int isa, int64_t n);
+S4J_API int s4j_auto_algorithm(int isa, int64_t n);
+S4J_API int s4j_f64_auto_algorithm(int isa, int64_t n);
 
 /* Operations of s4j_f32_rows_at (the numbering matches the Java internal enum Op). */
 #define S4J_OP_SOFTMAX 0     /* y = exp(s*x) / sum exp(s*x) */
@@ -99,11 +109,11 @@ int s4j_f64_auto_algorithm(int isa, int64_t n);
 #define S4J_FLAG_LSE 2  /* also write each row's logsumexp(s*x) into lse[] (always for LOG_SUM_EXP) */
 
 /* Softmax of x[0..n) into y[0..n). Returns S4J_OK or a negative S4J_E* code. */
-int s4j_softmax_f32(int isa, int algorithm, const float* x, float* y, int64_t n);
+S4J_API int s4j_softmax_f32(int isa, int algorithm, const float* x, float* y, int64_t n);
 
 /* Same, at element offsets: reads x[x_offset .. x_offset+n), writes y[y_offset .. y_offset+n).
  * This is the form the Java binding uses for pinned arrays and direct buffers. */
-int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset, float* y,
+S4J_API int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset, float* y,
                        int64_t y_offset, int64_t n);
 
 /* The general entry: `op` over each of `rows` rows of `cols` elements; row r reads
@@ -117,7 +127,7 @@ int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset,
  * of several rows are interleaved, so overlapping rows give undefined results. Special values as
  * s4j_softmax_f32_at; logsumexp gives NaN for any NaN, +Inf for any +Inf (and no NaN), -Inf when every input is -Inf.
  * Log-softmax gives NaN for rows with a NaN or +Inf, and -Inf at -Inf inputs. */
-int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const float* x,
+S4J_API int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const float* x,
                     int64_t x_offset, int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride,
                     int64_t rows, int64_t cols, double* lse, int64_t lse_offset);
 
@@ -128,7 +138,7 @@ int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const fl
  * output and one chunk is searched at the end: no extra pass over memory (two-pass then writes y through the
  * cache, without the non-temporal stores it uses from 4M elements on). Two inputs a few ULP apart can round
  * to the same probability; the lower index wins then, as for any tie. */
-int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, const float* x, int64_t x_offset,
+S4J_API int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, const float* x, int64_t x_offset,
                                    int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows,
                                    int64_t cols, int64_t* index, int64_t index_offset);
 
@@ -137,19 +147,19 @@ int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, c
  * me[0] = NaN when this range needs the exact path (a NaN or +Inf input, |s*x| too large, s out of the
  * fast range); the caller merges the parts by the max rule (docs/NUMERICS.md), checks the merged pair
  * against the fast-path range and otherwise runs s4j_f32_rows_at on the whole vector. */
-int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_t n, double* me);
+S4J_API int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_t n, double* me);
 
 /* Pass 2 for the merged sum m * 2^e (e an integer, as s4j_f32_sumexp_at gives it): softmax or log-softmax of x[x_offset ..+n) into y. */
-int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
+S4J_API int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
                       int64_t y_offset, int64_t n, double m, double e);
 
 /* Sampling support (the Java Sampler). s4j_f32_argmax_at: *index = the index (relative to x_offset) of the
  * first largest of x[x_offset ..+n), n >= 1, or -1 - i when x[x_offset + i] is the first NaN (every element
  * -Inf gives 0). s4j_f32_select_at: the indices i (relative, ascending) with x[x_offset + i] >= t or NaN,
  * at most cap of them stored into idx, their total count into *count (n < 2^31). */
-int s4j_f32_argmax_at(int isa, const float* x, int64_t x_offset, int64_t n, int64_t* index);
+S4J_API int s4j_f32_argmax_at(int isa, const float* x, int64_t x_offset, int64_t n, int64_t* index);
 
-int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, int32_t* idx, int64_t cap,
+S4J_API int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, int32_t* idx, int64_t cap,
                       int64_t* count);
 
 /* ---------------------------------------------------------------------------------------------
@@ -172,7 +182,7 @@ int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, floa
  * cols == 0 -> -Inf. Within 4 ULP when |lse| >= 1, else within 4 * 2^-52 absolute. One pass over x.
  * S4J_FLAG_LSE gives softmax and log-softmax rows their log-sum-exp too, at no extra pass.
  * ------------------------------------------------------------------------------------------- */
-int s4j_f64_rows_at(int isa, int op, int algorithm, int flags, double scale, const double* x, int64_t x_offset,
+S4J_API int s4j_f64_rows_at(int isa, int op, int algorithm, int flags, double scale, const double* x, int64_t x_offset,
                     int64_t x_stride, double* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols,
                     double* lse, int64_t lse_offset);
 
