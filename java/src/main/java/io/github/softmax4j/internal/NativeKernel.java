@@ -1,6 +1,5 @@
 package io.github.softmax4j.internal;
 
-import java.nio.Buffer;
 import java.nio.FloatBuffer;
 
 import org.bytedeco.javacpp.Pointer;
@@ -126,12 +125,18 @@ public final class NativeKernel implements Kernel {
     }
 
     /**
-     * The address of a direct buffer's element 0, or -1 when it cannot be known (no native library).
-     * Used to detect overlapping and misaligned direct buffers.
+     * The address of a direct buffer's element 0, or -1 when it cannot be known (before JDK 22 without the
+     * native library). Used to detect overlapping and misaligned direct buffers. JDK 22+ reads it from the
+     * buffer's memory segment without a native call: a JavaCPP Pointer per lookup cost ~100 ns, and a buffer
+     * call looked up four (a 64-float softmax on direct buffers took ~400 ns against ~70 on arrays).
      */
-    public static long address(Buffer direct) {
-        if (!direct.isDirect() || !available()) {
+    public static long address(FloatBuffer direct) {
+        if (!direct.isDirect()) {
             return -1;
+        }
+        long a = Span.segmentAddress(direct);
+        if (a >= 0 || !available()) {
+            return a;
         }
         try (Pointer p = new Pointer(direct)) {
             return p.address();

@@ -85,6 +85,14 @@ public abstract class Span {
 
         /** Whether threads other than the caller may read b (false for a view of a confined segment). */
         boolean shared(FloatBuffer b);
+
+        /** The address of the direct buffer b's element 0. */
+        long address(FloatBuffer b);
+    }
+
+    /** The address of a direct buffer's element 0 from its memory segment (JDK 22+), else -1. */
+    static long segmentAddress(FloatBuffer direct) {
+        return SEGMENTS == null ? -1 : SEGMENTS.address(direct);
     }
 
     /** Null before JDK 22 (no segment views of buffers exist there) or in a jar without the versions/22 classes. */

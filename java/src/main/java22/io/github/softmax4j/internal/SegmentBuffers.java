@@ -32,4 +32,9 @@ public final class SegmentBuffers implements Span.SegmentViews {
     public boolean shared(FloatBuffer b) {
         return SegmentNative.shared(MemorySegment.ofBuffer(b));
     }
+
+    @Override
+    public long address(FloatBuffer b) {
+        return MemorySegment.ofBuffer(b).address() - 4L * b.position(); // the segment starts at the position
+    }
 }
