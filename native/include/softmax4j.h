@@ -114,7 +114,7 @@ S4J_API int s4j_softmax_f32(int isa, int algorithm, const float* x, float* y, in
 /* Same, at element offsets: reads x[x_offset .. x_offset+n), writes y[y_offset .. y_offset+n).
  * This is the form the Java binding uses for pinned arrays and direct buffers. */
 S4J_API int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x_offset, float* y,
-                       int64_t y_offset, int64_t n);
+                               int64_t y_offset, int64_t n);
 
 /* The general entry: `op` over each of `rows` rows of `cols` elements; row r reads
  * x[x_offset + r*x_stride ...+cols), writes y[y_offset + r*y_stride ...+cols) (not for LOG_SUM_EXP; strides
@@ -128,8 +128,8 @@ S4J_API int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x
  * s4j_softmax_f32_at; logsumexp gives NaN for any NaN, +Inf for any +Inf (and no NaN), -Inf when every input is -Inf.
  * Log-softmax gives NaN for rows with a NaN or +Inf, and -Inf at -Inf inputs. */
 S4J_API int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const float* x,
-                    int64_t x_offset, int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride,
-                    int64_t rows, int64_t cols, double* lse, int64_t lse_offset);
+                            int64_t x_offset, int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride,
+                            int64_t rows, int64_t cols, double* lse, int64_t lse_offset);
 
 /* Softmax with its argmax fused (greedy decoding with the probabilities): as s4j_f32_rows_at with op
  * S4J_OP_SOFTMAX (flags: S4J_FLAG_SAFE only), and index[index_offset + r] = the index (relative to the row's
@@ -139,8 +139,8 @@ S4J_API int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, 
  * cache, without the non-temporal stores it uses from 4M elements on). Two inputs a few ULP apart can round
  * to the same probability; the lower index wins then, as for any tie. */
 S4J_API int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, const float* x, int64_t x_offset,
-                                   int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows,
-                                   int64_t cols, int64_t* index, int64_t index_offset);
+                                           int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows,
+                                           int64_t cols, int64_t* index, int64_t index_offset);
 
 /* Split two-pass, for callers that run pass 1 and pass 2 of one long vector on several threads:
  * s4j_f32_sumexp_at writes the extended sum sum exp(s*x) = me[0] * 2^me[1] of x[x_offset ..+n), or
@@ -151,7 +151,7 @@ S4J_API int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset
 
 /* Pass 2 for the merged sum m * 2^e (e an integer, as s4j_f32_sumexp_at gives it): softmax or log-softmax of x[x_offset ..+n) into y. */
 S4J_API int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset, float* y,
-                      int64_t y_offset, int64_t n, double m, double e);
+                              int64_t y_offset, int64_t n, double m, double e);
 
 /* Sampling support (the Java Sampler). s4j_f32_argmax_at: *index = the index (relative to x_offset) of the
  * first largest of x[x_offset ..+n), n >= 1, or -1 - i when x[x_offset + i] is the first NaN (every element
@@ -160,7 +160,7 @@ S4J_API int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t 
 S4J_API int s4j_f32_argmax_at(int isa, const float* x, int64_t x_offset, int64_t n, int64_t* index);
 
 S4J_API int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, int32_t* idx, int64_t cap,
-                      int64_t* count);
+                              int64_t* count);
 
 /* ---------------------------------------------------------------------------------------------
  * Double precision: the same rows entry as s4j_f32_rows_at (ops, flags, rows, strides, lse, return
@@ -183,8 +183,8 @@ S4J_API int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t
  * S4J_FLAG_LSE gives softmax and log-softmax rows their log-sum-exp too, at no extra pass.
  * ------------------------------------------------------------------------------------------- */
 S4J_API int s4j_f64_rows_at(int isa, int op, int algorithm, int flags, double scale, const double* x, int64_t x_offset,
-                    int64_t x_stride, double* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols,
-                    double* lse, int64_t lse_offset);
+                            int64_t x_stride, double* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols,
+                            double* lse, int64_t lse_offset);
 
 #ifdef __cplusplus
 }

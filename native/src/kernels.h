@@ -156,7 +156,7 @@ typedef struct s4j_f64_kernel_set {
 /* The argument checks of every rows entry (softmax.c), f32 and f64: scale_ok is the entry's own rule for
  * its scale (f32: s > 0; f64: any); x and y the memory (y: x for an op that writes none), NULL only with
  * nothing to compute. S4J_OK, S4J_EINVAL or S4J_ENOTSUP. */
-int s4j_rows_args(int isa, int algorithm, int flags, int scale_ok, const void* x, int64_t x_offset, int64_t x_stride,
-                  const void* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols);
+int s4j_rows_args(int isa, int algorithm, int flags, int scale_ok, const void* x, int64_t x_offset,
+                  int64_t x_stride, const void* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols);
 
 #endif /* S4J_KERNELS_H */

@@ -743,10 +743,11 @@ S4J_DRIVER_INLINE void s4j_rows_run(int isa, int op, int algorithm, int flags, f
 
 /* The checks every rows entry shares, f32 and f64 (kernels.h; S4J_OK: arguments fine). A stride is used from
  * the second row on only: one row takes any (the Java facades' rule; a row's stride of -1 failed here). */
-int s4j_rows_args(int isa, int algorithm, int flags, int scale_ok, const void* x, int64_t x_offset, int64_t x_stride,
-                  const void* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols) {
-  if (algorithm < 0 || (rows > 0 && cols > 0 && (x == NULL || y == NULL)) || algorithm >= S4J_ALGO_COUNT || rows < 0 || cols < 0 || x_offset < 0 || y_offset < 0 ||
-      (rows > 1 && (x_stride < 0 || y_stride < 0)) || (flags & ~(S4J_FLAG_SAFE | S4J_FLAG_LSE)) != 0 || !scale_ok ||
+int s4j_rows_args(int isa, int algorithm, int flags, int scale_ok, const void* x, int64_t x_offset,
+                  int64_t x_stride, const void* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols) {
+  if (algorithm < 0 || algorithm >= S4J_ALGO_COUNT || rows < 0 || cols < 0 || x_offset < 0 || y_offset < 0 ||
+      (rows > 0 && cols > 0 && (x == NULL || y == NULL)) || (rows > 1 && (x_stride < 0 || y_stride < 0)) ||
+      (flags & ~(S4J_FLAG_SAFE | S4J_FLAG_LSE)) != 0 || !scale_ok ||
       (uint64_t)cols > (uint64_t)SIZE_MAX) { /* the last: 32-bit targets only */
     return S4J_EINVAL;
   }
@@ -770,7 +771,8 @@ int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, c
                                    int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride, int64_t rows,
                                    int64_t cols, int64_t* index, int64_t index_offset) {
   if ((flags & S4J_FLAG_LSE) != 0 || index_offset < 0 || (rows > 0 && index == NULL)) return S4J_EINVAL;
-  const int rc = s4j_rows_args(isa, algorithm, flags, s > 0.0f, x, x_offset, x_stride, y, y_offset, y_stride, rows, cols);
+  const int rc =
+      s4j_rows_args(isa, algorithm, flags, s > 0.0f, x, x_offset, x_stride, y, y_offset, y_stride, rows, cols);
   if (rc != S4J_OK) return rc;
   if (cols == 0) {
     for (int64_t r = 0; r < rows; r++) index[index_offset + r] = -1; /* no element: no index */

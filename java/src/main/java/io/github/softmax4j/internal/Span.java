@@ -63,9 +63,9 @@ public abstract class Span {
         }
         // A Java kernel on direct buffers, a mix of heap and direct, or a read-only heap input (it hides its
         // array: it may be a view of y's memory): one copy of the whole input span before anything is written,
-        // so any aliasing is safe. Only direct buffers checked for overlap (their addresses known: JavaCPP
-        // loaded) that any thread may read are split across threads, by rows or as a vector: a part copies
-        // only its own input.
+        // so any aliasing is safe. Only direct buffers checked for overlap (their addresses known: JDK 22+, or
+        // JavaCPP loaded) that any thread may read are split across threads, by rows or as a vector: a part
+        // copies only its own input.
         return copies(floats(x), xIndex, xStride, floats(y), yIndex, yStride, Long.MAX_VALUE,
                 x.isDirect() && y.isDirect() && NativeKernel.address(x) >= 0 && NativeKernel.address(y) >= 0
                         && (SEGMENTS == null || SEGMENTS.shared(x) && SEGMENTS.shared(y)));
