@@ -74,9 +74,9 @@ final class Segments {
     }
 
     /**
-     * How the kernels reach the segments: native memory in place through FFM downcalls (native kernels, when the library exports them),
-     * the float[] behind heap segments in place, anything else through copies of {@link Chunked#CHUNK}
-     * floats. Only segments of shared scopes are split across threads (a confined one is readable only by
+     * How the kernels reach the segments: native memory in place through FFM downcalls (native kernels,
+     * when the library exports them), the float[] behind heap segments in place, anything else through
+     * copies of {@link Chunked#CHUNK} floats. Only segments of shared scopes are split across threads (a confined one is readable only by
      * its owner).
      */
     static Span span(Dispatch d, MemorySegment x, MemorySegment y, long n) {

@@ -35,8 +35,8 @@ public final class SegmentNative {
     /**
      * The segment entries, bound at the first segment call (each binding costs the JVM milliseconds), or
      * null with the reason in FAILURE when the library does not export them (a Windows DLL exported only its
-     * JNI functions until softmax4j.h's S4J_API): then {@link #available()} is false and the callers copy. A static initializer
-     * that threw would make every later call a NoClassDefFoundError.
+     * JNI functions until softmax4j.h's S4J_API): then {@link #available()} is false and the callers copy. A
+     * static initializer that threw would make every later call a NoClassDefFoundError.
      */
     private static final class Handles {
         static final MethodHandle ROWS;
