@@ -32,21 +32,29 @@ static inline double s4j_fast_two_sum(double a, double b, double* e) {
   return s;
 }
 
-/* x*s - h rounded once (to within ~2^-104 relative of that) without the C library's fma(), which the driver
- * would otherwise call (it is compiled without ISA flags): mingw-w64's fma() is not correctly rounded
- * (fma(0x1.1f3b7d79edc73p+2, 0.7, -28 * LN2_HI) comes out 0.87 ULP off; measured under Wine, and it took the
- * f64 log-softmax past its bound). Dekker's product with Veltkamp's split gives x*s = p + pe exactly, 2Sum
- * gives p - h = d + de exactly. Operands from 2^995 up (the split would overflow) fall back to fl(x*s) - h. */
-static inline double s4j_mul_sub(double x, double s, double h) {
+/* x*s = p + *e exactly, without the C library's fma() (Dekker's product with Veltkamp's split): the driver is
+ * compiled without ISA flags and the portable tier without FMA, where fma() is a library call, and mingw-w64's
+ * fma() is not correctly rounded (fma(0x1.1f3b7d79edc73p+2, 0.7, -28 * LN2_HI) comes out 0.87 ULP off; measured
+ * under Wine, and it took the f64 log-softmax past its bound). Operands from 2^995 up (the split would
+ * overflow): *e = 0, so p is fl(x*s). Written without a branch, so loops over it still vectorize. */
+static inline double s4j_two_prod(double x, double s, double* e) {
   const double p = x * s;
-  if (!(fabs(x) < 0x1p995 && fabs(s) < 0x1p995 && fabs(p) < 0x1p995)) return p - h;
   const double split = 0x1p27 + 1.0;
   double t = split * x;
   const double xh = t - (t - x), xl = x - xh;
   t = split * s;
   const double sh = t - (t - s), sl = s - sh;
   const double pe = ((xh * sh - p) + xh * sl + xl * sh) + xl * sl;
-  double de;
+  *e = (fabs(x) < 0x1p995 && fabs(s) < 0x1p995 && fabs(p) < 0x1p995) ? pe : 0.0;
+  return p;
+}
+
+/* x*s - h rounded once (to within ~2^-104 relative of that): x*s = p + pe exactly (s4j_two_prod), 2Sum gives
+ * p - h = d + de exactly. Operands from 2^995 up and infinities: fl(x*s) - h (2Sum's rest of an infinity is NaN). */
+static inline double s4j_mul_sub(double x, double s, double h) {
+  double pe, de;
+  const double p = s4j_two_prod(x, s, &pe);
+  if (!(fabs(x) < 0x1p995 && fabs(s) < 0x1p995 && fabs(p) < 0x1p995)) return p - h;
   const double d = s4j_two_sum(p, -h, &de);
   return d + (de + pe);
 }

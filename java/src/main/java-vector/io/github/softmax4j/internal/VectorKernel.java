@@ -155,7 +155,7 @@ public final class VectorKernel extends JavaKernel {
     private final MethodHandle vscaleexpScaledCall = handle("vscaleexpScaled", void.class, float[].class,
             int.class, float[].class, int.class, int.class, float.class, float.class, float.class);
     private final MethodHandle vscaleCall = handle("vscaleLoop", void.class, float[].class, int.class, int.class,
-            float.class);
+            float.class, float.class);
 
     private static MethodHandle handle(String name, Class<?> returns, Class<?>... parameters) {
         try {
@@ -215,9 +215,9 @@ public final class VectorKernel extends JavaKernel {
     }
 
     @Override
-    void vscale(float[] y, int off, int n, float inv) {
+    void vscale(float[] y, int off, int n, float invHi, float invLo) {
         try {
-            vscaleCall.invokeExact(y, off, n, inv);
+            vscaleCall.invokeExact(y, off, n, invHi, invLo);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -405,14 +405,22 @@ public final class VectorKernel extends JavaKernel {
         }
     }
 
-    private static void vscaleLoop(float[] y, int off, int n, float inv) {
-        FloatVector vinv = FloatVector.broadcast(SPECIES, inv);
+    private static void vscaleLoop(float[] y, int off, int n, float invHi, float invLo) {
+        FloatVector vhi = FloatVector.broadcast(SPECIES, invHi);
         int i = 0;
-        for (; i <= n - W; i += W) {
-            FloatVector.fromArray(SPECIES, y, off + i).mul(vinv).intoArray(y, off + i);
+        if (invLo == 0) {
+            for (; i <= n - W; i += W) {
+                FloatVector.fromArray(SPECIES, y, off + i).mul(vhi).intoArray(y, off + i);
+            }
+        } else {
+            FloatVector vlo = FloatVector.broadcast(SPECIES, invLo);
+            for (; i <= n - W; i += W) {
+                FloatVector v = FloatVector.fromArray(SPECIES, y, off + i);
+                v.fma(vhi, v.mul(vlo)).intoArray(y, off + i);
+            }
         }
         if (i < n) {
-            TAIL.vscale(y, off + i, n - i, inv);
+            TAIL.vscale(y, off + i, n - i, invHi, invLo);
         }
     }
 

@@ -46,8 +46,8 @@ abstract class JavaKernel implements Kernel {
     /** y = exp(s*x) * inv * 2^-e: pass 2 of two-pass and pass 3 of three-pass recompute alike. */
     abstract void vscaleexp(float[] x, int xOff, float[] y, int yOff, int n, float s, float inv, float e);
 
-    /** y *= inv. */
-    abstract void vscale(float[] y, int off, int n, float inv);
+    /** y *= inv, inv = invHi + invLo: y * invHi rounded once where invLo is 0, else fma(y, invHi, y * invLo). */
+    abstract void vscale(float[] y, int off, int n, float invHi, float invLo);
 
     /** y = x * s + c in one rounding: pass 2 of log-softmax. */
     abstract void vmuladdc(float[] x, int xOff, float[] y, int yOff, int n, float s, float c);
@@ -283,33 +283,51 @@ abstract class JavaKernel implements Kernel {
             return ExactPath.apply(Op.SOFTMAX, flags, s, x, xOff, y, yOff, n);
         }
         double inv = UNBIAS / sum;
+        boolean two = twoFloats(sum, inv);
         for (int g = 0; g < segs; g++) {
             scaleSegment(y, yOff + starts[g], (g + 1 < segs ? starts[g + 1] : cur) - starts[g],
-                    Math.scalb(inv, (int) (exps[g] - e)));
+                    Math.scalb(inv, (int) (exps[g] - e)), two);
         }
-        scaleSegment(y, yOff + cur, n - cur, inv);
+        scaleSegment(y, yOff + cur, n - cur, inv, two);
         return wantLse ? ExpConstants.lse(sum, e) : Double.NaN;
     }
 
     /**
-     * y[off, off+n) *= f, block by block, for the stored terms of one segment (each below 2^(58 + BIAS), see
-     * REDO_SUM): f is applied as one float once that is a normal float, before that in exact steps of 2^-100;
-     * below 2^-264 every output is below 2^-142, and zero is within the bound of outputs below MIN_NORMAL.
+     * Whether the reload's final factor 2^-BIAS / sum must be two floats: a row whose mass is one stored term z,
+     * or nearly (the others below ~2^-25 of the sum), has fl(sum * 2^BIAS) = z and must give exactly 1 there, as
+     * the correctly rounded result does, but for about one z in seven no single float f has fl(z * f) = 1
+     * (softmax([4]) gave 0.99999994). So the sum, rounded as that term is, goes through the one-float product
+     * first, and a result other than 1 keeps the two floats (the native drivers' guard, docs/NUMERICS.md,
+     * "Cancelling table"). A function of the sum's significand alone, so the in-place and out-of-place reloads
+     * agree.
      */
-    private void scaleSegment(float[] y, int off, int n, double f) {
+    private static boolean twoFloats(double sum, double inv) {
+        return (float) (sum * (1 / UNBIAS)) * (float) inv != 1f;
+    }
+
+    /**
+     * y[off, off+n) *= f, block by block, for the stored terms of one segment (each below 2^(58 + BIAS), see
+     * REDO_SUM): f is applied as one float (as two, hi + lo, where {@link #twoFloats} says so) once that is a
+     * normal float, before that in exact steps of 2^-100; below 2^-264 every output is below 2^-142, and zero is
+     * within the bound of outputs below MIN_NORMAL.
+     */
+    private void scaleSegment(float[] y, int off, int n, double f, boolean two) {
         if (f < 0x1p-264) {
             f = 0;
         }
+        boolean stepped = false;
         while (f != 0 && f < 0x1p-126) {
-            scaleBlocks(y, off, n, 0x1p-100f);
+            scaleBlocks(y, off, n, 0x1p-100f, 0f);
             f *= 0x1p100;
+            stepped = true;
         }
-        scaleBlocks(y, off, n, (float) f);
+        float hi = (float) f;
+        scaleBlocks(y, off, n, hi, two && !stepped ? (float) (f - hi) : 0f);
     }
 
-    private void scaleBlocks(float[] y, int off, int n, float f) {
+    private void scaleBlocks(float[] y, int off, int n, float hi, float lo) {
         for (int i = 0; i < n; i += Math.min(ExpConstants.BLOCK, n - i)) {
-            vscale(y, off + i, Math.min(ExpConstants.BLOCK, n - i), f);
+            vscale(y, off + i, Math.min(ExpConstants.BLOCK, n - i), hi, lo);
         }
     }
 
@@ -331,7 +349,7 @@ abstract class JavaKernel implements Kernel {
             sum += reload ? storeBlock(x, xOff + i, y, yOff + i, len, s, e) : sumBlock(x, xOff + i, len, s, e);
         }
         if (reload) {
-            scaleSegment(y, yOff, n, UNBIAS / sum);
+            scaleSegment(y, yOff, n, UNBIAS / sum, twoFloats(sum, UNBIAS / sum));
         } else {
             float inv = (float) (1.0 / sum);
             for (int i = 0; i < n; i += Math.min(ExpConstants.BLOCK, n - i)) {

@@ -63,9 +63,9 @@ public final class ScalarKernel extends JavaKernel {
     }
 
     @Override
-    void vscale(float[] y, int off, int n, float inv) {
+    void vscale(float[] y, int off, int n, float invHi, float invLo) {
         for (int i = off; i < off + n; i++) {
-            y[i] *= inv;
+            y[i] = invLo == 0 ? y[i] * invHi : Fma.fma(y[i], invHi, y[i] * invLo);
         }
     }
 
