@@ -6,8 +6,9 @@
  * {@code io.github.softmax4j.internal}, which user code cannot reach on the module path.
  *
  * <p>On the module path run the JVM with {@code --add-modules jdk.incubator.vector} (the Vector API backend;
- * optional) and, on JDK 22+, {@code --enable-native-access=org.bytedeco.javacpp} (JavaCPP's loader is the
- * code that loads the JNI library; on the class path the flag is {@code --enable-native-access=ALL-UNNAMED}).
+ * optional) and, on JDK 22+, {@code --enable-native-access=org.bytedeco.javacpp,io.github.softmax4j}
+ * (JavaCPP's loader loads the JNI library; this module binds the FFM downcalls of the segment API and of direct
+ * buffers; on the class path the flag is {@code --enable-native-access=ALL-UNNAMED}).
  */
 module io.github.softmax4j {
     requires org.bytedeco.javacpp;

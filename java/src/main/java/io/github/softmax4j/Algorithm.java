@@ -24,8 +24,10 @@ public enum Algorithm {
     /** Max pass, sum-of-exp pass, then exp is recomputed and scaled: 16 bytes per element. */
     THREE_PASS_RECOMPUTE,
     /**
-     * Max pass, then exp is stored into the output and summed, then the output is scaled in place:
-     * 20 bytes per element, but exp is computed once, so it is the fastest while the data is in cache.
+     * exp is stored into the output and summed, then the output is scaled in place: exp is computed once, so it
+     * is the fastest while the data is in cache. Out of place there is no max pass over memory (the exponent
+     * comes from the first 256 elements; a block far above it is redone, docs/NUMERICS.md, "Reload"): 16 bytes
+     * per element; in place a max pass runs first (x is overwritten by the terms): 20 bytes per element.
      */
     THREE_PASS_RELOAD
 }

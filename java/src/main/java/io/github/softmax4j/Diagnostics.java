@@ -62,13 +62,14 @@ public final class Diagnostics {
         }
 
         boolean ok = true;
-        System.out.println("  self-check (max ULP vs double reference, N(0,1) and U(-100,100), n = 1..65537):");
+        System.out.println("  self-check (max ULP vs double reference, N(0,1) and U(-100,100), n = 1..65537;"
+                + " bound 4 up to 4096, 8 above):");
         for (Backend b : Softmax.available()) {
             StringBuilder line = new StringBuilder(String.format("    %-16s", b));
             for (Algorithm a : Algorithm.values()) {
-                double worst = selfCheck(Softmax.of(b).with(a));
-                ok &= worst <= 4;
-                line.append(String.format(Locale.ROOT, " %s=%.1f", a, worst));
+                double[] worst = selfCheck(Softmax.of(b).with(a));
+                ok &= worst[0] <= 4 && worst[1] <= 8; // the documented bounds (docs/NUMERICS.md)
+                line.append(String.format(Locale.ROOT, " %s=%.1f", a, Math.max(worst[0], worst[1])));
             }
             System.out.println(line);
         }
@@ -114,11 +115,12 @@ public final class Diagnostics {
         return (f & bit) != 0 ? "yes" : "no";
     }
 
-    /** Largest ULP error over a few sizes and distributions. */
-    private static double selfCheck(Softmax s) {
+    /** Largest ULP error over a few sizes and distributions: for n <= 4096 (bound 4) and above (bound 8). */
+    private static double[] selfCheck(Softmax s) {
         SplittableRandom r = new SplittableRandom(42);
-        double worst = 0;
+        double[] worstBySize = new double[2];
         for (int n : new int[] {1, 7, 33, 1000, 4096, 65537}) {
+            double worst = worstBySize[n <= 4096 ? 0 : 1];
             for (int dist = 0; dist < 2; dist++) {
                 float[] x = new float[n];
                 for (int i = 0; i < n; i++) {
@@ -142,8 +144,9 @@ public final class Diagnostics {
                     }
                 }
             }
+            worstBySize[n <= 4096 ? 0 : 1] = worst;
         }
-        return worst;
+        return worstBySize;
     }
 
     /** Worst errors of logSumExp, logSoftmax, softmax at T = 0.7 and double softmax over a few inputs. */

@@ -21,10 +21,13 @@ import io.github.softmax4j.internal.Kernel;
  * }</pre>
  *
  * <h2>Semantics</h2>
- * The conventions of Hugging Face {@code generate} and llama.cpp's sampler chain, in this order, with
- * {@code p_i = exp(x_i / T) / sum_j exp(x_j / T)}:
+ * The conventions of Hugging Face {@code generate} (temperature first), in this order, with
+ * {@code p_i = exp(s x_i) / sum_j exp(s x_j)}, {@code s = fl(1/T)} (the float nearest 1/T):
  * <ol>
- * <li><b>temperature</b> T: logits are divided by T; {@code T = 0} is greedy ({@link #argmax(float[])}).
+ * <li><b>temperature</b> T: logits are multiplied by s = fl(1/T); {@code T = 0} is greedy
+ * ({@link #argmax(float[])}). llama.cpp's default chain applies the temperature after top-k, top-p and min-p,
+ * so there top-p and min-p see the distribution at T = 1: with T other than 1 the same settings may keep
+ * other tokens than here.
  * <li><b>top-k</b>: keep the k largest logits; among equal logits the lower index is kept first.
  * <li><b>top-p</b>: of the tokens kept so far, sorted by probability (descending, equal probabilities by
  * ascending index), keep the smallest prefix whose probability mass, renormalised over the kept tokens,
@@ -32,7 +35,7 @@ import io.github.softmax4j.internal.Kernel;
  * <li><b>min-p</b>: drop the tokens whose probability is below {@code min_p} times the largest.
  * <li><b>draw</b>: one {@code u = rng.nextDouble()} (clamped into [0, 1): a generator that returns values
  * outside never yields an index out of range); the survivors are walked <em>in ascending index order</em>
- * accumulating their weights {@code exp((x_i - x_max) / T)} in double, and the first survivor whose running
+ * accumulating their weights {@code exp((x_i - x_max) * s)} in double, and the first survivor whose running
  * sum exceeds {@code u} times the total is the token.
  * </ol>
  * Because survivors are chosen by comparing logits and weighted by a double-precision exponential of their
@@ -89,11 +92,13 @@ public final class Sampler {
     }
 
     /**
-     * The same sampler at temperature T: logits are divided by T; 0 is greedy.
+     * The same sampler at temperature T: logits are multiplied by s = fl(1/T), the float nearest 1/T (as
+     * {@link Softmax#withTemperature(float)}); 0 is greedy.
      *
      * @param t the temperature, finite and {@code >= 0}
      * @return a new sampler
-     * @throws IllegalArgumentException if t is negative, NaN or infinite
+     * @throws IllegalArgumentException if t is negative, NaN or infinite, or so small (below ~2.9e-39) that
+     *         1/T overflows a float
      */
     public Sampler withTemperature(float t) {
         if (!(t >= 0f) || Float.isInfinite(t)) {

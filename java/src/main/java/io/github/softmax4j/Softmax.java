@@ -46,7 +46,8 @@ import io.github.softmax4j.internal.Span;
  * {@code --enable-native-access=org.bytedeco.javacpp,io.github.softmax4j}).
  *
  * <h2>Options</h2>
- * Each {@code with...} method returns a new instance; all of them apply to every operation.
+ * Each {@code with...} method returns an instance with that option changed ({@code this} when it already has
+ * it); all of them apply to every operation.
  * <ul>
  * <li>{@link #withScale(float)} / {@link #withTemperature(float)}: compute on {@code s * x} (s = 1/T),
  * fused into the kernels; the product is taken exactly, so results are those of the real numbers s*x.
@@ -86,8 +87,11 @@ import io.github.softmax4j.internal.Span;
  * or direct memory without the native library, the whole input is copied before any output is written,
  * on one thread: the result is that of disjoint buffers holding the same input.)
  *
- * <p>On JDK 22+ the same operations take {@code java.lang.foreign.MemorySegment}s (off-heap, more than
- * 2^31 elements) through {@code SegmentSoftmax.of(softmax)}, in the jar's {@code META-INF/versions/22}.
+ * <p>On JDK 22+ softmax, log-softmax, log-sum-exp and cross-entropy over one vector also take
+ * {@code java.lang.foreign.MemorySegment}s (off-heap, more than 2^31 elements) through
+ * {@code SegmentSoftmax.of(softmax)}, in the jar's {@code META-INF/versions/22}; rows of segments can be
+ * reached as direct buffers ({@code MemorySegment.asByteBuffer().order(ByteOrder.nativeOrder())
+ * .asFloatBuffer()}), which take the same native path.
  *
  * <p>Instances are immutable and thread-safe; share them freely.
  */
@@ -136,7 +140,8 @@ public final class Softmax {
      * @throws IllegalStateException on every call, with the reason, when the system properties are wrong:
      *         {@code -Dsoftmax4j.backend} names an unknown backend or one that cannot run here (for example
      *         VECTOR without {@code --add-modules jdk.incubator.vector}), or {@code -Dsoftmax4j.maxIsa} is not
-     *         avx512, avx2 or portable; with a bad backend name {@link #of(Backend)} keeps working for the
+     *         avx512, avx2, neon or portable, or {@code -Dsoftmax4j.tinyCalls} is not native or vector; with a
+     *         bad backend name or tinyCalls value {@link #of(Backend)} keeps working for the
      *         backends that can run (a bad {@code maxIsa} makes it and {@link #available()} throw
      *         {@link IllegalArgumentException} too: the cap applies to every backend)
      */
@@ -155,7 +160,7 @@ public final class Softmax {
      * @param backend the backend to run
      * @return a new instance on that backend, otherwise configured as {@link #get()}
      * @throws UnsupportedOperationException with the reason, when that backend cannot run here
-     * @throws IllegalArgumentException when {@code -Dsoftmax4j.maxIsa} is not avx512, avx2 or portable
+     * @throws IllegalArgumentException when {@code -Dsoftmax4j.maxIsa} is not avx512, avx2, neon or portable
      */
     public static Softmax of(Backend backend) {
         Objects.requireNonNull(backend, "backend");
@@ -167,7 +172,7 @@ public final class Softmax {
      *
      * @return the available backends, unmodifiable, fastest first; those above {@code -Dsoftmax4j.maxIsa} are
      *         left out
-     * @throws IllegalArgumentException when {@code -Dsoftmax4j.maxIsa} is not avx512, avx2 or portable
+     * @throws IllegalArgumentException when {@code -Dsoftmax4j.maxIsa} is not avx512, avx2, neon or portable
      */
     public static Set<Backend> available() {
         EnumSet<Backend> set = EnumSet.noneOf(Backend.class);
