@@ -59,7 +59,7 @@ typedef struct s4j_tier_info {
 
 #define S4J_TIER_EVERY_ARCH 1
 static const s4j_tier_info s4j_tier_infos[S4J_ISA_COUNT] = {
-#define S4J_TIER(id, isa, method, unroll, vlen, flags, name, cpu, auto32, auto64) \
+#define S4J_TIER(id, isa, method, unroll, vlen, flags, name, cpu, auto32, auto64, ...) \
   [id] = {name, (cpu), (auto32), (auto64)},
 #include "s4j_tiers.inc"
 #undef S4J_TIER
