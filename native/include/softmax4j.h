@@ -121,7 +121,7 @@ S4J_API int s4j_softmax_f32_at(int isa, int algorithm, const float* x, int64_t x
  * >= 0, of any value for one row, which does not use them) and,
  * with S4J_FLAG_LSE or for LOG_SUM_EXP, lse[lse_offset + r] (in double, before rounding: a loss
  * computed from it keeps full float accuracy). The scale s multiplies every input first (s = 1/T, the
- * temperature; 1 for none) and must be positive; s*x is taken exactly. algorithm applies to
+ * temperature; 1 for none) and must be positive and finite; s*x is taken exactly. algorithm applies to
  * S4J_OP_SOFTMAX (log-softmax and logsumexp always use the two-pass sum). Rows may be in place (same
  * memory, offset and stride) and must not otherwise overlap (nor may y's rows overlap each other): the steps
  * of several rows are interleaved, so overlapping rows give undefined results. Special values as
@@ -156,7 +156,7 @@ S4J_API int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t 
 /* Sampling support (the Java Sampler). s4j_f32_argmax_at: *index = the index (relative to x_offset) of the
  * first largest of x[x_offset ..+n), n >= 1, or -1 - i when x[x_offset + i] is the first NaN (every element
  * -Inf gives 0). s4j_f32_select_at: the indices i (relative, ascending) with x[x_offset + i] >= t or NaN,
- * at most cap of them stored into idx, their total count into *count (n < 2^31). */
+ * at most cap of them stored into idx, their total count into *count (n < 2^31; t not NaN). */
 S4J_API int s4j_f32_argmax_at(int isa, const float* x, int64_t x_offset, int64_t n, int64_t* index);
 
 S4J_API int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, int32_t* idx, int64_t cap,

@@ -4,6 +4,7 @@
  * with the block-wise double merge of docs/NUMERICS.md, and the exact double-precision path.
  * Compiled without ISA flags: it only calls the ISA kernels through the table, after the probe.
  */
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -176,6 +177,10 @@ static void s4j_exact(int op, int flags, float s, const float* x, float* y, size
 }
 
 static int s4j_scale_fast(float s) { return s >= S4J_SCALE_MIN && s <= S4J_SCALE_MAX; }
+
+/* A scale the f32 entries accept: positive and finite (+Inf would give x * Inf: NaN rows, or all -Inf rows that
+ * S4J_FLAG_SAFE takes for masked ones). Scales outside the fast path's range take the exact path. */
+static int s4j_scale_ok(float s) { return s > 0.0f && s <= FLT_MAX; }
 
 /* The merged pair (M, E) is usable by the fast path: E (the largest n) in [E_LO, E_HI]. */
 static int s4j_sum_fast(double m, double e) {
@@ -758,8 +763,8 @@ int s4j_f32_rows_at(int isa, int op, int algorithm, int flags, float s, const fl
                     int64_t x_offset, int64_t x_stride, float* y, int64_t y_offset, int64_t y_stride,
                     int64_t rows, int64_t cols, double* lse, int64_t lse_offset) {
   const int want_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
-  if (op < 0 || op >= S4J_OP_COUNT || lse_offset < 0 || (want_lse && lse == NULL)) return S4J_EINVAL;
-  const int rc = s4j_rows_args(isa, algorithm, flags, s > 0.0f, x, x_offset, x_stride,
+  if (op < 0 || op >= S4J_OP_COUNT || lse_offset < 0 || (want_lse && rows > 0 && lse == NULL)) return S4J_EINVAL;
+  const int rc = s4j_rows_args(isa, algorithm, flags, s4j_scale_ok(s), x, x_offset, x_stride,
                                op == S4J_OP_LOG_SUM_EXP ? (const void*)x : y, y_offset, y_stride, rows, cols);
   if (rc != S4J_OK) return rc;
   s4j_rows_run(isa, op, algorithm, flags, s, x, x_offset, x_stride, y, y_offset, y_stride, rows, cols, lse,
@@ -772,7 +777,7 @@ int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, c
                                    int64_t cols, int64_t* index, int64_t index_offset) {
   if ((flags & S4J_FLAG_LSE) != 0 || index_offset < 0 || (rows > 0 && index == NULL)) return S4J_EINVAL;
   const int rc =
-      s4j_rows_args(isa, algorithm, flags, s > 0.0f, x, x_offset, x_stride, y, y_offset, y_stride, rows, cols);
+      s4j_rows_args(isa, algorithm, flags, s4j_scale_ok(s), x, x_offset, x_stride, y, y_offset, y_stride, rows, cols);
   if (rc != S4J_OK) return rc;
   if (cols == 0) {
     for (int64_t r = 0; r < rows; r++) index[index_offset + r] = -1; /* no element: no index */
@@ -784,7 +789,7 @@ int s4j_f32_softmax_argmax_rows_at(int isa, int algorithm, int flags, float s, c
 }
 
 int s4j_f32_sumexp_at(int isa, float s, const float* x, int64_t x_offset, int64_t n, double* me) {
-  if (n < 0 || x_offset < 0 || me == NULL || !(s > 0.0f) || (n > 0 && x == NULL)) return S4J_EINVAL;
+  if (n < 0 || x_offset < 0 || me == NULL || !s4j_scale_ok(s) || (n > 0 && x == NULL)) return S4J_EINVAL;
   const int rc = s4j_check_isa(isa);
   if (rc != S4J_OK) return rc;
   if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL;
@@ -807,6 +812,7 @@ int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t x_offset
   const int rc = s4j_check_isa(isa);
   if (rc != S4J_OK) return rc;
   if ((uint64_t)n > (uint64_t)SIZE_MAX) return S4J_EINVAL;
+  if (n == 0) return S4J_OK; /* x and y may be NULL: no pointer arithmetic on them */
   s4j_finish(&s4j_kernel_table[isa], op, s, x + (size_t)x_offset, y + (size_t)y_offset, (size_t)n, m, e, NULL);
   return S4J_OK;
 }
@@ -841,11 +847,15 @@ int s4j_f32_argmax_at(int isa, const float* x, int64_t x_offset, int64_t n, int6
 int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, int32_t* idx, int64_t cap,
                       int64_t* count) {
   if (n < 0 || n > INT32_MAX || x_offset < 0 || cap < 0 || (cap > 0 && idx == NULL) || count == NULL ||
-      (n > 0 && x == NULL)) {
+      (n > 0 && x == NULL) || t != t) { /* a NaN threshold would select every element (unordered compares) */
     return S4J_EINVAL;
   }
   const int rc = s4j_check_isa(isa);
   if (rc != S4J_OK) return rc;
+  if (n == 0) {
+    *count = 0; /* x may be NULL: no pointer arithmetic on it */
+    return S4J_OK;
+  }
   *count = s4j_kernel_table[isa].rselect((size_t)n, x + (size_t)x_offset, t, idx, cap);
   return S4J_OK;
 }

@@ -343,7 +343,7 @@ int s4j_f64_rows_at(int isa, int op, int algorithm, int flags, double scale, con
                     int64_t x_stride, double* y, int64_t y_offset, int64_t y_stride, int64_t rows, int64_t cols,
                     double* lse, int64_t lse_offset) {
   const int want_lse = op == S4J_OP_LOG_SUM_EXP || (flags & S4J_FLAG_LSE);
-  if (op < 0 || op >= S4J_OP_COUNT || lse_offset < 0 || (want_lse && lse == NULL)) return S4J_EINVAL;
+  if (op < 0 || op >= S4J_OP_COUNT || lse_offset < 0 || (want_lse && rows > 0 && lse == NULL)) return S4J_EINVAL;
   const int rc = s4j_rows_args(isa, algorithm, flags, 1, x, x_offset, x_stride,
                                op == S4J_OP_LOG_SUM_EXP ? (const void*)x : y, y_offset, y_stride, rows, cols);
   if (rc != S4J_OK) return rc;

@@ -202,6 +202,10 @@ static void ops_special(int isa) {
   CHECK(s4j_f32_rows_at(isa, 3, 0, 0, 1.0f, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "bad op");
   CHECK(s4j_f32_rows_at(isa, 0, 0, 0, -1.0f, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "negative scale");
   CHECK(s4j_f32_rows_at(isa, 0, 0, 0, NAN, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "NaN scale");
+  CHECK(s4j_f32_rows_at(isa, 0, 0, 0, INFINITY, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "+Inf scale");
+  CHECK(s4j_f32_softmax_argmax_rows_at(isa, 0, 0, INFINITY, x, 0, 2, y, 0, 2, 1, 2, (int64_t[1]){0}, 0) ==
+            S4J_EINVAL,
+        "argmax rows +Inf scale");
   CHECK(s4j_f32_rows_at(isa, 0, 0, 8, 1.0f, x, 0, 0, y, 0, 0, 1, 2, &l, 0) == S4J_EINVAL, "bad flag");
   CHECK(s4j_f32_rows_at(isa, 0, 0, 0, 1.0f, x, 0, -1, y, 0, 2, 2, 2, NULL, 0) == S4J_EINVAL, "negative stride");
   /* NULL memory where there is something to compute (none where there is not) */
@@ -210,6 +214,8 @@ static void ops_special(int isa) {
   CHECK(s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, x, 0, 2, NULL, 0, 2, 1, 2, &l, 0) == S4J_OK,
         "lse needs no y");
   CHECK(s4j_f32_rows_at(isa, 0, 0, 0, 1.0f, NULL, 0, 2, NULL, 0, 2, 0, 2, NULL, 0) == S4J_OK, "no rows, NULL");
+  CHECK(s4j_f32_rows_at(isa, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0f, NULL, 0, 2, NULL, 0, 2, 0, 2, NULL, 0) == S4J_OK,
+        "no rows, NULL lse");
   CHECK(s4j_softmax_f32(isa, 0, NULL, y, 2) == S4J_EINVAL, "softmax x NULL");
   CHECK(s4j_softmax_f32(isa, 0, x, NULL, 2) == S4J_EINVAL, "softmax y NULL");
   CHECK(s4j_softmax_f32(isa, 0, NULL, NULL, 0) == S4J_OK, "softmax of nothing, NULL");
@@ -221,6 +227,11 @@ static void ops_special(int isa) {
     CHECK(s4j_f32_finish_at(isa, 0, 1.0f, x, 0, NULL, 0, 2, 1.0, 0.0) == S4J_EINVAL, "finish y NULL");
     CHECK(s4j_f32_argmax_at(isa, NULL, 0, 2, &at) == S4J_EINVAL, "argmax x NULL");
     CHECK(s4j_f32_select_at(isa, NULL, 0, 2, 0.0f, idx, 2, &at) == S4J_EINVAL, "select x NULL");
+    CHECK(s4j_f32_select_at(isa, x, 0, 2, NAN, idx, 2, &at) == S4J_EINVAL, "select NaN threshold");
+    CHECK(s4j_f32_sumexp_at(isa, INFINITY, x, 0, 2, me) == S4J_EINVAL, "sumexp +Inf scale");
+    /* nothing to do: NULL memory with offsets is no error (and no pointer arithmetic on NULL, for UBSan) */
+    CHECK(s4j_f32_finish_at(isa, 0, 1.0f, NULL, 5, NULL, 7, 0, 1.0, 0.0) == S4J_OK, "finish of nothing, NULL");
+    CHECK(s4j_f32_select_at(isa, NULL, 5, 0, 0.0f, NULL, 0, &at) == S4J_OK && at == 0, "select of nothing, NULL");
     CHECK(s4j_f32_softmax_argmax_rows_at(isa, 0, 0, 1.0f, x, 0, 2, NULL, 0, 2, 1, 2, &at, 0) == S4J_EINVAL,
           "softmax argmax y NULL");
   }
