@@ -33,17 +33,34 @@ final class Checks {
         return end;
     }
 
-    /** x and y spans in one array must be identical (in place) or disjoint. */
+    /**
+     * x and y rows in one array must be identical (in place) or disjoint: either their spans do not overlap, or
+     * the rows interleave without sharing an element (equal strides, each y row between two x rows: logits in
+     * the left part of each row, probabilities in the right part).
+     */
     static void aliasing(Object x, int xOff, int xStride, long xEnd, Object y, int yOff, int yStride, long yEnd,
-            int rows) {
+            int rows, int cols) {
         if (x != y || xEnd == xOff || yEnd == yOff) {
             return;
         }
         boolean same = xOff == yOff && (xStride == yStride || rows <= 1);
-        if (!same && xOff < yEnd && yOff < xEnd) {
+        if (!same && xOff < yEnd && yOff < xEnd && !interleaved(yOff - (long) xOff, xStride, yStride, rows, cols)) {
             throw new IllegalArgumentException("x[" + xOff + ", " + xEnd + ") and y[" + yOff + ", " + yEnd
                     + ") overlap without being the same rows; use equal offsets and strides for in place");
         }
+    }
+
+    /**
+     * Whether rows of x and of y, at distance {@code d} (y's first element minus x's, in elements) with these
+     * strides, share no element: with one stride S, every y row starts d + kS from an x row's start, so none
+     * overlaps when d mod S lies in [cols, S - cols].
+     */
+    private static boolean interleaved(long d, int xStride, int yStride, int rows, int cols) {
+        if (rows <= 1 || xStride != yStride) {
+            return false;
+        }
+        long m = Math.floorMod(d, (long) xStride);
+        return m >= cols && m <= xStride - (long) cols;
     }
 
     /**
@@ -55,7 +72,7 @@ final class Checks {
             int yStride, int rows, int cols) {
         long xEnd = span("x", xLength, xOff, xStride, rows, cols);
         long yEnd = span("y", yLength, yOff, yStride, rows, cols);
-        aliasing(x, xOff, xStride, xEnd, y, yOff, yStride, yEnd, rows);
+        aliasing(x, xOff, xStride, xEnd, y, yOff, yStride, yEnd, rows, cols);
         return rows != 0 && cols != 0;
     }
 
@@ -80,7 +97,7 @@ final class Checks {
         if (x.hasArray() && y.hasArray()) {
             int xo = x.arrayOffset() + x.position();
             int yo = y.arrayOffset() + y.position();
-            aliasing(x.array(), xo, xStride, xo + xEnd, y.array(), yo, yStride, yo + yEnd, rows);
+            aliasing(x.array(), xo, xStride, xo + xEnd, y.array(), yo, yStride, yo + yEnd, rows, cols);
         } else if (x.isDirect() && y.isDirect()) {
             long xa = NativeKernel.address(x);
             long ya = NativeKernel.address(y);
@@ -88,7 +105,8 @@ final class Checks {
                 long xs = xa + 4L * x.position();
                 long ys = ya + 4L * y.position();
                 boolean same = xs == ys && (xStride == yStride || rows == 1);
-                if (!same && xs < ys + 4L * yEnd && ys < xs + 4L * xEnd) {
+                boolean apart = (ys - xs) % 4 == 0 && interleaved((ys - xs) / 4, xStride, yStride, rows, cols);
+                if (!same && xs < ys + 4L * yEnd && ys < xs + 4L * xEnd && !apart) {
                     throw new IllegalArgumentException("x and y overlap without being the same rows");
                 }
             }

@@ -407,7 +407,9 @@ public final class Softmax {
     /**
      * Softmax of each row of a matrix: row r reads {@code x[xOff + r*xStride, +cols)} and writes
      * {@code y[yOff + r*yStride, +cols)}. Strides of at least cols; the same array, offset and stride for in
-     * place. Rows of any length are one call (one JNI call for the native backends).
+     * place; in one array, x's and y's rows may also interleave without sharing an element (equal strides, for
+     * example the logits in the first half of each row and the probabilities in the second). Rows of any length
+     * are one call (one JNI call for the native backends).
      *
      * @param x the input, row r at {@code xOff + r*xStride}
      * @param xOff the index of row 0 in x
@@ -419,8 +421,8 @@ public final class Softmax {
      * @param cols the length of each row, {@code >= 0}
      * @throws IndexOutOfBoundsException if rows, cols or an offset is negative, or the rows do not fit in their
      *         array
-     * @throws IllegalArgumentException if a stride is below cols (with more than one row), or x and y overlap
-     *         without being the same rows (equal offsets and strides)
+     * @throws IllegalArgumentException if a stride is below cols (with more than one row), or a row of x and a
+     *         row of y share an element without being the same rows (equal offsets and strides)
      */
     public void softmaxRows(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows,
             int cols) {
@@ -774,14 +776,14 @@ public final class Softmax {
         for (int r = 0; r < rows; r++) {
             Checks.label(labels[labelsOff + r], cols);
         }
-        double[] lse = lseRows(logits, off, stride, rows, cols);
+        double[] loss = lseRows(logits, off, stride, rows, cols); // a new array: lse, then the losses in place
         double total = 0;
-        for (int r = 0; r < rows; r++) {
-            double loss = lse[r] - (double) logits[off + r * stride + labels[labelsOff + r]] * scale();
-            if (losses != null) {
-                losses[lossesOff + r] = (float) loss;
-            }
-            total += loss;
+        for (int r = 0; r < rows; r++) { // every label logit read before any loss is written (losses may be logits)
+            loss[r] -= (double) logits[off + r * stride + labels[labelsOff + r]] * scale();
+            total += loss[r];
+        }
+        for (int r = 0; losses != null && r < rows; r++) {
+            losses[lossesOff + r] = (float) loss[r];
         }
         return (float) (total / rows);
     }

@@ -158,6 +158,7 @@ public final class SegmentSoftmax {
      */
     public float crossEntropy(MemorySegment logits, long label) {
         long n = Segments.count(logits, "logits");
+        Segments.accessible(logits, "logits"); // a closed scope before a label out of range, as the class says
         Objects.checkIndex(label, n);
         double lse = lse(logits, n);
         return (float) (lse - (double) logits.getAtIndex(Segments.FLOAT, label) * softmax.scale());

@@ -179,6 +179,14 @@ class OpsConformanceTest {
         assertTrue(Float.isFinite(denseMean));
         float[] masked = {0f, Float.NEGATIVE_INFINITY, 1f};
         assertEquals(Float.POSITIVE_INFINITY, sm.crossEntropy(masked, 1), "label with -Inf logit");
+        // the losses written into the logits' own array, over a row still to be read: every label's logit is read
+        // first (row 1's label logit at index 2 was overwritten by row 0's loss before)
+        float[] both = new float[4];
+        float[] apart = new float[2];
+        float expected = sm.crossEntropyRows(new float[4], 0, 2, 2, 2, new int[] {0, 0}, 0, apart, 0);
+        assertEquals(expected, sm.crossEntropyRows(both, 0, 2, 2, 2, new int[] {0, 0}, 0, both, 2), "mean, aliased");
+        assertEquals(apart[0], both[2], "row 0, aliased");
+        assertEquals(apart[1], both[3], "row 1, aliased");
     }
 
     /** Rows (strided, dense, short, in place) equal the single-row calls of the same backend, bit for bit. */
@@ -504,6 +512,59 @@ class OpsConformanceTest {
             double err = Math.abs((y[i] - ref[2 * i]) - ref[2 * i + 1]);
             assertTrue(err <= Math.abs(ref[2 * i]) * 0x1p-52 + 0x1p-50, backend + " s=" + s + " log-softmax of "
                     + Arrays.toString(x) + " [" + i + "] = " + y[i] + ", want " + ref[2 * i]);
+        }
+    }
+
+    /**
+     * Rows of x and y interleaved in one array or buffer without sharing an element (equal strides; logits in
+     * the left part of each row, the output in the right part, or y's rows one row further on) are disjoint and
+     * accepted; they give the results of separate arrays, on one thread and split across threads; a distance
+     * that makes a y row touch an x row is still rejected.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void interleavedRows(Backend backend) throws Exception {
+        Softmax sm = Backends.require(backend);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Softmax par = sm.parallel(pool).withParallelThreshold(1);
+            int rows = 40;
+            int cols = 5;
+            int stride = 12;
+            SplittableRandom r = new SplittableRandom(7);
+            for (int d : new int[] {5, 6, 7, stride + 5, -7, -stride - 6}) {
+                int xOff = d < 0 ? 2 * stride : 0;
+                float[] x = new float[xOff + rows * stride + 2 * stride];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) r.nextDouble(-8, 8);
+                }
+                float[] want = new float[rows * cols];
+                sm.softmaxRows(x.clone(), xOff, stride, want, 0, cols, rows, cols);
+                for (Softmax s : new Softmax[] {sm, par}) {
+                    float[] a = x.clone();
+                    s.softmaxRows(a, xOff, stride, a, xOff + d, stride, rows, cols);
+                    FloatBuffer direct = ByteBuffer.allocateDirect(4 * x.length).order(ByteOrder.nativeOrder())
+                            .asFloatBuffer().put(x);
+                    s.softmaxRows(direct.position(xOff), stride, direct.duplicate().position(xOff + d), stride, rows,
+                            cols);
+                    for (int row = 0; row < rows; row++) {
+                        for (int c = 0; c < cols; c++) {
+                            int at = xOff + d + row * stride + c;
+                            assertEquals(want[row * cols + c], a[at], s + " d=" + d + " row " + row + " array");
+                            assertEquals(want[row * cols + c], direct.get(at), s + " d=" + d + " row " + row + " direct");
+                            assertEquals(x[xOff + row * stride + c], a[xOff + row * stride + c], "x row " + row + " kept");
+                        }
+                    }
+                }
+            }
+            float[] x = new float[rows * stride + stride];
+            for (int d : new int[] {1, 4, 8, stride - 1, stride + 4, -4}) { // each y row touches an x row
+                int xOff = d < 0 ? stride : 0;
+                assertThrows(IllegalArgumentException.class,
+                        () -> sm.softmaxRows(x, xOff, stride, x, xOff + d, stride, rows, cols), "d=" + d);
+            }
+        } finally {
+            pool.shutdown();
         }
     }
 

@@ -83,6 +83,9 @@ public final class NativeKernel implements Kernel {
 
     /** Whether the JNI library is loaded (attempting the load once). */
     static boolean available() {
+        if (loadFailure != null) {
+            return false; // without building the exception: direct-buffer calls ask this per address lookup
+        }
         try {
             ensureLoaded();
             return true;

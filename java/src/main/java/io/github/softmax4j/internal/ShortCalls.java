@@ -1,6 +1,7 @@
 package io.github.softmax4j.internal;
 
 import java.lang.System.Logger.Level;
+import java.util.Locale;
 
 /**
  * The binding that carries {@link NativeKernel}'s short {@code float[]} row calls (softmax, log-softmax,
@@ -60,13 +61,14 @@ final class ShortCalls {
     }
 
     private static Entries choose() {
-        String m = System.getProperty("softmax4j.arrayCalls", "jni");
+        String given = System.getProperty("softmax4j.arrayCalls", "jni");
+        String m = given.trim().toLowerCase(Locale.ROOT);
         if (!m.equals("ffm") && !m.equals("jni")) {
             // a tuning switch, not a configuration the library cannot run without: say so, keep the default
             KernelSelector.LOG.log(Level.WARNING, "softmax4j: -Dsoftmax4j.arrayCalls={0} ignored: expected ffm or jni",
-                    m);
+                    given);
         }
-        if (m.equals("jni") || !eligible()) {
+        if (!m.equals("ffm") || !eligible()) {
             return JNI;
         }
         Entries ffm = ffm();
@@ -93,7 +95,8 @@ final class ShortCalls {
         if (ENTRIES != JNI) {
             return ENTRIES + " up to " + MAX_ELEMENTS + " elements, JNI beyond";
         }
-        return "JNI" + (!"ffm".equals(System.getProperty("softmax4j.arrayCalls")) ? " (the default; FFM downcalls: "
+        String m = System.getProperty("softmax4j.arrayCalls", "jni").trim().toLowerCase(Locale.ROOT);
+        return "JNI" + (!m.equals("ffm") ? " (the default; FFM downcalls: "
                 + "-Dsoftmax4j.arrayCalls=ffm, JDK 22+)"
                 : Runtime.version().feature() < 22 ? " (FFM downcalls need JDK 22+)"
                 : !NativeLib.nativeAccessEnabled() ? " (FFM downcalls would need --enable-native-access)"

@@ -58,8 +58,15 @@ public abstract class Span {
         }
         NativeKernel nk = d.nativeKernel();
         if (nk != null && nativeLayout(x) && nativeLayout(y) && !d.routesSmall((long) rows * cols)) {
-            Span s = SEGMENTS == null ? null : SEGMENTS.direct(nk, x, xIndex, xStride, y, yIndex, yStride);
-            return s != null ? s : new Direct(nk, x, xIndex, xStride, y, yIndex, yStride);
+            if (SEGMENTS == null) {
+                return new Direct(nk, x, xIndex, xStride, y, yIndex, yStride);
+            }
+            Span s = SEGMENTS.direct(nk, x, xIndex, xStride, y, yIndex, yStride);
+            if (s != null) {
+                return s;
+            }
+            // JDK 22+ without the FFM entries (a library without them, or the lookup refused): a buffer may be
+            // the view of an arena another thread closes, so no raw address; the copies below check its scope
         }
         // A Java kernel on direct buffers, a mix of heap and direct, or a read-only heap input (it hides its
         // array: it may be a view of y's memory): one copy of the whole input span before anything is written,

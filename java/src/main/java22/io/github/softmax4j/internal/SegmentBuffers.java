@@ -20,7 +20,7 @@ public final class SegmentBuffers implements Span.SegmentViews {
     public Span direct(NativeKernel nk, FloatBuffer x, int xIndex, int xStride, FloatBuffer y, int yIndex,
             int yStride) {
         if (!SegmentNative.available()) {
-            return null; // the library exports no downcall entries: the JNI span
+            return null; // no downcall entries: the caller copies (JNI on the raw address could read freed memory)
         }
         MemorySegment xs = MemorySegment.ofBuffer(x); // from the position on: indexes relative to it
         MemorySegment ys = MemorySegment.ofBuffer(y);

@@ -81,21 +81,38 @@ public final class SegmentNative {
         return s.isAccessibleBy(NOT_AN_OWNER);
     }
 
-    /** The library JavaCPP loaded, for symbol lookups. */
+    /**
+     * The library JavaCPP loaded, for symbol lookups; null with the reason in FAILURE where the lookup is refused
+     * (on JDK 22-23 a restricted method called from a module that {@code --enable-native-access} leaves out
+     * throws {@code IllegalCallerException}: thrown from this initializer it would poison the class).
+     */
     private static final class Library {
-        static final SymbolLookup LOOKUP = lookup();
+        static final RuntimeException FAILURE;
+        static final SymbolLookup LOOKUP;
 
-        private static SymbolLookup lookup() {
-            NativeLib.load();
-            // Loader.load returns the file it loaded, or only the library's name where it cannot tell: then
-            // the symbols are found among the libraries this class loader loaded (System.load by JavaCPP)
-            Path file = Path.of(NativeLib.path());
-            return file.isAbsolute() ? SymbolLookup.libraryLookup(file, Arena.global()) : SymbolLookup.loaderLookup();
+        static {
+            SymbolLookup lookup = null;
+            RuntimeException failure = null;
+            try {
+                NativeLib.load();
+                // Loader.load returns the file it loaded, or only the library's name where it cannot tell: then
+                // the symbols are found among the libraries this class loader loaded (System.load by JavaCPP)
+                Path file = Path.of(NativeLib.path());
+                lookup = file.isAbsolute() ? SymbolLookup.libraryLookup(file, Arena.global())
+                        : SymbolLookup.loaderLookup();
+            } catch (RuntimeException | LinkageError e) {
+                failure = new IllegalStateException("no symbol lookup in softmax4j's native library: " + e, e);
+            }
+            LOOKUP = lookup;
+            FAILURE = failure;
         }
     }
 
     /** A downcall handle to the C function {@code name} of the loaded library. */
     static MethodHandle downcall(String name, FunctionDescriptor signature, Linker.Option... options) {
+        if (Library.LOOKUP == null) {
+            throw Library.FAILURE;
+        }
         MemorySegment f = Library.LOOKUP.find(name).orElseThrow(() -> new IllegalStateException(
                 "the native library " + NativeLib.path() + " does not export " + name));
         return Linker.nativeLinker().downcallHandle(f, signature, options);
