@@ -746,6 +746,13 @@ S4J_DRIVER_INLINE void s4j_rows_run(int isa, int op, int algorithm, int flags, f
   }
 }
 
+/* Whether the last row's end, offset + (rows - 1) * stride + cols, is representable in int64_t (every operand
+ * non-negative; rows > 1): the row loops form each row's index in int64_t, where an overflow is undefined. */
+static int s4j_rows_end_fits(int64_t offset, int64_t stride, int64_t rows, int64_t cols) {
+  const int64_t room = (INT64_MAX - offset) - cols; /* no overflow: both differences stay within int64_t */
+  return room >= 0 && (stride == 0 || rows - 1 <= room / stride);
+}
+
 /* The checks every rows entry shares, f32 and f64 (kernels.h; S4J_OK: arguments fine). A stride is used from
  * the second row on only: one row takes any (the Java facades' rule; a row's stride of -1 failed here). */
 int s4j_rows_args(int isa, int algorithm, int flags, int scale_ok, const void* x, int64_t x_offset,
@@ -753,6 +760,8 @@ int s4j_rows_args(int isa, int algorithm, int flags, int scale_ok, const void* x
   if (algorithm < 0 || algorithm >= S4J_ALGO_COUNT || rows < 0 || cols < 0 || x_offset < 0 || y_offset < 0 ||
       (rows > 0 && cols > 0 && (x == NULL || y == NULL)) || (rows > 1 && (x_stride < 0 || y_stride < 0)) ||
       (flags & ~(S4J_FLAG_SAFE | S4J_FLAG_LSE)) != 0 || !scale_ok ||
+      (rows > 1 && !(s4j_rows_end_fits(x_offset, x_stride, rows, cols) &&
+                     s4j_rows_end_fits(y_offset, y_stride, rows, cols))) ||
       (uint64_t)cols > (uint64_t)SIZE_MAX) { /* the last: 32-bit targets only */
     return S4J_EINVAL;
   }

@@ -432,6 +432,8 @@ static void special_values(void) {
   CHECK(s4j_f64_rows_at(0, S4J_OP_SOFTMAX, 0, 0, 1.0, NULL, 0, 1, y, 0, 1, 1, 1, NULL, 0) == S4J_EINVAL, "x NULL");
   CHECK(s4j_f64_rows_at(0, S4J_OP_LOG_SUM_EXP, 0, 0, 1.0, NULL, 0, 1, NULL, 0, 1, 0, 1, NULL, 0) == S4J_OK,
         "no rows, NULL lse");
+  CHECK(s4j_f64_rows_at(0, S4J_OP_SOFTMAX, 0, 0, 1.0, x, 0, INT64_MAX / 2, y, 0, 1, 4, 1, NULL, 0) == S4J_EINVAL,
+        "rows past int64");
   /* one row does not use its strides: any value */
   CHECK(s4j_f64_rows_at(0, S4J_OP_SOFTMAX, 0, 0, 1.0, x, 0, -1, y, 0, -5, 1, 1, NULL, 0) == S4J_OK && y[0] == 1.0,
         "one row, negative strides: %g", y[0]);

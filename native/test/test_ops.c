@@ -236,6 +236,11 @@ static void ops_special(int isa) {
           "softmax argmax y NULL");
   }
   CHECK(s4j_f32_rows_at(isa, 0, 0, 0, 1.0f, x, 0, 2, y, 0, -1, 2, 2, NULL, 0) == S4J_EINVAL, "negative y stride");
+  /* rows whose last end overflows int64_t (the row loops' index arithmetic would be undefined) */
+  CHECK(s4j_f32_rows_at(isa, 0, 0, 0, 1.0f, x, 0, INT64_MAX / 2, y, 0, 2, 4, 2, NULL, 0) == S4J_EINVAL,
+        "x rows past int64");
+  CHECK(s4j_f32_rows_at(isa, 0, 0, 0, 1.0f, x, 0, 2, y, INT64_MAX - 1, 2, 2, 2, NULL, 0) == S4J_EINVAL,
+        "y rows past int64");
   /* one row does not use its strides (any value), with a temperature and the lse flag too */
   x[0] = 1.0f;
   x[1] = 1.0f;
