@@ -171,7 +171,7 @@ static size_t s4j_nt_choice(int amd_family) {
 static volatile int s4j_features_cache = -1;
 
 int s4j_cpu_features(void) {
-  int f = s4j_features_cache;
+  int f = S4J_LOAD_ACQUIRE(&s4j_features_cache);
   if (f < 0) {
     int amd_family = 0;
 #if defined(S4J_CPU_X86)
@@ -184,7 +184,7 @@ int s4j_cpu_features(void) {
 #endif
     s4j_prefetch_ahead = s4j_prefetch_choice(amd_family != 0);
     s4j_nt_min = s4j_nt_choice(amd_family);
-    s4j_features_cache = f;
+    S4J_STORE_RELEASE(&s4j_features_cache, f); /* last: after the globals above (kernels.h) */
   }
   return f;
 }

@@ -17,6 +17,18 @@
 
 #include "constants.h"
 
+/* Publication of the probe's once-computed results (cpu.c, softmax.c): the thread that computed them stores the
+ * cache last with release order, so a thread that reads the cache with acquire order also sees the globals
+ * stored before it (s4j_prefetch_ahead, s4j_nt_min). x86 orders plain accesses so anyway; arm64 does not. MSVC,
+ * which builds x86-64 only here, gives volatile accesses these semantics there. */
+#if defined(__GNUC__) || defined(__clang__)
+#define S4J_LOAD_ACQUIRE(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define S4J_STORE_RELEASE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#else
+#define S4J_LOAD_ACQUIRE(p) (*(p))
+#define S4J_STORE_RELEASE(p, v) (*(p) = (v))
+#endif
+
 /* The streaming kernels' software prefetch distance in floats (S4J_PREFETCH_FLOATS or S4J_PREFETCH_OFF), set
  * by the CPU probe (cpu.c) before the first kernel of an entry point runs; every thread that races on the
  * first probe stores the same value. */

@@ -660,13 +660,13 @@ S4J_DRIVER_INLINE void s4j_stage_rest(const s4j_kernel_set* k, int op, int flags
 static volatile int s4j_isa_mask_cache = -1;
 
 static int s4j_isa_mask(void) {
-  int m = s4j_isa_mask_cache;
+  int m = S4J_LOAD_ACQUIRE(&s4j_isa_mask_cache);
   if (m < 0) {
     m = 0;
     for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
       if (s4j_isa_supported(isa)) m |= 1 << isa;
     }
-    s4j_isa_mask_cache = m;
+    S4J_STORE_RELEASE(&s4j_isa_mask_cache, m);
   }
   return m;
 }
