@@ -49,6 +49,15 @@ static inline double s4j_two_prod(double x, double s, double* e) {
   return p;
 }
 
+/* z * (hi + lo) for a double-double factor, without fma(): z * hi exactly (s4j_two_prod), then its rest plus
+ * z * lo added to it, so the final addition is the only rounding of the result's size (a row whose mass is one
+ * term gives exactly 1; z * hi + z * lo, which rounds the product first, gave 1 - 2^-53). z * hi below 2^995. */
+static inline double s4j_dd_mul(double z, double hi, double lo) {
+  double e;
+  const double p = s4j_two_prod(z, hi, &e);
+  return p + (e + z * lo);
+}
+
 /* x*s - h rounded once (to within ~2^-104 relative of that): x*s = p + pe exactly (s4j_two_prod), 2Sum gives
  * p - h = d + de exactly. Operands from 2^995 up and infinities: fl(x*s) - h (2Sum's rest of an infinity is NaN). */
 static inline double s4j_mul_sub(double x, double s, double h) {

@@ -29,8 +29,12 @@ static const s4j_f64_kernel_set* const s4j_f64_kernel_table[S4J_ISA_COUNT] = {
 /* (hi, lo) = 1 / (s_hi + s_lo) as a double-double (s_hi > 0 finite): one Newton correction of fl(1/s_hi). */
 static double s4j_dd_inverse(double s_hi, double s_lo, double* inv_lo) {
   const double inv_hi = 1.0 / s_hi;
-  /* r = 1 - s * inv_hi: the FMA makes the first product exact; the s_lo term is second order. */
-  const double r = fma(-s_hi, inv_hi, 1.0) - s_lo * inv_hi;
+  /* r = 1 - s * inv_hi: s_hi * inv_hi = p + e exactly (no fma(): s4j_two_prod says why), 1 - p exact
+   * (p is within an ulp of 1), so (1 - p) - e rounds once, as fma(-s_hi, inv_hi, 1) would; the s_lo term is
+   * second order. */
+  double e;
+  const double p = s4j_two_prod(s_hi, inv_hi, &e);
+  const double r = ((1.0 - p) - e) - s_lo * inv_hi;
   *inv_lo = r * inv_hi;
   return inv_hi;
 }
@@ -84,7 +88,7 @@ static double s4j_f64_distance(double xf, double ref, double sp, double* lo) {
   const double h = s4j_two_sum(0.5 * xf, -0.5 * ref, &e);
   const double s2 = 2.0 * sp;
   const double d = h * s2;
-  *lo = isfinite(d) ? fma(h, s2, -d) + e * s2 : 0.0;
+  *lo = isfinite(d) ? fma(h, s2, -d) + e * s2 : 0.0; /* fma(): h and s2 of any size (two_prod needs < 2^995) */
   return d;
 }
 
@@ -119,7 +123,7 @@ static void s4j_f64_exact(const double* x, double* y, size_t n, double scale, in
   }
   double inv_lo;
   const double inv_hi = s4j_dd_inverse(s_hi, s_lo, &inv_lo);
-  for (size_t i = 0; i < n; i++) y[i] = fma(y[i], inv_hi, y[i] * inv_lo);
+  for (size_t i = 0; i < n; i++) y[i] = s4j_dd_mul(y[i], inv_hi, inv_lo);
 }
 
 /* log(m_hi + m_lo) + e*ln2 for m_hi > 0 finite and integral e with |e| < 2^17 - 64, as hi + *lo: m = f * 2^k
