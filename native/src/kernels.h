@@ -19,12 +19,17 @@
 
 /* Publication of the probe's once-computed results (cpu.c, softmax.c): the thread that computed them stores the
  * cache last with release order, so a thread that reads the cache with acquire order also sees the globals
- * stored before it (s4j_prefetch_ahead, s4j_nt_min). x86 orders plain accesses so anyway; arm64 does not. MSVC,
- * which builds x86-64 only here, gives volatile accesses these semantics there. */
+ * stored before it (s4j_prefetch_ahead, s4j_nt_min). x86 orders plain accesses so anyway; arm64 does not. MSVC
+ * (whose volatile orders nothing on ARM64): interlocked operations, full barriers on every target. The caches
+ * are volatile int, 32 bits as long is on Windows. */
 #if defined(__GNUC__) || defined(__clang__)
 #define S4J_LOAD_ACQUIRE(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define S4J_STORE_RELEASE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#else
+#elif defined(_MSC_VER)
+#include <intrin.h>
+#define S4J_LOAD_ACQUIRE(p) ((int)_InterlockedOr((volatile long*)(p), 0))
+#define S4J_STORE_RELEASE(p, v) ((void)_InterlockedExchange((volatile long*)(p), (long)(v)))
+#else /* another compiler: volatile accesses (ordered on x86, where such builds run) */
 #define S4J_LOAD_ACQUIRE(p) (*(p))
 #define S4J_STORE_RELEASE(p, v) (*(p) = (v))
 #endif

@@ -455,8 +455,8 @@ public final class Softmax {
      * @throws ReadOnlyBufferException if y is read-only
      * @throws IndexOutOfBoundsException if rows or cols is negative, or the rows do not fit in a buffer's
      *         remaining elements
-     * @throws IllegalArgumentException if a stride is below cols (with more than one row), or x and y overlap
-     *         without being the same rows (same position and stride)
+     * @throws IllegalArgumentException if a stride is below cols (with more than one row), or a row of x and a
+     *         row of y share an element without being the same rows (same position and stride)
      */
     public void softmaxRows(FloatBuffer x, int xStride, FloatBuffer y, int yStride, int rows, int cols) {
         rowsBuffers(Op.SOFTMAX, x, xStride, y, yStride, rows, cols, NO_LSE);
@@ -592,8 +592,8 @@ public final class Softmax {
      * @param cols the length of each row, {@code >= 0}
      * @throws IndexOutOfBoundsException if rows, cols or an offset is negative, or the rows do not fit in their
      *         array
-     * @throws IllegalArgumentException if a stride is below cols (with more than one row), or x and y overlap
-     *         without being the same rows (equal offsets and strides)
+     * @throws IllegalArgumentException if a stride is below cols (with more than one row), or a row of x and a
+     *         row of y share an element without being the same rows (equal offsets and strides)
      */
     public void logSoftmaxRows(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int rows,
             int cols) {
@@ -626,8 +626,8 @@ public final class Softmax {
      * @throws ReadOnlyBufferException if y is read-only
      * @throws IndexOutOfBoundsException if rows or cols is negative, or the rows do not fit in a buffer's
      *         remaining elements
-     * @throws IllegalArgumentException if a stride is below cols (with more than one row), or x and y overlap
-     *         without being the same rows (same position and stride)
+     * @throws IllegalArgumentException if a stride is below cols (with more than one row), or a row of x and a
+     *         row of y share an element without being the same rows (same position and stride)
      */
     public void logSoftmaxRows(FloatBuffer x, int xStride, FloatBuffer y, int yStride, int rows, int cols) {
         rowsBuffers(Op.LOG_SOFTMAX, x, xStride, y, yStride, rows, cols, NO_LSE);

@@ -149,4 +149,36 @@ class HeadMaxRedoTest {
             }
         }
     }
+
+    /**
+     * Out of place and in place the reload gives the same bits (docs/NUMERICS.md, "Reload"), also where the
+     * out-of-place sum, relative to a head far below the largest inputs but never redone (each block's sum stays
+     * below 2^58), makes the final factor small enough to be applied in steps of 2^-100: every 4096th input
+     * 39.140625 above zeros (the Java reload stepped and then dropped the factor's low float: 0.015624999 out of
+     * place against 0.015625 in place, the correctly rounded 1/64), and one 30 after a head of zeros (the low
+     * float subnormal without the steps).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void inPlaceAndOutOfPlaceAgreeWhenTheFactorIsTiny(Backend backend) {
+        Softmax s = Backends.require(backend).with(Algorithm.THREE_PASS_RELOAD);
+        float[] spikes = new float[64 * BLOCK];
+        for (int b = 0; b < 64; b++) {
+            spikes[b * BLOCK + BLOCK / 2] = 39.140625f;
+        }
+        float[] late = new float[3 * BLOCK];
+        late[2 * BLOCK + 7] = 30f;
+        for (float[] x : new float[][] {spikes, late}) {
+            float[] out = s.softmax(x);
+            float[] in = x.clone();
+            s.softmax(in, in);
+            for (int i = 0; i < x.length; i++) {
+                if (Math.abs(out[i]) >= Float.MIN_NORMAL || Math.abs(in[i]) >= Float.MIN_NORMAL) {
+                    assertEquals(Float.floatToIntBits(in[i]), Float.floatToIntBits(out[i]),
+                            s + " n=" + x.length + " at " + i + ": out of place " + out[i] + ", in place " + in[i]);
+                }
+            }
+        }
+        assertEquals(0.015625f, s.softmax(spikes)[BLOCK / 2], s + " the spikes' 1/64");
+    }
 }

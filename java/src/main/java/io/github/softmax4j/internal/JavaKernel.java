@@ -283,7 +283,7 @@ abstract class JavaKernel implements Kernel {
             return ExactPath.apply(Op.SOFTMAX, flags, s, x, xOff, y, yOff, n);
         }
         double inv = UNBIAS / sum;
-        boolean two = twoFloats(sum, inv);
+        boolean two = twoFloats(sum);
         for (int g = 0; g < segs; g++) {
             scaleSegment(y, yOff + starts[g], (g + 1 < segs ? starts[g + 1] : cur) - starts[g],
                     Math.scalb(inv, (int) (exps[g] - e)), two);
@@ -294,35 +294,38 @@ abstract class JavaKernel implements Kernel {
 
     /**
      * Whether the reload's final factor 2^-BIAS / sum must be two floats: a row whose mass is one stored term z,
-     * or nearly (the others below ~2^-25 of the sum), has fl(sum * 2^BIAS) = z and must give exactly 1 there, as
-     * the correctly rounded result does, but for about one z in seven no single float f has fl(z * f) = 1
-     * (softmax([4]) gave 0.99999994). So the sum, rounded as that term is, goes through the one-float product
-     * first, and a result other than 1 keeps the two floats (the native drivers' guard, docs/NUMERICS.md,
-     * "Cancelling table"). A function of the sum's significand alone, so the in-place and out-of-place reloads
-     * agree.
+     * or nearly (the others below ~2^-25 of the sum), has fl(sum) = z at the stored terms' scale and must give
+     * exactly 1 there, as the correctly rounded result does, but for about one z in seven no single float f has
+     * fl(z * f) = 1 (softmax([4]) gave 0.99999994). So the sum's significand m, rounded as that term is, goes
+     * through the one-float product fl(m) * fl(1/m) first, and a result other than 1 keeps the two floats (the
+     * native drivers' guard, docs/NUMERICS.md, "Cancelling table"). A function of the significand alone, at a
+     * scale where both floats are normal, so the in-place and out-of-place reloads (whose sums differ by a power
+     * of two) decide alike.
      */
-    private static boolean twoFloats(double sum, double inv) {
-        return (float) (sum * (1 / UNBIAS)) * (float) inv != 1f;
+    private static boolean twoFloats(double sum) {
+        double m = Math.scalb(sum, -Math.getExponent(sum)); // in [1, 2) for a positive normal sum
+        return (float) m * (float) (1 / m) != 1f;
     }
 
     /**
      * y[off, off+n) *= f, block by block, for the stored terms of one segment (each below 2^(58 + BIAS), see
-     * REDO_SUM): f is applied as one float (as two, hi + lo, where {@link #twoFloats} says so) once that is a
-     * normal float, before that in exact steps of 2^-100; below 2^-264 every output is below 2^-142, and zero is
-     * within the bound of outputs below MIN_NORMAL.
+     * REDO_SUM): f is applied in exact steps of 2^-100 while it is below 2^-126 (as one float) or 2^-100 (as two,
+     * hi + lo, where {@link #twoFloats} says so: both halves then normal), then as one or two floats; stepping
+     * is exact for every term whose output is normal, so the in-place and out-of-place reloads, whose factors
+     * differ by a power of two, agree there. Below 2^-264 every output is below 2^-142, and zero is within the
+     * bound of outputs below MIN_NORMAL.
      */
     private void scaleSegment(float[] y, int off, int n, double f, boolean two) {
         if (f < 0x1p-264) {
             f = 0;
         }
-        boolean stepped = false;
-        while (f != 0 && f < 0x1p-126) {
+        double least = two ? 0x1p-100 : 0x1p-126;
+        while (f != 0 && f < least) {
             scaleBlocks(y, off, n, 0x1p-100f, 0f);
             f *= 0x1p100;
-            stepped = true;
         }
         float hi = (float) f;
-        scaleBlocks(y, off, n, hi, two && !stepped ? (float) (f - hi) : 0f);
+        scaleBlocks(y, off, n, hi, two ? (float) (f - hi) : 0f);
     }
 
     private void scaleBlocks(float[] y, int off, int n, float hi, float lo) {
@@ -349,7 +352,7 @@ abstract class JavaKernel implements Kernel {
             sum += reload ? storeBlock(x, xOff + i, y, yOff + i, len, s, e) : sumBlock(x, xOff + i, len, s, e);
         }
         if (reload) {
-            scaleSegment(y, yOff, n, UNBIAS / sum, twoFloats(sum, UNBIAS / sum));
+            scaleSegment(y, yOff, n, UNBIAS / sum, twoFloats(sum));
         } else {
             float inv = (float) (1.0 / sum);
             for (int i = 0; i < n; i += Math.min(ExpConstants.BLOCK, n - i)) {
