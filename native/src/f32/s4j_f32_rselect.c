@@ -137,8 +137,17 @@ int64_t S4J_FN(rargmax)(size_t n, const float* x) {
       best_end = n;
     }
   }
+  /* "maybe a NaN" (on AVX2 also a row whose sum is NaN without one: +Inf and -Inf): the first NaN, a vector at a
+   * time (a lane unequal to itself) */
   if (s4j_vnan_any(nan0) || s4j_vnan_any(nan1) || s4j_vnan_any(nan2) || s4j_vnan_any(nan3)) {
-    for (size_t k = 0; k < n; k++) {
+    const uint32_t all = (uint32_t)((UINT64_C(1) << S4J_VLEN) - 1);
+    size_t k = 0;
+    for (; k + S4J_VLEN <= n; k += S4J_VLEN) {
+      const s4j_vf a = s4j_vload(x + k);
+      const uint32_t m = s4j_vmask_eq(a, a);
+      if (m != all) return -1 - (int64_t)(k + s4j_ctz(~m & all));
+    }
+    for (; k < n; k++) {
       if (x[k] != x[k]) return -1 - (int64_t)k;
     }
   }

@@ -12,6 +12,7 @@
  *   s4j_vkeep(&v)                          v stays in a register (the compiler may not fold its load into uses)
  *   s4j_vmask_ge_or_nan/eq                 comparisons as a bit per lane (lane i: bit i)
  *   s4j_vnan, s4j_vnan_init/add/any        "a NaN was seen", accumulated over pairs of vectors in a loop
+ *                                          (may say "maybe" without one: AVX2 sums products; callers rescan)
  *   s4j_expp, s4j_expp_init, s4j_vexp      exp(s*x) * c * 2^(bias - E), per-call parameters (init's fold: the
  *                                          call may put 2^-E into a table, S4J_FOLD_MIN)
  *   s4j_vexpq, S4J_VEXP_GROUP(mode),       the same for q vectors, their steps interleaved, and the group sizes
