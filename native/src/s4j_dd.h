@@ -32,6 +32,12 @@ static inline double s4j_fast_two_sum(double a, double b, double* e) {
   return s;
 }
 
+/* Whether s4j_two_prod's split of x * s = p can be used: every operand and the product below 2^995 (above, the
+ * split overflows). Infinities and NaN are outside. */
+static inline int s4j_dekker_range(double x, double s, double p) {
+  return fabs(x) < 0x1p995 && fabs(s) < 0x1p995 && fabs(p) < 0x1p995;
+}
+
 /* x*s = p + *e exactly, without the C library's fma() (Dekker's product with Veltkamp's split): the driver is
  * compiled without ISA flags and the portable tier without FMA, where fma() is a library call, and mingw-w64's
  * fma() is not correctly rounded (fma(0x1.1f3b7d79edc73p+2, 0.7, -28 * LN2_HI) comes out 0.87 ULP off; measured
@@ -45,7 +51,7 @@ static inline double s4j_two_prod(double x, double s, double* e) {
   t = split * s;
   const double sh = t - (t - s), sl = s - sh;
   const double pe = ((xh * sh - p) + xh * sl + xl * sh) + xl * sl;
-  *e = (fabs(x) < 0x1p995 && fabs(s) < 0x1p995 && fabs(p) < 0x1p995) ? pe : 0.0;
+  *e = s4j_dekker_range(x, s, p) ? pe : 0.0;
   return p;
 }
 
@@ -63,7 +69,7 @@ static inline double s4j_dd_mul(double z, double hi, double lo) {
 static inline double s4j_mul_sub(double x, double s, double h) {
   double pe, de;
   const double p = s4j_two_prod(x, s, &pe);
-  if (!(fabs(x) < 0x1p995 && fabs(s) < 0x1p995 && fabs(p) < 0x1p995)) return p - h;
+  if (!s4j_dekker_range(x, s, p)) return p - h;
   const double d = s4j_two_sum(p, -h, &de);
   return d + (de + pe);
 }

@@ -54,6 +54,10 @@ final class ShortCalls {
         }
     };
 
+    /** What {@code -Dsoftmax4j.arrayCalls} asked for, read once: trimmed, lower case, "jni" if unset. */
+    private static final String ASKED = System.getProperty("softmax4j.arrayCalls", "jni").trim()
+            .toLowerCase(Locale.ROOT);
+
     /** The binding of every short call. */
     static final Entries ENTRIES = choose();
 
@@ -61,14 +65,12 @@ final class ShortCalls {
     }
 
     private static Entries choose() {
-        String given = System.getProperty("softmax4j.arrayCalls", "jni");
-        String m = given.trim().toLowerCase(Locale.ROOT);
-        if (!m.equals("ffm") && !m.equals("jni")) {
+        if (!ASKED.equals("ffm") && !ASKED.equals("jni")) {
             // a tuning switch, not a configuration the library cannot run without: say so, keep the default
             KernelSelector.LOG.log(Level.WARNING, "softmax4j: -Dsoftmax4j.arrayCalls={0} ignored: expected ffm or jni",
-                    given);
+                    System.getProperty("softmax4j.arrayCalls"));
         }
-        if (!m.equals("ffm") || !eligible()) {
+        if (!ASKED.equals("ffm") || !eligible()) {
             return JNI;
         }
         Entries ffm = ffm();
@@ -95,8 +97,7 @@ final class ShortCalls {
         if (ENTRIES != JNI) {
             return ENTRIES + " up to " + MAX_ELEMENTS + " elements, JNI beyond";
         }
-        String m = System.getProperty("softmax4j.arrayCalls", "jni").trim().toLowerCase(Locale.ROOT);
-        return "JNI" + (!m.equals("ffm") ? " (the default; FFM downcalls: "
+        return "JNI" + (!ASKED.equals("ffm") ? " (the default; FFM downcalls: "
                 + "-Dsoftmax4j.arrayCalls=ffm, JDK 22+)"
                 : Runtime.version().feature() < 22 ? " (FFM downcalls need JDK 22+)"
                 : !NativeLib.nativeAccessEnabled() ? " (FFM downcalls would need --enable-native-access)"
