@@ -153,6 +153,10 @@ int main(void) {
       x[len - 1] = -INFINITY;
       x[0] = INFINITY;
       check(isa, x, len, "zeros and both infinities");
+      x[len - 1] = NAN; /* after a block whose "maybe" was the infinities': the exact test from there on */
+      check(isa, x, len, "infinities, then a NaN");
+      x[1] = NAN; /* in the first block or the head */
+      check(isa, x, len, "infinities and an early NaN");
     }
     free(buf);
     printf("tier %s: sampling entry points checked\n", s4j_isa_name(isa));

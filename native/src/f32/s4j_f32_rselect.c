@@ -62,54 +62,95 @@ int64_t S4J_FN(rselect)(size_t n, const float* x, float t, int32_t* idx, int64_t
 /* rargmax = Reduce-ARGMAX: the index of the first largest element, or of the first NaN as -1 - index (the
  * sampler's greedy decoding and its NaN check in one call); -1 - n never happens for n >= 1 (every element
  * -Inf gives index 0 of a -Inf maximum, for the caller to reject). One pass over memory: the maximum of each
- * block of S4J_ARGMAX_BLOCK elements (NaN noted), keeping the first block that raised it; then the first lane
- * equal to the maximum is searched in that block only (in L1).
+ * block of S4J_ARGMAX_BLOCK elements and whether it holds a NaN (then the first NaN is found in that block, in
+ * L1: every block before it had none), keeping the first block that raised the maximum; then the first lane
+ * equal to the maximum is searched in that block only.
  * Eight vectors per iteration, loaded once and kept in registers (s4j_vkeep: gcc folded each load into both of its
  * uses, 16 loads per iteration, which held AVX2 on Zen 4 to twice a read-only sum's time), their maximum as a
  * tree into two max chains (fewer registers than a chain per vector, the same eight max operations) and their
  * pairs' NaN tests into four chains (two tests in a row per chain made AVX-512's mask chain 2x slower); a max must
- * see every vector (no one instruction both takes a max and keeps a NaN). README, "Thirtieth session". */
+ * see every vector (no one instruction both takes a max and keeps a NaN). README, "Thirtieth session". Tiers with
+ * a fast NaN test (S4J_VNAN_FAST: AVX2) use it until it says "maybe" in a block without a NaN (a row with
+ * infinities), and the exact test for the rest of the row ("Thirty-third session"). */
 #define S4J_ARGMAX_BLOCK (64 * S4J_VLEN)
+
+/* The index of the first NaN among x[0, n), or -1: a vector at a time (a lane unequal to itself). */
+static int64_t s4j_first_nan(const float* x, size_t n) {
+  const uint32_t all = (uint32_t)((UINT64_C(1) << S4J_VLEN) - 1);
+  size_t k = 0;
+  for (; k + S4J_VLEN <= n; k += S4J_VLEN) {
+    const s4j_vf a = s4j_vload(x + k);
+    const uint32_t m = s4j_vmask_eq(a, a);
+    if (m != all) return (int64_t)(k + s4j_ctz(~m & all));
+  }
+  for (; k < n; k++) {
+    if (x[k] != x[k]) return (int64_t)k;
+  }
+  return -1;
+}
+
+/* The largest of x[0, len) (len a multiple of eight vectors; NaN lanes left out), and in *maybe_nan whether the
+ * block may hold a NaN: exactly, or with fast (S4J_VNAN_FAST) possibly also without one. rem: the floats from x
+ * to the row's end (for the prefetch bound). fast is a constant at each call: two loops. */
+S4J_INLINE float s4j_argmax_block(const float* x, size_t len, size_t rem, const int fast, int* maybe_nan) {
+  s4j_vf m0 = s4j_vset1(-INFINITY), m1 = m0;
+  s4j_vnan nan0 = s4j_vnan_init(), nan1 = nan0, nan2 = nan0, nan3 = nan0;
+  for (size_t j = 0; j < len; j += 8 * S4J_VLEN) {
+    if (rem - j >= S4J_PREFETCH_AHEAD + 8 * S4J_VLEN) {
+      S4J_PREFETCH_ITER(x + j);
+      S4J_PREFETCH_ITER(x + j + 4 * S4J_VLEN);
+    }
+    s4j_vf v[8];
+    for (int q = 0; q < 8; q++) {
+      v[q] = s4j_vload(x + j + (size_t)q * S4J_VLEN);
+      s4j_vkeep(&v[q]);
+    }
+    /* A NaN may rise through the tree (x86's max returns its second operand for a NaN), but it meets m as the
+     * first operand, for which max returns m: no NaN enters m (a block with one goes to the NaN scan). */
+    m0 = s4j_vmax(s4j_vmax(s4j_vmax(v[0], v[1]), s4j_vmax(v[2], v[3])), m0);
+    m1 = s4j_vmax(s4j_vmax(s4j_vmax(v[4], v[5]), s4j_vmax(v[6], v[7])), m1);
+    if (fast) {
+      nan0 = s4j_vnan_add_fast(nan0, v[0], v[1]);
+      nan1 = s4j_vnan_add_fast(nan1, v[2], v[3]);
+      nan2 = s4j_vnan_add_fast(nan2, v[4], v[5]);
+      nan3 = s4j_vnan_add_fast(nan3, v[6], v[7]);
+    } else {
+      nan0 = s4j_vnan_add(nan0, v[0], v[1]);
+      nan1 = s4j_vnan_add(nan1, v[2], v[3]);
+      nan2 = s4j_vnan_add(nan2, v[4], v[5]);
+      nan3 = s4j_vnan_add(nan3, v[6], v[7]);
+    }
+  }
+  *maybe_nan = s4j_vnan_any(nan0) || s4j_vnan_any(nan1) || s4j_vnan_any(nan2) || s4j_vnan_any(nan3);
+  return s4j_vhmax(s4j_vmax(m0, m1));
+}
 
 int64_t S4J_FN(rargmax)(size_t n, const float* x) {
   float best = -INFINITY;
   size_t best_at = 0, best_end = n; /* the block holding the first maximum */
-  s4j_vnan nan0 = s4j_vnan_init(), nan1 = nan0, nan2 = nan0, nan3 = nan0;
   /* The floats before x's first vector-aligned one as a block of their own: every load after it is aligned
    * (a Java heap array almost never is; misaligned, the pass took 1.5x as long). The result is exact, so it
    * does not depend on where x is. */
   size_t i = s4j_head_to_align(x, n);
   if (i != 0) {
     const s4j_vf a = s4j_vload_tail(x, s4j_vtail_mask(i)); /* other lanes: -Inf, ordered */
-    nan0 = s4j_vnan_add(nan0, a, a);
+    if (s4j_vnan_any(s4j_vnan_add(s4j_vnan_init(), a, a))) return -1 - s4j_first_nan(x, i);
     best = s4j_vhmax(a);
     best_end = i;
   }
   /* blocks of S4J_ARGMAX_BLOCK floats, the last of them shorter (whole iterations of eight vectors): a Java array
    * 16 bytes off took the one-vector loop below over all but its first floats at n = 1024, 3.6x the time */
+  int fast = S4J_VNAN_FAST;
   while (n - i >= 8 * S4J_VLEN) {
     const size_t len = n - i >= S4J_ARGMAX_BLOCK ? S4J_ARGMAX_BLOCK : (n - i) / (8 * S4J_VLEN) * (8 * S4J_VLEN);
-    s4j_vf m0 = s4j_vset1(-INFINITY), m1 = m0;
-    for (size_t j = i; j < i + len; j += 8 * S4J_VLEN) {
-      if (n - j >= S4J_PREFETCH_AHEAD + 8 * S4J_VLEN) {
-        S4J_PREFETCH_ITER(x + j);
-        S4J_PREFETCH_ITER(x + j + 4 * S4J_VLEN);
-      }
-      s4j_vf v[8];
-      for (int q = 0; q < 8; q++) {
-        v[q] = s4j_vload(x + j + (size_t)q * S4J_VLEN);
-        s4j_vkeep(&v[q]);
-      }
-      /* A NaN may rise through the tree (x86's max returns its second operand for a NaN), but it meets m as the
-       * first operand, for which max returns m: no NaN enters m (a row with one goes to the NaN scan below). */
-      m0 = s4j_vmax(s4j_vmax(s4j_vmax(v[0], v[1]), s4j_vmax(v[2], v[3])), m0);
-      m1 = s4j_vmax(s4j_vmax(s4j_vmax(v[4], v[5]), s4j_vmax(v[6], v[7])), m1);
-      nan0 = s4j_vnan_add(nan0, v[0], v[1]);
-      nan1 = s4j_vnan_add(nan1, v[2], v[3]);
-      nan2 = s4j_vnan_add(nan2, v[4], v[5]);
-      nan3 = s4j_vnan_add(nan3, v[6], v[7]);
+    int maybe_nan;
+    const float mx = fast ? s4j_argmax_block(x + i, len, n - i, 1, &maybe_nan)
+                          : s4j_argmax_block(x + i, len, n - i, 0, &maybe_nan);
+    if (maybe_nan) {
+      const int64_t at = s4j_first_nan(x + i, len);
+      if (at >= 0) return -1 - (int64_t)(i + at);
+      fast = 0; /* infinities: the exact test from here on */
     }
-    const float mx = s4j_vhmax(s4j_vmax(m0, m1));
     if (mx > best) {
       best = mx;
       best_at = i;
@@ -119,6 +160,7 @@ int64_t S4J_FN(rargmax)(size_t n, const float* x) {
   }
   if (i < n) { /* the rest, fewer than eight vectors */
     s4j_vf m0 = s4j_vset1(-INFINITY);
+    s4j_vnan nan0 = s4j_vnan_init();
     size_t j = i;
     for (; j + S4J_VLEN <= n; j += S4J_VLEN) {
       const s4j_vf a = s4j_vload(x + j);
@@ -130,25 +172,12 @@ int64_t S4J_FN(rargmax)(size_t n, const float* x) {
       m0 = s4j_vmax(a, m0);
       nan0 = s4j_vnan_add(nan0, a, a);
     }
+    if (s4j_vnan_any(nan0)) return -1 - (int64_t)(i + (size_t)s4j_first_nan(x + i, n - i));
     const float mx = s4j_vhmax(m0);
     if (mx > best) {
       best = mx;
       best_at = i;
       best_end = n;
-    }
-  }
-  /* "maybe a NaN" (on AVX2 also a row whose sum is NaN without one: +Inf and -Inf): the first NaN, a vector at a
-   * time (a lane unequal to itself) */
-  if (s4j_vnan_any(nan0) || s4j_vnan_any(nan1) || s4j_vnan_any(nan2) || s4j_vnan_any(nan3)) {
-    const uint32_t all = (uint32_t)((UINT64_C(1) << S4J_VLEN) - 1);
-    size_t k = 0;
-    for (; k + S4J_VLEN <= n; k += S4J_VLEN) {
-      const s4j_vf a = s4j_vload(x + k);
-      const uint32_t m = s4j_vmask_eq(a, a);
-      if (m != all) return -1 - (int64_t)(k + s4j_ctz(~m & all));
-    }
-    for (; k < n; k++) {
-      if (x[k] != x[k]) return -1 - (int64_t)k;
     }
   }
   /* the first lane equal to the maximum, four vectors at a time (a scalar loop over the block cost as much as

@@ -51,15 +51,18 @@ static inline uint32_t s4j_vmask_ge_or_nan(s4j_vf v, s4j_vf t) {
   return (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(v, t, _CMP_NLT_UQ));
 }
 static inline uint32_t s4j_vmask_eq(s4j_vf v, s4j_vf t) { return (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(v, t, _CMP_EQ_OQ)); }
-/* NaN seen: the pairs' products summed (a NaN stays NaN through every FMA), tested once at the end. The FMAs run
- * on Zen 4's FP0/FP1 pipes while argmax's max operations take FP2/FP3, which unordered compares shared with them
- * (adds there: 1.2-1.3x slower; README, "Thirty-third session"). A sum may also be NaN without a NaN input
- * (Inf * 0, or an infinity met by the opposite one): "maybe", which the caller settles by a scan. */
+/* NaN seen: lanes of unordered compares or-ed together (all-ones lanes, themselves NaN), tested once at the
+ * end. The fast test (S4J_VNAN_FAST): the pairs' products summed by FMA (a NaN stays NaN through every FMA) on
+ * Zen 4's FP0/FP1 pipes, while argmax's max operations take FP2/FP3, which the compares share with them (README,
+ * "Thirty-third session"); it may say "maybe" without a NaN (Inf * 0, +Inf + -Inf: rows masked with -Inf), which
+ * the caller settles with the exact test. s4j_vnan_any reads either accumulator. */
+#define S4J_VNAN_FAST 1
 typedef __m256 s4j_vnan;
 static inline s4j_vnan s4j_vnan_init(void) { return _mm256_setzero_ps(); }
 static inline s4j_vnan s4j_vnan_add(s4j_vnan acc, s4j_vf a, s4j_vf b) {
-  return _mm256_fmadd_ps(a, b, acc);
+  return _mm256_or_ps(acc, _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
 }
+static inline s4j_vnan s4j_vnan_add_fast(s4j_vnan acc, s4j_vf a, s4j_vf b) { return _mm256_fmadd_ps(a, b, acc); }
 static inline int s4j_vnan_any(s4j_vnan acc) { return _mm256_movemask_ps(_mm256_cmp_ps(acc, acc, _CMP_UNORD_Q)) != 0; }
 static inline s4j_vf s4j_vset1(float f) { return _mm256_set1_ps(f); }
 static inline s4j_vf s4j_vadd(s4j_vf a, s4j_vf b) { return _mm256_add_ps(a, b); }

@@ -12,7 +12,7 @@
  *   s4j_vkeep(&v)                          v stays in a register (the compiler may not fold its load into uses)
  *   s4j_vmask_ge_or_nan/eq                 comparisons as a bit per lane (lane i: bit i)
  *   s4j_vnan, s4j_vnan_init/add/any        "a NaN was seen", accumulated over pairs of vectors in a loop
- *                                          (may say "maybe" without one: AVX2 sums products; callers rescan)
+ *   S4J_VNAN_FAST, s4j_vnan_add_fast        optional: a cheaper test that may say "maybe" without a NaN (AVX2)
  *   s4j_expp, s4j_expp_init, s4j_vexp      exp(s*x) * c * 2^(bias - E), per-call parameters (init's fold: the
  *                                          call may put 2^-E into a table, S4J_FOLD_MIN)
  *   s4j_vexpq, S4J_VEXP_GROUP(mode),       the same for q vectors, their steps interleaved, and the group sizes
@@ -43,6 +43,12 @@
 #endif
 
 #include "kernels.h"
+
+/* Tiers without a cheaper NaN test than their exact one use the exact one (rargmax, s4j_f32_rselect.c). */
+#if !defined(S4J_VNAN_FAST)
+#define S4J_VNAN_FAST 0
+#define s4j_vnan_add_fast s4j_vnan_add
+#endif
 
 /* Four exps at once. A tier with s4j_vexpq (q vectors, each step for all of them before the next) runs them in
  * groups, so that the scheduler holds several short chains instead of one long one where that measures faster:

@@ -80,9 +80,11 @@ final class Checks {
      * The checks of rows between buffers (indexes relative to the positions, both non-null): y writable when
      * the op writes it, each span inside its buffer's remaining elements, and in-place or disjoint when x and
      * y are the same array or the same native memory. Returns false when there is nothing to compute.
+     * {@code xAddress} and {@code yAddress}: the buffers' {@link NativeKernel#address}, looked up once per call
+     * by the caller (a JNI call each before JDK 22).
      */
-    static boolean rows(FloatBuffer x, int xStride, FloatBuffer y, int yStride, int rows, int cols,
-            boolean writes) {
+    static boolean rows(FloatBuffer x, long xAddress, int xStride, FloatBuffer y, long yAddress, int yStride,
+            int rows, int cols, boolean writes) {
         if (writes && y.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
@@ -99,11 +101,9 @@ final class Checks {
             int yo = y.arrayOffset() + y.position();
             aliasing(x.array(), xo, xStride, xo + xEnd, y.array(), yo, yStride, yo + yEnd, rows, cols);
         } else if (x.isDirect() && y.isDirect()) {
-            long xa = NativeKernel.address(x);
-            long ya = NativeKernel.address(y);
-            if (xa >= 0 && ya >= 0) {
-                long xs = xa + 4L * x.position();
-                long ys = ya + 4L * y.position();
+            if (xAddress >= 0 && yAddress >= 0) {
+                long xs = xAddress + 4L * x.position();
+                long ys = yAddress + 4L * y.position();
                 boolean same = xs == ys && (xStride == yStride || rows == 1);
                 boolean apart = (ys - xs) % 4 == 0 && interleaved((ys - xs) / 4, xStride, yStride, rows, cols);
                 if (!same && xs < ys + 4L * yEnd && ys < xs + 4L * xEnd && !apart) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ForkJoinPool;
 
 import io.github.softmax4j.internal.Dispatch;
 import io.github.softmax4j.internal.Kernel;
+import io.github.softmax4j.internal.NativeKernel;
 import io.github.softmax4j.internal.KernelSelector;
 import io.github.softmax4j.internal.Op;
 import io.github.softmax4j.internal.Span;
@@ -910,16 +911,18 @@ public final class Softmax {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(y, "y");
         boolean writes = op != Op.LOG_SUM_EXP;
-        if (!Checks.rows(x, xStride, y, yStride, rows, cols, writes)) {
+        long xa = NativeKernel.address(x); // once per call: before JDK 22 a JNI call each
+        long ya = y == x ? xa : NativeKernel.address(y);
+        if (!Checks.rows(x, xa, xStride, y, ya, yStride, rows, cols, writes)) {
             if (!writes && rows > 0) {
                 lse[0] = Double.NEGATIVE_INFINITY;
             }
         } else if (writes) {
-            dispatch.run(op, Span.buffers(dispatch, x, x.position(), xStride, y, y.position(), yStride, rows, cols),
-                    rows, cols, lse);
+            dispatch.run(op, Span.buffers(dispatch, x, xa, x.position(), xStride, y, ya, y.position(), yStride, rows,
+                    cols), rows, cols, lse);
         } else {
-            dispatch.run(op, Span.buffers(dispatch, x, x.position(), xStride, x, x.position(), xStride, rows, cols),
-                    rows, cols, lse);
+            dispatch.run(op, Span.buffers(dispatch, x, xa, x.position(), xStride, x, xa, x.position(), xStride, rows,
+                    cols), rows, cols, lse);
         }
     }
 

@@ -49,15 +49,16 @@ public abstract class Span {
 
     /**
      * Rows between buffers: in place in the arrays of heap buffers, in place in direct memory under a native
-     * kernel, else through copies. Indexes are absolute (positions are the caller's business).
+     * kernel, else through copies. Indexes are absolute (positions are the caller's business); {@code xAddress}
+     * and {@code yAddress} are the buffers' {@link NativeKernel#address}, looked up once by the caller.
      */
-    public static Span buffers(Dispatch d, FloatBuffer x, int xIndex, int xStride, FloatBuffer y, int yIndex,
-            int yStride, int rows, int cols) {
+    public static Span buffers(Dispatch d, FloatBuffer x, long xAddress, int xIndex, int xStride, FloatBuffer y,
+            long yAddress, int yIndex, int yStride, int rows, int cols) {
         if (x.hasArray() && y.hasArray()) {
             return arrays(x.array(), x.arrayOffset() + xIndex, xStride, y.array(), y.arrayOffset() + yIndex, yStride);
         }
         NativeKernel nk = d.nativeKernel();
-        if (nk != null && nativeLayout(x) && nativeLayout(y) && !d.routesSmall((long) rows * cols)) {
+        if (nk != null && nativeLayout(x, xAddress) && nativeLayout(y, yAddress) && !d.routesSmall((long) rows * cols)) {
             if (SEGMENTS == null) {
                 return new Direct(nk, x, xIndex, xStride, y, yIndex, yStride);
             }
@@ -74,7 +75,7 @@ public abstract class Span {
         // JavaCPP loaded) that any thread may read are split across threads, by rows or as a vector: a part
         // copies only its own input.
         return copies(floats(x), xIndex, xStride, floats(y), yIndex, yStride, Long.MAX_VALUE,
-                x.isDirect() && y.isDirect() && NativeKernel.address(x) >= 0 && NativeKernel.address(y) >= 0
+                x.isDirect() && y.isDirect() && xAddress >= 0 && yAddress >= 0
                         && (SEGMENTS == null || SEGMENTS.shared(x) && SEGMENTS.shared(y)));
     }
 
@@ -129,8 +130,8 @@ public abstract class Span {
      * Big-endian views (the default of {@code ByteBuffer.asFloatBuffer()}) and misaligned floats go
      * through the buffer API's conversion (a copy).
      */
-    private static boolean nativeLayout(FloatBuffer b) {
-        return b.isDirect() && b.order() == ByteOrder.nativeOrder() && (NativeKernel.address(b) & 3) == 0;
+    private static boolean nativeLayout(FloatBuffer b, long address) {
+        return b.isDirect() && b.order() == ByteOrder.nativeOrder() && address >= 0 && (address & 3) == 0;
     }
 
     private static Chunked.Floats floats(FloatBuffer b) {
