@@ -176,7 +176,7 @@ S4J_API int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t
  * with S4J_FLAG_SAFE. Each output >= DBL_MIN is within 4 ULP of the exact value, smaller ones
  * within DBL_MIN absolute. AUTO: three-pass reload up to a per-tier crossover, two-pass beyond.
  * Log-softmax: y = z - logsumexp(z) (two passes: the log-sum-exp pass, then one FMA per element with
- * the log-sum-exp kept as two doubles), within 2^-52 * |y| + 2^-51 absolute; any NaN or +Inf z -> all
+ * the log-sum-exp kept as two doubles), within 2^-52 * |y| + 2^-50 absolute; any NaN or +Inf z -> all
  * NaN; -Inf -> -Inf; all -Inf -> all NaN, or all -Inf with S4J_FLAG_SAFE.
  * Log-sum-exp: lse[r] = log(sum exp z); any NaN -> NaN; else any +Inf -> +Inf; all -Inf or
  * cols == 0 -> -Inf. Within 4 ULP when |lse| >= 1, else within 4 * 2^-52 absolute. One pass over x.

@@ -81,14 +81,14 @@ static int s4j_f64_exact_scan(const double* x, size_t n, double scale, double* r
  * most 2^-1075, nothing beside the bounds): neither the difference nor 2Sum's intermediate overflows, so a
  * distance that s' < 1 brings back into range stays finite (x' = -DBL_MAX, ref = 2e300, s' = 0.001: ~-1.8e305,
  * and x' = 8.53e307 against ref = DBL_MAX, which came out -Inf and NaN while the difference was taken whole);
- * then d = h * 2s' (the same product as (x' - ref) * s' whenever that difference is finite). -Inf for x' = -Inf
- * and for distances beyond the range (lo = 0 then). */
+ * then d = 2 (h * s') (the same product as (x' - ref) * s' whenever that difference is finite and the product
+ * normal). -Inf for x' = -Inf and for distances beyond the range (lo = 0 then). */
 static double s4j_f64_distance(double xf, double ref, double sp, double* lo) {
   double e;
   const double h = s4j_two_sum(0.5 * xf, -0.5 * ref, &e);
-  const double s2 = 2.0 * sp;
-  const double d = h * s2;
-  *lo = isfinite(d) ? fma(h, s2, -d) + e * s2 : 0.0; /* fma(): h and s2 of any size (two_prod needs < 2^995) */
+  const double hs = h * sp; /* times 2 after the product: 2s' overflows for s' >= 2^1023 (then 0 * Inf) */
+  const double d = 2.0 * hs;
+  *lo = isfinite(d) ? 2.0 * (fma(h, sp, -hs) + e * sp) : 0.0; /* fma(): h and s' of any size (two_prod: < 2^995) */
   return d;
 }
 

@@ -268,6 +268,40 @@ static int all_equal(const double* y, size_t n, double v) {
   return 1;
 }
 
+/* Scales through the C API that no Java caller can pass (|s| from 2^995 up): the exact path's distance
+ * (2s' overflowed at 2^1023: 0 * Inf gave NaN outputs) and the fast path's x*s - h outside Dekker's range. */
+static void huge_scales(void) {
+  for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
+    if (!s4j_isa_supported(isa)) continue;
+    const double x[2] = {1.0, 0.5};
+    for (int algo = 0; algo < S4J_ALGO_COUNT; algo++) {
+      double y[2] = {-1.0, -1.0};
+      CHECK(softmax_at(isa, algo, 0, 0x1p1023, x, 0, y, 0, 2) == S4J_OK && y[0] == 1.0 && y[1] == 0.0,
+            "%s/%s softmax at s = 2^1023: {%g, %g}, want {1, 0}", s4j_isa_name(isa), s4j_algo_names[algo], y[0], y[1]);
+    }
+    double y[2] = {-1.0, -1.0}, lse = 0.0;
+    CHECK(log_softmax_at(isa, S4J_FLAG_LSE, 0x1p1023, x, y, 2, &lse) == S4J_OK && y[0] == 0.0 && y[1] == -0x1p1022 &&
+              lse == 0x1p1023,
+          "%s log-softmax at s = 2^1023: {%g, %g}, lse %g, want {0, -2^1022}, 2^1023", s4j_isa_name(isa), y[0], y[1],
+          lse);
+    CHECK(logsumexp_at(isa, 0x1p1023, x, 0, 2, &lse) == S4J_OK && lse == 0x1p1023,
+          "%s log-sum-exp at s = 2^1023: %g", s4j_isa_name(isa), lse);
+    /* the fast path (z = x*s within 65536) with s = 1e300: z = {32767, 32767.5} up to x's rounding */
+    const double t[2] = {32767.0 / 1e300, 32767.5 / 1e300};
+    long double zt[2], ref[2];
+    for (int i = 0; i < 2; i++) zt[i] = (long double)t[i] * 1e300L;
+    const long double m = zt[1] > zt[0] ? zt[1] : zt[0];
+    const long double l = m + logl(expl(zt[0] - m) + expl(zt[1] - m));
+    for (int i = 0; i < 2; i++) ref[i] = zt[i] - l;
+    CHECK(log_softmax_at(isa, 0, 1e300, t, y, 2, &lse) == S4J_OK, "%s log-softmax at s = 1e300: rc", s4j_isa_name(isa));
+    for (int i = 0; i < 2; i++) {
+      const double err = fabsl((long double)y[i] - ref[i]) / (0x1p-52L * fabsl(ref[i]) + 0x1p-50L);
+      CHECK(err <= 1.0, "%s log-softmax at s = 1e300: y[%d] = %.17g, ref %.17Lg (%.2f of the bound)", s4j_isa_name(isa),
+            i, y[i], ref[i], err);
+    }
+  }
+}
+
 static void special_values(void) {
   static const size_t sizes[] = {1, 2, 7, 8, 17, 33, 64, 65, 1000, 5000};
   double* x = malloc(5000 * sizeof(double));
@@ -498,6 +532,7 @@ int main(void) {
   free(buf);
   free(ref);
   special_values();
+  huge_scales();
   printf("max ULP error (softmax outputs >= DBL_MIN; lse: ULP, or units of 2^-52 when |lse| < 1):\n");
   for (int isa = 0; isa < S4J_ISA_COUNT; isa++) {
     if (!s4j_isa_supported(isa)) continue;

@@ -2,11 +2,13 @@
  * Algorithm (Dukhan & Ablavatski, 2020, arXiv:2001.04438), double precision:
  * y = (p * inv) * 2^(n - E) for exp(x*s) = p * 2^n, with inv = inv_hi + inv_lo = 1/S. Portable C. */
 #include "kernels.h"
+#include "s4j_dd.h"
 #include "s4j_f64_scalar.h"
 
 /* u32: chunks of 32 through a local buffer (vectorizable map; in place stays vectorizable).
- * p*inv_hi + p*inv_lo: the low part corrects the rounding of 1/S (no FMA here, so two roundings,
- * the second one at 2^-53 of the small correction). */
+ * p * (inv_hi + inv_lo) with p * inv_hi taken exactly (s4j_dd_mul: no FMA here), so the final addition is the
+ * only rounding of the result's size, as in the FMA tiers (p*inv_hi + p*inv_lo rounded twice: a one-term row gave
+ * 1 - 2^-53). */
 S4J_INLINE void s4j_body(size_t n, const double* x, double* y, double s, double inv_hi, double inv_lo,
                          double e_max, const int scaled) {
   double buf[S4J_F64_SCALAR_CHUNK];
@@ -16,7 +18,7 @@ S4J_INLINE void s4j_body(size_t n, const double* x, double* y, double s, double 
       double lo, ni;
       const double hi = s4j_f64_scalar_mul(x[i], s, &lo, scaled);
       const double pi = s4j_f64_scalar_exp_pn(hi, lo, &ni);
-      buf[i] = (pi * inv_hi + pi * inv_lo) * s4j_f64_scalar_exp2(ni - e_max);
+      buf[i] = s4j_dd_mul(pi, inv_hi, inv_lo) * s4j_f64_scalar_exp2(ni - e_max);
     }
     memcpy(y, buf, c * sizeof(double));
     x += c;

@@ -17,8 +17,9 @@ import io.github.softmax4j.internal.Op;
  *
  * <h2>Configuration</h2>
  * Everything the wrapped {@link Softmax} is configured with applies: its backend (the native tiers have
- * double kernels of their own; the Java backends run the same driver in Java), algorithm, scale (taken as a
- * double), safe flag, and parallel executor and threshold (batches of rows are split by rows; a single vector
+ * double kernels of their own; the Java backends run the same driver in Java), algorithm, scale (the float
+ * that {@link Softmax#withScale} or {@link Softmax#withTemperature} made, widened exactly: a temperature of 0.7
+ * gives s = fl32(1/0.7) = 1.4285714626..., not the double 1/0.7, and the outputs are exact for that s), safe flag, and parallel executor and threshold (batches of rows are split by rows; a single vector
  * is not split).
  *
  * <h2>Values and accuracy</h2>

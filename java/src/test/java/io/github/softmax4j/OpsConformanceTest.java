@@ -124,6 +124,35 @@ class OpsConformanceTest {
         return e;
     }
 
+    /**
+     * Log-softmax where lse is large and y small: [0, 1, 2, 3] shifted by up to the fast path's range (ONNX's
+     * conformance input shifted), and a row of 4097 so that the two-pass blocks run. Every output within 2 ULP
+     * of the double result relative to |y| (2^-24 absolute below 1): lse rounded to one float put up to
+     * 2^-24 |lse| into every output (the Java backends until the thirty-third session: 1.2e-3 at 32870).
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void logSoftmaxKeepsLseRoundingOutOfY(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        SplittableRandom r = new SplittableRandom(SEED + 33);
+        for (int trial = 0; trial < 400; trial++) {
+            float shift = trial == 0 ? 32870f : (float) r.nextDouble(-65000, 65000);
+            int n = trial % 8 == 7 ? 4097 : 4;
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = shift + (n == 4 ? i : (float) r.nextDouble(0, 6));
+            }
+            double lse = OpsReference.logSumExp(x, 0, n, 1f);
+            float[] y = sm.logSoftmax(x);
+            for (int i = 0; i < n; i++) {
+                double ref = (double) x[i] - lse;
+                double bound = 2 * Math.max(Math.ulp((float) Math.abs(ref)), 0x1p-24);
+                assertTrue(Math.abs(y[i] - ref) <= bound, sm + " shift " + shift + " n=" + n + ": logSoftmax[" + i
+                        + "] " + y[i] + " vs " + ref + " (" + Math.abs(y[i] - ref) / bound * 2 + " ULP)");
+            }
+        }
+    }
+
     /** Many terms near 0 make lse and log-softmax near 0, where only an absolute bound is meaningful. */
     @ParameterizedTest
     @MethodSource("io.github.softmax4j.Backends#all")

@@ -49,8 +49,8 @@ abstract class JavaKernel implements Kernel {
     /** y *= inv, inv = invHi + invLo: y * invHi rounded once where invLo is 0, else fma(y, invHi, y * invLo). */
     abstract void vscale(float[] y, int off, int n, float invHi, float invLo);
 
-    /** y = x * s + c in one rounding: pass 2 of log-softmax. */
-    abstract void vmuladdc(float[] x, int xOff, float[] y, int yOff, int n, float s, float c);
+    /** y = fma(x, s, c) + cLo, -lse = c + cLo as two floats: pass 2 of log-softmax (the C vmuladdc kernel). */
+    abstract void vmuladdc(float[] x, int xOff, float[] y, int yOff, int n, float s, float c, float cLo);
 
     @Override
     public String toString() {
@@ -213,9 +213,13 @@ abstract class JavaKernel implements Kernel {
                 vscaleexp(x, xOff + i, y, yOff + i, Math.min(ExpConstants.BLOCK, n - i), s, inv, (float) e);
             }
         } else if (op == Op.LOG_SOFTMAX) {
-            float c = (float) -ExpConstants.lse(m, e);
+            // y = fma(x, s, -L_hi) - L_lo with lse = L_hi + L_lo, as the C driver (docs/NUMERICS.md, "log-softmax"):
+            // lse rounded to one float put up to 2^-24 |lse| into every output
+            double l = ExpConstants.lse(m, e);
+            float lHi = (float) l;
+            float cLo = (float) -(l - lHi);
             for (int i = 0; i < n; i += Math.min(ExpConstants.BLOCK, n - i)) {
-                vmuladdc(x, xOff + i, y, yOff + i, Math.min(ExpConstants.BLOCK, n - i), s, c);
+                vmuladdc(x, xOff + i, y, yOff + i, Math.min(ExpConstants.BLOCK, n - i), s, -lHi, cLo);
             }
         }
     }

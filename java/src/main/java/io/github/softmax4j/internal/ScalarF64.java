@@ -473,10 +473,11 @@ final class ScalarF64 {
      * beside the bounds), so that neither the difference nor 2Sum's intermediate overflows and a distance that
      * s' < 1 brings back into range stays finite (x' = -DBL_MAX, ref = 2e300, s' = 0.001: ~-1.8e305, and 8.53e307
      * against ref = DBL_MAX, which came out -Inf and NaN while the difference was taken whole); the same product
-     * as (x' - ref) * s' whenever that difference is finite. -Inf for x' = -Inf and beyond the range.
+     * as (x' - ref) * s' whenever that difference is finite and the product normal (the C driver's bits). -Inf
+     * for x' = -Inf and beyond the range.
      */
     private static double distance(double xf, double ref, double sp) {
-        return (0.5 * xf - 0.5 * ref) * (2.0 * sp);
+        return 2.0 * ((0.5 * xf - 0.5 * ref) * sp); // the product first: 2s' overflows from 2^1023 (C API scales)
     }
 
     /** The rest of {@link #distance}: (x' - ref) s' - d to ~2^-104 relative, for a finite d (2Sum, exact). */
@@ -486,7 +487,6 @@ final class ScalarF64 {
         double h = hx + hr;
         double bp = h - hx;
         double e = (hx - (h - bp)) + (hr - bp);
-        double s2 = 2.0 * sp;
-        return Fma.fma(h, s2, -d) + e * s2;
+        return 2.0 * (Fma.fma(h, sp, -0.5 * d) + e * sp); // 0.5 d = fl(h s'), exactly
     }
 }

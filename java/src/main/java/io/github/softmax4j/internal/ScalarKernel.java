@@ -70,9 +70,9 @@ public final class ScalarKernel extends JavaKernel {
     }
 
     @Override
-    void vmuladdc(float[] x, int xOff, float[] y, int yOff, int n, float s, float c) {
+    void vmuladdc(float[] x, int xOff, float[] y, int yOff, int n, float s, float c, float cLo) {
         for (int i = 0; i < n; i++) {
-            y[yOff + i] = Fma.fma(x[xOff + i], s, c);
+            y[yOff + i] = Fma.fma(x[xOff + i], s, c) + cLo;
         }
     }
 
