@@ -40,16 +40,20 @@ import io.github.softmax4j.internal.Kernel;
  * </ol>
  * Because survivors are chosen by comparing logits and weighted by a double-precision exponential of their
  * own logits ({@link StrictMath#exp}), the same logits, settings and generator state give the same token on
- * every backend, tier and platform. Two exceptions, where the backend's own results enter (exact to ~1e-7
- * relative, different in the last bits between backends): top-p without top-k needs the mass of the whole
- * vocabulary (the backend's log-sum-exp), and with no truncation at all the whole vocabulary is weighted by
- * the backend's softmax; a boundary that close to p, or a draw that close to a token's edge of the
- * cumulative distribution, may then pick the neighbouring token on another backend.
+ * every backend, tier and platform. Two steps use the backend's own results for speed (exact to ~1e-7
+ * relative, different in the last bits between backends): top-p without top-k takes the mass of the whole
+ * vocabulary from the backend's log-sum-exp, and with no truncation at all the whole vocabulary is weighted by
+ * the backend's softmax. Where those last bits could matter (a top-p cut within the log-sum-exp's documented
+ * error of p, a draw within twice the softmax's documented error of a token's edge of the cumulative
+ * distribution) the step is redone with the weights above over the whole vocabulary, so the token is still
+ * the same everywhere; such draws are rare (about one in 10^5) and cost one more pass of exponentials.
+ * Logits whose log-sum-exp exceeds 2^24 in magnitude (beyond what a double holds to float precision) are
+ * weighted that way throughout.
  *
  * <h2>Special values and errors</h2>
  * A NaN logit throws {@link IllegalArgumentException} naming the first NaN index; all logits -Inf throws
  * {@link IllegalArgumentException}; +Inf logits share the whole mass equally (the other tokens get none;
- * top-k then keeps the lowest-indexed +Inf tokens). -Inf logits are never drawn. Settings out of range
+ * top-k then keeps the lowest-indexed +Inf tokens; top-p and min-p keep every +Inf token). -Inf logits are never drawn. Settings out of range
  * ({@code T < 0} or NaN, {@code k < 1}, p outside (0, 1], min_p outside [0, 1)) throw
  * {@link IllegalArgumentException} when set; a null generator or array throws {@link NullPointerException};
  * ranges are checked as in {@link Softmax}. Inputs are never modified.
@@ -63,6 +67,17 @@ import io.github.softmax4j.internal.Kernel;
  */
 public final class Sampler {
     private static final int SAMPLE = 1024;
+    /**
+     * From this |log-sum-exp| on, a double lse no longer holds the mass relative to the top logit to float
+     * precision (its ulp is 2^-29 at 2^24): probabilities and the top-p total are then taken relative to the top,
+     * in double over the whole range ({@link #relativeLse}).
+     */
+    private static final double HUGE_LSE = 0x1p24;
+    /**
+     * How close to a token's edge of the cumulative distribution (relative to the total) a draw over the
+     * backend's softmax is settled again in double ({@link #drawAll}): twice the outputs' documented 8 ULP.
+     */
+    private static final double SOFTMAX_EDGE = 0x1p-19;
 
     private final Softmax softmax;
     private final float temperature;
@@ -246,12 +261,40 @@ public final class Sampler {
         for (float v : p) {
             total += v;
         }
-        double target = unit(rng) * total;
+        double u = unit(rng);
+        double target = u * total;
         double acc = 0.0;
         int last = 0;
+        double edge = SOFTMAX_EDGE * total;
         for (int i = 0; i < n; i++) {
             if (p[i] > 0f) {
                 acc += p[i];
+                last = i;
+                if (acc > target) {
+                    // the same token on every backend: a draw this close to an edge (where outputs a few ULP
+                    // apart could cross it) is settled by the weights in double, as for truncated draws
+                    return acc - target > edge && target - (acc - p[i]) > edge ? i : drawExact(logits, off, n, u);
+                }
+            }
+        }
+        return total - target > edge ? last : drawExact(logits, off, n, u);
+    }
+
+    /** The whole vocabulary's draw for u with StrictMath weights relative to the top (finite logits). */
+    private int drawExact(float[] x, int off, int n, double u) {
+        float s = scale();
+        float top = top(x, off, n);
+        double total = 0.0;
+        for (int i = 0; i < n; i++) {
+            total += StrictMath.exp(((double) x[off + i] - top) * s);
+        }
+        double target = u * total;
+        double acc = 0.0;
+        int last = 0;
+        for (int i = 0; i < n; i++) {
+            double w = StrictMath.exp(((double) x[off + i] - top) * s);
+            if (w > 0.0) {
+                acc += w;
                 last = i;
                 if (acc > target) {
                     return i;
@@ -259,6 +302,28 @@ public final class Sampler {
             }
         }
         return last;
+    }
+
+    /** The largest logit of the range (no NaN there). */
+    private static float top(float[] x, int off, int n) {
+        float top = Float.NEGATIVE_INFINITY;
+        for (int i = off; i < off + n; i++) {
+            top = Math.max(top, x[i]);
+        }
+        return top;
+    }
+
+    /**
+     * log(sum exp((x_i - top) * s)) over the range in double with StrictMath (the same on every platform), for
+     * logits whose log-sum-exp is too large for a double to hold the rest ({@link #HUGE_LSE}).
+     */
+    private double relativeLse(float[] x, int off, int n, float top) {
+        float s = scale();
+        double total = 0.0;
+        for (int i = off; i < off + n; i++) {
+            total += StrictMath.exp(((double) x[i] - top) * s);
+        }
+        return StrictMath.log(total);
     }
 
     /** One uniform double in [0, 1): a generator's value outside is clamped (NaN to 0). */
@@ -309,7 +374,8 @@ public final class Sampler {
      * @param rng draws one double per row, rows in order
      * @param tokens receives one token per row (its length is the number of rows)
      * @throws IllegalArgumentException if {@code logits.length != tokens.length * cols}, for a NaN logit, or a
-     *         row of only -Inf
+     *         row of only -Inf (the message names the row and the index within it; the rows before it have
+     *         their tokens, and the generator has given their draws)
      * @throws NullPointerException if an argument is null
      */
     public void sampleRows(float[] logits, int cols, RandomGenerator rng, int[] tokens) {
@@ -327,7 +393,11 @@ public final class Sampler {
     void sampleRows(float[] logits, int off, int cols, RandomGenerator rng, int[] tokens) {
         double[] lse = needsTotalMass() ? scaled().lseRows(logits, off, cols, tokens.length, cols) : null;
         for (int r = 0; r < tokens.length; r++) {
-            tokens[r] = sampleRange(logits, off + r * cols, cols, rng, lse == null ? Double.NaN : lse[r]);
+            try {
+                tokens[r] = sampleRange(logits, off + r * cols, cols, rng, lse == null ? Double.NaN : lse[r]);
+            } catch (IllegalArgumentException e) { // name the row: the message's index is within it
+                throw new IllegalArgumentException("row " + r + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -429,13 +499,18 @@ public final class Sampler {
         Candidates c = candidates(logits, off, n, m);
         double lse = scaled().lse(logits, off, n);
         float s = scale();
+        float top = logits[off + c.index[0]];
+        boolean huge = Math.abs(lse) > HUGE_LSE && lse != Double.POSITIVE_INFINITY;
+        double rel = huge ? relativeLse(logits, off, n, top) : 0.0;
         for (int i = 0; i < m; i++) {
             int token = c.index[i];
             float v = logits[off + token];
             indices[i] = token;
+            // at most 1: lse's error (either sign) could put a dominant token's just above
             probs[i] = lse == Double.POSITIVE_INFINITY
                     ? (v == Float.POSITIVE_INFINITY ? (float) (1.0 / c.infinite) : 0f)
-                    : (float) Math.exp((double) v * s - lse);
+                    : (float) Math.min(1.0, huge ? StrictMath.exp(((double) v - top) * s - rel)
+                            : Math.exp((double) v * s - lse));
         }
         return m;
     }
@@ -503,7 +578,11 @@ public final class Sampler {
                 return v == Float.POSITIVE_INFINITY ? (float) -StrictMath.log(infinite) : Float.NEGATIVE_INFINITY;
             }
         }
-        return (float) ((double) v * scale() - lse);
+        if (Math.abs(lse) > HUGE_LSE) {
+            float top = top(logits, off, n);
+            return (float) Math.min(0.0, ((double) v - top) * scale() - relativeLse(logits, off, n, top));
+        }
+        return (float) Math.min(0.0, (double) v * scale() - lse); // lse's error could put a dominant token above 0
     }
 
     /**
@@ -818,7 +897,9 @@ public final class Sampler {
             if (topP < 1.0 && Double.isNaN(lse)) {
                 lse = totalMass(x, off, n);
             }
-            c = massCandidates(x, off, n, lse);
+            // a huge lse (finite) cannot rank candidates by mass: all of them, sorted (such logits are rare)
+            c = Math.abs(lse) > HUGE_LSE && Math.abs(lse) < Double.POSITIVE_INFINITY ? candidates(x, off, n, n)
+                    : massCandidates(x, off, n, lse);
         }
         if (c.infinite > 0) {
             c.count = Math.min(c.infinite, k); // +Inf logits share the mass equally
@@ -844,23 +925,45 @@ public final class Sampler {
                 for (int i = 0; i < Math.min(k, c.count); i++) {
                     total += StrictMath.exp(((double) x[off + c.index[i]] - top) * s);
                 }
+            } else if (Math.abs(lse) > HUGE_LSE) {
+                total = StrictMath.exp(relativeLse(x, off, n, top));
             } else {
                 total = StrictMath.exp(lse - (double) top * s);
             }
-            double target = topP * total;
-            double acc = 0.0;
-            int m = 0;
-            while (m < keep) {
-                acc += StrictMath.exp(((double) x[off + c.index[m]] - top) * s);
-                m++;
-                if (acc >= target) {
-                    break;
+            int m = nucleus(x, off, c, keep, top, topP * total);
+            if (topK == 0 && Math.abs(lse) <= HUGE_LSE) {
+                // the total came from the backend's log-sum-exp (documented within 2 float ULP of max(|lse|, 1),
+                // either sign): a cut this close to p, where another backend's total could move it, is made
+                // again with the total in double (the same on every backend)
+                double edge = 0x1p-21 * Math.max(Math.abs(lse), 1.0) * total;
+                double before = 0.0;
+                for (int i = 0; i < m - 1; i++) {
+                    before += StrictMath.exp(((double) x[off + c.index[i]] - top) * s);
+                }
+                double at = before + StrictMath.exp(((double) x[off + c.index[m - 1]] - top) * s);
+                if (Math.abs(at - topP * total) <= edge || m > 1 && Math.abs(before - topP * total) <= edge) {
+                    m = nucleus(x, off, c, keep, top, topP * StrictMath.exp(relativeLse(x, off, n, top)));
                 }
             }
             keep = m;
         }
         c.count = keep;
         return c;
+    }
+
+    /** How many of the first keep candidates (sorted) the top-p walk keeps: until their mass reaches target. */
+    private int nucleus(float[] x, int off, Candidates c, int keep, float top, double target) {
+        float s = scale();
+        double acc = 0.0;
+        int m = 0;
+        while (m < keep) {
+            acc += StrictMath.exp(((double) x[off + c.index[m]] - top) * s);
+            m++;
+            if (acc >= target) {
+                break;
+            }
+        }
+        return m;
     }
 
     /** The backend's log-sum-exp of the range at this temperature; NaN and all -Inf throw. */

@@ -298,6 +298,118 @@ class SamplerTest {
         }
     }
 
+    /**
+     * Draws at the very edges of the cumulative distribution, where the backend's float softmax (no truncation)
+     * or its log-sum-exp (top-p without top-k) could tip the choice to a neighbour: every backend gives the
+     * token of the weights in double (StrictMath, relative to the top), as the Javadoc promises. Before the
+     * thirty-third session the edges followed each backend's own last bits.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void edgesOfTheDistributionAreTheSameOnEveryBackend(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        SplittableRandom r = new SplittableRandom(SEED + 33);
+        int n = 3000;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextGaussian() * 2);
+        }
+        float top = Float.NEGATIVE_INFINITY;
+        for (float v : x) {
+            top = Math.max(top, v);
+        }
+        double[] w = new double[n];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            w[i] = StrictMath.exp((double) x[i] - top);
+            total += w[i];
+        }
+        double[] u = {0};
+        RandomGenerator given = new RandomGenerator() {
+            @Override
+            public long nextLong() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public double nextDouble() {
+                return u[0];
+            }
+        };
+        // no truncation: u exactly at (and one double beside) the end of a token's interval
+        Sampler all = Sampler.of(sm);
+        double cum = 0;
+        for (int j = 0; j < n; j++) {
+            cum += w[j];
+            if (j % 37 != 0) {
+                continue;
+            }
+            for (double e : new double[] {cum / total, Math.nextUp(cum / total), Math.nextDown(cum / total)}) {
+                u[0] = e;
+                double target = e * total;
+                double acc = 0;
+                int want = n - 1;
+                for (int i = 0; i < n; i++) {
+                    acc += w[i];
+                    if (acc > target) {
+                        want = i;
+                        break;
+                    }
+                }
+                assertEquals(want, all.sample(x, given), all + ": u = " + e + " at the edge after token " + j);
+            }
+        }
+        // top-p without top-k: p exactly at (and beside) the mass of the first m tokens by probability
+        int[] order = SamplerReference.order(x, 0, n);
+        double exactTotal = StrictMath.exp(StrictMath.log(total)); // the sampler's total in double
+        double prefix = 0;
+        u[0] = 0.37;
+        for (int m = 1; m <= 60; m++) {
+            prefix += w[order[m - 1]];
+            for (double p : new double[] {prefix / exactTotal, Math.nextUp(prefix / exactTotal),
+                    Math.nextDown(prefix / exactTotal)}) {
+                if (!(p > 0 && p < 1)) {
+                    continue;
+                }
+                double target = p * exactTotal;
+                double acc = 0;
+                int keep = n;
+                for (int i = 0; i < n; i++) {
+                    acc += w[order[i]];
+                    if (acc >= target) {
+                        keep = i + 1;
+                        break;
+                    }
+                }
+                Sampler nucleus = Sampler.of(sm).withTopP(p);
+                assertEquals(SamplerReference.draw(x, 0, order, keep, 1f, u[0]), nucleus.sample(x, given),
+                        nucleus + ": p at the mass of the first " + m + " tokens");
+            }
+        }
+    }
+
+    /** Logits so large that a double log-sum-exp cannot hold their rest: probabilities relative to the top. */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void hugeLogitsKeepTheirProbabilities(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        float[] x = {1e20f, 1e20f, 0f};
+        Sampler sampler = Sampler.of(sm);
+        int[] idx = new int[2];
+        float[] probs = new float[2];
+        sampler.topK(x, 2, idx, probs);
+        assertArrayEquals(new int[] {0, 1}, idx);
+        assertArrayEquals(new float[] {0.5f, 0.5f}, probs, 1e-6f, sampler + ": topK probabilities");
+        assertEquals(-Math.log(2), sampler.logProb(x, 1), 1e-6, sampler + ": logProb");
+        Sampler topP = sampler.withTopP(0.6);
+        SplittableRandom r = new SplittableRandom(SEED + 34);
+        int[] drawn = new int[3];
+        for (int i = 0; i < 400; i++) {
+            drawn[topP.sample(x, r)]++;
+        }
+        assertTrue(drawn[0] > 100 && drawn[1] > 100 && drawn[2] == 0, topP + ": drawn " + Arrays.toString(drawn));
+    }
+
     /** The first index of the largest, -1 - i for a first NaN at i: the kernels' argmax by definition. */
     private static long argmaxByDefinition(float[] x, int off, int n) {
         int best = 0;
