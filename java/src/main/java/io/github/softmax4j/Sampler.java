@@ -930,19 +930,16 @@ public final class Sampler {
             } else {
                 total = StrictMath.exp(lse - (double) top * s);
             }
-            int m = nucleus(x, off, c, keep, top, topP * total);
+            double[] acc = new double[2]; // the mass of the kept tokens, and before the last of them
+            int m = nucleus(x, off, c, keep, top, topP * total, acc);
             if (topK == 0 && Math.abs(lse) <= HUGE_LSE) {
                 // the total came from the backend's log-sum-exp (documented within 2 float ULP of max(|lse|, 1),
                 // either sign): a cut this close to p, where another backend's total could move it, is made
                 // again with the total in double (the same on every backend)
                 double edge = 0x1p-21 * Math.max(Math.abs(lse), 1.0) * total;
-                double before = 0.0;
-                for (int i = 0; i < m - 1; i++) {
-                    before += StrictMath.exp(((double) x[off + c.index[i]] - top) * s);
-                }
-                double at = before + StrictMath.exp(((double) x[off + c.index[m - 1]] - top) * s);
-                if (Math.abs(at - topP * total) <= edge || m > 1 && Math.abs(before - topP * total) <= edge) {
-                    m = nucleus(x, off, c, keep, top, topP * StrictMath.exp(relativeLse(x, off, n, top)));
+                double target = topP * total;
+                if (Math.abs(acc[0] - target) <= edge || m > 1 && Math.abs(acc[1] - target) <= edge) {
+                    m = nucleus(x, off, c, keep, top, topP * StrictMath.exp(relativeLse(x, off, n, top)), acc);
                 }
             }
             keep = m;
@@ -951,18 +948,25 @@ public final class Sampler {
         return c;
     }
 
-    /** How many of the first keep candidates (sorted) the top-p walk keeps: until their mass reaches target. */
-    private int nucleus(float[] x, int off, Candidates c, int keep, float top, double target) {
+    /**
+     * How many of the first keep candidates (sorted) the top-p walk keeps: until their mass reaches target;
+     * acc[0] gets their mass, acc[1] the mass before the last of them.
+     */
+    private int nucleus(float[] x, int off, Candidates c, int keep, float top, double target, double[] acc) {
         float s = scale();
-        double acc = 0.0;
+        double sum = 0.0;
+        double before = 0.0;
         int m = 0;
         while (m < keep) {
-            acc += StrictMath.exp(((double) x[off + c.index[m]] - top) * s);
+            before = sum;
+            sum += StrictMath.exp(((double) x[off + c.index[m]] - top) * s);
             m++;
-            if (acc >= target) {
+            if (sum >= target) {
                 break;
             }
         }
+        acc[0] = sum;
+        acc[1] = before;
         return m;
     }
 
