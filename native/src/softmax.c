@@ -274,8 +274,8 @@ static int64_t s4j_top_index(const s4j_kernel_set* k, const s4j_top* t, const fl
  * memory (docs/NUMERICS.md, "Two-pass"). E starts as the exponent of the first S4J_HEAD elements' maximum; every
  * block is summed relative to the running E in one streaming pass; a block with an input far above E
  * (its sum >= 2^58, or not finite) is summed again relative to its own maximum, which becomes E. Inputs
- * far below E underflow to terms that are negligible against the sum (>= 2^E * 0.97). Returns 0 (and
- * leaves *m_out NaN) when the fast path cannot be used for this range.
+ * far below E underflow to terms that are negligible against the sum (>= 2^(E - 1/2): the maximum rounds to
+ * E). Returns 0 (and leaves *m_out NaN) when the fast path cannot be used for this range.
  * ------------------------------------------------------------------------------------------- */
 #define S4J_REDO_SUM 0x1.0p+58 /* 2^S4J_REDO_EXP */
 /* E comes from the maximum of this many first elements (all of a short row). */

@@ -27,7 +27,8 @@ public enum Algorithm {
      * exp is stored into the output and summed, then the output is scaled in place: exp is computed once, so it
      * is the fastest while the data is in cache. Out of place there is no max pass over memory (the exponent
      * comes from the first 256 elements; a block far above it is redone, docs/NUMERICS.md, "Reload"): 16 bytes
-     * per element; in place a max pass runs first (x is overwritten by the terms): 20 bytes per element.
+     * per element; in place a max pass runs first (x is overwritten by the terms): 20 bytes per element. In
+     * double precision ({@link DoubleSoftmax}) the max pass always runs first.
      */
     THREE_PASS_RELOAD
 }

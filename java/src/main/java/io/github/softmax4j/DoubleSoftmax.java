@@ -19,8 +19,8 @@ import io.github.softmax4j.internal.Op;
  * Everything the wrapped {@link Softmax} is configured with applies: its backend (the native tiers have
  * double kernels of their own; the Java backends run the same driver in Java), algorithm, scale (the float
  * that {@link Softmax#withScale} or {@link Softmax#withTemperature} made, widened exactly: a temperature of 0.7
- * gives s = fl32(1/0.7) = 1.4285714626..., not the double 1/0.7, and the outputs are exact for that s), safe flag, and parallel executor and threshold (batches of rows are split by rows; a single vector
- * is not split).
+ * gives s = fl32(1/0.7) = 1.4285714626..., not the double 1/0.7, and the outputs are exact for that s), safe
+ * flag, and parallel executor and threshold (batches of rows are split by rows; a single vector is not split).
  *
  * <h2>Values and accuracy</h2>
  * Special values as for floats ({@link Softmax}): any NaN gives all outputs NaN; any +Inf gives all NaN

@@ -53,7 +53,8 @@ import io.github.softmax4j.internal.Kernel;
  * <h2>Special values and errors</h2>
  * A NaN logit throws {@link IllegalArgumentException} naming the first NaN index; all logits -Inf throws
  * {@link IllegalArgumentException}; +Inf logits share the whole mass equally (the other tokens get none;
- * top-k then keeps the lowest-indexed +Inf tokens; top-p and min-p keep every +Inf token). -Inf logits are never drawn. Settings out of range
+ * top-k then keeps the lowest-indexed +Inf tokens; top-p and min-p keep every +Inf token). -Inf logits are
+ * never drawn. Settings out of range
  * ({@code T < 0} or NaN, {@code k < 1}, p outside (0, 1], min_p outside [0, 1)) throw
  * {@link IllegalArgumentException} when set; a null generator or array throws {@link NullPointerException};
  * ranges are checked as in {@link Softmax}. Inputs are never modified.

@@ -58,7 +58,8 @@ import io.github.softmax4j.internal.Span;
  * elements are split across threads (pass 1 on every part, an exact merge of the partial sums, pass 2 on
  * every part); batches of rows are split by rows. Smaller calls stay on the calling thread.
  * <li>{@link #with(Algorithm)}: the softmax algorithm (log-softmax, log-sum-exp and cross-entropy always
- * use the two-pass sum, and parallel calls the split two-pass).
+ * use the two-pass sum, and parallel calls the split two-pass; a parallel softmax with an explicit three-pass
+ * algorithm splits batches of rows only, a single vector runs on the calling thread).
  * </ul>
  *
  * <h2>Values</h2>
@@ -245,7 +246,8 @@ public final class Softmax {
 
     /**
      * Calls with at least {@link #parallelThreshold()} elements run on this executor and the calling
-     * thread: a long vector is split into parts (as many as available processors), batches of rows by rows.
+     * thread: a long vector is split into parts (as many as available processors; softmax only under AUTO or
+     * TWO_PASS, whose two-pass the parts run), batches of rows by rows.
      *
      * @param executor runs the helper tasks; the calling thread works on the parts too
      * @return a new parallel instance on that executor

@@ -347,6 +347,37 @@ class OpsConformanceTest {
         assertArrayEquals(new float[] {0, 0, 1}, sm.withTemperature(1e-30f).softmax(t));
     }
 
+    /**
+     * Log-sum-exp, log-softmax and cross-entropy run the two-pass whatever the softmax algorithm, so a parallel
+     * instance splits them under a three-pass algorithm too (they ran on the calling thread until the
+     * thirty-third session); softmax itself splits a vector only under AUTO and TWO_PASS.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void parallelThreePassSplitsTheTwoPassOps(Backend backend) {
+        java.util.concurrent.atomic.AtomicInteger tasks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Executor counting = task -> {
+            tasks.incrementAndGet();
+            pool.execute(task);
+        };
+        Softmax seq = Backends.require(backend).with(Algorithm.THREE_PASS_RELOAD);
+        Softmax par = seq.parallel(counting).withParallelThreshold(1);
+        float[] x = Reference.Dist.LLM_LOGITS.fill(new float[100_000], 0, 100_000, new SplittableRandom(SEED + 5));
+        double lse = OpsReference.logSumExp(x, 0, x.length, 1f);
+        assertTrue(OpsReference.lseError(par.logSumExp(x), lse) <= 2, backend + " parallel three-pass lse");
+        float[] ls = par.logSoftmax(x);
+        for (int i = 0; i < x.length; i++) {
+            assertTrue(Math.abs(ls[i] - ((double) x[i] - lse)) <= OpsReference.logSoftmaxBound(x[i], 1f, lse),
+                    backend + " parallel three-pass logSoftmax i=" + i);
+        }
+        assertTrue(tasks.get() > 0 || Runtime.getRuntime().availableProcessors() == 1,
+                backend + ": log-sum-exp and log-softmax under a parallel three-pass ran on the calling thread");
+        int before = tasks.get();
+        float[] y = par.softmax(x);
+        assertEquals(before, tasks.get(), backend + ": a three-pass softmax vector is not split");
+        assertArrayEquals(seq.softmax(x), y, backend + ": the parallel three-pass softmax is the sequential one");
+    }
+
     /** The parallel split (forced by a low threshold) against the reference and the sequential result. */
     @ParameterizedTest
     @MethodSource("io.github.softmax4j.Backends#all")

@@ -102,10 +102,13 @@ public final class Dispatch {
         return safe && op != Op.LOG_SUM_EXP ? Op.FLAG_SAFE : 0;
     }
 
-    /** Whether a vector of this length is split across threads (the split runs the two-pass only). */
-    private boolean splitVector(long elements) {
+    /**
+     * Whether op over a vector of this length is split across threads: the split runs the two-pass, which every
+     * op but softmax uses whatever the algorithm; softmax only when the algorithm allows it.
+     */
+    private boolean splitVector(Op op, long elements) {
         return executor != null && elements >= parallelThreshold
-                && (algorithm == Algorithm.AUTO || algorithm == Algorithm.TWO_PASS);
+                && (op != Op.SOFTMAX || algorithm == Algorithm.AUTO || algorithm == Algorithm.TWO_PASS);
     }
 
     private boolean splitRows(int rows, long cols) {
@@ -130,7 +133,7 @@ public final class Dispatch {
      */
     public double run(Op op, Span io, int rows, long cols, double[] lse) {
         int flags = flags(op);
-        if (rows == 1 && io.splittable() && splitVector(cols)) {
+        if (rows == 1 && io.splittable() && splitVector(op, cols)) {
             double v = split(op, flags, io, cols);
             if (op == Op.LOG_SUM_EXP) {
                 lse[0] = v;
@@ -153,7 +156,7 @@ public final class Dispatch {
             int cols, int[] index) {
         Span.Arrays io = new Span.Arrays(x, xOff, xStride, y, yOff, yStride);
         int flags = flags(Op.SOFTMAX);
-        if (rows == 1 && splitVector(cols)) { // threads write y; then one argmax pass over it
+        if (rows == 1 && splitVector(Op.SOFTMAX, cols)) { // threads write y; then one argmax pass over it
             split(Op.SOFTMAX, flags, io, cols);
             long a = kernel(cols).argmax(y, yOff, cols);
             index[0] = a < 0 ? -1 : (int) a;

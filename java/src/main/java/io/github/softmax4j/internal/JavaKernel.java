@@ -112,7 +112,8 @@ abstract class JavaKernel implements Kernel {
      * it, and a block whose sum reaches 2^58 (an input ~40/s above that maximum, +Inf or NaN) is summed again
      * relative to the larger of E and its own maximum, which E then stays. The blocks' (m, e) pairs are
      * merged in double by the max rule (docs/NUMERICS.md explains why not per-lane fp32 (m, e)
-     * accumulators). Inputs far below E give terms of 0, negligible against the sum (>= 0.97 * 2^E).
+     * accumulators). Inputs far below E give terms of 0, negligible against the sum (>= 2^(E - 1/2): the maximum
+     * rounds to E).
      */
     private ExtSum sumExp(float s, float[] x, int off, int n) {
         ExtSum sum = new ExtSum();
