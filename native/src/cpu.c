@@ -145,6 +145,7 @@ static int s4j_probe(void) {
 
 size_t s4j_prefetch_ahead = S4J_PREFETCH_FLOATS;
 size_t s4j_nt_min = S4J_NT_MIN;
+int s4j_argmax_fast_nan = 0;
 
 /* The prefetch distance for this process: SOFTMAX4J_PREFETCH if set to a number of floats (0 = off, rounded up
  * to whole 64-byte lines), else off on AMD and S4J_PREFETCH_FLOATS elsewhere (constants.h has the measurements). */
@@ -184,6 +185,7 @@ int s4j_cpu_features(void) {
 #endif
     s4j_prefetch_ahead = s4j_prefetch_choice(amd_family != 0);
     s4j_nt_min = s4j_nt_choice(amd_family);
+    s4j_argmax_fast_nan = amd_family != 0;
     S4J_STORE_RELEASE(&s4j_features_cache, f); /* last: after the globals above (kernels.h) */
   }
   return f;

@@ -40,6 +40,10 @@
 extern size_t s4j_prefetch_ahead;
 /* The shortest output that pass 2 writes with non-temporal stores (S4J_NT_MIN, or S4J_NT_OFF), set with it. */
 extern size_t s4j_nt_min;
+/* Whether argmax may use its tier's fast NaN test (S4J_VNAN_FAST, s4j_f32_rselect.c), set with them: on AMD
+ * only, where it was measured (Zen 4); on Intel FMAs and compares share ports 0 and 1, and FMAs with subnormal
+ * results (products of small probabilities) take microcode assists. */
+extern int s4j_argmax_fast_nan;
 
 /* E of a range whose largest input is max, under scale s: floor(fl(s * max(max, X_LO / s)) * log2(e)) in
  * double. Every tier's exponent k = floor(v), v = s*x*log2(e) rounded to a multiple of 1/8 or 1/16, is then

@@ -65,12 +65,13 @@ static inline double s4j_dd_mul(double z, double hi, double lo) {
 }
 
 /* x*s - h rounded once (to within ~2^-104 relative of that): x*s = p + pe exactly (s4j_two_prod), 2Sum gives
- * p - h = d + de exactly. Operands from 2^995 up (a scale of 1e300 on tiny x through the C API) and infinities:
- * the C library's fma() (2Sum's rest of an infinity is NaN; fl(x*s) - h lost up to half an ulp of x*s). */
+ * p - h = d + de exactly. Operands from 2^995 up and infinities: fl(x*s) - h (2Sum's rest of an infinity is NaN),
+ * up to half an ulp of x*s off: callers whose scale can take finite products there use fma() instead
+ * (softmax_f64.c; a library call here would keep the loop from vectorizing). */
 static inline double s4j_mul_sub(double x, double s, double h) {
   double pe, de;
   const double p = s4j_two_prod(x, s, &pe);
-  if (!s4j_dekker_range(x, s, p)) return fma(x, s, -h);
+  if (!s4j_dekker_range(x, s, p)) return p - h;
   const double d = s4j_two_sum(p, -h, &de);
   return d + (de + pe);
 }

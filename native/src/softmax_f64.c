@@ -308,7 +308,13 @@ static void s4j_f64_log_softmax(const s4j_f64_kernel_set* k, const double* x, do
   double lo;
   const double hi = s4j_f64_lse_parts(m_hi, m_lo, e, &lo);
   if (lse != NULL) *lse = hi + lo;
-  for (size_t i = 0; i < n; i++) y[i] = s4j_mul_sub(x[i], scale, hi) - lo;
+  if (fabs(scale) < 0x1p995 && fabs(scale) > 0x1p-960) {
+    /* an x whose x*s is within the fast path's 2^17 is below 2^17 / |s| < 2^977 (Dekker's range); where x*s
+     * itself is huge (far below the maximum), fl(x*s) - h is within the bound, y being about x*s */
+    for (size_t i = 0; i < n; i++) y[i] = s4j_mul_sub(x[i], scale, hi) - lo;
+  } else { /* scales only the C API passes (1e300 on tiny x): the C library's fma(), a call per element */
+    for (size_t i = 0; i < n; i++) y[i] = fma(x[i], scale, -hi) - lo;
+  }
 }
 
 /* One row of cols >= 1 elements; lse NULL unless wanted. */

@@ -70,8 +70,8 @@ int64_t S4J_FN(rselect)(size_t n, const float* x, float t, int32_t* idx, int64_t
  * tree into two max chains (fewer registers than a chain per vector, the same eight max operations) and their
  * pairs' NaN tests into four chains (two tests in a row per chain made AVX-512's mask chain 2x slower); a max must
  * see every vector (no one instruction both takes a max and keeps a NaN). README, "Thirtieth session". Tiers with
- * a fast NaN test (S4J_VNAN_FAST: AVX2) use it until it says "maybe" in a block without a NaN (a row with
- * infinities), and the exact test for the rest of the row ("Thirty-third session"). */
+ * a fast NaN test (S4J_VNAN_FAST: AVX2, on AMD: s4j_argmax_fast_nan) use it until it says "maybe" in a block
+ * without a NaN (a row with infinities), and the exact test for the rest of the row ("Thirty-third session"). */
 #define S4J_ARGMAX_BLOCK (64 * S4J_VLEN)
 
 /* The index of the first NaN among x[0, n), or -1: a vector at a time (a lane unequal to itself). */
@@ -140,7 +140,7 @@ int64_t S4J_FN(rargmax)(size_t n, const float* x) {
   }
   /* blocks of S4J_ARGMAX_BLOCK floats, the last of them shorter (whole iterations of eight vectors): a Java array
    * 16 bytes off took the one-vector loop below over all but its first floats at n = 1024, 3.6x the time */
-  int fast = S4J_VNAN_FAST;
+  int fast = S4J_VNAN_FAST && s4j_argmax_fast_nan;
   while (n - i >= 8 * S4J_VLEN) {
     const size_t len = n - i >= S4J_ARGMAX_BLOCK ? S4J_ARGMAX_BLOCK : (n - i) / (8 * S4J_VLEN) * (8 * S4J_VLEN);
     int maybe_nan;

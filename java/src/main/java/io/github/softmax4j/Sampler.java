@@ -40,15 +40,15 @@ import io.github.softmax4j.internal.Kernel;
  * </ol>
  * Because survivors are chosen by comparing logits and weighted by a double-precision exponential of their
  * own logits ({@link StrictMath#exp}), the same logits, settings and generator state give the same token on
- * every backend, tier and platform. Two steps use the backend's own results for speed (exact to ~1e-7
- * relative, different in the last bits between backends): top-p without top-k takes the mass of the whole
- * vocabulary from the backend's log-sum-exp, and with no truncation at all the whole vocabulary is weighted by
- * the backend's softmax. Where those last bits could matter (a top-p cut within the log-sum-exp's documented
- * error of p, a draw within twice the softmax's documented error of a token's edge of the cumulative
- * distribution) the step is redone with the weights above over the whole vocabulary, so the token is still
- * the same everywhere; such draws are rare (about one in 10^5) and cost one more pass of exponentials.
- * Logits whose log-sum-exp exceeds 2^24 in magnitude (beyond what a double holds to float precision) are
- * weighted that way throughout.
+ * every backend, tier and platform. Two exceptions, where the backend's own results enter (exact to ~1e-7
+ * relative, different in the last bits between backends): top-p without top-k needs the mass of the whole
+ * vocabulary (the backend's log-sum-exp), and with no truncation at all the whole vocabulary is weighted by
+ * the backend's softmax; a boundary that close to p, or a draw that close to a token's edge of the
+ * cumulative distribution, may then pick the neighbouring token on another backend. (Settling those edges
+ * in double over the whole vocabulary was tried: in a 128K vocabulary the boundary tokens' probabilities are
+ * close to those errors, so it ran on a large share of draws at milliseconds each.) Logits whose log-sum-exp
+ * exceeds 2^24 in magnitude (beyond what a double holds to float precision) are weighted relative to the top
+ * in double throughout.
  *
  * <h2>Special values and errors</h2>
  * A NaN logit throws {@link IllegalArgumentException} naming the first NaN index; all logits -Inf throws
@@ -70,15 +70,10 @@ public final class Sampler {
     private static final int SAMPLE = 1024;
     /**
      * From this |log-sum-exp| on, a double lse no longer holds the mass relative to the top logit to float
-     * precision (its ulp is 2^-29 at 2^24): probabilities and the top-p total are then taken relative to the top,
+     * precision (its ulp is 2^-28 at 2^24): probabilities and the top-p total are then taken relative to the top,
      * in double over the whole range ({@link #relativeLse}).
      */
     private static final double HUGE_LSE = 0x1p24;
-    /**
-     * How close to a token's edge of the cumulative distribution (relative to the total) a draw over the
-     * backend's softmax is settled again in double ({@link #drawAll}): twice the outputs' documented 8 ULP.
-     */
-    private static final double SOFTMAX_EDGE = 0x1p-19;
 
     private final Softmax softmax;
     private final float temperature;
@@ -262,40 +257,12 @@ public final class Sampler {
         for (float v : p) {
             total += v;
         }
-        double u = unit(rng);
-        double target = u * total;
+        double target = unit(rng) * total;
         double acc = 0.0;
         int last = 0;
-        double edge = SOFTMAX_EDGE * total;
         for (int i = 0; i < n; i++) {
             if (p[i] > 0f) {
                 acc += p[i];
-                last = i;
-                if (acc > target) {
-                    // the same token on every backend: a draw this close to an edge (where outputs a few ULP
-                    // apart could cross it) is settled by the weights in double, as for truncated draws
-                    return acc - target > edge && target - (acc - p[i]) > edge ? i : drawExact(logits, off, n, u);
-                }
-            }
-        }
-        return total - target > edge ? last : drawExact(logits, off, n, u);
-    }
-
-    /** The whole vocabulary's draw for u with StrictMath weights relative to the top (finite logits). */
-    private int drawExact(float[] x, int off, int n, double u) {
-        float s = scale();
-        float top = top(x, off, n);
-        double total = 0.0;
-        for (int i = 0; i < n; i++) {
-            total += StrictMath.exp(((double) x[off + i] - top) * s);
-        }
-        double target = u * total;
-        double acc = 0.0;
-        int last = 0;
-        for (int i = 0; i < n; i++) {
-            double w = StrictMath.exp(((double) x[off + i] - top) * s);
-            if (w > 0.0) {
-                acc += w;
                 last = i;
                 if (acc > target) {
                     return i;
@@ -931,43 +898,25 @@ public final class Sampler {
             } else {
                 total = StrictMath.exp(lse - (double) top * s);
             }
-            double[] acc = new double[2]; // the mass of the kept tokens, and before the last of them
-            int m = nucleus(x, off, c, keep, top, topP * total, acc);
-            if (topK == 0 && Math.abs(lse) <= HUGE_LSE) {
-                // the total came from the backend's log-sum-exp (documented within 2 float ULP of max(|lse|, 1),
-                // either sign): a cut this close to p, where another backend's total could move it, is made
-                // again with the total in double (the same on every backend)
-                double edge = 0x1p-21 * Math.max(Math.abs(lse), 1.0) * total;
-                double target = topP * total;
-                if (Math.abs(acc[0] - target) <= edge || m > 1 && Math.abs(acc[1] - target) <= edge) {
-                    m = nucleus(x, off, c, keep, top, topP * StrictMath.exp(relativeLse(x, off, n, top)), acc);
-                }
-            }
+            int m = nucleus(x, off, c, keep, top, topP * total);
             keep = m;
         }
         c.count = keep;
         return c;
     }
 
-    /**
-     * How many of the first keep candidates (sorted) the top-p walk keeps: until their mass reaches target;
-     * acc[0] gets their mass, acc[1] the mass before the last of them.
-     */
-    private int nucleus(float[] x, int off, Candidates c, int keep, float top, double target, double[] acc) {
+    /** How many of the first keep candidates (sorted) the top-p walk keeps: until their mass reaches target. */
+    private int nucleus(float[] x, int off, Candidates c, int keep, float top, double target) {
         float s = scale();
-        double sum = 0.0;
-        double before = 0.0;
+        double acc = 0.0;
         int m = 0;
         while (m < keep) {
-            before = sum;
-            sum += StrictMath.exp(((double) x[off + c.index[m]] - top) * s);
+            acc += StrictMath.exp(((double) x[off + c.index[m]] - top) * s);
             m++;
-            if (sum >= target) {
+            if (acc >= target) {
                 break;
             }
         }
-        acc[0] = sum;
-        acc[1] = before;
         return m;
     }
 

@@ -84,7 +84,7 @@ final class SamplerReference {
         // min-p: p_i >= min_p * p_max, compared as distance >= log(min_p); the top always stays
         int minPKeep = k;
         if (minP > 0.0) {
-            double floor = Math.log(minP);
+            double floor = StrictMath.log(minP); // the sampler's: Math.log may differ by an ulp (a fuzzer input at the cut)
             minPKeep = 1;
             for (int i = 1; i < k && dist[i] >= floor; i++) {
                 minPKeep = i + 1;
