@@ -1,5 +1,6 @@
 package io.github.softmax4j.internal;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -14,6 +15,8 @@ final class VectorConstants {
 
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int W = SPECIES.length();
+    /** Doubles in a vector of the same bit size: a float vector converts to two of them. */
+    static final VectorSpecies<Double> DOUBLE_SPECIES = DoubleVector.SPECIES_PREFERRED;
     /** The int species of the same bit size, for building 2^k in the exponent field. */
     static final VectorSpecies<Integer> INT_SPECIES = IntVector.SPECIES_PREFERRED;
     /** v * 2^23 == v << 23 (mod 2^32): a multiply, because C2 (JDK 17) does not intrinsify LSHL here. */
