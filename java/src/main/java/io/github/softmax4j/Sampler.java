@@ -272,13 +272,9 @@ public final class Sampler {
         return last;
     }
 
-    /** The largest logit of the range (no NaN there). */
-    private static float top(float[] x, int off, int n) {
-        float top = Float.NEGATIVE_INFINITY;
-        for (int i = off; i < off + n; i++) {
-            top = Math.max(top, x[i]);
-        }
-        return top;
+    /** Whether a log-sum-exp is finite and too large for a double to hold the rest ({@link #HUGE_LSE}). */
+    private static boolean huge(double lse) {
+        return Math.abs(lse) > HUGE_LSE && Math.abs(lse) < Double.POSITIVE_INFINITY;
     }
 
     /**
@@ -468,7 +464,7 @@ public final class Sampler {
         double lse = scaled().lse(logits, off, n);
         float s = scale();
         float top = logits[off + c.index[0]];
-        boolean huge = Math.abs(lse) > HUGE_LSE && lse != Double.POSITIVE_INFINITY;
+        boolean huge = huge(lse);
         double rel = huge ? relativeLse(logits, off, n, top) : 0.0;
         for (int i = 0; i < m; i++) {
             int token = c.index[i];
@@ -546,8 +542,8 @@ public final class Sampler {
                 return v == Float.POSITIVE_INFINITY ? (float) -StrictMath.log(infinite) : Float.NEGATIVE_INFINITY;
             }
         }
-        if (Math.abs(lse) > HUGE_LSE) {
-            float top = top(logits, off, n);
+        if (huge(lse)) {
+            float top = logits[off + argmax(logits, off, n)]; // no NaN and not all -Inf: lse is finite
             return (float) Math.min(0.0, ((double) v - top) * scale() - relativeLse(logits, off, n, top));
         }
         return (float) Math.min(0.0, (double) v * scale() - lse); // lse's error could put a dominant token above 0
@@ -866,8 +862,7 @@ public final class Sampler {
                 lse = totalMass(x, off, n);
             }
             // a huge lse (finite) cannot rank candidates by mass: all of them, sorted (such logits are rare)
-            c = Math.abs(lse) > HUGE_LSE && Math.abs(lse) < Double.POSITIVE_INFINITY ? candidates(x, off, n, n)
-                    : massCandidates(x, off, n, lse);
+            c = huge(lse) ? candidates(x, off, n, n) : massCandidates(x, off, n, lse);
         }
         if (c.infinite > 0) {
             c.count = Math.min(c.infinite, k); // +Inf logits share the mass equally
@@ -893,7 +888,7 @@ public final class Sampler {
                 for (int i = 0; i < Math.min(k, c.count); i++) {
                     total += StrictMath.exp(((double) x[off + c.index[i]] - top) * s);
                 }
-            } else if (Math.abs(lse) > HUGE_LSE) {
+            } else if (huge(lse)) {
                 total = StrictMath.exp(relativeLse(x, off, n, top));
             } else {
                 total = StrictMath.exp(lse - (double) top * s);

@@ -58,7 +58,8 @@ public abstract class Span {
             return arrays(x.array(), x.arrayOffset() + xIndex, xStride, y.array(), y.arrayOffset() + yIndex, yStride);
         }
         NativeKernel nk = d.nativeKernel();
-        if (nk != null && nativeLayout(x, xAddress) && nativeLayout(y, yAddress) && !d.routesSmall((long) rows * cols)) {
+        if (nk != null && nativeLayout(x, xAddress) && nativeLayout(y, yAddress)
+                && !d.routesSmall((long) rows * cols)) {
             if (SEGMENTS == null) {
                 return new Direct(nk, x, xIndex, xStride, y, yIndex, yStride);
             }
