@@ -818,11 +818,19 @@ public final class Sampler {
         }
     }
 
-    /** Moves the k smallest of a into a[0 .. k) in some order (Hoare's quickselect, middle pivot). */
-    private static void selectSmallest(long[] a, int k) {
+    /**
+     * Moves the k smallest of a into a[0 .. k) in some order (Hoare's quickselect, middle pivot). Inputs built
+     * against the middle pivot (each round's pivot the least of its range) would take n^2/2 steps: after 2 log2(n)
+     * + 8 rounds the range left is sorted instead (introselect's guard), so the worst case is O(n log n).
+     */
+    static void selectSmallest(long[] a, int k) {
         int lo = 0;
         int hi = a.length - 1;
-        while (lo < hi) {
+        for (int rounds = 2 * (32 - Integer.numberOfLeadingZeros(a.length)) + 8; lo < hi; rounds--) {
+            if (rounds == 0) {
+                Arrays.sort(a, lo, hi + 1); // everything left of lo is <= the range, everything right of hi >=
+                return;
+            }
             long pivot = a[(lo + hi) >>> 1];
             int i = lo;
             int j = hi;

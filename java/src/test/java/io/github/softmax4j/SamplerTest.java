@@ -3,11 +3,13 @@ package io.github.softmax4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -593,5 +595,73 @@ class SamplerTest {
         assertThrows(IndexOutOfBoundsException.class, () -> Sampler.of(Softmax.get()).argmax(FloatBuffer.allocate(0)));
         assertThrows(IllegalArgumentException.class,
                 () -> Sampler.of(Softmax.get()).sampleRows(m, 7, new SplittableRandom(1), new int[5]));
+    }
+
+    /**
+     * Values against the quickselect's middle pivot: each round's middle element is the least of its range, so
+     * every round drops one element (built by running the rounds on placeholders and numbering each round's
+     * middle as it is reached). Without a guard selecting k = n - 1 of 2^20 takes ~5 * 10^11 steps.
+     */
+    static long[] middlePivotKiller(int n) {
+        int[] at = new int[n];
+        for (int i = 0; i < n; i++) {
+            at[i] = i;
+        }
+        long[] value = new long[n];
+        for (int lo = 0; lo < n; lo++) {
+            int mid = (lo + n - 1) >>> 1;
+            value[at[mid]] = lo;
+            int t = at[lo];
+            at[lo] = at[mid];
+            at[mid] = t;
+        }
+        return value;
+    }
+
+    @Test
+    void selectionHasNoQuadraticInput() {
+        int n = 1 << 20;
+        for (int k : new int[] {n - 1, n / 2, 40}) {
+            long[] a = middlePivotKiller(n);
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Sampler.selectSmallest(a, k), "k = " + k);
+            long[] front = Arrays.copyOf(a, k);
+            Arrays.sort(front);
+            for (int i = 0; i < k; i++) {
+                assertEquals(i, front[i], "k = " + k); // the values are 0 .. n-1: the k smallest are 0 .. k-1
+            }
+        }
+        // the same order as logits through the public API: top-k of all but one token sorts them all
+        long[] v = middlePivotKiller(n);
+        float[] logits = new float[n];
+        for (int i = 0; i < n; i++) {
+            logits[i] = -v[i]; // exact below 2^24: descending logits in the killer's order
+        }
+        int[] idx = new int[n - 1];
+        float[] probs = new float[n - 1];
+        int got = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> Sampler.of(Softmax.get()).topK(logits, n - 1, idx, probs));
+        assertEquals(n - 1, got);
+        for (int r = 0; r < n - 1; r++) {
+            assertEquals(r, v[idx[r]], "rank " + r);
+        }
+    }
+
+    @Test
+    void selectionKeepsTheSmallestWithDuplicates() {
+        SplittableRandom r = new SplittableRandom(SEED);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + r.nextInt(3000);
+            long[] a = new long[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = r.nextInt(1 + r.nextInt(50)); // many equal keys
+            }
+            long[] sorted = a.clone();
+            Arrays.sort(sorted);
+            int k = 1 + r.nextInt(n);
+            Sampler.selectSmallest(a, k);
+            long[] front = Arrays.copyOf(a, k);
+            Arrays.sort(front);
+            assertArrayEquals(Arrays.copyOf(sorted, k), front, "n = " + n + ", k = " + k);
+        }
     }
 }
