@@ -6,7 +6,6 @@ import static io.github.softmax4j.internal.VectorConstants.C3;
 import static io.github.softmax4j.internal.VectorConstants.C4;
 import static io.github.softmax4j.internal.VectorConstants.C5;
 import static io.github.softmax4j.internal.VectorConstants.C6;
-import static io.github.softmax4j.internal.VectorConstants.DOUBLE_SPECIES;
 import static io.github.softmax4j.internal.VectorConstants.INT_SPECIES;
 import static io.github.softmax4j.internal.VectorConstants.POW2_CAP;
 import static io.github.softmax4j.internal.VectorConstants.SHIFT_23;
@@ -25,7 +24,6 @@ import io.github.softmax4j.Backend;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -300,10 +298,31 @@ public final class VectorKernel extends JavaKernel {
                 i += W;
             }
         }
-        DoubleVector lanes = (DoubleVector) sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0);
-        lanes = lanes.add(sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
-        return lanes.reduceLanes(VectorOperators.ADD) + c.reduceLanes(VectorOperators.ADD)
+        return laneSum(sum.toArray(), c.toArray())
                 + TAIL.raddexp(x, off + i, n - i, s, e);
+    }
+
+    /**
+     * The lanes of the sums' vector (in double: lane k and lane k + W/2 together, then those pairs in lane order)
+     * plus those of their rests (in fp32, in lane order). In a fixed order: the Vector API leaves the order of a
+     * floating-point {@code reduceLanes(ADD)} open, and C2 on JDK 24+ reduces as a tree where the interpreter and
+     * C1 add lane after lane, so one row's sum changed once its kernel was compiled (JitOrderTest, JDK 25). This is
+     * the order JDK 17 used throughout (its bits). Once per call, on arrays (two, ~160 bytes per kernel call):
+     * vectors passed to a helper that C2 does not inline are boxed, and lane reads with a loop index, a tree of
+     * rearranges or two more convertShapes in the kernels ran C2 out of inlining budget, which boxed every vector
+     * (84 KB per call at n = 32768, 1.5-2x the time; JMH -prof gc, thirty-fourth session).
+     */
+    private static double laneSum(float[] sum, float[] c) {
+        int half = sum.length / 2;
+        double t = 0;
+        for (int k = 0; k < half; k++) {
+            t += (double) sum[k] + (double) sum[k + half];
+        }
+        float r = 0;
+        for (float v : c) {
+            r += v;
+        }
+        return t + r;
     }
 
     /** a + b - t exactly, for t = fl(a + b) (Knuth's TwoSum: six additions, no condition on |a| and |b|). */
@@ -338,9 +357,7 @@ public final class VectorKernel extends JavaKernel {
             sum = t;
             i += W;
         }
-        DoubleVector lanes = (DoubleVector) sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0);
-        lanes = lanes.add(sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
-        return lanes.reduceLanes(VectorOperators.ADD) + c.reduceLanes(VectorOperators.ADD)
+        return laneSum(sum.toArray(), c.toArray())
                 + TAIL.raddstoreexp(x, xOff + i, y, yOff + i, n - i, s, e);
     }
 
@@ -359,9 +376,7 @@ public final class VectorKernel extends JavaKernel {
             c = c.add(roundoff(sum, z, t));
             sum = t;
         }
-        DoubleVector lanes = (DoubleVector) sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 0);
-        lanes = lanes.add(sum.convertShape(VectorOperators.F2D, DOUBLE_SPECIES, 1));
-        return lanes.reduceLanes(VectorOperators.ADD) + c.reduceLanes(VectorOperators.ADD)
+        return laneSum(sum.toArray(), c.toArray())
                 + TAIL.raddstoreexp(x, xOff + i, y, yOff + i, n - i, s, e);
     }
 
