@@ -114,10 +114,11 @@ final class Checks {
         return true;
     }
 
-    /** The number of rows of a dense matrix of {@code length} elements in rows of cols. */
-    static int denseRows(int length, int cols) {
+    /** The number of rows of a dense matrix of {@code length} elements (the argument named name) in rows of cols. */
+    static int denseRows(String name, int length, int cols) {
         if (cols <= 0 || length % cols != 0) {
-            throw new IllegalArgumentException("x.length " + length + " is not a positive multiple of cols " + cols);
+            throw new IllegalArgumentException(name + ".length " + length + " is not a positive multiple of cols "
+                    + cols);
         }
         return length / cols;
     }

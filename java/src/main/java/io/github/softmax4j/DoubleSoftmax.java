@@ -202,7 +202,7 @@ public final class DoubleSoftmax {
     private void denseRows(Op op, double[] x, double[] y, int cols) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(y, "y");
-        int rows = Checks.denseRows(x.length, cols);
+        int rows = Checks.denseRows("x", x.length, cols);
         Checks.sameLength(x.length, y.length);
         rows(op, x, 0, cols, y, 0, cols, rows, cols);
     }

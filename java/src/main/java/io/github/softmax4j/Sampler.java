@@ -458,17 +458,24 @@ public final class Sampler {
         }
         checkRange(logits, off, n);
         int m = Math.min(k, n);
-        Objects.checkFromIndexSize(0, m, indices.length);
-        Objects.checkFromIndexSize(0, m, probs.length);
+        if (indices.length < m || probs.length < m) {
+            throw new IndexOutOfBoundsException((indices.length < m ? "indices" : "probs") + " has length "
+                    + (indices.length < m ? indices.length : probs.length) + ", needs min(k, n) = " + m);
+        }
         Candidates c = candidates(logits, off, n, m);
         double lse = scaled().lse(logits, off, n);
         float s = scale();
         float top = logits[off + c.index[0]];
         boolean huge = huge(lse);
         double rel = huge ? relativeLse(logits, off, n, top) : 0.0;
+        // probs may be logits itself (one scratch array): every kept logit is read before a probability is written
+        float[] kept = new float[m];
+        for (int i = 0; i < m; i++) {
+            kept[i] = logits[off + c.index[i]];
+        }
         for (int i = 0; i < m; i++) {
             int token = c.index[i];
-            float v = logits[off + token];
+            float v = kept[i];
             indices[i] = token;
             // at most 1: lse's error (either sign) could put a dominant token's just above
             probs[i] = lse == Double.POSITIVE_INFINITY

@@ -521,7 +521,7 @@ public final class Softmax {
     public void softmaxArgmaxRows(float[] x, float[] y, int cols, int[] argmax) {
         Objects.requireNonNull(y, "y");
         Objects.requireNonNull(argmax, "argmax");
-        int rows = denseRowCount(x, cols);
+        int rows = denseRowCount("x", x, cols);
         Checks.sameLength(x.length, y.length);
         if (argmax.length < rows) {
             throw new IllegalArgumentException("argmax.length " + argmax.length + " < rows " + rows);
@@ -710,7 +710,7 @@ public final class Softmax {
      * @throws IllegalArgumentException if cols is not positive or x.length is not a multiple of cols
      */
     public float[] logSumExpRows(float[] x, int cols) {
-        int rows = denseRowCount(x, cols);
+        int rows = denseRowCount("x", x, cols);
         float[] out = new float[rows];
         logSumExpRows(x, 0, cols, rows, cols, out, 0);
         return out;
@@ -804,7 +804,7 @@ public final class Softmax {
      */
     public float crossEntropyRows(float[] logits, int cols, int[] labels) {
         Objects.requireNonNull(labels, "labels");
-        int rows = denseRowCount(logits, cols);
+        int rows = denseRowCount("logits", logits, cols);
         if (rows != labels.length) {
             throw new IllegalArgumentException(rows + " rows of logits but " + labels.length + " labels");
         }
@@ -836,13 +836,13 @@ public final class Softmax {
 
     private void denseRows(Op op, float[] x, float[] y, int cols) {
         Objects.requireNonNull(y, "y");
-        int rows = denseRowCount(x, cols);
+        int rows = denseRowCount("x", x, cols);
         Checks.sameLength(x.length, y.length);
         rows(op, x, 0, cols, y, 0, cols, rows, cols);
     }
 
-    private static int denseRowCount(float[] x, int cols) {
-        return Checks.denseRows(Objects.requireNonNull(x, "x").length, cols);
+    private static int denseRowCount(String name, float[] x, int cols) {
+        return Checks.denseRows(name, Objects.requireNonNull(x, name).length, cols);
     }
 
     /** softmax / log-softmax over rows of arrays. */

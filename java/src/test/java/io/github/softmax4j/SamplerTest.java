@@ -664,4 +664,28 @@ class SamplerTest {
             assertArrayEquals(Arrays.copyOf(sorted, k), front, "n = " + n + ", k = " + k);
         }
     }
+
+    @Test
+    void topKMayWriteItsProbabilitiesOverTheLogits() {
+        Sampler sampler = Sampler.of(Softmax.get()).withTemperature(0.7f);
+        float[] logits = logits(5000, new SplittableRandom(SEED));
+        for (int k : new int[] {1, 3, 40, 5000}) {
+            float[] x = logits.clone();
+            int[] idx = new int[k];
+            float[] probs = new float[k];
+            sampler.topK(x, k, idx, probs);
+            int[] idxInPlace = new int[k];
+            sampler.topK(x, k, idxInPlace, x); // one array: logits in, probabilities out
+            assertArrayEquals(idx, idxInPlace, "k = " + k);
+            assertArrayEquals(probs, Arrays.copyOf(x, k), "k = " + k); // the old code read overwritten logits
+        }
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+                () -> sampler.topK(logits, 5, new int[4], new float[5]));
+        assertTrue(e.getMessage().contains("indices"), e.getMessage());
+        e = assertThrows(IndexOutOfBoundsException.class, () -> sampler.topK(logits, 5, new int[5], new float[2]));
+        assertTrue(e.getMessage().contains("probs"), e.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> Softmax.get().crossEntropyRows(new float[10], 3, new int[3]));
+        assertTrue(bad.getMessage().startsWith("logits.length 10"), bad.getMessage());
+    }
 }
