@@ -75,8 +75,11 @@ import io.github.softmax4j.internal.Span;
  * {@code Float.MIN_NORMAL}. Log-sum-exp and cross-entropy: within 2 ULP of the exact value, counted in ULPs
  * of {@code max(|lse|, 1)} (near 0 the error of the float exponentials, ~1e-7 absolute, dominates).
  * Log-softmax: within {@code 2^-23 * (|s*x| + |lse|) + 2^-24} absolute. The result of a call does not
- * depend on the thread or on other calls, except that a parallel call may differ from a sequential one
- * within these bounds (and may differ between backends and algorithms within them).
+ * depend on the thread or on other calls (nor, on the Vector API backend, on whether its kernels are compiled
+ * yet), except that a parallel call may differ from a sequential one within these bounds: a vector is split
+ * into parts by length and by the number of available processors, so the same parallel call may also differ
+ * between machines with different processor counts (and results may differ between backends and algorithms
+ * within the bounds).
  *
  * <h2>Arguments</h2>
  * Inputs are never modified, except by in-place calls ({@code x == y} at equal offsets and strides, or
