@@ -64,7 +64,10 @@ import io.github.softmax4j.internal.Kernel;
  * logits, then every logit compared with it (NaN detected in the same comparison); only the candidates
  * (a few hundred for top-k 40) are sorted and weighted. Top-p without top-k adds the backend's one-pass
  * log-sum-exp. Instances are immutable and thread-safe; a {@link RandomGenerator} is not, so give each
- * thread its own.
+ * thread its own. Two settings sort the whole vocabulary on every call (O(n log n) instead of a pass):
+ * top-p within about 10^-6 of 1 without top-k (its mass cannot be told apart from the rest's rounding, so every
+ * token is a candidate; use top-p 1 to turn it off), and logits whose |log-sum-exp| exceeds 2^24. Selections
+ * are O(n log n) at worst, whatever the logits.
  */
 public final class Sampler {
     private static final int SAMPLE = 1024;
