@@ -64,10 +64,10 @@ import io.github.softmax4j.internal.Kernel;
  * logits, then every logit compared with it (NaN detected in the same comparison); only the candidates
  * (a few hundred for top-k 40) are sorted and weighted. Top-p without top-k adds the backend's one-pass
  * log-sum-exp. Instances are immutable and thread-safe; a {@link RandomGenerator} is not, so give each
- * thread its own. Two settings sort the whole vocabulary on every call (O(n log n) instead of a pass):
- * top-p within about 10^-6 of 1 without top-k (its mass cannot be told apart from the rest's rounding, so every
- * token is a candidate; use top-p 1 to turn it off), and logits whose |log-sum-exp| exceeds 2^24. Selections
- * are O(n log n) at worst, whatever the logits.
+ * thread its own. Top-p without top-k sorts the whole vocabulary on every call (O(n log n) instead of a pass)
+ * in two cases: top-p within about 10^-6 of 1 (its mass cannot be told apart from the rest's rounding, so every
+ * token is a candidate; top-p 1 turns it off), and logits whose |log-sum-exp| exceeds 2^24. Selections are
+ * O(n log n) at worst, whatever the logits.
  */
 public final class Sampler {
     private static final int SAMPLE = 1024;
@@ -426,7 +426,8 @@ public final class Sampler {
      * @param logits the logits
      * @param k how many, {@code >= 1}
      * @param indices receives the tokens (length {@code >= min(k, n)})
-     * @param probs receives their probabilities (length {@code >= min(k, n)})
+     * @param probs receives their probabilities (length {@code >= min(k, n)}); may be logits itself (every
+     *     kept logit is read before a probability is written)
      * @return {@code min(k, logits.length)}
      * @throws IllegalArgumentException if k is below 1, for a NaN logit, or all logits -Inf
      * @throws IndexOutOfBoundsException if an output array is too short or logits is empty
@@ -446,7 +447,8 @@ public final class Sampler {
      * @param n the vocabulary size, {@code >= 1}
      * @param k how many, {@code >= 1}
      * @param indices receives the tokens (length {@code >= min(k, n)})
-     * @param probs receives their probabilities (length {@code >= min(k, n)})
+     * @param probs receives their probabilities (length {@code >= min(k, n)}); may be logits itself (every
+     *     kept logit is read before a probability is written)
      * @return {@code min(k, n)}
      * @throws IllegalArgumentException if k is below 1, for a NaN logit, or all logits -Inf
      * @throws IndexOutOfBoundsException if the range is outside logits, n is 0, or an output array is too short
@@ -830,13 +832,19 @@ public final class Sampler {
 
     /**
      * Moves the k smallest of a into a[0 .. k) in some order (Hoare's quickselect, middle pivot). Inputs built
-     * against the middle pivot (each round's pivot the least of its range) would take n^2/2 steps: after 2 log2(n)
-     * + 8 rounds the range left is sorted instead (introselect's guard), so the worst case is O(n log n).
+     * against the middle pivot (each round's pivot the least of its range) would take n^2/2 steps: after
+     * 2 floor(log2(n)) + 8 rounds the range left is sorted instead (introselect's guard), so the worst case is
+     * O(n log n).
      */
     static void selectSmallest(long[] a, int k) {
+        selectSmallest(a, k, 2 * (31 - Integer.numberOfLeadingZeros(a.length)) + 8);
+    }
+
+    /** {@link #selectSmallest(long[], int)} with a given round budget (the tests take the guard's branch early). */
+    static void selectSmallest(long[] a, int k, int rounds) {
         int lo = 0;
         int hi = a.length - 1;
-        for (int rounds = 2 * (32 - Integer.numberOfLeadingZeros(a.length)) + 8; lo < hi; rounds--) {
+        for (; lo < hi; rounds--) {
             if (rounds == 0) {
                 Arrays.sort(a, lo, hi + 1); // everything left of lo is <= the range, everything right of hi >=
                 return;

@@ -78,8 +78,8 @@ import io.github.softmax4j.internal.Span;
  * depend on the thread or on other calls (nor, on the Vector API backend, on whether its kernels are compiled
  * yet), except that a parallel call may differ from a sequential one within these bounds: a vector is split
  * into parts by length and by the number of available processors, so the same parallel call may also differ
- * between machines with different processor counts (and results may differ between backends and algorithms
- * within the bounds).
+ * between machines or JVMs with different processor counts (container quotas, {@code -XX:ActiveProcessorCount})
+ * (and results may differ between backends and algorithms within the bounds).
  *
  * <h2>Arguments</h2>
  * Inputs are never modified, except by in-place calls ({@code x == y} at equal offsets and strides, or

@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Launches a main class of the test classpath in a child JVM (same java binary) and captures its output. */
 final class ChildJvm {
+    /** Lines of a child's output echoed to this JVM's (all of them are in the Result). */
+    private static final int ECHOED = 200;
+
     private ChildJvm() {
     }
 
@@ -75,8 +78,11 @@ final class ChildJvm {
             throw new AssertionError("child JVM timed out after " + timeoutSeconds + " s:\n" + String.join("\n", lines));
         }
         reader.join();
-        for (String l : lines) {
+        for (String l : lines.subList(0, Math.min(lines.size(), ECHOED))) {
             System.out.println("  | " + l);
+        }
+        if (lines.size() > ECHOED) {
+            System.out.println("  | ... " + (lines.size() - ECHOED) + " more lines (e.g. a compilation log)");
         }
         return new Result(p.exitValue(), lines);
     }

@@ -7,14 +7,17 @@ import java.util.SplittableRandom;
  * API kernels' raw double sums (f32 raddexp and raddstoreexp, f64 raddexp) over short rows whose lanes differ by
  * up to ~2^100, where the order in which lanes are added shows in the last bits. Run with
  * {@code -XX:TieredStopAtLevel=1} the kernels run the Vector API's Java fallback (C1 has no Vector API
- * intrinsics); warmed up, C2's code: both must give the same bits.
+ * intrinsics); with {@code -Xbatch} and enough rounds, C2's code: both must give the same bits.
  */
 public final class JitOrderMain {
     private JitOrderMain() {
     }
 
+    /** args: the number of rounds (1 unless given); prints the float lanes and the hash. */
     public static void main(String[] args) {
-        System.out.println("hash=" + Long.toHexString(hash(1)));
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+        System.out.println("lanes=" + VectorConstants.W);
+        System.out.println("hash=" + Long.toHexString(hash(rounds)));
     }
 
     /** Runs every row rounds times (warm-up) and hashes the last round's results. */
