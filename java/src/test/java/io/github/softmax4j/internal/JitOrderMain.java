@@ -3,7 +3,7 @@ package io.github.softmax4j.internal;
 import java.util.SplittableRandom;
 
 /**
- * Child-JVM entry of {@code JitOrderTest} (and called in the test's own JVM after warm-up): a hash of the Vector
+ * Child-JVM entry of {@code JitOrderTest} (both of its JVMs run it): a hash of the Vector
  * API kernels' raw double sums (f32 raddexp and raddstoreexp, f64 raddexp) over short rows whose lanes differ by
  * up to ~2^100, where the order in which lanes are added shows in the last bits. Run with
  * {@code -XX:TieredStopAtLevel=1} the kernels run the Vector API's Java fallback (C1 has no Vector API
@@ -21,7 +21,7 @@ public final class JitOrderMain {
     }
 
     /** Runs every row rounds times (warm-up) and hashes the last round's results. */
-    public static long hash(int rounds) {
+    private static long hash(int rounds) {
         JavaKernel k = new VectorKernel();
         ScalarF64.Ops d = k.f64();
         SplittableRandom r = new SplittableRandom(20261206);
