@@ -5,7 +5,9 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
+import io.github.softmax4j.internal.Dispatch;
 import io.github.softmax4j.internal.Kernel;
+import io.github.softmax4j.internal.Op;
 
 /**
  * Picks the next token from a vector of logits: temperature, top-k, top-p (nucleus), min-p and greedy
@@ -40,13 +42,11 @@ import io.github.softmax4j.internal.Kernel;
  * </ol>
  * Because survivors are chosen by comparing logits and weighted by a double-precision exponential of their
  * own logits ({@link StrictMath#exp}), the same logits, settings and generator state give the same token on
- * every backend, tier and platform. Two exceptions, where the backend's own results enter (exact to ~1e-7
- * relative, different in the last bits between backends): top-p without top-k needs the mass of the whole
- * vocabulary (the backend's log-sum-exp), and with no truncation at all the whole vocabulary is weighted by
- * the backend's softmax; a boundary that close to p, or a draw that close to a token's edge of the
- * cumulative distribution, may then pick the neighbouring token on another backend. (Settling those edges
- * in double over the whole vocabulary was tried: in a 128K vocabulary the boundary tokens' probabilities are
- * close to those errors, so it ran on a large share of draws at milliseconds each.) Logits whose log-sum-exp
+ * every backend, tier and platform, with no exception: where the rule needs the whole vocabulary (no
+ * truncation: the draw's place among all tokens; top-p without top-k: the total mass), the sampler takes the
+ * backend's fast passes only where their proven error cannot change the token, and otherwise the double
+ * passes, then the rule itself (all n weights in double) for the draws and cuts that close to an edge (about
+ * n^2 x 2^-50 of the draws that reach the double passes: ~1e-5 at 128K tokens). Logits whose log-sum-exp
  * exceeds 2^24 in magnitude (beyond what a double holds to float precision) are weighted relative to the top
  * in double throughout.
  *
@@ -63,7 +63,10 @@ import io.github.softmax4j.internal.Kernel;
  * One pass over the logits finds the candidates: a threshold estimated from a strided sample of 1024
  * logits, then every logit compared with it (NaN detected in the same comparison); only the candidates
  * (a few hundred for top-k 40) are sorted and weighted. Top-p without top-k adds the backend's one-pass
- * log-sum-exp. Instances are immutable and thread-safe; a {@link RandomGenerator} is not, so give each
+ * log-sum-exp. No truncation: pass 1 of the backend's two-pass over blocks of 4096 logits (one sum per block,
+ * nothing written), the softmax of the one block the draw falls into, and a walk through it (about 1-2x a
+ * softmax of the vocabulary); a draw that falls where that pass's error (about 2e-6 of the mass) could tip the
+ * token, that is among tokens lighter than that, takes the double passes (about 5x more). Instances are immutable and thread-safe; a {@link RandomGenerator} is not, so give each
  * thread its own. Top-p without top-k sorts the whole vocabulary on every call (O(n log n) instead of a pass)
  * in two cases: top-p within about 10^-6 of 1 (its mass cannot be told apart from the rest's rounding, so every
  * token is a candidate; top-p 1 turns it off), and logits whose |log-sum-exp| exceeds 2^24. Selections are
@@ -244,35 +247,183 @@ public final class Sampler {
     }
 
     /**
-     * No truncation: the whole vocabulary, weighted by the backend's softmax (one native call) and walked in
-     * index order (a vocabulary of 128K tokens would take milliseconds of StrictMath.exp per token).
+     * No truncation: the token of the exact rule ({@link #walk}: StrictMath weights of the whole vocabulary,
+     * summed in index order), found in three steps, each taken only when the one before cannot tell:
+     * <ol>
+     * <li>the backend's float softmax, walked from the first token (chunks of eight at a time): its cumulative
+     * distribution is within {@link #floatSlack} of the rule's, so a draw farther than that from the edges of
+     * the token it falls on picks the rule's token (most draws: the tokens that hold most of the mass are far
+     * wider than that);
+     * <li>the backend's double-precision log-sum-exp of blocks of {@link #BLOCK} floats and the double softmax
+     * of the one block the draw falls into: within {@link #slack} (about n 2^-50) of the rule;
+     * <li>the rule itself over the whole vocabulary (n StrictMath exponentials; about n^2 2^-50 of the draws
+     * that reach step 2: ~1e-5 at 128K tokens).
+     * </ol>
      */
-    private int drawAll(float[] logits, int off, int n, RandomGenerator rng) {
-        float[] p = new float[n];
-        scaled().softmax(logits, off, p, 0, n);
-        if (p[0] != p[0]) { // a NaN, +Inf, or all -Inf: the softmax is NaN throughout
-            // throws for a NaN or all -Inf; else the largest is +Inf, and every +Inf ties with it
-            Candidates c = candidates(logits, off, n, 1);
-            c.count = c.infinite; // +Inf logits share the mass equally
-            return draw(c, logits, off, rng);
-        }
-        double total = 0.0;
-        for (float v : p) {
-            total += v;
-        }
-        double target = unit(rng) * total;
-        double acc = 0.0;
-        int last = 0;
-        for (int i = 0; i < n; i++) {
-            if (p[i] > 0f) {
-                acc += p[i];
-                last = i;
-                if (acc > target) {
-                    return i;
-                }
+    private int drawAll(float[] x, int off, int n, RandomGenerator rng) {
+        Dispatch dispatch = scaled().dispatch();
+        double[] mass = new double[(n + FLOAT_BLOCK - 1) / FLOAT_BLOCK];
+        double[] me = new double[2];
+        boolean fast = n <= MAX_FLOAT_BOUND && dispatch.blockMasses(x, off, n, FLOAT_BLOCK, mass, me);
+        if (!fast) {
+            float top = x[off + argmax(x, off, n)]; // NaN and all -Inf throw
+            if (top == Float.POSITIVE_INFINITY) {
+                Candidates c = candidates(x, off, n, 1);
+                c.count = c.infinite; // +Inf logits share the mass equally
+                return draw(c, x, off, rng);
             }
         }
-        return last;
+        double u = unit(rng);
+        int token = fast ? floatToken(dispatch, x, off, n, mass, me, u) : -1;
+        if (token >= 0) {
+            return token;
+        }
+        float top = x[off + argmax(x, off, n)];
+        token = doubleToken(x, off, n, top, u);
+        return token >= 0 ? token : walk(x, off, null, n, top, u);
+    }
+
+    /** The longest vector the float softmax's bound (8 ULP) is documented for. */
+    private static final int MAX_FLOAT_BOUND = 1 << 26;
+    /** The blocks of the float step of {@link #drawAll}: one pass-1 call each. */
+    private static final int FLOAT_BLOCK = 4096;
+
+    /**
+     * The token whose cumulative probability interval, from the block masses of pass 1 and the softmax of the
+     * block the draw falls into, holds u with at least {@link #floatSlack} to spare on either side, or -1.
+     */
+    private static int floatToken(Dispatch dispatch, float[] x, int off, int n, double[] mass, double[] me,
+            double u) {
+        return inBlock(mass, FLOAT_BLOCK, n, u, floatSlack(n), (b, from, len, before, target, margin) -> {
+            float[] y = new float[len];
+            dispatch.blockSoftmax(x, off + from, len, y, me[0], me[1]);
+            return edgeSafe(y, null, from, before, me[0], target, margin);
+        });
+    }
+
+    /** A step's walk through the block a draw falls into ({@link #inBlock}). */
+    private interface BlockWalk {
+        int token(int b, int from, int len, double before, double target, double margin);
+    }
+
+    /**
+     * A draw u among blocks of {@code block} tokens (n in all) of the given masses: the walk through the block it
+     * falls into, with the mass of the blocks before it, u times the total, and slack times the total.
+     */
+    private static int inBlock(double[] mass, int block, int n, double u, double slack, BlockWalk walk) {
+        double total = sum(mass);
+        double target = u * total;
+        int b = blockOf(mass, target);
+        int from = b * block;
+        return walk.token(b, from, Math.min(block, n - from), sum(mass, b), target, slack * total);
+    }
+
+    /**
+     * The walk through one block's outputs, floats {@code yf} or doubles {@code yd} (the other null;
+     * probabilities relative to a total {@code unit}, the block starting at token {@code from}, {@code before}
+     * the mass ahead of it): the first token whose running mass passes target, if it is at least margin from both
+     * its edges, else -1.
+     */
+    private static int edgeSafe(float[] yf, double[] yd, int from, double before, double unit, double target,
+            double margin) {
+        int len = yf != null ? yf.length : yd.length;
+        double left = before;
+        double within = 0.0;
+        for (int j = 0; j < len; j++) {
+            within += yf != null ? yf[j] : yd[j];
+            double right = before + unit * within;
+            if (right > target) {
+                return left <= target - margin && right > target + margin ? from + j : -1;
+            }
+            left = right;
+        }
+        return -1;
+    }
+
+    /**
+     * A bound on the distance, relative to the total, between the float step's cumulative distribution and the
+     * exact rule's ({@link #walk}) over n tokens: the block masses within 4.87 x 2^-24 relative each (pass 1's
+     * sums, proven in docs/NUMERICS.md), the outputs within 8.5 x 2^-23 (8 ULP of the exact value rounded, n up
+     * to 2^26; the split two-pass's bound) plus n 2^-126 below Float.MIN_NORMAL, the sums, and the rule's own
+     * (n + 750) 2^-52 with the exponents' rounding ({@link #slack}): 32 x 2^-24 + (n + 1024) 2^-50 covers them.
+     */
+    private static double floatSlack(int n) {
+        return 32 * 0x1p-24 + (n + 1024.0) * 0x1p-50;
+    }
+
+    /**
+     * The rule's token from the double-precision passes ({@link #doubleMasses}, then the double softmax of the
+     * block the draw falls into) when u is at least {@link #slack} from the token's edges, else -1.
+     */
+    private int doubleToken(float[] x, int off, int n, float top, double u) {
+        double[] mass = doubleMasses(x, off, n, top);
+        return inBlock(mass, BLOCK, n, u, slack(n), (b, from, len, before, target, margin) -> {
+            double[] y = new double[len];
+            widen(x, off + from, len, top, y);
+            unscaled().runF64(Op.SOFTMAX, y, 0, len, y, 0, len, 1, len, NO_LSE);
+            return edgeSafe(null, y, from, before, mass[b], target, margin);
+        });
+    }
+
+    /** The blocks of the double-precision passes ({@link #drawAll}, top-p's total in {@link #survivors}). */
+    private static final int BLOCK = 2048;
+    /** Blocks widened and passed to the backend per call. */
+    private static final int GROUP = 4;
+    private static final double[] NO_LSE = new double[0];
+
+    /**
+     * sum exp(s (x_i - top)) of each block of {@link #BLOCK} logits (the last one shorter), from the backend's
+     * double-precision log-sum-exp of the widened differences (docs/NUMERICS.md, "Double precision").
+     */
+    private double[] doubleMasses(float[] x, int off, int n, float top) {
+        Dispatch dispatch = unscaled();
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        double[] mass = new double[blocks];
+        double[] d = new double[Math.min(n, GROUP * BLOCK)];
+        double[] lse = new double[GROUP];
+        for (int b = 0; b < blocks; b += GROUP) {
+            int from = b * BLOCK;
+            int len = Math.min(n - from, GROUP * BLOCK);
+            widen(x, off + from, len, top, d);
+            int full = len / BLOCK;
+            if (full > 0) {
+                dispatch.runF64(Op.LOG_SUM_EXP, d, 0, BLOCK, d, 0, BLOCK, full, BLOCK, lse);
+            }
+            for (int i = 0; i < full; i++) {
+                mass[b + i] = Math.exp(lse[i]);
+            }
+            if (full * BLOCK < len) { // the last block, shorter
+                int rest = len - full * BLOCK;
+                dispatch.runF64(Op.LOG_SUM_EXP, d, full * BLOCK, rest, d, full * BLOCK, rest, 1, rest, lse);
+                mass[b + full] = Math.exp(lse[0]);
+            }
+        }
+        return mass;
+    }
+
+    /** d[j] = (x[off + j] - top) * s in double, for j in [0, len): the exact rule's exponents, bit for bit. */
+    private void widen(float[] x, int off, int len, float top, double[] d) {
+        float s = scale();
+        for (int j = 0; j < len; j++) {
+            d[j] = ((double) x[off + j] - top) * s;
+        }
+    }
+
+    /** The backend at scale 1 for the double-precision passes (their exponents are scaled by {@link #widen}). */
+    private Dispatch unscaled() {
+        return softmax.withScale(1f).withSafe(false).dispatch();
+    }
+
+    /**
+     * A bound on the distance between the cumulative distribution (relative to its total) of the exact rule
+     * ({@link #walk}) and that of the backend's double-precision passes, over n tokens: the rule's sums in index
+     * order are within (n - 1) 2^-53 relative, its weights within 748 x 2^-53 (the product (x_i - top) s rounded
+     * once, |s (x_i - top)| <= 745.2 for a weight above 0, and StrictMath.exp's ulp), the double passes within
+     * (BLOCK + n / BLOCK + 40) 2^-53 (4 ULP per output and per block's log-sum-exp, the block sums, the
+     * products); (n + 4096) 2^-51 is twice their sum.
+     */
+    private static double slack(int n) {
+        return (n + 4096.0) * 0x1p-51;
     }
 
     /** Whether a log-sum-exp is finite and too large for a double to hold the rest ({@link #HUGE_LSE}). */
@@ -285,12 +436,7 @@ public final class Sampler {
      * logits whose log-sum-exp is too large for a double to hold the rest ({@link #HUGE_LSE}).
      */
     private double relativeLse(float[] x, int off, int n, float top) {
-        float s = scale();
-        double total = 0.0;
-        for (int i = off; i < off + n; i++) {
-            total += StrictMath.exp(((double) x[i] - top) * s);
-        }
-        return StrictMath.log(total);
+        return StrictMath.log(sum(weights(x, off, null, n, top)));
     }
 
     /** One uniform double in [0, 1): a generator's value outside is clamped (NaN to 0). */
@@ -908,37 +1054,56 @@ public final class Sampler {
         }
         if (topP < 1.0) {
             // mass of the kept tokens (top-k renormalises over its own set; without top-k, over all)
-            double total;
             if (topK != 0) {
-                total = 0.0;
+                double total = 0.0;
                 for (int i = 0; i < Math.min(k, c.count); i++) {
                     total += StrictMath.exp(((double) x[off + c.index[i]] - top) * s);
                 }
-            } else if (huge(lse)) {
-                total = StrictMath.exp(relativeLse(x, off, n, top));
+                keep = nucleus(x, off, c, keep, top, topP * total, 0.0);
             } else {
-                total = StrictMath.exp(lse - (double) top * s);
+                // the rule's total is sum(weights(all)); the backend's log-sum-exp, then the double passes, tell
+                // the cut without it unless the cut is within their error of the target (the candidates hold
+                // the nucleus under any of them: massCandidates asks 1e-6 more than the first)
+                int m = huge(lse) ? -1 : nucleus(x, off, c, keep, top, topP * StrictMath.exp(lse - (double) top * s),
+                        lseSlack(n));
+                if (m < 0 && !huge(lse)) {
+                    m = nucleus(x, off, c, keep, top, topP * sum(doubleMasses(x, off, n, top)), slack(n));
+                }
+                keep = m >= 0 ? m : nucleus(x, off, c, keep, top, topP * sum(weights(x, off, null, n, top)), 0.0);
             }
-            int m = nucleus(x, off, c, keep, top, topP * total);
-            keep = m;
         }
         c.count = keep;
         return c;
     }
 
-    /** How many of the first keep candidates (sorted) the top-p walk keeps: until their mass reaches target. */
-    private int nucleus(float[] x, int off, Candidates c, int keep, float top, double target) {
+    /**
+     * How many of the first keep candidates (sorted) the top-p walk keeps: until their mass reaches target. The
+     * rule's target is known to within a relative {@code rel}: -1 when the walk reaches that band without
+     * passing it (too close to tell).
+     */
+    private int nucleus(float[] x, int off, Candidates c, int keep, float top, double target, double rel) {
         float s = scale();
+        double low = target * (1.0 - rel);
         double acc = 0.0;
         int m = 0;
         while (m < keep) {
             acc += StrictMath.exp(((double) x[off + c.index[m]] - top) * s);
             m++;
-            if (acc >= target) {
-                break;
+            if (acc >= low) {
+                return acc >= target * (1.0 + rel) ? m : -1;
             }
         }
         return m;
+    }
+
+    /**
+     * A bound on the relative distance between exp(lse - s top), lse the backend's log-sum-exp in double, and
+     * the rule's total: lse's absolute error (at most 4.87 x 2^-24 proven, docs/NUMERICS.md; 12 x 2^-24 taken),
+     * the rounding of s top, StrictMath.exp, the rule's sum ((n - 1) 2^-53) and the product with p. Below the
+     * 1e-6 that massCandidates adds to the mass it gathers for n < 2^29.
+     */
+    private static double lseSlack(int n) {
+        return 12 * 0x1p-24 + (n + 64.0) * 0x1p-51;
     }
 
     /** The backend's log-sum-exp of the range at this temperature; NaN and all -Inf throw. */
@@ -1033,23 +1198,66 @@ public final class Sampler {
         if (c.infinite > 0) {
             return kept[(int) (u * m)];
         }
-        float s = scale();
-        float top = x[off + c.index[0]];
-        double[] w = new double[m];
-        double total = 0.0;
-        for (int i = 0; i < m; i++) {
-            w[i] = StrictMath.exp(((double) x[off + kept[i]] - top) * s);
-            total += w[i];
-        }
-        double target = u * total;
+        return walk(x, off, kept, m, x[off + c.index[0]], u);
+    }
+
+    /**
+     * The draw's exact rule: tokens {@code kept[0 .. m)} (ascending; null: all of [0, m)) weighted by
+     * {@link #weights}, summed in that order; the first token whose running sum exceeds u times the total (the
+     * last of positive weight if rounding leaves none). The same token on every backend, tier and platform.
+     */
+    private int walk(float[] x, int off, int[] kept, int m, float top, double u) {
+        double[] w = weights(x, off, kept, m, top);
+        double target = u * sum(w);
         double acc = 0.0;
+        int last = 0;
         for (int i = 0; i < m; i++) {
             acc += w[i];
+            if (w[i] > 0.0) {
+                last = i;
+            }
             if (acc > target) {
-                return kept[i];
+                return kept == null ? i : kept[i];
             }
         }
-        return kept[m - 1];
+        return kept == null ? last : kept[last];
+    }
+
+    /**
+     * The exact rule's weights {@code StrictMath.exp((x_i - top) * s)} in double of tokens {@code kept[0 .. m)}
+     * (null: all of [0, m)), top the largest logit: the same on every platform.
+     */
+    private double[] weights(float[] x, int off, int[] kept, int m, float top) {
+        float s = scale();
+        double[] w = new double[m];
+        for (int i = 0; i < m; i++) {
+            w[i] = StrictMath.exp(((double) x[off + (kept == null ? i : kept[i])] - top) * s);
+        }
+        return w;
+    }
+
+    /** The sum in index order. */
+    private static double sum(double[] w) {
+        return sum(w, w.length);
+    }
+
+    /** The sum of {@code w[0, m)} in index order. */
+    private static double sum(double[] w, int m) {
+        double total = 0.0;
+        for (int i = 0; i < m; i++) {
+            total += w[i];
+        }
+        return total;
+    }
+
+    /** The block a draw at target falls into: the first whose running mass passes it (the last if none). */
+    private static int blockOf(double[] mass, double target) {
+        double acc = 0.0;
+        int b = 0;
+        while (b < mass.length - 1 && acc + mass[b] <= target) {
+            acc += mass[b++];
+        }
+        return b;
     }
 
     @Override

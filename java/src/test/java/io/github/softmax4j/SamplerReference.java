@@ -67,11 +67,10 @@ final class SamplerReference {
     }
 
     /**
-     * How many of the sorted tokens survive top-k (0: off), min-p (0: off) and top-p (1: off) at scale s; lse
-     * (the log-sum-exp of s*x) is read only for top-p without top-k. No NaN, not all -Inf, no +Inf.
+     * How many of the sorted tokens survive top-k (0: off), min-p (0: off) and top-p (1: off) at scale s. No NaN,
+     * not all -Inf, no +Inf.
      */
-    static int survivors(float[] x, int off, int n, int[] order, float s, int topK, double topP, double minP,
-            double lse) {
+    static int survivors(float[] x, int off, int n, int[] order, float s, int topK, double topP, double minP) {
         int k = topK == 0 ? n : Math.min(topK, n);
         float top = x[off + order[0]];
         // the scaled distance of each sorted token to the top (<= 0), and its weight exp(distance)
@@ -94,8 +93,8 @@ final class SamplerReference {
             return minPKeep;
         }
         // top-p: the shortest prefix whose weight reaches p times the mass (of the top-k set, or of the whole
-        // vocabulary from lse), never longer than what min-p kept
-        double mass = topK != 0 ? sum(weight, k) : StrictMath.exp(lse - (double) top * s);
+        // vocabulary, summed in index order), never longer than what min-p kept
+        double mass = topK != 0 ? sum(weight, k) : sum(weights(x, off, n, top, s), n);
         double target = topP * mass;
         double acc = 0.0;
         for (int i = 0; i < minPKeep; i++) {
@@ -116,7 +115,19 @@ final class SamplerReference {
         return total;
     }
 
-    /** The draw over the first {@code keep} sorted tokens: walked in index order, weights relative to the top. */
+    /** The weights of x[off, +n) relative to top, in index order. */
+    private static double[] weights(float[] x, int off, int n, float top, float s) {
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = StrictMath.exp(((double) x[off + i] - top) * s);
+        }
+        return w;
+    }
+
+    /**
+     * The draw over the first {@code keep} sorted tokens: walked in index order, weights relative to the top; the
+     * last of positive weight when the rounding of u times the total leaves none.
+     */
     static int draw(float[] x, int off, int[] order, int keep, float s, double u) {
         int[] kept = Arrays.copyOf(order, keep);
         Arrays.sort(kept);
@@ -129,13 +140,15 @@ final class SamplerReference {
         }
         double target = unit(u) * total;
         double acc = 0.0;
+        int last = 0;
         for (int i = 0; i < keep; i++) {
             acc += w[i];
+            last = w[i] > 0.0 ? i : last;
             if (acc > target) {
                 return kept[i];
             }
         }
-        return kept[keep - 1];
+        return kept[last];
     }
 
     /** The lowest-indexed of the min(k, count) lowest-indexed +Inf tokens picked uniformly by u. */

@@ -216,17 +216,7 @@ class SamplerTest {
             double[] ref = reference(x, t, 0, p, minP);
             int[] drawn = new int[x.length];
             double[] u = {0};
-            RandomGenerator onGrid = new RandomGenerator() {
-                @Override
-                public long nextLong() {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public double nextDouble() {
-                    return u[0];
-                }
-            };
+            RandomGenerator onGrid = given(u);
             for (int i = 0; i < grid; i++) {
                 u[0] = (i + 0.5) / grid;
                 int token = sampler.sample(x, onGrid);
@@ -300,6 +290,84 @@ class SamplerTest {
         }
     }
 
+    /**
+     * Draws at, beside and near the edges of the cumulative distribution, and top-p at, beside and near the mass
+     * of a prefix: every backend gives the exact rule's token (StrictMath weights relative to the top, summed in
+     * index order; SamplerReference), the same on every backend. Exactly at an edge only the rule itself can tell
+     * (the float and the double passes both defer); 1e-9 beside it the double passes can, 3e-6 beside it the
+     * float pass. Vocabularies of one float block and of several (4096 floats, 2048 doubles per block), a peaked
+     * and a flat distribution, two temperatures. Before the thirty-fifth session the backend's float softmax and
+     * log-sum-exp decided near the edges, and the token at an edge depended on the backend.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void edgesOfTheDistributionFollowTheExactRule(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        double[] u = {0};
+        RandomGenerator given = given(u);
+        SplittableRandom r = new SplittableRandom(SEED + 35);
+        for (int n : new int[] {3000, 10007}) {
+            for (double sigma : new double[] {3, 0.3}) {
+                float[] x = new float[n];
+                for (int i = 0; i < n; i++) {
+                    x[i] = (float) (r.nextGaussian() * sigma);
+                }
+                x[r.nextInt(n)] = Float.NEGATIVE_INFINITY; // a masked token is never drawn
+                int[] order = SamplerReference.order(x, 0, n);
+                for (float t : new float[] {1f, 0.7f}) {
+                    float s = 1f / t;
+                    float top = x[order[0]];
+                    double[] w = new double[n];
+                    double total = 0;
+                    for (int i = 0; i < n; i++) {
+                        w[i] = StrictMath.exp(((double) x[i] - top) * s);
+                        total += w[i];
+                    }
+                    // no truncation: u at the end of some token's interval, one double beside it, 1e-9 and 3e-6 off
+                    Sampler all = Sampler.of(sm).withTemperature(t);
+                    double cum = 0;
+                    for (int j = 0; j < n; j++) {
+                        cum += w[j];
+                        if (j % 97 != 5) {
+                            continue;
+                        }
+                        double edge = cum / total;
+                        for (double e : new double[] {edge, Math.nextUp(edge), Math.nextDown(edge), edge + 1e-9,
+                                edge - 1e-9, edge + 3e-6, edge - 3e-6}) {
+                            if (!(e >= 0 && e < 1)) {
+                                continue;
+                            }
+                            u[0] = e;
+                            assertEquals(SamplerReference.draw(x, 0, order, n, s, e), all.sample(x, given),
+                                    all + ", n = " + n + ", sigma " + sigma + ": u = " + e + " by the edge after token " + j);
+                        }
+                    }
+                    // top-p without top-k: p at (beside, near) the mass of the first m tokens by probability
+                    double prefix = 0;
+                    u[0] = 0.37;
+                    for (int m = 1; m <= 400; m++) {
+                        prefix += w[order[m - 1]];
+                        if (m % 13 != 1) {
+                            continue;
+                        }
+                        double edge = prefix / total;
+                        for (double p : new double[] {edge, Math.nextUp(edge), Math.nextDown(edge), edge + 1e-9,
+                                edge - 1e-9}) {
+                            if (!(p > 0 && p < 1)) {
+                                continue;
+                            }
+                            Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(p);
+                            int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, 0.0);
+                            assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), nucleus.sample(x, given),
+                                    nucleus + ", n = " + n + ", sigma " + sigma + ": p by the mass of the first " + m
+                                            + " tokens (" + keep + " kept)");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Logits so large that a double log-sum-exp cannot hold their rest: probabilities relative to the top. */
     @ParameterizedTest
     @MethodSource("io.github.softmax4j.Backends#all")
@@ -320,6 +388,21 @@ class SamplerTest {
             drawn[topP.sample(x, r)]++;
         }
         assertTrue(drawn[0] > 100 && drawn[1] > 100 && drawn[2] == 0, topP + ": drawn " + Arrays.toString(drawn));
+    }
+
+    /** A generator whose every nextDouble() is u[0] (set by the caller between draws). */
+    private static RandomGenerator given(double[] u) {
+        return new RandomGenerator() {
+            @Override
+            public long nextLong() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public double nextDouble() {
+                return u[0];
+            }
+        };
     }
 
     /** The first index of the largest, -1 - i for a first NaN at i: the kernels' argmax by definition. */

@@ -46,6 +46,7 @@ public class SamplerBenchmark {
     private Softmax softmax;
     private Sampler topKTopP;
     private Sampler topP;
+    private Sampler temperatureOnly;
     private Sampler greedy;
     private SplittableRandom rng;
 
@@ -64,6 +65,7 @@ public class SamplerBenchmark {
         Sampler base = Sampler.of(softmax).withTemperature(0.7f);
         topKTopP = base.withTopK(40).withTopP(0.95);
         topP = base.withTopP(0.95);
+        temperatureOnly = base;
         greedy = base.greedy();
         rng = new SplittableRandom(7);
     }
@@ -122,6 +124,12 @@ public class SamplerBenchmark {
     @Benchmark
     public int sampleTopP() {
         return topP.sample(logits, rng);
+    }
+
+    /** No truncation: T = 0.7 over the whole vocabulary. */
+    @Benchmark
+    public int sampleTemperature() {
+        return temperatureOnly.sample(logits, rng);
     }
 
     @Benchmark

@@ -182,6 +182,39 @@ public final class Dispatch {
                 xOff + first * xStride, xStride, y, yOff + first * yStride, yStride, count, cols, lse, first));
     }
 
+    /**
+     * Sampling: pass 1 of the split two-pass over the blocks of {@code block} elements of {@code x[off, off+n)}
+     * (the last one shorter), one kernel call each: {@code mass[b]} = block b's sum of exp(s*x) times 2^-E, and
+     * {@code me} = {m, E} the blocks' sum merged exactly ({@link ExtSum}), sum exp(s*x) = m * 2^E. False (mass and
+     * me undefined) when the fast path cannot take the range: a NaN, an infinity, all -Inf, or a range beyond it.
+     */
+    public boolean blockMasses(float[] x, int off, int n, int block, double[] mass, double[] me) {
+        Kernel k = kernel(n);
+        int blocks = (n + block - 1) / block;
+        double[] e = new double[blocks];
+        ExtSum sum = new ExtSum();
+        for (int b = 0; b < blocks; b++) {
+            k.sumExp(scale, x, off + b * block, Math.min(block, n - b * block), me);
+            mass[b] = me[0];
+            e[b] = me[1];
+            sum.add(me[0], me[1]);
+        }
+        if (!sum.fastPathValid()) {
+            return false;
+        }
+        for (int b = 0; b < blocks; b++) {
+            mass[b] = mass[b] == 0 ? 0 : Math.scalb(mass[b], (int) (e[b] - sum.e));
+        }
+        me[0] = sum.m;
+        me[1] = sum.e;
+        return true;
+    }
+
+    /** Sampling: pass 2 of that split for {@code x[off, off+len)}: {@code y[0, len)} = exp(s*x) / (m * 2^e). */
+    public void blockSoftmax(float[] x, int off, int len, float[] y, double m, double e) {
+        kernel(len).finish(Op.SOFTMAX, scale, x, off, y, 0, len, m, e);
+    }
+
     /** The concrete algorithm a sequential softmax of length n runs. */
     public Algorithm resolve(int n) {
         return kernel(n).resolve(algorithm, n);
