@@ -45,8 +45,8 @@ import io.github.softmax4j.internal.Op;
  * every backend, tier and platform, with no exception: where the rule needs the whole vocabulary (no
  * truncation: the draw's place among all tokens; top-p without top-k: the total mass), the sampler takes the
  * backend's fast passes only where their proven error cannot change the token, and otherwise the double
- * passes, then the rule itself (all n weights in double) for the draws and cuts that close to an edge (about
- * n^2 x 2^-50 of the draws that reach the double passes: ~1e-5 at 128K tokens). Logits whose log-sum-exp
+ * passes, then the rule itself (all n weights in double) for the draws and cuts that close to an edge (at
+ * most about n^2 x 2^-50 of all draws: ~1e-5 at 128K tokens). Logits whose log-sum-exp
  * exceeds 2^24 in magnitude (beyond what a double holds to float precision) are weighted relative to the top
  * in double throughout.
  *
@@ -66,8 +66,11 @@ import io.github.softmax4j.internal.Op;
  * log-sum-exp. No truncation: pass 1 of the backend's two-pass over blocks of 4096 logits (one sum per block,
  * nothing written), the softmax of the one block the draw falls into, and a walk through it (about 1-2x a
  * softmax of the vocabulary); a draw that falls where that pass's error (about 2e-6 of the mass) could tip the
- * token, that is among tokens lighter than that, takes the double passes (about 5x more). Instances are immutable and thread-safe; a {@link RandomGenerator} is not, so give each
- * thread its own. Top-p without top-k sorts the whole vocabulary on every call (O(n log n) instead of a pass)
+ * token, that is among tokens lighter than that, takes the double passes (about 5x more). Top-p without top-k
+ * takes the double passes too when p times the mass falls within ~1e-6 of the mass of a prefix of the sorted
+ * candidates (logits whose nucleus ends among tokens that light). Instances are immutable and thread-safe; a {@link RandomGenerator} is not, so give each
+ * thread its own. A flat distribution's nucleus holds most of the vocabulary: top-p then sorts and weighs
+ * (StrictMath) that many tokens, milliseconds at 128K tokens. Top-p without top-k sorts the whole vocabulary on every call (O(n log n) instead of a pass)
  * in two cases: top-p within about 10^-6 of 1 (its mass cannot be told apart from the rest's rounding, so every
  * token is a candidate; top-p 1 turns it off), and logits whose |log-sum-exp| exceeds 2^24. Selections are
  * O(n log n) at worst, whatever the logits.
@@ -250,23 +253,25 @@ public final class Sampler {
      * No truncation: the token of the exact rule ({@link #walk}: StrictMath weights of the whole vocabulary,
      * summed in index order), found in three steps, each taken only when the one before cannot tell:
      * <ol>
-     * <li>the backend's float softmax, walked from the first token (chunks of eight at a time): its cumulative
-     * distribution is within {@link #floatSlack} of the rule's, so a draw farther than that from the edges of
-     * the token it falls on picks the rule's token (most draws: the tokens that hold most of the mass are far
-     * wider than that);
+     * <li>pass 1 of the backend's two-pass per block of {@link #FLOAT_BLOCK} logits (one mass each, merged
+     * exactly), pass 2 of the one block the draw falls into and a walk through it: within {@link #floatSlack} of
+     * the rule's cumulative distribution, so a draw farther than that from the edges of the token it falls on
+     * picks the rule's token (most draws: the tokens that hold most of the mass are far wider than that);
      * <li>the backend's double-precision log-sum-exp of blocks of {@link #BLOCK} floats and the double softmax
      * of the one block the draw falls into: within {@link #slack} (about n 2^-50) of the rule;
-     * <li>the rule itself over the whole vocabulary (n StrictMath exponentials; about n^2 2^-50 of the draws
-     * that reach step 2: ~1e-5 at 128K tokens).
+     * <li>the rule itself over the whole vocabulary (n StrictMath exponentials, twice; about n^2 2^-50 of all
+     * draws at most: ~1e-5 at 128K tokens, all of them from about 2^25 tokens on).
      * </ol>
      */
     private int drawAll(float[] x, int off, int n, RandomGenerator rng) {
         Dispatch dispatch = scaled().dispatch();
-        double[] mass = new double[(n + FLOAT_BLOCK - 1) / FLOAT_BLOCK];
+        boolean fast = n <= MAX_FLOAT_BOUND;
+        double[] mass = new double[fast ? (n + FLOAT_BLOCK - 1) / FLOAT_BLOCK : 0];
         double[] me = new double[2];
-        boolean fast = n <= MAX_FLOAT_BOUND && dispatch.blockMasses(x, off, n, FLOAT_BLOCK, mass, me);
+        fast = fast && dispatch.blockMasses(x, off, n, FLOAT_BLOCK, mass, me);
+        float top = Float.NaN; // found when a later step needs it
         if (!fast) {
-            float top = x[off + argmax(x, off, n)]; // NaN and all -Inf throw
+            top = x[off + argmax(x, off, n)]; // NaN and all -Inf throw
             if (top == Float.POSITIVE_INFINITY) {
                 Candidates c = candidates(x, off, n, 1);
                 c.count = c.infinite; // +Inf logits share the mass equally
@@ -278,7 +283,7 @@ public final class Sampler {
         if (token >= 0) {
             return token;
         }
-        float top = x[off + argmax(x, off, n)];
+        top = fast ? x[off + argmax(x, off, n)] : top;
         token = doubleToken(x, off, n, top, u);
         return token >= 0 ? token : walk(x, off, null, n, top, u);
     }
@@ -343,9 +348,12 @@ public final class Sampler {
     /**
      * A bound on the distance, relative to the total, between the float step's cumulative distribution and the
      * exact rule's ({@link #walk}) over n tokens: the block masses within 4.87 x 2^-24 relative each (pass 1's
-     * sums, proven in docs/NUMERICS.md), the outputs within 8.5 x 2^-23 (8 ULP of the exact value rounded, n up
-     * to 2^26; the split two-pass's bound) plus n 2^-126 below Float.MIN_NORMAL, the sums, and the rule's own
-     * (n + 750) 2^-52 with the exponents' rounding ({@link #slack}): 32 x 2^-24 + (n + 1024) 2^-50 covers them.
+     * sums; docs/NUMERICS.md proves it given the exponential's error measured over every float at s = 1 and
+     * sampled with temperatures), the outputs within 8.5 x 2^-23 (8 ULP of the exact value rounded, n up to
+     * 2^26; the split two-pass's bound) plus n 2^-126 below Float.MIN_NORMAL, the sums, and the rule's own
+     * distance to exact arithmetic: (n - 1) 2^-52 for its sums and 1500 x 2^-53 for its exponent
+     * ((double) x_i - top, then times s: two roundings, |s (x_i - top)| <= 745.2 for a weight above 0) and
+     * StrictMath.exp. 32 x 2^-24 + (n + 1024) 2^-50 covers them with room.
      */
     private static double floatSlack(int n) {
         return 32 * 0x1p-24 + (n + 1024.0) * 0x1p-50;
@@ -377,7 +385,7 @@ public final class Sampler {
      */
     private double[] doubleMasses(float[] x, int off, int n, float top) {
         Dispatch dispatch = unscaled();
-        int blocks = (n + BLOCK - 1) / BLOCK;
+        int blocks = (int) (((long) n + BLOCK - 1) / BLOCK);
         double[] mass = new double[blocks];
         double[] d = new double[Math.min(n, GROUP * BLOCK)];
         double[] lse = new double[GROUP];
@@ -416,11 +424,12 @@ public final class Sampler {
 
     /**
      * A bound on the distance between the cumulative distribution (relative to its total) of the exact rule
-     * ({@link #walk}) and that of the backend's double-precision passes, over n tokens: the rule's sums in index
-     * order are within (n - 1) 2^-53 relative, its weights within 748 x 2^-53 (the product (x_i - top) s rounded
-     * once, |s (x_i - top)| <= 745.2 for a weight above 0, and StrictMath.exp's ulp), the double passes within
-     * (BLOCK + n / BLOCK + 40) 2^-53 (4 ULP per output and per block's log-sum-exp, the block sums, the
-     * products); (n + 4096) 2^-51 is twice their sum.
+     * ({@link #walk}) and that of the backend's double-precision passes, over n tokens: both weigh the same
+     * exponents ({@link #widen}); the rule's sums in index order are within (n - 1) 2^-53 relative, its weights
+     * within StrictMath.exp's ulp (2^-1075 absolute below the normal range, against a total of at least 1), the
+     * double passes within (BLOCK + n / BLOCK + 40) 2^-53 (4 ULP per output, per block's log-sum-exp of at most
+     * log 2048 and an absolute 4 ULP of |lse| times e^lse below, the block sums, the products); (n + 4096) 2^-51
+     * is about twice their sum. The double kernels' bounds are docs/NUMERICS.md's, measured-exp proofs there.
      */
     private static double slack(int n) {
         return (n + 4096.0) * 0x1p-51;
@@ -436,7 +445,7 @@ public final class Sampler {
      * logits whose log-sum-exp is too large for a double to hold the rest ({@link #HUGE_LSE}).
      */
     private double relativeLse(float[] x, int off, int n, float top) {
-        return StrictMath.log(sum(weights(x, off, null, n, top)));
+        return StrictMath.log(ruleTotal(x, off, n, top));
     }
 
     /** One uniform double in [0, 1): a generator's value outside is clamped (NaN to 0). */
@@ -729,7 +738,7 @@ public final class Sampler {
 
     /**
      * The backend at this temperature, never safe: a safe instance gives zeros for all -Inf logits, which
-     * the sampler must reject (drawAll reads a NaN softmax as "special values here").
+     * the sampler must reject (its passes read a NaN or an invalid sum as "special values here").
      */
     private Softmax scaled() {
         return softmax.withScale(scale()).withSafe(false);
@@ -1057,7 +1066,7 @@ public final class Sampler {
             if (topK != 0) {
                 double total = 0.0;
                 for (int i = 0; i < Math.min(k, c.count); i++) {
-                    total += StrictMath.exp(((double) x[off + c.index[i]] - top) * s);
+                    total += weight(x, off + c.index[i], top, s);
                 }
                 keep = nucleus(x, off, c, keep, top, topP * total, 0.0);
             } else {
@@ -1069,7 +1078,7 @@ public final class Sampler {
                 if (m < 0 && !huge(lse)) {
                     m = nucleus(x, off, c, keep, top, topP * sum(doubleMasses(x, off, n, top)), slack(n));
                 }
-                keep = m >= 0 ? m : nucleus(x, off, c, keep, top, topP * sum(weights(x, off, null, n, top)), 0.0);
+                keep = m >= 0 ? m : nucleus(x, off, c, keep, top, topP * ruleTotal(x, off, n, top), 0.0);
             }
         }
         c.count = keep;
@@ -1087,7 +1096,7 @@ public final class Sampler {
         double acc = 0.0;
         int m = 0;
         while (m < keep) {
-            acc += StrictMath.exp(((double) x[off + c.index[m]] - top) * s);
+            acc += weight(x, off + c.index[m], top, s);
             m++;
             if (acc >= low) {
                 return acc >= target * (1.0 + rel) ? m : -1;
@@ -1098,9 +1107,10 @@ public final class Sampler {
 
     /**
      * A bound on the relative distance between exp(lse - s top), lse the backend's log-sum-exp in double, and
-     * the rule's total: lse's absolute error (at most 4.87 x 2^-24 proven, docs/NUMERICS.md; 12 x 2^-24 taken),
-     * the rounding of s top, StrictMath.exp, the rule's sum ((n - 1) 2^-53) and the product with p. Below the
-     * 1e-6 that massCandidates adds to the mass it gathers for n < 2^29.
+     * the rule's total: lse's absolute error (at most 4.87 x 2^-24, docs/NUMERICS.md's proof given the measured
+     * error of the exponential; 12 x 2^-24 taken), the rounding of s top and of the exponents, StrictMath.exp,
+     * the rule's sum ((n - 1) 2^-53) and the product with p. The candidates hold the rule's nucleus because lse's
+     * error plus the rule's stays below the 1e-6 that massCandidates adds to the mass it gathers.
      */
     private static double lseSlack(int n) {
         return 12 * 0x1p-24 + (n + 64.0) * 0x1p-51;
@@ -1207,13 +1217,15 @@ public final class Sampler {
      * last of positive weight if rounding leaves none). The same token on every backend, tier and platform.
      */
     private int walk(float[] x, int off, int[] kept, int m, float top, double u) {
-        double[] w = weights(x, off, kept, m, top);
-        double target = u * sum(w);
+        float s = scale();
+        double[] w = kept == null ? null : weights(x, off, kept, m, top); // the whole vocabulary: weighed twice
+        double target = u * (w != null ? sum(w) : ruleTotal(x, off, m, top));
         double acc = 0.0;
         int last = 0;
         for (int i = 0; i < m; i++) {
-            acc += w[i];
-            if (w[i] > 0.0) {
+            double wi = w != null ? w[i] : weight(x, off + i, top, s);
+            acc += wi;
+            if (wi > 0.0) {
                 last = i;
             }
             if (acc > target) {
@@ -1223,17 +1235,29 @@ public final class Sampler {
         return kept == null ? last : kept[last];
     }
 
-    /**
-     * The exact rule's weights {@code StrictMath.exp((x_i - top) * s)} in double of tokens {@code kept[0 .. m)}
-     * (null: all of [0, m)), top the largest logit: the same on every platform.
-     */
+    /** The exact rule's weight of {@code x[at]}: {@code StrictMath.exp((x[at] - top) * s)} in double. */
+    private static double weight(float[] x, int at, float top, float s) {
+        return StrictMath.exp(((double) x[at] - top) * s);
+    }
+
+    /** The exact rule's weights of tokens {@code kept[0 .. m)}, top the largest logit. */
     private double[] weights(float[] x, int off, int[] kept, int m, float top) {
         float s = scale();
         double[] w = new double[m];
         for (int i = 0; i < m; i++) {
-            w[i] = StrictMath.exp(((double) x[off + (kept == null ? i : kept[i])] - top) * s);
+            w[i] = weight(x, off + kept[i], top, s);
         }
         return w;
+    }
+
+    /** The exact rule's total over {@code x[off, off+n)}: every weight, summed in index order. */
+    private double ruleTotal(float[] x, int off, int n, float top) {
+        float s = scale();
+        double total = 0.0;
+        for (int i = 0; i < n; i++) {
+            total += weight(x, off + i, top, s);
+        }
+        return total;
     }
 
     /** The sum in index order. */

@@ -6,8 +6,8 @@ import java.util.Arrays;
  * {@link Sampler}'s documented semantics written out step by step over a full sort of the logits (test code,
  * O(n log n); the sampler itself sorts only its candidates). Where the Javadoc fixes the arithmetic (survivors
  * chosen by comparing logits, weights {@code StrictMath.exp(((double) x - x_max) * s)} summed in index order,
- * the top-k set's own mass for top-p) the token is exact and every backend must give it; where the backend's
- * log-sum-exp enters (top-p without top-k) the caller passes it, and tolerances are the caller's business.
+ * the top-k set's own mass for top-p, the whole vocabulary's in index order without top-k) the token is exact
+ * and every backend must give it.
  */
 final class SamplerReference {
     /** A NaN logit: the result is {@code NAN_AT - index} of the first NaN. */

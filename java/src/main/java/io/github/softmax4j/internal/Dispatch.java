@@ -186,7 +186,8 @@ public final class Dispatch {
      * Sampling: pass 1 of the split two-pass over the blocks of {@code block} elements of {@code x[off, off+n)}
      * (the last one shorter), one kernel call each: {@code mass[b]} = block b's sum of exp(s*x) times 2^-E, and
      * {@code me} = {m, E} the blocks' sum merged exactly ({@link ExtSum}), sum exp(s*x) = m * 2^E. False (mass and
-     * me undefined) when the fast path cannot take the range: a NaN, an infinity, all -Inf, or a range beyond it.
+     * me undefined) when the fast path cannot take the range: a NaN, an infinity, all -Inf, or values or a scale
+     * beyond its range (the kernels then ask for the exact path).
      */
     public boolean blockMasses(float[] x, int off, int n, int block, double[] mass, double[] me) {
         Kernel k = kernel(n);
