@@ -3,6 +3,7 @@ package io.github.softmax4j;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.IntToDoubleFunction;
 import java.util.random.RandomGenerator;
 
 import io.github.softmax4j.internal.Dispatch;
@@ -246,7 +247,7 @@ public final class Sampler {
         if (topK == 0 && topP >= 1.0 && minP == 0.0) {
             return drawAll(logits, off, n, rng);
         }
-        return draw(survivors(logits, off, n, lse), logits, off, rng);
+        return draw(survivors(logits, off, n, lse), logits, off, n, rng);
     }
 
     /**
@@ -275,7 +276,7 @@ public final class Sampler {
             if (top == Float.POSITIVE_INFINITY) {
                 Candidates c = candidates(x, off, n, 1);
                 c.count = c.infinite; // +Inf logits share the mass equally
-                return draw(c, x, off, rng);
+                return draw(c, x, off, n, rng);
             }
         }
         double u = unit(rng);
@@ -285,7 +286,12 @@ public final class Sampler {
         }
         top = fast ? x[off + argmax(x, off, n)] : top;
         token = doubleToken(x, off, n, top, u);
-        return token >= 0 ? token : walk(x, off, null, n, top, u);
+        if (token >= 0) {
+            return token;
+        }
+        float s = scale();
+        float t = top;
+        return walk(i -> weight(x, off + i, t, s), n, null, ruleTotal(x, off, n, top), u); // weighed twice
     }
 
     /** The longest vector the float softmax's bound (8 ULP) is documented for. */
@@ -768,6 +774,8 @@ public final class Sampler {
     /** Candidate tokens sorted by logit (descending), ties by index (ascending). */
     private static final class Candidates {
         int[] index;
+        double[] weight; // the rule's weights of index[0 .. weighed) (sorted order), computed once
+        int weighed;
         int count; // index[0 .. count): sorted, most probable first
         int infinite; // how many +Inf logits (they are first)
         long[] keys; // sort keys of all candidates: [0, count) sorted, [count, total) the rest, not yet sorted
@@ -1066,7 +1074,7 @@ public final class Sampler {
             if (topK != 0) {
                 double total = 0.0;
                 for (int i = 0; i < Math.min(k, c.count); i++) {
-                    total += weight(x, off + c.index[i], top, s);
+                    total += candidateWeight(c, i, x, off, top);
                 }
                 keep = nucleus(x, off, c, keep, top, topP * total, 0.0);
             } else {
@@ -1096,7 +1104,7 @@ public final class Sampler {
         double acc = 0.0;
         int m = 0;
         while (m < keep) {
-            acc += weight(x, off + c.index[m], top, s);
+            acc += candidateWeight(c, m, x, off, top);
             m++;
             if (acc >= low) {
                 return acc >= target * (1.0 + rel) ? m : -1;
@@ -1199,31 +1207,44 @@ public final class Sampler {
         return f > t ? Math.nextDown(f) : f;
     }
 
-    /** One draw over the survivors, walked in index order. */
-    private int draw(Candidates c, float[] x, int off, RandomGenerator rng) {
+    /**
+     * One draw over the survivors, walked in index order: few of them sorted by index, many (a flat nucleus)
+     * scattered into a weight per token of the range instead (a sum over the range adds zeros between them).
+     */
+    private int draw(Candidates c, float[] x, int off, int n, RandomGenerator rng) {
         double u = unit(rng);
         int m = c.count;
-        int[] kept = Arrays.copyOf(c.index, m);
-        Arrays.sort(kept);
         if (c.infinite > 0) {
+            int[] kept = Arrays.copyOf(c.index, m);
+            Arrays.sort(kept);
             return kept[(int) (u * m)];
         }
-        return walk(x, off, kept, m, x[off + c.index[0]], u);
+        float top = x[off + c.index[0]];
+        if ((long) m * 16 < n) {
+            int[] kept = Arrays.copyOf(c.index, m);
+            Arrays.sort(kept);
+            double[] w = weights(x, off, kept, m, top);
+            return walk(i -> w[i], m, kept, sum(w), u);
+        }
+        double[] byToken = new double[n];
+        for (int i = 0; i < m; i++) {
+            byToken[c.index[i]] = candidateWeight(c, i, x, off, top);
+        }
+        return walk(i -> byToken[i], n, null, sum(byToken), u);
     }
 
     /**
-     * The draw's exact rule: tokens {@code kept[0 .. m)} (ascending; null: all of [0, m)) weighted by
-     * {@link #weights}, summed in that order; the first token whose running sum exceeds u times the total (the
-     * last of positive weight if rounding leaves none). The same token on every backend, tier and platform.
+     * The draw's exact rule over m tokens {@code kept[0 .. m)} (ascending; null: [0, m)) of weights
+     * {@code w.applyAsDouble(0 .. m)} and their total summed in that order: the first token whose running sum
+     * exceeds u times the total (the last of positive weight if rounding leaves none). The same token on every
+     * backend, tier and platform.
      */
-    private int walk(float[] x, int off, int[] kept, int m, float top, double u) {
-        float s = scale();
-        double[] w = kept == null ? null : weights(x, off, kept, m, top); // the whole vocabulary: weighed twice
-        double target = u * (w != null ? sum(w) : ruleTotal(x, off, m, top));
+    private static int walk(IntToDoubleFunction w, int m, int[] kept, double total, double u) {
+        double target = u * total;
         double acc = 0.0;
         int last = 0;
         for (int i = 0; i < m; i++) {
-            double wi = w != null ? w[i] : weight(x, off + i, top, s);
+            double wi = w.applyAsDouble(i);
             acc += wi;
             if (wi > 0.0) {
                 last = i;
@@ -1233,6 +1254,22 @@ public final class Sampler {
             }
         }
         return kept == null ? last : kept[last];
+    }
+
+    /** The rule's weight of sorted candidate i, computed once ({@link Candidates#weight}). */
+    private double candidateWeight(Candidates c, int i, float[] x, int off, float top) {
+        if (i >= c.weighed) {
+            if (c.weight == null || c.weight.length <= i) {
+                c.weight = Arrays.copyOf(c.weight == null ? new double[0] : c.weight,
+                        Math.max(i + 1, Math.min(c.index.length, 2 * Math.max(64, i))));
+            }
+            float s = scale();
+            for (int j = c.weighed; j <= i; j++) {
+                c.weight[j] = weight(x, off + c.index[j], top, s);
+            }
+            c.weighed = i + 1;
+        }
+        return c.weight[i];
     }
 
     /** The exact rule's weight of {@code x[at]}: {@code StrictMath.exp((x[at] - top) * s)} in double. */
