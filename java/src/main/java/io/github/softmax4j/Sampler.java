@@ -3,6 +3,7 @@ package io.github.softmax4j;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.IntPredicate;
 import java.util.function.IntToDoubleFunction;
 import java.util.random.RandomGenerator;
 
@@ -247,7 +248,18 @@ public final class Sampler {
         if (topK == 0 && topP >= 1.0 && minP == 0.0) {
             return drawAll(logits, off, n, rng);
         }
-        return draw(survivors(logits, off, n, lse), logits, off, n, rng);
+        if (needsTotalMass() && Double.isNaN(lse)) {
+            lse = totalMass(logits, off, n);
+        }
+        Candidates c = survivors(logits, off, n, lse, true);
+        if (c == FLAT) {
+            int token = flatNucleus(logits, off, n, rng);
+            if (token >= 0) {
+                return token;
+            }
+            c = survivors(logits, off, n, lse, false); // too close to tell without the rule: sorted
+        }
+        return draw(c, logits, off, n, rng);
     }
 
     /**
@@ -819,11 +831,14 @@ public final class Sampler {
         return sorted(x, off, c, Math.min(need, n), keepAll);
     }
 
-    /** Every logit {@code >= t}, the first need of them sorted and the rest on demand; null if there is none. */
-    private Candidates above(float[] x, int off, int n, float t, int need) {
+    /**
+     * Every logit {@code >= t}, the first need of them sorted and the rest on demand; null if there is none,
+     * {@link #FLAT} (nothing sorted) if flat or more.
+     */
+    private Candidates above(float[] x, int off, int n, float t, int need, int flat) {
         Candidates c = new Candidates();
         c.index = collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, 8L * need + 256));
-        return c.count == 0 ? null : sorted(x, off, c, Math.min(need, c.count), true);
+        return c.count == 0 ? null : c.count >= flat ? FLAT : sorted(x, off, c, Math.min(need, c.count), true);
     }
 
     /** The collected candidates sorted ({@link #sort}), checked, their +Inf logits counted. */
@@ -912,8 +927,8 @@ public final class Sampler {
 
     /** A float's bits as an int whose unsigned order is the float order (-0.0 taken as +0.0; no NaN). */
     private static int ascendingKey(float v) {
-        int bits = Float.floatToRawIntBits(v == 0f ? 0f : v);
-        return bits < 0 ? ~bits : bits | Integer.MIN_VALUE;
+        int bits = Float.floatToRawIntBits(v + 0f); // -0.0 + 0.0 is +0.0
+        return bits ^ (bits >> 31 | Integer.MIN_VALUE); // negative: all bits flipped; else the sign bit set (no branch)
     }
 
     /** The k-th smallest of a (0-based; no NaN), by the quickselect of the candidates on order-preserving keys. */
@@ -1040,18 +1055,22 @@ public final class Sampler {
         }
     }
 
-    /** The survivors of top-k, top-p and min-p, as a prefix of sorted candidates: returns them. */
-    private Candidates survivors(float[] x, int off, int n, double lse) {
+    /**
+     * The survivors of top-k, top-p and min-p, as a prefix of sorted candidates: returns them, or {@link #FLAT}
+     * when flat is set and top-p alone has a large nucleus. lse: the backend's log-sum-exp where top-p without
+     * top-k needs it ({@link #needsTotalMass}).
+     */
+    private Candidates survivors(float[] x, int off, int n, double lse, boolean flat) {
         int k = topK == 0 ? n : Math.min(topK, n);
         Candidates c;
         if (topK != 0 || topP >= 1.0 && minP == 0.0) {
             c = candidates(x, off, n, k);
         } else {
-            if (topP < 1.0 && Double.isNaN(lse)) {
-                lse = totalMass(x, off, n);
-            }
             // a huge lse (finite) cannot rank candidates by mass: all of them, sorted (such logits are rare)
-            c = huge(lse) ? candidates(x, off, n, n) : massCandidates(x, off, n, lse);
+            c = huge(lse) ? candidates(x, off, n, n) : massCandidates(x, off, n, lse, flat);
+            if (c == FLAT) {
+                return c;
+            }
         }
         if (c.infinite > 0) {
             c.count = Math.min(c.infinite, k); // +Inf logits share the mass equally
@@ -1136,8 +1155,11 @@ public final class Sampler {
         return lse;
     }
 
-    /** Candidates whose mass, with the backend's log-sum-exp, reaches top-p (top-k not set). */
-    private Candidates massCandidates(float[] x, int off, int n, double lse) {
+    /**
+     * Candidates whose mass, with the backend's log-sum-exp, reaches top-p (top-k not set); {@link #FLAT} when
+     * flat is set and a probability level lets {@link #flatFrom} tokens or more through.
+     */
+    private Candidates massCandidates(float[] x, int off, int n, double lse, boolean flat) {
         float s = scale();
         int need = 64;
         // Top-p from the log-sum-exp, with no sample of the logits: the tokens of probability >= 2^-9, then
@@ -1151,11 +1173,12 @@ public final class Sampler {
             float bound = round < levels.length ? massBound(lse, s, levels[round]) : Float.NaN;
             // all that passed the threshold (often several times need, enough to end in one round), the
             // first need of them sorted, the rest only if the mass asks for them
-            Candidates c = bound == bound ? above(x, off, n, bound, need) : candidates(x, off, n, Math.min(need, n), true);
+            Candidates c = bound == bound ? above(x, off, n, bound, need, flat ? flatFrom(n) : Integer.MAX_VALUE)
+                    : candidates(x, off, n, Math.min(need, n), true);
             if (c == null) {
                 continue; // no token that probable (a flat distribution): the next level
             }
-            if (c.infinite > 0) {
+            if (c == FLAT || c.infinite > 0) {
                 return c;
             }
             if (c.total >= n) {
@@ -1205,6 +1228,123 @@ public final class Sampler {
         double t = (lse + Math.log(q)) / s;
         float f = (float) t;
         return f > t ? Math.nextDown(f) : f;
+    }
+
+    /** {@link #survivors}' answer when top-p alone has a nucleus of {@link #flatFrom} tokens or more. */
+    private static final Candidates FLAT = new Candidates();
+
+    /**
+     * From how many candidates on top-p without top-k takes {@link #flatNucleus} (a few passes over the
+     * vocabulary) instead of sorting and weighing them (about 100 ns each with StrictMath).
+     */
+    private static int flatFrom(int n) {
+        return Math.max(256, n / 16);
+    }
+
+    /** The radix levels of {@link #flatNucleus}: the shift of each one's bins in the logits' ascending keys. */
+    private static final int[] RADIX_SHIFT = {20, 8, 0};
+
+    /**
+     * Top-p without top-k over a nucleus of much of the vocabulary: the exact rule's cut and draw with no sort.
+     * The backend's double softmax of the rule's own exponents ({@link #widen}) gives every probability within
+     * 4 ULP; with the sums' rounding and the rule's, any sum of them is within {@link #slack} of the rule's
+     * (relative to the total). A radix selection on the logits' order-preserving bits (bins of 12, 12 and 8
+     * bits, most probable first, their masses summed in double) finds the token where the mass of the tokens
+     * ranked before it (logit descending, index ascending) passes p: the cut is the rule's when p is farther
+     * than the slack from both edges of that token's interval. The draw walks the survivors' probabilities in
+     * index order with the same margin, and the rule itself (StrictMath weights of the survivors) takes a draw
+     * closer than that. Returns -1, with nothing drawn from rng, when the cut is too close to tell.
+     */
+    private int flatNucleus(float[] x, int off, int n, RandomGenerator rng) {
+        float top = x[off + argmax(x, off, n)];
+        double[] y = new double[n];
+        widen(x, off, n, top, y);
+        unscaled().runF64(Op.SOFTMAX, y, 0, n, y, 0, n, 1, n, NO_LSE);
+        double margin = slack(n);
+        int[] set = null; // the tokens whose keys agree with the cut's on the levels so far (null: all)
+        int size = n;
+        double before = 0.0; // the mass of the tokens ranked before the set
+        for (int shift : RADIX_SHIFT) {
+            int mask = shift == 0 ? 0xFF : 0xFFF;
+            // four histograms, token by token in turn (one bin's additions would otherwise wait on each other)
+            double[] mass = new double[4 * (mask + 1)];
+            int[] count = new int[4 * (mask + 1)];
+            for (int j = 0; j < size; j++) {
+                int i = set == null ? j : set[j];
+                int b = ((ascendingKey(x[off + i]) >>> shift) & mask) << 2 | (j & 3);
+                mass[b] += y[i];
+                count[b]++;
+            }
+            for (int b = 0; b <= mask; b++) {
+                int q = b << 2;
+                mass[b] = (mass[q] + mass[q + 1]) + (mass[q + 2] + mass[q + 3]);
+                count[b] = count[q] + count[q + 1] + count[q + 2] + count[q + 3];
+            }
+            int b = mask;
+            while (b >= 0 && before + mass[b] < topP) {
+                before += mass[b--];
+            }
+            if (b < 0) {
+                return -1; // the total's rounding left p out of reach: too close to tell
+            }
+            int[] next = new int[count[b]];
+            int k = 0;
+            for (int j = 0; j < size; j++) {
+                int i = set == null ? j : set[j];
+                if (((ascendingKey(x[off + i]) >>> shift) & mask) == b) {
+                    next[k++] = i;
+                }
+            }
+            set = next;
+            size = k;
+        }
+        int cut = -1; // among equal logits, in index order
+        for (int j = 0; j < size && cut < 0; j++) {
+            if (before + y[set[j]] >= topP) {
+                cut = set[j];
+            } else {
+                before += y[set[j]];
+            }
+        }
+        if (cut < 0 || !(before < topP - margin && before + y[cut] >= topP + margin)) {
+            return -1;
+        }
+        // the survivors: ranked up to the cut (logits above its, equal ones up to its index) and, with min-p,
+        // s (x_i - top) >= log(min_p) (both are prefixes of the ranking)
+        int last = cut;
+        float v = x[off + cut];
+        float s = scale();
+        double floor = minP > 0.0 ? StrictMath.log(minP) : Double.NEGATIVE_INFINITY;
+        IntPredicate kept = i -> (x[off + i] > v || x[off + i] == v && i <= last)
+                && ((double) x[off + i] - top) * s >= floor;
+        double total = before + y[cut]; // their mass (any order of the sum is within the margin)
+        if (minP > 0.0) {
+            total = 0.0;
+            for (int i = 0; i < n; i++) {
+                y[i] = kept.test(i) ? y[i] : 0.0;
+                total += y[i];
+            }
+        }
+        double u = unit(rng);
+        double target = u * total;
+        double acc = 0.0;
+        long cutKey = ascendingKey(v) & 0xFFFFFFFFL;
+        for (int i = 0; i < n; i++) {
+            // the ranking's part of kept(i) with no branch (the logits' order is random): rank >= 0 for a survivor
+            long rank = (ascendingKey(x[off + i]) & 0xFFFFFFFFL) - cutKey - (i <= last ? 0 : 1);
+            double right = acc + y[i] * (1 - (rank >>> 63));
+            if (right > target) {
+                if (acc <= target - margin * total && right > target + margin * total) {
+                    return i;
+                }
+                break;
+            }
+            acc = right;
+        }
+        for (int i = 0; i < n; i++) { // too close to tell: the rule, over the survivors in index order
+            y[i] = kept.test(i) ? weight(x, off + i, top, s) : 0.0;
+        }
+        return walk(i -> y[i], n, null, sum(y), u);
     }
 
     /**

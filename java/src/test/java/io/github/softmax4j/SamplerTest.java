@@ -324,24 +324,7 @@ class SamplerTest {
                         total += w[i];
                     }
                     // no truncation: u at the end of some token's interval, one double beside it, 1e-9 and 3e-6 off
-                    Sampler all = Sampler.of(sm).withTemperature(t);
-                    double cum = 0;
-                    for (int j = 0; j < n; j++) {
-                        cum += w[j];
-                        if (j % 97 != 5) {
-                            continue;
-                        }
-                        double edge = cum / total;
-                        for (double e : new double[] {edge, Math.nextUp(edge), Math.nextDown(edge), edge + 1e-9,
-                                edge - 1e-9, edge + 3e-6, edge - 3e-6}) {
-                            if (!(e >= 0 && e < 1)) {
-                                continue;
-                            }
-                            u[0] = e;
-                            assertEquals(SamplerReference.draw(x, 0, order, n, s, e), all.sample(x, given),
-                                    all + ", n = " + n + ", sigma " + sigma + ": u = " + e + " by the edge after token " + j);
-                        }
-                    }
+                    drawsAtEdges(Sampler.of(sm).withTemperature(t), x, order, n, s, w, 97, u, given, "sigma " + sigma);
                     // top-p without top-k: p at (beside, near) the mass of the first m tokens by probability
                     double prefix = 0;
                     u[0] = 0.37;
@@ -363,7 +346,45 @@ class SamplerTest {
                                             + " tokens (" + keep + " kept)");
                         }
                     }
+                    // a large nucleus (most of the vocabulary when flat), alone and with min-p: u at (beside,
+                    // near) the edges of its tokens' intervals, the survivors walked in index order
+                    for (double minP : new double[] {0.0, 0.05}) {
+                        Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(0.9).withMinP(minP);
+                        int keep = SamplerReference.survivors(x, 0, n, order, s, 0, 0.9, minP);
+                        drawsAtEdges(nucleus, x, order, keep, s, w, 53, u, given, "sigma " + sigma);
+                    }
                 }
+            }
+        }
+    }
+
+    /**
+     * u at, one double beside, 1e-9 and 3e-6 from the upper edge of every stride-th survivor's interval
+     * ({@code order[0 .. keep)} of weights w, walked in index order): the sampler draws the rule's token.
+     */
+    private static void drawsAtEdges(Sampler sampler, float[] x, int[] order, int keep, float s, double[] w,
+            int stride, double[] u, RandomGenerator given, String what) {
+        int[] kept = Arrays.copyOf(order, keep);
+        Arrays.sort(kept);
+        double total = 0;
+        for (int i : kept) {
+            total += w[i];
+        }
+        double cum = 0;
+        for (int j = 0; j < keep; j++) {
+            cum += w[kept[j]];
+            if (j % stride != 5) {
+                continue;
+            }
+            double edge = cum / total;
+            for (double e : new double[] {edge, Math.nextUp(edge), Math.nextDown(edge), edge + 1e-9, edge - 1e-9,
+                    edge + 3e-6, edge - 3e-6}) {
+                if (!(e >= 0 && e < 1)) {
+                    continue;
+                }
+                u[0] = e;
+                assertEquals(SamplerReference.draw(x, 0, order, keep, s, e), sampler.sample(x, given), sampler + ", n = "
+                        + x.length + ", " + what + ": u = " + e + " by the edge after token " + kept[j] + " (" + keep + " kept)");
             }
         }
     }
