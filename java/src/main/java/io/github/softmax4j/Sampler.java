@@ -3,7 +3,6 @@ package io.github.softmax4j;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.function.IntPredicate;
 import java.util.function.IntToDoubleFunction;
 import java.util.random.RandomGenerator;
 
@@ -822,7 +821,8 @@ public final class Sampler {
         Candidates c = new Candidates();
         while (true) {
             c.count = 0;
-            c.index = collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, 8L * need + 256));
+            c.index = collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, 8L * need + 256),
+                    Integer.MAX_VALUE);
             if (c.count >= Math.min(need, n) || t == Float.NEGATIVE_INFINITY) {
                 break;
             }
@@ -837,8 +837,8 @@ public final class Sampler {
      */
     private Candidates above(float[] x, int off, int n, float t, int need, int flat) {
         Candidates c = new Candidates();
-        c.index = collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, 8L * need + 256));
-        return c.count == 0 ? null : c.count >= flat ? FLAT : sorted(x, off, c, Math.min(need, c.count), true);
+        c.index = collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, 8L * need + 256), flat);
+        return c.count == 0 ? null : c.index == null ? FLAT : sorted(x, off, c, Math.min(need, c.count), true);
     }
 
     /** The collected candidates sorted ({@link #sort}), checked, their +Inf logits counted. */
@@ -853,10 +853,18 @@ public final class Sampler {
         return c;
     }
 
-    /** The indices (relative to off) of the logits {@code >= t} (one vectorized pass); a NaN throws. */
-    private static int[] collect(Kernel kernel, float[] x, int off, int n, float t, Candidates c, int expect) {
+    /**
+     * The indices (relative to off) of the logits {@code >= t} (one vectorized pass); a NaN throws. null, with
+     * c.count set, when flat or more pass (only counted).
+     */
+    private static int[] collect(Kernel kernel, float[] x, int off, int n, float t, Candidates c, int expect,
+            int flat) {
         int[] out = new int[expect]; // the threshold lets about 4 * need + 64 through: one pass, rarely two
         int count = kernel.select(x, off, n, t, out);
+        if (count >= flat) {
+            c.count = count;
+            return null;
+        }
         if (count > out.length) {
             out = new int[count];
             count = kernel.select(x, off, n, t, out);
@@ -942,8 +950,12 @@ public final class Sampler {
         for (int i = 0; i <= k; i++) {
             kth = Math.max(kth, keys[i]);
         }
-        int u = (int) kth;
-        return Float.intBitsToFloat(u < 0 ? u & Integer.MAX_VALUE : ~u);
+        return fromKey((int) kth);
+    }
+
+    /** The float of an {@link #ascendingKey} (keys below -Inf's are NaNs). */
+    private static float fromKey(int key) {
+        return Float.intBitsToFloat(key < 0 ? key & Integer.MAX_VALUE : ~key);
     }
 
     /** A lower threshold when t let fewer than need logits through. */
@@ -1168,6 +1180,14 @@ public final class Sampler {
         // mass: the nucleus is among those (the walk accepts them unless p is within ~2e-6 of 1, where it asks
         // for more). One select pass each; the sampled estimate for min-p alone, when lse is not finite, or
         // when the levels did not suffice.
+        if (topP >= 1.0) {
+            // min-p alone: its survivors are the logits from an exact threshold on (all of them, sorted)
+            float top = x[off + argmax(x, off, n)];
+            if (top < Float.POSITIVE_INFINITY) {
+                Candidates c = above(x, off, n, fromKey(minPKey(top, s)), n, flat ? flatFrom(n) : Integer.MAX_VALUE);
+                return c; // the top passes: never null
+            }
+        }
         double[] levels = topP >= 1.0 ? new double[0] : massLevels((1.0 - topP) / (2.0 * n));
         for (int round = 0;; round++) {
             float bound = round < levels.length ? massBound(lse, s, levels[round]) : Float.NaN;
@@ -1245,15 +1265,17 @@ public final class Sampler {
     private static final int[] RADIX_SHIFT = {20, 8, 0};
 
     /**
-     * Top-p without top-k over a nucleus of much of the vocabulary: the exact rule's cut and draw with no sort.
-     * The backend's double softmax of the rule's own exponents ({@link #widen}) gives every probability within
-     * 4 ULP; with the sums' rounding and the rule's, any sum of them is within {@link #slack} of the rule's
-     * (relative to the total). A radix selection on the logits' order-preserving bits (bins of 12, 12 and 8
-     * bits, most probable first, their masses summed in double) finds the token where the mass of the tokens
-     * ranked before it (logit descending, index ascending) passes p: the cut is the rule's when p is farther
-     * than the slack from both edges of that token's interval. The draw walks the survivors' probabilities in
-     * index order with the same margin, and the rule itself (StrictMath weights of the survivors) takes a draw
-     * closer than that. Returns -1, with nothing drawn from rng, when the cut is too close to tell.
+     * Top-p and/or min-p without top-k over a nucleus of much of the vocabulary: the exact rule's cut and draw
+     * with no sort. The backend's double softmax of the rule's own exponents ({@link #widen}) gives every
+     * probability within 4 ULP; with the sums' rounding and the rule's, any sum of them is within
+     * {@link #slack} of the rule's (relative to the total). Top-p: a radix selection on the logits'
+     * order-preserving bits (bins of 12, 12 and 8 bits, most probable first, their masses summed in double)
+     * finds the token where the mass of the tokens ranked before it (logit descending, index ascending) passes
+     * p, and the cut is the rule's when p is farther than the slack from both edges of that token's interval.
+     * Min-p: the logits from its exact threshold ({@link #minPKey}) on. The draw walks the survivors'
+     * probabilities in index order with the same margin, and the rule itself (StrictMath weights of the
+     * survivors) takes a draw closer than that. Returns -1, with nothing drawn from rng, when the cut is too
+     * close to tell.
      */
     private int flatNucleus(float[] x, int off, int n, RandomGenerator rng) {
         float top = x[off + argmax(x, off, n)];
@@ -1261,6 +1283,64 @@ public final class Sampler {
         widen(x, off, n, top, y);
         unscaled().runF64(Op.SOFTMAX, y, 0, n, y, 0, n, 1, n, NO_LSE);
         double margin = slack(n);
+        int[] key = new int[n]; // ascendingKey of every logit
+        // the survivors: the tokens i with key[i] > cut, or == cut and i <= last ({@link #rank})
+        long cut = 0;
+        int last = n - 1;
+        double total = Double.NaN; // their mass, when known
+        if (topP < 1.0) {
+            double[] before = new double[1];
+            last = topPCut(x, off, n, y, key, margin, before);
+            if (last < 0) {
+                return -1;
+            }
+            cut = key[last] & 0xFFFFFFFFL;
+            total = before[0] + y[last]; // any order of the sum is within the margin
+        } else {
+            for (int i = 0; i < n; i++) {
+                key[i] = ascendingKey(x[off + i]);
+            }
+        }
+        if (minP > 0.0) { // s (x_i - top) >= log(min_p): the logits from a threshold on, a prefix of the ranking
+            long min = minPKey(top, scale()) & 0xFFFFFFFFL;
+            if (min > cut) {
+                cut = min;
+                last = n - 1; // every logit equal to the threshold's
+                total = Double.NaN;
+            }
+        }
+        if (Double.isNaN(total)) {
+            total = 0.0;
+            for (int i = 0; i < n; i++) {
+                total += y[i] * (1 - (rank(key, i, cut, last) >>> 63));
+            }
+        }
+        double u = unit(rng);
+        double target = u * total;
+        double acc = 0.0;
+        for (int i = 0; i < n; i++) {
+            double right = acc + y[i] * (1 - (rank(key, i, cut, last) >>> 63)); // no branch: the order is random
+            if (right > target) {
+                if (acc <= target - margin * total && right > target + margin * total) {
+                    return i;
+                }
+                break;
+            }
+            acc = right;
+        }
+        float s = scale();
+        for (int i = 0; i < n; i++) { // too close to tell: the rule, over the survivors in index order
+            y[i] = rank(key, i, cut, last) >= 0 ? weight(x, off + i, top, s) : 0.0;
+        }
+        return walk(i -> y[i], n, null, sum(y), u);
+    }
+
+    /**
+     * {@link #flatNucleus}' top-p cut: the token where the mass of the tokens ranked before it (logit
+     * descending, index ascending; probabilities y) passes p, if p is at least margin from both edges of its
+     * interval, else -1; that mass goes to before[0]. Fills key with the logits' {@link #ascendingKey}.
+     */
+    private int topPCut(float[] x, int off, int n, double[] y, int[] key, double margin, double[] massBefore) {
         int[] set = null; // the tokens whose keys agree with the cut's on the levels so far (null: all)
         int size = n;
         double before = 0.0; // the mass of the tokens ranked before the set
@@ -1271,7 +1351,10 @@ public final class Sampler {
             int[] count = new int[4 * (mask + 1)];
             for (int j = 0; j < size; j++) {
                 int i = set == null ? j : set[j];
-                int b = ((ascendingKey(x[off + i]) >>> shift) & mask) << 2 | (j & 3);
+                if (set == null) {
+                    key[i] = ascendingKey(x[off + i]);
+                }
+                int b = ((key[i] >>> shift) & mask) << 2 | (j & 3);
                 mass[b] += y[i];
                 count[b]++;
             }
@@ -1291,62 +1374,47 @@ public final class Sampler {
             int k = 0;
             for (int j = 0; j < size; j++) {
                 int i = set == null ? j : set[j];
-                if (((ascendingKey(x[off + i]) >>> shift) & mask) == b) {
+                if (((key[i] >>> shift) & mask) == b) {
                     next[k++] = i;
                 }
             }
             set = next;
             size = k;
         }
-        int cut = -1; // among equal logits, in index order
-        for (int j = 0; j < size && cut < 0; j++) {
-            if (before + y[set[j]] >= topP) {
-                cut = set[j];
-            } else {
-                before += y[set[j]];
+        for (int j = 0; j < size; j++) { // equal logits, in index order
+            int i = set[j];
+            if (before + y[i] >= topP) {
+                massBefore[0] = before;
+                return before < topP - margin && before + y[i] >= topP + margin ? i : -1;
             }
+            before += y[i];
         }
-        if (cut < 0 || !(before < topP - margin && before + y[cut] >= topP + margin)) {
-            return -1;
-        }
-        // the survivors: ranked up to the cut (logits above its, equal ones up to its index) and, with min-p,
-        // s (x_i - top) >= log(min_p) (both are prefixes of the ranking)
-        int last = cut;
-        float v = x[off + cut];
-        float s = scale();
-        double floor = minP > 0.0 ? StrictMath.log(minP) : Double.NEGATIVE_INFINITY;
-        IntPredicate kept = i -> (x[off + i] > v || x[off + i] == v && i <= last)
-                && ((double) x[off + i] - top) * s >= floor;
-        double total = before + y[cut]; // their mass (any order of the sum is within the margin)
-        if (minP > 0.0) {
-            total = 0.0;
-            for (int i = 0; i < n; i++) {
-                y[i] = kept.test(i) ? y[i] : 0.0;
-                total += y[i];
-            }
-        }
-        double u = unit(rng);
-        double target = u * total;
-        double acc = 0.0;
-        long cutKey = ascendingKey(v) & 0xFFFFFFFFL;
-        for (int i = 0; i < n; i++) {
-            // the ranking's part of kept(i) with no branch (the logits' order is random): rank >= 0 for a survivor
-            long rank = (ascendingKey(x[off + i]) & 0xFFFFFFFFL) - cutKey - (i <= last ? 0 : 1);
-            double right = acc + y[i] * (1 - (rank >>> 63));
-            if (right > target) {
-                if (acc <= target - margin * total && right > target + margin * total) {
-                    return i;
-                }
-                break;
-            }
-            acc = right;
-        }
-        for (int i = 0; i < n; i++) { // too close to tell: the rule, over the survivors in index order
-            y[i] = kept.test(i) ? weight(x, off + i, top, s) : 0.0;
-        }
-        return walk(i -> y[i], n, null, sum(y), u);
+        return -1;
     }
 
+    /**
+     * The smallest {@link #ascendingKey} of a float v with {@code ((double) v - top) * s >= log(min_p)}, min-p's
+     * test (monotone in v; top passes it): a bisection over the keys.
+     */
+    private int minPKey(float top, float s) {
+        double floor = StrictMath.log(minP); // the same cut on every platform
+        long lo = 0;
+        long hi = ascendingKey(top) & 0xFFFFFFFFL;
+        while (lo < hi) {
+            long mid = (lo + hi) >>> 1;
+            if (((double) fromKey((int) mid) - top) * s >= floor) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return (int) hi;
+    }
+
+    /** {@code >= 0} when token i is a survivor of {@link #flatNucleus}: key above cut, or equal and i <= last. */
+    private static long rank(int[] key, int i, long cut, int last) {
+        return (key[i] & 0xFFFFFFFFL) - cut - (i <= last ? 0 : 1);
+    }
     /**
      * One draw over the survivors, walked in index order: few of them sorted by index, many (a flat nucleus)
      * scattered into a weight per token of the range instead (a sum over the range adds zeros between them).

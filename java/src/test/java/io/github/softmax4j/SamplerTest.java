@@ -348,10 +348,24 @@ class SamplerTest {
                     }
                     // a large nucleus (most of the vocabulary when flat), alone and with min-p: u at (beside,
                     // near) the edges of its tokens' intervals, the survivors walked in index order
-                    for (double minP : new double[] {0.0, 0.05}) {
-                        Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(0.9).withMinP(minP);
-                        int keep = SamplerReference.survivors(x, 0, n, order, s, 0, 0.9, minP);
+                    for (double[] pq : new double[][] {{0.9, 0.0}, {0.9, 0.05}, {1.0, 0.02}}) {
+                        Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(pq[0]).withMinP(pq[1]);
+                        int keep = SamplerReference.survivors(x, 0, n, order, s, 0, pq[0], pq[1]);
                         drawsAtEdges(nucleus, x, order, keep, s, w, 53, u, given, "sigma " + sigma);
+                    }
+                    // min-p alone at (beside) the probability of the m-th token: its threshold is exact
+                    u[0] = 0.61;
+                    for (int m = 2; m < n; m += m / 2) {
+                        double at = StrictMath.exp(((double) x[order[m - 1]] - top) * s);
+                        for (double q : new double[] {at, Math.nextUp(at), Math.nextDown(at)}) {
+                            if (!(q > 0 && q < 1)) {
+                                continue;
+                            }
+                            Sampler minP = Sampler.of(sm).withTemperature(t).withMinP(q);
+                            int keep = SamplerReference.survivors(x, 0, n, order, s, 0, 1.0, q);
+                            assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), minP.sample(x, given),
+                                    minP + ", n = " + n + ", sigma " + sigma + ": min-p by token " + m + " (" + keep + " kept)");
+                        }
                     }
                 }
             }
