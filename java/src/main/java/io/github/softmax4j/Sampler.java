@@ -3,6 +3,7 @@ package io.github.softmax4j;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntToDoubleFunction;
 import java.util.random.RandomGenerator;
 
@@ -69,12 +70,15 @@ import io.github.softmax4j.internal.Op;
  * softmax of the vocabulary); a draw that falls where that pass's error (about 2e-6 of the mass) could tip the
  * token, that is among tokens lighter than that, takes the double passes (about 5x more). Top-p without top-k
  * takes the double passes too when p times the mass falls within ~1e-6 of the mass of a prefix of the sorted
- * candidates (logits whose nucleus ends among tokens that light). Instances are immutable and thread-safe; a {@link RandomGenerator} is not, so give each
- * thread its own. A flat distribution's nucleus holds most of the vocabulary: top-p then sorts and weighs
- * (StrictMath) that many tokens, milliseconds at 128K tokens. Top-p without top-k sorts the whole vocabulary on every call (O(n log n) instead of a pass)
- * in two cases: top-p within about 10^-6 of 1 (its mass cannot be told apart from the rest's rounding, so every
- * token is a candidate; top-p 1 turns it off), and logits whose |log-sum-exp| exceeds 2^24. Selections are
- * O(n log n) at worst, whatever the logits.
+ * candidates (logits whose nucleus ends among tokens that light). A flat distribution's nucleus (top-p or
+ * min-p without top-k keeping at least max(256, n/16) tokens) is not sorted: the backend's double softmax of
+ * the whole vocabulary, a radix selection of the top-p cut on the logits' bits (min-p: an exact threshold),
+ * and a walk through the survivors in index order, about 0.7-1.3 ms at 128K tokens (20-30x a softmax; it was
+ * 3-14 ms sorted; top-p within about 10^-6 of 1 takes it too, as every token is then a candidate). Top-p
+ * without top-k sorts the whole vocabulary (O(n log n) instead of a pass) for logits whose |log-sum-exp|
+ * exceeds 2^24, and when a flat nucleus's cut falls within about n x 2^-50 of p times the mass (rare).
+ * Selections are O(n log n) at worst, whatever the logits. Instances are immutable and thread-safe; a
+ * {@link RandomGenerator} is not, so give each thread its own.
  */
 public final class Sampler {
     private static final int SAMPLE = 1024;
@@ -833,11 +837,11 @@ public final class Sampler {
 
     /**
      * Every logit {@code >= t}, the first need of them sorted and the rest on demand; null if there is none,
-     * {@link #FLAT} (nothing sorted) if flat or more.
+     * {@link #FLAT} (nothing sorted) if flatAt or more.
      */
-    private Candidates above(float[] x, int off, int n, float t, int need, int flat) {
+    private Candidates above(float[] x, int off, int n, float t, int need, int flatAt) {
         Candidates c = new Candidates();
-        c.index = collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, 8L * need + 256), flat);
+        c.index = collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, 8L * need + 256), flatAt);
         return c.count == 0 ? null : c.index == null ? FLAT : sorted(x, off, c, Math.min(need, c.count), true);
     }
 
@@ -854,14 +858,14 @@ public final class Sampler {
     }
 
     /**
-     * The indices (relative to off) of the logits {@code >= t} (one vectorized pass); a NaN throws. null, with
-     * c.count set, when flat or more pass (only counted).
+     * The indices (relative to off) of the logits {@code >= t} (one vectorized pass); a NaN among them throws.
+     * null, with c.count set, when flatAt or more pass (only counted; the callers have ruled NaN out then).
      */
     private static int[] collect(Kernel kernel, float[] x, int off, int n, float t, Candidates c, int expect,
-            int flat) {
+            int flatAt) {
         int[] out = new int[expect]; // the threshold lets about 4 * need + 64 through: one pass, rarely two
         int count = kernel.select(x, off, n, t, out);
-        if (count >= flat) {
+        if (count >= flatAt) {
             c.count = count;
             return null;
         }
@@ -1069,7 +1073,7 @@ public final class Sampler {
 
     /**
      * The survivors of top-k, top-p and min-p, as a prefix of sorted candidates: returns them, or {@link #FLAT}
-     * when flat is set and top-p alone has a large nucleus. lse: the backend's log-sum-exp where top-p without
+     * when flat is set and top-p or min-p without top-k keeps many tokens ({@link #flatNucleus}). lse: the backend's log-sum-exp where top-p without
      * top-k needs it ({@link #needsTotalMass}).
      */
     private Candidates survivors(float[] x, int off, int n, double lse, boolean flat) {
@@ -1168,32 +1172,38 @@ public final class Sampler {
     }
 
     /**
-     * Candidates whose mass, with the backend's log-sum-exp, reaches top-p (top-k not set); {@link #FLAT} when
-     * flat is set and a probability level lets {@link #flatFrom} tokens or more through.
+     * Candidates whose mass, with the backend's log-sum-exp, reaches top-p, or min-p's survivors (top-k not
+     * set); {@link #FLAT} when flat is set and a probability level of top-p, or min-p's threshold, lets
+     * {@link #flatFrom} tokens or more through.
      */
     private Candidates massCandidates(float[] x, int off, int n, double lse, boolean flat) {
         float s = scale();
+        int flatAt = flat ? flatFrom(n) : Integer.MAX_VALUE;
+        if (topP >= 1.0) {
+            // min-p alone: its survivors are the logits from an exact threshold on (+Inf logits: those)
+            float top = x[off + argmax(x, off, n)];
+            if (top == Float.POSITIVE_INFINITY) {
+                return candidates(x, off, n, Math.min(64, n), true);
+            }
+            Candidates c = above(x, off, n, fromKey(minPKey(top, s)), 64, flatAt); // the top passes: not null
+            if (c != FLAT) {
+                c.sortRest();
+            }
+            return c;
+        }
         int need = 64;
         // Top-p from the log-sum-exp, with no sample of the logits: the tokens of probability >= 2^-9, then
         // >= 2^-13 (at most 512 and 8192 of them; a peaked distribution's nucleus is among the first, which the
         // mass walk below checks), then >= (1 - p) / 2n, whose complement holds less than (1 - p) / 2 of the
         // mass: the nucleus is among those (the walk accepts them unless p is within ~2e-6 of 1, where it asks
-        // for more). One select pass each; the sampled estimate for min-p alone, when lse is not finite, or
-        // when the levels did not suffice.
-        if (topP >= 1.0) {
-            // min-p alone: its survivors are the logits from an exact threshold on (all of them, sorted)
-            float top = x[off + argmax(x, off, n)];
-            if (top < Float.POSITIVE_INFINITY) {
-                Candidates c = above(x, off, n, fromKey(minPKey(top, s)), n, flat ? flatFrom(n) : Integer.MAX_VALUE);
-                return c; // the top passes: never null
-            }
-        }
-        double[] levels = topP >= 1.0 ? new double[0] : massLevels((1.0 - topP) / (2.0 * n));
+        // for more). One select pass each; the sampled estimate when lse is not finite, or when the levels did
+        // not suffice.
+        double[] levels = massLevels((1.0 - topP) / (2.0 * n));
         for (int round = 0;; round++) {
             float bound = round < levels.length ? massBound(lse, s, levels[round]) : Float.NaN;
             // all that passed the threshold (often several times need, enough to end in one round), the
             // first need of them sorted, the rest only if the mass asks for them
-            Candidates c = bound == bound ? above(x, off, n, bound, need, flat ? flatFrom(n) : Integer.MAX_VALUE)
+            Candidates c = bound == bound ? above(x, off, n, bound, need, flatAt)
                     : candidates(x, off, n, Math.min(need, n), true);
             if (c == null) {
                 continue; // no token that probable (a flat distribution): the next level
@@ -1212,13 +1222,13 @@ public final class Sampler {
             boolean done;
             while (true) {
                 // the candidates are sorted, most probable first: stop as soon as they hold enough
-                for (; topP < 1.0 && i < c.count && mass < enough; i++) { // (min-p alone: no lse, no mass)
+                for (; i < c.count && mass < enough; i++) {
                     mass += Math.exp((double) x[off + c.index[i]] * s - lse);
                 }
                 float last = x[off + c.index[c.count - 1]];
                 float top = x[off + c.index[0]];
                 boolean minPCovered = minP == 0.0 || ((double) last - top) * s < StrictMath.log(minP);
-                done = (topP >= 1.0 || mass >= enough) && minPCovered;
+                done = mass >= enough && minPCovered;
                 if (done || c.count == c.total) {
                     break;
                 }
@@ -1250,16 +1260,19 @@ public final class Sampler {
         return f > t ? Math.nextDown(f) : f;
     }
 
-    /** {@link #survivors}' answer when top-p alone has a nucleus of {@link #flatFrom} tokens or more. */
+    /** {@link #survivors}' answer when top-p or min-p without top-k has {@link #flatFrom} candidates or more. */
     private static final Candidates FLAT = new Candidates();
 
     /**
-     * From how many candidates on top-p without top-k takes {@link #flatNucleus} (a few passes over the
-     * vocabulary) instead of sorting and weighing them (about 100 ns each with StrictMath).
+     * From how many candidates on top-p or min-p without top-k takes {@link #flatNucleus} (a few passes over
+     * the vocabulary) instead of sorting and weighing them (about 100 ns each with StrictMath).
      */
     private static int flatFrom(int n) {
         return Math.max(256, n / 16);
     }
+
+    /** How many tokens {@link #flatNucleus} has drawn: the tests check that their inputs take it. */
+    static final LongAdder FLAT_DRAWS = new LongAdder();
 
     /** The radix levels of {@link #flatNucleus}: the shift of each one's bins in the logits' ascending keys. */
     private static final int[] RADIX_SHIFT = {20, 8, 0};
@@ -1267,11 +1280,12 @@ public final class Sampler {
     /**
      * Top-p and/or min-p without top-k over a nucleus of much of the vocabulary: the exact rule's cut and draw
      * with no sort. The backend's double softmax of the rule's own exponents ({@link #widen}) gives every
-     * probability within 4 ULP; with the sums' rounding and the rule's, any sum of them is within
-     * {@link #slack} of the rule's (relative to the total). Top-p: a radix selection on the logits'
-     * order-preserving bits (bins of 12, 12 and 8 bits, most probable first, their masses summed in double)
-     * finds the token where the mass of the tokens ranked before it (logit descending, index ascending) passes
-     * p, and the cut is the rule's when p is farther than the slack from both edges of that token's interval.
+     * probability within 4 ULP; with the sums' rounding and the rule's, the cut's and the draw's cumulative
+     * masses are within about half the margin, twice {@link #slack}, of the rule's (relative to the total).
+     * Top-p: a radix selection on the logits' order-preserving bits (bins of 12, 12 and 8 bits, most probable
+     * first, their masses summed in double) finds the token where the mass of the tokens ranked before it
+     * (logit descending, index ascending) passes p, and the cut is the rule's when p is farther than the margin
+     * from both edges of that token's interval.
      * Min-p: the logits from its exact threshold ({@link #minPKey}) on. The draw walks the survivors'
      * probabilities in index order with the same margin, and the rule itself (StrictMath weights of the
      * survivors) takes a draw closer than that. Returns -1, with nothing drawn from rng, when the cut is too
@@ -1282,9 +1296,11 @@ public final class Sampler {
         double[] y = new double[n];
         widen(x, off, n, top, y);
         unscaled().runF64(Op.SOFTMAX, y, 0, n, y, 0, n, 1, n, NO_LSE);
-        double margin = slack(n);
+        // the cut's distance to the rule is at most (3n + 13) 2^-53 of the total, the draw's (4n + 20) 2^-53
+        // (docs/NUMERICS.md, "Token sampling"): twice slack(n) covers either about twice
+        double margin = 2 * slack(n);
         int[] key = new int[n]; // ascendingKey of every logit
-        // the survivors: the tokens i with key[i] > cut, or == cut and i <= last ({@link #rank})
+        // the survivors: the tokens i with key[i] > cut, or == cut and i <= last (cutDistance >= 0)
         long cut = 0;
         int last = n - 1;
         double total = Double.NaN; // their mass, when known
@@ -1312,14 +1328,15 @@ public final class Sampler {
         if (Double.isNaN(total)) {
             total = 0.0;
             for (int i = 0; i < n; i++) {
-                total += y[i] * (1 - (rank(key, i, cut, last) >>> 63));
+                total += y[i] * (1 - (cutDistance(key, i, cut, last) >>> 63));
             }
         }
+        FLAT_DRAWS.increment();
         double u = unit(rng);
         double target = u * total;
         double acc = 0.0;
         for (int i = 0; i < n; i++) {
-            double right = acc + y[i] * (1 - (rank(key, i, cut, last) >>> 63)); // no branch: the order is random
+            double right = acc + y[i] * (1 - (cutDistance(key, i, cut, last) >>> 63)); // no branch: the order is random
             if (right > target) {
                 if (acc <= target - margin * total && right > target + margin * total) {
                     return i;
@@ -1330,7 +1347,7 @@ public final class Sampler {
         }
         float s = scale();
         for (int i = 0; i < n; i++) { // too close to tell: the rule, over the survivors in index order
-            y[i] = rank(key, i, cut, last) >= 0 ? weight(x, off + i, top, s) : 0.0;
+            y[i] = cutDistance(key, i, cut, last) >= 0 ? weight(x, off + i, top, s) : 0.0;
         }
         return walk(i -> y[i], n, null, sum(y), u);
     }
@@ -1338,7 +1355,7 @@ public final class Sampler {
     /**
      * {@link #flatNucleus}' top-p cut: the token where the mass of the tokens ranked before it (logit
      * descending, index ascending; probabilities y) passes p, if p is at least margin from both edges of its
-     * interval, else -1; that mass goes to before[0]. Fills key with the logits' {@link #ascendingKey}.
+     * interval, else -1; that mass goes to massBefore[0]. Fills key with the logits' {@link #ascendingKey}.
      */
     private int topPCut(float[] x, int off, int n, double[] y, int[] key, double margin, double[] massBefore) {
         int[] set = null; // the tokens whose keys agree with the cut's on the levels so far (null: all)
@@ -1346,20 +1363,22 @@ public final class Sampler {
         double before = 0.0; // the mass of the tokens ranked before the set
         for (int shift : RADIX_SHIFT) {
             int mask = shift == 0 ? 0xFF : 0xFFF;
-            // four histograms, token by token in turn (one bin's additions would otherwise wait on each other)
-            double[] mass = new double[4 * (mask + 1)];
-            int[] count = new int[4 * (mask + 1)];
+            // long sets: four histograms, token by token in turn (one bin's additions would otherwise wait on
+            // each other)
+            int ways = size >= 1 << 14 ? 4 : 1;
+            double[] mass = new double[ways * (mask + 1)];
+            int[] count = new int[ways * (mask + 1)];
             for (int j = 0; j < size; j++) {
                 int i = set == null ? j : set[j];
                 if (set == null) {
                     key[i] = ascendingKey(x[off + i]);
                 }
-                int b = ((key[i] >>> shift) & mask) << 2 | (j & 3);
+                int b = ((key[i] >>> shift) & mask) * ways + (j & (ways - 1));
                 mass[b] += y[i];
                 count[b]++;
             }
-            for (int b = 0; b <= mask; b++) {
-                int q = b << 2;
+            for (int b = 0; ways > 1 && b <= mask; b++) {
+                int q = b * ways;
                 mass[b] = (mass[q] + mass[q + 1]) + (mass[q + 2] + mass[q + 3]);
                 count[b] = count[q] + count[q + 1] + count[q + 2] + count[q + 3];
             }
@@ -1411,12 +1430,16 @@ public final class Sampler {
         return (int) hi;
     }
 
-    /** {@code >= 0} when token i is a survivor of {@link #flatNucleus}: key above cut, or equal and i <= last. */
-    private static long rank(int[] key, int i, long cut, int last) {
+    /**
+     * {@code >= 0} when token i is a survivor of {@link #flatNucleus} (its key above cut, or equal and i <= last),
+     * negative otherwise: the distance of its key to the first key it needs.
+     */
+    private static long cutDistance(int[] key, int i, long cut, int last) {
         return (key[i] & 0xFFFFFFFFL) - cut - (i <= last ? 0 : 1);
     }
+
     /**
-     * One draw over the survivors, walked in index order: few of them sorted by index, many (a flat nucleus)
+     * One draw over the survivors, walked in index order: few of them sorted by index, many (a large nucleus)
      * scattered into a weight per token of the range instead (a sum over the range adds zeros between them).
      */
     private int draw(Candidates c, float[] x, int off, int n, RandomGenerator rng) {

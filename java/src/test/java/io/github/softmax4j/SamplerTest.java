@@ -303,8 +303,9 @@ class SamplerTest {
     @MethodSource("io.github.softmax4j.Backends#all")
     void edgesOfTheDistributionFollowTheExactRule(Backend backend) {
         Softmax sm = Backends.require(backend);
-        double[] u = {0};
+        double[] u = {0, 0};
         RandomGenerator given = given(u);
+        long flatDraws = Sampler.FLAT_DRAWS.sum();
         SplittableRandom r = new SplittableRandom(SEED + 35);
         for (int n : new int[] {3000, 10007}) {
             for (double sigma : new double[] {3, 0.3}) {
@@ -348,7 +349,7 @@ class SamplerTest {
                     }
                     // a large nucleus (most of the vocabulary when flat), alone and with min-p: u at (beside,
                     // near) the edges of its tokens' intervals, the survivors walked in index order
-                    for (double[] pq : new double[][] {{0.9, 0.0}, {0.9, 0.05}, {1.0, 0.02}}) {
+                    for (double[] pq : new double[][] {{0.9, 0.0}, {0.9, 0.05}, {0.95, 0.3}, {1.0, 0.02}}) {
                         Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(pq[0]).withMinP(pq[1]);
                         int keep = SamplerReference.survivors(x, 0, n, order, s, 0, pq[0], pq[1]);
                         drawsAtEdges(nucleus, x, order, keep, s, w, 53, u, given, "sigma " + sigma);
@@ -370,6 +371,66 @@ class SamplerTest {
                 }
             }
         }
+        // the flat distributions' large nuclei were drawn without sorting them
+        assertTrue(Sampler.FLAT_DRAWS.sum() > flatDraws + 1000, sm + ": " + (Sampler.FLAT_DRAWS.sum() - flatDraws)
+                + " draws of a large nucleus");
+    }
+
+    /**
+     * A large nucleus of quantized logits (many equal, +0.0 and -0.0 among them): ties at the top-p cut are
+     * ranked by index, min-p's threshold falls on a run of equal logits, and u sits at the survivors' edges.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void largeNucleiOfEqualLogitsFollowTheExactRule(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        double[] u = {0, 0};
+        RandomGenerator given = given(u);
+        long flatDraws = Sampler.FLAT_DRAWS.sum();
+        SplittableRandom r = new SplittableRandom(SEED + 36);
+        int n = 6000;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            float q = Math.round(r.nextGaussian() * 4) / 4f;
+            x[i] = q == 0f && r.nextBoolean() ? -0f : q;
+        }
+        int[] order = SamplerReference.order(x, 0, n);
+        for (float t : new float[] {1f, 0.6f}) {
+            float s = 1f / t;
+            float top = x[order[0]];
+            double[] w = new double[n];
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                w[i] = StrictMath.exp(((double) x[i] - top) * s);
+                total += w[i];
+            }
+            // top-p at, beside and near the mass of the first m tokens (inside runs of equal logits)
+            u[0] = 0.29;
+            double prefix = 0;
+            for (int m = 1; m <= n; m++) {
+                prefix += w[order[m - 1]];
+                if (m % 211 != 17) {
+                    continue;
+                }
+                double edge = prefix / total;
+                for (double p : new double[] {edge, Math.nextUp(edge), Math.nextDown(edge), edge + 1e-9, edge - 1e-9}) {
+                    if (!(p > 0 && p < 1)) {
+                        continue;
+                    }
+                    Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(p);
+                    int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, 0.0);
+                    assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), nucleus.sample(x, given),
+                            nucleus + ": p by the mass of the first " + m + " tokens (" + keep + " kept)");
+                }
+            }
+            for (double[] pq : new double[][] {{0.8, 0.0}, {0.97, 0.2}, {1.0, 0.1}}) {
+                Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(pq[0]).withMinP(pq[1]);
+                int keep = SamplerReference.survivors(x, 0, n, order, s, 0, pq[0], pq[1]);
+                drawsAtEdges(nucleus, x, order, keep, s, w, 41, u, given, "quantized logits");
+            }
+        }
+        assertTrue(Sampler.FLAT_DRAWS.sum() > flatDraws + 100, sm + ": " + (Sampler.FLAT_DRAWS.sum() - flatDraws)
+                + " draws of a large nucleus");
     }
 
     /**
@@ -397,8 +458,10 @@ class SamplerTest {
                     continue;
                 }
                 u[0] = e;
+                u[1] = 0;
                 assertEquals(SamplerReference.draw(x, 0, order, keep, s, e), sampler.sample(x, given), sampler + ", n = "
                         + x.length + ", " + what + ": u = " + e + " by the edge after token " + kept[j] + " (" + keep + " kept)");
+                assertEquals(1, u[1], sampler + ": one double drawn");
             }
         }
     }
@@ -435,6 +498,9 @@ class SamplerTest {
 
             @Override
             public double nextDouble() {
+                if (u.length > 1) {
+                    u[1]++; // the draws counted
+                }
                 return u[0];
             }
         };

@@ -41,11 +41,19 @@ public class SamplerBenchmark {
     @Param({"NATIVE_AVX512"})
     public String backend;
 
+    /**
+     * peaked: N(0, 3) logits and one in 500 near 12 (a model's usual output: a nucleus of tens of tokens);
+     * flat: N(0, 1) logits (a nucleus of most of the vocabulary at T = 0.7).
+     */
+    @Param({"peaked"})
+    public String distribution;
+
     private float[] logits;
     private float[] probs;
     private Softmax softmax;
     private Sampler topKTopP;
     private Sampler topP;
+    private Sampler minP;
     private Sampler temperatureOnly;
     private Sampler greedy;
     private SplittableRandom rng;
@@ -54,10 +62,14 @@ public class SamplerBenchmark {
     public void setup() {
         SplittableRandom r = new SplittableRandom(42);
         logits = new float[vocab];
-        for (int i = 0; i < vocab; i++) {
-            logits[i] = (float) (3 * r.nextGaussian());
+        boolean flat = distribution.equals("flat");
+        if (!flat && !distribution.equals("peaked")) {
+            throw new IllegalArgumentException("distribution " + distribution + ": peaked or flat");
         }
-        for (int k = 0; k < 1 + vocab / 500; k++) {
+        for (int i = 0; i < vocab; i++) {
+            logits[i] = (float) ((flat ? 1 : 3) * r.nextGaussian());
+        }
+        for (int k = 0; !flat && k < 1 + vocab / 500; k++) {
             logits[r.nextInt(vocab)] = (float) (12 + 2 * r.nextGaussian());
         }
         probs = new float[vocab];
@@ -65,6 +77,7 @@ public class SamplerBenchmark {
         Sampler base = Sampler.of(softmax).withTemperature(0.7f);
         topKTopP = base.withTopK(40).withTopP(0.95);
         topP = base.withTopP(0.95);
+        minP = base.withMinP(0.05);
         temperatureOnly = base;
         greedy = base.greedy();
         rng = new SplittableRandom(7);
@@ -124,6 +137,11 @@ public class SamplerBenchmark {
     @Benchmark
     public int sampleTopP() {
         return topP.sample(logits, rng);
+    }
+
+    @Benchmark
+    public int sampleMinP() {
+        return minP.sample(logits, rng);
     }
 
     /** No truncation: T = 0.7 over the whole vocabulary. */
