@@ -318,35 +318,12 @@ class SamplerTest {
                 for (float t : new float[] {1f, 0.7f}) {
                     float s = 1f / t;
                     float top = x[order[0]];
-                    double[] w = new double[n];
-                    double total = 0;
-                    for (int i = 0; i < n; i++) {
-                        w[i] = StrictMath.exp(((double) x[i] - top) * s);
-                        total += w[i];
-                    }
+                    double[] w = ruleWeights(x, top, s);
                     // no truncation: u at the end of some token's interval, one double beside it, 1e-9 and 3e-6 off
                     drawsAtEdges(Sampler.of(sm).withTemperature(t), x, order, n, s, w, 97, u, given, "sigma " + sigma);
                     // top-p without top-k: p at (beside, near) the mass of the first m tokens by probability
-                    double prefix = 0;
                     u[0] = 0.37;
-                    for (int m = 1; m <= 400; m++) {
-                        prefix += w[order[m - 1]];
-                        if (m % 13 != 1) {
-                            continue;
-                        }
-                        double edge = prefix / total;
-                        for (double p : new double[] {edge, Math.nextUp(edge), Math.nextDown(edge), edge + 1e-9,
-                                edge - 1e-9}) {
-                            if (!(p > 0 && p < 1)) {
-                                continue;
-                            }
-                            Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(p);
-                            int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, 0.0);
-                            assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), nucleus.sample(x, given),
-                                    nucleus + ", n = " + n + ", sigma " + sigma + ": p by the mass of the first " + m
-                                            + " tokens (" + keep + " kept)");
-                        }
-                    }
+                    cutsAtPrefixes(Sampler.of(sm).withTemperature(t), x, order, s, w, 400, 13, u, given, "sigma " + sigma);
                     // a large nucleus (most of the vocabulary when flat), alone and with min-p: u at (beside,
                     // near) the edges of its tokens' intervals, the survivors walked in index order
                     for (double[] pq : new double[][] {{0.9, 0.0}, {0.9, 0.05}, {0.95, 0.3}, {1.0, 0.02}}) {
@@ -397,32 +374,10 @@ class SamplerTest {
         int[] order = SamplerReference.order(x, 0, n);
         for (float t : new float[] {1f, 0.6f}) {
             float s = 1f / t;
-            float top = x[order[0]];
-            double[] w = new double[n];
-            double total = 0;
-            for (int i = 0; i < n; i++) {
-                w[i] = StrictMath.exp(((double) x[i] - top) * s);
-                total += w[i];
-            }
+            double[] w = ruleWeights(x, x[order[0]], s);
             // top-p at, beside and near the mass of the first m tokens (inside runs of equal logits)
             u[0] = 0.29;
-            double prefix = 0;
-            for (int m = 1; m <= n; m++) {
-                prefix += w[order[m - 1]];
-                if (m % 211 != 17) {
-                    continue;
-                }
-                double edge = prefix / total;
-                for (double p : new double[] {edge, Math.nextUp(edge), Math.nextDown(edge), edge + 1e-9, edge - 1e-9}) {
-                    if (!(p > 0 && p < 1)) {
-                        continue;
-                    }
-                    Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(p);
-                    int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, 0.0);
-                    assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), nucleus.sample(x, given),
-                            nucleus + ": p by the mass of the first " + m + " tokens (" + keep + " kept)");
-                }
-            }
+            cutsAtPrefixes(Sampler.of(sm).withTemperature(t), x, order, s, w, n, 211, u, given, "quantized logits");
             for (double[] pq : new double[][] {{0.8, 0.0}, {0.97, 0.2}, {1.0, 0.1}}) {
                 Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(pq[0]).withMinP(pq[1]);
                 int keep = SamplerReference.survivors(x, 0, n, order, s, 0, pq[0], pq[1]);
@@ -431,6 +386,45 @@ class SamplerTest {
         }
         assertTrue(Sampler.FLAT_DRAWS.sum() > flatDraws + 100, sm + ": " + (Sampler.FLAT_DRAWS.sum() - flatDraws)
                 + " draws of a large nucleus");
+    }
+
+    /** The rule's weights {@code StrictMath.exp(((double) x_i - top) * s)} of every token. */
+    private static double[] ruleWeights(float[] x, float top, float s) {
+        double[] w = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            w[i] = StrictMath.exp(((double) x[i] - top) * s);
+        }
+        return w;
+    }
+
+    /**
+     * Top-p alone at, one double beside and 1e-9 from the mass of the first m tokens by probability (every
+     * stride-th m up to upTo), u[0] given: the sampler keeps and draws what the rule does.
+     */
+    private static void cutsAtPrefixes(Sampler sampler, float[] x, int[] order, float s, double[] w, int upTo,
+            int stride, double[] u, RandomGenerator given, String what) {
+        int n = x.length;
+        double total = 0;
+        for (double wi : w) {
+            total += wi;
+        }
+        double prefix = 0;
+        for (int m = 1; m <= upTo; m++) {
+            prefix += w[order[m - 1]];
+            if (m % stride != 1) {
+                continue;
+            }
+            double edge = prefix / total;
+            for (double p : new double[] {edge, Math.nextUp(edge), Math.nextDown(edge), edge + 1e-9, edge - 1e-9}) {
+                if (!(p > 0 && p < 1)) {
+                    continue;
+                }
+                Sampler nucleus = sampler.withTopP(p);
+                int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, 0.0);
+                assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), nucleus.sample(x, given), nucleus + ", n = "
+                        + n + ", " + what + ": p by the mass of the first " + m + " tokens (" + keep + " kept)");
+            }
+        }
     }
 
     /**
