@@ -323,7 +323,8 @@ class SamplerTest {
                     drawsAtEdges(Sampler.of(sm).withTemperature(t), x, order, n, s, w, 97, u, given, "sigma " + sigma);
                     // top-p without top-k: p at (beside, near) the mass of the first m tokens by probability
                     u[0] = 0.37;
-                    cutsAtPrefixes(Sampler.of(sm).withTemperature(t), x, order, s, w, 400, 13, u, given, "sigma " + sigma);
+                    cutsAtPrefixes(Sampler.of(sm).withTemperature(t), x, order, s, w, 400, 13, u, given,
+                            "sigma " + sigma);
                     // a large nucleus (most of the vocabulary when flat), alone and with min-p: u at (beside,
                     // near) the edges of its tokens' intervals, the survivors walked in index order
                     for (double[] pq : new double[][] {{0.9, 0.0}, {0.9, 0.05}, {0.95, 0.3}, {1.0, 0.02}}) {
@@ -341,8 +342,9 @@ class SamplerTest {
                             }
                             Sampler minP = Sampler.of(sm).withTemperature(t).withMinP(q);
                             int keep = SamplerReference.survivors(x, 0, n, order, s, 0, 1.0, q);
-                            assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), minP.sample(x, given),
-                                    minP + ", n = " + n + ", sigma " + sigma + ": min-p by token " + m + " (" + keep + " kept)");
+                            assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), minP.sample(x, given), minP
+                                    + ", n = " + n + ", sigma " + sigma + ": min-p by token " + m + " (" + keep
+                                    + " kept)");
                         }
                     }
                 }
@@ -421,8 +423,9 @@ class SamplerTest {
                 }
                 Sampler nucleus = sampler.withTopP(p);
                 int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, 0.0);
-                assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), nucleus.sample(x, given), nucleus + ", n = "
-                        + n + ", " + what + ": p by the mass of the first " + m + " tokens (" + keep + " kept)");
+                assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), nucleus.sample(x, given), nucleus
+                        + ", n = " + n + ", " + what + ": p by the mass of the first " + m + " tokens (" + keep
+                        + " kept)");
             }
         }
     }
@@ -453,8 +456,9 @@ class SamplerTest {
                 }
                 u[0] = e;
                 u[1] = 0;
-                assertEquals(SamplerReference.draw(x, 0, order, keep, s, e), sampler.sample(x, given), sampler + ", n = "
-                        + x.length + ", " + what + ": u = " + e + " by the edge after token " + kept[j] + " (" + keep + " kept)");
+                assertEquals(SamplerReference.draw(x, 0, order, keep, s, e), sampler.sample(x, given), sampler
+                        + ", n = " + x.length + ", " + what + ": u = " + e + " by the edge after token " + kept[j]
+                        + " (" + keep + " kept)");
                 assertEquals(1, u[1], sampler + ": one double drawn");
             }
         }
