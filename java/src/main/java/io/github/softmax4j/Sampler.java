@@ -63,7 +63,8 @@ import io.github.softmax4j.internal.Op;
  *
  * <h2>Speed</h2>
  * One pass over the logits finds the candidates: a threshold estimated from a strided sample of 1024
- * logits, then every logit compared with it (NaN detected in the same comparison); only the candidates
+ * logits (top-p without top-k: probability levels from the log-sum-exp; min-p alone: its exact threshold),
+ * then every logit compared with it (NaN detected in the same comparison); only the candidates
  * (a few hundred for top-k 40) are sorted and weighted. Top-p without top-k adds the backend's one-pass
  * log-sum-exp. No truncation: pass 1 of the backend's two-pass over blocks of 4096 logits (one sum per block,
  * nothing written), the softmax of the one block the draw falls into, and a walk through it (about 1-2x a
@@ -74,10 +75,10 @@ import io.github.softmax4j.internal.Op;
  * min-p without top-k keeping at least max(256, n/16) tokens) is not sorted: the backend's double softmax of
  * the whole vocabulary, a radix selection of the top-p cut on the logits' bits (min-p: an exact threshold),
  * and a walk through the survivors in index order: about 0.25 / 0.8 / 1.6 ms at 32K / 128K / 256K tokens on
- * AVX-512 (33-50x a softmax; 10-16x less than sorted; top-p within about 10^-6 of 1 takes it too, as every
- * token is then a candidate). Top-p
- * without top-k sorts the whole vocabulary (O(n log n) instead of a pass) for logits whose |log-sum-exp|
- * exceeds 2^24, and when a flat nucleus's cut falls within about n x 2^-50 of p times the mass (rare).
+ * AVX-512 (33-50x a softmax; 9-16x less than sorted). Top-p without top-k sorts the whole vocabulary
+ * (O(n log n) instead of a pass) for logits whose |log-sum-exp| exceeds 2^24, when a flat nucleus's cut falls
+ * within about n x 2^-50 of p times the mass (rare), and for top-p within about 10^-6 of 1 when fewer than
+ * max(256, n/16) tokens have a probability of at least (1 - p) / 2n (every token is then a candidate).
  * Selections are O(n log n) at worst, whatever the logits. Instances are immutable and thread-safe; a
  * {@link RandomGenerator} is not, so give each thread its own.
  */
@@ -1282,7 +1283,7 @@ public final class Sampler {
      * Top-p and/or min-p without top-k over a nucleus of much of the vocabulary: the exact rule's cut and draw
      * with no sort. The backend's double softmax of the rule's own exponents ({@link #widen}) gives every
      * probability within 4 ULP; with the sums' rounding and the rule's, the cut's and the draw's cumulative
-     * masses are within about half the margin, twice {@link #slack}, of the rule's (relative to the total).
+     * masses are within {@link #slack}, half the margin, of the rule's (relative to the total).
      * Top-p: a radix selection on the logits' order-preserving bits (bins of 12, 12 and 8 bits, most probable
      * first, their masses summed in double) finds the token where the mass of the tokens ranked before it
      * (logit descending, index ascending) passes p, and the cut is the rule's when p is farther than the margin
