@@ -75,9 +75,9 @@ import io.github.softmax4j.internal.Op;
  * min-p without top-k keeping at least max(256, n/16) tokens) is not sorted: the backend's double softmax of
  * the whole vocabulary, a radix selection of the top-p cut on the logits' bits (min-p: an exact threshold),
  * and a walk through the survivors in index order: about 0.25 / 0.8 / 1.6 ms at 32K / 128K / 256K tokens on
- * AVX-512 (33-50x a softmax; 9-16x less than sorted). Top-p without top-k sorts the whole vocabulary
- * (O(n log n) instead of a pass) for logits whose |log-sum-exp| exceeds 2^24, when a flat nucleus's cut falls
- * within about n x 2^-50 of p times the mass (rare), and for top-p within about 10^-6 of 1 when fewer than
+ * AVX-512 (33-50x a softmax; 9-16x less than sorted); logits whose |log-sum-exp| exceeds 2^24 take it whatever
+ * their nucleus. Top-p without top-k sorts the whole vocabulary (O(n log n) instead of a pass) when a flat
+ * nucleus's cut falls within about n x 2^-50 of p times the mass (rare), and for top-p within about 10^-6 of 1 when fewer than
  * max(256, n/16) tokens have a probability of at least (1 - p) / 2n (every token is then a candidate).
  * Selections are O(n log n) at worst, whatever the logits. Instances are immutable and thread-safe; a
  * {@link RandomGenerator} is not, so give each thread its own.
@@ -258,7 +258,7 @@ public final class Sampler {
         }
         Candidates c = survivors(logits, off, n, lse, true);
         if (c == FLAT) {
-            int token = flatNucleus(logits, off, n, rng);
+            int token = flatNucleus(logits, off, n, logits[off + argmax(logits, off, n)], rng);
             if (token >= 0) {
                 return token;
             }
@@ -1084,8 +1084,13 @@ public final class Sampler {
         if (topK != 0 || topP >= 1.0 && minP == 0.0) {
             c = candidates(x, off, n, k);
         } else {
-            // a huge lse (finite) cannot rank candidates by mass: all of them, sorted (such logits are rare)
-            c = huge(lse) ? candidates(x, off, n, n) : massCandidates(x, off, n, lse, flat);
+            // a huge lse (finite) cannot rank candidates by mass: the flat nucleus (weights relative to the top,
+            // no lse), or all of them sorted when it cannot tell the cut
+            if (huge(lse)) {
+                c = flat ? FLAT : candidates(x, off, n, n);
+            } else {
+                c = massCandidates(x, off, n, lse, flat);
+            }
             if (c == FLAT) {
                 return c;
             }
@@ -1276,15 +1281,50 @@ public final class Sampler {
     /** How many tokens {@link #flatNucleus} has drawn: the tests check that their inputs take it. */
     static final LongAdder FLAT_DRAWS = new LongAdder();
 
-    /** The radix levels of {@link #flatNucleus}: the shift of each one's bins in the logits' ascending keys. */
-    private static final int[] RADIX_SHIFT = {20, 8, 0};
+    /** The bins of each level of {@link #topPCut}: linear in the logit, a histogram that stays in L1. */
+    private static final int CUT_BINS = 2048;
+
+    /** {@link #topPCut}'s first level spans this far below the top logit, times T (the rest share its last bin). */
+    private static final double CUT_SPAN = 32.0;
+
+    /** A set of {@link #topPCut} this small is sorted (logit descending, index ascending) instead of binned. */
+    private static final int CUT_SORT = 64;
+
+    /** The longest vocabulary whose {@link #flatNucleus} arrays stay allocated per thread (3 MiB at most). */
+    private static final int SCRATCH_MAX = 1 << 18;
+
+    /** {@link #flatNucleus}' arrays: the probabilities and {@link #topPCut}'s bin lists, n of each. */
+    private static final class Scratch {
+        double[] y = new double[0];
+        int[] link = new int[0];
+    }
+
+    /** Per thread, {@link #flatNucleus}' arrays up to {@link #SCRATCH_MAX}: no 3 MiB allocated per token. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Arrays of at least n elements each, not cleared: the thread's when n is at most SCRATCH_MAX. */
+    private static Scratch scratch(int n) {
+        if (n > SCRATCH_MAX) {
+            Scratch s = new Scratch();
+            s.y = new double[n];
+            s.link = new int[n];
+            return s;
+        }
+        Scratch s = SCRATCH.get();
+        if (s.y.length < n) {
+            int length = Math.max(n, Math.min(SCRATCH_MAX, 2 * s.y.length));
+            s.y = new double[length];
+            s.link = new int[length];
+        }
+        return s;
+    }
 
     /**
      * Top-p and/or min-p without top-k over a nucleus of much of the vocabulary: the exact rule's cut and draw
      * with no sort. The backend's double softmax of the rule's own exponents ({@link #widen}) gives every
      * probability within 4 ULP; with the sums' rounding and the rule's, the cut's and the draw's cumulative
      * masses are within {@link #slack}, half the margin, of the rule's (relative to the total).
-     * Top-p: a radix selection on the logits' order-preserving bits (bins of 12, 12 and 8 bits, most probable
+     * Top-p: a selection over bins linear in the logit ({@link #topPCut}: each level's bins in L1, most probable
      * first, their masses summed in double) finds the token where the mass of the tokens ranked before it
      * (logit descending, index ascending) passes p, and the cut is the rule's when p is farther than the margin
      * from both edges of that token's interval.
@@ -1293,31 +1333,26 @@ public final class Sampler {
      * survivors) takes a draw closer than that. Returns -1, with nothing drawn from rng, when the cut is too
      * close to tell.
      */
-    private int flatNucleus(float[] x, int off, int n, RandomGenerator rng) {
-        float top = x[off + argmax(x, off, n)];
-        double[] y = new double[n];
+    private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng) {
+        Scratch scratch = scratch(n);
+        double[] y = scratch.y;
         widen(x, off, n, top, y);
         unscaled().runF64(Op.SOFTMAX, y, 0, n, y, 0, n, 1, n, NO_LSE);
         // the cut's distance to the rule is at most (3n + 13) 2^-53 of the total, the draw's (4n + 20) 2^-53
         // (docs/NUMERICS.md, "Token sampling"): twice slack(n) covers either about twice
         double margin = 2 * slack(n);
-        int[] key = new int[n]; // ascendingKey of every logit
-        // the survivors: the tokens i with key[i] > cut, or == cut and i <= last (cutDistance >= 0)
+        // the survivors: the tokens i whose ascendingKey is above cut, or equal and i <= last (cutDistance >= 0)
         long cut = 0;
         int last = n - 1;
         double total = Double.NaN; // their mass, when known
         if (topP < 1.0) {
             double[] before = new double[1];
-            last = topPCut(x, off, n, y, key, margin, before);
+            last = topPCut(x, off, n, y, scratch.link, top, margin, before);
             if (last < 0) {
                 return -1;
             }
-            cut = key[last] & 0xFFFFFFFFL;
+            cut = ascendingKey(x[off + last]) & 0xFFFFFFFFL;
             total = before[0] + y[last]; // any order of the sum is within the margin
-        } else {
-            for (int i = 0; i < n; i++) {
-                key[i] = ascendingKey(x[off + i]);
-            }
         }
         if (minP > 0.0) { // s (x_i - top) >= log(min_p): the logits from a threshold on, a prefix of the ranking
             long min = minPKey(top, scale()) & 0xFFFFFFFFL;
@@ -1327,18 +1362,36 @@ public final class Sampler {
                 total = Double.NaN;
             }
         }
+        // sums of the survivors' probabilities in blocks of 8 tokens, each as a tree (no chain of dependent
+        // additions; any order of the sums is within the margin)
+        int blocks = n / 8;
         if (Double.isNaN(total)) {
-            total = 0.0;
-            for (int i = 0; i < n; i++) {
-                total += y[i] * (1 - (cutDistance(key, i, cut, last) >>> 63));
+            double t0 = 0.0;
+            double t1 = 0.0;
+            int b = 0;
+            for (; b + 1 < blocks; b += 2) {
+                t0 += kept8(x, off, y, 8 * b, cut, last);
+                t1 += kept8(x, off, y, 8 * b + 8, cut, last);
+            }
+            total = t0 + t1 + (b < blocks ? kept8(x, off, y, 8 * b, cut, last) : 0.0);
+            for (int i = 8 * blocks; i < n; i++) {
+                total += kept(x, off, y, i, cut, last);
             }
         }
         FLAT_DRAWS.increment();
         double u = unit(rng);
         double target = u * total;
         double acc = 0.0;
-        for (int i = 0; i < n; i++) {
-            double right = acc + y[i] * (1 - (cutDistance(key, i, cut, last) >>> 63)); // no branch: the order is random
+        int from = 0;
+        for (; from < 8 * blocks; from += 8) { // the block the draw falls in, then its token
+            double block = kept8(x, off, y, from, cut, last);
+            if (acc + block > target) {
+                break;
+            }
+            acc += block;
+        }
+        for (int i = from; i < n; i++) {
+            double right = acc + kept(x, off, y, i, cut, last);
             if (right > target) {
                 if (acc <= target - margin * total && right > target + margin * total) {
                     return i;
@@ -1349,68 +1402,112 @@ public final class Sampler {
         }
         float s = scale();
         for (int i = 0; i < n; i++) { // too close to tell: the rule, over the survivors in index order
-            y[i] = cutDistance(key, i, cut, last) >= 0 ? weight(x, off + i, top, s) : 0.0;
+            y[i] = cutDistance(x[off + i], i, cut, last) >= 0 ? weight(x, off + i, top, s) : 0.0;
         }
-        return walk(i -> y[i], n, null, sum(y), u);
+        return walk(i -> y[i], n, null, sum(y, n), u);
+    }
+
+    /** y[i] if token i (logit x[off + i]) is a survivor ({@link #cutDistance}), else 0: no branch (random order). */
+    private static double kept(float[] x, int off, double[] y, int i, long cut, int last) {
+        return y[i] * (1 - (cutDistance(x[off + i], i, cut, last) >>> 63));
+    }
+
+    /** The {@link #kept} probabilities of tokens [i, i + 8) summed as a tree. */
+    private static double kept8(float[] x, int off, double[] y, int i, long cut, int last) {
+        return ((kept(x, off, y, i, cut, last) + kept(x, off, y, i + 1, cut, last))
+                + (kept(x, off, y, i + 2, cut, last) + kept(x, off, y, i + 3, cut, last)))
+                + ((kept(x, off, y, i + 4, cut, last) + kept(x, off, y, i + 5, cut, last))
+                + (kept(x, off, y, i + 6, cut, last) + kept(x, off, y, i + 7, cut, last)));
     }
 
     /**
      * {@link #flatNucleus}' top-p cut: the token where the mass of the tokens ranked before it (logit
      * descending, index ascending; probabilities y) passes p, if p is at least margin from both edges of its
-     * interval, else -1; that mass goes to massBefore[0]. Fills key with the logits' {@link #ascendingKey}.
+     * interval, else -1; that mass goes to massBefore[0]. A selection over bins linear in the logit: the first
+     * level over the whole vocabulary, from the top down to CUT_SPAN T below it (lower logits in its last bin),
+     * each next one over the bin where the mass passes p, from its largest logit to its least finite one (a
+     * bin is at most 1/CUT_BINS of its level's span wide, so the levels end). A bin's logits are a range of
+     * the ranking: the masses of the bins before it add up to the mass before the set.
      */
-    private int topPCut(float[] x, int off, int n, double[] y, int[] key, double margin, double[] massBefore) {
-        int[] set = null; // the tokens whose keys agree with the cut's on the levels so far (null: all)
+    private int topPCut(float[] x, int off, int n, double[] y, int[] link, float top, double margin,
+            double[] massBefore) {
+        int[] set = null; // the tokens ranked like the cut on the levels so far, in index order (null: all)
         int size = n;
         double before = 0.0; // the mass of the tokens ranked before the set
-        for (int shift : RADIX_SHIFT) {
-            int mask = shift == 0 ? 0xFF : 0xFFF;
-            // long sets: four histograms, token by token in turn (one bin's additions would otherwise wait on
-            // each other)
-            int ways = size >= 1 << 14 ? 4 : 1;
-            double[] mass = new double[ways * (mask + 1)];
-            int[] count = new int[ways * (mask + 1)];
+        double hi = top; // the set's largest logit
+        double inv = CUT_BINS * (double) scale() / CUT_SPAN; // bins per unit of logit
+        double[] mass = new double[CUT_BINS];
+        int[] head = new int[CUT_BINS]; // each bin's tokens as a list through link, the last one first
+        while (size > CUT_SORT) {
+            // monotone in the logit (each step rounds monotonically): a bin holds a range of the ranking;
+            // -Inf (and any logit past the span) goes to the last bin, whose mass it does not change
+            Arrays.fill(mass, 0.0);
+            Arrays.fill(head, -1);
             for (int j = 0; j < size; j++) {
                 int i = set == null ? j : set[j];
-                if (set == null) {
-                    key[i] = ascendingKey(x[off + i]);
-                }
-                int b = ((key[i] >>> shift) & mask) * ways + (j & (ways - 1));
+                int b = Math.min((int) ((hi - x[off + i]) * inv), CUT_BINS - 1);
                 mass[b] += y[i];
-                count[b]++;
+                link[i] = head[b];
+                head[b] = i;
             }
-            for (int b = 0; ways > 1 && b <= mask; b++) {
-                int q = b * ways;
-                mass[b] = (mass[q] + mass[q + 1]) + (mass[q + 2] + mass[q + 3]);
-                count[b] = count[q] + count[q + 1] + count[q + 2] + count[q + 3];
+            int b = 0;
+            while (b < CUT_BINS && before + mass[b] < topP) {
+                before += mass[b++];
             }
-            int b = mask;
-            while (b >= 0 && before + mass[b] < topP) {
-                before += mass[b--];
-            }
-            if (b < 0) {
+            if (b == CUT_BINS) {
                 return -1; // the total's rounding left p out of reach: too close to tell
             }
-            int[] next = new int[count[b]];
             int k = 0;
-            for (int j = 0; j < size; j++) {
-                int i = set == null ? j : set[j];
-                if (((key[i] >>> shift) & mask) == b) {
-                    next[k++] = i;
-                }
+            for (int i = head[b]; i >= 0; i = link[i]) {
+                k++;
+            }
+            if (k == size && set != null) {
+                break; // no narrower (not expected: the bins span the set's own logits): sorted
+            }
+            int[] next = new int[k];
+            float high = Float.NEGATIVE_INFINITY;
+            float low = Float.POSITIVE_INFINITY; // the least finite logit of the bin
+            for (int i = head[b], j = k; i >= 0; i = link[i]) {
+                next[--j] = i; // in index order
+                float v = x[off + i];
+                high = Math.max(high, v);
+                low = v > Float.NEGATIVE_INFINITY ? Math.min(low, v) : low;
             }
             set = next;
             size = k;
+            if (!(high > low)) { // one finite logit (the bin has mass) and maybe -Inf ones: equal, in index order
+                for (int j = 0; j < size; j++) {
+                    int i = set[j];
+                    if (x[off + i] == high && before + y[i] >= topP) {
+                        return cutAt(i, before, y[i], margin, massBefore);
+                    }
+                    before += x[off + i] == high ? y[i] : 0.0;
+                }
+                return -1;
+            }
+            hi = high;
+            inv = CUT_BINS / (hi - low); // the least finite logit lands on CUT_BINS - 1
         }
-        for (int j = 0; j < size; j++) { // equal logits, in index order
-            int i = set[j];
+        long[] keys = new long[size]; // logit descending, index ascending (as sort does)
+        for (int j = 0; j < size; j++) {
+            int i = set == null ? j : set[j];
+            keys[j] = ((long) (~ascendingKey(x[off + i]) ^ Integer.MIN_VALUE) << 32) | i;
+        }
+        Arrays.sort(keys);
+        for (long key : keys) {
+            int i = (int) key;
             if (before + y[i] >= topP) {
-                massBefore[0] = before;
-                return before < topP - margin && before + y[i] >= topP + margin ? i : -1;
+                return cutAt(i, before, y[i], margin, massBefore);
             }
             before += y[i];
         }
         return -1;
+    }
+
+    /** The cut at token i (mass before it before, its own w) if p is at least margin from both edges, else -1. */
+    private int cutAt(int i, double before, double w, double margin, double[] massBefore) {
+        massBefore[0] = before;
+        return before < topP - margin && before + w >= topP + margin ? i : -1;
     }
 
     /**
@@ -1433,11 +1530,11 @@ public final class Sampler {
     }
 
     /**
-     * {@code >= 0} when token i is a survivor of {@link #flatNucleus} (its key above cut, or equal and i <= last),
-     * negative otherwise: the distance of its key to the first key it needs.
+     * {@code >= 0} when token i of logit v is a survivor of {@link #flatNucleus} (its {@link #ascendingKey} above
+     * cut, or equal and i <= last), negative otherwise: the distance of its key to the first key it needs.
      */
-    private static long cutDistance(int[] key, int i, long cut, int last) {
-        return (key[i] & 0xFFFFFFFFL) - cut - (i <= last ? 0 : 1);
+    private static long cutDistance(float v, int i, long cut, int last) {
+        return (ascendingKey(v) & 0xFFFFFFFFL) - cut - (i <= last ? 0 : 1);
     }
 
     /**

@@ -393,6 +393,59 @@ class SamplerTest {
         }
     }
 
+    /**
+     * The flat nucleus' top-p cut over logits shaped against its selection (bins linear in the logit, a level
+     * per bin): a cluster far narrower than the first level's bins (several levels), equal logits a few ulps
+     * apart (one bin, then runs of equal logits), logits near 1e30 (the span below the top rounds away), a masked
+     * vocabulary (-Inf in the last bin), tiny logits beside ordinary ones, and a cut below the first level's span
+     * (p within 1e-10 of 1). p at, beside and 1e-9 from the mass of the first m tokens: the rule's token, the
+     * unsorted path taken whenever the cut can be told from it.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void flatNucleusCutsFollowTheExactRuleOnShapedLogits(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        double[] u = {0.43, 0};
+        RandomGenerator given = given(u);
+        SplittableRandom r = new SplittableRandom(SEED + 37);
+        int n = 20000;
+        String[] shapes = {"narrow cluster", "ulps apart", "near 1e30", "masked", "tiny and ordinary", "below span"};
+        for (String shape : shapes) {
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                double g = r.nextGaussian();
+                x[i] = switch (shape) {
+                    case "narrow cluster" -> (float) (3 + 0.002 * g);
+                    case "ulps apart" -> Math.nextUp(1f) + r.nextInt(40) * Math.ulp(1f);
+                    case "near 1e30" -> 1e30f + r.nextInt(3) * Math.ulp(1e30f);
+                    case "masked" -> r.nextInt(3) == 0 ? Float.NEGATIVE_INFINITY : (float) g;
+                    case "tiny and ordinary" -> (float) (r.nextBoolean() ? g * 1e-30 : g);
+                    default -> i == 0 ? 40f : r.nextInt(4) == 0 ? Float.NEGATIVE_INFINITY : (float) (0.5 * g);
+                };
+            }
+            int[] order = SamplerReference.order(x, 0, n);
+            float s = 1f;
+            double[] w = ruleWeights(x, x[order[0]], s);
+            long flat = Sampler.FLAT_DRAWS.sum();
+            if (shape.equals("below span")) { // the cut among the tokens 40 below the top: too close, sorted
+                double rest = 1 - w[0] / Arrays.stream(w).sum();
+                for (double p : new double[] {1 - rest / 2, 1 - rest / 3}) {
+                    Sampler nucleus = Sampler.of(sm).withTopP(p);
+                    int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, 0.0);
+                    assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), nucleus.sample(x, given),
+                            nucleus + ", " + shape);
+                }
+                continue;
+            }
+            int upTo = shape.equals("near 1e30") ? n / 3 : n; // the top third: the others weigh 0
+            cutsAtPrefixes(Sampler.of(sm), x, order, s, w, upTo, upTo / 23, u, given, shape);
+            // p 1e-9 from the edges of 23 nuclei of at least flatFrom(n) = 1250 tokens, most of them (near
+            // 1e30, |lse| > 2^24: every nucleus, the whole vocabulary sorted before the thirty-seventh session)
+            assertTrue(Sampler.FLAT_DRAWS.sum() - flat >= 30, shape + ": " + (Sampler.FLAT_DRAWS.sum() - flat)
+                    + " draws unsorted");
+        }
+    }
+
     /** The rule's weights {@code StrictMath.exp(((double) x_i - top) * s)} of every token. */
     private static double[] ruleWeights(float[] x, float top, float s) {
         double[] w = new double[x.length];

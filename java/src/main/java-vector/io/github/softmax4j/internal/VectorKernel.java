@@ -520,11 +520,12 @@ public final class VectorKernel extends JavaKernel {
             // not (x < t): x >= t or x is NaN
             VectorMask<Float> below = FloatVector.fromArray(SPECIES, x, off + i).compare(VectorOperators.LT, vt);
             if (!below.allTrue()) {
-                for (long bits = below.not().toLong(); bits != 0; bits &= bits - 1, count++) {
-                    if (count < idx.length) {
-                        idx[count] = i + Long.numberOfTrailingZeros(bits);
-                    }
+                // stored while idx has room, then only counted (most of the row passes in a flat nucleus)
+                long bits = below.not().toLong();
+                for (; bits != 0 && count < idx.length; bits &= bits - 1, count++) {
+                    idx[count] = i + Long.numberOfTrailingZeros(bits);
                 }
+                count += Long.bitCount(bits);
             }
         }
         return selectFrom(x, off, i, n, t, idx, count);
