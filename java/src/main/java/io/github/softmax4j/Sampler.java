@@ -1363,19 +1363,21 @@ public final class Sampler {
             }
         }
         // sums of the survivors' probabilities in blocks of 8 tokens, each as a tree (no chain of dependent
-        // additions; any order of the sums is within the margin)
+        // additions; any order of the sums is within the margin); the survivors are the logits from the cut's
+        // on (ties after last weigh 0 in y)
+        float xc = fromKey((int) cut);
         int blocks = n / 8;
         if (Double.isNaN(total)) {
             double t0 = 0.0;
             double t1 = 0.0;
             int b = 0;
             for (; b + 1 < blocks; b += 2) {
-                t0 += kept8(x, off, y, 8 * b, cut, last);
-                t1 += kept8(x, off, y, 8 * b + 8, cut, last);
+                t0 += kept8(x, off, y, 8 * b, xc);
+                t1 += kept8(x, off, y, 8 * b + 8, xc);
             }
-            total = t0 + t1 + (b < blocks ? kept8(x, off, y, 8 * b, cut, last) : 0.0);
+            total = t0 + t1 + (b < blocks ? kept8(x, off, y, 8 * b, xc) : 0.0);
             for (int i = 8 * blocks; i < n; i++) {
-                total += kept(x, off, y, i, cut, last);
+                total += kept(x, off, y, i, xc);
             }
         }
         FLAT_DRAWS.increment();
@@ -1384,14 +1386,14 @@ public final class Sampler {
         double acc = 0.0;
         int from = 0;
         for (; from < 8 * blocks; from += 8) { // the block the draw falls in, then its token
-            double block = kept8(x, off, y, from, cut, last);
+            double block = kept8(x, off, y, from, xc);
             if (acc + block > target) {
                 break;
             }
             acc += block;
         }
         for (int i = from; i < n; i++) {
-            double right = acc + kept(x, off, y, i, cut, last);
+            double right = acc + kept(x, off, y, i, xc);
             if (right > target) {
                 if (acc <= target - margin * total && right > target + margin * total) {
                     return i;
@@ -1407,23 +1409,27 @@ public final class Sampler {
         return walk(i -> y[i], n, null, sum(y, n), u);
     }
 
-    /** y[i] if token i (logit x[off + i]) is a survivor ({@link #cutDistance}), else 0: no branch (random order). */
-    private static double kept(float[] x, int off, double[] y, int i, long cut, int last) {
-        return y[i] * (1 - (cutDistance(x[off + i], i, cut, last) >>> 63));
+    /**
+     * y[i] if x[off + i] >= xc (the sign of their difference, -0.0 made +0.0), else 0: a survivor's probability
+     * once the logits equal to the top-p cut's after it weigh 0 ({@link #topPCut}). No branch: the order is random.
+     */
+    private static double kept(float[] x, int off, double[] y, int i, float xc) {
+        return y[i] * (1 - (Float.floatToRawIntBits(x[off + i] - xc + 0f) >>> 31));
     }
 
     /** The {@link #kept} probabilities of tokens [i, i + 8) summed as a tree. */
-    private static double kept8(float[] x, int off, double[] y, int i, long cut, int last) {
-        return ((kept(x, off, y, i, cut, last) + kept(x, off, y, i + 1, cut, last))
-                + (kept(x, off, y, i + 2, cut, last) + kept(x, off, y, i + 3, cut, last)))
-                + ((kept(x, off, y, i + 4, cut, last) + kept(x, off, y, i + 5, cut, last))
-                + (kept(x, off, y, i + 6, cut, last) + kept(x, off, y, i + 7, cut, last)));
+    private static double kept8(float[] x, int off, double[] y, int i, float xc) {
+        return ((kept(x, off, y, i, xc) + kept(x, off, y, i + 1, xc))
+                + (kept(x, off, y, i + 2, xc) + kept(x, off, y, i + 3, xc)))
+                + ((kept(x, off, y, i + 4, xc) + kept(x, off, y, i + 5, xc))
+                + (kept(x, off, y, i + 6, xc) + kept(x, off, y, i + 7, xc)));
     }
 
     /**
      * {@link #flatNucleus}' top-p cut: the token where the mass of the tokens ranked before it (logit
      * descending, index ascending; probabilities y) passes p, if p is at least margin from both edges of its
-     * interval, else -1; that mass goes to massBefore[0]. A selection over bins linear in the logit: the first
+     * interval, else -1; that mass goes to massBefore[0], and the tokens of the cut's logit after it (not
+     * survivors) get probability 0 in y. A selection over bins linear in the logit: the first
      * level over the whole vocabulary, from the top down to CUT_SPAN T below it (lower logits in its last bin),
      * each next one over the bin where the mass passes p, from its largest logit to its least finite one (a
      * bin is at most 1/CUT_BINS of its level's span wide, so the levels end). A bin's logits are a range of
@@ -1479,6 +1485,9 @@ public final class Sampler {
                 for (int j = 0; j < size; j++) {
                     int i = set[j];
                     if (x[off + i] == high && before + y[i] >= topP) {
+                        for (int t = j + 1; t < size; t++) { // the equal logits after the cut's
+                            y[set[t]] = x[off + set[t]] == high ? 0.0 : y[set[t]];
+                        }
                         return cutAt(i, before, y[i], margin, massBefore);
                     }
                     before += x[off + i] == high ? y[i] : 0.0;
@@ -1494,9 +1503,12 @@ public final class Sampler {
             keys[j] = ((long) (~ascendingKey(x[off + i]) ^ Integer.MIN_VALUE) << 32) | i;
         }
         Arrays.sort(keys);
-        for (long key : keys) {
-            int i = (int) key;
+        for (int j = 0; j < size; j++) {
+            int i = (int) keys[j];
             if (before + y[i] >= topP) {
+                for (int t = j + 1; t < size && keys[t] >>> 32 == keys[j] >>> 32; t++) {
+                    y[(int) keys[t]] = 0.0; // the equal logits after the cut's
+                }
                 return cutAt(i, before, y[i], margin, massBefore);
             }
             before += y[i];
