@@ -797,6 +797,7 @@ public final class Sampler {
         int infinite; // how many +Inf logits (they are first)
         long[] keys; // sort keys of all candidates: [0, count) sorted, [count, total) the rest, not yet sorted
         int total; // candidates in all (count, unless sort() left some unsorted)
+        float top = Float.NaN; // not NaN: index[0 .. count) are the survivors in index order, top the largest logit
 
         /** Sorts the candidates left unsorted (each below every sorted one) behind the sorted prefix. */
         void sortRest() {
@@ -1091,8 +1092,8 @@ public final class Sampler {
             } else {
                 c = massCandidates(x, off, n, lse, flat);
             }
-            if (c == FLAT) {
-                return c;
+            if (c == FLAT || c.top == c.top) {
+                return c; // a flat nucleus, or min-p's survivors
             }
         }
         if (c.infinite > 0) {
@@ -1192,10 +1193,15 @@ public final class Sampler {
             if (top == Float.POSITIVE_INFINITY) {
                 return candidates(x, off, n, Math.min(64, n), true);
             }
-            Candidates c = above(x, off, n, fromKey(minPKey(top, s)), 64, flatAt); // the top passes: not null
-            if (c != FLAT) {
-                c.sortRest();
+            // the top passes: some; they are the survivors (the draw weighs them in index order: no sort)
+            Candidates c = new Candidates();
+            c.index = collect(softmax.dispatch().kernel(n), x, off, n, fromKey(minPKey(top, s)), c, Math.min(n, 1024),
+                    flatAt);
+            if (c.index == null) {
+                return FLAT;
             }
+            c.total = c.count;
+            c.top = top;
             return c;
         }
         int need = 64;
@@ -1561,10 +1567,13 @@ public final class Sampler {
             Arrays.sort(kept);
             return kept[(int) (u * m)];
         }
-        float top = x[off + c.index[0]];
+        boolean indexOrder = c.top == c.top; // min-p's survivors: already in index order
+        float top = indexOrder ? c.top : x[off + c.index[0]];
         if ((long) m * 16 < n) {
             int[] kept = Arrays.copyOf(c.index, m);
-            Arrays.sort(kept);
+            if (!indexOrder) {
+                Arrays.sort(kept);
+            }
             double[] w = weights(x, off, kept, m, top);
             return walk(i -> w[i], m, kept, sum(w), u);
         }
