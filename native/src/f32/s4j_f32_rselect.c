@@ -15,16 +15,17 @@ static inline unsigned s4j_ctz64(uint64_t m) {
   _BitScanForward64(&i, m);
   return (unsigned)i;
 }
-static inline unsigned s4j_popcount(uint32_t m) { /* no POPCNT needed (the portable tier) */
+#else
+static inline unsigned s4j_ctz(uint32_t m) { return (unsigned)__builtin_ctz(m); }
+static inline unsigned s4j_ctz64(uint64_t m) { return (unsigned)__builtin_ctzll(m); }
+#endif
+
+/* The set bits of m, with no POPCNT (not among the tiers' compiler flags: gcc would call libgcc) */
+static inline unsigned s4j_popcount(uint32_t m) {
   m = m - ((m >> 1) & 0x55555555u);
   m = (m & 0x33333333u) + ((m >> 2) & 0x33333333u);
   return (((m + (m >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24;
 }
-#else
-static inline unsigned s4j_ctz(uint32_t m) { return (unsigned)__builtin_ctz(m); }
-static inline unsigned s4j_ctz64(uint64_t m) { return (unsigned)__builtin_ctzll(m); }
-static inline unsigned s4j_popcount(uint32_t m) { return (unsigned)__builtin_popcount(m); }
-#endif
 
 /* The hits of lane mask m, stored while idx has room, then only counted (a threshold that lets most of the row
  * through, the sampler's flat nucleus: a hit at a time cost ~1 ns per element there). */

@@ -1,5 +1,6 @@
 package io.github.softmax4j;
 
+import java.lang.ref.SoftReference;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -793,7 +794,7 @@ public final class Sampler {
         int[] index;
         double[] weight; // the rule's weights of index[0 .. weighed) (sorted order), computed once
         int weighed;
-        int count; // index[0 .. count): sorted, most probable first
+        int count; // index[0 .. count): sorted, most probable first (in index order when top is set)
         int infinite; // how many +Inf logits (they are first)
         long[] keys; // sort keys of all candidates: [0, count) sorted, [count, total) the rest, not yet sorted
         int total; // candidates in all (count, unless sort() left some unsorted)
@@ -1075,7 +1076,8 @@ public final class Sampler {
     }
 
     /**
-     * The survivors of top-k, top-p and min-p, as a prefix of sorted candidates: returns them, or {@link #FLAT}
+     * The survivors of top-k, top-p and min-p, as a prefix of sorted candidates (min-p alone: all of them, in
+     * index order, {@link Candidates#top} set): returns them, or {@link #FLAT}
      * when flat is set and top-p or min-p without top-k keeps many tokens ({@link #flatNucleus}). lse: the
      * backend's log-sum-exp where top-p without top-k needs it ({@link #needsTotalMass}).
      */
@@ -1296,33 +1298,34 @@ public final class Sampler {
     /** A set of {@link #topPCut} this small is sorted (logit descending, index ascending) instead of binned. */
     private static final int CUT_SORT = 64;
 
-    /** The longest vocabulary whose {@link #flatNucleus} arrays stay allocated per thread (3 MiB at most). */
+    /** The longest vocabulary whose {@link #flatNucleus} arrays a thread keeps (3 MiB at most, softly held). */
     private static final int SCRATCH_MAX = 1 << 18;
 
-    /** {@link #flatNucleus}' arrays: the probabilities and {@link #topPCut}'s bin lists, n of each. */
-    private static final class Scratch {
-        double[] y = new double[0];
-        int[] link = new int[0];
+    /**
+     * Per thread, {@link #flatNucleus}' arrays up to {@link #SCRATCH_MAX} (no 3 MiB allocated per token): the
+     * probabilities (double[]) and {@link #topPCut}'s bin lists (int[]). Softly held, of JDK classes only (no
+     * class loader kept), and taken out while in use: a call from the caller's generator gets its own.
+     */
+    private static final ThreadLocal<SoftReference<Object[]>> SCRATCH = new ThreadLocal<>();
+
+    /** The thread's arrays of at least n elements each, taken out of {@link #SCRATCH} (or new ones). */
+    private static Object[] takeScratch(int n) {
+        SoftReference<Object[]> ref = SCRATCH.get();
+        Object[] s = ref == null ? null : ref.get();
+        if (s == null || ((double[]) s[0]).length < n) {
+            int length = n > SCRATCH_MAX || s == null ? n
+                    : Math.max(n, Math.min(SCRATCH_MAX, 2 * ((double[]) s[0]).length));
+            return new Object[] {new double[length], new int[length]};
+        }
+        SCRATCH.remove();
+        return s;
     }
 
-    /** Per thread, {@link #flatNucleus}' arrays up to {@link #SCRATCH_MAX}: no 3 MiB allocated per token. */
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    /** Arrays of at least n elements each, not cleared: the thread's when n is at most SCRATCH_MAX. */
-    private static Scratch scratch(int n) {
-        if (n > SCRATCH_MAX) {
-            Scratch s = new Scratch();
-            s.y = new double[n];
-            s.link = new int[n];
-            return s;
+    /** Gives the arrays back to the thread (kept up to {@link #SCRATCH_MAX} elements). */
+    private static void putScratch(Object[] s) {
+        if (((double[]) s[0]).length <= SCRATCH_MAX) {
+            SCRATCH.set(new SoftReference<>(s));
         }
-        Scratch s = SCRATCH.get();
-        if (s.y.length < n) {
-            int length = Math.max(n, Math.min(SCRATCH_MAX, 2 * s.y.length));
-            s.y = new double[length];
-            s.link = new int[length];
-        }
-        return s;
     }
 
     /**
@@ -1340,8 +1343,16 @@ public final class Sampler {
      * close to tell.
      */
     private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng) {
-        Scratch scratch = scratch(n);
-        double[] y = scratch.y;
+        Object[] scratch = takeScratch(n);
+        try {
+            return flatNucleus(x, off, n, top, rng, (double[]) scratch[0], (int[]) scratch[1]);
+        } finally {
+            putScratch(scratch);
+        }
+    }
+
+    /** {@link #flatNucleus} with its arrays: y for the probabilities, link for {@link #topPCut}. */
+    private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng, double[] y, int[] link) {
         widen(x, off, n, top, y);
         unscaled().runF64(Op.SOFTMAX, y, 0, n, y, 0, n, 1, n, NO_LSE);
         // the cut's distance to the rule is at most (3n + 13) 2^-53 of the total, the draw's (4n + 20) 2^-53
@@ -1353,7 +1364,7 @@ public final class Sampler {
         double total = Double.NaN; // their mass, when known
         if (topP < 1.0) {
             double[] before = new double[1];
-            last = topPCut(x, off, n, y, scratch.link, top, margin, before);
+            last = topPCut(x, off, n, y, link, top, margin, before);
             if (last < 0) {
                 return -1;
             }
@@ -1437,9 +1448,10 @@ public final class Sampler {
      * interval, else -1; that mass goes to massBefore[0], and the tokens of the cut's logit after it (not
      * survivors) get probability 0 in y. A selection over bins linear in the logit: the first
      * level over the whole vocabulary, from the top down to CUT_SPAN T below it (lower logits in its last bin),
-     * each next one over the bin where the mass passes p, from its largest logit to its least finite one (a
-     * bin is at most 1/CUT_BINS of its level's span wide, so the levels end). A bin's logits are a range of
-     * the ranking: the masses of the bins before it add up to the mass before the set.
+     * each next one over the bin where the mass passes p, from its largest logit (bin 0) to its least finite
+     * one (the last bin), so every level after the first leaves fewer tokens and a span about CUT_BINS times
+     * narrower: the levels end. A bin's logits are a range of the ranking: the masses of the bins before it add
+     * up to the mass before the set.
      */
     private int topPCut(float[] x, int off, int n, double[] y, int[] link, float top, double margin,
             double[] massBefore) {
@@ -1448,8 +1460,8 @@ public final class Sampler {
         double before = 0.0; // the mass of the tokens ranked before the set
         double hi = top; // the set's largest logit
         double inv = CUT_BINS * (double) scale() / CUT_SPAN; // bins per unit of logit
-        double[] mass = new double[CUT_BINS];
-        int[] head = new int[CUT_BINS]; // each bin's tokens as a list through link, the last one first
+        double[] mass = size > CUT_SORT ? new double[CUT_BINS] : null;
+        int[] head = size > CUT_SORT ? new int[CUT_BINS] : null; // each bin's tokens as a list through link, last first
         while (size > CUT_SORT) {
             // monotone in the logit (each step rounds monotonically): a bin holds a range of the ranking;
             // -Inf (and any logit past the span) goes to the last bin, whose mass it does not change
@@ -1607,7 +1619,7 @@ public final class Sampler {
         return kept == null ? last : kept[last];
     }
 
-    /** The rule's weight of sorted candidate i, computed once ({@link Candidates#weight}). */
+    /** The rule's weight of candidate i, computed once ({@link Candidates#weight}). */
     private double candidateWeight(Candidates c, int i, float[] x, int off, float top) {
         if (i >= c.weighed) {
             if (c.weight == null || c.weight.length <= i) {

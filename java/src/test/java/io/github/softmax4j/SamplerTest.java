@@ -408,7 +408,7 @@ class SamplerTest {
         double[] u = {0.43, 0};
         RandomGenerator given = given(u);
         SplittableRandom r = new SplittableRandom(SEED + 37);
-        int n = 20000;
+        int n = 20003; // not a multiple of the draw's blocks of 8
         String[] shapes = {"narrow cluster", "ulps apart", "near 1e30", "masked", "tiny and ordinary", "below span"};
         for (String shape : shapes) {
             float[] x = new float[n];
@@ -443,6 +443,47 @@ class SamplerTest {
             // 1e30, |lse| > 2^24: every nucleus, the whole vocabulary sorted before the thirty-seventh session)
             assertTrue(Sampler.FLAT_DRAWS.sum() - flat >= 30, shape + ": " + (Sampler.FLAT_DRAWS.sum() - flat)
                     + " draws unsorted");
+        }
+    }
+
+    /**
+     * A generator that samples on the same thread inside {@code nextDouble()} (both calls over flat nuclei of the
+     * same size, which share per-thread arrays): the outer draw still follows the rule.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void aGeneratorThatSamplesDoesNotDisturbTheDraw(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        SplittableRandom r = new SplittableRandom(SEED + 38);
+        int n = 9001;
+        float[] outer = new float[n];
+        float[] inner = new float[n];
+        for (int i = 0; i < n; i++) {
+            outer[i] = (float) r.nextGaussian();
+            inner[i] = (float) (1.1 * r.nextGaussian());
+        }
+        int[] order = SamplerReference.order(outer, 0, n);
+        for (double[] pq : new double[][] {{0.9, 0.0}, {1.0, 0.02}}) {
+            Sampler sampler = Sampler.of(sm).withTopP(pq[0]).withMinP(pq[1]);
+            int keep = SamplerReference.survivors(outer, 0, n, order, 1f, 0, pq[0], pq[1]);
+            for (double u : new double[] {0.1, 0.37, 0.5, 0.77, 0.93}) {
+                RandomGenerator reentrant = new RandomGenerator() {
+                    @Override
+                    public long nextLong() {
+                        throw new UnsupportedOperationException();
+                    }
+
+                    @Override
+                    public double nextDouble() {
+                        sampler.sample(inner, new SplittableRandom(7));
+                        return u;
+                    }
+                };
+                long flat = Sampler.FLAT_DRAWS.sum();
+                assertEquals(SamplerReference.draw(outer, 0, order, keep, 1f, u), sampler.sample(outer, reentrant),
+                        sampler + ", u = " + u);
+                assertTrue(Sampler.FLAT_DRAWS.sum() - flat >= 2, sampler + ": both draws unsorted");
+            }
         }
     }
 
