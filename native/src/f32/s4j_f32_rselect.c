@@ -31,7 +31,7 @@ static inline unsigned s4j_popcount(uint32_t m) {
  * through, the sampler's flat nucleus: a hit at a time cost ~1 ns per element there). */
 static inline int64_t s4j_take(uint32_t m, int64_t base, int32_t* idx, int64_t cap, int64_t count) {
   for (; m != 0 && count < cap; m &= m - 1, count++) idx[count] = (int32_t)(base + (int64_t)s4j_ctz(m));
-  return count + (int64_t)s4j_popcount(m);
+  return m != 0 ? count + (int64_t)s4j_popcount(m) : count; /* idx full: count the rest */
 }
 
 /* The hits among the first rem (< VLEN) floats at x + i, lanes past them masked off. */
