@@ -260,8 +260,9 @@ public final class Sampler {
             lse = totalMass(logits, off, n);
         }
         Candidates c = survivors(logits, off, n, lse, true);
-        if (c == FLAT) {
-            int token = flatNucleus(logits, off, n, logits[off + argmax(logits, off, n)], rng);
+        if (c.flat) {
+            float top = c.top == c.top ? c.top : logits[off + argmax(logits, off, n)];
+            int token = flatNucleus(logits, off, n, top, rng);
             if (token >= 0) {
                 return token;
             }
@@ -801,6 +802,7 @@ public final class Sampler {
         long[] keys; // sort keys of all candidates: [0, count) sorted, [count, total) the rest, not yet sorted
         int total; // candidates in all (count, unless sort() left some unsorted)
         float top = Float.NaN; // not NaN: index[0 .. count) are the survivors in index order, top the largest logit
+        boolean flat; // a flat nucleus: nothing collected (flatNucleus draws; top set if known)
 
         /** Sorts the candidates left unsorted (each below every sorted one) behind the sorted prefix. */
         void sortRest() {
@@ -1096,7 +1098,7 @@ public final class Sampler {
             } else {
                 c = massCandidates(x, off, n, lse, flat);
             }
-            if (c == FLAT || c.top == c.top) {
+            if (c.flat || c.top == c.top) {
                 return c; // a flat nucleus, or min-p's survivors
             }
         }
@@ -1201,9 +1203,7 @@ public final class Sampler {
             Candidates c = new Candidates();
             c.index = collect(softmax.dispatch().kernel(n), x, off, n, fromKey(minPKey(top, s)), c, Math.min(n, 1024),
                     flatAt);
-            if (c.index == null) {
-                return FLAT;
-            }
+            c.flat = c.index == null; // a flat nucleus (its top known)
             c.total = c.count;
             c.top = top;
             return c;
@@ -1225,7 +1225,7 @@ public final class Sampler {
             if (c == null) {
                 continue; // no token that probable (a flat distribution): the next level
             }
-            if (c == FLAT || c.infinite > 0) {
+            if (c.flat || c.infinite > 0) {
                 return c;
             }
             if (c.total >= n) {
@@ -1277,8 +1277,15 @@ public final class Sampler {
         return f > t ? Math.nextDown(f) : f;
     }
 
-    /** {@link #survivors}' answer when top-p or min-p without top-k has {@link #flatFrom} candidates or more. */
+    /**
+     * {@link #survivors}' answer when top-p or min-p without top-k has {@link #flatFrom} candidates or more
+     * (min-p alone answers with one of its own, {@link Candidates#flat} and the top logit set).
+     */
     private static final Candidates FLAT = new Candidates();
+
+    static {
+        FLAT.flat = true;
+    }
 
     /**
      * From how many candidates on top-p or min-p without top-k takes {@link #flatNucleus} (a few passes over
