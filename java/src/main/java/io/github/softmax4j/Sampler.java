@@ -792,10 +792,13 @@ public final class Sampler {
         throw new AssertionError("no NaN found");
     }
 
-    /** Candidate tokens sorted by logit (descending), ties by index (ascending). */
+    /**
+     * Candidate tokens sorted by logit (descending), ties by index (ascending); min-p alone's survivors in index
+     * order ({@link #top} set); or a flat nucleus' marker ({@link #flat}, nothing collected).
+     */
     private static final class Candidates {
         int[] index;
-        double[] weight; // the rule's weights of index[0 .. weighed) (sorted order), computed once
+        double[] weight; // the rule's weights of index[0 .. weighed) (in index's order), computed once
         int weighed;
         int count; // index[0 .. count): sorted, most probable first (in index order when top is set)
         int infinite; // how many +Inf logits (they are first)
@@ -1081,7 +1084,7 @@ public final class Sampler {
 
     /**
      * The survivors of top-k, top-p and min-p, as a prefix of sorted candidates (min-p alone: all of them, in
-     * index order, {@link Candidates#top} set): returns them, or {@link #FLAT}
+     * index order, {@link Candidates#top} set): returns them, or a flat marker ({@link Candidates#flat})
      * when flat is set and top-p or min-p without top-k keeps many tokens ({@link #flatNucleus}). lse: the
      * backend's log-sum-exp where top-p without top-k needs it ({@link #needsTotalMass}).
      */
@@ -1187,8 +1190,9 @@ public final class Sampler {
 
     /**
      * Candidates whose mass, with the backend's log-sum-exp, reaches top-p, or min-p's survivors (top-k not
-     * set); {@link #FLAT} when flat is set and a probability level of top-p, or min-p's threshold, lets
-     * {@link #flatFrom} tokens or more through.
+     * set; in index order, {@link Candidates#top} set); a flat marker ({@link #FLAT}, or min-p's own with its
+     * top) when flat is set and a probability level of top-p, or min-p's threshold, lets {@link #flatFrom}
+     * tokens or more through.
      */
     private Candidates massCandidates(float[] x, int off, int n, double lse, boolean flat) {
         float s = scale();
