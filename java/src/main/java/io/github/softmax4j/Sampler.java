@@ -846,16 +846,6 @@ public final class Sampler {
         return sorted(x, off, c, Math.min(need, n), keepAll);
     }
 
-    /**
-     * Every logit {@code >= t}, the first need of them sorted and the rest on demand; null if there is none,
-     * {@link #FLAT} (nothing sorted) if flatAt or more.
-     */
-    private Candidates above(float[] x, int off, int n, float t, int need, int flatAt) {
-        Candidates c = new Candidates();
-        c.index = collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, 8L * need + 256), flatAt);
-        return c.count == 0 ? null : c.index == null ? FLAT : sorted(x, off, c, Math.min(need, c.count), true);
-    }
-
     /** The collected candidates sorted ({@link #sort}), checked, their +Inf logits counted. */
     private static Candidates sorted(float[] x, int off, Candidates c, int keep, boolean keepAll) {
         sort(x, off, c, keep, keepAll);
@@ -1214,22 +1204,47 @@ public final class Sampler {
         }
         int need = 64;
         // Top-p from the log-sum-exp, with no sample of the logits: the tokens of probability >= 2^-9, then
-        // >= 2^-13 (at most 512 and 8192 of them; a peaked distribution's nucleus is among the first, which the
-        // mass walk below checks), then >= (1 - p) / 2n, whose complement holds less than (1 - p) / 2 of the
-        // mass: the nucleus is among those (the walk accepts them unless p is within ~2e-6 of 1, where it asks
-        // for more). One select pass each; the sampled estimate when lse is not finite, or when the levels did
-        // not suffice.
+        // >= 2^-13, >= 2^-17 (at most 512, 8192 and 131072 of them; a peaked distribution's nucleus is among the
+        // first, which the mass walk below checks, a nucleus of a few thousand among the third, whose set is far
+        // smaller than the next level's: that one would call many of them flat), then >= (1 - p) / 2n, whose
+        // complement holds less than (1 - p) / 2 of the mass: the nucleus is among those (the walk accepts them
+        // unless p is within ~2e-6 of 1, where it asks for more). One select pass each; the sampled estimate
+        // when lse is not finite, or when the levels did not suffice.
         double[] levels = massLevels((1.0 - topP) / (2.0 * n));
         for (int round = 0;; round++) {
             float bound = round < levels.length ? massBound(lse, s, levels[round]) : Float.NaN;
             // all that passed the threshold (often several times need, enough to end in one round), the
-            // first need of them sorted, the rest only if the mass asks for them
-            Candidates c = bound == bound ? above(x, off, n, bound, need, flatAt)
-                    : candidates(x, off, n, Math.min(need, n), true);
-            if (c == null) {
-                continue; // no token that probable (a flat distribution): the next level
+            // first need of them sorted, the rest only if the mass asks for them; a set larger than need above
+            // a level between the first and the last is weighed unsorted first: most such sets fall short of top-p
+            Candidates c;
+            if (bound == bound) {
+                c = new Candidates();
+                c.index = collect(softmax.dispatch().kernel(n), x, off, n, bound, c,
+                        (int) Math.min(n, 8L * need + 256), flatAt);
+                if (c.count == 0) {
+                    continue; // no token that probable (a flat distribution): the next level
+                }
+                if (c.index == null) {
+                    return FLAT;
+                }
+                if (c.count > need && round > 0 && round + 1 < levels.length) {
+                    double held = 0.0;
+                    for (int i = 0; i < c.count; i++) {
+                        held += Math.exp((double) x[off + c.index[i]] * s - lse);
+                    }
+                    if (held < topP * (1.0 + 1e-6)) {
+                        if (flat && flatBelow(c.count, held, levels[round], flatAt)) {
+                            return FLAT;
+                        }
+                        need = (int) Math.min(n, 8L * c.count);
+                        continue;
+                    }
+                }
+                c = sorted(x, off, c, Math.min(need, c.count), true);
+            } else {
+                c = candidates(x, off, n, Math.min(need, n), true);
             }
-            if (c.flat || c.infinite > 0) {
+            if (c.infinite > 0) {
                 return c;
             }
             if (c.total >= n) {
@@ -1253,36 +1268,38 @@ public final class Sampler {
                 if (done || c.count == c.total) {
                     break;
                 }
-                if (flat && bound == bound && flatNucleusAhead(x, off, c, mass, lse, s, levels[round], flatAt)) {
-                    return FLAT; // no need to sort the rest and select again: the nucleus is flat
-                }
                 c.sortRest();
             }
             if (done) {
                 return c;
+            }
+            if (flat && bound == bound && mass < enough && flatBelow(c.count, mass, levels[round], flatAt)) {
+                return FLAT;
             }
             need = (int) Math.min(n, 8L * Math.max(need, c.count));
         }
     }
 
     /**
-     * Whether the top-p nucleus has flatAt tokens or more, judged from candidates above probability level q
-     * whose sorted prefix (c.count of c.total) holds mass (short of top-p): every unsorted one weighs at most
-     * the last sorted one and every token left out less than q, so the nucleus takes all the candidates and at
-     * least (p - their mass) / q more. Only the path depends on it (the flat nucleus is exact for any nucleus):
-     * it spares sorting and weighing the rest, and another select pass, when the distribution is flat.
+     * Whether the top-p nucleus has flatAt tokens or more when the count candidates above probability level q
+     * (all of them) hold mass held, short of top-p: it takes all of them and at least (p - held) / q more, each
+     * below q. Only the path depends on it (the flat nucleus is exact for any nucleus): it spares sorting and
+     * weighing candidates, and further select passes, when the distribution is flat.
      */
-    private boolean flatNucleusAhead(float[] x, int off, Candidates c, double mass, double lse, float s, double q,
-            int flatAt) {
-        double last = Math.exp((double) x[off + c.index[c.count - 1]] * s - lse);
-        double most = mass + (c.total - c.count) * last; // the candidates' mass at most
-        return c.total + (topP - most) / (2 * q) >= flatAt; // q doubled for lse's and the bound's rounding
+    private boolean flatBelow(int count, double held, double q, int flatAt) {
+        return count + (topP - held) / q >= flatAt;
     }
 
     /** The probability levels of the top-p candidates ({@link #massCandidates}) down to the safe one. */
     private static double[] massLevels(double safe) {
-        return safe < 0x1p-13 ? new double[] {0x1p-9, 0x1p-13, safe}
-                : safe < 0x1p-9 ? new double[] {0x1p-9, safe} : new double[] {safe};
+        double[] levels = {0x1p-9, 0x1p-13, 0x1p-17};
+        int above = 0;
+        while (above < levels.length && levels[above] > safe) {
+            above++;
+        }
+        double[] all = Arrays.copyOf(levels, above + 1);
+        all[above] = safe;
+        return all;
     }
 
     /**

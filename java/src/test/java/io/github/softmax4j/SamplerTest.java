@@ -447,6 +447,43 @@ class SamplerTest {
     }
 
     /**
+     * Top-p over logits of a growing spread (a nucleus of thousands, of hundreds, of tens of the 65,536 tokens):
+     * the rule's token for each draw, and the path by the nucleus' size, not by how many tokens pass the last
+     * probability level (more than flatFrom(n) = 4,096 for each spread here, which sent nuclei of a few hundred
+     * tokens to the flat path, 4x their sorted time, before the thirty-eighth session).
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void topPTakesThePathOfItsNucleusSize(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        int n = 65536;
+        double[] u = {0, 0};
+        RandomGenerator given = given(u);
+        for (double spread : new double[] {2.5, 3.5, 4.5, 6}) {
+            SplittableRandom r = new SplittableRandom(SEED + 38);
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) (spread * r.nextGaussian());
+            }
+            int[] order = SamplerReference.order(x, 0, n);
+            int keep = SamplerReference.survivors(x, 0, n, order, 1f, 0, 0.95, 0.0);
+            Sampler nucleus = Sampler.of(sm).withTopP(0.95);
+            long flat = Sampler.FLAT_DRAWS.sum();
+            for (double draw : new double[] {0.0, 0.17, 0.5, 0.93, Math.nextDown(1.0)}) {
+                u[0] = draw;
+                assertEquals(SamplerReference.draw(x, 0, order, keep, 1f, draw), nucleus.sample(x, given),
+                        "spread " + spread + ", nucleus " + keep + ", u " + draw);
+            }
+            long unsorted = Sampler.FLAT_DRAWS.sum() - flat;
+            if (keep < n / 32) {
+                assertEquals(0, unsorted, "spread " + spread + ": a nucleus of " + keep + " drawn unsorted");
+            } else if (keep > n / 8) {
+                assertEquals(5, unsorted, "spread " + spread + ": a nucleus of " + keep + " sorted");
+            }
+        }
+    }
+
+    /**
      * A generator that samples on the same thread inside {@code nextDouble()} (both calls over flat nuclei of the
      * same size, which share per-thread arrays): the outer draw still follows the rule.
      */
