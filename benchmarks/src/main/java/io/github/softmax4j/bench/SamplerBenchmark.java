@@ -43,6 +43,7 @@ public class SamplerBenchmark {
 
     /**
      * peaked: N(0, 3) logits and one in 500 near 12 (a model's usual output: a nucleus of tens of tokens);
+     * wide: N(0, 3) logits alone (a top-p 0.95 nucleus of hundreds to a few thousand tokens at T = 0.7);
      * flat: N(0, 1) logits (a nucleus of most of the vocabulary at T = 0.7).
      */
     @Param({"peaked"})
@@ -63,13 +64,14 @@ public class SamplerBenchmark {
         SplittableRandom r = new SplittableRandom(42);
         logits = new float[vocab];
         boolean flat = distribution.equals("flat");
-        if (!flat && !distribution.equals("peaked")) {
-            throw new IllegalArgumentException("distribution " + distribution + ": peaked or flat");
+        boolean peaked = distribution.equals("peaked");
+        if (!flat && !peaked && !distribution.equals("wide")) {
+            throw new IllegalArgumentException("distribution " + distribution + ": peaked, wide or flat");
         }
         for (int i = 0; i < vocab; i++) {
             logits[i] = (float) ((flat ? 1 : 3) * r.nextGaussian());
         }
-        for (int k = 0; !flat && k < 1 + vocab / 500; k++) {
+        for (int k = 0; peaked && k < 1 + vocab / 500; k++) {
             logits[r.nextInt(vocab)] = (float) (12 + 2 * r.nextGaussian());
         }
         probs = new float[vocab];
