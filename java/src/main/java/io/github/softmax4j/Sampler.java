@@ -1615,8 +1615,9 @@ public final class Sampler {
     }
 
     /**
-     * One draw over the survivors, walked in index order: few of them sorted by index, many (a large nucleus)
-     * scattered into a weight per token of the range instead (a sum over the range adds zeros between them).
+     * One draw over the survivors, walked in index order: few of them sorted by index (with the weights top-p
+     * computed for them, if it did: no second StrictMath.exp), many (a large nucleus) scattered into a weight per
+     * token of the range instead (a sum over the range adds zeros between them).
      */
     private int draw(Candidates c, float[] x, int off, int n, RandomGenerator rng) {
         double u = unit(rng);
@@ -1629,12 +1630,29 @@ public final class Sampler {
         boolean indexOrder = c.top == c.top; // min-p's survivors: already in index order
         float top = indexOrder ? c.top : x[off + c.index[0]];
         if ((long) m * 16 < n) {
-            int[] kept = Arrays.copyOf(c.index, m);
-            if (!indexOrder) {
-                Arrays.sort(kept);
+            int[] kept;
+            double[] w;
+            if (!indexOrder && c.weighed >= m) { // top-p's walk weighed them: sorted by index with their weights
+                long[] keys = new long[m];
+                for (int i = 0; i < m; i++) {
+                    keys[i] = (long) c.index[i] << 32 | i;
+                }
+                Arrays.sort(keys);
+                kept = new int[m];
+                w = new double[m];
+                for (int i = 0; i < m; i++) {
+                    kept[i] = (int) (keys[i] >>> 32);
+                    w[i] = c.weight[(int) keys[i]];
+                }
+            } else {
+                kept = Arrays.copyOf(c.index, m);
+                if (!indexOrder) {
+                    Arrays.sort(kept);
+                }
+                w = weights(x, off, kept, m, top);
             }
-            double[] w = weights(x, off, kept, m, top);
-            return walk(i -> w[i], m, kept, sum(w), u);
+            double[] weight = w;
+            return walk(i -> weight[i], m, kept, sum(w), u);
         }
         double[] byToken = new double[n];
         for (int i = 0; i < m; i++) {
