@@ -1182,7 +1182,8 @@ public final class Sampler {
      * Candidates whose mass, with the backend's log-sum-exp, reaches top-p, or min-p's survivors (top-k not
      * set; in index order, {@link Candidates#top} set); a flat marker ({@link #FLAT}, or min-p's own with its
      * top) when flat is set and a probability level of top-p, or min-p's threshold, lets {@link #flatFrom}
-     * tokens or more through.
+     * tokens or more through, or when the candidates of a top-p level fall so far short of p that the nucleus
+     * holds that many ({@link #flatBelow}).
      */
     private Candidates massCandidates(float[] x, int off, int n, double lse, boolean flat) {
         float s = scale();
@@ -1326,8 +1327,9 @@ public final class Sampler {
     }
 
     /**
-     * From how many candidates on top-p or min-p without top-k takes {@link #flatNucleus} (a few passes over
-     * the vocabulary) instead of sorting and weighing them (about 100 ns each with StrictMath).
+     * From how many candidates (min-p's survivors, a top-p level's set, or a top-p nucleus bounded from below by
+     * {@link #flatBelow}) on top-p or min-p without top-k takes {@link #flatNucleus} (a few passes over the
+     * vocabulary) instead of sorting and weighing them (about 100 ns each with StrictMath).
      */
     private static int flatFrom(int n) {
         return Math.max(256, n / 16);

@@ -448,9 +448,9 @@ class SamplerTest {
 
     /**
      * Top-p over logits of a growing spread (a nucleus of thousands, of hundreds, of tens of the 65,536 tokens):
-     * the rule's token for each draw, and the path by the nucleus' size, not by how many tokens pass the last
-     * probability level (more than flatFrom(n) = 4,096 for each spread here, which sent nuclei of a few hundred
-     * tokens to the flat path, 4x their sorted time, before the thirty-eighth session).
+     * the rule's token for each draw, and the path by the nucleus' size (a nucleus under n / 32 sorted, one
+     * over n / 8 not), not by how many tokens pass the last probability level: the session's starting build drew
+     * the 702-token nucleus (spread 4.5) by the flat path (thirty-eighth session).
      */
     @ParameterizedTest
     @MethodSource("io.github.softmax4j.Backends#all")
