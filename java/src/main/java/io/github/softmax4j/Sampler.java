@@ -836,14 +836,21 @@ public final class Sampler {
         Candidates c = new Candidates();
         while (true) {
             c.count = 0;
-            c.index = collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, 8L * need + 256),
-                    Integer.MAX_VALUE);
+            c.index = above(x, off, n, t, c, need, Integer.MAX_VALUE);
             if (c.count >= Math.min(need, n) || t == Float.NEGATIVE_INFINITY) {
                 break;
             }
             t = lower(x, off, n, t, need, c.count);
         }
         return sorted(x, off, c, Math.min(need, n), keepAll);
+    }
+
+    /**
+     * {@link #collect} of the logits {@code >= t} with room for what a threshold set for need candidates lets
+     * through (about 4 * need + 64; one pass, rarely two).
+     */
+    private int[] above(float[] x, int off, int n, float t, Candidates c, int need, int flatAt) {
+        return collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, 8L * need + 256), flatAt);
     }
 
     /** The collected candidates sorted ({@link #sort}), checked, their +Inf logits counted. */
@@ -1220,8 +1227,7 @@ public final class Sampler {
             Candidates c;
             if (bound == bound) {
                 c = new Candidates();
-                c.index = collect(softmax.dispatch().kernel(n), x, off, n, bound, c,
-                        (int) Math.min(n, 8L * need + 256), flatAt);
+                c.index = above(x, off, n, bound, c, need, flatAt);
                 if (c.count == 0) {
                     continue; // no token that probable (a flat distribution): the next level
                 }
@@ -1231,7 +1237,7 @@ public final class Sampler {
                 if (c.count > need && round > 0 && round + 1 < levels.length) {
                     double held = 0.0;
                     for (int i = 0; i < c.count; i++) {
-                        held += Math.exp((double) x[off + c.index[i]] * s - lse);
+                        held += probability(x[off + c.index[i]], s, lse);
                     }
                     if (held < topP * (1.0 + 1e-6)) {
                         if (flat && flatBelow(c.count, held, levels[round], flatAt)) {
@@ -1260,7 +1266,7 @@ public final class Sampler {
             while (true) {
                 // the candidates are sorted, most probable first: stop as soon as they hold enough
                 for (; i < c.count && mass < enough; i++) {
-                    mass += Math.exp((double) x[off + c.index[i]] * s - lse);
+                    mass += probability(x[off + c.index[i]], s, lse);
                 }
                 float last = x[off + c.index[c.count - 1]];
                 float top = x[off + c.index[0]];
@@ -1279,6 +1285,11 @@ public final class Sampler {
             }
             need = (int) Math.min(n, 8L * Math.max(need, c.count));
         }
+    }
+
+    /** A logit's probability from the backend's log-sum-exp in double (the top-p search's mass walks). */
+    private static double probability(float v, float s, double lse) {
+        return Math.exp((double) v * s - lse);
     }
 
     /**
