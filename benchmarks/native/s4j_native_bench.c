@@ -104,6 +104,7 @@ struct options {
   int algo_mask;  /* bit per algorithm requested (default: all) */
   int ops;        /* time the op rows too (default: yes) */
   const char* out;
+  int read_sum_isa; /* --read-sum: the read-only sum's tier, or -1 for the machine's widest */
 };
 
 static float* g_x;
@@ -262,6 +263,8 @@ static void usage(FILE* f) {
       "  --algos=LIST    two-pass,three-pass-recompute,three-pass-reload,auto (default: all)\n"
       "  --no-ops        leave out the op rows (logsumexp, log-softmax, scaled softmax, their f64 rows, argmax)\n"
       "  --cols=C        batches: every size as n/C rows of C elements, one rows_at call\n"
+      "  --read-sum=ISA  the roofline's read-only sum with that tier's instructions (portable, avx2, avx512),\n"
+      "                  e.g. a tier's argmax against its own read pass (default: the machine's widest)\n"
       "  --quick         smoke run: --reps=3 --min-ms=2 --max-n=1M\n"
       "  --out=FILE      write the CSV there instead of stdout\n",
       f);
@@ -276,6 +279,7 @@ static void parse_options(int argc, char** argv, struct options* o) {
   o->algo_mask = (1 << S4J_ALGO_COUNT) - 1;
   o->ops = 1;
   o->out = NULL;
+  o->read_sum_isa = -1;
   for (int i = 1; i < argc; i++) {
     const char* a = argv[i];
     if (strncmp(a, "--reps=", 7) == 0) {
@@ -294,6 +298,13 @@ static void parse_options(int argc, char** argv, struct options* o) {
         fprintf(stderr, "bad --cols\n");
         exit(64);
       }
+    } else if (strncmp(a, "--read-sum=", 11) == 0) {
+      const int m = parse_names(a + 11, kIsaNames, S4J_ISA_COUNT);
+      if (m == 0 || (m & (m - 1)) != 0) {
+        fprintf(stderr, "--read-sum takes one tier\n");
+        exit(64);
+      }
+      o->read_sum_isa = __builtin_ctz((unsigned)m);
     } else if (strcmp(a, "--no-ops") == 0) {
       o->ops = 0;
     } else if (strncmp(a, "--algos=", 8) == 0) {
@@ -344,22 +355,29 @@ static void parse_options(int argc, char** argv, struct options* o) {
   }
 }
 
-static void pick_read_sum(void) {
+/* The roofline's read-only sum: the machine's widest streaming read (want < 0), independent of which softmax
+ * tiers the library compiled in, or the one of tier want (a tier's argmax against its own read pass). */
+static void pick_read_sum(int want) {
   const int f = s4j_cpu_features();
   g_read_sum = s4j_bench_read_sum_portable;
   g_read_sum_isa = S4J_ISA_PORTABLE;
 #if defined(S4J_BENCH_X86)
-  /* The machine's best streaming read, independent of which softmax tiers the library compiled in. */
-  if ((f & S4J_CPU_AVX512F) && (f & S4J_CPU_OS_ZMM) && (f & S4J_CPU_OS_YMM)) {
+  const int avx512 = (f & S4J_CPU_AVX512F) && (f & S4J_CPU_OS_ZMM) && (f & S4J_CPU_OS_YMM);
+  const int avx2 = (f & S4J_CPU_AVX2) && (f & S4J_CPU_OS_YMM);
+  if (avx512 && (want < 0 || want == S4J_ISA_AVX512)) {
     g_read_sum = s4j_bench_read_sum_avx512;
     g_read_sum_isa = S4J_ISA_AVX512;
-  } else if ((f & S4J_CPU_AVX2) && (f & S4J_CPU_OS_YMM)) {
+  } else if (avx2 && (want < 0 || want == S4J_ISA_AVX2)) {
     g_read_sum = s4j_bench_read_sum_avx2;
     g_read_sum_isa = S4J_ISA_AVX2;
   }
 #else
   (void)f;
 #endif
+  if (want >= 0 && want != g_read_sum_isa) {
+    fprintf(stderr, "--read-sum=%s: this CPU or build has no such read-only sum\n", kIsaNames[want]);
+    exit(64);
+  }
 }
 
 /* n elements of size bytes, 64-byte aligned (the inputs and outputs of every row). */
@@ -381,7 +399,7 @@ int main(int argc, char** argv) {
     perror(opt.out);
     return 1;
   }
-  pick_read_sum();
+  pick_read_sum(opt.read_sum_isa);
 
   struct config* configs = calloc(MAX_CONFIGS, sizeof(struct config));
   int count = 0;
