@@ -2,6 +2,7 @@ package io.github.softmax4j;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import io.github.softmax4j.internal.KernelSelector;
@@ -15,7 +16,8 @@ import io.github.softmax4j.internal.NativeKernel;
  * it can or cannot run, the backend {@link Softmax#get()} chose, a self-check of every available backend and
  * algorithm against a double-precision softmax, and a rough speed table (a quick look only: the numbers
  * worth quoting come from the JMH benchmarks in {@code benchmarks/}; {@code --no-speed} leaves it out). Exits
- * with status 1 if a self-check fails.
+ * with status 1 if a self-check fails or the configuration ({@code -Dsoftmax4j.backend}, {@code .maxIsa},
+ * {@code .tinyCalls}) is wrong, which it reports on a line of its own instead of throwing.
  */
 public final class Diagnostics {
     private Diagnostics() {
@@ -39,7 +41,17 @@ public final class Diagnostics {
                         : String.format("AVX=%s AVX2=%s FMA=%s AVX512F=%s AVX512DQ=%s OS-YMM=%s OS-ZMM=%s",
                                 yes(f, 0x1), yes(f, 0x2), yes(f, 0x4), yes(f, 0x8), yes(f, 0x40), yes(f, 0x10),
                                 yes(f, 0x20))));
-        KernelSelector.Config config = KernelSelector.Config.fromSystemProperties();
+        // a misconfiguration (-Dsoftmax4j.backend, .maxIsa, .tinyCalls) is reported, not thrown: the listing
+        // runs as without it, and the exit status is 1
+        String misconfigured = null;
+        KernelSelector.Config config;
+        try {
+            config = KernelSelector.Config.fromSystemProperties();
+        } catch (IllegalArgumentException e) {
+            misconfigured = e.getMessage();
+            config = new KernelSelector.Config(null, null);
+            System.out.println("  CONFIGURATION ERROR: " + misconfigured + " (backends listed as without it)");
+        }
         System.out.println("  backends:");
         for (Backend b : Backend.values()) {
             String status;
@@ -51,20 +63,31 @@ public final class Diagnostics {
             }
             System.out.printf("    %-16s %s%n", b, status);
         }
-        Softmax best = Softmax.get();
-        System.out.println("  selected: " + KernelSelector.defaultSelection() + " (AUTO -> " + best.algorithmFor(1024) + " at n=1K, "
-                + best.algorithmFor(1 << 24) + " at n=16M)");
+        try {
+            Softmax best = Softmax.get();
+            System.out.println("  selected: " + KernelSelector.defaultSelection() + " (AUTO -> "
+                    + best.algorithmFor(1024) + " at n=1K, " + best.algorithmFor(1 << 24) + " at n=16M)");
+            for (Map.Entry<Backend, String> d : KernelSelector.defaultSelection().declined.entrySet()) {
+                System.out.println("    declined " + d.getKey() + ": " + d.getValue());
+            }
+        } catch (IllegalStateException e) { // a forced backend that cannot run, or a bad setting
+            misconfigured = misconfigured != null ? misconfigured : e.getMessage();
+            System.out.println("  selected: none: " + e.getMessage());
+        }
         if (f >= 0) {
             System.out.println("  short native float[] calls: " + NativeKernel.shortArrayCalls());
         }
-        for (Map.Entry<Backend, String> d : KernelSelector.defaultSelection().declined.entrySet()) {
-            System.out.println("    declined " + d.getKey() + ": " + d.getValue());
+        Set<Backend> available;
+        try {
+            available = Softmax.available();
+        } catch (IllegalArgumentException e) { // a bad -Dsoftmax4j.maxIsa: no backend runs
+            available = Set.of();
         }
 
         boolean ok = true;
         System.out.println("  self-check (max ULP vs double reference, N(0,1) and U(-100,100), n = 1..65537;"
                 + " bound 4 up to 4096, 8 above):");
-        for (Backend b : Softmax.available()) {
+        for (Backend b : available) {
             StringBuilder line = new StringBuilder(String.format("    %-16s", b));
             for (Algorithm a : Algorithm.values()) {
                 double[] worst = selfCheck(Softmax.of(b).with(a));
@@ -76,7 +99,7 @@ public final class Diagnostics {
 
         System.out.println("  self-check of the family (logSumExp in ULP of max(|lse|,1), logSoftmax in units of its "
                 + "bound, softmax at T = 0.7 and double softmax in ULP, the latter against a plain-double reference good to ~2 ULP):");
-        for (Backend b : Softmax.available()) {
+        for (Backend b : available) {
             double[] e = opsCheck(Softmax.of(b));
             ok &= e[0] <= 2 && e[1] <= 1 && e[2] <= 4 && e[3] <= 6;
             System.out.printf(Locale.ROOT, "    %-16s logSumExp=%.2f logSoftmax=%.2f temperature=%.1f double=%.1f%n", b,
@@ -84,16 +107,17 @@ public final class Diagnostics {
         }
 
         if (!java.util.Arrays.asList(args).contains("--no-speed")) { // --no-speed: e.g. under an emulator
-            printSpeed();
+            printSpeed(available);
         }
-        System.out.println(ok ? "  OK" : "  SELF-CHECK FAILED");
-        if (!ok) {
+        System.out.println(misconfigured != null ? "  CONFIGURATION ERROR: " + misconfigured
+                : ok ? "  OK" : "  SELF-CHECK FAILED");
+        if (!ok || misconfigured != null) {
             System.exit(1);
         }
     }
 
     /** The rough speed table: every available backend at four sizes. */
-    private static void printSpeed() {
+    private static void printSpeed(Set<Backend> available) {
         System.out.println("  rough speed, ns/element (each cell warmed up 200 ms, then best of 15 runs; quote JMH figures instead):");
         int[] sizes = {1 << 10, 1 << 14, 1 << 18, 1 << 22};
         StringBuilder head = new StringBuilder(String.format("    %-16s", "backend"));
@@ -101,7 +125,7 @@ public final class Diagnostics {
             head.append(String.format("%10s", n >= 1 << 20 ? (n >> 20) + "M" : (n >> 10) + "K"));
         }
         System.out.println(head);
-        for (Backend b : Softmax.available()) {
+        for (Backend b : available) {
             Softmax s = Softmax.of(b);
             StringBuilder line = new StringBuilder(String.format("    %-16s", b));
             for (int n : sizes) {

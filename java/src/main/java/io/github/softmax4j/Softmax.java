@@ -72,8 +72,10 @@ import io.github.softmax4j.internal.Span;
  * <h2>Accuracy</h2>
  * Softmax: every output that is at least {@link Float#MIN_NORMAL} is within 4 ULP of the exact value
  * rounded to float for n up to 4096, and within 8 ULP for n up to 2^26; smaller outputs are within
- * {@code Float.MIN_NORMAL}. Log-sum-exp and cross-entropy: within 2 ULP of the exact value, counted in ULPs
- * of {@code max(|lse|, 1)} (near 0 the error of the float exponentials, ~1e-7 absolute, dominates).
+ * {@code Float.MIN_NORMAL}. Log-sum-exp: within 2 ULP of the exact value, counted in ULPs of
+ * {@code max(|lse|, 1)} (near 0 the error of the float exponentials, ~1e-7 absolute, dominates). Cross-entropy
+ * ({@code lse - s*x[label]} in double, rounded once): within that of lse plus half an ULP of the loss itself
+ * (a loss far above |lse|, as with large scales, is then correctly rounded or one ULP off).
  * Log-softmax: within {@code 2^-23 * (|s*x| + |lse|) + 2^-24} absolute. The result of a call does not
  * depend on the thread or on other calls (nor, on the Vector API backend, on whether its kernels are compiled
  * yet), except that a parallel call may differ from a sequential one within these bounds: a vector is split

@@ -50,8 +50,8 @@ import io.github.softmax4j.internal.Op;
  * {@link Softmax#withSafe(boolean)}; n = 0 does nothing (log-sum-exp -Inf). Huge finite inputs are exact.
  * The bounds are those of {@link Softmax}: softmax outputs at least {@link Float#MIN_NORMAL} within 4 ULP
  * of the exact value for n up to 4096 and 8 ULP up to 2^26 (beyond 2^26 the bound is not established;
- * measured at 2^31 + 5 elements by the tests); log-sum-exp and cross-entropy within 2 ULP of
- * {@code max(|lse|, 1)}; log-softmax within {@code 2^-23 * (|s*x| + |lse|) + 2^-24}. Results do not depend
+ * measured at 2^31 + 5 elements by the tests); log-sum-exp within 2 ULP of {@code max(|lse|, 1)}, cross-entropy
+ * within that plus half an ULP of the loss; log-softmax within {@code 2^-23 * (|s*x| + |lse|) + 2^-24}. Results do not depend
  * on the thread; the chunked and parallel paths may differ from a single float[] call within the bounds.
  *
  * <h2>Arguments</h2>
