@@ -109,8 +109,14 @@ public final class Diagnostics {
         if (!java.util.Arrays.asList(args).contains("--no-speed")) { // --no-speed: e.g. under an emulator
             printSpeed(available);
         }
-        System.out.println(misconfigured != null ? "  CONFIGURATION ERROR: " + misconfigured
-                : ok ? "  OK" : "  SELF-CHECK FAILED");
+        if (!ok) {
+            System.out.println("  SELF-CHECK FAILED");
+        }
+        if (misconfigured != null) { // last, after the self-checks of the backends that could run
+            System.out.println("  CONFIGURATION ERROR: " + misconfigured);
+        } else if (ok) {
+            System.out.println("  OK");
+        }
         if (!ok || misconfigured != null) {
             System.exit(1);
         }
