@@ -1219,11 +1219,13 @@ public final class Sampler {
         // unless p is within ~2e-6 of 1, where it asks for more). One select pass each; the sampled estimate
         // when lse is not finite, or when the levels did not suffice.
         double[] levels = massLevels((1.0 - topP) / (2.0 * n));
+        double enough = topP * (1.0 + 1e-6); // the candidates' mass that holds the nucleus under any lse error
         for (int round = 0;; round++) {
             float bound = round < levels.length ? massBound(lse, s, levels[round]) : Float.NaN;
-            // all that passed the threshold (often several times need, enough to end in one round), the
-            // first need of them sorted, the rest only if the mass asks for them; a set larger than need above
-            // a level between the first and the last is weighed unsorted first: most such sets fall short of top-p
+            // all that passed the threshold (often several times need, enough to end in one round); a set of
+            // more than HINT_MIN is weighed unsorted first, by the bins of massHint: above a level short of the
+            // last one most such sets fall short of top-p (the next level, nothing sorted), and of one that holds
+            // it only as many as its bins say the walk needs are sorted (the rest only if the walk asks for them)
             Candidates c;
             if (bound == bound) {
                 c = new Candidates();
@@ -1234,20 +1236,24 @@ public final class Sampler {
                 if (c.index == null) {
                     return FLAT;
                 }
-                if (c.count > need && round > 0 && round + 1 < levels.length) {
-                    double held = 0.0;
-                    for (int i = 0; i < c.count; i++) {
-                        held += probability(x[off + c.index[i]], s, lse);
-                    }
-                    if (held < topP * (1.0 + 1e-6)) {
-                        if (flat && flatBelow(c.count, held, levels[round], flatAt)) {
-                            return FLAT;
+                int keep = Math.min(need, c.count);
+                if (c.count > HINT_MIN) {
+                    double[] hint = massHint(x, off, c, s, lse, enough);
+                    if (round + 1 < levels.length && (hint[0] < enough || hint[1] >= c.count)) {
+                        // short of top-p by the bins' upper bound, or too close for them to tell: the exact mass
+                        // decides (the flat test takes it too), and a set that falls short is never sorted
+                        double held = hint[0] < enough && !flat ? hint[0] : heldMass(x, off, c, s, lse);
+                        if (held < enough) {
+                            if (flat && flatBelow(c.count, held, levels[round], flatAt)) {
+                                return FLAT;
+                            }
+                            need = (int) Math.min(n, 8L * Math.max(need, c.count));
+                            continue;
                         }
-                        need = (int) Math.min(n, 8L * c.count);
-                        continue;
                     }
+                    keep = (int) hint[1]; // the rest is sorted only if the walk below asks for it
                 }
-                c = sorted(x, off, c, Math.min(need, c.count), true);
+                c = sorted(x, off, c, keep, true);
             } else {
                 c = candidates(x, off, n, Math.min(need, n), true);
             }
@@ -1259,7 +1265,6 @@ public final class Sampler {
                 return c;
             }
             // enough when the candidates hold the top-p mass and the min-p survivors (they are a prefix)
-            double enough = topP * (1.0 + 1e-6);
             double mass = 0.0;
             int i = 0;
             boolean done;
@@ -1285,6 +1290,64 @@ public final class Sampler {
             }
             need = (int) Math.min(n, 8L * Math.max(need, c.count));
         }
+    }
+
+    /** Bins of {@link #massHint}: their weights differ by at most exp(s * span / HINT_BINS) within a bin. */
+    private static final int HINT_BINS = 1024;
+    /** Candidate sets up to this size are sorted as they are ({@link #massCandidates}). */
+    private static final int HINT_MIN = 64;
+
+    /**
+     * Bounds on the mass of a set of candidates (unsorted; relative to exp(lse)) from a histogram of their logits
+     * over {@link #HINT_BINS} bins linear from the largest down to the least: {an upper bound of the set's mass
+     * (each logit weighed at its bin's upper edge), how many of them a walk in sorted order needs at most to reach
+     * enough (weighed at the lower edges; count when even all of them do not reach it)}. A hint of what to sort,
+     * computed with one exp per call: the walk over the sorted candidates decides (one that falls short sorts the
+     * rest, {@link Candidates#sortRest}), so the rounding of the bins and of the exps cannot change a token.
+     */
+    private static double[] massHint(float[] x, int off, Candidates c, float s, double lse, double enough) {
+        float top = Float.NEGATIVE_INFINITY;
+        float low = Float.POSITIVE_INFINITY;
+        for (int i = 0; i < c.count; i++) {
+            float v = x[off + c.index[i]];
+            top = v > top ? v : top; // no NaN among candidates; -0.0 or +0.0 makes no difference here
+            low = v < low ? v : low;
+        }
+        double width = ((double) top - low) / HINT_BINS;
+        if (!(width > 0.0 && width < Double.POSITIVE_INFINITY)) {
+            return new double[] {Double.POSITIVE_INFINITY, c.count}; // one logit (or an infinite one): no hint
+        }
+        int[] count = new int[HINT_BINS];
+        double inv = 1.0 / width;
+        for (int i = 0; i < c.count; i++) {
+            count[Math.min((int) ((top - (double) x[off + c.index[i]]) * inv), HINT_BINS - 1)]++;
+        }
+        double edge = Math.exp((double) top * s - lse); // bin b's upper edge: top - b * width
+        double ratio = Math.exp(-width * s);
+        double upper = 0.0;
+        double lower = 0.0;
+        int taken = 0;
+        int need = c.count;
+        for (int b = 0; b < HINT_BINS; b++) {
+            double next = edge * ratio;
+            upper += count[b] * edge;
+            lower += count[b] * next;
+            taken += count[b];
+            if (lower >= enough && need == c.count) {
+                need = taken;
+            }
+            edge = next;
+        }
+        return new double[] {upper, need};
+    }
+
+    /** The mass of a set of candidates relative to exp(lse), in index order ({@link #probability}). */
+    private static double heldMass(float[] x, int off, Candidates c, float s, double lse) {
+        double held = 0.0;
+        for (int i = 0; i < c.count; i++) {
+            held += probability(x[off + c.index[i]], s, lse);
+        }
+        return held;
     }
 
     /** A logit's probability from the backend's log-sum-exp in double (the top-p search's mass walks). */

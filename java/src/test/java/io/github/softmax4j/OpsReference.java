@@ -62,6 +62,11 @@ final class OpsReference {
         return Math.abs(got - ref) / Math.ulp((float) Math.max(Math.abs(ref), 1.0));
     }
 
+    /** Cross-entropy bound (the documented one): lse's 2 ULP of max(|lse|, 1), then the loss rounded once. */
+    static double crossEntropyBound(double lse, double loss) {
+        return 2 * Math.ulp((float) Math.max(1, Math.abs(lse))) + Math.ulp((float) loss) / 2;
+    }
+
     /** Log-softmax bound: 2^-23 * (|s*x| + |lse|) + 2^-24. */
     static double logSoftmaxBound(float x, float s, double lse) {
         return 0x1.0p-23 * (Math.abs((double) x * s) + Math.abs(lse)) + 0x1.0p-24;

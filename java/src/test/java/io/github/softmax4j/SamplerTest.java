@@ -484,6 +484,53 @@ class SamplerTest {
     }
 
     /**
+     * Top-p over candidate sets that the bins of its mass hint (Sampler#massHint, 1,024 bins linear in the logit
+     * from a level's largest candidate down to its least) see coarsely: most of a level in one narrow cluster with
+     * the cut inside it, logits quantized to quarters (runs of equal logits across the bins' edges), a level whose
+     * candidates are all within a few ulps, and a long tail at a low temperature. The hint only chooses how many
+     * candidates are sorted first and whether a level that falls short is passed over unsorted; the walk sorts
+     * the rest when it falls short: every draw on a grid of u must be the rule's token.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void topPFollowsTheRuleWhateverItsMassBinsSee(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        int n = 32768;
+        SplittableRandom r = new SplittableRandom(SEED + 40);
+        float[] cluster = new float[n];
+        float[] quarters = new float[n];
+        float[] ulps = new float[n];
+        float[] tail = new float[n];
+        for (int i = 0; i < n; i++) {
+            double g = r.nextGaussian();
+            cluster[i] = (float) (i % 64 == 0 ? 6 + 1e-4 * g : i % 8 == 0 ? 3 + 0.5 * g : g);
+            quarters[i] = Math.round(12 * g) / 4f;
+            ulps[i] = i % 16 == 0 ? Math.nextUp(4f) + (i % 7) * Math.ulp(4f) : (float) (g - 2);
+            tail[i] = (float) (2 * g);
+        }
+        Object[][] cases = { // logits, temperature, top-p
+            {cluster, 1f, 0.5}, {cluster, 1f, 0.9}, {quarters, 0.7f, 0.95}, {quarters, 1f, 0.6},
+            {ulps, 1f, 0.5}, {ulps, 0.9f, 0.97}, {tail, 0.3f, 0.99}, {tail, 0.7f, 0.95},
+        };
+        double[] u = {0};
+        RandomGenerator given = given(u);
+        for (Object[] c : cases) {
+            float[] x = (float[]) c[0];
+            float t = (float) c[1];
+            double p = (double) c[2];
+            float s = 1f / t; // the sampler's scale
+            int[] order = SamplerReference.order(x, 0, n);
+            int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, 0.0);
+            Sampler sampler = Sampler.of(sm).withTemperature(t).withTopP(p);
+            for (int i = 0; i <= 64; i++) {
+                u[0] = i == 64 ? Math.nextDown(1.0) : i / 64.0;
+                assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), sampler.sample(x, given),
+                        sampler + ", nucleus " + keep + ", u " + u[0]);
+            }
+        }
+    }
+
+    /**
      * A generator that samples on the same thread inside {@code nextDouble()} (both calls over flat nuclei of the
      * same size, which share per-thread arrays): the outer draw still follows the rule.
      */
