@@ -1242,9 +1242,10 @@ public final class Sampler {
         for (int round = 0;; round++) {
             float bound = round < levels.length ? massBound(lse, s, levels[round]) : Float.NaN;
             // all that passed the threshold (often several times need, enough to end in one round); a set of
-            // more than HINT_MIN is weighed unsorted first, by the bins of massHint: above a level short of the
-            // last one most such sets fall short of top-p (the next level, nothing sorted), and of one that holds
-            // it only as many as its bins say the walk needs are sorted (the rest only if the walk asks for them)
+            // more than HINT_MIN, or of more than need above a level between the first and the last, is weighed
+            // unsorted first (by the bins of massHint; exactly where a flat nucleus may follow): one short of
+            // top-p goes on to the next level with nothing sorted, and of one that holds it only as many as its
+            // bins say the walk needs are sorted (the rest only if the walk asks for them)
             Candidates c;
             if (bound == bound) {
                 c = new Candidates();
@@ -1257,21 +1258,19 @@ public final class Sampler {
                 }
                 int keep = Math.min(need, c.count);
                 boolean more = round + 1 < levels.length; // a level to go on to
+                boolean likelyShort = more && c.count > need && round > 0; // most such sets fall short of top-p
                 double held = Double.POSITIVE_INFINITY; // a bound of the set's mass, where known
-                boolean weigh = false; // whether the exact mass decides
-                // a large set, or one larger than need above a level between the first and the last (most such
-                // sets fall short of top-p)
-                if (c.count > HINT_MIN || more && c.count > need && round > 0) {
+                if (flat && likelyShort) {
+                    held = heldMass(x, off, c, s, lse); // exact: the flat test takes it (no bins first)
+                } else if (c.count > HINT_MIN || likelyShort) {
                     double[] hint = massHint(x, off, c, s, lse, enough);
                     held = hint[0]; // an upper bound
                     if (hint[1] < c.count - c.count / 8) {
                         keep = (int) hint[1]; // the bins' bound: the rest is sorted only if the walk asks for it
                     }
-                    // for the flat test of a set short by the bins, and where the bins cannot tell
-                    weigh = more && (held < enough ? flat : hint[1] >= c.count);
-                }
-                if (weigh) {
-                    held = heldMass(x, off, c, s, lse);
+                    if (more && (held < enough ? flat : hint[1] >= c.count)) {
+                        held = heldMass(x, off, c, s, lse); // for the flat test, or where the bins cannot tell
+                    }
                 }
                 if (more && held < enough) { // the next level, nothing sorted
                     if (flat && flatBelow(c.count, held, levels[round], flatAt)) {
@@ -1331,11 +1330,12 @@ public final class Sampler {
     /**
      * Bounds on the mass of a set of candidates (unsorted; relative to exp(lse)) from a histogram of their logits
      * over {@link #HINT_BINS} bins linear from the largest down to the least:
-     * {an upper bound of the set's mass (each logit weighed at its bin's upper edge) or, once the lower bounds reach
-     * enough, of the mass of the bins so far; how many of them a walk in sorted order needs at most to reach
-     * enough (each weighed at its bin's lower edge; count when even all of them do not reach it)}. A hint of what to sort,
-     * computed with one exp per call: the walk over the sorted candidates decides (one that falls short sorts the
-     * rest, {@link Candidates#sortRest}), so the rounding of the bins and of the exps cannot change a token.
+     * {an upper bound of the set's mass (each logit weighed at its bin's upper edge) or, once the lower bounds
+     * reach enough, of the mass of the bins so far; how many of them a walk in sorted order needs at most to reach
+     * enough (each weighed at its bin's lower edge; count when even all of them do not reach it)}. A hint of what
+     * to sort, computed with two exps per call: the walk over the sorted candidates decides (one that falls short
+     * sorts the rest, {@link Candidates#sortRest}), so the rounding of the bins and of the exps cannot change a
+     * token.
      */
     private static double[] massHint(float[] x, int off, Candidates c, float s, double lse, double enough) {
         float top = Float.NEGATIVE_INFINITY;

@@ -1034,6 +1034,40 @@ class SamplerTest {
         }
     }
 
+    /**
+     * The draw's sort of survivors by index (an LSD radix sort over the index bits from 256 keys on): every
+     * length across the switch and the number of passes (n up to 2^31 - 1: three 11-bit digits), indices
+     * clustered and spread, payloads that must travel with their index.
+     */
+    @Test
+    void survivorsSortByIndexWithTheirPayloads() {
+        SplittableRandom r = new SplittableRandom(SEED + 41);
+        int[] tokens = {300, 2048, 2049, 262_144, 4_194_305, Integer.MAX_VALUE};
+        for (int trial = 0; trial < 300; trial++) {
+            int n = tokens[trial % tokens.length];
+            int m = Math.min(n, trial % 3 == 0 ? r.nextInt(300) : 200 + r.nextInt(5000));
+            // m distinct indices in [0, n): clustered near one point half the time
+            java.util.Set<Integer> picked = new java.util.HashSet<>();
+            int base = r.nextInt(n);
+            while (picked.size() < m) {
+                picked.add(trial % 2 == 0 ? r.nextInt(n) : (int) ((base + (long) r.nextInt(Math.min(n, 4 * m))) % n));
+            }
+            long[] keys = new long[m];
+            int j = 0;
+            for (int index : picked) {
+                keys[j] = (long) index << 32 | j; // the payload: the key's position before the sort
+                j++;
+            }
+            long[] expected = keys.clone();
+            Arrays.sort(expected);
+            long[] got = Arrays.copyOf(keys, m + 3); // only [0, m) is sorted; the rest untouched
+            got[m] = got[m + 1] = got[m + 2] = -1;
+            Sampler.sortByIndex(got, m, n);
+            assertArrayEquals(expected, Arrays.copyOf(got, m), "n = " + n + ", m = " + m);
+            assertEquals(-1, got[m] & got[m + 1] & got[m + 2], "n = " + n + ", m = " + m + ": beyond m");
+        }
+    }
+
     @Test
     void topKMayWriteItsProbabilitiesOverTheLogits() {
         Sampler sampler = Sampler.of(Softmax.get()).withTemperature(0.7f);
