@@ -78,7 +78,8 @@ import io.github.softmax4j.internal.Op;
  * and a walk through the survivors in index order: about 0.2 / 0.65 / 1.4 ms at 32K / 128K / 256K tokens on
  * AVX-512 (26-42x a softmax); logits whose |log-sum-exp| exceeds 2^24 take it whatever their nucleus. Min-p
  * alone draws fewer survivors than that in the select pass's index order, unsorted. Each thread keeps the
- * flat path's arrays (12 bytes per token, up to 2^18 tokens) softly between calls. Top-p without top-k
+ * flat path's arrays (12 bytes per token, up to 2^18 tokens) and the select pass's (up to 4 bytes per token, 2^18
+ * tokens) softly between calls. Top-p without top-k
  * sorts the whole vocabulary (O(n log n) instead of a pass) when a flat nucleus's cut falls within about
  * n x 2^-50 of p times the mass (rare), and for top-p within about 10^-6 of 1 when fewer than max(256, n/16)
  * tokens have a probability of at least (1 - p) / 2n (every token is then a candidate).
@@ -873,7 +874,7 @@ public final class Sampler {
             int flatAt) {
         // the threshold lets about 4 * need + 64 through: one pass, rarely two; a large guess goes into the
         // thread's array (zeroing 160 KiB for a few thousand hits took 8% of a wide top-p's time at 256K tokens)
-        int[] scratch = expect > SELECT_SCRATCH_MIN ? selectScratch(expect) : null;
+        int[] scratch = expect > SELECT_SCRATCH_MIN && expect <= SCRATCH_MAX ? selectScratch(expect) : null;
         int[] out = scratch != null ? scratch : new int[expect];
         int count = kernel.select(x, off, n, t, out);
         if (count >= flatAt) {
@@ -896,7 +897,10 @@ public final class Sampler {
 
     /** collect's guesses above this many indices go into a per-thread array ({@link #selectScratch}). */
     private static final int SELECT_SCRATCH_MIN = 4096;
-    /** Per thread, collect's array for the select kernel's output (softly held; only collect writes it). */
+    /**
+     * Per thread, collect's array for the select kernel's output (softly held, up to {@link #SCRATCH_MAX} ints;
+     * only collect writes it, and it returns a copy of the hits).
+     */
     private static final ThreadLocal<SoftReference<int[]>> SELECT_SCRATCH = new ThreadLocal<>();
 
     /** The thread's array of at least length ints (its contents are not cleared: the kernel overwrites them). */
@@ -1263,10 +1267,11 @@ public final class Sampler {
                 if (flat && likelyShort) {
                     held = heldMass(x, off, c, s, lse); // exact: the flat test takes it (no bins first)
                 } else if (c.count > HINT_MIN || likelyShort) {
-                    double[] hint = massHint(x, off, c, s, lse, enough);
+                    double[] hint = massHint(x, off, c.index, c.count, s, lse, enough);
                     held = hint[0]; // an upper bound
                     if (hint[1] < c.count - c.count / 8) {
                         keep = (int) hint[1]; // the bins' bound: the rest is sorted only if the walk asks for it
+                        HINTED_SORTS.increment();
                     }
                     if (more && (held < enough ? flat : hint[1] >= c.count)) {
                         held = heldMass(x, off, c, s, lse); // for the flat test, or where the bins cannot tell
@@ -1328,32 +1333,32 @@ public final class Sampler {
     private static final int HINT_MIN = 1024;
 
     /**
-     * Bounds on the mass of a set of candidates (unsorted; relative to exp(lse)) from a histogram of their logits
-     * over {@link #HINT_BINS} bins linear from the largest down to the least:
-     * {an upper bound of the set's mass (each logit weighed at its bin's upper edge) or, once the lower bounds
+     * Bounds on the mass of the n candidates {@code x[off + index[0 .. n)]} (unsorted, no NaN; relative to
+     * exp(lse)) from a histogram of their logits over {@link #HINT_BINS} bins linear from the largest down to the
+     * least: {an upper bound of their mass (each logit weighed at its bin's upper edge) or, once the lower bounds
      * reach enough, of the mass of the bins so far; how many of them a walk in sorted order needs at most to reach
-     * enough (each weighed at its bin's lower edge; count when even all of them do not reach it)}. A hint of what
-     * to sort, computed with two exps per call: the walk over the sorted candidates decides (one that falls short
-     * sorts the rest, {@link Candidates#sortRest}), so the rounding of the bins and of the exps cannot change a
-     * token.
+     * enough (each weighed at its bin's lower edge; n when even all of them do not reach it)}, both up to the
+     * rounding of the bins' edges (two exps per call, then products). Only a hint, which cannot change a token:
+     * what it sorts is walked, and a walk that falls short sorts the rest ({@link Candidates#sortRest}); a set it
+     * calls short is passed over only below the last level, whose set holds it and more.
      */
-    private static double[] massHint(float[] x, int off, Candidates c, float s, double lse, double enough) {
+    static double[] massHint(float[] x, int off, int[] index, int n, float s, double lse, double enough) {
         float top = Float.NEGATIVE_INFINITY;
         float low = Float.POSITIVE_INFINITY;
-        for (int i = 0; i < c.count; i++) {
-            float v = x[off + c.index[i]];
+        for (int i = 0; i < n; i++) {
+            float v = x[off + index[i]];
             top = v > top ? v : top; // no NaN among candidates; -0.0 or +0.0 makes no difference here
             low = v < low ? v : low;
         }
         double width = (double) top - low;
         if (!(width > 0.0 && width < Double.POSITIVE_INFINITY)) {
-            return new double[] {Double.POSITIVE_INFINITY, c.count}; // one logit (or an infinite one): no hint
+            return new double[] {Double.POSITIVE_INFINITY, n}; // one logit (or an infinite one): no hint
         }
         width /= HINT_BINS;
         int[] count = new int[HINT_BINS];
         double inv = 1.0 / width;
-        for (int i = 0; i < c.count; i++) {
-            count[Math.min((int) ((top - (double) x[off + c.index[i]]) * inv), HINT_BINS - 1)]++;
+        for (int i = 0; i < n; i++) {
+            count[Math.min((int) ((top - (double) x[off + index[i]]) * inv), HINT_BINS - 1)]++;
         }
         double edge = Math.exp((double) top * s - lse); // bin b's upper edge: top - b * width
         double ratio = Math.exp(-width * s);
@@ -1370,7 +1375,7 @@ public final class Sampler {
             }
             edge = next;
         }
-        return new double[] {upper, c.count};
+        return new double[] {upper, n};
     }
 
     /** The mass of a set of candidates relative to exp(lse), in index order ({@link #probability}). */
@@ -1443,6 +1448,8 @@ public final class Sampler {
 
     /** How many tokens {@link #flatNucleus} has drawn: the tests check that their inputs take it. */
     static final LongAdder FLAT_DRAWS = new LongAdder();
+    /** Top-p's sorts that took fewer candidates than their level's set by {@link #massHint} (for the tests). */
+    static final LongAdder HINTED_SORTS = new LongAdder();
 
     /** The bins of each level of {@link #topPCut}: linear in the logit, a histogram that stays in L1. */
     private static final int CUT_BINS = 2048;

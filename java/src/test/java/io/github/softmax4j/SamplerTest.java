@@ -484,33 +484,34 @@ class SamplerTest {
     }
 
     /**
-     * Top-p over candidate sets that the bins of its mass hint (Sampler#massHint, 1,024 bins linear in the logit
-     * from a level's largest candidate down to its least) see coarsely: most of a level in one narrow cluster with
-     * the cut inside it, logits quantized to quarters (runs of equal logits across the bins' edges), a level whose
-     * candidates are all within a few ulps, and a long tail at a low temperature. The hint only chooses how many
-     * candidates are sorted first and whether a level that falls short is passed over unsorted; the walk sorts
-     * the rest when it falls short: every draw on a grid of u must be the rule's token.
+     * Top-p over candidate sets that its mass hint (Sampler#massHint: 1,024 bins linear in the logit from a
+     * level's largest candidate down to its least) cuts short, so that only part of the set is sorted: 262,144
+     * tokens whose last level holds a few thousand, plain (N(0, 3)), with a narrow cluster or a run of logits a
+     * few ulps apart near the cut, or quantized to quarters (runs of equal logits across the bins' edges). The
+     * hint only chooses how many candidates are sorted first (the walk sorts the rest when it falls short): every
+     * draw on a grid of u must be the rule's token, and each must have taken the hinted sort (a hint no longer
+     * reached leaves this test without its subject).
      */
     @ParameterizedTest
     @MethodSource("io.github.softmax4j.Backends#all")
     void topPFollowsTheRuleWhateverItsMassBinsSee(Backend backend) {
         Softmax sm = Backends.require(backend);
-        int n = 32768;
+        int n = 262_144;
         SplittableRandom r = new SplittableRandom(SEED + 40);
+        float[] wide = new float[n];
         float[] cluster = new float[n];
         float[] quarters = new float[n];
         float[] ulps = new float[n];
-        float[] tail = new float[n];
         for (int i = 0; i < n; i++) {
             double g = r.nextGaussian();
-            cluster[i] = (float) (i % 64 == 0 ? 6 + 1e-4 * g : i % 8 == 0 ? 3 + 0.5 * g : g);
+            wide[i] = (float) (3 * g);
+            cluster[i] = i % 400 == 0 ? (float) (7.2 + 1e-3 * g) : wide[i];
             quarters[i] = Math.round(12 * g) / 4f;
-            ulps[i] = i % 16 == 0 ? Math.nextUp(4f) + (i % 7) * Math.ulp(4f) : (float) (g - 2);
-            tail[i] = (float) (2 * g);
+            ulps[i] = i % 400 == 0 ? 7f + (i % 7) * Math.ulp(7f) : wide[i];
         }
         Object[][] cases = { // logits, temperature, top-p
-            {cluster, 1f, 0.5}, {cluster, 1f, 0.9}, {quarters, 0.7f, 0.95}, {quarters, 1f, 0.6},
-            {ulps, 1f, 0.5}, {ulps, 0.9f, 0.97}, {tail, 0.3f, 0.99}, {tail, 0.7f, 0.95},
+            {wide, 0.7f, 0.95}, {wide, 0.8f, 0.93}, {cluster, 0.7f, 0.9}, {quarters, 0.7f, 0.95}, {ulps, 0.7f, 0.95},
+            {ulps, 0.7f, 0.9},
         };
         double[] u = {0};
         RandomGenerator given = given(u);
@@ -522,12 +523,63 @@ class SamplerTest {
             int[] order = SamplerReference.order(x, 0, n);
             int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, 0.0);
             Sampler sampler = Sampler.of(sm).withTemperature(t).withTopP(p);
+            long hinted = Sampler.HINTED_SORTS.sum();
             for (int i = 0; i <= 64; i++) {
                 u[0] = i == 64 ? Math.nextDown(1.0) : i / 64.0;
                 assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), sampler.sample(x, given),
                         sampler + ", nucleus " + keep + ", u " + u[0]);
             }
+            assertEquals(65, Sampler.HINTED_SORTS.sum() - hinted, sampler + ", nucleus " + keep + ": hinted sorts");
         }
+    }
+
+    /**
+     * The hint's bounds (Sampler#massHint) against the exact mass of random candidate sets (a spread of 0.001 to
+     * 30 logits, scales 0.2 to 5, some of the mass outside the set): its upper bound is at least the set's mass,
+     * and the candidates it says a walk needs hold at least the mass asked for; one logit gives no hint.
+     */
+    @Test
+    void massHintBoundsTheExactMass() {
+        SplittableRandom r = new SplittableRandom(SEED + 42);
+        for (int trial = 0; trial < 400; trial++) {
+            int n = 2 + r.nextInt(3000);
+            double spread = Math.pow(10, -3 + 4.3 * r.nextDouble()); // s * x within +-450: no overflow
+            float s = (float) (0.2 + 4.8 * r.nextDouble());
+            float[] x = new float[n];
+            int[] index = new int[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) (spread * r.nextGaussian());
+                index[i] = i;
+            }
+            Float[] sorted = new Float[n];
+            for (int i = 0; i < n; i++) {
+                sorted[i] = x[i];
+            }
+            Arrays.sort(sorted, java.util.Collections.reverseOrder());
+            double total = 0;
+            for (float v : x) {
+                total += Math.exp((double) v * s);
+            }
+            double lse = Math.log(total / (0.5 + 0.5 * r.nextDouble())); // the set holds 50-100% of the mass
+            double mass = total * Math.exp(-lse);
+            double enough = mass * r.nextDouble() * 1.1;
+            double[] hint = Sampler.massHint(x, 0, index, n, s, lse, enough);
+            String at = "trial " + trial + ", n " + n + ", spread " + spread + ", s " + s;
+            int need = (int) hint[1];
+            assertTrue(need >= 1 && need <= n, at + ": need " + need);
+            if (need < n) {
+                double held = 0;
+                for (int i = 0; i < need; i++) {
+                    held += Math.exp((double) sorted[i] * s - lse);
+                }
+                assertTrue(held >= enough * (1 - 1e-12), at + ": the first " + need + " hold " + held + " < " + enough);
+            } else {
+                assertTrue(hint[0] >= mass * (1 - 1e-12), at + ": upper " + hint[0] + " < " + mass);
+            }
+        }
+        float[] same = {2f, 2f, 2f};
+        assertArrayEquals(new double[] {Double.POSITIVE_INFINITY, 3}, Sampler.massHint(same, 0, new int[] {0, 1, 2}, 3,
+                1f, 3.0, 0.5));
     }
 
     /**
@@ -1035,23 +1087,32 @@ class SamplerTest {
     }
 
     /**
-     * The draw's sort of survivors by index (an LSD radix sort over the index bits from 256 keys on): every
-     * length across the switch and the number of passes (n up to 2^31 - 1: three 11-bit digits), indices
-     * clustered and spread, payloads that must travel with their index.
+     * The draw's sort of survivors by index (an LSD radix sort over the index bits from 256 keys on): lengths on
+     * both sides of that switch, one to three 11-bit digits (n up to 2^31 - 1), indices clustered and spread over
+     * [0, n), payloads that must travel with their index.
      */
     @Test
     void survivorsSortByIndexWithTheirPayloads() {
         SplittableRandom r = new SplittableRandom(SEED + 41);
         int[] tokens = {300, 2048, 2049, 262_144, 4_194_305, Integer.MAX_VALUE};
+        int threeDigits = 0; // trials whose indices differ above bit 22 (the third digit's pass matters)
         for (int trial = 0; trial < 300; trial++) {
             int n = tokens[trial % tokens.length];
-            int m = Math.min(n, trial % 3 == 0 ? r.nextInt(300) : 200 + r.nextInt(5000));
-            // m distinct indices in [0, n): clustered near one point half the time
+            int m = Math.min(n, trial / 6 % 3 == 0 ? r.nextInt(300) : 200 + r.nextInt(5000));
+            // m distinct indices in [0, n): clustered near one point every other round of the sizes
+            boolean spread = trial / 6 % 2 == 0;
             java.util.Set<Integer> picked = new java.util.HashSet<>();
             int base = r.nextInt(n);
             while (picked.size() < m) {
-                picked.add(trial % 2 == 0 ? r.nextInt(n) : (int) ((base + (long) r.nextInt(Math.min(n, 4 * m))) % n));
+                picked.add(spread ? r.nextInt(n) : (int) ((base + (long) r.nextInt(Math.min(n, 4 * m))) % n));
             }
+            int or = 0;
+            int and = -1;
+            for (int index : picked) {
+                or |= index;
+                and &= index;
+            }
+            threeDigits += m >= 256 && (or ^ and) >>> 22 != 0 ? 1 : 0;
             long[] keys = new long[m];
             int j = 0;
             for (int index : picked) {
@@ -1066,6 +1127,7 @@ class SamplerTest {
             assertArrayEquals(expected, Arrays.copyOf(got, m), "n = " + n + ", m = " + m);
             assertEquals(-1, got[m] & got[m + 1] & got[m + 2], "n = " + n + ", m = " + m + ": beyond m");
         }
+        assertTrue(threeDigits >= 10, "trials with a third digit: " + threeDigits);
     }
 
     @Test
