@@ -79,10 +79,10 @@ import io.github.softmax4j.internal.Op;
  * AVX-512 (26-42x a softmax); logits whose |log-sum-exp| exceeds 2^24 take it whatever their nucleus. Min-p
  * alone draws fewer survivors than that in the select pass's index order, unsorted. Each thread keeps the
  * flat path's arrays (12 bytes per token, up to 2^18 tokens) and the select pass's (up to 4 bytes per token, 2^18
- * tokens) softly between calls. Top-p without top-k
- * sorts the whole vocabulary (O(n log n) instead of a pass) when a flat nucleus's cut falls within about
- * n x 2^-50 of p times the mass (rare), and for top-p within about 10^-6 of 1 when fewer than max(256, n/16)
- * tokens have a probability of at least (1 - p) / 2n (every token is then a candidate).
+ * tokens) softly between calls. Top-p without top-k sorts the whole vocabulary (O(n log n) instead of a pass)
+ * when a flat nucleus's cut falls within about n x 2^-50 of p times the mass (rare), and for top-p within about
+ * 10^-6 of 1 when fewer than max(256, n/16) tokens have a probability of at least (1 - p) / 2n (every token is
+ * then a candidate).
  * Selections are O(n log n) at worst, whatever the logits. Instances are immutable and thread-safe; a
  * {@link RandomGenerator} is not, so give each thread its own.
  */
