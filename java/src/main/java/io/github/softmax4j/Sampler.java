@@ -268,6 +268,12 @@ public final class Sampler {
                 return token;
             }
             c = survivors(logits, off, n, lse, false); // too close to tell without the rule: sorted
+        } else if (c.unsorted) {
+            int token = candidateNucleus(logits, off, n, c, lse, rng);
+            if (token >= 0) {
+                return token;
+            }
+            c = survivors(logits, off, n, lse, false); // too close to tell without the rule: sorted
         }
         return draw(c, logits, off, n, rng);
     }
@@ -807,6 +813,10 @@ public final class Sampler {
         int total; // candidates in all (count, unless sort() left some unsorted)
         float top = Float.NaN; // not NaN: index[0 .. count) are the survivors in index order, top the largest logit
         boolean flat; // a flat nucleus: nothing collected (flatNucleus draws; top set if known)
+        boolean unsorted; // top-p's candidates that hold the nucleus, in index order (candidateNucleus draws)
+        float[] logits; // weighed ones' logits, gathered in index order ({@link #weigh})
+        float high; // their largest
+        double logMass; // log sum exp((logits - high) * s), the backend's double log-sum-exp
 
         /** Sorts the candidates left unsorted (each below every sorted one) behind the sorted prefix. */
         void sortRest() {
@@ -1121,8 +1131,8 @@ public final class Sampler {
             } else {
                 c = massCandidates(x, off, n, lse, flat);
             }
-            if (c.flat || c.top == c.top) {
-                return c; // a flat nucleus, or min-p's survivors
+            if (c.flat || c.unsorted || c.top == c.top) {
+                return c; // a flat nucleus, top-p's unsorted candidates, or min-p's survivors
             }
         }
         if (c.infinite > 0) {
@@ -1217,8 +1227,8 @@ public final class Sampler {
      */
     private Candidates massCandidates(float[] x, int off, int n, double lse, boolean flat) {
         float s = scale();
-        int flatAt = flat ? flatFrom(n) : Integer.MAX_VALUE;
         if (topP >= 1.0) {
+            int flatAt = flat ? flatFrom(n) : Integer.MAX_VALUE;
             // min-p alone: its survivors are the logits from an exact threshold on (+Inf logits: those)
             float top = x[off + argmax(x, off, n)];
             if (top == Float.POSITIVE_INFINITY) {
@@ -1233,6 +1243,7 @@ public final class Sampler {
             c.top = top;
             return c;
         }
+        int flatAt = flat ? topPFlatFrom(n) : Integer.MAX_VALUE;
         int need = 64;
         // Top-p from the log-sum-exp, with no sample of the logits: the tokens of probability >= 2^-9, then
         // >= 2^-13, >= 2^-17 (at most 512, 8192 and 131072 of them; a peaked distribution's nucleus is among the
@@ -1246,10 +1257,9 @@ public final class Sampler {
         for (int round = 0;; round++) {
             float bound = round < levels.length ? massBound(lse, s, levels[round]) : Float.NaN;
             // all that passed the threshold (often several times need, enough to end in one round); a set of
-            // more than HINT_MIN, or of more than need above a level between the first and the last, is weighed
-            // unsorted first (by the bins of massHint; exactly where a flat nucleus may follow): one short of
-            // top-p goes on to the next level with nothing sorted, and of one that holds it only as many as its
-            // bins say the walk needs are sorted (the rest only if the walk asks for them)
+            // more than WEIGH_MIN is weighed unsorted first (weigh: its mass from the backend's double
+            // log-sum-exp, where the unsorted paths are allowed): one short of top-p goes on to the next level
+            // with nothing sorted, and one that holds it is cut and drawn from unsorted (candidateNucleus)
             Candidates c;
             if (bound == bound) {
                 c = new Candidates();
@@ -1260,31 +1270,22 @@ public final class Sampler {
                 if (c.index == null) {
                     return FLAT;
                 }
-                int keep = Math.min(need, c.count);
-                boolean more = round + 1 < levels.length; // a level to go on to
-                boolean likelyShort = more && c.count > need && round > 0; // most such sets fall short of top-p
-                double held = Double.POSITIVE_INFINITY; // a bound of the set's mass, where known
-                if (flat && likelyShort) {
-                    held = heldMass(x, off, c, s, lse); // exact: the flat test takes it (no bins first)
-                } else if (c.count > HINT_MIN || likelyShort) {
-                    double[] hint = massHint(x, off, c.index, c.count, s, lse, enough);
-                    held = hint[0]; // an upper bound
-                    if (hint[1] < c.count - c.count / 8) {
-                        keep = (int) hint[1]; // the bins' bound: the rest is sorted only if the walk asks for it
-                        HINTED_SORTS.increment();
+                if (flat && c.count > WEIGH_MIN && weigh(x, off, c, s)) {
+                    // the set's mass relative to exp(lse), within ~1e-13: the double log-sum-exp's bound
+                    double held = Math.exp(c.logMass + (double) c.high * s - lse);
+                    if (held < enough && round + 1 < levels.length) { // short: the next level, nothing sorted
+                        if (flatBelow(c.count, held, levels[round], flatAt)) {
+                            return FLAT;
+                        }
+                        need = (int) Math.min(n, 8L * Math.max(need, c.count));
+                        continue;
                     }
-                    if (more && (held < enough ? flat : hint[1] >= c.count)) {
-                        held = heldMass(x, off, c, s, lse); // for the flat test, or where the bins cannot tell
+                    if (c.count >= UNSORTED_MIN) {
+                        c.unsorted = true; // the cut and the draw without a sort (candidateNucleus)
+                        return c;
                     }
                 }
-                if (more && held < enough) { // the next level, nothing sorted
-                    if (flat && flatBelow(c.count, held, levels[round], flatAt)) {
-                        return FLAT;
-                    }
-                    need = (int) Math.min(n, 8L * Math.max(need, c.count));
-                    continue;
-                }
-                c = sorted(x, off, c, keep, true);
+                c = sorted(x, off, c, Math.min(need, c.count), true);
             } else {
                 c = candidates(x, off, n, Math.min(need, n), true);
             }
@@ -1323,68 +1324,78 @@ public final class Sampler {
         }
     }
 
-    /** Bins of {@link #massHint} (weights within a bin differ by at most a factor exp(s * span / bins)). */
-    private static final int HINT_BINS = 1024;
     /**
-     * Candidate sets larger than this are weighed by {@link #massHint} before they are sorted; smaller ones sort in
-     * about the time the hint takes (at 32K tokens over N(0, 3) logits, a set of 349 that held the nucleus took 1.08x
-     * the time with it), unless they are likely to fall short ({@link #massCandidates}).
+     * A top-p level's set of at least this many candidates known to hold the nucleus is cut and drawn from
+     * unsorted ({@link #candidateNucleus}); a shorter one is sorted and walked.
      */
-    private static final int HINT_MIN = 1024;
+    private static final int UNSORTED_MIN = 256;
 
     /**
-     * Bounds on the mass of the n candidates {@code x[off + index[0 .. n)]} (unsorted, no NaN; relative to
-     * exp(lse)) from a histogram of their logits over {@link #HINT_BINS} bins linear from the largest down to the
-     * least: {an upper bound of their mass (each logit weighed at its bin's upper edge) or, once the lower bounds
-     * reach enough, of the mass of the bins so far; how many of them a walk in sorted order needs at most to reach
-     * enough (each weighed at its bin's lower edge; n when even all of them do not reach it)}, both up to the
-     * rounding of the bins' edges (two exps per call, then products). Only a hint, which cannot change a token:
-     * what it sorts is walked, and a walk that falls short sorts the rest ({@link Candidates#sortRest}); a set it
-     * calls short is passed over only below the last level, whose set holds it and more.
+     * Top-p (and min-p) without top-k over candidates known to hold the nucleus (all the logits from a
+     * probability level on: a prefix of the ranking), {@code c.index[0 .. c.count)} in index order:
+     * {@link #flatNucleus} over their logits gathered in that order, relative to the backend's log-sum-exp of the
+     * vocabulary (within {@link #lseSlack} of the rule's total): no sort, and the rule's StrictMath weights only
+     * for a draw too close to tell otherwise. -1, with nothing drawn, when the cut is too close to tell or the
+     * top logit is +Inf.
      */
-    static double[] massHint(float[] x, int off, int[] index, int n, float s, double lse, double enough) {
-        float top = Float.NEGATIVE_INFINITY;
-        float low = Float.POSITIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            float v = x[off + index[i]];
-            top = v > top ? v : top; // no NaN among candidates; -0.0 or +0.0 makes no difference here
-            low = v < low ? v : low;
+    private int candidateNucleus(float[] x, int off, int n, Candidates c, double lse, RandomGenerator rng) {
+        // top-p's share of the candidates' total: the rule's total over theirs. exp(lse - s high) is within
+        // lseSlack(n) of the rule's total, logMass within 4 ULP of max(|logMass|, 1) (logMass <= log 2^31) of
+        // the candidates' own; the subtraction's, the division's and Math.exp's roundings: 2^-42 covers those
+        double p = topP * Math.exp(lse - (double) c.high * scale() - c.logMass);
+        int token = flatNucleus(c.logits, 0, c.count, c.high, rng, p, p * (lseSlack(n) + 0x1p-42));
+        if (token < 0) {
+            // too close to tell by lse: the total from the backend's double passes, within slack(n) of the rule's
+            p = topP * (sum(doubleMasses(x, off, n, c.high)) / Math.exp(c.logMass));
+            token = flatNucleus(c.logits, 0, c.count, c.high, rng, p, p * (slack(n) + 0x1p-42));
         }
-        double width = (double) top - low;
-        if (!(width > 0.0 && width < Double.POSITIVE_INFINITY)) {
-            return new double[] {Double.POSITIVE_INFINITY, n}; // one logit (or an infinite one): no hint
-        }
-        width /= HINT_BINS;
-        int[] count = new int[HINT_BINS];
-        double inv = 1.0 / width;
-        for (int i = 0; i < n; i++) {
-            count[Math.min((int) ((top - (double) x[off + index[i]]) * inv), HINT_BINS - 1)]++;
-        }
-        double edge = Math.exp((double) top * s - lse); // bin b's upper edge: top - b * width
-        double ratio = Math.exp(-width * s);
-        double upper = 0.0;
-        double lower = 0.0;
-        int taken = 0;
-        for (int b = 0; b < HINT_BINS; b++) {
-            double next = edge * ratio;
-            upper += count[b] * edge;
-            lower += count[b] * next;
-            taken += count[b];
-            if (lower >= enough) {
-                return new double[] {upper, taken}; // the upper bound too reaches enough: not needed further
-            }
-            edge = next;
-        }
-        return new double[] {upper, n};
+        return token < 0 ? -1 : c.index[token];
     }
 
-    /** The mass of a set of candidates relative to exp(lse), in index order ({@link #probability}). */
-    private static double heldMass(float[] x, int off, Candidates c, float s, double lse) {
-        double held = 0.0;
-        for (int i = 0; i < c.count; i++) {
-            held += probability(x[off + c.index[i]], s, lse);
+    /** Sets of more candidates than this are weighed by {@link #weigh} (fewer are sorted and walked). */
+    private static final int WEIGH_MIN = 64;
+
+    /**
+     * Weighs a top-p level's candidates c.index[0 .. c.count) (no NaN) unsorted: their logits gathered in index
+     * order, the largest, and the backend's double log-sum-exp of the rule's exponents relative to it
+     * ({@link Candidates#logMass}). False (nothing weighed) when the largest is +Inf.
+     */
+    private boolean weigh(float[] x, int off, Candidates c, float s) {
+        int m = c.count;
+        float[] gathered = new float[m];
+        int[] index = c.index;
+        float h0 = Float.NEGATIVE_INFINITY; // two maxima (no NaN; -0.0 or +0.0 makes no difference here)
+        float h1 = Float.NEGATIVE_INFINITY;
+        int j = 0;
+        for (; j + 1 < m; j += 2) {
+            float v0 = x[off + index[j]];
+            float v1 = x[off + index[j + 1]];
+            gathered[j] = v0;
+            gathered[j + 1] = v1;
+            h0 = v0 > h0 ? v0 : h0;
+            h1 = v1 > h1 ? v1 : h1;
         }
-        return held;
+        if (j < m) {
+            gathered[j] = x[off + index[j]];
+            h0 = gathered[j] > h0 ? gathered[j] : h0;
+        }
+        float high = h0 > h1 ? h0 : h1;
+        if (high == Float.POSITIVE_INFINITY) {
+            return false;
+        }
+        Object[] scratch = takeScratch(m);
+        try {
+            double[] d = (double[]) scratch[0];
+            widen(gathered, 0, m, high, d);
+            double[] lse = new double[1];
+            unscaled().runF64(Op.LOG_SUM_EXP, d, 0, m, d, 0, m, 1, m, lse);
+            c.logMass = lse[0];
+        } finally {
+            putScratch(scratch);
+        }
+        c.logits = gathered;
+        c.high = high;
+        return true;
     }
 
     /** A logit's probability from the backend's log-sum-exp in double (the top-p search's mass walks). */
@@ -1446,10 +1457,18 @@ public final class Sampler {
         return Math.max(256, n / 16);
     }
 
+    /**
+     * {@link #flatFrom} for top-p's levels: their sets are cut and drawn unsorted ({@link #candidateNucleus},
+     * about 8 ns per candidate against about 4 ns per token of the vocabulary for {@link #flatNucleus}).
+     */
+    private static int topPFlatFrom(int n) {
+        return Math.max(256, n / 4);
+    }
+
     /** How many tokens {@link #flatNucleus} has drawn: the tests check that their inputs take it. */
     static final LongAdder FLAT_DRAWS = new LongAdder();
-    /** Top-p's sorts that took fewer candidates than their level's set by {@link #massHint} (for the tests). */
-    static final LongAdder HINTED_SORTS = new LongAdder();
+    /** How many tokens {@link #candidateNucleus} has drawn (for the tests). */
+    static final LongAdder CANDIDATE_DRAWS = new LongAdder();
 
     /** The bins of each level of {@link #topPCut}: linear in the logit, a histogram that stays in L1. */
     private static final int CUT_BINS = 2048;
@@ -1505,16 +1524,26 @@ public final class Sampler {
      * close to tell.
      */
     private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng) {
+        return flatNucleus(x, off, n, top, rng, topP, 0.0);
+    }
+
+    /**
+     * {@link #flatNucleus} over x[off .. off + n): the whole vocabulary (p = topP, pSlack 0), or the logits of
+     * a prefix of its ranking that holds the nucleus gathered in index order ({@link #candidateNucleus}): p is
+     * then top-p's share of the prefix's own total, known within pSlack (the cut's margin grows by it).
+     */
+    private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng, double p, double pSlack) {
         Object[] scratch = takeScratch(n);
         try {
-            return flatNucleus(x, off, n, top, rng, (double[]) scratch[0], (int[]) scratch[1]);
+            return flatNucleus(x, off, n, top, rng, (double[]) scratch[0], (int[]) scratch[1], p, pSlack);
         } finally {
             putScratch(scratch);
         }
     }
 
     /** {@link #flatNucleus} with its arrays: y for the probabilities, link for {@link #topPCut}. */
-    private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng, double[] y, int[] link) {
+    private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng, double[] y, int[] link,
+            double p, double pSlack) {
         widen(x, off, n, top, y);
         unscaled().runF64(Op.SOFTMAX, y, 0, n, y, 0, n, 1, n, NO_LSE);
         // the cut's distance to the rule is at most (3n + 13) 2^-53 of the total, the draw's (4n + 20) 2^-53
@@ -1526,7 +1555,7 @@ public final class Sampler {
         double total = Double.NaN; // their mass, when known
         if (topP < 1.0) {
             double[] before = new double[1];
-            last = topPCut(x, off, n, y, link, top, margin, before);
+            last = topPCut(x, off, n, y, link, top, p, margin + pSlack, before);
             if (last < 0) {
                 return -1;
             }
@@ -1559,7 +1588,7 @@ public final class Sampler {
                 total += kept(x, off, y, i, xc);
             }
         }
-        FLAT_DRAWS.increment();
+        (pSlack > 0.0 ? CANDIDATE_DRAWS : FLAT_DRAWS).increment();
         double u = unit(rng);
         double target = u * total;
         double acc = 0.0;
@@ -1615,7 +1644,7 @@ public final class Sampler {
      * narrower: the levels end. A bin's logits are a range of the ranking: the masses of the bins before it add
      * up to the mass before the set.
      */
-    private int topPCut(float[] x, int off, int n, double[] y, int[] link, float top, double margin,
+    private int topPCut(float[] x, int off, int n, double[] y, int[] link, float top, double p, double margin,
             double[] massBefore) {
         int[] set = null; // the tokens ranked like the cut on the levels so far, in index order (null: all)
         int size = n;
@@ -1637,7 +1666,7 @@ public final class Sampler {
                 head[b] = i;
             }
             int b = 0;
-            while (b < CUT_BINS && before + mass[b] < topP) {
+            while (b < CUT_BINS && before + mass[b] < p) {
                 before += mass[b++];
             }
             if (b == CUT_BINS) {
@@ -1664,11 +1693,11 @@ public final class Sampler {
             if (!(high > low)) { // one finite logit (the bin has mass) and maybe -Inf ones: equal, in index order
                 for (int j = 0; j < size; j++) {
                     int i = set[j];
-                    if (x[off + i] == high && before + y[i] >= topP) {
+                    if (x[off + i] == high && before + y[i] >= p) {
                         for (int t = j + 1; t < size; t++) { // the equal logits after the cut's
                             y[set[t]] = x[off + set[t]] == high ? 0.0 : y[set[t]];
                         }
-                        return cutAt(i, before, y[i], margin, massBefore);
+                        return cutAt(i, before, y[i], p, margin, massBefore);
                     }
                     before += x[off + i] == high ? y[i] : 0.0;
                 }
@@ -1685,11 +1714,11 @@ public final class Sampler {
         Arrays.sort(keys);
         for (int j = 0; j < size; j++) {
             int i = (int) keys[j];
-            if (before + y[i] >= topP) {
+            if (before + y[i] >= p) {
                 for (int t = j + 1; t < size && keys[t] >>> 32 == keys[j] >>> 32; t++) {
                     y[(int) keys[t]] = 0.0; // the equal logits after the cut's
                 }
-                return cutAt(i, before, y[i], margin, massBefore);
+                return cutAt(i, before, y[i], p, margin, massBefore);
             }
             before += y[i];
         }
@@ -1697,9 +1726,9 @@ public final class Sampler {
     }
 
     /** The cut at token i (mass before it before, its own w) if p is at least margin from both edges, else -1. */
-    private int cutAt(int i, double before, double w, double margin, double[] massBefore) {
+    private static int cutAt(int i, double before, double w, double p, double margin, double[] massBefore) {
         massBefore[0] = before;
-        return before < topP - margin && before + w >= topP + margin ? i : -1;
+        return before < p - margin && before + w >= p + margin ? i : -1;
     }
 
     /**

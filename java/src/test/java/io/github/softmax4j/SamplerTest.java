@@ -448,9 +448,10 @@ class SamplerTest {
 
     /**
      * Top-p over logits of a growing spread (a nucleus of thousands, of hundreds, of tens of the 65,536 tokens):
-     * the rule's token for each draw, and the path by the nucleus' size (a nucleus under n / 32 sorted, one
-     * over n / 8 not), not by how many tokens pass the last probability level: the session's starting build drew
-     * the 702-token nucleus (spread 4.5) by the flat path (thirty-eighth session).
+     * the rule's token for each draw, and the path by the nucleus' size (a nucleus under n / 32 from a level's
+     * candidates, one over n / 8 by the flat path over the whole vocabulary), not by how many tokens pass the last
+     * probability level: the thirty-eighth session's starting build drew the 702-token nucleus (spread 4.5) by the
+     * flat path.
      */
     @ParameterizedTest
     @MethodSource("io.github.softmax4j.Backends#all")
@@ -484,17 +485,17 @@ class SamplerTest {
     }
 
     /**
-     * Top-p over candidate sets that its mass hint (Sampler#massHint: 1,024 bins linear in the logit from a
-     * level's largest candidate down to its least) cuts short, so that only part of the set is sorted: 262,144
-     * tokens whose last level holds a few thousand, plain (N(0, 3)), with a narrow cluster or a run of logits a
-     * few ulps apart near the cut, or quantized to quarters (runs of equal logits across the bins' edges). The
-     * hint only chooses how many candidates are sorted first (the walk sorts the rest when it falls short): every
-     * draw on a grid of u must be the rule's token, and each must have taken the hinted sort (a hint no longer
-     * reached leaves this test without its subject).
+     * Top-p alone over the candidates of a probability level that hold the nucleus, cut and drawn unsorted
+     * (Sampler#candidateNucleus: bins linear in the logit over the gathered set, the backend's double softmax of
+     * the rule's exponents, top-p's share of the set's total from the vocabulary's log-sum-exp): 262,144 tokens
+     * whose holding level has a few thousand, plain (N(0, 3)), with a narrow cluster or a run of logits a few
+     * ulps apart near the cut, or quantized to quarters (runs of equal logits across the bins' edges). Every draw
+     * on a grid of u must be the rule's token, and each must have taken the unsorted path (one no longer taken
+     * leaves this test without its subject).
      */
     @ParameterizedTest
     @MethodSource("io.github.softmax4j.Backends#all")
-    void topPFollowsTheRuleWhateverItsMassBinsSee(Backend backend) {
+    void topPCandidatesFollowTheRuleUnsorted(Backend backend) {
         Softmax sm = Backends.require(backend);
         int n = 262_144;
         SplittableRandom r = new SplittableRandom(SEED + 40);
@@ -523,63 +524,96 @@ class SamplerTest {
             int[] order = SamplerReference.order(x, 0, n);
             int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, 0.0);
             Sampler sampler = Sampler.of(sm).withTemperature(t).withTopP(p);
-            long hinted = Sampler.HINTED_SORTS.sum();
+            long unsorted = Sampler.CANDIDATE_DRAWS.sum();
             for (int i = 0; i <= 64; i++) {
                 u[0] = i == 64 ? Math.nextDown(1.0) : i / 64.0;
                 assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), sampler.sample(x, given),
                         sampler + ", nucleus " + keep + ", u " + u[0]);
             }
-            assertEquals(65, Sampler.HINTED_SORTS.sum() - hinted, sampler + ", nucleus " + keep + ": hinted sorts");
+            assertEquals(65, Sampler.CANDIDATE_DRAWS.sum() - unsorted, sampler + ", nucleus " + keep
+                    + ": unsorted draws");
         }
     }
 
     /**
-     * The hint's bounds (Sampler#massHint) against the exact mass of random candidate sets (a spread of 0.001 to
-     * 30 logits, scales 0.2 to 5, some of the mass outside the set): its upper bound is at least the set's mass,
-     * and the candidates it says a walk needs hold at least the mass asked for; one logit gives no hint.
+     * Top-p alone over wide logits (65,536 tokens, N(0, 3), T = 0.7 and 1: nuclei of hundreds to thousands, cut
+     * unsorted from a level's candidates) with p at, one double beside, and 1e-9, 1e-7 and 1e-5 (relative) from
+     * the mass of the first m tokens by probability: the last survivor and the first token past the rule's cut
+     * are each drawn by a u in the middle of its interval (of the rule's survivors, and of those and one more), so
+     * keeping one token more or less than the rule fails. The candidates' path decides p 1e-5 away by the
+     * vocabulary's log-sum-exp, p 1e-7 and 1e-9 away by the double passes' total (asserted: those draws are
+     * unsorted), and leaves p at the edge to the sorted walk.
      */
-    @Test
-    void massHintBoundsTheExactMass() {
-        SplittableRandom r = new SplittableRandom(SEED + 42);
-        for (int trial = 0; trial < 400; trial++) {
-            int n = 2 + r.nextInt(3000);
-            double spread = Math.pow(10, -3 + 4.3 * r.nextDouble()); // s * x within +-450: no overflow
-            float s = (float) (0.2 + 4.8 * r.nextDouble());
-            float[] x = new float[n];
-            int[] index = new int[n];
-            for (int i = 0; i < n; i++) {
-                x[i] = (float) (spread * r.nextGaussian());
-                index[i] = i;
-            }
-            Float[] sorted = new Float[n];
-            for (int i = 0; i < n; i++) {
-                sorted[i] = x[i];
-            }
-            Arrays.sort(sorted, java.util.Collections.reverseOrder());
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void topPCandidatesCutWhereTheRuleDoes(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        int n = 65_536;
+        SplittableRandom r = new SplittableRandom(SEED + 43);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (3 * r.nextGaussian());
+        }
+        int[] order = SamplerReference.order(x, 0, n);
+        double[] u = {0, 0};
+        RandomGenerator given = given(u);
+        long candidates = 0;
+        long taken = Sampler.CANDIDATE_DRAWS.sum();
+        for (float t : new float[] {0.7f, 1f}) {
+            float s = 1f / t;
+            double[] w = ruleWeights(x, x[order[0]], s);
             double total = 0;
-            for (float v : x) {
-                total += Math.exp((double) v * s);
+            for (double wi : w) {
+                total += wi;
             }
-            double lse = Math.log(total / (0.5 + 0.5 * r.nextDouble())); // the set holds 50-100% of the mass
-            double mass = total * Math.exp(-lse);
-            double enough = mass * r.nextDouble() * 1.1;
-            double[] hint = Sampler.massHint(x, 0, index, n, s, lse, enough);
-            String at = "trial " + trial + ", n " + n + ", spread " + spread + ", s " + s;
-            int need = (int) hint[1];
-            assertTrue(need >= 1 && need <= n, at + ": need " + need);
-            if (need < n) {
-                double held = 0;
-                for (int i = 0; i < need; i++) {
-                    held += Math.exp((double) sorted[i] * s - lse);
+            double prefix = 0;
+            for (int m = 1; m <= 2000; m++) {
+                prefix += w[order[m - 1]];
+                double edge = prefix / total; // at most 0.98: nuclei from 300 tokens up that levels hold
+                if (m < 300 || m % 150 != 0 || edge > 0.98) {
+                    continue;
                 }
-                assertTrue(held >= enough * (1 - 1e-12), at + ": the first " + need + " hold " + held + " < " + enough);
-            } else {
-                assertTrue(hint[0] >= mass * (1 - 1e-12), at + ": upper " + hint[0] + " < " + mass);
+                for (double p : new double[] {edge, Math.nextUp(edge), Math.nextDown(edge), edge * (1 + 1e-9),
+                        edge * (1 - 1e-9), edge * (1 + 1e-7), edge * (1 - 1e-7), edge * (1 + 1e-5),
+                        edge * (1 - 1e-5)}) {
+                    Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(p);
+                    int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, 0.0);
+                    boolean away = Math.abs(p - edge) > 1e-10 * edge;
+                    for (int extra = 0; extra <= 1; extra++) {
+                        u[0] = middleOf(order, keep + extra, order[keep - 1 + extra], w);
+                        u[1] = 0;
+                        long unsorted = Sampler.CANDIDATE_DRAWS.sum() + Sampler.FLAT_DRAWS.sum();
+                        assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), nucleus.sample(x, given),
+                                nucleus + ", T " + t + ": p by the mass of the first " + m + " tokens (" + keep
+                                        + " kept), u " + u[0]);
+                        assertEquals(1, u[1], nucleus + ": one double drawn");
+                        long drawn = Sampler.CANDIDATE_DRAWS.sum() + Sampler.FLAT_DRAWS.sum() - unsorted;
+                        assertTrue(!away || drawn == 1, nucleus + ", T " + t + ": p by the mass of the first " + m
+                                + " tokens drawn sorted");
+                        candidates += away ? 1 : 0;
+                    }
+                }
             }
         }
-        float[] same = {2f, 2f, 2f};
-        assertArrayEquals(new double[] {Double.POSITIVE_INFINITY, 3}, Sampler.massHint(same, 0, new int[] {0, 1, 2}, 3,
-                1f, 3.0, 0.5));
+        // most of those draws cut a level's candidates (the rest, p near 1, the whole vocabulary)
+        assertTrue(Sampler.CANDIDATE_DRAWS.sum() - taken >= candidates, (Sampler.CANDIDATE_DRAWS.sum() - taken)
+                + " of " + candidates + " draws away from the edges cut from a level's candidates");
+    }
+
+    /**
+     * The middle of token's interval, as a fraction of the total, in the walk over the survivors
+     * {@code order[0 .. keep)} in index order with weights w.
+     */
+    private static double middleOf(int[] order, int keep, int token, double[] w) {
+        int[] kept = Arrays.copyOf(order, keep);
+        Arrays.sort(kept);
+        double total = 0;
+        double before = Double.NaN;
+        for (int i : kept) {
+            before = i == token ? total : before;
+            total += w[i];
+        }
+        return (before + w[token] / 2) / total;
     }
 
     /**
