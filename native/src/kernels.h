@@ -74,7 +74,8 @@ static inline float s4j_f32_exponent_of_max(float max, float s) {
  *                 through y for n <= S4J_SHORT_ROW (out of place); bit r set when row r needs the exact path
  *   raddexpshort  Reduce-ADD of EXPonentials of SHORT rows: raddexp of up to S4J_SHORT_GROUP rows of n <=
  *                 S4J_SHORT_ROW floats, each relative to the exponent of its own maximum (e[r]), steps interleaved
- *   rselect       Reduce-SELECT: indices of x >= t or NaN (at most cap stored), the count returned (sampling)
+ *   rselect       Reduce-SELECT: indices of x >= t or NaN and, val not NULL, those elements (at most cap of each
+ *                 stored), the count returned (sampling)
  *   rargmax       Reduce-ARGMAX: index of the first maximum, or -1 - index of the first NaN (sampling) */
 typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x);
 /* tree: flags (constants.h). S4J_ROW_TREE: the caller's result tolerates the sum's tree for n > S4J_SUM_TREE_MIN
@@ -91,7 +92,7 @@ typedef unsigned (*s4j_f32_vsoftmaxshort_fn)(size_t rows, size_t n, const float*
                                              size_t y_stride, float s);
 typedef void (*s4j_f32_raddexpshort_fn)(size_t rows, size_t n, const float* x, size_t x_stride, float s, double* m,
                                         float* e);
-typedef int64_t (*s4j_f32_rselect_fn)(size_t n, const float* x, float t, int32_t* idx, int64_t cap);
+typedef int64_t (*s4j_f32_rselect_fn)(size_t n, const float* x, float t, int32_t* idx, float* val, int64_t cap);
 typedef int64_t (*s4j_f32_rargmax_fn)(size_t n, const float* x);
 
 #define S4J_TIER(id, isa, method, unroll, vlen, flags, ...)                                                \
@@ -108,7 +109,8 @@ typedef int64_t (*s4j_f32_rargmax_fn)(size_t n, const float* x);
                                                                float s);                                    \
   void s4j_f32_raddexpshort__##isa##_##method##_##unroll(size_t rows, size_t n, const float* x,            \
                                                           size_t x_stride, float s, double* m, float* e);   \
-  int64_t s4j_f32_rselect__##isa##_##unroll(size_t n, const float* x, float t, int32_t* idx, int64_t cap);  \
+  int64_t s4j_f32_rselect__##isa##_##unroll(size_t n, const float* x, float t, int32_t* idx, float* val,    \
+                                            int64_t cap);                                                   \
   int64_t s4j_f32_rargmax__##isa##_##unroll(size_t n, const float* x);
 #include "s4j_tiers.inc"
 #undef S4J_TIER

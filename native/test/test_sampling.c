@@ -79,11 +79,12 @@ static void check(int isa, const float* x, int64_t n, const char* what) {
   check_fused(isa, x, n, what);
   const float ts[] = {-INFINITY, -3.0f, 0.0f, 0.5f, 2.0f, INFINITY, x[n / 2]};
   int32_t* idx = malloc(sizeof(int32_t) * (size_t)(n + 1));
+  float* val = malloc(sizeof(float) * (size_t)(n + 1));
   for (size_t k = 0; k < sizeof ts / sizeof ts[0]; k++) {
     const float t = ts[k];
     if (t != t) { /* x[n / 2] of a row with a NaN there: no threshold (every compare with it is unordered) */
       int64_t count = -1;
-      CHECK(s4j_f32_select_at(isa, x - 3, 3, n, t, idx, n, &count) == S4J_EINVAL && count == -1,
+      CHECK(s4j_f32_select_at(isa, x - 3, 3, n, t, idx, val, n, &count) == S4J_EINVAL && count == -1,
             "%s select with a NaN threshold", what);
       continue;
     }
@@ -91,8 +92,13 @@ static void check(int isa, const float* x, int64_t n, const char* what) {
     for (int64_t i = 0; i < n; i++) want += !(x[i] < t);
     for (int64_t cap = 0; cap <= n; cap = cap < 3 ? cap + 1 : cap * 4) {
       int64_t count = -1;
-      for (int64_t i = 0; i <= n; i++) idx[i] = -7;
-      CHECK(s4j_f32_select_at(isa, x - 3, 3, n, t, idx, cap, &count) == S4J_OK, "%s select rc", what);
+      for (int64_t i = 0; i <= n; i++) {
+        idx[i] = -7;
+        val[i] = -7.0f;
+      }
+      const int values = (cap & 1) == 0; /* with the elements, or the indices alone (val NULL) */
+      CHECK(s4j_f32_select_at(isa, x - 3, 3, n, t, idx, values ? val : NULL, cap, &count) == S4J_OK,
+            "%s select rc", what);
       CHECK(count == want, "%s %s n=%lld t=%g: count %lld, want %lld", s4j_isa_name(isa), what, (long long)n,
             (double)t, (long long)count, (long long)want);
       int64_t j = 0;
@@ -100,12 +106,17 @@ static void check(int isa, const float* x, int64_t n, const char* what) {
         if (!(x[i] < t)) {
           CHECK(idx[j] == i, "%s %s n=%lld t=%g: idx[%lld] = %d, want %lld", s4j_isa_name(isa), what,
                 (long long)n, (double)t, (long long)j, idx[j], (long long)i);
+          CHECK(memcmp(&val[j], values ? &x[i] : &(float){-7.0f}, sizeof(float)) == 0,
+                "%s %s n=%lld t=%g: val[%lld] = %g, want %g", s4j_isa_name(isa), what, (long long)n, (double)t,
+                (long long)j, (double)val[j], values ? (double)x[i] : -7.0);
           j++;
         }
       }
-      CHECK(idx[cap < want ? cap : want] == -7, "%s %s: wrote past the cap or count", s4j_isa_name(isa), what);
+      CHECK(idx[cap < want ? cap : want] == -7 && val[cap < want ? cap : want] == -7.0f,
+            "%s %s: wrote past the cap or count", s4j_isa_name(isa), what);
     }
   }
+  free(val);
   free(idx);
 }
 
@@ -164,7 +175,7 @@ int main(void) {
   int64_t c;
   float one = 1.0f;
   CHECK(s4j_f32_argmax_at(0, &one, 0, 0, &c) == S4J_EINVAL, "n = 0 is an error");
-  CHECK(s4j_f32_select_at(0, &one, 0, 1, 0.0f, NULL, 1, &c) == S4J_EINVAL, "null idx with cap > 0");
+  CHECK(s4j_f32_select_at(0, &one, 0, 1, 0.0f, NULL, NULL, 1, &c) == S4J_EINVAL, "null idx with cap > 0");
   float out = 0.0f;
   c = 7;
   CHECK(s4j_f32_softmax_argmax_rows_at(0, 0, 0, 1.0f, &one, 0, 0, &out, 0, 0, 1, 0, &c, 0) == S4J_OK && c == -1,

@@ -1,6 +1,7 @@
 /* rselect = Reduce-SELECT: the indices i in [0, n) with x[i] >= t or x[i] NaN (the sampler's candidates: one
  * comparison per element, the rare hits extracted from the lane mask). Writes at most cap of them into
- * idx, in ascending order, and returns how many there are in all. One kernel per tier (s4j_f32_simd.h). */
+ * idx, in ascending order, and (val not NULL) their elements into val, and returns how many there are in all.
+ * One kernel per tier (s4j_f32_simd.h). */
 #include "s4j_f32_simd.h"
 
 #if defined(_MSC_VER) && !defined(__clang__)
@@ -27,27 +28,33 @@ static inline unsigned s4j_popcount(uint32_t m) {
   return (((m + (m >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24;
 }
 
-/* The hits of lane mask m, stored while idx has room, then only counted (a threshold that lets most of the row
+/* The hits of lane mask m over x[base ..], stored (their elements too, val not NULL: the sampler then reads no
+ * logit back from the vocabulary) while idx has room, then only counted (a threshold that lets most of the row
  * through, the sampler's flat nucleus: a hit at a time cost ~1 ns per element there). */
-static inline int64_t s4j_take(uint32_t m, int64_t base, int32_t* idx, int64_t cap, int64_t count) {
-  for (; m != 0 && count < cap; m &= m - 1, count++) idx[count] = (int32_t)(base + (int64_t)s4j_ctz(m));
+static inline int64_t s4j_take(uint32_t m, const float* x, int64_t base, int32_t* idx, float* val, int64_t cap,
+                               int64_t count) {
+  for (; m != 0 && count < cap; m &= m - 1, count++) {
+    const int64_t i = base + (int64_t)s4j_ctz(m);
+    idx[count] = (int32_t)i;
+    if (val != NULL) val[count] = x[i];
+  }
   return m != 0 ? count + (int64_t)s4j_popcount(m) : count; /* idx full: count the rest */
 }
 
 /* The hits among the first rem (< VLEN) floats at x + i, lanes past them masked off. */
-static inline int64_t s4j_take_part(const float* x, size_t i, size_t rem, s4j_vf vt, int32_t* idx, int64_t cap,
-                                    int64_t count) {
+static inline int64_t s4j_take_part(const float* x, size_t i, size_t rem, s4j_vf vt, int32_t* idx, float* val,
+                                    int64_t cap, int64_t count) {
   const uint32_t lanes = (uint32_t)((UINT64_C(1) << rem) - 1); /* the masked-out lanes are not elements */
-  return s4j_take(s4j_vmask_ge_or_nan(s4j_vload_tail_zero(x + i, s4j_vtail_mask(rem)), vt) & lanes, (int64_t)i, idx,
-                  cap, count);
+  return s4j_take(s4j_vmask_ge_or_nan(s4j_vload_tail_zero(x + i, s4j_vtail_mask(rem)), vt) & lanes, x, (int64_t)i,
+                  idx, val, cap, count);
 }
 
-int64_t S4J_FN(rselect)(size_t n, const float* x, float t, int32_t* idx, int64_t cap) {
+int64_t S4J_FN(rselect)(size_t n, const float* x, float t, int32_t* idx, float* val, int64_t cap) {
   const s4j_vf vt = s4j_vset1(t);
   int64_t count = 0;
   /* the floats before x's first vector-aligned one first: every load after them is aligned */
   size_t i = s4j_head_to_align(x, n);
-  if (i != 0) count = s4j_take_part(x, 0, i, vt, idx, cap, count);
+  if (i != 0) count = s4j_take_part(x, 0, i, vt, idx, val, cap, count);
   for (; i + 4 * S4J_VLEN <= n; i += 4 * S4J_VLEN) {
     if (n - i >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN) S4J_PREFETCH_ITER(x + i);
     const uint32_t m0 = s4j_vmask_ge_or_nan(s4j_vload(x + i), vt);
@@ -55,14 +62,16 @@ int64_t S4J_FN(rselect)(size_t n, const float* x, float t, int32_t* idx, int64_t
     const uint32_t m2 = s4j_vmask_ge_or_nan(s4j_vload(x + i + 2 * S4J_VLEN), vt);
     const uint32_t m3 = s4j_vmask_ge_or_nan(s4j_vload(x + i + 3 * S4J_VLEN), vt);
     if ((m0 | m1 | m2 | m3) != 0) { /* rare: a few hundred hits in a vocabulary */
-      count = s4j_take(m0, (int64_t)i, idx, cap, count);
-      count = s4j_take(m1, (int64_t)(i + S4J_VLEN), idx, cap, count);
-      count = s4j_take(m2, (int64_t)(i + 2 * S4J_VLEN), idx, cap, count);
-      count = s4j_take(m3, (int64_t)(i + 3 * S4J_VLEN), idx, cap, count);
+      count = s4j_take(m0, x, (int64_t)i, idx, val, cap, count);
+      count = s4j_take(m1, x, (int64_t)(i + S4J_VLEN), idx, val, cap, count);
+      count = s4j_take(m2, x, (int64_t)(i + 2 * S4J_VLEN), idx, val, cap, count);
+      count = s4j_take(m3, x, (int64_t)(i + 3 * S4J_VLEN), idx, val, cap, count);
     }
   }
-  for (; i + S4J_VLEN <= n; i += S4J_VLEN) count = s4j_take(s4j_vmask_ge_or_nan(s4j_vload(x + i), vt), (int64_t)i, idx, cap, count);
-  if (i < n) count = s4j_take_part(x, i, n - i, vt, idx, cap, count);
+  for (; i + S4J_VLEN <= n; i += S4J_VLEN) {
+    count = s4j_take(s4j_vmask_ge_or_nan(s4j_vload(x + i), vt), x, (int64_t)i, idx, val, cap, count);
+  }
+  if (i < n) count = s4j_take_part(x, i, n - i, vt, idx, val, cap, count);
   return count;
 }
 

@@ -814,7 +814,7 @@ public final class Sampler {
         float top = Float.NaN; // not NaN: index[0 .. count) are the survivors in index order, top the largest logit
         boolean flat; // a flat nucleus: nothing collected (flatNucleus draws; top set if known)
         boolean unsorted; // top-p's candidates that hold the nucleus, in index order (candidateNucleus draws)
-        float[] logits; // weighed ones' logits, gathered in index order ({@link #weigh})
+        float[] logits; // the logits of index[0 .. count) as collected (in index order; null once sorted)
         float high; // their largest
         double logMass; // log sum exp((logits - high) * s), the backend's double log-sum-exp
 
@@ -884,41 +884,43 @@ public final class Sampler {
             int flatAt) {
         // the threshold lets about 4 * need + 64 through: one pass, rarely two; a large guess goes into the
         // thread's array (zeroing 160 KiB for a few thousand hits took 8% of a wide top-p's time at 256K tokens)
-        int[] scratch = expect > SELECT_SCRATCH_MIN && expect <= SCRATCH_MAX ? selectScratch(expect) : null;
-        int[] out = scratch != null ? scratch : new int[expect];
-        int count = kernel.select(x, off, n, t, out);
+        Object[] scratch = expect > SELECT_SCRATCH_MIN && expect <= SCRATCH_MAX ? selectScratch(expect) : null;
+        int[] out = scratch != null ? (int[]) scratch[0] : new int[expect];
+        float[] val = scratch != null ? (float[]) scratch[1] : new float[expect];
+        int count = kernel.select(x, off, n, t, out, val);
         if (count >= flatAt) {
             c.count = count;
             return null;
         }
         if (count > out.length) {
             out = new int[count];
-            count = kernel.select(x, off, n, t, out);
+            val = new float[count];
+            count = kernel.select(x, off, n, t, out, val);
         }
         for (int i = 0; i < count; i++) {
-            float v = x[off + out[i]];
-            if (v != v) {
+            if (val[i] != val[i]) {
                 throw nanAt(x, off, n);
             }
         }
         c.count = count;
-        return out == scratch ? Arrays.copyOf(out, count) : out;
+        c.logits = scratch != null ? Arrays.copyOf(val, count) : val;
+        return scratch != null ? Arrays.copyOf(out, count) : out;
     }
 
     /** collect's guesses above this many indices go into a per-thread array ({@link #selectScratch}). */
     private static final int SELECT_SCRATCH_MIN = 4096;
     /**
-     * Per thread, collect's array for the select kernel's output (softly held, up to {@link #SCRATCH_MAX} ints;
-     * only collect writes it, and it returns a copy of the hits).
+     * Per thread, collect's arrays for the select kernel's output, indices (int[]) and logits (float[]) (softly
+     * held, up to {@link #SCRATCH_MAX} each; only collect writes them, and it returns copies of the hits).
      */
-    private static final ThreadLocal<SoftReference<int[]>> SELECT_SCRATCH = new ThreadLocal<>();
+    private static final ThreadLocal<SoftReference<Object[]>> SELECT_SCRATCH = new ThreadLocal<>();
 
-    /** The thread's array of at least length ints (its contents are not cleared: the kernel overwrites them). */
-    private static int[] selectScratch(int length) {
-        SoftReference<int[]> held = SELECT_SCRATCH.get();
-        int[] a = held == null ? null : held.get();
-        if (a == null || a.length < length) {
-            a = new int[length];
+    /** The thread's arrays of at least length elements each (not cleared: the kernel overwrites them). */
+    private static Object[] selectScratch(int length) {
+        SoftReference<Object[]> held = SELECT_SCRATCH.get();
+        Object[] a = held == null ? null : held.get();
+        if (a == null || ((int[]) a[0]).length < length) {
+            a = new Object[] {new int[length], new float[length]};
             SELECT_SCRATCH.set(new SoftReference<>(a));
         }
         return a;
@@ -1027,6 +1029,7 @@ public final class Sampler {
      */
     private static void sort(float[] x, int off, Candidates c, int keep, boolean keepAll) {
         // one primitive sort of longs: high 32 bits the logit in descending order, low 32 bits the index
+        c.logits = null; // no longer in index's order
         long[] keys = new long[c.count];
         for (int i = 0; i < c.count; i++) {
             int descending = ~ascendingKey(x[off + c.index[i]]) ^ Integer.MIN_VALUE; // signed: descending floats
@@ -1270,7 +1273,7 @@ public final class Sampler {
                 if (c.index == null) {
                     return FLAT;
                 }
-                if (flat && c.count > WEIGH_MIN && weigh(x, off, c, s)) {
+                if (flat && c.count > WEIGH_MIN && weigh(c, s)) {
                     // the set's mass relative to exp(lse), within ~1e-13: the double log-sum-exp's bound
                     double held = Math.exp(c.logMass + (double) c.high * s - lse);
                     if (held < enough && round + 1 < levels.length) { // short: the next level, nothing sorted
@@ -1356,44 +1359,34 @@ public final class Sampler {
     private static final int WEIGH_MIN = 64;
 
     /**
-     * Weighs a top-p level's candidates c.index[0 .. c.count) (no NaN) unsorted: their logits gathered in index
-     * order, the largest, and the backend's double log-sum-exp of the rule's exponents relative to it
-     * ({@link Candidates#logMass}). False (nothing weighed) when the largest is +Inf.
+     * Weighs a top-p level's candidates c.index[0 .. c.count) (no NaN) unsorted, from their logits as collected
+     * ({@link Candidates#logits}): the largest, and the backend's double log-sum-exp of the rule's exponents
+     * relative to it ({@link Candidates#logMass}). False (nothing weighed) when the largest is +Inf.
      */
-    private boolean weigh(float[] x, int off, Candidates c, float s) {
+    private boolean weigh(Candidates c, float s) {
         int m = c.count;
-        float[] gathered = new float[m];
-        int[] index = c.index;
+        float[] v = c.logits;
         float h0 = Float.NEGATIVE_INFINITY; // two maxima (no NaN; -0.0 or +0.0 makes no difference here)
         float h1 = Float.NEGATIVE_INFINITY;
         int j = 0;
         for (; j + 1 < m; j += 2) {
-            float v0 = x[off + index[j]];
-            float v1 = x[off + index[j + 1]];
-            gathered[j] = v0;
-            gathered[j + 1] = v1;
-            h0 = v0 > h0 ? v0 : h0;
-            h1 = v1 > h1 ? v1 : h1;
+            h0 = v[j] > h0 ? v[j] : h0;
+            h1 = v[j + 1] > h1 ? v[j + 1] : h1;
         }
-        if (j < m) {
-            gathered[j] = x[off + index[j]];
-            h0 = gathered[j] > h0 ? gathered[j] : h0;
-        }
-        float high = h0 > h1 ? h0 : h1;
+        float high = Math.max(j < m && v[j] > h0 ? v[j] : h0, h1);
         if (high == Float.POSITIVE_INFINITY) {
             return false;
         }
         Object[] scratch = takeScratch(m);
         try {
             double[] d = (double[]) scratch[0];
-            widen(gathered, 0, m, high, d);
+            widen(v, 0, m, high, d);
             double[] lse = new double[1];
             unscaled().runF64(Op.LOG_SUM_EXP, d, 0, m, d, 0, m, 1, m, lse);
             c.logMass = lse[0];
         } finally {
             putScratch(scratch);
         }
-        c.logits = gathered;
         c.high = high;
         return true;
     }

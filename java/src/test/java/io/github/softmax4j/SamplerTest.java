@@ -846,9 +846,20 @@ class SamplerTest {
                     }
                     for (int cap : new int[] {0, 3, n}) {
                         int[] idx = new int[cap];
-                        assertEquals(want.size(), k.select(x, off, n, t, idx), what + " select count, cap " + cap);
+                        float[] val = cap == 3 ? null : new float[cap + 1]; // the elements too, or not
+                        if (val != null) {
+                            Arrays.fill(val, -7f);
+                        }
+                        assertEquals(want.size(), k.select(x, off, n, t, idx, val), what + " select count, cap " + cap);
                         for (int i = 0; i < Math.min(cap, want.size()); i++) {
                             assertEquals((int) want.get(i), idx[i], what + " select index " + i + ", cap " + cap);
+                            if (val != null) {
+                                assertEquals(Float.floatToRawIntBits(x[off + idx[i]]), Float.floatToRawIntBits(val[i]),
+                                        what + " select value " + i + ", cap " + cap);
+                            }
+                        }
+                        if (val != null) {
+                            assertEquals(-7f, val[Math.min(cap, want.size())], what + ": a value past the hits");
                         }
                     }
                 }

@@ -512,7 +512,7 @@ public final class VectorKernel extends JavaKernel {
 
     /** One compare per vector; the rare hits taken from the lane mask's bits. */
     @Override
-    public int select(float[] x, int off, int n, float t, int[] idx) {
+    public int select(float[] x, int off, int n, float t, int[] idx, float[] val) {
         FloatVector vt = FloatVector.broadcast(SPECIES, t);
         int count = 0;
         int i = 0;
@@ -523,11 +523,15 @@ public final class VectorKernel extends JavaKernel {
                 // stored while idx has room, then only counted (most of the row passes in a flat nucleus)
                 long bits = below.not().toLong();
                 for (; bits != 0 && count < idx.length; bits &= bits - 1, count++) {
-                    idx[count] = i + Long.numberOfTrailingZeros(bits);
+                    int at = i + Long.numberOfTrailingZeros(bits);
+                    idx[count] = at;
+                    if (val != null) {
+                        val[count] = x[off + at];
+                    }
                 }
                 count += Long.bitCount(bits);
             }
         }
-        return selectFrom(x, off, i, n, t, idx, count);
+        return selectFrom(x, off, i, n, t, idx, val, count);
     }
 }

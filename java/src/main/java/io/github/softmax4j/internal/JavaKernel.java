@@ -178,19 +178,22 @@ abstract class JavaKernel implements Kernel {
 
     /** A plain loop (the Vector API kernel overrides it). */
     @Override
-    public int select(float[] x, int off, int n, float t, int[] idx) {
-        return selectFrom(x, off, 0, n, t, idx, 0);
+    public int select(float[] x, int off, int n, float t, int[] idx, float[] val) {
+        return selectFrom(x, off, 0, n, t, idx, val, 0);
     }
 
     /**
      * The loop of {@link #select}: from index {@code from} on, after {@code count} candidates found before it
      * (a vector kernel's tail); returns the count in all.
      */
-    static int selectFrom(float[] x, int off, int from, int n, float t, int[] idx, int count) {
+    static int selectFrom(float[] x, int off, int from, int n, float t, int[] idx, float[] val, int count) {
         for (int i = from; i < n; i++) {
             if (!(x[off + i] < t)) {
                 if (count < idx.length) {
                     idx[count] = i;
+                    if (val != null) {
+                        val[count] = x[off + i];
+                    }
                 }
                 count++;
             }

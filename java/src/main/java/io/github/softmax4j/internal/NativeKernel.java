@@ -256,9 +256,9 @@ public final class NativeKernel implements Kernel {
     }
 
     @Override
-    public int select(float[] x, int off, int n, float t, int[] idx) {
+    public int select(float[] x, int off, int n, float t, int[] idx, float[] val) {
         long[] count = new long[1];
-        check(NativeLib.s4j_f32_select_at(isa, x, off, n, t, idx, idx.length, count));
+        check(NativeLib.s4j_f32_select_at(isa, x, off, n, t, idx, val, idx.length, count));
         return (int) count[0];
     }
 

@@ -143,8 +143,8 @@ public final class NativeLib {
     public static native int s4j_f32_argmax_at(int isa, float[] x, long xOffset, long n,
             @Cast("int64_t*") long[] index);
 
-    /** Sampling: indices of x >= t or NaN, at most cap stored, the count into count[0]. */
+    /** Sampling: indices of x >= t or NaN and their elements (val null: not), at most cap stored, the count into count[0]. */
     @CriticalRegion
     public static native int s4j_f32_select_at(int isa, float[] x, long xOffset, long n, float t,
-            @Cast("int32_t*") int[] idx, long cap, @Cast("int64_t*") long[] count);
+            @Cast("int32_t*") int[] idx, float[] val, long cap, @Cast("int64_t*") long[] count);
 }
