@@ -157,7 +157,7 @@ S4J_API int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t 
  * first largest of x[x_offset ..+n), n >= 1, or -1 - i when x[x_offset + i] is the first NaN (every element
  * -Inf gives 0). s4j_f32_select_at: the indices i (relative, ascending) with x[x_offset + i] >= t or NaN,
  * at most cap of them stored into idx and, when val is not NULL, their elements into val (room for cap too),
- * their total count into *count (n < 2^31; t not NaN). */
+ * their total count into *count (n < 2^31; t not NaN). Entries past the count, below cap, may be overwritten. */
 S4J_API int s4j_f32_argmax_at(int isa, const float* x, int64_t x_offset, int64_t n, int64_t* index);
 
 S4J_API int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, int32_t* idx, float* val,

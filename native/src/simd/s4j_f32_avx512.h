@@ -47,6 +47,16 @@ static inline void s4j_vsfence(void) { _mm_sfence(); }
 /* A bit per lane: v >= t or v is NaN (not-less-than, unordered); v == t. */
 static inline uint32_t s4j_vmask_ge_or_nan(s4j_vf v, s4j_vf t) { return _mm512_cmp_ps_mask(v, t, _CMP_NLT_UQ); }
 static inline uint32_t s4j_vmask_eq(s4j_vf v, s4j_vf t) { return _mm512_cmp_ps_mask(v, t, _CMP_EQ_OQ); }
+/* The lanes of m packed to the front: their indices base + lane into idx and (val not NULL) the lanes of v into val,
+ * a whole vector stored to each (room for S4J_VLEN). vpcompress into a register, then a plain store: its form with a
+ * memory destination is microcoded on Zen 4. */
+#define S4J_VCOMPRESS 1
+static inline void s4j_vcompress_store(int32_t* idx, float* val, uint32_t m, int32_t base, s4j_vf v) {
+  const __m512i lanes = _mm512_add_epi32(_mm512_set1_epi32(base),
+                                         _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  _mm512_storeu_si512((void*)idx, _mm512_maskz_compress_epi32((__mmask16)m, lanes));
+  if (val != NULL) _mm512_storeu_ps(val, _mm512_maskz_compress_ps((__mmask16)m, v));
+}
 /* NaN seen: lane bits that stay set while every pair was ordered. One masked compare per pair (gcc fuses the
  * and into the compare's mask): no kmov, and each chain's latency hides behind the others'. */
 typedef __mmask16 s4j_vnan;

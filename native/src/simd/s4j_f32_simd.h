@@ -11,6 +11,7 @@
  *   s4j_vprefetch                          a software prefetch (never faults; see S4J_PREFETCH_AHEAD)
  *   s4j_vkeep(&v)                          v stays in a register (the compiler may not fold its load into uses)
  *   s4j_vmask_ge_or_nan/eq                 comparisons as a bit per lane (lane i: bit i)
+ *   S4J_VCOMPRESS, s4j_vcompress_store     optional: a mask's lanes (and their indices) packed and stored whole
  *   s4j_vnan, s4j_vnan_init/add/any        "a NaN was seen", accumulated over pairs of vectors in a loop
  *   S4J_VNAN_FAST, s4j_vnan_add_fast        optional: a cheaper test that may say "maybe" without a NaN (AVX2)
  *   s4j_expp, s4j_expp_init, s4j_vexp      exp(s*x) * c * 2^(bias - E), per-call parameters (init's fold: the

@@ -818,6 +818,19 @@ public final class Sampler {
         float high; // their largest
         double logMass; // log sum exp((logits - high) * s), the backend's double log-sum-exp
 
+        /** The candidates (collected, in index order) whose logits are {@code >= t}, in that order. */
+        Candidates from(float t) {
+            Candidates c = new Candidates();
+            c.index = new int[count];
+            c.logits = new float[count];
+            for (int i = 0; i < count; i++) {
+                c.index[c.count] = index[i];
+                c.logits[c.count] = logits[i];
+                c.count += logits[i] >= t ? 1 : 0;
+            }
+            return c;
+        }
+
         /** Sorts the candidates left unsorted (each below every sorted one) behind the sorted prefix. */
         void sortRest() {
             Arrays.sort(keys, count, total);
@@ -1257,16 +1270,30 @@ public final class Sampler {
         // when lse is not finite, or when the levels did not suffice.
         double[] levels = massLevels((1.0 - topP) / (2.0 * n));
         double enough = topP * (1.0 + 1e-6); // the candidates' mass that holds the nucleus under any lse error
+        // the first two levels' sets from one select pass (the first's: the second's logits from its bound on),
+        // unless the second reaches flatAt (it holds at most about 2^13 tokens: only in short vocabularies)
+        Candidates ahead = null;
         for (int round = 0;; round++) {
             float bound = round < levels.length ? massBound(lse, s, levels[round]) : Float.NaN;
+            if (round == 0 && levels.length > 2 && bound == bound) {
+                ahead = new Candidates();
+                ahead.index = collect(softmax.dispatch().kernel(n), x, off, n, massBound(lse, s, levels[1]), ahead,
+                        Math.min(n, AHEAD_MAX), flatAt);
+                ahead = ahead.index == null ? null : ahead;
+            }
             // all that passed the threshold (often several times need, enough to end in one round); a set of
             // more than WEIGH_MIN is weighed unsorted first (weigh: its mass from the backend's double
             // log-sum-exp, where the unsorted paths are allowed): one short of top-p goes on to the next level
             // with nothing sorted, and one that holds it is cut and drawn from unsorted (candidateNucleus)
             Candidates c;
             if (bound == bound) {
-                c = new Candidates();
-                c.index = above(x, off, n, bound, c, need, flatAt);
+                if (ahead == null) {
+                    c = new Candidates();
+                    c.index = above(x, off, n, bound, c, need, flatAt);
+                } else {
+                    c = round == 0 ? ahead.from(bound) : ahead; // the first level's set, then the second's
+                    ahead = round == 0 ? ahead : null;
+                }
                 if (c.count == 0) {
                     continue; // no token that probable (a flat distribution): the next level
                 }
@@ -1354,6 +1381,12 @@ public final class Sampler {
         }
         return token < 0 ? -1 : c.index[token];
     }
+
+    /**
+     * Room for the second top-p level's set (tokens of probability 2^-13 or more, and a few more for lse's
+     * rounding), collected with the first's in one pass ({@link #massCandidates}).
+     */
+    private static final int AHEAD_MAX = (1 << 13) + 256;
 
     /** Sets of more candidates than this are weighed by {@link #weigh} (fewer are sorted and walked). */
     private static final int WEIGH_MIN = 64;

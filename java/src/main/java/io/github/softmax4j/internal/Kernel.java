@@ -59,7 +59,7 @@ public interface Kernel {
     /**
      * Sampling: the indices i (relative to off, ascending) with {@code x[off + i] >= t} or NaN, at most
      * {@code idx.length} of them stored, and their elements into val (null: not stored; else at least as long
-     * as idx); returns how many there are in all.
+     * as idx); returns how many there are in all. Entries past that count may be overwritten.
      */
     int select(float[] x, int off, int n, float t, int[] idx, float[] val);
 }

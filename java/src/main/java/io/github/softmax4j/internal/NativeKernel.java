@@ -257,6 +257,9 @@ public final class NativeKernel implements Kernel {
 
     @Override
     public int select(float[] x, int off, int n, float t, int[] idx, float[] val) {
+        if (val != null && val.length < idx.length) { // the kernel stores up to idx.length elements into val
+            throw new IllegalArgumentException("val shorter than idx: " + val.length + " < " + idx.length);
+        }
         long[] count = new long[1];
         check(NativeLib.s4j_f32_select_at(isa, x, off, n, t, idx, val, idx.length, count));
         return (int) count[0];
