@@ -816,7 +816,7 @@ public final class Sampler {
         boolean unsorted; // top-p's candidates that hold the nucleus, in index order (candidateNucleus draws)
         float[] logits; // the logits of index[0 .. count) as collected (in index order; null once sorted)
         float high; // their largest
-        double logMass; // log sum exp((logits - high) * s), the backend's double log-sum-exp
+        double lse; // their log-sum-exp at the sampler's temperature, the backend's ({@link #weigh})
 
         /** The candidates (collected, in index order) whose logits are {@code >= t}, in that order. */
         Candidates from(float t) {
@@ -1300,9 +1300,9 @@ public final class Sampler {
                 if (c.index == null) {
                     return FLAT;
                 }
-                if (flat && c.count > WEIGH_MIN && weigh(c, s)) {
-                    // the set's mass relative to exp(lse), within ~1e-13: the double log-sum-exp's bound
-                    double held = Math.exp(c.logMass + (double) c.high * s - lse);
+                if (flat && c.count > WEIGH_MIN && weigh(c)) {
+                    // the set's mass relative to exp(lse), within ~1.4e-6 (two lseSlack)
+                    double held = Math.exp(c.lse - lse);
                     if (held < enough && round + 1 < levels.length) { // short: the next level, nothing sorted
                         if (flatBelow(c.count, held, levels[round], flatAt)) {
                             return FLAT;
@@ -1369,17 +1369,38 @@ public final class Sampler {
      * top logit is +Inf.
      */
     private int candidateNucleus(float[] x, int off, int n, Candidates c, double lse, RandomGenerator rng) {
-        // top-p's share of the candidates' total: the rule's total over theirs. exp(lse - s high) is within
-        // lseSlack(n) of the rule's total, logMass within 4 ULP of max(|logMass|, 1) (logMass <= log 2^31) of
-        // the candidates' own; the subtraction's, the division's and Math.exp's roundings: 2^-42 covers those
-        double p = topP * Math.exp(lse - (double) c.high * scale() - c.logMass);
-        int token = flatNucleus(c.logits, 0, c.count, c.high, rng, p, p * (lseSlack(n) + 0x1p-42));
+        // top-p's share of the candidates' total: the rule's total over theirs. exp(lse) and exp(c.lse), the
+        // backend's log-sum-exps of the vocabulary and of the candidates, are within lseSlack of the rule's totals
+        // (relative to exp(s top)); their difference rounds by at most (|lse| + |c.lse|) 2^-53, Math.exp and the
+        // product by 2^-53 each
+        double p = topP * Math.exp(lse - c.lse);
+        double rel = lseSlack(n) + lseSlack(c.count) + (Math.abs(lse) + Math.abs(c.lse) + 2) * 0x1p-52;
+        int token = flatNucleus(c.logits, 0, c.count, c.high, rng, p, p * rel);
         if (token < 0) {
-            // too close to tell by lse: the total from the backend's double passes, within slack(n) of the rule's
-            p = topP * (sum(doubleMasses(x, off, n, c.high)) / Math.exp(c.logMass));
+            // too close to tell: both totals from the backend's double passes, the vocabulary's within slack(n) of
+            // the rule's, the candidates' log-sum-exp within 4 ULP of max(|lse'|, 1) (lse' <= log 2^31) of theirs;
+            // the division's and Math.exp's roundings: 2^-42 covers those
+            p = topP * (sum(doubleMasses(x, off, n, c.high)) / Math.exp(doubleLse(c.logits, c.count, c.high)));
             token = flatNucleus(c.logits, 0, c.count, c.high, rng, p, p * (slack(n) + 0x1p-42));
         }
         return token < 0 ? -1 : c.index[token];
+    }
+
+    /**
+     * The backend's double log-sum-exp of the rule's exponents {@code ((double) v[j] - top) * s} of v[0 .. m)
+     * (within 4 ULP of max(|lse|, 1), docs/NUMERICS.md, "Double precision").
+     */
+    private double doubleLse(float[] v, int m, float top) {
+        Object[] scratch = takeScratch(m);
+        try {
+            double[] d = (double[]) scratch[0];
+            widen(v, 0, m, top, d);
+            double[] lse = new double[1];
+            unscaled().runF64(Op.LOG_SUM_EXP, d, 0, m, d, 0, m, 1, m, lse);
+            return lse[0];
+        } finally {
+            putScratch(scratch);
+        }
     }
 
     /**
@@ -1393,10 +1414,10 @@ public final class Sampler {
 
     /**
      * Weighs a top-p level's candidates c.index[0 .. c.count) (no NaN) unsorted, from their logits as collected
-     * ({@link Candidates#logits}): the largest, and the backend's double log-sum-exp of the rule's exponents
-     * relative to it ({@link Candidates#logMass}). False (nothing weighed) when the largest is +Inf.
+     * ({@link Candidates#logits}): the largest, and the backend's log-sum-exp of them at this temperature (one
+     * pass, ~0.12 ns per candidate; {@link Candidates#lse}). False (nothing weighed) when the largest is +Inf.
      */
-    private boolean weigh(Candidates c, float s) {
+    private boolean weigh(Candidates c) {
         int m = c.count;
         float[] v = c.logits;
         float h0 = Float.NEGATIVE_INFINITY; // two maxima (no NaN; -0.0 or +0.0 makes no difference here)
@@ -1410,16 +1431,7 @@ public final class Sampler {
         if (high == Float.POSITIVE_INFINITY) {
             return false;
         }
-        Object[] scratch = takeScratch(m);
-        try {
-            double[] d = (double[]) scratch[0];
-            widen(v, 0, m, high, d);
-            double[] lse = new double[1];
-            unscaled().runF64(Op.LOG_SUM_EXP, d, 0, m, d, 0, m, 1, m, lse);
-            c.logMass = lse[0];
-        } finally {
-            putScratch(scratch);
-        }
+        c.lse = scaled().lse(v, 0, m);
         c.high = high;
         return true;
     }
