@@ -1266,8 +1266,8 @@ public final class Sampler {
         // first, which the mass walk below checks, a nucleus of a few thousand among the third, whose set is far
         // smaller than the next level's: that one would call many of them flat), then >= (1 - p) / 2n, whose
         // complement holds less than (1 - p) / 2 of the mass: the nucleus is among those (the walk accepts them
-        // unless p is within ~2e-6 of 1, where it asks for more). One select pass each; the sampled estimate
-        // when lse is not finite, or when the levels did not suffice.
+        // unless p is within ~2e-6 of 1, where it asks for more). One select pass each (the first two share
+        // one); the sampled estimate when lse is not finite, or when the levels did not suffice.
         double[] levels = massLevels((1.0 - topP) / (2.0 * n));
         double enough = topP * (1.0 + 1e-6); // the candidates' mass that holds the nucleus under any lse error
         // the first two levels' sets from one select pass (the first's: the second's logits from its bound on),
@@ -1282,9 +1282,10 @@ public final class Sampler {
                 ahead = ahead.index == null ? null : ahead;
             }
             // all that passed the threshold (often several times need, enough to end in one round); a set of
-            // more than WEIGH_MIN is weighed unsorted first (weigh: its mass from the backend's double
-            // log-sum-exp, where the unsorted paths are allowed): one short of top-p goes on to the next level
-            // with nothing sorted, and one that holds it is cut and drawn from unsorted (candidateNucleus)
+            // more than WEIGH_MIN is weighed unsorted first (weigh: its mass from the backend's log-sum-exp of its
+            // logits, where the unsorted paths are allowed): one short of top-p goes on to the next level with
+            // nothing sorted, and one of at least UNSORTED_MIN that holds it is cut and drawn from unsorted
+            // (candidateNucleus)
             Candidates c;
             if (bound == bound) {
                 if (ahead == null) {
@@ -1365,8 +1366,7 @@ public final class Sampler {
      * probability level on: a prefix of the ranking), {@code c.index[0 .. c.count)} in index order:
      * {@link #flatNucleus} over their logits gathered in that order, relative to the backend's log-sum-exp of the
      * vocabulary (within {@link #lseSlack} of the rule's total): no sort, and the rule's StrictMath weights only
-     * for a draw too close to tell otherwise. -1, with nothing drawn, when the cut is too close to tell or the
-     * top logit is +Inf.
+     * for a draw too close to tell otherwise. -1, with nothing drawn, when the cut is too close to tell.
      */
     private int candidateNucleus(float[] x, int off, int n, Candidates c, double lse, RandomGenerator rng) {
         // top-p's share of the candidates' total: the rule's total over theirs. exp(lse) and exp(c.lse), the
@@ -1496,8 +1496,8 @@ public final class Sampler {
     }
 
     /**
-     * {@link #flatFrom} for top-p's levels: their sets are cut and drawn unsorted ({@link #candidateNucleus},
-     * about 8 ns per candidate against about 4 ns per token of the vocabulary for {@link #flatNucleus}).
+     * {@link #flatFrom} for top-p's levels: their sets are weighed and cut unsorted ({@link #candidateNucleus},
+     * a few ns per candidate against about 4.5 ns per token of the vocabulary for {@link #flatNucleus}).
      */
     private static int topPFlatFrom(int n) {
         return Math.max(256, n / 4);
@@ -1626,7 +1626,7 @@ public final class Sampler {
                 total += kept(x, off, y, i, xc);
             }
         }
-        (pSlack > 0.0 ? CANDIDATE_DRAWS : FLAT_DRAWS).increment();
+        (pSlack > 0.0 ? CANDIDATE_DRAWS : FLAT_DRAWS).increment(); // pSlack > 0: a level's candidates
         double u = unit(rng);
         double target = u * total;
         double acc = 0.0;
