@@ -96,7 +96,7 @@ static void check(int isa, const float* x, int64_t n, const char* what) {
         idx[i] = -7;
         val[i] = -7.0f;
       }
-      const int values = (cap & 1) == 0; /* with the elements, or the indices alone (val NULL) */
+      const int values = (k & 1) == 0; /* with the elements, or the indices alone (val NULL), for every cap */
       CHECK(s4j_f32_select_at(isa, x - 3, 3, n, t, idx, values ? val : NULL, cap, &count) == S4J_OK,
             "%s select rc", what);
       CHECK(count == want, "%s %s n=%lld t=%g: count %lld, want %lld", s4j_isa_name(isa), what, (long long)n,

@@ -72,16 +72,20 @@ import io.github.softmax4j.internal.Op;
  * softmax of the vocabulary); a draw that falls where that pass's error (about 2e-6 of the mass) could tip the
  * token, that is among tokens lighter than that, takes the double passes (about 5x more). Top-p without top-k
  * takes the double passes too when p times the mass falls within ~1e-6 of the mass of a prefix of the sorted
- * candidates (logits whose nucleus ends among tokens that light). A flat distribution's nucleus (top-p or
- * min-p without top-k keeping at least max(256, n/16) tokens) is not sorted: the backend's double softmax of
+ * candidates (logits whose nucleus ends among tokens that light). Top-p without top-k over a nucleus of
+ * hundreds to thousands of tokens is not sorted either: the first of its probability levels whose candidates
+ * (more than 256) hold it is cut and drawn from over those candidates alone, as a flat nucleus is below (about
+ * 2-2.5x a softmax over N(0, 3) logits at T = 0.7). A flat distribution's nucleus (top-p without top-k letting
+ * at least max(256, n/4) tokens through a level, min-p without top-k keeping at least max(256, n/16)) is not
+ * sorted: the backend's double softmax of
  * the whole vocabulary, a selection of the top-p cut over bins linear in the logit (min-p: an exact threshold),
  * and a walk through the survivors in index order: about 0.2 / 0.65 / 1.4 ms at 32K / 128K / 256K tokens on
  * AVX-512 (26-42x a softmax); logits whose |log-sum-exp| exceeds 2^24 take it whatever their nucleus. Min-p
  * alone draws fewer survivors than that in the select pass's index order, unsorted. Each thread keeps the
- * flat path's arrays (12 bytes per token, up to 2^18 tokens) and the select pass's (up to 4 bytes per token, 2^18
+ * flat path's arrays (12 bytes per token, up to 2^18 tokens) and the select pass's (up to 8 bytes per token, 2^18
  * tokens) softly between calls. Top-p without top-k sorts the whole vocabulary (O(n log n) instead of a pass)
  * when a flat nucleus's cut falls within about n x 2^-50 of p times the mass (rare), and for top-p within about
- * 10^-6 of 1 when fewer than max(256, n/16) tokens have a probability of at least (1 - p) / 2n (every token is
+ * 10^-6 of 1 when fewer than max(256, n/4) tokens have a probability of at least (1 - p) / 2n (every token is
  * then a candidate).
  * Selections are O(n log n) at worst, whatever the logits. Instances are immutable and thread-safe; a
  * {@link RandomGenerator} is not, so give each thread its own.
@@ -801,13 +805,14 @@ public final class Sampler {
 
     /**
      * Candidate tokens sorted by logit (descending), ties by index (ascending); min-p alone's survivors in index
-     * order ({@link #top} set); or a flat nucleus' marker ({@link #flat}, nothing collected).
+     * order ({@link #top} set); top-p's unsorted candidates that hold the nucleus, in index order with their
+     * logits ({@link #unsorted}); or a flat nucleus' marker ({@link #flat}, nothing collected).
      */
     private static final class Candidates {
         int[] index;
         double[] weight; // the rule's weights of index[0 .. weighed) (in index's order), computed once
         int weighed;
-        int count; // index[0 .. count): sorted, most probable first (in index order when top is set)
+        int count; // index[0 .. count): sorted, most probable first (in index order when top or unsorted is set)
         int infinite; // how many +Inf logits (they are first)
         long[] keys; // sort keys of all candidates: [0, count) sorted, [count, total) the rest, not yet sorted
         int total; // candidates in all (count, unless sort() left some unsorted)
@@ -1131,8 +1136,9 @@ public final class Sampler {
     /**
      * The survivors of top-k, top-p and min-p, as a prefix of sorted candidates (min-p alone: all of them, in
      * index order, {@link Candidates#top} set): returns them, or a flat marker ({@link Candidates#flat})
-     * when flat is set and top-p or min-p without top-k keeps many tokens ({@link #flatNucleus}). lse: the
-     * backend's log-sum-exp where top-p without top-k needs it ({@link #needsTotalMass}).
+     * when flat is set and top-p or min-p without top-k keeps many tokens ({@link #flatNucleus}), or (flat set)
+     * top-p's unsorted candidates that hold its nucleus ({@link Candidates#unsorted}, {@link #candidateNucleus}).
+     * lse: the backend's log-sum-exp where top-p without top-k needs it ({@link #needsTotalMass}).
      */
     private Candidates survivors(float[] x, int off, int n, double lse, boolean flat) {
         int k = topK == 0 ? n : Math.min(topK, n);
@@ -1215,8 +1221,9 @@ public final class Sampler {
      * A bound on the relative distance between exp(lse - s top), lse the backend's log-sum-exp in double, and
      * the rule's total: lse's absolute error (at most 4.87 x 2^-24, docs/NUMERICS.md's proof given the measured
      * error of the exponential; 12 x 2^-24 taken), the rounding of s top and of the exponents, StrictMath.exp,
-     * the rule's sum ((n - 1) 2^-53) and the product with p. The candidates hold the rule's nucleus because lse's
-     * error plus the rule's stays below the 1e-6 that massCandidates adds to the mass it gathers.
+     * the rule's sum ((n - 1) 2^-53) and the product with p. Sorted candidates hold the rule's nucleus because
+     * lse's error plus the rule's stays below the 1e-6 that massCandidates adds to the mass it gathers (a weighed
+     * set, whose mass has two such errors, is cut unsorted only beyond both).
      */
     private static double lseSlack(int n) {
         return 12 * 0x1p-24 + (n + 64.0) * 0x1p-51;
@@ -1237,7 +1244,8 @@ public final class Sampler {
     /**
      * Candidates whose mass, with the backend's log-sum-exp, reaches top-p, or min-p's survivors (top-k not
      * set; in index order, {@link Candidates#top} set); a flat marker ({@link #FLAT}, or min-p's own with its
-     * top) when flat is set and a probability level of top-p, or min-p's threshold, lets {@link #flatFrom}
+     * top) when flat is set and a probability level of top-p lets {@link #topPFlatFrom}, or min-p's threshold
+     * {@link #flatFrom},
      * tokens or more through, or when the candidates of a top-p level fall so far short of p that the nucleus
      * holds that many ({@link #flatBelow}).
      */
@@ -1269,17 +1277,21 @@ public final class Sampler {
         // unless p is within ~2e-6 of 1, where it asks for more). One select pass each (the first two share
         // one); the sampled estimate when lse is not finite, or when the levels did not suffice.
         double[] levels = massLevels((1.0 - topP) / (2.0 * n));
-        double enough = topP * (1.0 + 1e-6); // the candidates' mass that holds the nucleus under any lse error
+        double enough = topP * (1.0 + 1e-6); // the sorted candidates' mass that holds the nucleus under lse's error
         // the first two levels' sets from one select pass (the first's: the second's logits from its bound on),
         // unless the second reaches flatAt (it holds at most about 2^13 tokens: only in short vocabularies)
         Candidates ahead = null;
+        boolean secondFlat = false; // the second level's set reached flatAt
         for (int round = 0;; round++) {
             float bound = round < levels.length ? massBound(lse, s, levels[round]) : Float.NaN;
             if (round == 0 && levels.length > 2 && bound == bound) {
                 ahead = new Candidates();
                 ahead.index = collect(softmax.dispatch().kernel(n), x, off, n, massBound(lse, s, levels[1]), ahead,
                         Math.min(n, AHEAD_MAX), flatAt);
-                ahead = ahead.index == null ? null : ahead;
+                secondFlat = ahead.index == null;
+                ahead = secondFlat ? null : ahead;
+            } else if (round == 1 && secondFlat) {
+                return FLAT; // what the second level's own select pass would find
             }
             // all that passed the threshold (often several times need, enough to end in one round); a set of
             // more than WEIGH_MIN is weighed unsorted first (weigh: its mass from the backend's log-sum-exp of its
@@ -1302,7 +1314,9 @@ public final class Sampler {
                     return FLAT;
                 }
                 if (flat && c.count > WEIGH_MIN && weigh(c)) {
-                    // the set's mass relative to exp(lse), within ~1.4e-6 (two lseSlack)
+                    // the set's mass relative to exp(lse), within lseSlack(n) + lseSlack(count) (~1.4e-6) of the
+                    // rule's: short of p, the next level; holding p beyond that error, cut unsorted; in between
+                    // (or short at the last level: p within ~2e-6 of 1) sorted and walked
                     double held = Math.exp(c.lse - lse);
                     if (held < enough && round + 1 < levels.length) { // short: the next level, nothing sorted
                         if (flatBelow(c.count, held, levels[round], flatAt)) {
@@ -1311,7 +1325,8 @@ public final class Sampler {
                         need = (int) Math.min(n, 8L * Math.max(need, c.count));
                         continue;
                     }
-                    if (c.count >= UNSORTED_MIN) {
+                    double holds = topP * (1.0 + lseSlack(n) + lseSlack(c.count) + 0x1p-40);
+                    if (c.count >= UNSORTED_MIN && held >= holds) {
                         c.unsorted = true; // the cut and the draw without a sort (candidateNucleus)
                         return c;
                     }
@@ -1364,7 +1379,7 @@ public final class Sampler {
     /**
      * Top-p (and min-p) without top-k over candidates known to hold the nucleus (all the logits from a
      * probability level on: a prefix of the ranking), {@code c.index[0 .. c.count)} in index order:
-     * {@link #flatNucleus} over their logits gathered in that order, relative to the backend's log-sum-exp of the
+     * {@link #flatNucleus} over their logits as collected in that order, relative to the backend's log-sum-exp of the
      * vocabulary (within {@link #lseSlack} of the rule's total): no sort, and the rule's StrictMath weights only
      * for a draw too close to tell otherwise. -1, with nothing drawn, when the cut is too close to tell.
      */
@@ -1477,7 +1492,8 @@ public final class Sampler {
     }
 
     /**
-     * {@link #survivors}' answer when top-p or min-p without top-k has {@link #flatFrom} candidates or more
+     * {@link #survivors}' answer when top-p or min-p without top-k has {@link #topPFlatFrom} or {@link #flatFrom}
+     * candidates or more
      * (min-p alone answers with one of its own, {@link Candidates#flat} and the top logit set).
      */
     private static final Candidates FLAT = new Candidates();
@@ -1567,7 +1583,7 @@ public final class Sampler {
 
     /**
      * {@link #flatNucleus} over x[off .. off + n): the whole vocabulary (p = topP, pSlack 0), or the logits of
-     * a prefix of its ranking that holds the nucleus gathered in index order ({@link #candidateNucleus}): p is
+     * a prefix of its ranking that holds the nucleus, collected in index order ({@link #candidateNucleus}): p is
      * then top-p's share of the prefix's own total, known within pSlack (the cut's margin grows by it).
      */
     private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng, double p, double pSlack) {

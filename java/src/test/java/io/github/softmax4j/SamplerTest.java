@@ -486,10 +486,11 @@ class SamplerTest {
 
     /**
      * Top-p alone over the candidates of a probability level that hold the nucleus, cut and drawn unsorted
-     * (Sampler#candidateNucleus: bins linear in the logit over the gathered set, the backend's double softmax of
+     * (Sampler#candidateNucleus: bins linear in the logit over the collected set, the backend's double softmax of
      * the rule's exponents, top-p's share of the set's total from the vocabulary's log-sum-exp): 262,144 tokens
      * whose holding level has a few thousand, plain (N(0, 3)), with a narrow cluster or a run of logits a few
-     * ulps apart near the cut, or quantized to quarters (runs of equal logits across the bins' edges). Every draw
+     * ulps apart near the cut, or quantized to quarters (runs of equal logits across the bins' edges), and with a
+     * min-p that binds before top-p's cut or after it. Every draw
      * on a grid of u must be the rule's token, and each must have taken the unsorted path (one no longer taken
      * leaves this test without its subject).
      */
@@ -510,9 +511,9 @@ class SamplerTest {
             quarters[i] = Math.round(12 * g) / 4f;
             ulps[i] = i % 400 == 0 ? 7f + (i % 7) * Math.ulp(7f) : wide[i];
         }
-        Object[][] cases = { // logits, temperature, top-p
-            {wide, 0.7f, 0.95}, {wide, 0.8f, 0.93}, {cluster, 0.7f, 0.9}, {quarters, 0.7f, 0.95}, {ulps, 0.7f, 0.95},
-            {ulps, 0.7f, 0.9},
+        Object[][] cases = { // logits, temperature, top-p, min-p (1e-4 binds before top-p's cut, 1e-7 after it)
+            {wide, 0.7f, 0.95, 0.0}, {wide, 0.8f, 0.93, 0.0}, {cluster, 0.7f, 0.9, 0.0}, {quarters, 0.7f, 0.95, 0.0},
+            {ulps, 0.7f, 0.95, 0.0}, {ulps, 0.7f, 0.9, 0.0}, {wide, 0.7f, 0.95, 1e-4}, {wide, 0.7f, 0.95, 1e-7},
         };
         double[] u = {0};
         RandomGenerator given = given(u);
@@ -520,10 +521,11 @@ class SamplerTest {
             float[] x = (float[]) c[0];
             float t = (float) c[1];
             double p = (double) c[2];
+            double q = (double) c[3];
             float s = 1f / t; // the sampler's scale
             int[] order = SamplerReference.order(x, 0, n);
-            int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, 0.0);
-            Sampler sampler = Sampler.of(sm).withTemperature(t).withTopP(p);
+            int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, q);
+            Sampler sampler = Sampler.of(sm).withTemperature(t).withTopP(p).withMinP(q);
             long unsorted = Sampler.CANDIDATE_DRAWS.sum();
             for (int i = 0; i <= 64; i++) {
                 u[0] = i == 64 ? Math.nextDown(1.0) : i / 64.0;
@@ -595,7 +597,7 @@ class SamplerTest {
                 }
             }
         }
-        // most of those draws cut a level's candidates (the rest, p near 1, the whole vocabulary)
+        // every one of those draws cut a level's candidates
         assertTrue(Sampler.CANDIDATE_DRAWS.sum() - taken >= candidates, (Sampler.CANDIDATE_DRAWS.sum() - taken)
                 + " of " + candidates + " draws away from the edges cut from a level's candidates");
     }
@@ -795,6 +797,10 @@ class SamplerTest {
     @MethodSource("io.github.softmax4j.Backends#all")
     void argmaxAndSelectKernelsMatchTheirDefinition(Backend backend) {
         io.github.softmax4j.internal.Kernel k = Backends.require(backend).dispatch().kernel();
+        if (backend.name().startsWith("NATIVE")) { // the kernel would store up to idx.length elements into val
+            assertThrows(IllegalArgumentException.class, () -> k.select(new float[40], 0, 40, 0f, new int[20],
+                    new float[19]));
+        }
         SplittableRandom r = new SplittableRandom(SEED + 11);
         int[] sizes = {1, 2, 3, 15, 16, 17, 31, 33, 63, 64, 65, 1023, 1024, 1025, 2047, 2048, 2049, 3000, 4096 + 7,
             40_000};
@@ -846,7 +852,7 @@ class SamplerTest {
                     }
                     for (int cap : new int[] {0, 3, n}) {
                         int[] idx = new int[cap];
-                        float[] val = cap == 3 ? null : new float[cap + 1]; // the elements too, or not
+                        float[] val = (kind + off) % 2 == 1 ? null : new float[cap + 1]; // the elements too, or not
                         if (val != null) {
                             Arrays.fill(val, -7f);
                         }
