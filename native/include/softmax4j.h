@@ -155,13 +155,20 @@ S4J_API int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t 
 
 /* Sampling support (the Java Sampler). s4j_f32_argmax_at: *index = the index (relative to x_offset) of the
  * first largest of x[x_offset ..+n), n >= 1, or -1 - i when x[x_offset + i] is the first NaN (every element
- * -Inf gives 0). s4j_f32_select_at: the indices i (relative, ascending) with x[x_offset + i] >= t or NaN,
- * at most cap of them stored into idx and, when val is not NULL, their elements into val (room for cap too),
- * their total count into *count (n < 2^31; t not NaN). Entries past the count, below cap, may be overwritten. */
+ * -Inf gives 0). s4j_f32_select_at: the indices i (relative, ascending) with t <= x[x_offset + i] <= u or NaN
+ * (u = +Inf: no upper bound), at most cap of them stored into idx and, when val is not NULL, their elements
+ * into val (room for cap too), their total count into *count (n < 2^31; t and u not NaN). Entries past the
+ * count, below cap, may be overwritten. s4j_f32_binexp_at: the weights of the sampler's flat nucleus,
+ * w[i] = exp(((double) x[x_offset + i] - top) * s) in double (the f64 exp: within 4 ULP, 0 below DBL_MIN
+ * on some tiers), each added into bins[min(fl(fl(top - x) * inv), nbins - 1)] (an x above top into bins[0];
+ * bins are added to, not zeroed), their sum into *total (n < 2^31; top finite; s, inv > 0 finite; nbins >= 1). */
 S4J_API int s4j_f32_argmax_at(int isa, const float* x, int64_t x_offset, int64_t n, int64_t* index);
 
-S4J_API int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, int32_t* idx, float* val,
-                              int64_t cap, int64_t* count);
+S4J_API int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, float u, int32_t* idx,
+                              float* val, int64_t cap, int64_t* count);
+
+S4J_API int s4j_f32_binexp_at(int isa, const float* x, int64_t x_offset, int64_t n, float top, float s, double inv,
+                              double* w, double* bins, int64_t nbins, double* total);
 
 /* ---------------------------------------------------------------------------------------------
  * Double precision: the same rows entry as s4j_f32_rows_at (ops, flags, rows, strides, lse, return

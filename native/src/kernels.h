@@ -74,7 +74,7 @@ static inline float s4j_f32_exponent_of_max(float max, float s) {
  *                 through y for n <= S4J_SHORT_ROW (out of place); bit r set when row r needs the exact path
  *   raddexpshort  Reduce-ADD of EXPonentials of SHORT rows: raddexp of up to S4J_SHORT_GROUP rows of n <=
  *                 S4J_SHORT_ROW floats, each relative to the exponent of its own maximum (e[r]), steps interleaved
- *   rselect       Reduce-SELECT: indices of x >= t or NaN and, val not NULL, those elements (at most cap of each
+ *   rselect       Reduce-SELECT: indices of t <= x <= u or NaN and, val not NULL, those elements (at most cap of each
  *                 stored), the count returned (sampling)
  *   rargmax       Reduce-ARGMAX: index of the first maximum, or -1 - index of the first NaN (sampling) */
 typedef float (*s4j_f32_rmax_fn)(size_t n, const float* x);
@@ -92,7 +92,8 @@ typedef unsigned (*s4j_f32_vsoftmaxshort_fn)(size_t rows, size_t n, const float*
                                              size_t y_stride, float s);
 typedef void (*s4j_f32_raddexpshort_fn)(size_t rows, size_t n, const float* x, size_t x_stride, float s, double* m,
                                         float* e);
-typedef int64_t (*s4j_f32_rselect_fn)(size_t n, const float* x, float t, int32_t* idx, float* val, int64_t cap);
+typedef int64_t (*s4j_f32_rselect_fn)(size_t n, const float* x, float t, float u, int32_t* idx, float* val,
+                                      int64_t cap);
 typedef int64_t (*s4j_f32_rargmax_fn)(size_t n, const float* x);
 
 #define S4J_TIER(id, isa, method, unroll, vlen, flags, ...)                                                \
@@ -109,8 +110,8 @@ typedef int64_t (*s4j_f32_rargmax_fn)(size_t n, const float* x);
                                                                float s);                                    \
   void s4j_f32_raddexpshort__##isa##_##method##_##unroll(size_t rows, size_t n, const float* x,            \
                                                           size_t x_stride, float s, double* m, float* e);   \
-  int64_t s4j_f32_rselect__##isa##_##unroll(size_t n, const float* x, float t, int32_t* idx, float* val,    \
-                                            int64_t cap);                                                   \
+  int64_t s4j_f32_rselect__##isa##_##unroll(size_t n, const float* x, float t, float u, int32_t* idx,      \
+                                            float* val, int64_t cap);                                       \
   int64_t s4j_f32_rargmax__##isa##_##unroll(size_t n, const float* x);
 #include "s4j_tiers.inc"
 #undef S4J_TIER
@@ -134,6 +135,10 @@ typedef void (*s4j_f64_vscaleexp_fn)(size_t n, const double* x, double* y, doubl
                                      double inv_lo, double e_max);
 /* vscale: y = y * (inv_hi + inv_lo) in place. */
 typedef void (*s4j_f64_vscale_fn)(size_t n, double* y, double inv_hi, double inv_lo);
+/* rbinexp (sampling; float logits, double weights): w[i] = exp(((double) x[i] - top) * s) and each added into
+ * bins[min(fl((top - x[i]) * inv), nbins - 1)] (inv > 0, nbins >= 1); returns their sum (src/f64/s4j_f64_rbinexp.c). */
+typedef double (*s4j_f64_rbinexp_fn)(size_t n, const float* x, float top, float s, double inv, double* w,
+                                     double* bins, int64_t nbins);
 
 double s4j_f64_rmax__scalar_u4_acc4(size_t n, const double* x, double scale, int* has_nan);
 double s4j_f64_raddexp__scalar_p13_u32_acc4(size_t n, const double* x, double scale, double e_max, double* sum_lo);
@@ -142,6 +147,8 @@ double s4j_f64_raddstoreexp__scalar_p13_u32_acc4(size_t n, const double* x, doub
 void s4j_f64_vscaleexp__scalar_p13_u32(size_t n, const double* x, double* y, double scale, double inv_hi,
                                        double inv_lo, double e_max);
 void s4j_f64_vscale__scalar_u4(size_t n, double* y, double inv_hi, double inv_lo);
+double s4j_f64_rbinexp__scalar_p13_u64(size_t n, const float* x, float top, float s, double inv, double* w,
+                                       double* bins, int64_t nbins);
 
 /* The f64 kernels of one tier, one per op: the driver's table (softmax_f64.c) holds one set per tier of the
  * registry, s4j_f64_kernels__<isa>: the portable tier's is the scalar kernels above (softmax_f64.c), a vector
@@ -152,6 +159,7 @@ typedef struct s4j_f64_kernel_set {
   s4j_f64_raddstoreexp_fn raddstoreexp;
   s4j_f64_vscaleexp_fn vscaleexp;
   s4j_f64_vscale_fn vscale;
+  s4j_f64_rbinexp_fn rbinexp;
 } s4j_f64_kernel_set;
 #define S4J_TIER(id, isa, method, unroll, vlen, flags, ...) extern const s4j_f64_kernel_set s4j_f64_kernels__##isa;
 #include "s4j_tiers.inc"
@@ -168,12 +176,14 @@ typedef struct s4j_f64_kernel_set {
                                                        double e_max, double* sum_lo);                       \
   void s4j_f64_vscaleexp__##isa##_p13_##u2(size_t n, const double* x, double* y, double scale,             \
                                            double inv_hi, double inv_lo, double e_max);                     \
-  void s4j_f64_vscale__##isa##_##u4(size_t n, double* y, double inv_hi, double inv_lo);
+  void s4j_f64_vscale__##isa##_##u4(size_t n, double* y, double inv_hi, double inv_lo);                  \
+  double s4j_f64_rbinexp__##isa##_p13_##u4(size_t n, const float* x, float top, float s, double inv,       \
+                                           double* w, double* bins, int64_t nbins);
 /* Their kernel set (src/f64/s4j_f64_kernels.c). */
 #define S4J_F64_VECTOR_KERNELS(isa, u2, u4)                                                                 \
   {s4j_f64_rmax__##isa##_##u4##_acc4, s4j_f64_raddexp__##isa##_p13_##u4##_acc2,                             \
    s4j_f64_raddstoreexp__##isa##_p13_##u4##_acc2, s4j_f64_vscaleexp__##isa##_p13_##u2,                      \
-   s4j_f64_vscale__##isa##_##u4}
+   s4j_f64_vscale__##isa##_##u4, s4j_f64_rbinexp__##isa##_p13_##u4}
 
 
 /* The argument checks of every rows entry (softmax.c), f32 and f64: scale_ok is the entry's own rule for

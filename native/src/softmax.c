@@ -853,10 +853,10 @@ int s4j_f32_argmax_at(int isa, const float* x, int64_t x_offset, int64_t n, int6
   return S4J_OK;
 }
 
-int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, int32_t* idx, float* val,
-                      int64_t cap, int64_t* count) {
+int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, float u, int32_t* idx,
+                      float* val, int64_t cap, int64_t* count) {
   if (n < 0 || n > INT32_MAX || x_offset < 0 || cap < 0 || (cap > 0 && idx == NULL) || count == NULL ||
-      (n > 0 && x == NULL) || t != t) { /* a NaN threshold would select every element (unordered compares) */
+      (n > 0 && x == NULL) || t != t || u != u) { /* a NaN bound would select every element (unordered compares) */
     return S4J_EINVAL;
   }
   const int rc = s4j_check_isa(isa);
@@ -865,6 +865,6 @@ int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, floa
     *count = 0; /* x may be NULL: no pointer arithmetic on it */
     return S4J_OK;
   }
-  *count = s4j_kernel_table[isa].rselect((size_t)n, x + (size_t)x_offset, t, idx, val, cap);
+  *count = s4j_kernel_table[isa].rselect((size_t)n, x + (size_t)x_offset, t, u, idx, val, cap);
   return S4J_OK;
 }

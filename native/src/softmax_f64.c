@@ -17,7 +17,8 @@
 
 const s4j_f64_kernel_set s4j_f64_kernels__scalar = {s4j_f64_rmax__scalar_u4_acc4, s4j_f64_raddexp__scalar_p13_u32_acc4,
                                                     s4j_f64_raddstoreexp__scalar_p13_u32_acc4,
-                                                    s4j_f64_vscaleexp__scalar_p13_u32, s4j_f64_vscale__scalar_u4};
+                                                    s4j_f64_vscaleexp__scalar_p13_u32, s4j_f64_vscale__scalar_u4,
+                                                    s4j_f64_rbinexp__scalar_p13_u64};
 
 /* Filled from the tier registry; a tier that is not compiled in has NULL. */
 static const s4j_f64_kernel_set* const s4j_f64_kernel_table[S4J_ISA_COUNT] = {
@@ -370,5 +371,21 @@ int s4j_f64_rows_at(int isa, int op, int algorithm, int flags, double scale, con
     double* yr = op == S4J_OP_LOG_SUM_EXP ? NULL : y + (size_t)(y_offset + r * y_stride);
     s4j_f64_row(k, op, algorithm, flags, scale, xr, yr, (size_t)cols, l);
   }
+  return S4J_OK;
+}
+
+/* Sampling support (the Java Sampler's flat nucleus): the f64 kernel rbinexp over float logits (softmax4j.h). */
+int s4j_f32_binexp_at(int isa, const float* x, int64_t x_offset, int64_t n, float top, float s, double inv,
+                      double* w, double* bins, int64_t nbins, double* total) {
+  if (n < 0 || n > INT32_MAX || x_offset < 0 || total == NULL || (n > 0 && (x == NULL || w == NULL)) ||
+      bins == NULL || nbins < 1 || nbins > INT32_MAX || !isfinite(top) || !(s > 0.0f) || !isfinite(s) ||
+      !(inv > 0.0) || !isfinite(inv)) {
+    return S4J_EINVAL;
+  }
+  const int rc = s4j_rows_args(isa, S4J_ALGO_AUTO, 0, 1, x, x_offset, 1, x, x_offset, 1, 1, n); /* the tier's */
+  if (rc != S4J_OK) return rc;
+  if (s4j_f64_kernel_table[isa] == NULL) return S4J_ENOTSUP;
+  *total = n == 0 ? 0.0 : s4j_f64_kernel_table[isa]->rbinexp((size_t)n, x + (size_t)x_offset, top, s, inv, w, bins,
+                                                              nbins);
   return S4J_OK;
 }

@@ -226,13 +226,13 @@ static void ops_special(int isa) {
     CHECK(s4j_f32_sumexp_at(isa, 1.0f, NULL, 0, 2, me) == S4J_EINVAL, "sumexp x NULL");
     CHECK(s4j_f32_finish_at(isa, 0, 1.0f, x, 0, NULL, 0, 2, 1.0, 0.0) == S4J_EINVAL, "finish y NULL");
     CHECK(s4j_f32_argmax_at(isa, NULL, 0, 2, &at) == S4J_EINVAL, "argmax x NULL");
-    CHECK(s4j_f32_select_at(isa, NULL, 0, 2, 0.0f, idx, NULL, 2, &at) == S4J_EINVAL, "select x NULL");
-    CHECK(s4j_f32_select_at(isa, x, 0, 2, NAN, idx, NULL, 2, &at) == S4J_EINVAL, "select NaN threshold");
+    CHECK(s4j_f32_select_at(isa, NULL, 0, 2, 0.0f, INFINITY, idx, NULL, 2, &at) == S4J_EINVAL, "select x NULL");
+    CHECK(s4j_f32_select_at(isa, x, 0, 2, NAN, INFINITY, idx, NULL, 2, &at) == S4J_EINVAL, "select NaN threshold");
     CHECK(s4j_f32_sumexp_at(isa, INFINITY, x, 0, 2, me) == S4J_EINVAL, "sumexp +Inf scale");
     /* nothing to do: NULL memory with offsets is no error (the entries return before any arithmetic on NULL,
      * which clang's UBSan reports; these checks pin the return codes) */
     CHECK(s4j_f32_finish_at(isa, 0, 1.0f, NULL, 5, NULL, 7, 0, 1.0, 0.0) == S4J_OK, "finish of nothing, NULL");
-    CHECK(s4j_f32_select_at(isa, NULL, 5, 0, 0.0f, NULL, NULL, 0, &at) == S4J_OK && at == 0, "select of nothing, NULL");
+    CHECK(s4j_f32_select_at(isa, NULL, 5, 0, 0.0f, INFINITY, NULL, NULL, 0, &at) == S4J_OK && at == 0, "select of nothing, NULL");
     CHECK(s4j_f32_softmax_argmax_rows_at(isa, 0, 0, 1.0f, x, 0, 2, NULL, 0, 2, 1, 2, &at, 0) == S4J_EINVAL,
           "softmax argmax y NULL");
   }

@@ -1,10 +1,12 @@
 /*
- * The sampling entry points (s4j_f32_argmax_at, s4j_f32_select_at, s4j_f32_softmax_argmax_rows_at) on every
- * runnable tier against plain C loops: sizes 1..70 and a few long ones, ties, NaN at every kind of position,
- * -Inf, +Inf, thresholds at, below and above the data, a cap smaller than the count, offsets; the fused
+ * The sampling entry points (s4j_f32_argmax_at, s4j_f32_select_at, s4j_f32_binexp_at,
+ * s4j_f32_softmax_argmax_rows_at) on every runnable tier against plain C loops: sizes 1..70 and a few long ones,
+ * ties, NaN at every kind of position, -Inf, +Inf, thresholds and upper bounds at, below and above the data, a
+ * cap smaller than the count, offsets; binexp's weights against libm's exp, its bins bit for bit; the fused
  * softmax + argmax against s4j_f32_rows_at's softmax (bit for bit) and a loop over its output, every
  * algorithm, with and without S4J_FLAG_SAFE, out of place, in place and as two strided rows.
  */
+#include <float.h>
 #include <string.h>
 
 #include "s4j_test_util.h"
@@ -71,6 +73,41 @@ static int64_t ref_argmax(const float* x, int64_t n) {
   return best;
 }
 
+/* binexp against libm: each weight within 4 ULP of exp (0 or within DBL_MIN below it), the bins bit for bit the
+ * kernel's own weights added in index order at the positions the formula gives, the total within n ulps. */
+static void check_binexp(int isa, const float* x, int64_t n, float top, const char* what) {
+  static const float scales[] = {1.0f, 1.0f / 0.7f, 0.01f, 30.0f};
+  static const int64_t nbins[] = {1, 7, 2048};
+  double* w = malloc(sizeof(double) * (size_t)(n + 1));
+  double bins[2048 + 1], want[2048 + 1];
+  for (size_t k = 0; k < sizeof scales / sizeof scales[0]; k++) {
+    const float s = scales[k];
+    const int64_t nb = nbins[k % 3];
+    const double inv = nb / (32.0 / s) + 0.37 * (double)k;
+    for (int64_t b = 0; b <= nb; b++) bins[b] = want[b] = b == nb ? -7.0 : 0.0;
+    w[n] = -7.0;
+    double total = -1.0;
+    CHECK(s4j_f32_binexp_at(isa, x - 3, 3, n, top, s, inv, w, bins, nb, &total) == S4J_OK, "%s binexp rc", what);
+    double sum = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+      const double d = ((double)x[i] - top) * s;
+      const double e = exp(d);
+      CHECK(w[i] == e || fabs(w[i] - e) <= 4 * 0x1p-52 * e || (e < DBL_MIN && w[i] >= 0.0 && w[i] <= DBL_MIN),
+            "%s %s n=%lld s=%g: w[%lld] = %.17g, exp(%.17g) = %.17g", s4j_isa_name(isa), what, (long long)n,
+            (double)s, (long long)i, w[i], d, e);
+      const double b = ((double)top - x[i]) * inv;
+      want[b < nb - 1 ? (b > 0.0 ? (int64_t)b : 0) : nb - 1] += w[i];
+      sum += e;
+    }
+    CHECK(memcmp(bins, want, sizeof(double) * (size_t)(nb + 1)) == 0 && w[n] == -7.0,
+          "%s %s n=%lld s=%g nbins=%lld: bins differ (or written past)", s4j_isa_name(isa), what, (long long)n,
+          (double)s, (long long)nb);
+    CHECK(fabs(total - sum) <= (double)(n + 4) * 0x1p-52 * sum, "%s %s n=%lld: total %.17g, want %.17g",
+          s4j_isa_name(isa), what, (long long)n, total, sum);
+  }
+  free(w);
+}
+
 static void check(int isa, const float* x, int64_t n, const char* what) {
   int64_t got = 12345;
   CHECK(s4j_f32_argmax_at(isa, x - 3, 3, n, &got) == S4J_OK, "%s argmax rc", what);
@@ -78,18 +115,20 @@ static void check(int isa, const float* x, int64_t n, const char* what) {
         (long long)got, (long long)ref_argmax(x, n));
   check_fused(isa, x, n, what);
   const float ts[] = {-INFINITY, -3.0f, 0.0f, 0.5f, 2.0f, INFINITY, x[n / 2]};
+  const float us[] = {INFINITY, 0.5f, 2.0f, -INFINITY, x[n / 3]};
   int32_t* idx = malloc(sizeof(int32_t) * (size_t)(n + 1));
   float* val = malloc(sizeof(float) * (size_t)(n + 1));
   for (size_t k = 0; k < sizeof ts / sizeof ts[0]; k++) {
     const float t = ts[k];
-    if (t != t) { /* x[n / 2] of a row with a NaN there: no threshold (every compare with it is unordered) */
+    const float u = us[k % 5];
+    if (t != t || u != u) { /* x[n / 2], x[n / 3] of a row with a NaN there: no bound (every compare unordered) */
       int64_t count = -1;
-      CHECK(s4j_f32_select_at(isa, x - 3, 3, n, t, idx, val, n, &count) == S4J_EINVAL && count == -1,
-            "%s select with a NaN threshold", what);
+      CHECK(s4j_f32_select_at(isa, x - 3, 3, n, t, u, idx, val, n, &count) == S4J_EINVAL && count == -1,
+            "%s select with a NaN bound", what);
       continue;
     }
     int64_t want = 0;
-    for (int64_t i = 0; i < n; i++) want += !(x[i] < t);
+    for (int64_t i = 0; i < n; i++) want += !(x[i] < t) && !(x[i] > u);
     for (int64_t cap = 0; cap <= n; cap = cap < 3 ? cap + 1 : cap * 4) {
       int64_t count = -1;
       for (int64_t i = 0; i <= n; i++) {
@@ -97,13 +136,13 @@ static void check(int isa, const float* x, int64_t n, const char* what) {
         val[i] = -7.0f;
       }
       const int values = (k & 1) == 0; /* with the elements, or the indices alone (val NULL), for every cap */
-      CHECK(s4j_f32_select_at(isa, x - 3, 3, n, t, idx, values ? val : NULL, cap, &count) == S4J_OK,
+      CHECK(s4j_f32_select_at(isa, x - 3, 3, n, t, u, idx, values ? val : NULL, cap, &count) == S4J_OK,
             "%s select rc", what);
-      CHECK(count == want, "%s %s n=%lld t=%g: count %lld, want %lld", s4j_isa_name(isa), what, (long long)n,
-            (double)t, (long long)count, (long long)want);
+      CHECK(count == want, "%s %s n=%lld t=%g u=%g: count %lld, want %lld", s4j_isa_name(isa), what, (long long)n,
+            (double)t, (double)u, (long long)count, (long long)want);
       int64_t j = 0;
       for (int64_t i = 0; i < n && j < cap; i++) {
-        if (!(x[i] < t)) {
+        if (!(x[i] < t) && !(x[i] > u)) {
           CHECK(idx[j] == i, "%s %s n=%lld t=%g: idx[%lld] = %d, want %lld", s4j_isa_name(isa), what,
                 (long long)n, (double)t, (long long)j, idx[j], (long long)i);
           CHECK(memcmp(&val[j], values ? &x[i] : &(float){-7.0f}, sizeof(float)) == 0,
@@ -130,6 +169,8 @@ int main(void) {
       const int64_t len = n <= 70 ? n : longs[n - 71];
       for (int64_t i = 0; i < len; i++) x[i] = (float)(2 * s4j_rng_normal());
       check(isa, x, len, "normal");
+      check_binexp(isa, x, len, x[ref_top(x, len)], "normal");
+      check_binexp(isa, x, len, -1.0f, "some above top");
       if (len == 4097) { /* the only NaN in each vector of a main-loop iteration (each of its NaN tests) */
         for (int64_t at = 2048; at < 2048 + 8 * 16 + 8; at += 3) {
           const float was = x[at];
@@ -154,6 +195,8 @@ int main(void) {
       check(isa, x, len, "two nans");
       for (int64_t i = 0; i < len; i++) x[i] = -INFINITY;
       check(isa, x, len, "all -inf");
+      x[len / 2] = 3.0f;
+      check_binexp(isa, x, len, 3.0f, "-inf and one");
       x[len / 2] = INFINITY;
       check(isa, x, len, "+inf");
       /* rows whose NaN test says "maybe" without a NaN (AVX2 sums products: Inf * 0, Inf - Inf) */
@@ -174,7 +217,15 @@ int main(void) {
   int64_t c;
   float one = 1.0f;
   CHECK(s4j_f32_argmax_at(0, &one, 0, 0, &c) == S4J_EINVAL, "n = 0 is an error");
-  CHECK(s4j_f32_select_at(0, &one, 0, 1, 0.0f, NULL, NULL, 1, &c) == S4J_EINVAL, "null idx with cap > 0");
+  CHECK(s4j_f32_select_at(0, &one, 0, 1, 0.0f, INFINITY, NULL, NULL, 1, &c) == S4J_EINVAL, "null idx with cap > 0");
+  double wt[1], bt[1], tt = -1.0;
+  CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 1.0, wt, bt, 0, &tt) == S4J_EINVAL, "binexp without bins");
+  CHECK(s4j_f32_binexp_at(0, &one, 0, 1, INFINITY, 1.0f, 1.0, wt, bt, 1, &tt) == S4J_EINVAL, "binexp top +Inf");
+  CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 0.0f, 1.0, wt, bt, 1, &tt) == S4J_EINVAL, "binexp scale 0");
+  CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 0.0, wt, bt, 1, &tt) == S4J_EINVAL, "binexp inv 0");
+  CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, NAN, wt, bt, 1, &tt) == S4J_EINVAL, "binexp inv NaN");
+  CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 1.0, NULL, bt, 1, &tt) == S4J_EINVAL, "binexp w NULL");
+  CHECK(s4j_f32_binexp_at(0, NULL, 0, 0, 1.0f, 1.0f, 1.0, NULL, bt, 1, &tt) == S4J_OK && tt == 0.0, "binexp of nothing");
   float out = 0.0f;
   c = 7;
   CHECK(s4j_f32_softmax_argmax_rows_at(0, 0, 0, 1.0f, &one, 0, 0, &out, 0, 0, 1, 0, &c, 0) == S4J_OK && c == -1,

@@ -1,7 +1,7 @@
-/* rselect = Reduce-SELECT: the indices i in [0, n) with x[i] >= t or x[i] NaN (the sampler's candidates: one
- * comparison per element, the rare hits extracted from the lane mask). Writes at most cap of them into
- * idx, in ascending order, and (val not NULL) their elements into val, and returns how many there are in all.
- * One kernel per tier (s4j_f32_simd.h). */
+/* rselect = Reduce-SELECT: the indices i in [0, n) with t <= x[i] <= u or x[i] NaN (the sampler's candidates:
+ * one comparison per element, two with an upper bound below +Inf, the rare hits extracted from the lane mask).
+ * Writes at most cap of them into idx, in ascending order, and (val not NULL) their elements into val, and
+ * returns how many there are in all. One kernel per tier (s4j_f32_simd.h). */
 #include "s4j_f32_simd.h"
 
 #if defined(_MSC_VER) && !defined(__clang__)
@@ -55,26 +55,34 @@ static inline int64_t s4j_take_vector(uint32_t m, const float* x, int64_t base, 
   return s4j_take(m, x, base, idx, val, cap, count);
 }
 
-/* The hits among the first rem (< VLEN) floats at x + i, lanes past them masked off. */
-static inline int64_t s4j_take_part(const float* x, size_t i, size_t rem, s4j_vf vt, int32_t* idx, float* val,
-                                    int64_t cap, int64_t count) {
-  const uint32_t lanes = (uint32_t)((UINT64_C(1) << rem) - 1); /* the masked-out lanes are not elements */
-  return s4j_take(s4j_vmask_ge_or_nan(s4j_vload_tail_zero(x + i, s4j_vtail_mask(rem)), vt) & lanes, x, (int64_t)i,
-                  idx, val, cap, count);
+/* The lanes of v selected: v >= t or NaN, and (ranged) v <= u or NaN (a bound of +Inf: ranged 0, one compare). */
+S4J_INLINE uint32_t s4j_select_mask(s4j_vf v, s4j_vf vt, s4j_vf vu, const int ranged) {
+  const uint32_t m = s4j_vmask_ge_or_nan(v, vt);
+  return ranged ? m & s4j_vmask_ge_or_nan(vu, v) : m;
 }
 
-int64_t S4J_FN(rselect)(size_t n, const float* x, float t, int32_t* idx, float* val, int64_t cap) {
+/* The hits among the first rem (< VLEN) floats at x + i, lanes past them masked off. */
+S4J_INLINE int64_t s4j_take_part(const float* x, size_t i, size_t rem, s4j_vf vt, s4j_vf vu, const int ranged,
+                                 int32_t* idx, float* val, int64_t cap, int64_t count) {
+  const uint32_t lanes = (uint32_t)((UINT64_C(1) << rem) - 1); /* the masked-out lanes are not elements */
+  const s4j_vf v = s4j_vload_tail_zero(x + i, s4j_vtail_mask(rem));
+  return s4j_take(s4j_select_mask(v, vt, vu, ranged) & lanes, x, (int64_t)i, idx, val, cap, count);
+}
+
+S4J_INLINE int64_t s4j_select(size_t n, const float* x, float t, float u, int32_t* idx, float* val, int64_t cap,
+                              const int ranged) {
   const s4j_vf vt = s4j_vset1(t);
+  const s4j_vf vu = s4j_vset1(u);
   int64_t count = 0;
   /* the floats before x's first vector-aligned one first: every load after them is aligned */
   size_t i = s4j_head_to_align(x, n);
-  if (i != 0) count = s4j_take_part(x, 0, i, vt, idx, val, cap, count);
+  if (i != 0) count = s4j_take_part(x, 0, i, vt, vu, ranged, idx, val, cap, count);
   for (; i + 4 * S4J_VLEN <= n; i += 4 * S4J_VLEN) {
     if (n - i >= S4J_PREFETCH_AHEAD + 4 * S4J_VLEN) S4J_PREFETCH_ITER(x + i);
-    const uint32_t m0 = s4j_vmask_ge_or_nan(s4j_vload(x + i), vt);
-    const uint32_t m1 = s4j_vmask_ge_or_nan(s4j_vload(x + i + S4J_VLEN), vt);
-    const uint32_t m2 = s4j_vmask_ge_or_nan(s4j_vload(x + i + 2 * S4J_VLEN), vt);
-    const uint32_t m3 = s4j_vmask_ge_or_nan(s4j_vload(x + i + 3 * S4J_VLEN), vt);
+    const uint32_t m0 = s4j_select_mask(s4j_vload(x + i), vt, vu, ranged);
+    const uint32_t m1 = s4j_select_mask(s4j_vload(x + i + S4J_VLEN), vt, vu, ranged);
+    const uint32_t m2 = s4j_select_mask(s4j_vload(x + i + 2 * S4J_VLEN), vt, vu, ranged);
+    const uint32_t m3 = s4j_select_mask(s4j_vload(x + i + 3 * S4J_VLEN), vt, vu, ranged);
     if ((m0 | m1 | m2 | m3) != 0) { /* rare: a few hundred hits in a vocabulary */
       count = s4j_take_vector(m0, x, (int64_t)i, idx, val, cap, count);
       count = s4j_take_vector(m1, x, (int64_t)(i + S4J_VLEN), idx, val, cap, count);
@@ -83,10 +91,14 @@ int64_t S4J_FN(rselect)(size_t n, const float* x, float t, int32_t* idx, float* 
     }
   }
   for (; i + S4J_VLEN <= n; i += S4J_VLEN) {
-    count = s4j_take_vector(s4j_vmask_ge_or_nan(s4j_vload(x + i), vt), x, (int64_t)i, idx, val, cap, count);
+    count = s4j_take_vector(s4j_select_mask(s4j_vload(x + i), vt, vu, ranged), x, (int64_t)i, idx, val, cap, count);
   }
-  if (i < n) count = s4j_take_part(x, i, n - i, vt, idx, val, cap, count);
+  if (i < n) count = s4j_take_part(x, i, n - i, vt, vu, ranged, idx, val, cap, count);
   return count;
+}
+
+int64_t S4J_FN(rselect)(size_t n, const float* x, float t, float u, int32_t* idx, float* val, int64_t cap) {
+  return u == INFINITY ? s4j_select(n, x, t, u, idx, val, cap, 0) : s4j_select(n, x, t, u, idx, val, cap, 1);
 }
 
 /* rargmax = Reduce-ARGMAX: the index of the first largest element, or of the first NaN as -1 - index (the

@@ -905,7 +905,7 @@ public final class Sampler {
         Object[] scratch = expect > SELECT_SCRATCH_MIN && expect <= SCRATCH_MAX ? selectScratch(expect) : null;
         int[] out = scratch != null ? (int[]) scratch[0] : new int[expect];
         float[] val = scratch != null ? (float[]) scratch[1] : new float[expect];
-        int count = kernel.select(x, off, n, t, out, val);
+        int count = kernel.select(x, off, n, t, Float.POSITIVE_INFINITY, out, val);
         if (count >= flatAt) {
             c.count = count;
             return null;
@@ -913,7 +913,7 @@ public final class Sampler {
         if (count > out.length) {
             out = new int[count];
             val = new float[count];
-            count = kernel.select(x, off, n, t, out, val);
+            count = kernel.select(x, off, n, t, Float.POSITIVE_INFINITY, out, val);
         }
         for (int i = 0; i < count; i++) {
             if (val[i] != val[i]) {
@@ -1533,6 +1533,9 @@ public final class Sampler {
     /** A set of {@link #topPCut} this small is sorted (logit descending, index ascending) instead of binned. */
     private static final int CUT_SORT = 64;
 
+    /** Room for the first level's bin in {@link #topPCut} at first (more: a second select). */
+    private static final int CUT_FIRST = 4096;
+
     /** The longest vocabulary whose {@link #flatNucleus} arrays a thread keeps (3 MiB at most, softly held). */
     private static final int SCRATCH_MAX = 1 << 18;
 
@@ -1595,21 +1598,25 @@ public final class Sampler {
         }
     }
 
-    /** {@link #flatNucleus} with its arrays: y for the probabilities, link for {@link #topPCut}. */
+    /** {@link #flatNucleus} with its arrays: y for the weights, link for {@link #topPCut}. */
     private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng, double[] y, int[] link,
             double p, double pSlack) {
-        widen(x, off, n, top, y);
-        unscaled().runF64(Op.SOFTMAX, y, 0, n, y, 0, n, 1, n, NO_LSE);
+        // the rule's weights exp(s (x_i - top)) in double (the backend's one pass; within 4 ULP each), and the
+        // first level of topPCut's bins in the same pass
+        Kernel kernel = softmax.dispatch().kernel(n);
+        double inv = CUT_BINS * (double) scale() / CUT_SPAN; // bins per unit of logit
+        double[] bins = new double[CUT_BINS];
+        double z = kernel.binExp(x, off, n, top, scale(), inv, y, bins); // at least top's weight, 1
         // the cut's distance to the rule is at most (3n + 13) 2^-53 of the total, the draw's (4n + 20) 2^-53
         // (docs/NUMERICS.md, "Token sampling"): twice slack(n) covers either about twice
         double margin = 2 * slack(n);
         // the survivors: the tokens i whose ascendingKey is above cut, or equal and i <= last (cutDistance >= 0)
         long cut = 0;
         int last = n - 1;
-        double total = Double.NaN; // their mass, when known
+        double total = Double.NaN; // their weight, when known
         if (topP < 1.0) {
             double[] before = new double[1];
-            last = topPCut(x, off, n, y, link, top, p, margin + pSlack, before);
+            last = topPCut(kernel, x, off, n, y, link, top, inv, bins, p * z, (margin + pSlack) * z, before);
             if (last < 0) {
                 return -1;
             }
@@ -1688,63 +1695,47 @@ public final class Sampler {
     }
 
     /**
-     * {@link #flatNucleus}' top-p cut: the token where the mass of the tokens ranked before it (logit
-     * descending, index ascending; probabilities y) passes p, if p is at least margin from both edges of its
-     * interval, else -1; that mass goes to massBefore[0], and the tokens of the cut's logit after it (not
-     * survivors) get probability 0 in y. A selection over bins linear in the logit: the first
-     * level over the whole vocabulary, from the top down to CUT_SPAN T below it (lower logits in its last bin),
-     * each next one over the bin where the mass passes p, from its largest logit (bin 0) to its least finite
-     * one (the last bin), so every level after the first leaves fewer tokens and a span about CUT_BINS times
-     * narrower: the levels end. A bin's logits are a range of the ranking: the masses of the bins before it add
-     * up to the mass before the set.
+     * {@link #flatNucleus}' top-p cut: the token where the weight of the tokens ranked before it (logit
+     * descending, index ascending; weights y) passes p, if p is at least margin from both edges of its
+     * interval, else -1; that weight goes to massBefore[0], and the tokens of the cut's logit after it (not
+     * survivors) get weight 0 in y. A selection over bins linear in the logit: the first level's over the whole
+     * vocabulary are the kernel's (bins0, from the top down to CUT_SPAN T below it, lower logits in its last
+     * bin, inv0 bins per unit of logit: {@link Kernel#binExp}), their tokens where the weight passes p taken by
+     * one range select; each next level bins that set in Java, from its largest logit (bin 0) to its least
+     * finite one (the last bin), so every level after the first leaves fewer tokens and a span about CUT_BINS
+     * times narrower: the levels end. A bin's logits are a range of the ranking: the weights of the bins before
+     * it add up to the weight before the set.
      */
-    private int topPCut(float[] x, int off, int n, double[] y, int[] link, float top, double p, double margin,
-            double[] massBefore) {
-        int[] set = null; // the tokens ranked like the cut on the levels so far, in index order (null: all)
-        int size = n;
-        double before = 0.0; // the mass of the tokens ranked before the set
-        double hi = top; // the set's largest logit
-        double inv = CUT_BINS * (double) scale() / CUT_SPAN; // bins per unit of logit
-        double[] mass = size > CUT_SORT ? new double[CUT_BINS] : null;
-        int[] head = size > CUT_SORT ? new int[CUT_BINS] : null; // each bin's tokens as a list through link, last first
-        while (size > CUT_SORT) {
-            // monotone in the logit (each step rounds monotonically): a bin holds a range of the ranking;
-            // -Inf (and any logit past the span) goes to the last bin, whose mass it does not change
-            Arrays.fill(mass, 0.0);
-            Arrays.fill(head, -1);
-            for (int j = 0; j < size; j++) {
-                int i = set == null ? j : set[j];
-                int b = Math.min((int) ((hi - x[off + i]) * inv), CUT_BINS - 1);
-                mass[b] += y[i];
-                link[i] = head[b];
-                head[b] = i;
-            }
-            int b = 0;
-            while (b < CUT_BINS && before + mass[b] < p) {
-                before += mass[b++];
-            }
-            if (b == CUT_BINS) {
-                return -1; // the total's rounding left p out of reach: too close to tell
-            }
-            int k = 0;
-            for (int i = head[b]; i >= 0; i = link[i]) {
-                k++;
-            }
-            if (k == size && set != null) {
-                break; // no narrower (not expected: the bins span the set's own logits): sorted
-            }
-            int[] next = new int[k];
+    private int topPCut(Kernel kernel, float[] x, int off, int n, double[] y, int[] link, float top, double inv0,
+            double[] bins0, double p, double margin, double[] massBefore) {
+        double before = 0.0; // the weight of the tokens ranked before the set
+        int b = 0;
+        while (b < CUT_BINS && before + bins0[b] < p) {
+            before += bins0[b++];
+        }
+        if (b == CUT_BINS) {
+            return -1; // the total's rounding left p out of reach: too close to tell
+        }
+        // bin b's tokens, in index order: the logits from the least in bin b or above to the largest in it or below
+        float lo = fromKey(binKey(top, inv0, b, true));
+        float hi = fromKey(binKey(top, inv0, b, false));
+        int[] set = new int[Math.min(n, CUT_FIRST)];
+        int size = kernel.select(x, off, n, lo, hi, set, null);
+        if (size > set.length) {
+            set = new int[size];
+            kernel.select(x, off, n, lo, hi, set, null);
+        }
+        double[] mass = new double[CUT_BINS];
+        int[] head = new int[CUT_BINS]; // each bin's tokens as a list through link, last first
+        while (true) {
             float high = Float.NEGATIVE_INFINITY;
-            float low = Float.POSITIVE_INFINITY; // the least finite logit of the bin
-            for (int i = head[b], j = k; i >= 0; i = link[i]) {
-                next[--j] = i; // in index order
-                float v = x[off + i];
+            float low = Float.POSITIVE_INFINITY; // the least finite logit of the set
+            for (int j = 0; j < size; j++) {
+                float v = x[off + set[j]];
                 high = Math.max(high, v);
                 low = v > Float.NEGATIVE_INFINITY ? Math.min(low, v) : low;
             }
-            set = next;
-            size = k;
-            if (!(high > low)) { // one finite logit (the bin has mass) and maybe -Inf ones: equal, in index order
+            if (!(high > low)) { // one finite logit (the bin has weight) and maybe -Inf ones: equal, in index order
                 for (int j = 0; j < size; j++) {
                     int i = set[j];
                     if (x[off + i] == high && before + y[i] >= p) {
@@ -1757,12 +1748,45 @@ public final class Sampler {
                 }
                 return -1;
             }
-            hi = high;
-            inv = CUT_BINS / (hi - low); // the least finite logit lands on CUT_BINS - 1
+            if (size <= CUT_SORT) {
+                break;
+            }
+            double inv = CUT_BINS / ((double) high - low); // the least finite logit lands on CUT_BINS - 1
+            // monotone in the logit (each step rounds monotonically): a bin holds a range of the ranking; -Inf
+            // goes to the last bin, whose weight it does not change
+            Arrays.fill(mass, 0.0);
+            Arrays.fill(head, -1);
+            for (int j = 0; j < size; j++) {
+                int i = set[j];
+                int k = Math.min((int) ((high - x[off + i]) * inv), CUT_BINS - 1);
+                mass[k] += y[i];
+                link[i] = head[k];
+                head[k] = i;
+            }
+            b = 0;
+            while (b < CUT_BINS && before + mass[b] < p) {
+                before += mass[b++];
+            }
+            if (b == CUT_BINS) {
+                return -1;
+            }
+            int k = 0;
+            for (int i = head[b]; i >= 0; i = link[i]) {
+                k++;
+            }
+            if (k == size) {
+                break; // no narrower (not expected: the bins span the set's own logits): sorted
+            }
+            int[] next = new int[k];
+            for (int i = head[b], j = k; i >= 0; i = link[i]) {
+                next[--j] = i; // in index order
+            }
+            set = next;
+            size = k;
         }
         long[] keys = new long[size]; // logit descending, index ascending (as sort does)
         for (int j = 0; j < size; j++) {
-            int i = set == null ? j : set[j];
+            int i = set[j];
             keys[j] = ((long) (~ascendingKey(x[off + i]) ^ Integer.MIN_VALUE) << 32) | i;
         }
         Arrays.sort(keys);
@@ -1777,6 +1801,32 @@ public final class Sampler {
             before += y[i];
         }
         return -1;
+    }
+
+    /**
+     * The {@link #ascendingKey} of the least float (least: true) or the largest (false) at most top whose first
+     * level bin, {@code min((int) ((top - v) * inv), CUT_BINS - 1)} as {@link Kernel#binExp} places it, is at
+     * most b (least) or at least b (largest): a bisection over the keys (the bin is monotone in v).
+     */
+    private static int binKey(float top, double inv, int b, boolean least) {
+        long lo = ascendingKey(Float.NEGATIVE_INFINITY) & 0xFFFFFFFFL;
+        long hi = ascendingKey(top) & 0xFFFFFFFFL;
+        while (lo < hi) {
+            long mid = least ? (lo + hi) >>> 1 : (lo + hi + 1) >>> 1;
+            int bin = Math.min((int) (((double) top - fromKey((int) mid)) * inv), CUT_BINS - 1);
+            if (least) {
+                if (bin <= b) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            } else if (bin >= b) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return (int) lo;
     }
 
     /** The cut at token i (mass before it before, its own w) if p is at least margin from both edges, else -1. */

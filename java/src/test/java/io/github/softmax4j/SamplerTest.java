@@ -798,8 +798,8 @@ class SamplerTest {
     void argmaxAndSelectKernelsMatchTheirDefinition(Backend backend) {
         io.github.softmax4j.internal.Kernel k = Backends.require(backend).dispatch().kernel();
         if (backend.name().startsWith("NATIVE")) { // the kernel would store up to idx.length elements into val
-            assertThrows(IllegalArgumentException.class, () -> k.select(new float[40], 0, 40, 0f, new int[20],
-                    new float[19]));
+            assertThrows(IllegalArgumentException.class, () -> k.select(new float[40], 0, 40, 0f,
+                    Float.POSITIVE_INFINITY, new int[20], new float[19]));
         }
         SplittableRandom r = new SplittableRandom(SEED + 11);
         int[] sizes = {1, 2, 3, 15, 16, 17, 31, 33, 63, 64, 65, 1023, 1024, 1025, 2047, 2048, 2049, 3000, 4096 + 7,
@@ -844,9 +844,12 @@ class SamplerTest {
                     String what = backend + " n=" + n + " off=" + off + " kind=" + kind;
                     assertEquals(argmaxByDefinition(x, off, n), k.argmax(x, off, n), what);
                     float t = kind == 4 ? Float.NEGATIVE_INFINITY : (float) (1.5 + r.nextGaussian() * 0.3);
+                    // no upper bound, one above t (a range), or one below it (nothing but NaN passes)
+                    float u = (kind + n) % 3 == 0 ? Float.POSITIVE_INFINITY
+                            : (n % 3 == 1 ? t + (float) Math.abs(r.nextGaussian()) : t - 0.5f);
                     List<Integer> want = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
-                        if (!(x[off + i] < t)) {
+                        if (!(x[off + i] < t) && !(x[off + i] > u)) {
                             want.add(i);
                         }
                     }
@@ -856,7 +859,8 @@ class SamplerTest {
                         if (val != null) {
                             Arrays.fill(val, -7f);
                         }
-                        assertEquals(want.size(), k.select(x, off, n, t, idx, val), what + " select count, cap " + cap);
+                        assertEquals(want.size(), k.select(x, off, n, t, u, idx, val),
+                                what + " select count, u " + u + ", cap " + cap);
                         for (int i = 0; i < Math.min(cap, want.size()); i++) {
                             assertEquals((int) want.get(i), idx[i], what + " select index " + i + ", cap " + cap);
                             if (val != null) {
@@ -868,6 +872,58 @@ class SamplerTest {
                             assertEquals(-7f, val[cap], what + ": a value past the cap");
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * The flat nucleus' weights kernel by its definition on every backend: each weight within 4 ULP of
+     * {@code Math.exp} of the rule's exponent (0 or within MIN_NORMAL below the normal range), each bin the kernel's
+     * own weights of its logits added in index order (bit for bit), the total within n ulps of their sum.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void binExpKernelsMatchTheirDefinition(Backend backend) {
+        io.github.softmax4j.internal.Kernel k = Backends.require(backend).dispatch().kernel();
+        SplittableRandom r = new SplittableRandom(SEED + 12);
+        float[] scales = {1f, 1f / 0.7f, 0.05f, 20f};
+        for (int n : new int[] {1, 2, 7, 8, 9, 63, 64, 65, 100, 1000, 4099, 70_000}) {
+            for (int off : new int[] {0, 5}) {
+                for (int kind = 0; kind < 3; kind++) {
+                    float[] x = new float[off + n + 3];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = kind == 2 && i % 3 == 0 ? Float.NEGATIVE_INFINITY : (float) (2 * r.nextGaussian());
+                    }
+                    float top = Float.NEGATIVE_INFINITY;
+                    for (int i = 0; i < n; i++) {
+                        top = Math.max(top, x[off + i]);
+                    }
+                    if (top == Float.NEGATIVE_INFINITY) {
+                        x[off] = top = 1f;
+                    }
+                    top = kind == 1 ? top - 1f : top; // kind 1: some logits above top (bin 0)
+                    float s = scales[(n + kind) % scales.length];
+                    int nb = new int[] {1, 5, 2048}[(n + off) % 3];
+                    double inv = nb * s / 32.0 + 0.1 * kind;
+                    double[] w = new double[n + 2];
+                    w[n] = -7;
+                    double[] bins = new double[nb];
+                    double total = k.binExp(x, off, n, top, s, inv, w, bins);
+                    double[] want = new double[nb];
+                    double sum = 0;
+                    String what = backend + " n=" + n + " off=" + off + " kind=" + kind + " s=" + s;
+                    for (int i = 0; i < n; i++) {
+                        double v = x[off + i];
+                        double e = Math.exp((v - top) * s);
+                        assertTrue(Math.abs(w[i] - e) <= 4 * Math.ulp(e) + (e < Double.MIN_NORMAL ? Double.MIN_NORMAL : 0),
+                                what + ": w[" + i + "] = " + w[i] + ", exp = " + e);
+                        want[Math.max(0, Math.min((int) (((double) top - v) * inv), nb - 1))] += w[i];
+                        sum += e;
+                    }
+                    assertEquals(-7, w[n], what + ": a weight past n");
+                    assertArrayEquals(want, bins, what + ": bins");
+                    assertEquals(sum, total, (n + 4) * 0x1p-52 * sum, what + ": total");
                 }
             }
         }

@@ -510,18 +510,24 @@ public final class VectorKernel extends JavaKernel {
         return r < 0 ? r - from : r + from;
     }
 
-    /** One compare per vector; the rare hits taken from the lane mask's bits. */
+    /** One compare per vector (two with an upper bound below +Inf); the rare hits taken from the lane mask's bits. */
     @Override
-    public int select(float[] x, int off, int n, float t, int[] idx, float[] val) {
+    public int select(float[] x, int off, int n, float t, float u, int[] idx, float[] val) {
         FloatVector vt = FloatVector.broadcast(SPECIES, t);
+        FloatVector vu = FloatVector.broadcast(SPECIES, u);
+        boolean ranged = u != Float.POSITIVE_INFINITY;
         int count = 0;
         int i = 0;
         for (int bound = SPECIES.loopBound(n); i < bound; i += W) {
-            // not (x < t): x >= t or x is NaN
-            VectorMask<Float> below = FloatVector.fromArray(SPECIES, x, off + i).compare(VectorOperators.LT, vt);
-            if (!below.allTrue()) {
+            // not (x < t) and not (x > u): t <= x <= u, or x is NaN
+            FloatVector v = FloatVector.fromArray(SPECIES, x, off + i);
+            VectorMask<Float> out = v.compare(VectorOperators.LT, vt);
+            if (ranged) {
+                out = out.or(v.compare(VectorOperators.GT, vu));
+            }
+            if (!out.allTrue()) {
                 // stored while idx has room, then only counted (most of the row passes in a flat nucleus)
-                long bits = below.not().toLong();
+                long bits = out.not().toLong();
                 for (; bits != 0 && count < idx.length; bits &= bits - 1, count++) {
                     int at = i + Long.numberOfTrailingZeros(bits);
                     idx[count] = at;
@@ -532,6 +538,6 @@ public final class VectorKernel extends JavaKernel {
                 count += Long.bitCount(bits);
             }
         }
-        return selectFrom(x, off, i, n, t, idx, val, count);
+        return selectFrom(x, off, i, n, t, u, idx, val, count);
     }
 }

@@ -178,17 +178,18 @@ abstract class JavaKernel implements Kernel {
 
     /** A plain loop (the Vector API kernel overrides it). */
     @Override
-    public int select(float[] x, int off, int n, float t, int[] idx, float[] val) {
-        return selectFrom(x, off, 0, n, t, idx, val, 0);
+    public int select(float[] x, int off, int n, float t, float u, int[] idx, float[] val) {
+        return selectFrom(x, off, 0, n, t, u, idx, val, 0);
     }
 
     /**
      * The loop of {@link #select}: from index {@code from} on, after {@code count} candidates found before it
      * (a vector kernel's tail); returns the count in all.
      */
-    static int selectFrom(float[] x, int off, int from, int n, float t, int[] idx, float[] val, int count) {
+    static int selectFrom(float[] x, int off, int from, int n, float t, float u, int[] idx, float[] val,
+            int count) {
         for (int i = from; i < n; i++) {
-            if (!(x[off + i] < t)) {
+            if (!(x[off + i] < t) && !(x[off + i] > u)) {
                 if (count < idx.length) {
                     idx[count] = i;
                     if (val != null) {
@@ -199,6 +200,24 @@ abstract class JavaKernel implements Kernel {
             }
         }
         return count;
+    }
+
+    /**
+     * A plain loop with {@link Math#exp} (within 1 ulp; the bins' positions are the C kernel's, the same
+     * double operations), weights summed in index order.
+     */
+    @Override
+    public double binExp(float[] x, int off, int n, float top, float s, double inv, double[] w, double[] bins) {
+        int last = bins.length - 1;
+        double total = 0.0;
+        for (int i = 0; i < n; i++) {
+            double v = x[off + i];
+            double z = Math.exp((v - top) * s);
+            w[i] = z;
+            total += z;
+            bins[Math.max(0, Math.min((int) (((double) top - v) * inv), last))] += z;
+        }
+        return total;
     }
 
     @Override

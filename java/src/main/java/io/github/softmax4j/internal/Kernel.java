@@ -57,9 +57,18 @@ public interface Kernel {
     long argmax(float[] x, int off, int n);
 
     /**
-     * Sampling: the indices i (relative to off, ascending) with {@code x[off + i] >= t} or NaN, at most
-     * {@code idx.length} of them stored, and their elements into val (null: not stored; else at least as long
-     * as idx); returns how many there are in all. Entries past that count may be overwritten.
+     * Sampling: the indices i (relative to off, ascending) with {@code t <= x[off + i] <= u} or NaN (u = +Inf:
+     * no upper bound; t and u not NaN), at most {@code idx.length} of them stored, and their elements into val
+     * (null: not stored; else at least as long as idx); returns how many there are in all. Entries past that
+     * count may be overwritten.
      */
-    int select(float[] x, int off, int n, float t, int[] idx, float[] val);
+    int select(float[] x, int off, int n, float t, float u, int[] idx, float[] val);
+
+    /**
+     * Sampling, the weights of a flat nucleus: {@code w[i] = exp(((double) x[off + i] - top) * s)} for i in
+     * [0, n) in double (within 4 ULP; 0 or within Double.MIN_NORMAL below it; x <= top finite, s > 0, no NaN),
+     * each also added into {@code bins[min((int) ((top - x[off + i]) * inv), bins.length - 1)]} (those products
+     * rounded in double as written; inv > 0; bins are added to, not zeroed); returns the weights' sum.
+     */
+    double binExp(float[] x, int off, int n, float top, float s, double inv, double[] w, double[] bins);
 }

@@ -256,13 +256,23 @@ public final class NativeKernel implements Kernel {
     }
 
     @Override
-    public int select(float[] x, int off, int n, float t, int[] idx, float[] val) {
+    public int select(float[] x, int off, int n, float t, float u, int[] idx, float[] val) {
         if (val != null && val.length < idx.length) { // the kernel stores up to idx.length elements into val
             throw new IllegalArgumentException("val shorter than idx: " + val.length + " < " + idx.length);
         }
         long[] count = new long[1];
-        check(NativeLib.s4j_f32_select_at(isa, x, off, n, t, idx, val, idx.length, count));
+        check(NativeLib.s4j_f32_select_at(isa, x, off, n, t, u, idx, val, idx.length, count));
         return (int) count[0];
+    }
+
+    @Override
+    public double binExp(float[] x, int off, int n, float top, float s, double inv, double[] w, double[] bins) {
+        if (w.length < n || bins.length == 0) { // the kernel writes n weights and reads bins[0 ..]
+            throw new IllegalArgumentException("w shorter than n, or no bins: " + w.length + " < " + n);
+        }
+        double[] total = new double[1];
+        check(NativeLib.s4j_f32_binexp_at(isa, x, off, n, top, s, inv, w, bins, bins.length, total));
+        return total[0];
     }
 
     /** The ISA tier this kernel passes to every C entry point (S4J_ISA_*). */

@@ -143,8 +143,16 @@ public final class NativeLib {
     public static native int s4j_f32_argmax_at(int isa, float[] x, long xOffset, long n,
             @Cast("int64_t*") long[] index);
 
-    /** Sampling: indices of x >= t or NaN and their elements (val null: not), at most cap stored, the count into count[0]. */
+    /**
+     * Sampling: indices of t <= x <= u or NaN and their elements (val null: not), at most cap stored, the count
+     * into count[0].
+     */
     @CriticalRegion
-    public static native int s4j_f32_select_at(int isa, float[] x, long xOffset, long n, float t,
+    public static native int s4j_f32_select_at(int isa, float[] x, long xOffset, long n, float t, float u,
             @Cast("int32_t*") int[] idx, float[] val, long cap, @Cast("int64_t*") long[] count);
+
+    /** Sampling: the weights of a flat nucleus into w and added into bins by logit, their sum into total[0]. */
+    @CriticalRegion
+    public static native int s4j_f32_binexp_at(int isa, float[] x, long xOffset, long n, float top, float s,
+            double inv, double[] w, double[] bins, long nbins, double[] total);
 }

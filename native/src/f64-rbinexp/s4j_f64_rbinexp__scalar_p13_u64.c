@@ -1,0 +1,22 @@
+/* rbinexp (sampling: the weights of the sampler's flat nucleus and their bins by logit; src/f64/s4j_f64_rbinexp.c
+ * says what it computes), portable C: the same exponents, exp (s4j_f64_scalar_exp_pn, the vector tiers' steps)
+ * and bin positions, a chunk at a time. */
+#include "kernels.h"
+#include "s4j_f64_scalar.h"
+
+double s4j_f64_rbinexp__scalar_p13_u64(size_t n, const float* x, float top, float s, double inv, double* w,
+                                       double* bins, int64_t nbins) {
+  const double dtop = (double)top, ds = (double)s, dlast = (double)(nbins - 1);
+  double acc[4] = {0.0, 0.0, 0.0, 0.0};
+  for (size_t i = 0; i < n; i++) {
+    const double v = (double)x[i];
+    double k;
+    const double p = s4j_f64_scalar_exp_pn((v - dtop) * ds, 0.0, &k);
+    const double z = p * s4j_f64_scalar_exp2(k);
+    const double b = (dtop - v) * inv;
+    w[i] = z;
+    acc[i & 3] += z;
+    bins[(int64_t)(b < dlast ? (b > 0.0 ? b : 0.0) : dlast)] += z;
+  }
+  return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+}
