@@ -161,7 +161,10 @@ S4J_API int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t 
  * count, below cap, may be overwritten. s4j_f32_binexp_at: the weights of the sampler's flat nucleus,
  * w[i] = exp(((double) x[x_offset + i] - top) * s) in double (the f64 exp: within 4 ULP, 0 below DBL_MIN
  * on some tiers), each added into bins[min(fl(fl(top - x) * inv), nbins - 1)] (an x above top into bins[0];
- * bins are added to, not zeroed), their sum into *total (n < 2^31; top finite; s, inv > 0 finite; nbins >= 1). */
+ * bins are added to, not zeroed), their sum into *total (n < 2^31; top finite; s, inv > 0 finite; nbins >= 1).
+ * s4j_f32_walk_at: the draw of that nucleus: *index = the first i (relative) where the weights w[i] of the
+ * x[x_offset + i] >= xc (the survivors) among [0, i] pass target (sum > target), *before = the survivors'
+ * weight before it; *index = n and *before = their whole weight when none does (xc, target not NaN). */
 S4J_API int s4j_f32_argmax_at(int isa, const float* x, int64_t x_offset, int64_t n, int64_t* index);
 
 S4J_API int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t n, float t, float u, int32_t* idx,
@@ -169,6 +172,9 @@ S4J_API int s4j_f32_select_at(int isa, const float* x, int64_t x_offset, int64_t
 
 S4J_API int s4j_f32_binexp_at(int isa, const float* x, int64_t x_offset, int64_t n, float top, float s, double inv,
                               double* w, double* bins, int64_t nbins, double* total);
+
+S4J_API int s4j_f32_walk_at(int isa, const float* x, int64_t x_offset, const double* w, int64_t n, float xc,
+                            double target, int64_t* index, double* before);
 
 /* ---------------------------------------------------------------------------------------------
  * Double precision: the same rows entry as s4j_f32_rows_at (ops, flags, rows, strides, lse, return

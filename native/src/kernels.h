@@ -139,6 +139,10 @@ typedef void (*s4j_f64_vscale_fn)(size_t n, double* y, double inv_hi, double inv
  * bins[min(fl((top - x[i]) * inv), nbins - 1)] (inv > 0, nbins >= 1); returns their sum (src/f64/s4j_f64_rbinexp.c). */
 typedef double (*s4j_f64_rbinexp_fn)(size_t n, const float* x, float top, float s, double inv, double* w,
                                      double* bins, int64_t nbins);
+/* rwalk (sampling): the first i where the weights w of the x >= xc among [0, i] pass target, the weight before it
+ * into *before; n if none (s4j_f64_rwalk.h). */
+typedef int64_t (*s4j_f64_rwalk_fn)(size_t n, const float* x, const double* w, float xc, double target,
+                                    double* before);
 
 double s4j_f64_rmax__scalar_u4_acc4(size_t n, const double* x, double scale, int* has_nan);
 double s4j_f64_raddexp__scalar_p13_u32_acc4(size_t n, const double* x, double scale, double e_max, double* sum_lo);
@@ -149,6 +153,7 @@ void s4j_f64_vscaleexp__scalar_p13_u32(size_t n, const double* x, double* y, dou
 void s4j_f64_vscale__scalar_u4(size_t n, double* y, double inv_hi, double inv_lo);
 double s4j_f64_rbinexp__scalar_p13_u64(size_t n, const float* x, float top, float s, double inv, double* w,
                                        double* bins, int64_t nbins);
+int64_t s4j_f64_rwalk__scalar_u64(size_t n, const float* x, const double* w, float xc, double target, double* before);
 
 /* The f64 kernels of one tier, one per op: the driver's table (softmax_f64.c) holds one set per tier of the
  * registry, s4j_f64_kernels__<isa>: the portable tier's is the scalar kernels above (softmax_f64.c), a vector
@@ -160,6 +165,7 @@ typedef struct s4j_f64_kernel_set {
   s4j_f64_vscaleexp_fn vscaleexp;
   s4j_f64_vscale_fn vscale;
   s4j_f64_rbinexp_fn rbinexp;
+  s4j_f64_rwalk_fn rwalk;
 } s4j_f64_kernel_set;
 #define S4J_TIER(id, isa, method, unroll, vlen, flags, ...) extern const s4j_f64_kernel_set s4j_f64_kernels__##isa;
 #include "s4j_tiers.inc"
@@ -178,12 +184,14 @@ typedef struct s4j_f64_kernel_set {
                                            double inv_hi, double inv_lo, double e_max);                     \
   void s4j_f64_vscale__##isa##_##u4(size_t n, double* y, double inv_hi, double inv_lo);                  \
   double s4j_f64_rbinexp__##isa##_p13_##u4(size_t n, const float* x, float top, float s, double inv,       \
-                                           double* w, double* bins, int64_t nbins);
+                                           double* w, double* bins, int64_t nbins);                         \
+  int64_t s4j_f64_rwalk__##isa##_##u4(size_t n, const float* x, const double* w, float xc, double target,  \
+                                      double* before);
 /* Their kernel set (src/f64/s4j_f64_kernels.c). */
 #define S4J_F64_VECTOR_KERNELS(isa, u2, u4)                                                                 \
   {s4j_f64_rmax__##isa##_##u4##_acc4, s4j_f64_raddexp__##isa##_p13_##u4##_acc2,                             \
    s4j_f64_raddstoreexp__##isa##_p13_##u4##_acc2, s4j_f64_vscaleexp__##isa##_p13_##u2,                      \
-   s4j_f64_vscale__##isa##_##u4, s4j_f64_rbinexp__##isa##_p13_##u4}
+   s4j_f64_vscale__##isa##_##u4, s4j_f64_rbinexp__##isa##_p13_##u4, s4j_f64_rwalk__##isa##_##u4}
 
 
 /* The argument checks of every rows entry (softmax.c), f32 and f64: scale_ok is the entry's own rule for

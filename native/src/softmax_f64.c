@@ -18,7 +18,7 @@
 const s4j_f64_kernel_set s4j_f64_kernels__scalar = {s4j_f64_rmax__scalar_u4_acc4, s4j_f64_raddexp__scalar_p13_u32_acc4,
                                                     s4j_f64_raddstoreexp__scalar_p13_u32_acc4,
                                                     s4j_f64_vscaleexp__scalar_p13_u32, s4j_f64_vscale__scalar_u4,
-                                                    s4j_f64_rbinexp__scalar_p13_u64};
+                                                    s4j_f64_rbinexp__scalar_p13_u64, s4j_f64_rwalk__scalar_u64};
 
 /* Filled from the tier registry; a tier that is not compiled in has NULL. */
 static const s4j_f64_kernel_set* const s4j_f64_kernel_table[S4J_ISA_COUNT] = {
@@ -387,5 +387,24 @@ int s4j_f32_binexp_at(int isa, const float* x, int64_t x_offset, int64_t n, floa
   if (s4j_f64_kernel_table[isa] == NULL) return S4J_ENOTSUP;
   *total = n == 0 ? 0.0 : s4j_f64_kernel_table[isa]->rbinexp((size_t)n, x + (size_t)x_offset, top, s, inv, w, bins,
                                                               nbins);
+  return S4J_OK;
+}
+
+/* Sampling support: the draw of the flat nucleus, the f64 kernel rwalk (softmax4j.h). */
+int s4j_f32_walk_at(int isa, const float* x, int64_t x_offset, const double* w, int64_t n, float xc, double target,
+                    int64_t* index, double* before) {
+  if (n < 0 || n > INT32_MAX || x_offset < 0 || index == NULL || before == NULL || (n > 0 && (x == NULL || w == NULL)) ||
+      xc != xc || target != target) {
+    return S4J_EINVAL;
+  }
+  const int rc = s4j_rows_args(isa, S4J_ALGO_AUTO, 0, 1, x, x_offset, 1, x, x_offset, 1, 1, n); /* the tier's */
+  if (rc != S4J_OK) return rc;
+  if (s4j_f64_kernel_table[isa] == NULL) return S4J_ENOTSUP;
+  if (n == 0) {
+    *index = 0;
+    *before = 0.0;
+    return S4J_OK;
+  }
+  *index = s4j_f64_kernel_table[isa]->rwalk((size_t)n, x + (size_t)x_offset, w, xc, target, before);
   return S4J_OK;
 }

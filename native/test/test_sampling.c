@@ -108,6 +108,37 @@ static void check_binexp(int isa, const float* x, int64_t n, float top, const ch
   free(w);
 }
 
+/* walk against a sequential loop: integer weights (every order of their sums exact), survivors x >= xc. */
+static void check_walk(int isa, const float* x, int64_t n, const char* what) {
+  double* w = malloc(sizeof(double) * (size_t)(n + 1));
+  double kept = 0.0;
+  const float xc = x[n / 2] == x[n / 2] ? x[n / 2] : 0.0f;
+  for (int64_t i = 0; i < n; i++) {
+    w[i] = (double)(s4j_rng_next() % 100);
+    kept += x[i] >= xc ? w[i] : 0.0;
+  }
+  const double targets[] = {-1.0, 0.0, 1.0, kept / 3, kept / 2 + 0.5, kept - 1, kept, INFINITY};
+  for (size_t k = 0; k < sizeof targets / sizeof targets[0]; k++) {
+    int64_t want = n;
+    double acc = 0.0, want_before = kept;
+    for (int64_t i = 0; i < n; i++) {
+      const double right = acc + (x[i] >= xc ? w[i] : 0.0);
+      if (right > targets[k]) {
+        want = i;
+        want_before = acc;
+        break;
+      }
+      acc = right;
+    }
+    int64_t got = -5;
+    double before = -5.0;
+    CHECK(s4j_f32_walk_at(isa, x - 3, 3, w, n, xc, targets[k], &got, &before) == S4J_OK, "%s walk rc", what);
+    CHECK(got == want && before == want_before, "%s %s n=%lld target %g: index %lld before %g, want %lld and %g",
+          s4j_isa_name(isa), what, (long long)n, targets[k], (long long)got, before, (long long)want, want_before);
+  }
+  free(w);
+}
+
 static void check(int isa, const float* x, int64_t n, const char* what) {
   int64_t got = 12345;
   CHECK(s4j_f32_argmax_at(isa, x - 3, 3, n, &got) == S4J_OK, "%s argmax rc", what);
@@ -171,6 +202,7 @@ int main(void) {
       check(isa, x, len, "normal");
       check_binexp(isa, x, len, x[ref_top(x, len)], "normal");
       check_binexp(isa, x, len, -1.0f, "some above top");
+      check_walk(isa, x, len, "normal");
       if (len == 4097) { /* the only NaN in each vector of a main-loop iteration (each of its NaN tests) */
         for (int64_t at = 2048; at < 2048 + 8 * 16 + 8; at += 3) {
           const float was = x[at];
@@ -197,6 +229,7 @@ int main(void) {
       check(isa, x, len, "all -inf");
       x[len / 2] = 3.0f;
       check_binexp(isa, x, len, 3.0f, "-inf and one");
+      check_walk(isa, x, len, "-inf and one");
       x[len / 2] = INFINITY;
       check(isa, x, len, "+inf");
       /* rows whose NaN test says "maybe" without a NaN (AVX2 sums products: Inf * 0, Inf - Inf) */
@@ -226,6 +259,10 @@ int main(void) {
   CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, NAN, wt, bt, 1, &tt) == S4J_EINVAL, "binexp inv NaN");
   CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 1.0, NULL, bt, 1, &tt) == S4J_EINVAL, "binexp w NULL");
   CHECK(s4j_f32_binexp_at(0, NULL, 0, 0, 1.0f, 1.0f, 1.0, NULL, bt, 1, &tt) == S4J_OK && tt == 0.0, "binexp of nothing");
+  int64_t wi = -1;
+  CHECK(s4j_f32_walk_at(0, &one, 0, wt, 1, NAN, 0.0, &wi, &tt) == S4J_EINVAL, "walk NaN xc");
+  CHECK(s4j_f32_walk_at(0, &one, 0, NULL, 1, 0.0f, 0.0, &wi, &tt) == S4J_EINVAL, "walk w NULL");
+  CHECK(s4j_f32_walk_at(0, NULL, 0, NULL, 0, 0.0f, 0.0, &wi, &tt) == S4J_OK && wi == 0 && tt == 0.0, "walk of nothing");
   float out = 0.0f;
   c = 7;
   CHECK(s4j_f32_softmax_argmax_rows_at(0, 0, 0, 1.0f, &one, 0, 0, &out, 0, 0, 1, 0, &c, 0) == S4J_OK && c == -1,

@@ -1631,67 +1631,26 @@ public final class Sampler {
                 total = Double.NaN;
             }
         }
-        // sums of the survivors' probabilities in blocks of 8 tokens, each as a tree (no chain of dependent
-        // additions; any order of the sums is within the margin); the survivors are the logits from the cut's
-        // on (ties after last weigh 0 in y)
+        // the survivors are the logits from the cut's on (ties after last weigh 0 in y): the backend's walk over
+        // them in index order sums their weights (any order of the sums is within the margin)
         float xc = fromKey((int) cut);
-        int blocks = n / 8;
+        double[] before = new double[1];
         if (Double.isNaN(total)) {
-            double t0 = 0.0;
-            double t1 = 0.0;
-            int b = 0;
-            for (; b + 1 < blocks; b += 2) {
-                t0 += kept8(x, off, y, 8 * b, xc);
-                t1 += kept8(x, off, y, 8 * b + 8, xc);
-            }
-            total = t0 + t1 + (b < blocks ? kept8(x, off, y, 8 * b, xc) : 0.0);
-            for (int i = 8 * blocks; i < n; i++) {
-                total += kept(x, off, y, i, xc);
-            }
+            kernel.walk(x, off, n, y, xc, Double.POSITIVE_INFINITY, before);
+            total = before[0];
         }
         (pSlack > 0.0 ? CANDIDATE_DRAWS : FLAT_DRAWS).increment(); // pSlack > 0: a level's candidates
         double u = unit(rng);
         double target = u * total;
-        double acc = 0.0;
-        int from = 0;
-        for (; from < 8 * blocks; from += 8) { // the block the draw falls in, then its token
-            double block = kept8(x, off, y, from, xc);
-            if (acc + block > target) {
-                break;
-            }
-            acc += block;
-        }
-        for (int i = from; i < n; i++) {
-            double right = acc + kept(x, off, y, i, xc);
-            if (right > target) {
-                if (acc <= target - margin * total && right > target + margin * total) {
-                    return i;
-                }
-                break;
-            }
-            acc = right;
+        int i = kernel.walk(x, off, n, y, xc, target, before);
+        if (i < n && before[0] <= target - margin * total && before[0] + y[i] > target + margin * total) {
+            return i; // x[off + i] >= xc: the walk stopped at a survivor
         }
         float s = scale();
-        for (int i = 0; i < n; i++) { // too close to tell: the rule, over the survivors in index order
-            y[i] = cutDistance(x[off + i], i, cut, last) >= 0 ? weight(x, off + i, top, s) : 0.0;
+        for (int j = 0; j < n; j++) { // too close to tell: the rule, over the survivors in index order
+            y[j] = cutDistance(x[off + j], j, cut, last) >= 0 ? weight(x, off + j, top, s) : 0.0;
         }
-        return walk(i -> y[i], n, null, sum(y, n), u);
-    }
-
-    /**
-     * y[i] if x[off + i] >= xc (the sign of their difference, -0.0 made +0.0), else 0: a survivor's probability
-     * once the logits equal to the top-p cut's after it weigh 0 ({@link #topPCut}). No branch: the order is random.
-     */
-    private static double kept(float[] x, int off, double[] y, int i, float xc) {
-        return y[i] * (1 - (Float.floatToRawIntBits(x[off + i] - xc + 0f) >>> 31));
-    }
-
-    /** The {@link #kept} probabilities of tokens [i, i + 8) summed as a tree. */
-    private static double kept8(float[] x, int off, double[] y, int i, float xc) {
-        return ((kept(x, off, y, i, xc) + kept(x, off, y, i + 1, xc))
-                + (kept(x, off, y, i + 2, xc) + kept(x, off, y, i + 3, xc)))
-                + ((kept(x, off, y, i + 4, xc) + kept(x, off, y, i + 5, xc))
-                + (kept(x, off, y, i + 6, xc) + kept(x, off, y, i + 7, xc)));
+        return walk(j -> y[j], n, null, sum(y, n), u);
     }
 
     /**

@@ -929,6 +929,53 @@ class SamplerTest {
         }
     }
 
+    /**
+     * The flat nucleus' walk by its definition on every backend: integer weights (every order of their sums
+     * exact), survivors x >= xc, targets before, at and after every kind of position.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void walkKernelsMatchTheirDefinition(Backend backend) {
+        io.github.softmax4j.internal.Kernel k = Backends.require(backend).dispatch().kernel();
+        SplittableRandom r = new SplittableRandom(SEED + 13);
+        for (int n : new int[] {1, 7, 8, 9, 63, 64, 65, 129, 1000, 4099}) {
+            for (int off : new int[] {0, 3}) {
+                float[] x = new float[off + n + 2];
+                double[] w = new double[n + 1];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = i % 5 == 0 ? Float.NEGATIVE_INFINITY : (float) r.nextGaussian();
+                }
+                for (int i = 0; i < n; i++) {
+                    w[i] = x[off + i] == Float.NEGATIVE_INFINITY ? 0 : r.nextInt(100);
+                }
+                float xc = n % 2 == 0 ? Float.NEGATIVE_INFINITY : (float) (0.3 * r.nextGaussian());
+                double kept = 0;
+                for (int i = 0; i < n; i++) {
+                    kept += x[off + i] >= xc ? w[i] : 0;
+                }
+                for (double target : new double[] {-1, 0, 1, kept / 3, Math.floor(kept / 2) + 0.5, kept - 1, kept,
+                    Double.POSITIVE_INFINITY}) {
+                    int want = n;
+                    double acc = 0;
+                    double wantBefore = kept;
+                    for (int i = 0; i < n; i++) {
+                        double right = acc + (x[off + i] >= xc ? w[i] : 0);
+                        if (right > target) {
+                            want = i;
+                            wantBefore = acc;
+                            break;
+                        }
+                        acc = right;
+                    }
+                    double[] before = {-5};
+                    String what = backend + " n=" + n + " off=" + off + " xc=" + xc + " target=" + target;
+                    assertEquals(want, k.walk(x, off, n, w, xc, target, before), what);
+                    assertEquals(wantBefore, before[0], what + ": the weight before");
+                }
+            }
+        }
+    }
+
     @Test
     void argmaxTopKAndLogProb() {
         Sampler s = Sampler.of(Softmax.get());

@@ -220,6 +220,37 @@ abstract class JavaKernel implements Kernel {
         return total;
     }
 
+    /** Blocks of 8 weights summed as trees (no chain of dependent additions), then the block's tokens. */
+    @Override
+    public int walk(float[] x, int off, int n, double[] w, float xc, double target, double[] before) {
+        double acc = 0.0;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            double block = ((kept(x, off, w, i, xc) + kept(x, off, w, i + 1, xc))
+                    + (kept(x, off, w, i + 2, xc) + kept(x, off, w, i + 3, xc)))
+                    + ((kept(x, off, w, i + 4, xc) + kept(x, off, w, i + 5, xc))
+                    + (kept(x, off, w, i + 6, xc) + kept(x, off, w, i + 7, xc)));
+            if (acc + block > target) {
+                break;
+            }
+            acc += block;
+        }
+        for (; i < n; i++) {
+            double right = acc + kept(x, off, w, i, xc);
+            if (right > target) {
+                break;
+            }
+            acc = right;
+        }
+        before[0] = acc;
+        return i;
+    }
+
+    /** w[i] if x[off + i] >= xc (the sign of their difference, -0.0 made +0.0), else 0: no branch. */
+    private static double kept(float[] x, int off, double[] w, int i, float xc) {
+        return w[i] * (1 - (Float.floatToRawIntBits(x[off + i] - xc + 0f) >>> 31));
+    }
+
     @Override
     public final void sumExp(float s, float[] x, int off, int n, double[] me) {
         ExtSum sum = sumExp(s, x, off, n);

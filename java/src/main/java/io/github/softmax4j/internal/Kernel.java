@@ -71,4 +71,12 @@ public interface Kernel {
      * rounded in double as written; inv > 0; bins are added to, not zeroed); returns the weights' sum.
      */
     double binExp(float[] x, int off, int n, float top, float s, double inv, double[] w, double[] bins);
+
+    /**
+     * Sampling, the draw of a flat nucleus: the first i in [0, n) where the weights {@code w[i]} of the
+     * survivors ({@code x[off + i] >= xc}) among [0, i] add up to more than target, their weight before it into
+     * {@code before[0]}; n, with the survivors' whole weight there, if none does (target +Inf: their total). Any
+     * order of the sums (xc and target not NaN; w non-negative and finite).
+     */
+    int walk(float[] x, int off, int n, double[] w, float xc, double target, double[] before);
 }

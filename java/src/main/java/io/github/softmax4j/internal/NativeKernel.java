@@ -275,6 +275,16 @@ public final class NativeKernel implements Kernel {
         return total[0];
     }
 
+    @Override
+    public int walk(float[] x, int off, int n, double[] w, float xc, double target, double[] before) {
+        if (w.length < n) { // the kernel reads n weights
+            throw new IllegalArgumentException("w shorter than n: " + w.length + " < " + n);
+        }
+        long[] index = new long[1];
+        check(NativeLib.s4j_f32_walk_at(isa, x, off, w, n, xc, target, index, before));
+        return (int) index[0];
+    }
+
     /** The ISA tier this kernel passes to every C entry point (S4J_ISA_*). */
     int isa() {
         return isa;

@@ -155,4 +155,9 @@ public final class NativeLib {
     @CriticalRegion
     public static native int s4j_f32_binexp_at(int isa, float[] x, long xOffset, long n, float top, float s,
             double inv, double[] w, double[] bins, long nbins, double[] total);
+
+    /** Sampling: the draw of a flat nucleus, its index into index[0], the weight before it into before[0]. */
+    @CriticalRegion
+    public static native int s4j_f32_walk_at(int isa, float[] x, long xOffset, double[] w, long n, float xc,
+            double target, @Cast("int64_t*") long[] index, double[] before);
 }
