@@ -5,12 +5,17 @@
  * bins[min(fl(fl(top - x[i]) * inv), nbins - 1)] (bins linear in the logit from the top down, an x above top in
  * bin 0; the caller zeroes them); returns their sum (plain double adds over four vector lanes' chains).
  * Per chunk: the exponents and bin positions into local buffers (a loop the compiler vectorizes), the exp over
- * them a vector at a time, then the bins one weight at a time (no vector scatter on any tier: measured on Zen 4,
- * a scalar add per weight, ~2 cycles, is half of the kernel's time; copies of the bins did not help). Compiled
- * once per vector tier (s4j_f64_simd.h). */
+ * them four vectors at a time, and the bins one weight at a time, a group behind the exp (no vector scatter on
+ * any tier: measured on Zen 4, a scalar add per weight, ~2 cycles, cost as much as the exp; copies of the bins
+ * did not help). Compiled once per vector tier (s4j_f64_simd.h). */
 #include "s4j_f64_simd.h"
 
 #define S4J_BINEXP_CHUNK 64 /* a multiple of 4 vectors on every tier */
+
+/* The bins of a group's weights: one scalar add each. */
+static inline void s4j_binexp_add(double* bins, const int32_t* pos, const double* z, size_t c) {
+  for (size_t j = 0; j < c; j++) bins[pos[j]] += z[j];
+}
 
 double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const float* x, float top, float s,
                                                                double inv, double* w, double* bins,
@@ -18,14 +23,21 @@ double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const 
   const double dtop = (double)top, ds = (double)s, dlast = (double)(nbins - 1);
   const s4j_dvf vzero = s4j_dset1(0.0);
   s4j_dvf acc[4] = {vzero, vzero, vzero, vzero};
-  double d[S4J_BINEXP_CHUNK], pos[S4J_BINEXP_CHUNK], z[S4J_BINEXP_CHUNK];
-  for (size_t i = 0; i < n; i += S4J_BINEXP_CHUNK) {
+  double d[S4J_BINEXP_CHUNK], z[S4J_BINEXP_CHUNK];
+  int32_t pos[2][S4J_BINEXP_CHUNK]; /* this chunk's and the last one's: its last group is added during this one */
+  /* the group whose bins are added next, after the next group's exp (adds and FMAs overlap: on Zen 4 the kernel
+   * took the exp's time plus the adds' when a chunk's adds followed its exps) */
+  const int32_t* pend_pos = NULL;
+  const double* pend_z = NULL;
+  size_t pend_c = 0;
+  for (size_t i = 0, k = 0; i < n; i += S4J_BINEXP_CHUNK, k++) {
     const size_t c = n - i < S4J_BINEXP_CHUNK ? n - i : S4J_BINEXP_CHUNK;
+    int32_t* pk = pos[k & 1];
     for (size_t j = 0; j < c; j++) {
       const double v = (double)x[i + j];
       d[j] = (v - dtop) * ds;
       const double b = (dtop - v) * inv;
-      pos[j] = b < dlast ? (b > 0.0 ? b : 0.0) : dlast;
+      pk[j] = (int32_t)(b < dlast ? (b > 0.0 ? b : 0.0) : dlast);
     }
     for (size_t j = c; j < S4J_BINEXP_CHUNK; j++) d[j] = -INFINITY; /* weighs +0.0 (the clamp at X_LO) */
     double* out = c == S4J_BINEXP_CHUNK ? w + i : z;                  /* a short last chunk through z */
@@ -40,12 +52,16 @@ double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const 
         acc[q] = s4j_dadd(acc[q], vz[q]);
         s4j_dstore(out + j + (size_t)q * S4J_DVLEN, vz[q]);
       }
+      s4j_binexp_add(bins, pend_pos, pend_z, pend_c);
+      pend_pos = pk + j;
+      pend_z = out + j;
+      pend_c = j < c ? (c - j < 4 * S4J_DVLEN ? c - j : 4 * S4J_DVLEN) : 0;
     }
-    for (size_t j = 0; j < c; j++) {
-      if (out == z) w[i + j] = z[j];
-      bins[(int64_t)pos[j]] += out[j];
+    if (out == z) {
+      for (size_t j = 0; j < c; j++) w[i + j] = z[j];
     }
   }
+  s4j_binexp_add(bins, pend_pos, pend_z, pend_c);
   double lanes[4 * S4J_DVLEN];
   for (int q = 0; q < 4; q++) s4j_dstore(lanes + q * S4J_DVLEN, acc[q]);
   double total = 0.0;
