@@ -1,7 +1,8 @@
 /* rbinexp = Reduce-BIN-EXPonentials (sampling: the sampler's flat nucleus, a top-p cut through much of the
  * vocabulary): over float logits x[0, n) below a top and a scale s > 0, the weights w[i] = exp(d) with
- * d = ((double) x[i] - top) * s, the sampler's rule's exponent rounded once as the rule rounds it, by the f64 exp
- * (s4j_dterm against 2^0: docs/NUMERICS.md, "Double precision"), stored into w and each also added into
+ * d = ((double) x[i] - top) * s, the sampler's rule's exponent rounded once as the rule rounds it, within 2^-42
+ * relative (the tier's weight exp where it has one, S4J_DEXP_WEIGHT, else the f64 exp, s4j_dterm against 2^0:
+ * docs/NUMERICS.md, "Double precision" and "Token sampling"), stored into w and each also added into
  * bins[min(fl(fl(top - x[i]) * inv), nbins - 1)] (bins linear in the logit from the top down, an x above top in
  * bin 0; the caller zeroes them); returns their sum (plain double adds over four vector lanes' chains).
  * Per chunk: the exponents and bin positions into local buffers (a loop the compiler vectorizes), the exp over
@@ -42,12 +43,17 @@ double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const 
     for (size_t j = c; j < S4J_BINEXP_CHUNK; j++) d[j] = -INFINITY; /* weighs +0.0 (the clamp at X_LO) */
     double* out = c == S4J_BINEXP_CHUNK ? w + i : z;                  /* a short last chunk through z */
     for (size_t j = 0; j < S4J_BINEXP_CHUNK; j += 4 * S4J_DVLEN) {
-      s4j_dvf vh[4], vlo[4], vz[4];
+      s4j_dvf vz[4];
+#if defined(S4J_DEXP_WEIGHT) /* the tier's faster exp within 2^-42 */
+      for (int q = 0; q < 4; q++) vz[q] = s4j_dexp_weight(s4j_dload(d + j + (size_t)q * S4J_DVLEN));
+#else
+      s4j_dvf vh[4], vlo[4];
       for (int q = 0; q < 4; q++) {
         vh[q] = s4j_dload(d + j + (size_t)q * S4J_DVLEN);
         vlo[q] = vzero;
       }
       s4j_dterm4(vz, vh, vlo, vzero, 0);
+#endif
       for (int q = 0; q < 4; q++) {
         acc[q] = s4j_dadd(acc[q], vz[q]);
         s4j_dstore(out + j + (size_t)q * S4J_DVLEN, vz[q]);

@@ -105,6 +105,37 @@ static inline s4j_dvf s4j_dldexp(s4j_dvf y, s4j_dvf k) { return _mm512_scalef_pd
  * the time of one at a time; four at once took 1.06-1.10x the pairs' time), one at a time with a scale (pairs 1.02-1.04x; README,
  * "Twenty-ninth session"). */
 #define S4J_DEXP_GROUP(scaled) ((scaled) ? 1 : 2)
+/* The sampler's weights (rbinexp, S4J_DEXP_WEIGHT): exp(d) with relative error below 2^-42 (the sampler's
+ * margins need 2^-40; docs/NUMERICS.md, "Token sampling"), in about half the FMAs of the degree-13 exp: d = k ln2/16
+ * + r with k = rint(d 16/ln2) (the magic-number add: its low bits hold k), r by Cody-Waite with ln2/16 split in two
+ * (k ln2_hi/16 exact for |k| < 2^17: every d down to the clamp), |r| <= ln2/32 (plus ~2^-60); exp(r) by Taylor
+ * degree 5, Horner with FMA (truncation r^6/720 e^|r| < 2^-42.6, the steps' roundings ~2^-51); 2^((k mod 16)/16)
+ * from a 16-entry table (vpermi2pd on k's low 4 bits; entries rounded once); 2^floor(k/16) by vscalefpd (gradual
+ * underflow). d is clamped below at -746, whose result is 0 (so -Inf weighs +0.0); d <= 709 (no overflow). */
+#define S4J_DEXP_WEIGHT 1
+static inline __m512d s4j_dexp_weight(__m512d d) {
+  const __m512d t_lo = _mm512_set_pd(0x1.5ab07dd485429p+0, 0x1.4bfdad5362a27p+0, 0x1.3dea64c123422p+0,
+                                     0x1.306fe0a31b715p+0, 0x1.2387a6e756238p+0, 0x1.172b83c7d517bp+0,
+                                     0x1.0b5586cf9890fp+0, 0x1.0p+0);
+  const __m512d t_hi = _mm512_set_pd(0x1.ea4afa2a490dap+0, 0x1.d5818dcfba487p+0, 0x1.c199bdd85529cp+0,
+                                     0x1.ae89f995ad3adp+0, 0x1.9c49182a3f090p+0, 0x1.8ace5422aa0dbp+0,
+                                     0x1.7a11473eb0187p+0, 0x1.6a09e667f3bcdp+0);
+  const __m512d magic = _mm512_set1_pd(0x1.8p52);
+  d = _mm512_max_pd(_mm512_set1_pd(-746.0), d);
+  const __m512d kb = _mm512_fmadd_pd(d, _mm512_set1_pd(16.0 * S4J_F64_LOG2E), magic);
+  const __m512d k = _mm512_sub_pd(kb, magic);
+  __m512d r = _mm512_fnmadd_pd(k, _mm512_set1_pd(S4J_F64_LN2_HI / 16), d);
+  r = _mm512_fnmadd_pd(k, _mm512_set1_pd(S4J_F64_LN2_LO / 16), r);
+  __m512d p = _mm512_fmadd_pd(_mm512_set1_pd(1.0 / 120), r, _mm512_set1_pd(1.0 / 24));
+  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 6));
+  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(0.5));
+  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0));
+  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0));
+  const __m512d t = _mm512_permutex2var_pd(t_lo, _mm512_castpd_si512(kb), t_hi);
+  const __m512d e = _mm512_roundscale_pd(_mm512_mul_pd(k, _mm512_set1_pd(0.0625)), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  return _mm512_scalef_pd(_mm512_mul_pd(p, t), e);
+}
+
 /* "a NaN was seen" over pairs of vectors */
 typedef __mmask8 s4j_dnan;
 static inline s4j_dnan s4j_dnan_init(void) { return 0; }

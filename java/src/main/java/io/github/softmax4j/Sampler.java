@@ -466,8 +466,10 @@ public final class Sampler {
      * exponents ({@link #widen}); the rule's sums in index order are within (n - 1) 2^-53 relative, its weights
      * within StrictMath.exp's ulp (2^-1075 absolute below the normal range, against a total of at least 1), the
      * double passes within (BLOCK + n / BLOCK + 40) 2^-53 (4 ULP per output, per block's log-sum-exp of at most
-     * log 2048 and an absolute 4 ULP of |lse| times e^lse below, the block sums, the products); (n + 4096) 2^-51
-     * is about twice their sum. The double kernels' bounds are docs/NUMERICS.md's, measured-exp proofs there.
+     * log 2048 and an absolute 4 ULP of |lse| times e^lse below, the block sums, the products), the flat
+     * nucleus' weights ({@link Kernel#binExp}) within 2^-42 = 2048 x 2^-53 each and their sums within n 2^-53;
+     * (n + 4096) 2^-51 is about twice the largest sum. The double kernels' bounds are docs/NUMERICS.md's,
+     * measured-exp proofs there.
      */
     private static double slack(int n) {
         return (n + 4096.0) * 0x1p-51;
@@ -1572,9 +1574,9 @@ public final class Sampler {
 
     /**
      * Top-p and/or min-p without top-k over a nucleus of much of the vocabulary: the exact rule's cut and draw
-     * with no sort. The backend's double softmax of the rule's own exponents ({@link #widen}) gives every
-     * probability within 4 ULP; with the sums' rounding and the rule's, the cut's and the draw's cumulative
-     * masses are within {@link #slack}, half the margin, of the rule's (relative to the total).
+     * with no sort. The backend's one pass ({@link Kernel#binExp}) gives the weight of every token relative to the
+     * top, exp of the rule's own exponent, within 2^-42; with the sums' rounding and the rule's, the cut's and the
+     * draw's cumulative masses are within {@link #slack}, half the margin, of the rule's (relative to the total).
      * Top-p: a selection over bins linear in the logit ({@link #topPCut}: each level's bins in L1, most probable
      * first, their masses summed in double) finds the token where the mass of the tokens ranked before it
      * (logit descending, index ascending) passes p, and the cut is the rule's when p is farther than the margin
@@ -1605,7 +1607,7 @@ public final class Sampler {
     /** {@link #flatNucleus} with its arrays: y for the weights, link for {@link #topPCut}. */
     private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng, double[] y, int[] link,
             double p, double pSlack) {
-        // the rule's weights exp(s (x_i - top)) in double (the backend's one pass; within 4 ULP each), and the
+        // the rule's weights exp(s (x_i - top)) in double (the backend's one pass; within 2^-42 each), and the
         // first level of topPCut's bins in the same pass
         Kernel kernel = softmax.dispatch().kernel(n);
         double inv = CUT_BINS * (double) scale() / CUT_SPAN; // bins per unit of logit

@@ -66,7 +66,8 @@ public interface Kernel {
 
     /**
      * Sampling, the weights of a flat nucleus: {@code w[i] = exp(((double) x[off + i] - top) * s)} for i in
-     * [0, n) in double (within 4 ULP; 0 or within Double.MIN_NORMAL below it; x <= top finite, s > 0, no NaN),
+     * [0, n) in double (within 2^-42 relative; 0 or within Double.MIN_NORMAL below the normal range; x <= top
+     * finite, s > 0, no NaN),
      * each also added into {@code bins[min((int) ((top - x[off + i]) * inv), bins.length - 1)]} (those products
      * rounded in double as written; inv > 0; bins are added to, not zeroed); returns the weights' sum.
      */
