@@ -65,9 +65,9 @@ public interface Kernel {
     int select(float[] x, int off, int n, float t, float u, int[] idx, float[] val);
 
     /**
-     * Sampling, the weights of a flat nucleus: {@code w[i] = exp(((double) x[off + i] - top) * s)} for i in
-     * [0, n) in double (within 2^-42 relative; 0 or within Double.MIN_NORMAL below the normal range; x <= top
-     * finite, s > 0, no NaN),
+     * Sampling, the weights of a flat nucleus: {@code w[i] = c exp(((double) x[off + i] - top) * s)} for i in
+     * [0, n) in double, one c > 0 for all of them (native: 1; the Java backends: 1 / their sum), within 2^-42
+     * relative (0 or within Double.MIN_NORMAL below the normal range; x <= top finite, s > 0, no NaN),
      * each also added into {@code bins[min((int) ((top - x[off + i]) * inv), bins.length - 1)]} (those products
      * rounded in double as written; inv > 0; bins are added to, not zeroed); returns the weights' sum.
      */
