@@ -136,7 +136,7 @@ typedef void (*s4j_f64_vscaleexp_fn)(size_t n, const double* x, double* y, doubl
 /* vscale: y = y * (inv_hi + inv_lo) in place. */
 typedef void (*s4j_f64_vscale_fn)(size_t n, double* y, double inv_hi, double inv_lo);
 /* rbinexp (sampling; float logits, double weights): w[i] = exp(((double) x[i] - top) * s) and each added into
- * bins[min(fl((top - x[i]) * inv), nbins - 1)] (inv > 0, nbins >= 1); returns their sum (src/f64/s4j_f64_rbinexp.c). */
+ * bins[s4j_binexp_bin(...)] (inv > 0, nbins >= 1); returns their sum (src/f64/s4j_f64_rbinexp.c). */
 typedef double (*s4j_f64_rbinexp_fn)(size_t n, const float* x, float top, float s, double inv, double* w,
                                      double* bins, int64_t nbins);
 /* rwalk (sampling): the first i where the weights w of the x >= xc among [0, i] pass target, the weight before it
@@ -154,6 +154,14 @@ void s4j_f64_vscale__scalar_u4(size_t n, double* y, double inv_hi, double inv_lo
 double s4j_f64_rbinexp__scalar_p13_u64(size_t n, const float* x, float top, float s, double inv, double* w,
                                        double* bins, int64_t nbins);
 int64_t s4j_f64_rwalk__scalar_u64(size_t n, const float* x, const double* w, float xc, double target, double* before);
+
+/* rbinexp's bin of logit v: min((int) fl(fl(top - v) * inv), last), a v above top in bin 0 (the Java
+ * Kernel.bin: the same double operations, so that the sampler finds a bin's logits by bisection). As doubles
+ * before the one conversion, so that the compiler vectorizes it. */
+static inline int32_t s4j_binexp_bin(double top, double v, double inv, double last) {
+  const double b = (top - v) * inv;
+  return (int32_t)(b < last ? (b > 0.0 ? b : 0.0) : last);
+}
 
 /* The f64 kernels of one tier, one per op: the driver's table (softmax_f64.c) holds one set per tier of the
  * registry, s4j_f64_kernels__<isa>: the portable tier's is the scalar kernels above (softmax_f64.c), a vector

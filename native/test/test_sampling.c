@@ -95,7 +95,7 @@ static void check_binexp(int isa, const float* x, int64_t n, float top, const ch
       CHECK(w[i] == e || fabs(w[i] - e) <= 0x1p-42 * e || (e < DBL_MIN && w[i] >= 0.0 && w[i] <= DBL_MIN),
             "%s %s n=%lld s=%g: w[%lld] = %.17g, exp(%.17g) = %.17g", s4j_isa_name(isa), what, (long long)n,
             (double)s, (long long)i, w[i], d, e);
-      const double b = ((double)top - x[i]) * inv;
+      const double b = ((double)top - x[i]) * inv; /* written out here, not s4j_binexp_bin: the test's own */
       want[b < nb - 1 ? (b > 0.0 ? (int64_t)b : 0) : nb - 1] += w[i];
       sum += e;
     }
@@ -202,6 +202,12 @@ int main(void) {
       check(isa, x, len, "normal");
       check_binexp(isa, x, len, x[ref_top(x, len)], "normal");
       check_binexp(isa, x, len, -1.0f, "some above top");
+      {
+        float* u = malloc(sizeof(float) * (size_t)(len + 3)); /* exponents -700 to -760 after the top's 0 */
+        for (int64_t i = 0; i < len; i++) u[i + 3] = i == 0 ? 3.0f : (float)(3.0 - (700.0 + 60.0 * (double)i / (double)len));
+        check_binexp(isa, u + 3, len, 3.0f, "underflow");
+        free(u);
+      }
       check_walk(isa, x, len, "normal");
       if (len == 4097) { /* the only NaN in each vector of a main-loop iteration (each of its NaN tests) */
         for (int64_t at = 2048; at < 2048 + 8 * 16 + 8; at += 3) {

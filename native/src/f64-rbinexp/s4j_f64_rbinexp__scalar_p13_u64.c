@@ -13,10 +13,9 @@ double s4j_f64_rbinexp__scalar_p13_u64(size_t n, const float* x, float top, floa
     double k;
     const double p = s4j_f64_scalar_exp_pn((v - dtop) * ds, 0.0, &k);
     const double z = p * s4j_f64_scalar_exp2(k);
-    const double b = (dtop - v) * inv;
     w[i] = z;
     acc[i & 3] += z;
-    bins[(int64_t)(b < dlast ? (b > 0.0 ? b : 0.0) : dlast)] += z;
+    bins[s4j_binexp_bin(dtop, v, inv, dlast)] += z;
   }
   return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }

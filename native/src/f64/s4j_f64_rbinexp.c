@@ -37,8 +37,7 @@ double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const 
     for (size_t j = 0; j < c; j++) {
       const double v = (double)x[i + j];
       d[j] = (v - dtop) * ds;
-      const double b = (dtop - v) * inv;
-      pk[j] = (int32_t)(b < dlast ? (b > 0.0 ? b : 0.0) : dlast);
+      pk[j] = s4j_binexp_bin(dtop, v, inv, dlast);
     }
     for (size_t j = c; j < S4J_BINEXP_CHUNK; j++) d[j] = -INFINITY; /* weighs +0.0 (the clamp at X_LO) */
     double* out = c == S4J_BINEXP_CHUNK ? w + i : z;                  /* a short last chunk through z */

@@ -1778,7 +1778,7 @@ public final class Sampler {
         long hi = ascendingKey(top) & 0xFFFFFFFFL;
         while (lo < hi) {
             long mid = least ? (lo + hi) >>> 1 : (lo + hi + 1) >>> 1;
-            int bin = Math.min((int) (((double) top - fromKey((int) mid)) * inv), CUT_BINS - 1);
+            int bin = Kernel.bin(top, fromKey((int) mid), inv, CUT_BINS - 1);
             if (least) {
                 if (bin <= b) {
                     hi = mid;

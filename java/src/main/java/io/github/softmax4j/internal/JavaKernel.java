@@ -221,7 +221,7 @@ abstract class JavaKernel implements Kernel {
         for (int i = 0; i < n; i++) {
             double z = w[i];
             total += z;
-            bins[Math.max(0, Math.min((int) (((double) top - x[off + i]) * inv), last))] += z;
+            bins[Kernel.bin(top, x[off + i], inv, last)] += z;
         }
         return total;
     }
@@ -254,9 +254,9 @@ abstract class JavaKernel implements Kernel {
         return i;
     }
 
-    /** w[i] if x[off + i] >= xc (the sign of their difference, -0.0 made +0.0), else 0: no branch. */
+    /** w[i] if x[off + i] >= xc, else 0 (a product: no branch on the comparison, as the C kernel). */
     private static double kept(float[] x, int off, double[] w, int i, float xc) {
-        return w[i] * (1 - (Float.floatToRawIntBits(x[off + i] - xc + 0f) >>> 31));
+        return w[i] * (x[off + i] >= xc ? 1.0 : 0.0);
     }
 
     @Override

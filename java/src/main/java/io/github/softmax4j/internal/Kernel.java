@@ -80,4 +80,12 @@ public interface Kernel {
      * order of the sums (xc and target not NaN; w non-negative and finite).
      */
     int walk(float[] x, int off, int n, double[] w, float xc, double target, double[] before);
+
+    /**
+     * The bin of logit v in {@link #binExp} ({@code s4j_binexp_bin} in C: the same double operations):
+     * {@code min((int) ((top - v) * inv), last)}, a v above top in bin 0; never increasing as v grows.
+     */
+    static int bin(float top, float v, double inv, int last) {
+        return Math.max(0, Math.min((int) (((double) top - v) * inv), last));
+    }
 }

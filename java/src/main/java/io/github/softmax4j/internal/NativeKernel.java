@@ -1,6 +1,7 @@
 package io.github.softmax4j.internal;
 
 import java.nio.FloatBuffer;
+import java.util.Objects;
 
 import org.bytedeco.javacpp.Pointer;
 
@@ -257,6 +258,7 @@ public final class NativeKernel implements Kernel {
 
     @Override
     public int select(float[] x, int off, int n, float t, float u, int[] idx, float[] val) {
+        Objects.checkFromIndexSize(off, n, x.length);
         if (val != null && val.length < idx.length) { // the kernel stores up to idx.length elements into val
             throw new IllegalArgumentException("val shorter than idx: " + val.length + " < " + idx.length);
         }
@@ -267,6 +269,7 @@ public final class NativeKernel implements Kernel {
 
     @Override
     public double binExp(float[] x, int off, int n, float top, float s, double inv, double[] w, double[] bins) {
+        Objects.checkFromIndexSize(off, n, x.length);
         if (w.length < n || bins.length == 0) { // the kernel writes n weights and reads bins[0 ..]
             throw new IllegalArgumentException("w shorter than n, or no bins: " + w.length + " < " + n);
         }
@@ -277,8 +280,9 @@ public final class NativeKernel implements Kernel {
 
     @Override
     public int walk(float[] x, int off, int n, double[] w, float xc, double target, double[] before) {
-        if (w.length < n) { // the kernel reads n weights
-            throw new IllegalArgumentException("w shorter than n: " + w.length + " < " + n);
+        Objects.checkFromIndexSize(off, n, x.length);
+        if (w.length < n || before.length == 0) { // the kernel reads n weights and writes before[0]
+            throw new IllegalArgumentException("w shorter than n, or no room for before: " + w.length + " < " + n);
         }
         long[] index = new long[1];
         check(NativeLib.s4j_f32_walk_at(isa, x, off, w, n, xc, target, index, before));
