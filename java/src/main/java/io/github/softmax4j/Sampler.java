@@ -75,12 +75,12 @@ import io.github.softmax4j.internal.Op;
  * candidates (logits whose nucleus ends among tokens that light). Top-p without top-k over a nucleus of
  * hundreds to thousands of tokens is not sorted either: the first of its probability levels whose candidates
  * (more than 256) hold it is cut and drawn from over those candidates alone, as a flat nucleus is below (about
- * 2-2.5x a softmax over N(0, 3) logits at T = 0.7). A flat distribution's nucleus (top-p without top-k letting
+ * 1.5-1.9x a softmax over N(0, 3) logits at T = 0.7). A flat distribution's nucleus (top-p without top-k letting
  * at least max(256, n/4) tokens through a level, min-p without top-k keeping at least max(256, n/16)) is not
- * sorted: the backend's double softmax of
- * the whole vocabulary, a selection of the top-p cut over bins linear in the logit (min-p: an exact threshold),
- * and a walk through the survivors in index order: about 0.2 / 0.65 / 1.4 ms at 32K / 128K / 256K tokens on
- * AVX-512 (26-42x a softmax); logits whose |log-sum-exp| exceeds 2^24 take it whatever their nucleus. Min-p
+ * sorted: one native pass gives every token's weight in double and the first level of a selection of the top-p
+ * cut over bins linear in the logit (min-p: an exact threshold), a range select the passing bin's tokens, and a
+ * native walk through the survivors in index order draws: about 65 / 245 / 470 µs at 32K / 128K / 256K tokens on
+ * AVX-512 (7.6-9x a softmax); logits whose |log-sum-exp| exceeds 2^24 take it whatever their nucleus. Min-p
  * alone draws fewer survivors than that in the select pass's index order, unsorted. Each thread keeps the
  * flat path's arrays (12 bytes per token, up to 2^18 tokens) and the select pass's (up to 8 bytes per token, 2^18
  * tokens) softly between calls. Top-p without top-k sorts the whole vocabulary (O(n log n) instead of a pass)
@@ -1547,7 +1547,7 @@ public final class Sampler {
 
     /**
      * Per thread, {@link #flatNucleus}' arrays up to {@link #SCRATCH_MAX} (no 3 MiB allocated per token): the
-     * probabilities (double[]) and {@link #topPCut}'s bin lists (int[]). Softly held, of JDK classes only (no
+     * weights (double[]) and {@link #topPCut}'s bin lists (int[]). Softly held, of JDK classes only (no
      * class loader kept), and taken out while in use: a call from the caller's generator gets its own.
      */
     private static final ThreadLocal<SoftReference<Object[]>> SCRATCH = new ThreadLocal<>();
@@ -1582,7 +1582,7 @@ public final class Sampler {
      * (logit descending, index ascending) passes p, and the cut is the rule's when p is farther than the margin
      * from both edges of that token's interval.
      * Min-p: the logits from its exact threshold ({@link #minPKey}) on. The draw walks the survivors'
-     * probabilities in index order with the same margin, and the rule itself (StrictMath weights of the
+     * weights in index order ({@link Kernel#walk}) with the same margin, and the rule itself (StrictMath weights of the
      * survivors) takes a draw closer than that. Returns -1, with nothing drawn from rng, when the cut is too
      * close to tell.
      */
@@ -1612,9 +1612,9 @@ public final class Sampler {
         Kernel kernel = softmax.dispatch().kernel(n);
         double inv = CUT_BINS * (double) scale() / CUT_SPAN; // bins per unit of logit
         double[] bins = new double[CUT_BINS];
-        double z = kernel.binExp(x, off, n, top, scale(), inv, y, bins); // at least top's weight, 1
-        // the cut's distance to the rule is at most (3n + 13) 2^-53 of the total, the draw's (4n + 20) 2^-53
-        // (docs/NUMERICS.md, "Token sampling"): twice slack(n) covers either about twice
+        double z = kernel.binExp(x, off, n, top, scale(), inv, y, bins); // top's weight (c, 1 natively) or more
+        // the cut's distance to the rule is at most (4n + 8) 2^-53 + 2^-41 of the total, the draw's (4n + 10)
+        // 2^-53 + 2^-41 (docs/NUMERICS.md, "Token sampling"): twice slack(n) covers either about twice
         double margin = 2 * slack(n);
         // the survivors: the tokens i whose ascendingKey is above cut, or equal and i <= last (cutDistance >= 0)
         long cut = 0;
