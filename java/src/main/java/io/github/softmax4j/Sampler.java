@@ -823,6 +823,7 @@ public final class Sampler {
         boolean unsorted; // top-p's candidates that hold the nucleus, in index order (candidateNucleus draws)
         float[] logits; // the logits of index[0 .. count) as collected (in index order; null once sorted)
         float high; // their largest (collect: the backend's argmax over them)
+        boolean borrowed; // index and logits are the thread's select arrays (collect): own() before they escape
         double lse; // their log-sum-exp at the sampler's temperature, the backend's ({@link #weigh})
 
         /** The candidates (collected, in index order) whose logits are {@code >= t}, in that order. */
@@ -837,6 +838,18 @@ public final class Sampler {
                 c.count += logits[i] >= t ? 1 : 0;
             }
             return c;
+        }
+
+        /**
+         * Copies borrowed arrays (collect's per-thread ones) into the candidates' own: before another collect
+         * or anything after the weighing uses them (a level's set found short is dropped with no copy).
+         */
+        void own() {
+            if (borrowed) {
+                index = Arrays.copyOf(index, count);
+                logits = Arrays.copyOf(logits, count);
+                borrowed = false;
+            }
         }
 
         /** Sorts the candidates left unsorted (each below every sorted one) behind the sorted prefix. */
@@ -868,7 +881,7 @@ public final class Sampler {
         Candidates c = new Candidates();
         while (true) {
             c.count = 0;
-            c.index = above(x, off, n, t, c, need, Integer.MAX_VALUE);
+            c.index = above(x, off, n, t, c, need, Integer.MAX_VALUE, false);
             if (c.count >= Math.min(need, n) || t == Float.NEGATIVE_INFINITY) {
                 break;
             }
@@ -883,9 +896,9 @@ public final class Sampler {
      * below n (a flat distribution's level sets are large: a second pass for a set of tens of thousands took
      * a fifth of its search at 256K tokens).
      */
-    private int[] above(float[] x, int off, int n, float t, Candidates c, int need, int flatAt) {
+    private int[] above(float[] x, int off, int n, float t, Candidates c, int need, int flatAt, boolean borrow) {
         long room = Math.max(8L * need + 256, flatAt < n ? flatAt : 0);
-        return collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, room), flatAt);
+        return collect(softmax.dispatch().kernel(n), x, off, n, t, c, (int) Math.min(n, room), flatAt, borrow);
     }
 
     /** The collected candidates sorted ({@link #sort}), checked, their +Inf logits counted. */
@@ -903,9 +916,11 @@ public final class Sampler {
     /**
      * The indices (relative to off) of the logits {@code >= t} (one vectorized pass); a NaN among them throws.
      * null, with c.count set, when flatAt or more pass (only counted; the callers have ruled NaN out then).
+     * borrow: the thread's select arrays themselves when they held them ({@link Candidates#borrowed}), else
+     * copies.
      */
     private static int[] collect(Kernel kernel, float[] x, int off, int n, float t, Candidates c, int expect,
-            int flatAt) {
+            int flatAt, boolean borrow) {
         // the threshold lets about 4 * need + 64 through: one pass, rarely two; a large guess goes into the
         // thread's array (zeroing 160 KiB for a few thousand hits took 8% of a wide top-p's time at 256K tokens)
         Object[] scratch = expect > SELECT_SCRATCH_MIN && expect <= SCRATCH_MAX ? selectScratch(expect) : null;
@@ -920,6 +935,7 @@ public final class Sampler {
             out = new int[count];
             val = new float[count];
             count = kernel.select(x, off, n, t, Float.POSITIVE_INFINITY, out, val);
+            scratch = null; // arrays of its own
         }
         // their largest, and a NaN among them, by the backend's argmax (a Java loop over tens of thousands of
         // candidates in a flat distribution's level took a fifth of its search)
@@ -929,8 +945,9 @@ public final class Sampler {
         }
         c.high = count == 0 ? Float.NEGATIVE_INFINITY : val[(int) top];
         c.count = count;
-        c.logits = scratch != null ? Arrays.copyOf(val, count) : val;
-        return scratch != null ? Arrays.copyOf(out, count) : out;
+        c.borrowed = scratch != null && borrow;
+        c.logits = scratch != null && !borrow ? Arrays.copyOf(val, count) : val;
+        return scratch != null && !borrow ? Arrays.copyOf(out, count) : out;
     }
 
     /** collect's guesses above this many indices go into a per-thread array ({@link #selectScratch}). */
@@ -1269,7 +1286,7 @@ public final class Sampler {
             // the top passes: some; they are the survivors (the draw weighs them in index order: no sort)
             Candidates c = new Candidates();
             c.index = collect(softmax.dispatch().kernel(n), x, off, n, fromKey(minPKey(top, s)), c, Math.min(n, 1024),
-                    flatAt);
+                    flatAt, false);
             c.flat = c.index == null; // a flat nucleus (its top known)
             c.total = c.count;
             c.top = top;
@@ -1295,7 +1312,7 @@ public final class Sampler {
             if (round == 0 && levels.length > 2 && bound == bound) {
                 ahead = new Candidates();
                 ahead.index = collect(softmax.dispatch().kernel(n), x, off, n, massBound(lse, s, levels[1]), ahead,
-                        Math.min(n, AHEAD_MAX), flatAt);
+                        Math.min(n, AHEAD_MAX), flatAt, true); // borrowed until round 1 (no collect before)
                 secondFlat = ahead.index == null;
                 ahead = secondFlat ? null : ahead;
             } else if (round == 1 && secondFlat) {
@@ -1310,7 +1327,7 @@ public final class Sampler {
             if (bound == bound) {
                 if (ahead == null) {
                     c = new Candidates();
-                    c.index = above(x, off, n, bound, c, need, flatAt);
+                    c.index = above(x, off, n, bound, c, need, flatAt, true);
                 } else {
                     c = round == 0 ? ahead.from(bound) : ahead; // the first level's set, then the second's
                     ahead = round == 0 ? ahead : null;
@@ -1335,10 +1352,12 @@ public final class Sampler {
                     }
                     double holds = topP * (1.0 + lseSlack(n) + lseSlack(c.count) + 0x1p-40);
                     if (c.count >= UNSORTED_MIN && held >= holds) {
+                        c.own();
                         c.unsorted = true; // the cut and the draw without a sort (candidateNucleus)
                         return c;
                     }
                 }
+                c.own(); // a set short of p was dropped with no copy (a flat search's levels: tens of thousands)
                 c = sorted(x, off, c, Math.min(need, c.count), true);
             } else {
                 c = candidates(x, off, n, Math.min(need, n), true);
