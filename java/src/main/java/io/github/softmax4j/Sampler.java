@@ -1344,7 +1344,7 @@ public final class Sampler {
                     // (or short at the last level: p within ~2e-6 of 1) sorted and walked
                     double held = Math.exp(c.lse - lse);
                     if (held < enough && round + 1 < levels.length) { // short: the next level, nothing sorted
-                        if (flatBelow(c.count, held, levels[round], flatAt)) {
+                        if (flatBelow(c.count, held, levels[round], flatAt) || looksFlat(x, off, n, lse, flatAt)) {
                             return flat(c.high);
                         }
                         need = (int) Math.min(n, 8L * Math.max(need, c.count));
@@ -1481,6 +1481,61 @@ public final class Sampler {
      */
     private boolean flatBelow(int count, double held, double q, int flatAt) {
         return count + (topP - held) / q >= flatAt;
+    }
+
+    /** Logits in {@link #looksFlat}'s sample (at most; strided over the vocabulary). */
+    private static final int GUESS_SAMPLE = 1024;
+
+    /** {@link #looksFlat}'s bins per unit of log-probability, and their span below its highest bin. */
+    private static final int GUESS_BINS_PER_UNIT = 16;
+    private static final int GUESS_BINS = 32 * GUESS_BINS_PER_UNIT;
+
+    /**
+     * A guess, from a strided sample of GUESS_SAMPLE logits, that the top-p nucleus holds well over flatAt tokens
+     * (1.25 flatAt), taken when a level's set fell short of p and {@link #flatBelow} could not tell: it spares
+     * the next level's select pass and weighing (at 128K flat logits, a set of ~30K), which would end flat.
+     * Only the path depends on it: {@link #flatNucleus} is exact for any nucleus, and a wrong guess costs time.
+     * Each sampled token stands for n / m; its log-probability (lse the backend's) goes into a bin of width
+     * 1/16, the bins walked from the most probable down (a bin weighed at its centre, within 3%) until their
+     * mass passes p of the sample's own total. No guess (false) when the sample holds less than half of the
+     * mass (the mass is in tokens it missed: a few heavy ones, no flat nucleus).
+     */
+    private boolean looksFlat(float[] x, int off, int n, double lse, int flatAt) {
+        int m = Math.min(n, GUESS_SAMPLE);
+        int stride = n / m;
+        double s = scale();
+        // bin 0 holds log-probabilities from high down (and every higher one, weighed exactly)
+        double high = 8.0 - Math.log(n);
+        int[] count = new int[GUESS_BINS];
+        double heavy = 0.0; // the probability of the sampled tokens above high
+        int heavies = 0;
+        for (int j = 0; j < m; j++) {
+            double lq = x[off + j * stride] * s - lse;
+            double b = (high - lq) * GUESS_BINS_PER_UNIT;
+            if (b < 0.0) {
+                heavy += Math.exp(lq);
+                heavies++;
+            } else {
+                count[(int) Math.min(b, GUESS_BINS - 1)]++; // -Inf: the last bin (weighed, negligibly, at its centre)
+            }
+        }
+        double[] mass = new double[GUESS_BINS];
+        double total = heavy;
+        for (int k = 0; k < GUESS_BINS; k++) {
+            mass[k] = count[k] == 0 ? 0.0 : count[k] * Math.exp(high - (k + 0.5) / GUESS_BINS_PER_UNIT);
+            total += mass[k];
+        }
+        double per = (double) n / m; // tokens per sampled token
+        if (!(total * per >= 0.5)) {
+            return false;
+        }
+        double held = heavy;
+        long tokens = heavies;
+        for (int k = 0; k < GUESS_BINS && held < topP * total; k++) {
+            held += mass[k];
+            tokens += count[k];
+        }
+        return tokens * per >= 1.25 * flatAt;
     }
 
     /** The probability levels of the top-p candidates ({@link #massCandidates}) down to the safe one. */
