@@ -2,6 +2,7 @@ package io.github.softmax4j;
 
 import java.util.Objects;
 
+import io.github.softmax4j.internal.Dispatch;
 import io.github.softmax4j.internal.Op;
 
 /**
@@ -39,8 +40,6 @@ import io.github.softmax4j.internal.Op;
  * <p>Instances are immutable and thread-safe.
  */
 public final class DoubleSoftmax {
-    private static final double[] NO_LSE = new double[0];
-
     private final Softmax softmax;
 
     private DoubleSoftmax(Softmax softmax) {
@@ -212,7 +211,7 @@ public final class DoubleSoftmax {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(y, "y");
         if (Checks.rows(x, x.length, xOff, xStride, y, y.length, yOff, yStride, rows, cols)) {
-            softmax.dispatch().runF64(op, x, xOff, xStride, y, yOff, yStride, rows, cols, NO_LSE);
+            softmax.dispatch().runF64(op, x, xOff, xStride, y, yOff, yStride, rows, cols, Dispatch.NO_LSE);
         }
     }
 

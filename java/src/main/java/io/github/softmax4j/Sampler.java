@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntToDoubleFunction;
+import java.util.function.LongPredicate;
 import java.util.random.RandomGenerator;
 
 import io.github.softmax4j.internal.Dispatch;
@@ -406,7 +407,7 @@ public final class Sampler {
         return inBlock(mass, BLOCK, n, u, slack(n), (b, from, len, before, target, margin) -> {
             double[] y = new double[len];
             widen(x, off + from, len, top, y);
-            unscaled().runF64(Op.SOFTMAX, y, 0, len, y, 0, len, 1, len, NO_LSE);
+            unscaled().runF64(Op.SOFTMAX, y, 0, len, y, 0, len, 1, len, Dispatch.NO_LSE);
             return edgeSafe(null, y, from, before, mass[b], target, margin);
         });
     }
@@ -415,7 +416,6 @@ public final class Sampler {
     private static final int BLOCK = 2048;
     /** Blocks widened and passed to the backend per call. */
     private static final int GROUP = 4;
-    private static final double[] NO_LSE = new double[0];
 
     /**
      * sum exp(s (x_i - top)) of each block of {@link #BLOCK} logits (the last one shorter), from the backend's
@@ -1848,24 +1848,28 @@ public final class Sampler {
      * most b (least) or at least b (largest): a bisection over the keys (the bin is monotone in v).
      */
     private static int binKey(float top, double inv, int b, boolean least) {
-        long lo = ascendingKey(Float.NEGATIVE_INFINITY) & 0xFFFFFFFFL;
-        long hi = ascendingKey(top) & 0xFFFFFFFFL;
+        long lo = ascendingKey(Float.NEGATIVE_INFINITY) & 0xFFFFFFFFL; // its bin is the last: at least b
+        long hi = (ascendingKey(top) & 0xFFFFFFFFL) + 1; // top's bin is 0: at most b
+        if (least) {
+            return (int) firstKey(lo, hi, k -> Kernel.bin(top, fromKey((int) k), inv, CUT_BINS - 1) <= b);
+        }
+        return (int) firstKey(lo, hi, k -> Kernel.bin(top, fromKey((int) k), inv, CUT_BINS - 1) < b) - 1;
+    }
+
+    /**
+     * The least unsigned {@link #ascendingKey} k in [lo, hi) for which pass holds, pass monotone in k (false,
+     * then true), or hi if none: a bisection over the keys (binKey, minPKey).
+     */
+    private static long firstKey(long lo, long hi, LongPredicate pass) {
         while (lo < hi) {
-            long mid = least ? (lo + hi) >>> 1 : (lo + hi + 1) >>> 1;
-            int bin = Kernel.bin(top, fromKey((int) mid), inv, CUT_BINS - 1);
-            if (least) {
-                if (bin <= b) {
-                    hi = mid;
-                } else {
-                    lo = mid + 1;
-                }
-            } else if (bin >= b) {
-                lo = mid;
+            long mid = (lo + hi) >>> 1;
+            if (pass.test(mid)) {
+                hi = mid;
             } else {
-                hi = mid - 1;
+                lo = mid + 1;
             }
         }
-        return (int) lo;
+        return lo;
     }
 
     /** The cut at token i (mass before it before, its own w) if p is at least margin from both edges, else -1. */
@@ -1880,17 +1884,8 @@ public final class Sampler {
      */
     private int minPKey(float top, float s) {
         double floor = StrictMath.log(minP); // the same cut on every platform
-        long lo = 0;
-        long hi = ascendingKey(top) & 0xFFFFFFFFL;
-        while (lo < hi) {
-            long mid = (lo + hi) >>> 1;
-            if (((double) fromKey((int) mid) - top) * s >= floor) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return (int) hi;
+        return (int) firstKey(0, (ascendingKey(top) & 0xFFFFFFFFL) + 1,
+                k -> ((double) fromKey((int) k) - top) * s >= floor);
     }
 
     /**

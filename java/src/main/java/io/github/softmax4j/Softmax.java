@@ -110,7 +110,6 @@ public final class Softmax {
      * machines whose pool threads wake more slowly. The README's results have the full table.
      */
     static final int DEFAULT_PARALLEL_THRESHOLD = 1 << 19;
-    private static final double[] NO_LSE = new double[0];
 
     private final Dispatch dispatch;
 
@@ -467,7 +466,7 @@ public final class Softmax {
      *         row of y share an element without being the same rows (same position and stride)
      */
     public void softmaxRows(FloatBuffer x, int xStride, FloatBuffer y, int yStride, int rows, int cols) {
-        rowsBuffers(Op.SOFTMAX, x, xStride, y, yStride, rows, cols, NO_LSE);
+        rowsBuffers(Op.SOFTMAX, x, xStride, y, yStride, rows, cols, Dispatch.NO_LSE);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -638,7 +637,7 @@ public final class Softmax {
      *         row of y share an element without being the same rows (same position and stride)
      */
     public void logSoftmaxRows(FloatBuffer x, int xStride, FloatBuffer y, int yStride, int rows, int cols) {
-        rowsBuffers(Op.LOG_SOFTMAX, x, xStride, y, yStride, rows, cols, NO_LSE);
+        rowsBuffers(Op.LOG_SOFTMAX, x, xStride, y, yStride, rows, cols, Dispatch.NO_LSE);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -905,7 +904,7 @@ public final class Softmax {
         if (n != y.remaining()) {
             throw new IllegalArgumentException("x.remaining() " + n + " != y.remaining() " + y.remaining());
         }
-        rowsBuffers(op, x, n, y, n, 1, n, NO_LSE);
+        rowsBuffers(op, x, n, y, n, 1, n, Dispatch.NO_LSE);
     }
 
     /**

@@ -22,7 +22,8 @@ public final class Dispatch {
      */
     public static final int MAX_SMALL_CALL = 64;
 
-    private static final double[] NO_LSE = new double[0];
+    /** The lse output of a call whose op returns none (the rows entries' lse array, empty). */
+    public static final double[] NO_LSE = new double[0];
 
     private final Kernel kernel;
     private final Kernel small; // null: every call to kernel

@@ -153,7 +153,7 @@ abstract class JavaKernel implements Kernel {
     @Override
     public final void softmaxArgmax(Algorithm algorithm, int flags, float s, float[] x, int xOff, int xStride,
             float[] y, int yOff, int yStride, int rows, int cols, int[] index, int indexOff) {
-        rows(Op.SOFTMAX, algorithm, flags, s, x, xOff, xStride, y, yOff, yStride, rows, cols, new double[0], 0);
+        rows(Op.SOFTMAX, algorithm, flags, s, x, xOff, xStride, y, yOff, yStride, rows, cols, Dispatch.NO_LSE, 0);
         for (int r = 0; r < rows; r++) {
             long a = argmax(y, yOff + r * yStride, cols);
             index[indexOff + r] = a < 0 ? -1 : (int) a;
@@ -215,7 +215,7 @@ abstract class JavaKernel implements Kernel {
         for (int i = 0; i < n; i++) {
             w[i] = ((double) x[off + i] - top) * s;
         }
-        rowsF64(Op.SOFTMAX, Algorithm.AUTO, 0, 1.0, w, 0, n, w, 0, n, 1, n, NO_LSE, 0);
+        rowsF64(Op.SOFTMAX, Algorithm.AUTO, 0, 1.0, w, 0, n, w, 0, n, 1, n, Dispatch.NO_LSE, 0);
         int last = bins.length - 1;
         double total = 0.0;
         for (int i = 0; i < n; i++) {
@@ -225,8 +225,6 @@ abstract class JavaKernel implements Kernel {
         }
         return total;
     }
-
-    private static final double[] NO_LSE = new double[0];
 
     /** Blocks of 8 weights summed as trees (no chain of dependent additions), then the block's tokens. */
     @Override
