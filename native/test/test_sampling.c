@@ -95,8 +95,8 @@ static void check_binexp(int isa, const float* x, int64_t n, float top, const ch
       CHECK(w[i] == e || fabs(w[i] - e) <= 0x1p-42 * e || (e < DBL_MIN && w[i] >= 0.0 && w[i] <= DBL_MIN),
             "%s %s n=%lld s=%g: w[%lld] = %.17g, exp(%.17g) = %.17g", s4j_isa_name(isa), what, (long long)n,
             (double)s, (long long)i, w[i], d, e);
-      const double b = ((double)top - x[i]) * inv; /* written out here, not s4j_binexp_bin: the test's own */
-      want[b < nb - 1 ? (b > 0.0 ? (int64_t)b : 0) : nb - 1] += w[i];
+      const float b = (top - x[i]) * (float)inv; /* written out here, not s4j_binexp_bin: the test's own (float) */
+      want[b < (float)(nb - 1) ? (b > 0.0f ? (int64_t)b : 0) : nb - 1] += w[i];
       sum += e;
     }
     CHECK(memcmp(bins, want, sizeof(double) * (size_t)(nb + 1)) == 0 && w[n] == -7.0,
@@ -263,6 +263,10 @@ int main(void) {
   CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 0.0f, 1.0, wt, bt, 1, &tt) == S4J_EINVAL, "binexp scale 0");
   CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 0.0, wt, bt, 1, &tt) == S4J_EINVAL, "binexp inv 0");
   CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, NAN, wt, bt, 1, &tt) == S4J_EINVAL, "binexp inv NaN");
+  CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 1e-60, wt, bt, 1, &tt) == S4J_EINVAL, "binexp inv 0 as a float");
+  CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 1e60, wt, bt, 1, &tt) == S4J_EINVAL, "binexp inv Inf as a float");
+  CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 1.0, wt, bt, (1 << 24) + 1, &tt) == S4J_EINVAL,
+        "binexp more than 2^24 bins");
   CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 1.0, NULL, bt, 1, &tt) == S4J_EINVAL, "binexp w NULL");
   CHECK(s4j_f32_binexp_at(0, NULL, 0, 0, 1.0f, 1.0f, 1.0, NULL, bt, 1, &tt) == S4J_OK && tt == 0.0, "binexp of nothing");
   int64_t wi = -1;

@@ -6,7 +6,8 @@
 
 double s4j_f64_rbinexp__scalar_p13_u64(size_t n, const float* x, float top, float s, double inv, double* w,
                                        double* bins, int64_t nbins) {
-  const double dtop = (double)top, ds = (double)s, dlast = (double)(nbins - 1);
+  const double dtop = (double)top, ds = (double)s;
+  const float finv = (float)inv, flast = (float)(nbins - 1); /* s4j_binexp_bin: nbins <= 2^24 */
   double acc[4] = {0.0, 0.0, 0.0, 0.0};
   for (size_t i = 0; i < n; i++) {
     const double v = (double)x[i];
@@ -15,7 +16,7 @@ double s4j_f64_rbinexp__scalar_p13_u64(size_t n, const float* x, float top, floa
     const double z = p * s4j_f64_scalar_exp2(k);
     w[i] = z;
     acc[i & 3] += z;
-    bins[s4j_binexp_bin(dtop, v, inv, dlast)] += z;
+    bins[s4j_binexp_bin(top, x[i], finv, flast)] += z;
   }
   return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }

@@ -21,7 +21,8 @@ static inline void s4j_binexp_add(double* bins, const int32_t* pos, const double
 double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const float* x, float top, float s,
                                                                double inv, double* w, double* bins,
                                                                int64_t nbins) {
-  const double dtop = (double)top, ds = (double)s, dlast = (double)(nbins - 1);
+  const double dtop = (double)top, ds = (double)s;
+  const float finv = (float)inv, flast = (float)(nbins - 1); /* s4j_binexp_bin: nbins <= 2^24 */
   const s4j_dvf vzero = s4j_dset1(0.0);
   s4j_dvf acc[4] = {vzero, vzero, vzero, vzero};
   double d[S4J_BINEXP_CHUNK], z[S4J_BINEXP_CHUNK];
@@ -37,7 +38,7 @@ double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const 
     for (size_t j = 0; j < c; j++) {
       const double v = (double)x[i + j];
       d[j] = (v - dtop) * ds;
-      pk[j] = s4j_binexp_bin(dtop, v, inv, dlast);
+      pk[j] = s4j_binexp_bin(top, x[i + j], finv, flast);
     }
     for (size_t j = c; j < S4J_BINEXP_CHUNK; j++) d[j] = -INFINITY; /* weighs +0.0 (the clamp at X_LO) */
     double* out = c == S4J_BINEXP_CHUNK ? w + i : z;                  /* a short last chunk through z */

@@ -1844,7 +1844,7 @@ public final class Sampler {
 
     /**
      * The {@link #ascendingKey} of the least float (least: true) or the largest (false) at most top whose first
-     * level bin, {@code min((int) ((top - v) * inv), CUT_BINS - 1)} as {@link Kernel#binExp} places it, is at
+     * level bin, {@link Kernel#bin} (float arithmetic) as {@link Kernel#binExp} places it, is at
      * most b (least) or at least b (largest): a bisection over the keys (the bin is monotone in v).
      */
     private static int binKey(float top, double inv, int b, boolean least) {

@@ -892,7 +892,7 @@ class SamplerTest {
         float[] scales = {1f, 1f / 0.7f, 0.05f, 20f};
         for (int n : new int[] {1, 2, 7, 8, 9, 63, 64, 65, 100, 1000, 4099, 70_000}) {
             for (int off : new int[] {0, 5}) {
-                for (int kind = 0; kind < 4; kind++) {
+                for (int kind = 0; kind < 5; kind++) {
                     float[] x = new float[off + n + 3];
                     for (int i = 0; i < x.length; i++) {
                         x[i] = kind == 2 && i % 3 == 0 ? Float.NEGATIVE_INFINITY : (float) (2 * r.nextGaussian());
@@ -914,6 +914,13 @@ class SamplerTest {
                     float s = scales[(n + kind) % scales.length];
                     int nb = new int[] {1, 5, 2048}[(n + off) % 3];
                     double inv = nb * s / 32.0 + 0.1 * kind;
+                    if (kind == 4) { // at the bins' edges, a float step either side: where float and double part
+                        for (int i = 1; i < n; i++) {
+                            float edge = top - (float) ((i % nb) / inv);
+                            x[off + i] = i % 3 == 0 ? Math.nextDown(edge) : i % 3 == 1 ? edge : Math.nextUp(edge);
+                        }
+                        x[off] = top;
+                    }
                     double[] w = new double[n + 2];
                     w[n] = -7;
                     double[] bins = new double[nb];
@@ -932,7 +939,8 @@ class SamplerTest {
                         double e = Math.exp((v - top) * s) / sum;
                         assertTrue(Math.abs(w[i] / total - e) <= bound * e + (e < 0x1p-1000 ? 0x1p-1000 : 0),
                                 what + ": w[" + i + "] / total = " + w[i] / total + ", exp / sum = " + e);
-                        want[Math.max(0, Math.min((int) (((double) top - v) * inv), nb - 1))] += w[i];
+                        // the definition's float arithmetic (Kernel.bin), written out
+                        want[Math.max(0, Math.min((int) ((top - x[off + i]) * (float) inv), nb - 1))] += w[i];
                     }
                     assertEquals(-7, w[n], what + ": a weight past n");
                     assertArrayEquals(want, bins, what + ": bins");

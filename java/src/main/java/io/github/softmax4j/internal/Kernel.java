@@ -68,8 +68,8 @@ public interface Kernel {
      * Sampling, the weights of a flat nucleus: {@code w[i] = c exp(((double) x[off + i] - top) * s)} for i in
      * [0, n) in double, one c > 0 for all of them (native: 1; the Java backends: 1 / their sum), within 2^-42
      * relative (0 or within Double.MIN_NORMAL below the normal range; x <= top finite, s > 0, no NaN),
-     * each also added into {@code bins[min((int) ((top - x[off + i]) * inv), bins.length - 1)]} (those products
-     * rounded in double as written; inv > 0; bins are added to, not zeroed); returns the weights' sum.
+     * each also added into {@code bins[bin(top, x[off + i], inv, bins.length - 1)]} (float arithmetic, {@link
+     * #bin}; (float) inv > 0 and finite, at most 2^24 bins; bins are added to, not zeroed); returns the weights' sum.
      */
     double binExp(float[] x, int off, int n, float top, float s, double inv, double[] w, double[] bins);
 
@@ -82,10 +82,11 @@ public interface Kernel {
     int walk(float[] x, int off, int n, double[] w, float xc, double target, double[] before);
 
     /**
-     * The bin of logit v in {@link #binExp} ({@code s4j_binexp_bin} in C: the same double operations):
-     * {@code min((int) ((top - v) * inv), last)}, a v above top in bin 0; never increasing as v grows.
+     * The bin of logit v in {@link #binExp} ({@code s4j_binexp_bin} in C: the same float operations):
+     * {@code min((int) ((top - v) * (float) inv), last)} in float arithmetic, a v above top in bin 0, -Inf in the
+     * last; never increasing as v grows (each step rounds monotonically).
      */
     static int bin(float top, float v, double inv, int last) {
-        return Math.max(0, Math.min((int) (((double) top - v) * inv), last));
+        return Math.max(0, Math.min((int) ((top - v) * (float) inv), last));
     }
 }
