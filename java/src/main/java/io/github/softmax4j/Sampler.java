@@ -1344,7 +1344,10 @@ public final class Sampler {
                     // (or short at the last level: p within ~2e-6 of 1) sorted and walked
                     double held = Math.exp(c.lse - lse);
                     if (held < enough && round + 1 < levels.length) { // short: the next level, nothing sorted
-                        if (flatBelow(c.count, held, levels[round], flatAt) || looksFlat(x, off, n, lse, flatAt)) {
+                        // the sample (looksFlat) only where a sixteenth of flatAt is certain
+                        if (flatBelow(c.count, held, levels[round], flatAt)
+                                || flatBelow(c.count, held, levels[round], flatAt / 16)
+                                        && looksFlat(x, off, n, lse, flatAt)) {
                             return flat(c.high);
                         }
                         need = (int) Math.min(n, 8L * Math.max(need, c.count));
@@ -1492,8 +1495,10 @@ public final class Sampler {
 
     /**
      * A guess, from a strided sample of GUESS_SAMPLE logits, that the top-p nucleus holds well over flatAt tokens
-     * (1.25 flatAt), taken when a level's set fell short of p and {@link #flatBelow} could not tell: it spares
-     * the next level's select pass and weighing (at 128K flat logits, a set of ~30K), which would end flat.
+     * (1.25 flatAt), taken when a level's set fell short of p and {@link #flatBelow} could not tell but certifies
+     * flatAt / 16 (wide logits' nuclei, hundreds to a few thousand tokens, stay clear of the sample, whose strided
+     * reads took 1.03-1.34x their time at 128K-256K tokens): it spares the next level's select pass and weighing
+     * (at 128K flat logits, a set of ~30K), which would end flat.
      * Only the path depends on it: {@link #flatNucleus} is exact for any nucleus, and a wrong guess costs time.
      * Each sampled token stands for n / m; its log-probability (lse the backend's) goes into a bin of width
      * 1/16, the bins walked from the most probable down (a bin weighed at its centre, within 3%) until their
@@ -1684,7 +1689,8 @@ public final class Sampler {
         // the rule's weights exp(s (x_i - top)) in double (the backend's one pass; within 2^-42 each), and the
         // first level of topPCut's bins in the same pass
         Kernel kernel = softmax.dispatch().kernel(n);
-        double inv = CUT_BINS * (double) scale() / CUT_SPAN; // bins per unit of logit
+        // bins per unit of logit, a float (Kernel.bin's arithmetic) even at 1/T near Float.MAX_VALUE
+        double inv = Math.min(CUT_BINS * (double) scale() / CUT_SPAN, Float.MAX_VALUE);
         double[] bins = new double[CUT_BINS];
         double z = kernel.binExp(x, off, n, top, scale(), inv, y, bins); // top's weight (c, 1 natively) or more
         // the cut's distance to the rule is at most (4n + 8) 2^-53 + 2^-41 of the total, the draw's (4n + 10)

@@ -485,6 +485,43 @@ class SamplerTest {
     }
 
     /**
+     * A flat nucleus at the temperatures' ends: equal logits at 1/T near Float.MAX_VALUE (the cut's bins per unit
+     * of logit, 64/T, beyond a float: clamped there) and N(0, 1) logits at 1/T = 1e-30 (every weight about 1).
+     * Each draw on a grid of u is the rule's token, and each took the flat path.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void flatNucleusAtTheTemperaturesEnds(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        int n = 70_001; // p n = 66,500.95: equal weights put no token's edge at the cut (70,000 would: the rule then)
+        double[] u = {0, 0};
+        RandomGenerator given = given(u);
+        SplittableRandom r = new SplittableRandom(SEED + 43);
+        float[] equal = new float[n];
+        float[] gauss = new float[n];
+        for (int i = 0; i < n; i++) {
+            equal[i] = 0f; // s x = 0: lse = log n, a finite mass scale
+            gauss[i] = (float) r.nextGaussian();
+        }
+        Object[][] cases = {{equal, 2f / Float.MAX_VALUE}, {gauss, 1e30f}};
+        for (Object[] c : cases) {
+            float[] x = (float[]) c[0];
+            float t = (float) c[1];
+            float s = 1f / t;
+            int[] order = SamplerReference.order(x, 0, n);
+            int keep = SamplerReference.survivors(x, 0, n, order, s, 0, 0.95, 0.0);
+            Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(0.95);
+            long flat = Sampler.FLAT_DRAWS.sum();
+            for (double draw : new double[] {0.0, 0.17, 0.5, 0.93, Math.nextDown(1.0)}) {
+                u[0] = draw;
+                assertEquals(SamplerReference.draw(x, 0, order, keep, s, draw), nucleus.sample(x, given),
+                        "T " + t + ", nucleus " + keep + ", u " + draw);
+            }
+            assertEquals(5, Sampler.FLAT_DRAWS.sum() - flat, "T " + t + ": draws not flat");
+        }
+    }
+
+    /**
      * Top-p alone over the candidates of a probability level that hold the nucleus, cut and drawn unsorted
      * (Sampler#candidateNucleus: bins linear in the logit over the collected set, the backend's double softmax of
      * the rule's exponents, top-p's share of the set's total from the vocabulary's log-sum-exp): 262,144 tokens
