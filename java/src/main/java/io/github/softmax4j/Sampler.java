@@ -1501,7 +1501,7 @@ public final class Sampler {
      * (at 128K flat logits, a set of ~30K), which would end flat.
      * Only the path depends on it: {@link #flatNucleus} is exact for any nucleus, and a wrong guess costs time.
      * Each sampled token stands for n / m; its log-probability (lse the backend's) goes into a bin of width
-     * 1/16, the bins walked from the most probable down (a bin weighed at its centre, within 3%) until their
+     * 1/16, the bins walked from the most probable down (a bin weighed at its centre, within 3.2%) until their
      * mass passes p of the sample's own total. No guess (false) when the sample holds less than half of the
      * mass (the mass is in tokens it missed: a few heavy ones, no flat nucleus).
      */
