@@ -110,8 +110,8 @@ static inline s4j_dvf s4j_dldexp(s4j_dvf y, s4j_dvf k) { return _mm512_scalef_pd
  * + r with k = rint(d 16/ln2) (the magic-number add: its low bits hold k), r by Cody-Waite with ln2/16 split in two
  * (k ln2_hi/16 exact for |k| < 2^17: every d down to the clamp), |r| <= ln2/32 (plus ~2^-60); exp(r) by Taylor
  * degree 5, Horner with FMA (truncation r^6/720 e^|r| < 2^-42.6, the steps' roundings ~2^-51); 2^((k mod 16)/16)
- * from a 16-entry table (vpermi2pd on k's low 4 bits; entries rounded once); 2^floor(k/16) by vscalefpd of k/16 (gradual
- * underflow). d is clamped below at -746, whose result is 0 (so -Inf weighs +0.0); d <= 709 (no overflow). */
+ * from a 16-entry table (vpermi2pd on k's low 4 bits; entries rounded once); 2^floor(k/16) by vscalefpd of k/16
+ * (gradual underflow). d is clamped below at -746, whose result is 0 (so -Inf weighs +0.0); d <= 709 (no overflow). */
 #define S4J_DEXP_WEIGHT 1
 static inline __m512d s4j_dexp_weight(__m512d d) {
   const __m512d t_lo = _mm512_set_pd(0x1.5ab07dd485429p+0, 0x1.4bfdad5362a27p+0, 0x1.3dea64c123422p+0,
