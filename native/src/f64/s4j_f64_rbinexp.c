@@ -3,8 +3,9 @@
  * d = ((double) x[i] - top) * s, the sampler's rule's exponent rounded once as the rule rounds it, within 2^-42
  * relative (the tier's weight exp where it has one, S4J_DEXP_WEIGHT, else the f64 exp, s4j_dterm against 2^0:
  * docs/NUMERICS.md, "Double precision" and "Token sampling"), stored into w and each also added into
- * bins[min(fl(fl(top - x[i]) * inv), nbins - 1)] (bins linear in the logit from the top down, an x above top in
- * bin 0; the caller zeroes them); returns their sum (plain double adds over four vector lanes' chains).
+ * bins[min(fl(fl(top - x[i]) * inv), nbins - 1)] in float arithmetic (s4j_binexp_bin: inv rounded to float;
+ * bins linear in the logit from the top down, an x above top in bin 0; the caller zeroes them); returns their
+ * sum (plain double adds over four vector lanes' chains).
  * Per chunk: the exponents and bin positions into local buffers (a loop the compiler vectorizes), the exp over
  * them four vectors at a time, and the bins one weight at a time, a group behind the exp (no vector scatter on
  * any tier: measured on Zen 4, a scalar add per weight, ~2 cycles, cost as much as the exp; copies of the bins

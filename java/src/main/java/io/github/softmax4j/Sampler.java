@@ -1509,7 +1509,7 @@ public final class Sampler {
         int m = Math.min(n, GUESS_SAMPLE);
         int stride = n / m;
         double s = scale();
-        // bin 0 holds log-probabilities from high down (and every higher one, weighed exactly)
+        // bin 0 holds log-probabilities from high down; higher ones go into heavy, weighed exactly
         double high = 8.0 - Math.log(n);
         int[] count = new int[GUESS_BINS];
         double heavy = 0.0; // the probability of the sampled tokens above high
