@@ -1486,19 +1486,16 @@ public final class Sampler {
         return count + (topP - held) / q >= flatAt;
     }
 
-    /** Logits in {@link #looksFlat}'s sample (at most; strided over the vocabulary). */
-    private static final int GUESS_SAMPLE = 1024;
-
     /** {@link #looksFlat}'s bins per unit of log-probability, and their span below its highest bin. */
     private static final int GUESS_BINS_PER_UNIT = 16;
     private static final int GUESS_BINS = 32 * GUESS_BINS_PER_UNIT;
 
     /**
-     * A guess, from a strided sample of GUESS_SAMPLE logits, that the top-p nucleus holds well over flatAt tokens
-     * (1.25 flatAt), taken when a level's set fell short of p and {@link #flatBelow} could not tell but certifies
-     * flatAt / 16 (wide logits' nuclei, hundreds to a few thousand tokens, stay clear of the sample, whose strided
-     * reads took 1.03-1.34x their time at 128K-256K tokens): it spares the next level's select pass and weighing
-     * (at 128K flat logits, a set of ~30K), which would end flat.
+     * A guess, from a strided sample of SAMPLE logits ({@link #strided}), that the top-p nucleus holds well over
+     * flatAt tokens (1.25 flatAt), taken when a level's set fell short of p and {@link #flatBelow} could not tell
+     * but certifies flatAt / 16 (wide logits' nuclei, hundreds to a few thousand tokens, stay clear of the sample,
+     * whose strided reads took 1.03-1.34x their time at 128K-256K tokens): it spares the next level's select pass
+     * and weighing (at 128K flat logits, a set of ~30K), which would end flat.
      * Only the path depends on it: {@link #flatNucleus} is exact for any nucleus, and a wrong guess costs time.
      * Each sampled token stands for n / m; its log-probability (lse the backend's) goes into a bin of width
      * 1/16, the bins walked from the most probable down (a bin weighed at its centre, within 3.2%) until their
@@ -1506,8 +1503,8 @@ public final class Sampler {
      * mass (the mass is in tokens it missed: a few heavy ones, no flat nucleus).
      */
     private boolean looksFlat(float[] x, int off, int n, double lse, int flatAt) {
-        int m = Math.min(n, GUESS_SAMPLE);
-        int stride = n / m;
+        float[] sample = strided(x, off, n, Math.min(n, SAMPLE));
+        int m = sample.length;
         double s = scale();
         // bin 0 holds log-probabilities from high down; higher ones go into heavy, weighed exactly
         double high = 8.0 - Math.log(n);
@@ -1515,7 +1512,7 @@ public final class Sampler {
         double heavy = 0.0; // the probability of the sampled tokens above high
         int heavies = 0;
         for (int j = 0; j < m; j++) {
-            double lq = x[off + j * stride] * s - lse;
+            double lq = sample[j] * s - lse;
             double b = (high - lq) * GUESS_BINS_PER_UNIT;
             if (b < 0.0) {
                 heavy += Math.exp(lq);
