@@ -1010,14 +1010,15 @@ public final class Sampler {
     }
 
     /**
-     * count logits of the range at a stride of n / count (all of them when count == n), a NaN as +Inf: it
-     * passes any threshold, and the full pass then finds and reports it.
+     * count logits spread evenly over the whole range, the i-th at i * n / count rounded down (all of them when
+     * count == n; a stride of n / count rounded down would leave a tail of up to n / 2 unsampled when
+     * count < n < 2 count), a NaN as +Inf: it passes any threshold, and the full pass then finds and reports it.
      */
     private static float[] strided(float[] x, int off, int n, int count) {
         float[] s = new float[count];
-        long stride = n / count;
+        long step = ((long) n << 32) / count; // n / count in 32.32 fixed point: i * step >>> 32 <= i * n / count
         for (int i = 0; i < count; i++) {
-            float v = x[off + (int) (i * stride)];
+            float v = x[off + (int) (i * step >>> 32)];
             s[i] = v != v ? Float.POSITIVE_INFINITY : v;
         }
         return s;

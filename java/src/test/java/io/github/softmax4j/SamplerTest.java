@@ -929,7 +929,7 @@ class SamplerTest {
         float[] scales = {1f, 1f / 0.7f, 0.05f, 20f};
         for (int n : new int[] {1, 2, 7, 8, 9, 63, 64, 65, 100, 1000, 4099, 70_000}) {
             for (int off : new int[] {0, 5}) {
-                for (int kind = 0; kind < 5; kind++) {
+                for (int kind = 0; kind < 6; kind++) {
                     float[] x = new float[off + n + 3];
                     for (int i = 0; i < x.length; i++) {
                         x[i] = kind == 2 && i % 3 == 0 ? Float.NEGATIVE_INFINITY : (float) (2 * r.nextGaussian());
@@ -939,6 +939,11 @@ class SamplerTest {
                             x[off + i] = 3f - (float) ((700 + 60.0 * i / n) / scales[(n + kind) % scales.length]);
                         }
                         x[off] = 3f;
+                    }
+                    if (kind == 5) { // top - v overflows float to +Inf (the last bin; in C, clamped before (int))
+                        for (int i = 0; i < n; i++) {
+                            x[off + i] = i % 3 == 0 ? 3e38f : i % 3 == 1 ? -3e38f : -Float.MAX_VALUE;
+                        }
                     }
                     float top = Float.NEGATIVE_INFINITY;
                     for (int i = 0; i < n; i++) {
@@ -988,6 +993,32 @@ class SamplerTest {
                 }
             }
         }
+    }
+
+    /**
+     * binExp's limits on every backend alike (Kernel.checkBinExp; natively also the C entry's EINVAL): no bins or
+     * more than 2^24, a float inv of 0 or +Inf (a double inv beyond Float.MAX_VALUE), NaN or negative, w too short.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void binExpRejectsBinsItCannotPlace(Backend backend) {
+        io.github.softmax4j.internal.Kernel k = Backends.require(backend).dispatch().kernel();
+        float[] x = {0f, -1f, -2f};
+        double[] w = new double[3];
+        for (double inv : new double[] {0.0, 1e-300, 1e300, Double.POSITIVE_INFINITY, Double.NaN, -1.0}) {
+            assertThrows(IllegalArgumentException.class, () -> k.binExp(x, 0, 3, 0f, 1f, inv, w, new double[4]),
+                    backend + " inv " + inv);
+        }
+        assertThrows(IllegalArgumentException.class, () -> k.binExp(x, 0, 3, 0f, 1f, 1.0, w, new double[0]));
+        assertThrows(IllegalArgumentException.class,
+                () -> k.binExp(x, 0, 3, 0f, 1f, 1.0, w, new double[(1 << 24) + 1]));
+        double[] shortW = new double[2];
+        assertThrows(IllegalArgumentException.class, () -> k.binExp(x, 0, 3, 0f, 1f, 1.0, shortW, new double[4]));
+        assertThrows(IndexOutOfBoundsException.class, () -> k.binExp(x, 1, 3, 0f, 1f, 1.0, w, new double[4]));
+        double[] bins = new double[1 << 24]; // the largest allowed: works
+        assertEquals(1.0 + Math.exp(-1) + Math.exp(-2), k.binExp(x, 0, 3, 0f, 1f, Float.MAX_VALUE, w, bins) / w[0],
+                1e-12, backend.toString());
+        assertEquals(w[1] + w[2], bins[(1 << 24) - 1], 0.0, backend + ": -1 and -2 beyond the last bin");
     }
 
     /**

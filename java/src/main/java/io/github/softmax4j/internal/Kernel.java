@@ -1,5 +1,7 @@
 package io.github.softmax4j.internal;
 
+import java.util.Objects;
+
 import io.github.softmax4j.Algorithm;
 import io.github.softmax4j.Backend;
 
@@ -72,6 +74,20 @@ public interface Kernel {
      * #bin}; (float) inv > 0 and finite, at most 2^24 bins; bins are added to, not zeroed); returns the weights' sum.
      */
     double binExp(float[] x, int off, int n, float top, float s, double inv, double[] w, double[] bins);
+
+    /**
+     * {@link #binExp}'s arguments checked, for every backend alike (the native kernel rejects the same with
+     * EINVAL): x's range, room for n weights, 1 to 2^24 bins (a float bin position is exact up to there), and a
+     * float inv that is positive and finite.
+     */
+    static void checkBinExp(float[] x, int off, int n, double inv, double[] w, double[] bins) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        float f = (float) inv;
+        if (w.length < n || bins.length == 0 || bins.length > 1 << 24 || !(f > 0f && f < Float.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("w shorter than n, no bins or more than 2^24, or (float) inv not "
+                    + "positive and finite: " + w.length + " < " + n + ", " + bins.length + " bins, inv " + inv);
+        }
+    }
 
     /**
      * Sampling, the draw of a flat nucleus: the first i in [0, n) where the weights {@code w[i]} of the
