@@ -270,9 +270,15 @@ public final class Sampler {
             float top = c.top == c.top ? c.top : logits[off + argmax(logits, off, n)];
             int token = flatNucleus(logits, off, n, top, rng);
             if (token >= 0) {
+                FLAT_DRAWS.increment();
                 return token;
             }
             c = survivors(logits, off, n, lse, false); // too close to tell without the rule: sorted
+        } else if (c.top == c.top && c.count >= UNSORTED_MIN) {
+            // min-p alone's survivors, many of them: flatNucleus over their logits as collected (no cut to find;
+            // the rule's StrictMath weights, ~20-100 ns each, only for a draw too close to tell)
+            CANDIDATE_DRAWS.increment();
+            return c.index[flatNucleus(c.logits, 0, c.count, c.top, rng, 1.0, 0.0)];
         } else if (c.unsorted) {
             int token = candidateNucleus(logits, off, n, c, lse, rng);
             if (token >= 0) {
@@ -1270,30 +1276,33 @@ public final class Sampler {
     /**
      * Candidates whose mass, with the backend's log-sum-exp, reaches top-p, or min-p's survivors (top-k not
      * set; in index order, {@link Candidates#top} set); a flat marker ({@link #FLAT}, or min-p's own with its
-     * top) when flat is set and a probability level of top-p lets {@link #topPFlatFrom}, or min-p's threshold
-     * {@link #flatFrom},
-     * tokens or more through, or when the candidates of a top-p level fall so far short of p that the nucleus
+     * top) when flat is set and a probability level of top-p or min-p's threshold lets {@link #flatFrom} tokens
+     * or more through, or when the candidates of a top-p level fall so far short of p that the nucleus
      * holds that many ({@link #flatBelow}).
      */
     private Candidates massCandidates(float[] x, int off, int n, double lse, boolean flat) {
         float s = scale();
         if (topP >= 1.0) {
+            // below flatFrom, the survivors are collected (many of them drawn from unsorted: sampleRange)
             int flatAt = flat ? flatFrom(n) : Integer.MAX_VALUE;
             // min-p alone: its survivors are the logits from an exact threshold on (+Inf logits: those)
             float top = x[off + argmax(x, off, n)];
             if (top == Float.POSITIVE_INFINITY) {
                 return candidates(x, off, n, Math.min(64, n), true);
             }
-            // the top passes: some; they are the survivors (the draw weighs them in index order: no sort)
+            // the top passes: some; they are the survivors (the draw weighs them in index order: no sort). Room
+            // for all up to flatAt in the thread's select arrays (one select pass; a second took a fifth of a
+            // draw from 15K survivors of 128K flat logits), else 1024 at first
             Candidates c = new Candidates();
-            c.index = collect(softmax.dispatch().kernel(n), x, off, n, fromKey(minPKey(top, s)), c, Math.min(n, 1024),
-                    flatAt, false);
+            int room = Math.min(n, flatAt <= SCRATCH_MAX ? flatAt : 1024);
+            c.index = collect(softmax.dispatch().kernel(n), x, off, n, fromKey(minPKey(top, s)), c, room, flatAt,
+                    false);
             c.flat = c.index == null; // a flat nucleus (its top known)
             c.total = c.count;
             c.top = top;
             return c;
         }
-        int flatAt = flat ? topPFlatFrom(n) : Integer.MAX_VALUE;
+        int flatAt = flat ? flatFrom(n) : Integer.MAX_VALUE;
         int need = 64;
         // Top-p from the log-sum-exp, with no sample of the logits: the tokens of probability >= 2^-9, then
         // >= 2^-13, >= 2^-17 (at most 512, 8192 and 131072 of them; a peaked distribution's nucleus is among the
@@ -1429,7 +1438,11 @@ public final class Sampler {
             p = topP * (sum(doubleMasses(x, off, n, c.high)) / Math.exp(doubleLse(c.logits, c.count, c.high)));
             token = flatNucleus(c.logits, 0, c.count, c.high, rng, p, p * (slack(n) + 0x1p-42));
         }
-        return token < 0 ? -1 : c.index[token];
+        if (token < 0) {
+            return -1;
+        }
+        CANDIDATE_DRAWS.increment();
+        return c.index[token];
     }
 
     /**
@@ -1567,8 +1580,7 @@ public final class Sampler {
     }
 
     /**
-     * {@link #survivors}' answer when top-p or min-p without top-k has {@link #topPFlatFrom} or {@link #flatFrom}
-     * candidates or more
+     * {@link #survivors}' answer when top-p or min-p without top-k has {@link #flatFrom} candidates or more
      * (min-p alone answers with one of its own, {@link Candidates#flat} and the top logit set).
      */
     private static final Candidates FLAT = new Candidates();
@@ -1586,25 +1598,21 @@ public final class Sampler {
     }
 
     /**
-     * From how many candidates (min-p's survivors, a top-p level's set, or a top-p nucleus bounded from below by
-     * {@link #flatBelow}) on top-p or min-p without top-k takes {@link #flatNucleus} (a few passes over the
-     * vocabulary) instead of sorting and weighing them (about 100 ns each with StrictMath).
+     * From how many candidates (min-p alone's survivors, a top-p level's set, or a top-p nucleus bounded from
+     * below by {@link #flatBelow}) on top-p or min-p without top-k takes {@link #flatNucleus} over the vocabulary
+     * instead of collecting the candidates and drawing from them unsorted ({@link #candidateNucleus}, min-p's in
+     * {@link #sampleRange}: a few ns per candidate against about 1-1.5 ns per token of the vocabulary).
      */
     private static int flatFrom(int n) {
-        return Math.max(256, n / 16);
-    }
-
-    /**
-     * {@link #flatFrom} for top-p's levels: their sets are weighed and cut unsorted ({@link #candidateNucleus},
-     * a few ns per candidate against about 4.5 ns per token of the vocabulary for {@link #flatNucleus}).
-     */
-    private static int topPFlatFrom(int n) {
         return Math.max(256, n / 4);
     }
 
-    /** How many tokens {@link #flatNucleus} has drawn: the tests check that their inputs take it. */
+    /** How many tokens {@link #flatNucleus} has drawn over the vocabulary: the tests check their inputs take it. */
     static final LongAdder FLAT_DRAWS = new LongAdder();
-    /** How many tokens {@link #candidateNucleus} has drawn (for the tests). */
+    /**
+     * How many tokens {@link #flatNucleus} has drawn from collected candidates, top-p's ({@link
+     * #candidateNucleus}) or min-p alone's survivors (for the tests).
+     */
     static final LongAdder CANDIDATE_DRAWS = new LongAdder();
 
     /** The bins of each level of {@link #topPCut}: linear in the logit, a histogram that stays in L1. */
@@ -1723,7 +1731,6 @@ public final class Sampler {
             kernel.walk(x, off, n, y, xc, Double.POSITIVE_INFINITY, before);
             total = before[0];
         }
-        (pSlack > 0.0 ? CANDIDATE_DRAWS : FLAT_DRAWS).increment(); // pSlack > 0: a level's candidates
         double u = unit(rng);
         double target = u * total;
         int i = kernel.walk(x, off, n, y, xc, target, before);

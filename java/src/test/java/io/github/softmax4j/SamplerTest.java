@@ -330,10 +330,14 @@ class SamplerTest {
                         Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(pq[0]).withMinP(pq[1]);
                         int keep = SamplerReference.survivors(x, 0, n, order, s, 0, pq[0], pq[1]);
                         long flat = Sampler.FLAT_DRAWS.sum();
+                        long collected = Sampler.CANDIDATE_DRAWS.sum();
                         int drawn = drawsAtEdges(nucleus, x, order, keep, s, w, 53, u, given, "sigma " + sigma);
-                        // the flat logits' nuclei (every setting here) were drawn without sorting them
-                        assertTrue(sigma > 1 || Sampler.FLAT_DRAWS.sum() - flat >= drawn, nucleus + ": "
-                                + (Sampler.FLAT_DRAWS.sum() - flat) + " of " + drawn + " draws unsorted");
+                        // the flat logits' nuclei (every setting here) were drawn without sorting them, min-p
+                        // alone's perhaps from its survivors collected
+                        long unsorted = Sampler.FLAT_DRAWS.sum() - flat
+                                + (pq[0] == 1.0 ? Sampler.CANDIDATE_DRAWS.sum() - collected : 0);
+                        assertTrue(sigma > 1 || unsorted >= drawn, nucleus + ": " + unsorted + " of " + drawn
+                                + " draws unsorted");
                     }
                     // min-p alone at (beside) the probability of the m-th token: its threshold is exact
                     u[0] = 0.61;
@@ -346,10 +350,17 @@ class SamplerTest {
                             Sampler minP = Sampler.of(sm).withTemperature(t).withMinP(q);
                             int keep = SamplerReference.survivors(x, 0, n, order, s, 0, 1.0, q);
                             u[1] = 0;
+                            long flat = Sampler.FLAT_DRAWS.sum();
+                            long collected = Sampler.CANDIDATE_DRAWS.sum();
                             assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), minP.sample(x, given), minP
                                     + ", n = " + n + ", sigma " + sigma + ": min-p by token " + m + " (" + keep
                                     + " kept)");
                             assertEquals(1, u[1], minP + ": one double drawn");
+                            // the path: from n / 4 survivors over the vocabulary, from 256 over the survivors
+                            // collected, unsorted; fewer by the rule's weights
+                            assertEquals(keep >= n / 4 ? 1 : 0, Sampler.FLAT_DRAWS.sum() - flat, minP + ", " + keep);
+                            assertEquals(keep >= 256 && keep < n / 4 ? 1 : 0, Sampler.CANDIDATE_DRAWS.sum() - collected,
+                                    minP + ", " + keep + " kept");
                         }
                     }
                 }
@@ -439,7 +450,7 @@ class SamplerTest {
             }
             int upTo = shape.equals("near 1e30") ? n / 3 : n; // the top third: the others weigh 0
             cutsAtPrefixes(Sampler.of(sm), x, order, s, w, upTo, upTo / 23, u, given, shape);
-            // p 1e-9 from the edges of 23 nuclei of at least flatFrom(n) = 1250 tokens, most of them (near
+            // p 1e-9 from the edges of 23 nuclei of at least n / 23 tokens, most of them (near
             // 1e30, |lse| > 2^24: every nucleus, the whole vocabulary sorted before the thirty-seventh session)
             assertTrue(Sampler.FLAT_DRAWS.sum() - flat >= 30, shape + ": " + (Sampler.FLAT_DRAWS.sum() - flat)
                     + " draws unsorted");
