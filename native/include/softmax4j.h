@@ -162,7 +162,8 @@ S4J_API int s4j_f32_finish_at(int isa, int op, float s, const float* x, int64_t 
  * w[i] = exp(((double) x[x_offset + i] - top) * s) in double (within 2^-42 relative; 0 or within DBL_MIN below
  * the normal range), each added into bins[min(fl(fl(top - x) * inv), nbins - 1)] in float arithmetic (inv
  * rounded to float; an x above top into bins[0]; bins are added to, not zeroed), their sum into *total (n < 2^31;
- * top finite; s and (float) inv > 0 finite; 1 <= nbins <= 2^24).
+ * top finite; s > 0 finite; 0 <= nbins <= 2^24; nbins = 0: the weights alone, bins and inv not used, else
+ * (float) inv > 0 finite).
  * s4j_f32_walk_at: the draw of that nucleus: *index = the first i (relative) where the weights w[i] of the
  * x[x_offset + i] >= xc (the survivors) among [0, i] pass target (sum > target), *before = the survivors'
  * weight before it; *index = n and *before = their whole weight when none does (xc, target not NaN). */

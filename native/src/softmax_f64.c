@@ -378,8 +378,9 @@ int s4j_f64_rows_at(int isa, int op, int algorithm, int flags, double scale, con
 int s4j_f32_binexp_at(int isa, const float* x, int64_t x_offset, int64_t n, float top, float s, double inv,
                       double* w, double* bins, int64_t nbins, double* total) {
   if (n < 0 || n > INT32_MAX || x_offset < 0 || total == NULL || (n > 0 && (x == NULL || w == NULL)) ||
-      bins == NULL || nbins < 1 || nbins > (1 << 24) || !isfinite(top) || !(s > 0.0f) || !isfinite(s) ||
-      !((float)inv > 0.0f) || !isfinite((float)inv)) { /* the bins' float arithmetic (s4j_binexp_bin) */
+      nbins < 0 || nbins > (1 << 24) || !isfinite(top) || !(s > 0.0f) || !isfinite(s) ||
+      (nbins > 0 && (bins == NULL || !((float)inv > 0.0f) || !isfinite((float)inv)))) { /* s4j_binexp_bin's float
+                                                                                            arithmetic */
     return S4J_EINVAL;
   }
   const int rc = s4j_rows_args(isa, S4J_ALGO_AUTO, 0, 1, x, x_offset, 1, x, x_offset, 1, 1, n); /* the tier's */

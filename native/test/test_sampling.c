@@ -77,12 +77,12 @@ static int64_t ref_argmax(const float* x, int64_t n) {
  * kernel's own weights added in index order at the positions the formula gives, the total within 2^-42 + n ulps. */
 static void check_binexp(int isa, const float* x, int64_t n, float top, const char* what) {
   static const float scales[] = {1.0f, 1.0f / 0.7f, 0.01f, 30.0f};
-  static const int64_t nbins[] = {1, 7, 2048};
+  static const int64_t nbins[] = {0, 1, 7, 2048}; /* 0: the weights alone, bins untouched */
   double* w = malloc(sizeof(double) * (size_t)(n + 1));
   double bins[2048 + 1], want[2048 + 1];
   for (size_t k = 0; k < sizeof scales / sizeof scales[0]; k++) {
     const float s = scales[k];
-    const int64_t nb = nbins[k % 3];
+    const int64_t nb = nbins[k % 4];
     const double inv = nb / (32.0 / s) + 0.37 * (double)k;
     for (int64_t b = 0; b <= nb; b++) bins[b] = want[b] = b == nb ? -7.0 : 0.0;
     w[n] = -7.0;
@@ -96,7 +96,7 @@ static void check_binexp(int isa, const float* x, int64_t n, float top, const ch
             "%s %s n=%lld s=%g: w[%lld] = %.17g, exp(%.17g) = %.17g", s4j_isa_name(isa), what, (long long)n,
             (double)s, (long long)i, w[i], d, e);
       const float b = (top - x[i]) * (float)inv; /* written out here, not s4j_binexp_bin: the test's own (float) */
-      want[b < (float)(nb - 1) ? (b > 0.0f ? (int64_t)b : 0) : nb - 1] += w[i];
+      if (nb > 0) want[b < (float)(nb - 1) ? (b > 0.0f ? (int64_t)b : 0) : nb - 1] += w[i];
       sum += e;
     }
     CHECK(memcmp(bins, want, sizeof(double) * (size_t)(nb + 1)) == 0 && w[n] == -7.0,
@@ -258,7 +258,10 @@ int main(void) {
   CHECK(s4j_f32_argmax_at(0, &one, 0, 0, &c) == S4J_EINVAL, "n = 0 is an error");
   CHECK(s4j_f32_select_at(0, &one, 0, 1, 0.0f, INFINITY, NULL, NULL, 1, &c) == S4J_EINVAL, "null idx with cap > 0");
   double wt[1], bt[1], tt = -1.0;
-  CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 1.0, wt, bt, 0, &tt) == S4J_EINVAL, "binexp without bins");
+  CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 1.0, wt, bt, -1, &tt) == S4J_EINVAL, "binexp -1 bins");
+  CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 1.0, wt, NULL, 1, &tt) == S4J_EINVAL, "binexp bins NULL");
+  CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 0.0, wt, NULL, 0, &tt) == S4J_OK && wt[0] == 1.0 && tt == 1.0,
+        "binexp without bins: the weights alone, inv not used");
   CHECK(s4j_f32_binexp_at(0, &one, 0, 1, INFINITY, 1.0f, 1.0, wt, bt, 1, &tt) == S4J_EINVAL, "binexp top +Inf");
   CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 0.0f, 1.0, wt, bt, 1, &tt) == S4J_EINVAL, "binexp scale 0");
   CHECK(s4j_f32_binexp_at(0, &one, 0, 1, 1.0f, 1.0f, 0.0, wt, bt, 1, &tt) == S4J_EINVAL, "binexp inv 0");

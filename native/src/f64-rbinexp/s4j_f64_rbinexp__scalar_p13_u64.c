@@ -16,7 +16,7 @@ double s4j_f64_rbinexp__scalar_p13_u64(size_t n, const float* x, float top, floa
     const double z = p * s4j_f64_scalar_exp2(k);
     w[i] = z;
     acc[i & 3] += z;
-    bins[s4j_binexp_bin(top, x[i], finv, flast)] += z;
+    if (nbins > 0) bins[s4j_binexp_bin(top, x[i], finv, flast)] += z;
   }
   return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }

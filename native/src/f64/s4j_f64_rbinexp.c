@@ -4,8 +4,8 @@
  * relative (the tier's weight exp where it has one, S4J_DEXP_WEIGHT, else the f64 exp, s4j_dterm against 2^0:
  * docs/NUMERICS.md, "Double precision" and "Token sampling"), stored into w and each also added into
  * bins[min(fl(fl(top - x[i]) * inv), nbins - 1)] in float arithmetic (s4j_binexp_bin: inv rounded to float;
- * bins linear in the logit from the top down, an x above top in bin 0; the caller zeroes them); returns their
- * sum (plain double adds over four vector lanes' chains).
+ * bins linear in the logit from the top down, an x above top in bin 0; the caller zeroes them; nbins = 0: no
+ * bins, the weights alone); returns their sum (plain double adds over four vector lanes' chains).
  * Per chunk: the exponents and bin positions into local buffers (a loop the compiler vectorizes), the exp over
  * them four vectors at a time, and the bins one weight at a time, a group behind the exp (no vector scatter on
  * any tier: measured on Zen 4, a scalar add per weight, ~2 cycles, cost as much as the exp; copies of the bins
@@ -36,10 +36,14 @@ double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const 
   for (size_t i = 0, k = 0; i < n; i += S4J_BINEXP_CHUNK, k++) {
     const size_t c = n - i < S4J_BINEXP_CHUNK ? n - i : S4J_BINEXP_CHUNK;
     int32_t* pk = pos[k & 1];
-    for (size_t j = 0; j < c; j++) {
-      const double v = (double)x[i + j];
-      d[j] = (v - dtop) * ds;
-      pk[j] = s4j_binexp_bin(top, x[i + j], finv, flast);
+    if (nbins > 0) {
+      for (size_t j = 0; j < c; j++) {
+        const double v = (double)x[i + j];
+        d[j] = (v - dtop) * ds;
+        pk[j] = s4j_binexp_bin(top, x[i + j], finv, flast);
+      }
+    } else { /* the weights alone (min-p's draw) */
+      for (size_t j = 0; j < c; j++) d[j] = ((double)x[i + j] - dtop) * ds;
     }
     for (size_t j = c; j < S4J_BINEXP_CHUNK; j++) d[j] = -INFINITY; /* weighs +0.0 (the clamp at X_LO) */
     double* out = c == S4J_BINEXP_CHUNK ? w + i : z;                  /* a short last chunk through z */
@@ -62,7 +66,7 @@ double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const 
       s4j_binexp_add(bins, pend_pos, pend_z, pend_c);
       pend_pos = pk + j;
       pend_z = out + j;
-      pend_c = j < c ? (c - j < 4 * S4J_DVLEN ? c - j : 4 * S4J_DVLEN) : 0;
+      pend_c = j < c && nbins > 0 ? (c - j < 4 * S4J_DVLEN ? c - j : 4 * S4J_DVLEN) : 0;
     }
     if (out == z) {
       for (size_t j = 0; j < c; j++) w[i + j] = z[j];

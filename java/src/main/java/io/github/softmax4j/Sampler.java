@@ -1615,6 +1615,9 @@ public final class Sampler {
      */
     static final LongAdder CANDIDATE_DRAWS = new LongAdder();
 
+    /** {@link Kernel#binExp}'s bins when there is no cut to find: the weights alone. */
+    private static final double[] NO_BINS = {};
+
     /** The bins of each level of {@link #topPCut}: linear in the logit, a histogram that stays in L1. */
     private static final int CUT_BINS = 2048;
 
@@ -1693,11 +1696,11 @@ public final class Sampler {
     private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng, double[] y, int[] link,
             double p, double pSlack) {
         // the rule's weights exp(s (x_i - top)) in double (the backend's one pass; within 2^-42 each), and the
-        // first level of topPCut's bins in the same pass
+        // first level of topPCut's bins in the same pass (none for min-p alone: no cut to find)
         Kernel kernel = softmax.dispatch().kernel(n);
         // bins per unit of logit, a float (Kernel.bin's arithmetic) even at 1/T near Float.MAX_VALUE
         double inv = Math.min(CUT_BINS * (double) scale() / CUT_SPAN, Float.MAX_VALUE);
-        double[] bins = new double[CUT_BINS];
+        double[] bins = topP < 1.0 ? new double[CUT_BINS] : NO_BINS;
         double z = kernel.binExp(x, off, n, top, scale(), inv, y, bins); // top's weight (c, 1 natively) or more
         // the cut's distance to the rule is at most (4n + 8) 2^-53 + 2^-41 of the total, the draw's (4n + 10)
         // 2^-53 + 2^-41 (docs/NUMERICS.md, "Token sampling"): twice slack(n) covers either about twice

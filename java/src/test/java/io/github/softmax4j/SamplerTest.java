@@ -965,9 +965,9 @@ class SamplerTest {
                     }
                     top = kind == 1 ? top - 1f : top; // kind 1: some logits above top (bin 0)
                     float s = scales[(n + kind) % scales.length];
-                    int nb = new int[] {1, 5, 2048}[(n + off) % 3];
+                    int nb = new int[] {1, 5, 2048, 0}[(n + off + kind) % 4]; // 0: the weights alone
                     double inv = nb * s / 32.0 + 0.1 * kind;
-                    if (kind == 4) { // at the bins' edges, a float step either side: where float and double part
+                    if (kind == 4 && nb > 0) { // at the bins' edges, a float step either side: float and double part
                         for (int i = 1; i < n; i++) {
                             float edge = top - (float) ((i % nb) / inv);
                             x[off + i] = i % 3 == 0 ? Math.nextDown(edge) : i % 3 == 1 ? edge : Math.nextUp(edge);
@@ -993,7 +993,9 @@ class SamplerTest {
                         assertTrue(Math.abs(w[i] / total - e) <= bound * e + (e < 0x1p-1000 ? 0x1p-1000 : 0),
                                 what + ": w[" + i + "] / total = " + w[i] / total + ", exp / sum = " + e);
                         // the definition's float arithmetic (Kernel.bin), written out
-                        want[Math.max(0, Math.min((int) ((top - x[off + i]) * (float) inv), nb - 1))] += w[i];
+                        if (nb > 0) {
+                            want[Math.max(0, Math.min((int) ((top - x[off + i]) * (float) inv), nb - 1))] += w[i];
+                        }
                     }
                     assertEquals(-7, w[n], what + ": a weight past n");
                     assertArrayEquals(want, bins, what + ": bins");
@@ -1007,8 +1009,9 @@ class SamplerTest {
     }
 
     /**
-     * binExp's limits on every backend alike (Kernel.checkBinExp; natively also the C entry's EINVAL): no bins or
-     * more than 2^24, a float inv of 0 or +Inf (a double inv beyond Float.MAX_VALUE), NaN or negative, w too short.
+     * binExp's limits on every backend alike (Kernel.checkBinExp; natively also the C entry's EINVAL): more than
+     * 2^24 bins, a float inv of 0 or +Inf (a double inv beyond Float.MAX_VALUE), NaN or negative (with bins; none:
+     * the weights alone), w too short.
      */
     @ParameterizedTest
     @MethodSource("io.github.softmax4j.Backends#all")
@@ -1020,7 +1023,9 @@ class SamplerTest {
             assertThrows(IllegalArgumentException.class, () -> k.binExp(x, 0, 3, 0f, 1f, inv, w, new double[4]),
                     backend + " inv " + inv);
         }
-        assertThrows(IllegalArgumentException.class, () -> k.binExp(x, 0, 3, 0f, 1f, 1.0, w, new double[0]));
+        // no bins: the weights alone, inv not used
+        assertEquals(1.0 + Math.exp(-1) + Math.exp(-2), k.binExp(x, 0, 3, 0f, 1f, Double.NaN, w, new double[0]) / w[0],
+                1e-12, backend + ": no bins");
         assertThrows(IllegalArgumentException.class,
                 () -> k.binExp(x, 0, 3, 0f, 1f, 1.0, w, new double[(1 << 24) + 1]));
         double[] shortW = new double[2];

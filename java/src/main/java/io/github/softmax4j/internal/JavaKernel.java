@@ -219,6 +219,12 @@ abstract class JavaKernel implements Kernel {
         rowsF64(Op.SOFTMAX, Algorithm.AUTO, 0, 1.0, w, 0, n, w, 0, n, 1, n, Dispatch.NO_LSE, 0);
         int last = bins.length - 1;
         double total = 0.0;
+        if (last < 0) { // no bins: the weights alone
+            for (int i = 0; i < n; i++) {
+                total += w[i];
+            }
+            return total;
+        }
         for (int i = 0; i < n; i++) {
             double z = w[i];
             total += z;

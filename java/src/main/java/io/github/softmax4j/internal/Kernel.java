@@ -71,21 +71,22 @@ public interface Kernel {
      * [0, n) in double, one c > 0 for all of them (native: 1; the Java backends: 1 / their sum), within 2^-42
      * relative (0 or within Double.MIN_NORMAL below the normal range; x <= top finite, s > 0, no NaN),
      * each also added into {@code bins[bin(top, x[off + i], inv, bins.length - 1)]} (float arithmetic, {@link
-     * #bin}; (float) inv > 0 and finite, at most 2^24 bins; bins are added to, not zeroed); returns the weights' sum.
+     * #bin}; (float) inv > 0 and finite, at most 2^24 bins; bins are added to, not zeroed; no bins: the weights
+     * alone, inv not used); returns the weights' sum.
      */
     double binExp(float[] x, int off, int n, float top, float s, double inv, double[] w, double[] bins);
 
     /**
      * {@link #binExp}'s arguments checked, for every backend alike (the native kernel rejects the same with
-     * EINVAL): x's range, room for n weights, 1 to 2^24 bins (a float bin position is exact up to there), and a
-     * float inv that is positive and finite.
+     * EINVAL): x's range, room for n weights, at most 2^24 bins (a float bin position is exact up to there), and,
+     * with bins, a float inv that is positive and finite.
      */
     static void checkBinExp(float[] x, int off, int n, double inv, double[] w, double[] bins) {
         Objects.checkFromIndexSize(off, n, x.length);
         float f = (float) inv;
-        if (w.length < n || bins.length == 0 || bins.length > 1 << 24 || !(f > 0f && f < Float.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("w shorter than n, no bins or more than 2^24, or (float) inv not "
-                    + "positive and finite: " + w.length + " < " + n + ", " + bins.length + " bins, inv " + inv);
+        if (w.length < n || bins.length > 1 << 24 || bins.length > 0 && !(f > 0f && f < Float.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("w shorter than n, more than 2^24 bins, or (float) inv not positive "
+                    + "and finite: " + w.length + " < " + n + ", " + bins.length + " bins, inv " + inv);
         }
     }
 
