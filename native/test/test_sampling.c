@@ -82,7 +82,7 @@ static void check_binexp(int isa, const float* x, int64_t n, float top, const ch
   double bins[2048 + 1], want[2048 + 1];
   for (size_t k = 0; k < sizeof scales / sizeof scales[0]; k++) {
     const float s = scales[k];
-    const int64_t nb = nbins[k % 4];
+    const int64_t nb = nbins[(k + (size_t)n) % 4]; /* every pairing of scale and bins over the lengths */
     const double inv = nb / (32.0 / s) + 0.37 * (double)k;
     for (int64_t b = 0; b <= nb; b++) bins[b] = want[b] = b == nb ? -7.0 : 0.0;
     w[n] = -7.0;

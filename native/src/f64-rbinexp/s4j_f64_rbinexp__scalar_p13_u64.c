@@ -7,7 +7,8 @@
 double s4j_f64_rbinexp__scalar_p13_u64(size_t n, const float* x, float top, float s, double inv, double* w,
                                        double* bins, int64_t nbins) {
   const double dtop = (double)top, ds = (double)s;
-  const float finv = (float)inv, flast = (float)(nbins - 1); /* s4j_binexp_bin: nbins <= 2^24 */
+  /* s4j_binexp_bin: nbins <= 2^24; inv is checked (and used) only with bins */
+  const float finv = nbins > 0 ? (float)inv : 0.0f, flast = (float)(nbins - 1);
   double acc[4] = {0.0, 0.0, 0.0, 0.0};
   for (size_t i = 0; i < n; i++) {
     const double v = (double)x[i];

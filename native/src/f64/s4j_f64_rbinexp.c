@@ -23,7 +23,8 @@ double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const 
                                                                double inv, double* w, double* bins,
                                                                int64_t nbins) {
   const double dtop = (double)top, ds = (double)s;
-  const float finv = (float)inv, flast = (float)(nbins - 1); /* s4j_binexp_bin: nbins <= 2^24 */
+  /* s4j_binexp_bin: nbins <= 2^24; inv is checked (and used) only with bins */
+  const float finv = nbins > 0 ? (float)inv : 0.0f, flast = (float)(nbins - 1);
   const s4j_dvf vzero = s4j_dset1(0.0);
   s4j_dvf acc[4] = {vzero, vzero, vzero, vzero};
   double d[S4J_BINEXP_CHUNK], z[S4J_BINEXP_CHUNK];

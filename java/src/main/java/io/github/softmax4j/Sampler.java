@@ -77,12 +77,13 @@ import io.github.softmax4j.internal.Op;
  * hundreds to thousands of tokens is not sorted either: the first of its probability levels whose candidates
  * (more than 256) hold it is cut and drawn from over those candidates alone, as a flat nucleus is below (about
  * 1.5-1.9x a softmax over N(0, 3) logits at T = 0.7). A flat distribution's nucleus (top-p without top-k letting
- * at least max(256, n/4) tokens through a level, min-p without top-k keeping at least max(256, n/16)) is not
+ * at least max(256, n/4) tokens through a level, min-p without top-k keeping at least max(256, n/4)) is not
  * sorted: one native pass gives every token's weight in double and the first level of a selection of the top-p
  * cut over bins linear in the logit (min-p: an exact threshold), a range select the passing bin's tokens, and a
  * native walk through the survivors in index order draws: about 65 / 245 / 470 µs at 32K / 128K / 256K tokens on
- * AVX-512 (7.6-9x a softmax); logits whose |log-sum-exp| exceeds 2^24 take it whatever their nucleus. Min-p
- * alone draws fewer survivors than that in the select pass's index order, unsorted. Each thread keeps the
+ * AVX-512 (5.4-10x a softmax); logits whose |log-sum-exp| exceeds 2^24 take it whatever their nucleus. Min-p
+ * alone draws fewer survivors than that in the select pass's index order, unsorted (from 256 of them by the same
+ * weights pass and walk over their logits). Each thread keeps the
  * flat path's arrays (12 bytes per token, up to 2^18 tokens) and the select pass's (up to 8 bytes per token, 2^18
  * tokens) softly between calls. Top-p without top-k sorts the whole vocabulary (O(n log n) instead of a pass)
  * when a flat nucleus's cut falls within about n x 2^-50 of p times the mass (rare), and for top-p within about
@@ -275,10 +276,11 @@ public final class Sampler {
             }
             c = survivors(logits, off, n, lse, false); // too close to tell without the rule: sorted
         } else if (c.top == c.top && c.count >= UNSORTED_MIN) {
-            // min-p alone's survivors, many of them: flatNucleus over their logits as collected (no cut to find;
-            // the rule's StrictMath weights, ~20-100 ns each, only for a draw too close to tell)
+            // min-p alone's survivors, many of them: flatNucleus over their logits as collected (no cut to find:
+            // never -1; the rule's StrictMath weights, ~20-100 ns each, only for a draw too close to tell)
+            int token = c.index[flatNucleus(c.logits, 0, c.count, c.top, rng, 1.0, 0.0)];
             CANDIDATE_DRAWS.increment();
-            return c.index[flatNucleus(c.logits, 0, c.count, c.top, rng, 1.0, 0.0)];
+            return token;
         } else if (c.unsorted) {
             int token = candidateNucleus(logits, off, n, c, lse, rng);
             if (token >= 0) {
@@ -1291,8 +1293,8 @@ public final class Sampler {
                 return candidates(x, off, n, Math.min(64, n), true);
             }
             // the top passes: some; they are the survivors (the draw weighs them in index order: no sort). Room
-            // for all up to flatAt in the thread's select arrays (one select pass; a second took a fifth of a
-            // draw from 15K survivors of 128K flat logits), else 1024 at first
+            // for flatAt of them (above 4096, up to SCRATCH_MAX, the thread's select arrays): one select pass (a
+            // second took a fifth of a draw from 15K survivors of 128K flat logits); 1024 at first above 2^20 tokens
             Candidates c = new Candidates();
             int room = Math.min(n, flatAt <= SCRATCH_MAX ? flatAt : 1024);
             c.index = collect(softmax.dispatch().kernel(n), x, off, n, fromKey(minPKey(top, s)), c, room, flatAt,
@@ -1412,7 +1414,8 @@ public final class Sampler {
 
     /**
      * A top-p level's set of at least this many candidates known to hold the nucleus is cut and drawn from
-     * unsorted ({@link #candidateNucleus}); a shorter one is sorted and walked.
+     * unsorted ({@link #candidateNucleus}), and so are min-p alone's survivors from this many ({@link
+     * #sampleRange}); a shorter set is sorted and walked (min-p's: walked by the rule's weights).
      */
     private static final int UNSORTED_MIN = 256;
 
@@ -1681,7 +1684,8 @@ public final class Sampler {
     /**
      * {@link #flatNucleus} over x[off .. off + n): the whole vocabulary (p = topP, pSlack 0), or the logits of
      * a prefix of its ranking that holds the nucleus, collected in index order ({@link #candidateNucleus}): p is
-     * then top-p's share of the prefix's own total, known within pSlack (the cut's margin grows by it).
+     * then top-p's share of the prefix's own total, known within pSlack (the cut's margin grows by it); or min-p
+     * alone's survivors as collected (no top-p: p and pSlack unused).
      */
     private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng, double p, double pSlack) {
         Object[] scratch = takeScratch(n);

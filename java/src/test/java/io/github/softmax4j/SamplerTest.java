@@ -1009,9 +1009,9 @@ class SamplerTest {
     }
 
     /**
-     * binExp's limits on every backend alike (Kernel.checkBinExp; natively also the C entry's EINVAL): more than
-     * 2^24 bins, a float inv of 0 or +Inf (a double inv beyond Float.MAX_VALUE), NaN or negative (with bins; none:
-     * the weights alone), w too short.
+     * binExp's limits on every backend alike (Kernel.checkBinExp; natively also the C entry's EINVAL): a top not
+     * finite, an s not positive and finite, more than 2^24 bins, a float inv of 0 or +Inf (a double inv beyond
+     * Float.MAX_VALUE), NaN or negative (with bins; none: the weights alone), w too short.
      */
     @ParameterizedTest
     @MethodSource("io.github.softmax4j.Backends#all")
@@ -1028,6 +1028,14 @@ class SamplerTest {
                 1e-12, backend + ": no bins");
         assertThrows(IllegalArgumentException.class,
                 () -> k.binExp(x, 0, 3, 0f, 1f, 1.0, w, new double[(1 << 24) + 1]));
+        for (float top : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            assertThrows(IllegalArgumentException.class, () -> k.binExp(x, 0, 3, top, 1f, 1.0, w, new double[4]),
+                    backend + " top " + top);
+        }
+        for (float sc : new float[] {0f, -1f, Float.NaN, Float.POSITIVE_INFINITY}) {
+            assertThrows(IllegalArgumentException.class, () -> k.binExp(x, 0, 3, 0f, sc, 1.0, w, new double[0]),
+                    backend + " s " + sc);
+        }
         double[] shortW = new double[2];
         assertThrows(IllegalArgumentException.class, () -> k.binExp(x, 0, 3, 0f, 1f, 1.0, shortW, new double[4]));
         assertThrows(IndexOutOfBoundsException.class, () -> k.binExp(x, 1, 3, 0f, 1f, 1.0, w, new double[4]));

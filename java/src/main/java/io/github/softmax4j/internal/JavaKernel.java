@@ -212,7 +212,7 @@ abstract class JavaKernel implements Kernel {
      */
     @Override
     public double binExp(float[] x, int off, int n, float top, float s, double inv, double[] w, double[] bins) {
-        Kernel.checkBinExp(x, off, n, inv, w, bins);
+        Kernel.checkBinExp(x, off, n, top, s, inv, w, bins);
         for (int i = 0; i < n; i++) {
             w[i] = ((double) x[off + i] - top) * s;
         }

@@ -78,15 +78,17 @@ public interface Kernel {
 
     /**
      * {@link #binExp}'s arguments checked, for every backend alike (the native kernel rejects the same with
-     * EINVAL): x's range, room for n weights, at most 2^24 bins (a float bin position is exact up to there), and,
-     * with bins, a float inv that is positive and finite.
+     * EINVAL): x's range, room for n weights, a finite top, a positive finite s, at most 2^24 bins (a float bin
+     * position is exact up to there), and, with bins, a float inv that is positive and finite.
      */
-    static void checkBinExp(float[] x, int off, int n, double inv, double[] w, double[] bins) {
+    static void checkBinExp(float[] x, int off, int n, float top, float s, double inv, double[] w, double[] bins) {
         Objects.checkFromIndexSize(off, n, x.length);
         float f = (float) inv;
-        if (w.length < n || bins.length > 1 << 24 || bins.length > 0 && !(f > 0f && f < Float.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("w shorter than n, more than 2^24 bins, or (float) inv not positive "
-                    + "and finite: " + w.length + " < " + n + ", " + bins.length + " bins, inv " + inv);
+        if (w.length < n || !Float.isFinite(top) || !(s > 0f && s < Float.POSITIVE_INFINITY) || bins.length > 1 << 24
+                || bins.length > 0 && !(f > 0f && f < Float.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("w shorter than n, top not finite, s not positive and finite, more "
+                    + "than 2^24 bins, or (float) inv not positive and finite: " + w.length + " < " + n + ", top "
+                    + top + ", s " + s + ", " + bins.length + " bins, inv " + inv);
         }
     }
 

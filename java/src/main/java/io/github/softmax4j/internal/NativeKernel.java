@@ -269,7 +269,7 @@ public final class NativeKernel implements Kernel {
 
     @Override
     public double binExp(float[] x, int off, int n, float top, float s, double inv, double[] w, double[] bins) {
-        Kernel.checkBinExp(x, off, n, inv, w, bins); // the kernel writes n weights, bins[..]
+        Kernel.checkBinExp(x, off, n, top, s, inv, w, bins); // the kernel writes n weights, bins[..]
         double[] total = new double[1];
         check(NativeLib.s4j_f32_binexp_at(isa, x, off, n, top, s, inv, w, bins, bins.length, total));
         return total[0];
