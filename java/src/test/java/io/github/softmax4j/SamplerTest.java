@@ -332,10 +332,10 @@ class SamplerTest {
                         long flat = Sampler.FLAT_DRAWS.sum();
                         long collected = Sampler.CANDIDATE_DRAWS.sum();
                         int drawn = drawsAtEdges(nucleus, x, order, keep, s, w, 53, u, given, "sigma " + sigma);
-                        // the flat logits' nuclei (every setting here) were drawn without sorting them, min-p
-                        // alone's perhaps from its survivors collected
+                        // the flat logits' nuclei (every setting here) were drawn without sorting them, with min-p
+                        // perhaps from its survivors as collected
                         long unsorted = Sampler.FLAT_DRAWS.sum() - flat
-                                + (pq[0] == 1.0 ? Sampler.CANDIDATE_DRAWS.sum() - collected : 0);
+                                + (pq[1] > 0 ? Sampler.CANDIDATE_DRAWS.sum() - collected : 0);
                         assertTrue(sigma > 1 || unsorted >= drawn, nucleus + ": " + unsorted + " of " + drawn
                                 + " draws unsorted");
                     }
@@ -396,10 +396,14 @@ class SamplerTest {
                 Sampler nucleus = Sampler.of(sm).withTemperature(t).withTopP(pq[0]).withMinP(pq[1]);
                 int keep = SamplerReference.survivors(x, 0, n, order, s, 0, pq[0], pq[1]);
                 long flat = Sampler.FLAT_DRAWS.sum();
+                long collected = Sampler.CANDIDATE_DRAWS.sum();
                 int drawn = drawsAtEdges(nucleus, x, order, keep, s, w, 41, u, given, "quantized logits");
-                // top-p's nuclei here are thousands of tokens: drawn without sorting them
-                assertTrue(pq[0] == 1.0 || Sampler.FLAT_DRAWS.sum() - flat >= drawn, nucleus + ": "
-                        + (Sampler.FLAT_DRAWS.sum() - flat) + " of " + drawn + " draws unsorted");
+                // top-p's nuclei here are thousands of tokens: drawn without sorting them (from min-p's
+                // survivors as collected when min-p keeps fewer; fewer than 256 by the rule's weights)
+                long unsorted = Sampler.FLAT_DRAWS.sum() - flat
+                        + (pq[1] > 0 ? Sampler.CANDIDATE_DRAWS.sum() - collected : 0);
+                assertTrue(pq[0] == 1.0 || pq[1] > 0 && keep < 256 || unsorted >= drawn, nucleus + ": " + unsorted
+                        + " of " + drawn + " draws unsorted (" + keep + " kept)");
             }
         }
     }
@@ -530,6 +534,52 @@ class SamplerTest {
             }
             assertEquals(5, Sampler.FLAT_DRAWS.sum() - flat, "T " + t + ": draws not flat");
         }
+    }
+
+    /**
+     * Top-p with min-p (Sampler#minPFirst: min-p's survivors collected first; the answer when their mass is
+     * certainly below p, else the set top-p's nucleus is cut from): min-p keeping exactly top-p's nucleus (its
+     * share of the mass at p: neither can tell, the levels decide), one token fewer or more, a float step either
+     * side of those, half and twice the nucleus, over wide logits (N(0, 3), 65,536 tokens, T = 0.7, p 0.95 and
+     * 0.5). Every draw on a grid of u must be the rule's token, and the draws must have taken both the collected
+     * survivors' path (min-p binds) and the cut among them (it does not).
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.softmax4j.Backends#all")
+    void topPWithMinPAtTheNucleusEdgeFollowsTheRule(Backend backend) {
+        Softmax sm = Backends.require(backend);
+        int n = 65_536;
+        SplittableRandom r = new SplittableRandom(SEED + 44);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (3 * r.nextGaussian());
+        }
+        int[] order = SamplerReference.order(x, 0, n);
+        float t = 0.7f;
+        float s = 1f / t;
+        double[] u = {0};
+        RandomGenerator given = given(u);
+        long collected = Sampler.CANDIDATE_DRAWS.sum();
+        int checked = 0;
+        for (double p : new double[] {0.95, 0.5}) {
+            int nucleus = SamplerReference.survivors(x, 0, n, order, s, 0, p, 0.0);
+            for (int m : new int[] {nucleus, nucleus - 1, nucleus + 1, nucleus / 2, 2 * nucleus}) {
+                double at = StrictMath.exp(((double) x[order[m - 1]] - x[order[0]]) * s);
+                for (double q : new double[] {at, Math.nextUp(at), Math.nextDown(at)}) {
+                    Sampler sampler = Sampler.of(sm).withTemperature(t).withTopP(p).withMinP(q);
+                    int keep = SamplerReference.survivors(x, 0, n, order, s, 0, p, q);
+                    for (int i = 0; i <= 16; i++) {
+                        u[0] = i == 16 ? Math.nextDown(1.0) : i / 16.0;
+                        assertEquals(SamplerReference.draw(x, 0, order, keep, s, u[0]), sampler.sample(x, given),
+                                sampler + ", nucleus " + nucleus + ", min-p by token " + m + ", " + keep + " kept, u "
+                                        + u[0]);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertTrue(Sampler.CANDIDATE_DRAWS.sum() - collected >= checked / 2, backend + ": "
+                + (Sampler.CANDIDATE_DRAWS.sum() - collected) + " of " + checked + " unsorted");
     }
 
     /**

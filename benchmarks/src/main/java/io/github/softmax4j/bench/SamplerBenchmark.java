@@ -55,6 +55,7 @@ public class SamplerBenchmark {
     private Sampler topKTopP;
     private Sampler topP;
     private Sampler minP;
+    private Sampler topPMinP;
     private Sampler temperatureOnly;
     private Sampler greedy;
     private SplittableRandom rng;
@@ -80,6 +81,7 @@ public class SamplerBenchmark {
         topKTopP = base.withTopK(40).withTopP(0.95);
         topP = base.withTopP(0.95);
         minP = base.withMinP(0.05);
+        topPMinP = base.withTopP(0.95).withMinP(0.05);
         temperatureOnly = base;
         greedy = base.greedy();
         rng = new SplittableRandom(7);
@@ -144,6 +146,12 @@ public class SamplerBenchmark {
     @Benchmark
     public int sampleMinP() {
         return minP.sample(logits, rng);
+    }
+
+    /** llama.cpp's default chain without top-k: top-p 0.95 and min-p 0.05. */
+    @Benchmark
+    public int sampleTopPMinP() {
+        return topPMinP.sample(logits, rng);
     }
 
     /** No truncation: T = 0.7 over the whole vocabulary. */
