@@ -32,12 +32,18 @@ class SamplerTest {
 
     /** Logits like a language model's: N(0, 3) with a few dominant tokens. */
     static float[] logits(int n, SplittableRandom r) {
+        float[] x = wide(n, r);
+        for (int k = 0; k < 1 + n / 500; k++) {
+            x[r.nextInt(n)] = (float) (12 + 2 * r.nextGaussian());
+        }
+        return x;
+    }
+
+    /** Wide logits, N(0, 3): top-p's nucleus at T = 0.7 holds hundreds to thousands of tokens. */
+    static float[] wide(int n, SplittableRandom r) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = (float) (3 * r.nextGaussian());
-        }
-        for (int k = 0; k < 1 + n / 500; k++) {
-            x[r.nextInt(n)] = (float) (12 + 2 * r.nextGaussian());
         }
         return x;
     }
@@ -549,11 +555,7 @@ class SamplerTest {
     void topPWithMinPAtTheNucleusEdgeFollowsTheRule(Backend backend) {
         Softmax sm = Backends.require(backend);
         int n = 65_536;
-        SplittableRandom r = new SplittableRandom(SEED + 44);
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) (3 * r.nextGaussian());
-        }
+        float[] x = wide(n, new SplittableRandom(SEED + 44));
         int[] order = SamplerReference.order(x, 0, n);
         float t = 0.7f;
         float s = 1f / t;
@@ -649,11 +651,7 @@ class SamplerTest {
     void topPCandidatesCutWhereTheRuleDoes(Backend backend) {
         Softmax sm = Backends.require(backend);
         int n = 65_536;
-        SplittableRandom r = new SplittableRandom(SEED + 43);
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) (3 * r.nextGaussian());
-        }
+        float[] x = wide(n, new SplittableRandom(SEED + 43));
         int[] order = SamplerReference.order(x, 0, n);
         double[] u = {0, 0};
         RandomGenerator given = given(u);
