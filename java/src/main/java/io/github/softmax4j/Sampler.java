@@ -83,7 +83,8 @@ import io.github.softmax4j.internal.Op;
  * native walk through the survivors in index order draws: about 65 / 245 / 470 µs at 32K / 128K / 256K tokens on
  * AVX-512 (5.4-10x a softmax); logits whose |log-sum-exp| exceeds 2^24 take it whatever their nucleus. Min-p
  * alone draws fewer survivors than that in the select pass's index order, unsorted (from 256 of them by the same
- * weights pass and walk over their logits). Each thread keeps the
+ * weights pass and walk over their logits); with top-p too, min-p's survivors are collected first, and are the
+ * answer when their mass is certainly below p (else top-p's nucleus is cut from among them). Each thread keeps the
  * flat path's arrays (12 bytes per token, up to 2^18 tokens) and the select pass's (up to 8 bytes per token, 2^18
  * tokens) softly between calls. Top-p without top-k sorts the whole vocabulary (O(n log n) instead of a pass)
  * when a flat nucleus's cut falls within about n x 2^-50 of p times the mass (rare), and for top-p within about
