@@ -1299,13 +1299,8 @@ public final class Sampler {
             if (top == Float.POSITIVE_INFINITY) {
                 return candidates(x, off, n, Math.min(64, n), true);
             }
-            // the top passes: some; they are the survivors (the draw weighs them in index order: no sort). Room
-            // for flatAt of them (above 4096, up to SCRATCH_MAX, the thread's select arrays): one select pass (a
-            // second took a fifth of a draw from 15K survivors of 128K flat logits); 1024 at first above 2^20 tokens
-            Candidates c = new Candidates();
-            int room = Math.min(n, flatAt <= SCRATCH_MAX ? flatAt : 1024);
-            c.index = collect(softmax.dispatch().kernel(n), x, off, n, fromKey(minPKey(top, s)), c, room, flatAt,
-                    false);
+            // the top passes: some; they are the survivors (the draw weighs them in index order: no sort)
+            Candidates c = minPSurvivors(x, off, n, top, flatAt);
             c.flat = c.index == null; // a flat nucleus (its top known)
             c.total = c.count;
             c.top = top;
@@ -1427,6 +1422,20 @@ public final class Sampler {
     private static final int UNSORTED_MIN = 256;
 
     /**
+     * Min-p's survivors below a finite top (the logits from its exact threshold on), collected in index order with
+     * their logits ({@link #collect}: index null, count set, when flatAt or more pass). Room for flatAt of them
+     * (above 4096, up to SCRATCH_MAX, the thread's select arrays): one select pass (a second took a fifth of a
+     * draw from 15K survivors of 128K flat logits); 1024 at first above 2^20 tokens.
+     */
+    private Candidates minPSurvivors(float[] x, int off, int n, float top, int flatAt) {
+        Candidates c = new Candidates();
+        int room = Math.min(n, flatAt <= SCRATCH_MAX ? flatAt : 1024);
+        c.index = collect(softmax.dispatch().kernel(n), x, off, n, fromKey(minPKey(top, scale())), c, room, flatAt,
+                false);
+        return c;
+    }
+
+    /**
      * Top-p with min-p, no top-k: both keep a prefix of the ranking, so the survivors are the shorter one. Min-p's
      * (the logits from its exact threshold on, collected in index order when fewer than {@link #flatFrom}) are
      * the answer when their mass is certainly below top-p's p (their log-sum-exp and the vocabulary's, the
@@ -1440,10 +1449,7 @@ public final class Sampler {
         if (top == Float.POSITIVE_INFINITY) {
             return -1; // +Inf logits: the levels' own path
         }
-        int flatAt = flatFrom(n);
-        Candidates c = new Candidates();
-        c.index = collect(softmax.dispatch().kernel(n), x, off, n, fromKey(minPKey(top, scale())), c,
-                Math.min(n, flatAt <= SCRATCH_MAX ? flatAt : 1024), flatAt, false);
+        Candidates c = minPSurvivors(x, off, n, top, flatFrom(n));
         if (c.index == null || !weigh(c)) {
             return -1;
         }
