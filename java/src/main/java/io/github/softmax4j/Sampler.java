@@ -1416,8 +1416,9 @@ public final class Sampler {
 
     /**
      * A top-p level's set of at least this many candidates known to hold the nucleus is cut and drawn from
-     * unsorted ({@link #candidateNucleus}), and so are min-p alone's survivors from this many ({@link
-     * #sampleRange}); a shorter set is sorted and walked (min-p's: walked by the rule's weights).
+     * unsorted ({@link #candidateNucleus}; a shorter one is sorted and walked), and so are min-p's survivors from
+     * this many when they are the answer ({@link #sampleRange}, {@link #minPFirst}; fewer: walked by the rule's
+     * weights). minPFirst cuts top-p's nucleus from min-p's survivors unsorted at any size.
      */
     private static final int UNSORTED_MIN = 256;
 
@@ -1440,8 +1441,9 @@ public final class Sampler {
      * (the logits from its exact threshold on, collected in index order when fewer than {@link #flatFrom}) are
      * the answer when their mass is certainly below top-p's p (their log-sum-exp and the vocabulary's, the
      * backend's, each within {@link #lseSlack} of the rule's): drawn from as min-p alone draws them, unsorted;
-     * otherwise they hold top-p's nucleus, which {@link #candidateNucleus} cuts from them. -1, with nothing drawn,
-     * when neither can tell or min-p keeps flatFrom or more (the levels then): over flat logits at top-p 0.95 and
+     * otherwise {@link #candidateNucleus} cuts top-p's nucleus from among them (they hold it, or fall short of p by
+     * less than about twice its error bound, and it then tells nothing). -1, with nothing drawn, when neither can
+     * tell or min-p keeps flatFrom or more (the levels then): over flat logits at top-p 0.95 and
      * min-p 0.05 (llama.cpp's defaults) the levels took 8x a softmax for a draw from 1.4% of the vocabulary.
      */
     private int minPFirst(float[] x, int off, int n, double lse, RandomGenerator rng) {
@@ -1475,7 +1477,8 @@ public final class Sampler {
      * probability level on: a prefix of the ranking), {@code c.index[0 .. c.count)} in index order:
      * {@link #flatNucleus} over their logits as collected in that order, relative to the backend's log-sum-exp of the
      * vocabulary (within {@link #lseSlack} of the rule's total): no sort, and the rule's StrictMath weights only
-     * for a draw too close to tell otherwise. -1, with nothing drawn, when the cut is too close to tell.
+     * for a draw too close to tell otherwise. -1, with nothing drawn, when the cut is too close to tell, or the
+     * candidates fall short of p (min-p's survivors from {@link #minPFirst} whose mass it could not place).
      */
     private int candidateNucleus(float[] x, int off, int n, Candidates c, double lse, RandomGenerator rng) {
         // top-p's share of the candidates' total: the rule's total over theirs. exp(lse) and exp(c.lse), the
@@ -1526,10 +1529,10 @@ public final class Sampler {
     private static final int WEIGH_MIN = 64;
 
     /**
-     * Weighs a top-p level's candidates c.index[0 .. c.count) (no NaN) unsorted, from their logits as collected
-     * ({@link Candidates#logits}): the backend's log-sum-exp of them at this temperature (one pass, ~0.12 ns per
-     * candidate; {@link Candidates#lse}). False (nothing weighed) when their largest ({@link Candidates#high}) is
-     * +Inf.
+     * Weighs a top-p level's candidates (or min-p's survivors) c.index[0 .. c.count) (no NaN) unsorted, from
+     * their logits as collected ({@link Candidates#logits}): the backend's log-sum-exp of them at this temperature
+     * (one pass, ~0.12 ns per candidate; {@link Candidates#lse}). False (nothing weighed) when their largest
+     * ({@link Candidates#high}) is +Inf.
      */
     private boolean weigh(Candidates c) {
         if (c.high == Float.POSITIVE_INFINITY) {
@@ -1652,7 +1655,7 @@ public final class Sampler {
     }
 
     /**
-     * From how many candidates (min-p alone's survivors, a top-p level's set, or a top-p nucleus bounded from
+     * From how many candidates (min-p's survivors, a top-p level's set, or a top-p nucleus bounded from
      * below by {@link #flatBelow}) on top-p or min-p without top-k takes {@link #flatNucleus} over the vocabulary
      * instead of collecting the candidates and drawing from them unsorted ({@link #candidateNucleus}, min-p's in
      * {@link #sampleRange}: a few ns per candidate against about 1-1.5 ns per token of the vocabulary).
@@ -1665,7 +1668,7 @@ public final class Sampler {
     static final LongAdder FLAT_DRAWS = new LongAdder();
     /**
      * How many tokens {@link #flatNucleus} has drawn from collected candidates, top-p's ({@link
-     * #candidateNucleus}) or min-p alone's survivors (for the tests).
+     * #candidateNucleus}) or min-p's survivors as collected, alone or binding before top-p (for the tests).
      */
     static final LongAdder CANDIDATE_DRAWS = new LongAdder();
 

@@ -1293,7 +1293,9 @@ class SamplerTest {
             m[i] = (float) (2 * r.nextGaussian());
         }
         for (Sampler s : new Sampler[] {Sampler.of(Softmax.get()).withTemperature(0.7f).withTopK(20),
-                Sampler.of(Softmax.get()).withTopP(0.8), Sampler.of(Softmax.get()).greedy()}) {
+                Sampler.of(Softmax.get()).withTopP(0.8), Sampler.of(Softmax.get()).greedy(),
+                Sampler.of(Softmax.get()).withTemperature(0.7f).withTopP(0.95).withMinP(0.05), // min-p first
+                Sampler.of(Softmax.get()).withTemperature(0.7f).withTopP(0.95).withMinP(0.001)}) {
             int[] tokens = new int[rows];
             s.sampleRows(m, cols, new SplittableRandom(77), tokens);
             SplittableRandom one = new SplittableRandom(77);
