@@ -5,14 +5,19 @@
  * docs/NUMERICS.md, "Double precision" and "Token sampling"), stored into w and each also added into
  * bins[min(fl(fl(top - x[i]) * inv), nbins - 1)] in float arithmetic (s4j_binexp_bin: inv rounded to float;
  * bins linear in the logit from the top down, an x above top in bin 0; the caller zeroes them; nbins = 0: no
- * bins, the weights alone); returns their sum (plain double adds over four vector lanes' chains).
+ * bins, the weights alone); returns their sum (plain double adds over four vector lanes' chains). Each bin is
+ * its weights' sum in some order (within n ulps of it: every term is non-negative).
  * Per chunk: the exponents and bin positions into local buffers (a loop the compiler vectorizes), the exp over
  * them four vectors at a time, and the bins one weight at a time, a group behind the exp (no vector scatter on
  * any tier: measured on Zen 4, a scalar add per weight, ~2 cycles, cost as much as the exp; copies of the bins
- * did not help). Compiled once per vector tier (s4j_f64_simd.h). */
+ * did not help). One or two bins (the sampler's mass above one logit: S4J_BINEXP_FEW) go through vector
+ * accumulators instead, the weights times 0/1 masks of each bin from the buffers' loop (exact products): every
+ * weight into one bin was a chain through memory, 3x the scatter's time. Compiled once per vector tier
+ * (s4j_f64_simd.h). */
 #include "s4j_f64_simd.h"
 
 #define S4J_BINEXP_CHUNK 64 /* a multiple of 4 vectors on every tier */
+#define S4J_BINEXP_FEW 2    /* up to this many bins: vector accumulators, no scalar adds */
 
 /* The bins of a group's weights: one scalar add each. */
 static inline void s4j_binexp_add(double* bins, const int32_t* pos, const double* z, size_t c) {
@@ -27,7 +32,10 @@ double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const 
   const float finv = nbins > 0 ? (float)inv : 0.0f, flast = (float)(nbins - 1);
   const s4j_dvf vzero = s4j_dset1(0.0);
   s4j_dvf acc[4] = {vzero, vzero, vzero, vzero};
+  s4j_dvf few[S4J_BINEXP_FEW][4] = {{vzero, vzero, vzero, vzero}, {vzero, vzero, vzero, vzero}};
+  const int use_few = nbins > 0 && nbins <= S4J_BINEXP_FEW;
   double d[S4J_BINEXP_CHUNK], z[S4J_BINEXP_CHUNK];
+  double in0[S4J_BINEXP_CHUNK], in1[S4J_BINEXP_CHUNK]; /* use_few: 1.0 where the weight goes to bin 0 / 1, else 0.0 */
   int32_t pos[2][S4J_BINEXP_CHUNK]; /* this chunk's and the last one's: its last group is added during this one */
   /* the group whose bins are added next, after the next group's exp (adds and FMAs overlap: on Zen 4 the kernel
    * took the exp's time plus the adds' when a chunk's adds followed its exps) */
@@ -37,7 +45,17 @@ double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const 
   for (size_t i = 0, k = 0; i < n; i += S4J_BINEXP_CHUNK, k++) {
     const size_t c = n - i < S4J_BINEXP_CHUNK ? n - i : S4J_BINEXP_CHUNK;
     int32_t* pk = pos[k & 1];
-    if (nbins > 0) {
+    if (use_few) {
+      for (size_t j = 0; j < c; j++) {
+        const double v = (double)x[i + j];
+        d[j] = (v - dtop) * ds;
+        /* s4j_binexp_bin(...) == 0: (top - v) * inv below 1 (with two bins or one; -Inf: never) */
+        const int b0 = flast == 0.0f || (top - x[i + j]) * finv < 1.0f;
+        in0[j] = b0 ? 1.0 : 0.0;
+        in1[j] = b0 ? 0.0 : 1.0;
+      }
+      for (size_t j = c; j < S4J_BINEXP_CHUNK; j++) in0[j] = in1[j] = 0.0;
+    } else if (nbins > 0) {
       for (size_t j = 0; j < c; j++) {
         const double v = (double)x[i + j];
         d[j] = (v - dtop) * ds;
@@ -64,6 +82,13 @@ double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const 
         acc[q] = s4j_dadd(acc[q], vz[q]);
         s4j_dstore(out + j + (size_t)q * S4J_DVLEN, vz[q]);
       }
+      if (use_few) {
+        for (int q = 0; q < 4; q++) {
+          few[0][q] = s4j_dfma(vz[q], s4j_dload(in0 + j + (size_t)q * S4J_DVLEN), few[0][q]);
+          few[1][q] = s4j_dfma(vz[q], s4j_dload(in1 + j + (size_t)q * S4J_DVLEN), few[1][q]);
+        }
+        continue;
+      }
       s4j_binexp_add(bins, pend_pos, pend_z, pend_c);
       pend_pos = pk + j;
       pend_z = out + j;
@@ -75,6 +100,12 @@ double S4J_DNAME(s4j_f64_rbinexp__, S4J_DISA, _p13_, S4J_DU4, )(size_t n, const 
   }
   s4j_binexp_add(bins, pend_pos, pend_z, pend_c);
   double lanes[4 * S4J_DVLEN];
+  for (int64_t b = 0; use_few && b < nbins; b++) {
+    for (int q = 0; q < 4; q++) s4j_dstore(lanes + q * S4J_DVLEN, few[b][q]);
+    double sum = 0.0;
+    for (int k = 0; k < 4 * S4J_DVLEN; k++) sum += lanes[k];
+    bins[b] += sum;
+  }
   for (int q = 0; q < 4; q++) s4j_dstore(lanes + q * S4J_DVLEN, acc[q]);
   double total = 0.0;
   for (int k = 0; k < 4 * S4J_DVLEN; k++) total += lanes[k];
