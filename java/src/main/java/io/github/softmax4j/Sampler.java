@@ -276,7 +276,7 @@ public final class Sampler {
         Candidates c = survivors(logits, off, n, lse, true);
         if (c.flat) {
             float top = c.top == c.top ? c.top : logits[off + argmax(logits, off, n)];
-            int token = flatNucleus(logits, off, n, top, rng);
+            int token = flatNucleus(logits, off, n, top, rng, topP, 0.0, huge(lse) ? Double.NaN : lse);
             if (token >= 0) {
                 FLAT_DRAWS.increment();
                 return token;
@@ -285,7 +285,7 @@ public final class Sampler {
         } else if (c.top == c.top && c.count >= UNSORTED_MIN) {
             // min-p alone's survivors, many of them: flatNucleus over their logits as collected (no cut to find:
             // never -1; the rule's StrictMath weights, ~20-100 ns each, only for a draw too close to tell)
-            int token = c.index[flatNucleus(c.logits, 0, c.count, c.top, rng, NO_CUT, 0.0)];
+            int token = c.index[flatNucleus(c.logits, 0, c.count, c.top, rng, NO_CUT, 0.0, Double.NaN)];
             CANDIDATE_DRAWS.increment();
             return token;
         } else if (c.unsorted) {
@@ -969,7 +969,7 @@ public final class Sampler {
     private static final int SELECT_SCRATCH_MIN = 4096;
     /**
      * Per thread, collect's arrays for the select kernel's output, indices (int[]) and logits (float[]) (softly
-     * held, up to {@link #SCRATCH_MAX} each; only collect writes them, and it returns copies of the hits).
+     * held; only collect and {@link #bracketCut} write them, and collect returns copies of the hits).
      */
     private static final ThreadLocal<SoftReference<Object[]>> SELECT_SCRATCH = new ThreadLocal<>();
 
@@ -1461,7 +1461,7 @@ public final class Sampler {
         double rel = lseSlack(n) + lseSlack(c.count) + (Math.abs(lse) + Math.abs(c.lse) + 2) * 0x1p-52;
         if (share * (1 - rel) > 1 + rel + 0x1p-50) {
             if (c.count >= UNSORTED_MIN) {
-                int token = c.index[flatNucleus(c.logits, 0, c.count, top, rng, NO_CUT, 0.0)];
+                int token = c.index[flatNucleus(c.logits, 0, c.count, top, rng, NO_CUT, 0.0, Double.NaN)];
                 CANDIDATE_DRAWS.increment();
                 return token;
             }
@@ -1487,13 +1487,13 @@ public final class Sampler {
         // product by 2^-53 each
         double p = topP * Math.exp(lse - c.lse);
         double rel = lseSlack(n) + lseSlack(c.count) + (Math.abs(lse) + Math.abs(c.lse) + 2) * 0x1p-52;
-        int token = flatNucleus(c.logits, 0, c.count, c.high, rng, p, p * rel);
+        int token = flatNucleus(c.logits, 0, c.count, c.high, rng, p, p * rel, Double.NaN);
         if (token < 0) {
             // too close to tell: both totals from the backend's double passes, the vocabulary's within slack(n) of
             // the rule's, the candidates' log-sum-exp within 4 ULP of max(|lse'|, 1) (lse' <= log 2^31) of theirs;
             // the division's and Math.exp's roundings: 2^-42 covers those
             p = topP * (sum(doubleMasses(x, off, n, c.high)) / Math.exp(doubleLse(c.logits, c.count, c.high)));
-            token = flatNucleus(c.logits, 0, c.count, c.high, rng, p, p * (slack(n) + 0x1p-42));
+            token = flatNucleus(c.logits, 0, c.count, c.high, rng, p, p * (slack(n) + 0x1p-42), Double.NaN);
         }
         if (token < 0) {
             return -1;
@@ -1734,20 +1734,18 @@ public final class Sampler {
      * survivors) takes a draw closer than that. Returns -1, with nothing drawn from rng, when the cut is too
      * close to tell.
      */
-    private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng) {
-        return flatNucleus(x, off, n, top, rng, topP, 0.0);
-    }
-
     /**
-     * {@link #flatNucleus} over x[off .. off + n): the whole vocabulary (p = topP, pSlack 0), or the logits of
-     * a prefix of its ranking that holds the nucleus, collected in index order ({@link #candidateNucleus}): p is
-     * then top-p's share of the prefix's own total, known within pSlack (the cut's margin grows by it); or min-p's
-     * survivors as collected, alone or shorter than top-p's nucleus (p = {@link #NO_CUT}: no top-p cut).
+     * {@link #flatNucleus} over x[off .. off + n): the whole vocabulary (p = topP, pSlack 0, lse its log-sum-exp
+     * at this temperature if known and not {@link #huge}, else NaN), or the logits of a prefix of its ranking that
+     * holds the nucleus, collected in index order ({@link #candidateNucleus}): p is then top-p's share of the
+     * prefix's own total, known within pSlack (the cut's margin grows by it); or min-p's survivors as collected,
+     * alone or shorter than top-p's nucleus (p = {@link #NO_CUT}: no top-p cut). lse only guides the path.
      */
-    private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng, double p, double pSlack) {
+    private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng, double p, double pSlack,
+            double lse) {
         Object[] scratch = takeScratch(n);
         try {
-            return flatNucleus(x, off, n, top, rng, (double[]) scratch[0], (int[]) scratch[1], p, pSlack);
+            return flatNucleus(x, off, n, top, rng, (double[]) scratch[0], (int[]) scratch[1], p, pSlack, lse);
         } finally {
             putScratch(scratch);
         }
@@ -1755,30 +1753,50 @@ public final class Sampler {
 
     /** {@link #flatNucleus} with its arrays: y for the weights, link for {@link #topPCut}. */
     private int flatNucleus(float[] x, int off, int n, float top, RandomGenerator rng, double[] y, int[] link,
-            double p, double pSlack) {
-        // the rule's weights exp(s (x_i - top)) in double (the backend's one pass; within 2^-42 each), and the
-        // first level of topPCut's bins in the same pass (none for min-p alone: no cut to find)
+            double p, double pSlack, double lse) {
+        // the rule's weights exp(s (x_i - top)) in double (the backend's one pass; within 2^-42 each), and in the
+        // same pass the weight above a bracket of the cut guessed from a sample (two bins), or the first level of
+        // topPCut's bins (none for min-p alone: no cut to find)
         Kernel kernel = softmax.dispatch().kernel(n);
         // bins per unit of logit, a float (Kernel.bin's arithmetic) even at 1/T near Float.MAX_VALUE
         double inv = Math.min(CUT_BINS * (double) scale() / CUT_SPAN, Float.MAX_VALUE);
         boolean cuts = topP < 1.0 && p != NO_CUT;
-        double[] bins = cuts ? new double[CUT_BINS] : NO_BINS;
-        double z = kernel.binExp(x, off, n, top, scale(), inv, y, bins); // top's weight (c, 1 natively) or more
         // the cut's distance to the rule is at most (4n + 8) 2^-53 + 2^-41 of the total, the draw's (4n + 10)
         // 2^-53 + 2^-41 (docs/NUMERICS.md, "Token sampling"): twice slack(n) covers either about twice
         double margin = 2 * slack(n);
+        double z; // top's weight (c, 1 natively) or more
         // the survivors: the tokens i whose ascendingKey is above cut, or equal and i <= last (cutDistance >= 0)
         long cut = 0;
         int last = n - 1;
         double total = Double.NaN; // their weight, when known
         if (cuts) {
             double[] before = new double[1];
-            last = topPCut(kernel, x, off, n, y, link, top, inv, bins, p * z, (margin + pSlack) * z, before);
+            int[] bracket = lse == lse && n >= BRACKET_FROM ? bracket(kernel, x, off, n, top, inv, lse, p, y) : null;
+            last = NOT_BRACKETED;
+            if (bracket != null) {
+                double[] above = new double[2]; // the first-level bins above the bracket's, and the rest
+                double inv2 = inv / bracket[0];
+                z = kernel.binExp(x, off, n, top, scale(), inv2, y, above);
+                last = bracketCut(kernel, x, off, n, y, link, top, inv2, bracket[1] == CUT_BINS - 1 ? Float.NEGATIVE_INFINITY
+                        : fromKey(binKey(top, inv, bracket[1], true)), above[0], p * z, (margin + pSlack) * z, before);
+            }
+            if (last == NOT_BRACKETED) {
+                if (bracket != null) {
+                    BRACKET_MISSES.increment();
+                }
+                double[] bins = new double[CUT_BINS];
+                z = kernel.binExp(x, off, n, top, scale(), inv, y, bins);
+                last = topPCut(kernel, x, off, n, y, link, top, inv, bins, p * z, (margin + pSlack) * z, before);
+            } else {
+                BRACKETED.increment();
+            }
             if (last < 0) {
                 return -1;
             }
             cut = ascendingKey(x[off + last]) & 0xFFFFFFFFL;
             total = before[0] + y[last]; // any order of the sum is within the margin
+        } else {
+            z = kernel.binExp(x, off, n, top, scale(), inv, y, NO_BINS);
         }
         if (minP > 0.0) { // s (x_i - top) >= log(min_p): the logits from a threshold on, a prefix of the ranking
             long min = minPKey(top, scale()) & 0xFFFFFFFFL;
@@ -1807,6 +1825,169 @@ public final class Sampler {
             y[j] = cutDistance(x[off + j], j, cut, last) >= 0 ? weight(x, off + j, top, s) : 0.0;
         }
         return walk(j -> y[j], n, null, sum(y, n), u);
+    }
+
+    /** From this vocabulary size on, the vocabulary's flat nucleus brackets its cut from a sample first. */
+    private static final int BRACKET_FROM = 1 << 15;
+
+    /** How many strided logits {@link #bracket} weighs (at most a sixteenth of the vocabulary). */
+    private static final int BRACKET_SAMPLE = 4096;
+
+    /** {@link #bracket}'s width: this many standard deviations of the sampled weight either side of the cut. */
+    private static final double BRACKET_SIGMAS = 2.0;
+
+    /** {@link #bracketCut}'s room for the bracket's tokens, as a share of the vocabulary (1/8). */
+    private static final int BRACKET_ROOM_SHIFT = 3;
+
+    /** {@link #bracketCut}'s answer when the cut is not in the bracket by the margin: {@link #topPCut} decides. */
+    private static final int NOT_BRACKETED = -2;
+
+    /**
+     * Per thread, {@link #bracket}'s and {@link #bracketCut}'s arrays: CUT_BINS bins (double[]) and the bracket's
+     * weights (double[], grown as needed). Softly held; each call zeroes the bins it takes. Fresh arrays cost more
+     * than the sample's kernel call (tens of KiB zeroed in memory not in cache).
+     */
+    private static final ThreadLocal<SoftReference<double[][]>> BRACKET_SCRATCH = new ThreadLocal<>();
+
+    private static double[][] bracketScratch() {
+        SoftReference<double[][]> held = BRACKET_SCRATCH.get();
+        double[][] a = held == null ? null : held.get();
+        if (a == null) {
+            a = new double[][] {new double[CUT_BINS], new double[CUT_FIRST]};
+            BRACKET_SCRATCH.set(new SoftReference<>(a));
+        }
+        return a;
+    }
+
+    /** The thread's CUT_BINS bins, zeroed. */
+    private static double[] bracketBins() {
+        double[] bins = bracketScratch()[0];
+        Arrays.fill(bins, 0.0);
+        return bins;
+    }
+
+    /** The thread's array for at least size weights (contents undefined). */
+    private static double[] bracketWeights(int size) {
+        double[][] a = bracketScratch();
+        if (a[1].length < size) {
+            a[1] = new double[Math.max(size, 2 * a[1].length)];
+        }
+        return a[1];
+    }
+
+    /** How many flat nucleus cuts came from {@link #bracket}'s bracket (for the tests). */
+    static final LongAdder BRACKETED = new LongAdder();
+
+    /** How many of {@link #bracket}'s brackets missed the cut, {@link #topPCut} deciding (for the tests). */
+    static final LongAdder BRACKET_MISSES = new LongAdder();
+
+    /**
+     * The first-level bins {@code [hi, lo]} (1 <= hi <= lo; bins of {@link Kernel#bin} at inv below top) that
+     * should hold top-p's cut, guessed from BRACKET_SAMPLE strided logits, or null. With the vocabulary's total
+     * weight relative to the top, exp(lse - s top), the weight below the cut is (1 - p) of it; the sample's
+     * weight of the bins from the last up to bin k, n/m times, estimates the vocabulary's, with a standard
+     * deviation of at most sqrt((n/m) w_k B_k) (each term at most w_k, the weight at bin k's upper edge): lo is
+     * the lowest bin where that estimate plus BRACKET_SIGMAS deviations reaches the cut's weight, hi the lowest
+     * above it where the estimate minus as many does. Only the path depends on it: {@link #bracketCut} checks
+     * the bracket against the weights themselves.
+     */
+    private int[] bracket(Kernel kernel, float[] x, int off, int n, float top, double inv, double lse, double p,
+            double[] y) {
+        float s = scale();
+        int m = Math.min(BRACKET_SAMPLE, n >>> 4);
+        float[] sample = strided(x, off, n, m);
+        double[] bins = bracketBins();
+        kernel.binExp(sample, 0, m, top, s, inv, y, bins); // y: the vocabulary's weights' array, not written yet
+        // the backend's weights carry one factor per call (native 1, the Java backends 1 / their sum): the
+        // sample's, from its heaviest weight against its exponential
+        int heaviest = 0;
+        for (int j = 1; j < m; j++) {
+            heaviest = y[j] > y[heaviest] ? j : heaviest;
+        }
+        double factor = Math.exp(((double) sample[heaviest] - top) * s) / y[heaviest];
+        double per = (double) n / m; // tokens per sampled token
+        double target = (1.0 - p) * Math.exp(lse - (double) s * top); // the weight below the cut
+        double step = s / (double) (float) inv; // bin k's upper edge weighs exp(-step k)
+        if (!(target > 0.0 && target < Double.POSITIVE_INFINITY && step > 0.0 && factor > 0.0
+                && factor < Double.POSITIVE_INFINITY)) {
+            return null;
+        }
+        double grow = Math.exp(step);
+        double below = 0.0;
+        double squares = 0.0; // the sampled weights' squares from the last bin up to k, each at most w_k times its own
+        double edge = 0.0;
+        int lo = -1;
+        for (int k = CUT_BINS - 1; k > 0; k--) {
+            // bin k's upper edge, exp(-step k): exactly every 64 bins, by the neighbour's ratio between
+            edge = (k & 63) == 63 || edge == 0.0 ? Math.exp(-step * k) : edge * grow;
+            below += per * factor * bins[k];
+            squares += factor * bins[k] * edge;
+            double sigma = BRACKET_SIGMAS * per * (Math.sqrt(squares) + edge);
+            if (lo < 0 && below + sigma >= target) {
+                lo = k;
+            }
+            if (lo >= 0 && below - sigma >= target) {
+                return new int[] {k, lo};
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@link #flatNucleus}' top-p cut in a bracket of the ranking (the result and massBefore as {@link
+     * #topPCut}'s), or NOT_BRACKETED when p is not inside the bracket by the margin: above is the weight of the
+     * tokens in bin 0 of two at inv2 (the logits above hi, the largest float of bin 1), the bracket the logits
+     * from lo to hi. Its tokens come from one range select with their logits, their bins from the backend's
+     * {@link Kernel#binExp} over those logits (the weights' same formula), and the passing bin's tokens go on to
+     * {@link #cutIn}.
+     */
+    private int bracketCut(Kernel kernel, float[] x, int off, int n, double[] y, int[] link, float top, double inv2,
+            float lo, double above, double p, double margin, double[] massBefore) {
+        float hi = fromKey(binKey(top, inv2, 1, false));
+        if (!(above < p - margin) || !(lo <= hi) || lo == Float.NEGATIVE_INFINITY) {
+            return NOT_BRACKETED;
+        }
+        Object[] scratch = selectScratch(Math.max(CUT_FIRST, n >>> BRACKET_ROOM_SHIFT));
+        int[] set = (int[]) scratch[0];
+        float[] val = (float[]) scratch[1];
+        int size = kernel.select(x, off, n, lo, hi, set, val);
+        if (size > set.length) {
+            return NOT_BRACKETED;
+        }
+        // the bracket's own bins, linear from the top as the first level's (lo in the last; their weights into a
+        // scratch: the same values as y's)
+        double inv = Math.min(CUT_BINS / ((double) top - lo), Float.MAX_VALUE);
+        double[] bins = bracketBins();
+        double[] w = bracketWeights(size);
+        double held = kernel.binExp(val, 0, size, top, scale(), inv, w, bins);
+        // this call's factor against y's (native: 1, exactly: the same weights), from one weight not too small
+        int j0 = 0;
+        while (j0 < size && !(w[j0] >= 0x1p-900)) {
+            j0++;
+        }
+        if (j0 == size) {
+            return NOT_BRACKETED;
+        }
+        double ratio = y[set[j0]] / w[j0];
+        if (!(above + held * ratio >= p + margin)) {
+            return NOT_BRACKETED;
+        }
+        double before = above;
+        int b = 0;
+        while (b < CUT_BINS && before + bins[b] * ratio < p) {
+            before += bins[b++] * ratio;
+        }
+        if (b == CUT_BINS) {
+            return -1; // the sums' rounding left p out of reach: too close to tell
+        }
+        // bin b's tokens, in index order: the bracket's logits in bin b's range, by the backend's select over them
+        int[] at = new int[size];
+        int k = kernel.select(val, 0, size, fromKey(binKey(top, inv, b, true)), fromKey(binKey(top, inv, b, false)),
+                at, null);
+        for (int j = 0; j < k; j++) {
+            at[j] = set[at[j]];
+        }
+        return cutIn(x, off, at, k, y, link, before, p, margin, massBefore);
     }
 
     /**
@@ -1840,8 +2021,20 @@ public final class Sampler {
             set = new int[size];
             kernel.select(x, off, n, lo, hi, set, null);
         }
-        double[] mass = new double[CUT_BINS];
-        int[] head = new int[CUT_BINS]; // each bin's tokens as a list through link, last first
+        return cutIn(x, off, set, size, y, link, before, p, margin, massBefore);
+    }
+
+    /**
+     * {@link #topPCut}'s levels after the first (and {@link #bracketCut}'s after the bracket's bins): the cut among
+     * the tokens set[0 .. size), in index order, a range of the ranking whose weight is preceded by before (the
+     * weight of the tokens ranked above them); the same result as {@link #topPCut}.
+     */
+    private static int cutIn(float[] x, int off, int[] set, int size, double[] y, int[] link, double before,
+            double p, double margin, double[] massBefore) {
+        int b;
+        int bins = Math.min(CUT_BINS, size); // a short set (a bracket's bin) needs no more bins than tokens
+        double[] mass = new double[bins];
+        int[] head = new int[bins]; // each bin's tokens as a list through link, last first
         while (true) {
             float high = Float.NEGATIVE_INFINITY;
             float low = Float.POSITIVE_INFINITY; // the least finite logit of the set
@@ -1866,23 +2059,23 @@ public final class Sampler {
             if (size <= CUT_SORT) {
                 break;
             }
-            double inv = CUT_BINS / ((double) high - low); // the least finite logit lands on CUT_BINS - 1
+            double inv = bins / ((double) high - low); // the least finite logit lands on the last bin
             // monotone in the logit (each step rounds monotonically): a bin holds a range of the ranking; -Inf
             // goes to the last bin, whose weight it does not change
             Arrays.fill(mass, 0.0);
             Arrays.fill(head, -1);
             for (int j = 0; j < size; j++) {
                 int i = set[j];
-                int k = Math.min((int) ((high - x[off + i]) * inv), CUT_BINS - 1);
+                int k = Math.min((int) ((high - x[off + i]) * inv), bins - 1);
                 mass[k] += y[i];
                 link[i] = head[k];
                 head[k] = i;
             }
             b = 0;
-            while (b < CUT_BINS && before + mass[b] < p) {
+            while (b < bins && before + mass[b] < p) {
                 before += mass[b++];
             }
-            if (b == CUT_BINS) {
+            if (b == bins) {
                 return -1;
             }
             int k = 0;
