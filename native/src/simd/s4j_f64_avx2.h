@@ -115,6 +115,10 @@ static inline s4j_dvf s4j_dldexp(s4j_dvf y, s4j_dvf k) { return _mm256_mul_pd(y,
 /* Exponentials per group in the 4-vector loops (s4j_f64_simd.h, s4j_dexp_pnq): four at once (Zen 4: 0.75-0.88x the
  * time of one at a time, pairs 0.91-0.93x; README, "Twenty-ninth session"). */
 #define S4J_DEXP_GROUP(scaled) 4
+/* z where a > b, else +0.0 (rbinexp's two bins) */
+static inline s4j_dvf s4j_dkeep_gt(s4j_dvf a, s4j_dvf b, s4j_dvf z) {
+  return _mm256_and_pd(_mm256_cmp_pd(a, b, _CMP_GT_OQ), z);
+}
 /* "a NaN was seen" over pairs of vectors: unordered compares or-ed, read once */
 typedef __m256d s4j_dnan;
 static inline s4j_dnan s4j_dnan_init(void) { return _mm256_setzero_pd(); }

@@ -136,6 +136,10 @@ static inline __m512d s4j_dexp_weight(__m512d d) {
   return _mm512_scalef_pd(_mm512_mul_pd(p, t), _mm512_mul_pd(k, _mm512_set1_pd(0.0625)));
 }
 
+/* z where a > b, else +0.0 (rbinexp's two bins) */
+static inline s4j_dvf s4j_dkeep_gt(s4j_dvf a, s4j_dvf b, s4j_dvf z) {
+  return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(a, b, _CMP_GT_OQ), z);
+}
 /* "a NaN was seen" over pairs of vectors */
 typedef __mmask8 s4j_dnan;
 static inline s4j_dnan s4j_dnan_init(void) { return 0; }

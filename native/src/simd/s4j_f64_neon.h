@@ -111,6 +111,10 @@ static inline s4j_dvf s4j_dmax(s4j_dvf a, s4j_dvf b) { return vmaxnmq_f64(a, b);
 static inline s4j_dvf s4j_dldexp(s4j_dvf y, s4j_dvf k) { return vmulq_f64(y, s4j_neon_f64_exp2(k)); }
 /* One exponential at a time in the 4-vector loops (s4j_f64_simd.h, s4j_dexp_pnq; groups not measured here). */
 #define S4J_DEXP_GROUP(scaled) 1
+/* z where a > b, else +0.0 (rbinexp's two bins) */
+static inline s4j_dvf s4j_dkeep_gt(s4j_dvf a, s4j_dvf b, s4j_dvf z) {
+  return vreinterpretq_f64_u64(vandq_u64(vcgtq_f64(a, b), vreinterpretq_u64_f64(z)));
+}
 /* "a NaN was seen" over pairs of vectors: lanes of unordered compares or-ed, read once */
 typedef uint64x2_t s4j_dnan;
 static inline s4j_dnan s4j_dnan_init(void) { return vdupq_n_u64(0); }

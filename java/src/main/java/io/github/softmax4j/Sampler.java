@@ -1830,8 +1830,11 @@ public final class Sampler {
     /** From this vocabulary size on, the vocabulary's flat nucleus brackets its cut from a sample first. */
     private static final int BRACKET_FROM = 1 << 15;
 
-    /** How many strided logits {@link #bracket} weighs (at most a sixteenth of the vocabulary). */
+    /** How many logits {@link #bracket} weighs (at most a sixteenth of the vocabulary), in runs of BRACKET_RUN. */
     private static final int BRACKET_SAMPLE = 4096;
+
+    /** {@link #bracket}'s logits come in runs of this many consecutive ones (a 64-byte line). */
+    private static final int BRACKET_RUN = 16;
 
     /** {@link #bracket}'s width: this many standard deviations of the sampled weight either side of the cut. */
     private static final double BRACKET_SIGMAS = 2.0;
@@ -1883,7 +1886,7 @@ public final class Sampler {
 
     /**
      * The first-level bins {@code [hi, lo]} (1 <= hi <= lo; bins of {@link Kernel#bin} at inv below top) that
-     * should hold top-p's cut, guessed from BRACKET_SAMPLE strided logits, or null. With the vocabulary's total
+     * should hold top-p's cut, guessed from BRACKET_SAMPLE logits in runs, or null. With the vocabulary's total
      * weight relative to the top, exp(lse - s top), the weight below the cut is (1 - p) of it; the sample's
      * weight of the bins from the last up to bin k, n/m times, estimates the vocabulary's, with a standard
      * deviation of at most sqrt((n/m) w_k B_k) (each term at most w_k, the weight at bin k's upper edge): lo is
@@ -1894,17 +1897,23 @@ public final class Sampler {
     private int[] bracket(Kernel kernel, float[] x, int off, int n, float top, double inv, double lse, double p,
             double[] y) {
         float s = scale();
-        int m = Math.min(BRACKET_SAMPLE, n >>> 4);
-        float[] sample = strided(x, off, n, m);
+        // runs of BRACKET_RUN consecutive logits (a cache line each, not a line per logit) at evenly spread starts
+        int runs = Math.min(BRACKET_SAMPLE, n >>> 4) / BRACKET_RUN;
+        int m = runs * BRACKET_RUN;
+        float[] sample = new float[m];
+        long stride = ((long) (n - BRACKET_RUN) << 32) / runs; // in 32.32 fixed point: the last run ends by n
+        for (int r = 0; r < runs; r++) {
+            System.arraycopy(x, off + (int) (r * stride >>> 32), sample, r * BRACKET_RUN, BRACKET_RUN);
+        }
         double[] bins = bracketBins();
         kernel.binExp(sample, 0, m, top, s, inv, y, bins); // y: the vocabulary's weights' array, not written yet
         // the backend's weights carry one factor per call (native 1, the Java backends 1 / their sum): the
-        // sample's, from its heaviest weight against its exponential
-        int heaviest = 0;
-        for (int j = 1; j < m; j++) {
-            heaviest = y[j] > y[heaviest] ? j : heaviest;
+        // sample's, from a weight against its exponential (the first, or the heaviest if that one is tiny)
+        int heavy = 0;
+        for (int j = 1; j < m && !(y[heavy] >= 0x1p-900); j++) {
+            heavy = y[j] > y[heavy] ? j : heavy;
         }
-        double factor = Math.exp(((double) sample[heaviest] - top) * s) / y[heaviest];
+        double factor = Math.exp(((double) sample[heavy] - top) * s) / y[heavy];
         double per = (double) n / m; // tokens per sampled token
         double target = (1.0 - p) * Math.exp(lse - (double) s * top); // the weight below the cut
         double step = s / (double) (float) inv; // bin k's upper edge weighs exp(-step k)
@@ -1922,6 +1931,9 @@ public final class Sampler {
             edge = (k & 63) == 63 || edge == 0.0 ? Math.exp(-step * k) : edge * grow;
             below += per * factor * bins[k];
             squares += factor * bins[k] * edge;
+            if (below < 0.25 * target) {
+                continue; // too far below the cut for either edge (a bracket that starts higher only may miss)
+            }
             double sigma = BRACKET_SIGMAS * per * (Math.sqrt(squares) + edge);
             if (lo < 0 && below + sigma >= target) {
                 lo = k;

@@ -471,9 +471,10 @@ class SamplerTest {
      * From 2^15 tokens the vocabulary's flat nucleus brackets top-p's cut from a strided sample first (Sampler's
      * bracket: the weight above the bracket from the weights' own pass, the cut among the bracket's tokens). Over
      * N(0, 1) logits at T = 0.7 (65,536 tokens), p at, a double beside and 1e-9 from the edges of 23 nuclei: every
-     * draw is the rule's token, and the flat ones' cuts came from the bracket; with the sampled positions (every
-     * 16th token: 65,536 / 4,096 sampled) 1.5 above their neighbours' law, the sample misjudges the weight below
-     * the cut, the bracket misses and the first-level bins decide: still the rule's token.
+     * draw is the rule's token, and the flat ones' cuts came from the bracket; with the sampled logits (the
+     * sampler's 256 runs of 16, at (n - 16) r / 256 in 32.32 fixed point) 1.5 above their neighbours' law, the
+     * sample misjudges the weight below the cut, the bracket misses and the first-level bins decide: still the
+     * rule's token.
      */
     @ParameterizedTest
     @MethodSource("io.github.softmax4j.Backends#all")
@@ -488,7 +489,13 @@ class SamplerTest {
             SplittableRandom r = new SplittableRandom(SEED + 45);
             float[] x = new float[n];
             for (int i = 0; i < n; i++) {
-                x[i] = (float) (r.nextGaussian() + (shifted && i % 16 == 0 ? 1.5 : 0.0));
+                x[i] = (float) r.nextGaussian();
+            }
+            long stride = ((long) (n - 16) << 32) / 256;
+            for (int run = 0; shifted && run < 256; run++) {
+                for (int i = (int) (run * stride >>> 32), j = 0; j < 16; j++) {
+                    x[i + j] += 1.5f;
+                }
             }
             int[] order = SamplerReference.order(x, 0, n);
             double[] w = ruleWeights(x, x[order[0]], s);
