@@ -136,8 +136,8 @@ typedef void (*s4j_f64_vscaleexp_fn)(size_t n, const double* x, double* y, doubl
 /* vscale: y = y * (inv_hi + inv_lo) in place. */
 typedef void (*s4j_f64_vscale_fn)(size_t n, double* y, double inv_hi, double inv_lo);
 /* rbinexp (sampling; float logits, double weights): w[i] = exp(((double) x[i] - top) * s) and each added into
- * bins[s4j_binexp_bin(...)] ((float) inv > 0 finite, 1 <= nbins <= 2^24; nbins = 0: no bins); returns their sum
- * (src/f64/s4j_f64_rbinexp.c). */
+ * bins[s4j_binexp_bin(...)] in some order ((float) inv > 0 finite, 1 <= nbins <= 2^24; nbins = 0: no bins; one or
+ * two bins: vector lanes, each within n ulps of its weights' sum); returns their sum (src/f64/s4j_f64_rbinexp.c). */
 typedef double (*s4j_f64_rbinexp_fn)(size_t n, const float* x, float top, float s, double inv, double* w,
                                      double* bins, int64_t nbins);
 /* rwalk (sampling): the first i where the weights w of the x >= xc among [0, i] pass target, the weight before it

@@ -969,7 +969,8 @@ public final class Sampler {
     private static final int SELECT_SCRATCH_MIN = 4096;
     /**
      * Per thread, collect's arrays for the select kernel's output, indices (int[]) and logits (float[]) (softly
-     * held; only collect and {@link #bracketCut} write them, and collect returns copies of the hits).
+     * held, up to {@link #SCRATCH_MAX} each; collect and {@link #bracketCut} write them; collect copies the hits
+     * it returns, or lends them to a top-p level's set, Candidates.borrowed, until that set is dropped or owned).
      */
     private static final ThreadLocal<SoftReference<Object[]>> SELECT_SCRATCH = new ThreadLocal<>();
 
@@ -1732,10 +1733,10 @@ public final class Sampler {
      * Min-p: the logits from its exact threshold ({@link #minPKey}) on. The draw walks the survivors'
      * weights in index order ({@link Kernel#walk}) with the same margin, and the rule itself (StrictMath weights of the
      * survivors) takes a draw closer than that. Returns -1, with nothing drawn from rng, when the cut is too
-     * close to tell.
-     */
-    /**
-     * {@link #flatNucleus} over x[off .. off + n): the whole vocabulary (p = topP, pSlack 0, lse its log-sum-exp
+     * close to tell. From BRACKET_FROM tokens with lse known, a sample's bracket of the cut ({@link #bracket},
+     * {@link #bracketCut}) comes first, and the first-level bins only when it misses.
+     * <p>
+     * Over x[off .. off + n): the whole vocabulary (p = topP, pSlack 0, lse its log-sum-exp
      * at this temperature if known and not {@link #huge}, else NaN), or the logits of a prefix of its ranking that
      * holds the nucleus, collected in index order ({@link #candidateNucleus}): p is then top-p's share of the
      * prefix's own total, known within pSlack (the cut's margin grows by it); or min-p's survivors as collected,
@@ -1773,15 +1774,19 @@ public final class Sampler {
             double[] before = new double[1];
             int[] bracket = lse == lse && n >= BRACKET_FROM ? bracket(kernel, x, off, n, top, inv, lse, p, y) : null;
             last = NOT_BRACKETED;
-            if (bracket != null) {
-                double[] above = new double[2]; // the first-level bins above the bracket's, and the rest
-                double inv2 = inv / bracket[0];
+            // the bracket: the logits from the least float of first-level bin bracket[1] (not the last: finite) to
+            // hi, the largest float in bin 1 of two at inv2 (bin 0 of two: the logits above the bracket)
+            double inv2 = bracket == null ? Double.NaN : inv / bracket[0];
+            float lo = bracket == null ? Float.NaN : fromKey(binKey(top, inv, bracket[1], true));
+            float hi = bracket == null ? Float.NaN : fromKey(binKey(top, inv2, 1, false));
+            if (lo <= hi) { // not NaN: a bracket, not empty
+                double[] above = new double[2];
                 z = kernel.binExp(x, off, n, top, scale(), inv2, y, above);
-                last = bracketCut(kernel, x, off, n, y, link, top, inv2, bracket[1] == CUT_BINS - 1 ? Float.NEGATIVE_INFINITY
-                        : fromKey(binKey(top, inv, bracket[1], true)), above[0], p * z, (margin + pSlack) * z, before);
+                last = bracketCut(kernel, x, off, n, y, link, top, lo, hi, above[0], p * z, (margin + pSlack) * z,
+                        before);
             }
             if (last == NOT_BRACKETED) {
-                if (bracket != null) {
+                if (lo <= hi) {
                     BRACKET_MISSES.increment();
                 }
                 double[] bins = new double[CUT_BINS];
@@ -1846,17 +1851,19 @@ public final class Sampler {
     private static final int NOT_BRACKETED = -2;
 
     /**
-     * Per thread, {@link #bracket}'s and {@link #bracketCut}'s arrays: CUT_BINS bins (double[]) and the bracket's
-     * weights (double[], grown as needed). Softly held; each call zeroes the bins it takes. Fresh arrays cost more
-     * than the sample's kernel call (tens of KiB zeroed in memory not in cache).
+     * Per thread, {@link #bracket}'s and {@link #bracketCut}'s arrays: CUT_BINS bins (double[]), the sample
+     * (float[] of BRACKET_SAMPLE), and the bracket's weights (double[]) and indices (int[]), grown as needed up to
+     * SCRATCH_MAX (the bracket's room). Softly held, JDK classes only; each call zeroes the bins it takes. Fresh
+     * arrays cost more than the sample's kernel call (tens of KiB zeroed in memory not in cache).
      */
-    private static final ThreadLocal<SoftReference<double[][]>> BRACKET_SCRATCH = new ThreadLocal<>();
+    private static final ThreadLocal<SoftReference<Object[]>> BRACKET_SCRATCH = new ThreadLocal<>();
 
-    private static double[][] bracketScratch() {
-        SoftReference<double[][]> held = BRACKET_SCRATCH.get();
-        double[][] a = held == null ? null : held.get();
+    private static Object[] bracketScratch() {
+        SoftReference<Object[]> held = BRACKET_SCRATCH.get();
+        Object[] a = held == null ? null : held.get();
         if (a == null) {
-            a = new double[][] {new double[CUT_BINS], new double[CUT_FIRST]};
+            a = new Object[] {new double[CUT_BINS], new float[BRACKET_SAMPLE], new double[CUT_FIRST],
+                new int[CUT_FIRST]};
             BRACKET_SCRATCH.set(new SoftReference<>(a));
         }
         return a;
@@ -1864,18 +1871,57 @@ public final class Sampler {
 
     /** The thread's CUT_BINS bins, zeroed. */
     private static double[] bracketBins() {
-        double[] bins = bracketScratch()[0];
+        double[] bins = (double[]) bracketScratch()[0];
         Arrays.fill(bins, 0.0);
         return bins;
     }
 
-    /** The thread's array for at least size weights (contents undefined). */
+    /** The thread's array for the sample, BRACKET_SAMPLE floats (contents undefined). */
+    private static float[] bracketSample() {
+        return (float[]) bracketScratch()[1];
+    }
+
+    /** The thread's array for at least size <= SCRATCH_MAX weights (contents undefined). */
     private static double[] bracketWeights(int size) {
-        double[][] a = bracketScratch();
-        if (a[1].length < size) {
-            a[1] = new double[Math.max(size, 2 * a[1].length)];
+        Object[] a = bracketScratch();
+        if (((double[]) a[2]).length < size) {
+            a[2] = new double[size];
         }
-        return a[1];
+        return (double[]) a[2];
+    }
+
+    /** The thread's array for at least size <= SCRATCH_MAX indices (contents undefined). */
+    private static int[] bracketIndices(int size) {
+        Object[] a = bracketScratch();
+        if (((int[]) a[3]).length < size) {
+            a[3] = new int[size];
+        }
+        return (int[]) a[3];
+    }
+
+    /**
+     * The index of the first of w[0 .. m) not too small to tell a backend's per-call factor by ({@code >=
+     * 2^-900}), or -1 (the Java backends' weights are divided by their sum: a common factor per call).
+     */
+    private static int weighty(double[] w, int m) {
+        for (int j = 0; j < m; j++) {
+            if (w[j] >= 0x1p-900) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The first bin b where before[0] plus the weights of bins[0 .. b] (each times ratio) reaches p, with
+     * before[0] grown by the bins before it; CUT_BINS if none does.
+     */
+    private static int passing(double[] bins, double ratio, double[] before, double p) {
+        int b = 0;
+        while (b < CUT_BINS && before[0] + bins[b] * ratio < p) {
+            before[0] += bins[b++] * ratio;
+        }
+        return b;
     }
 
     /** How many flat nucleus cuts came from {@link #bracket}'s bracket (for the tests). */
@@ -1900,7 +1946,7 @@ public final class Sampler {
         // runs of BRACKET_RUN consecutive logits (a cache line each, not a line per logit) at evenly spread starts
         int runs = Math.min(BRACKET_SAMPLE, n >>> 4) / BRACKET_RUN;
         int m = runs * BRACKET_RUN;
-        float[] sample = new float[m];
+        float[] sample = bracketSample();
         long stride = ((long) (n - BRACKET_RUN) << 32) / runs; // in 32.32 fixed point: the last run ends by n
         for (int r = 0; r < runs; r++) {
             System.arraycopy(x, off + (int) (r * stride >>> 32), sample, r * BRACKET_RUN, BRACKET_RUN);
@@ -1908,12 +1954,9 @@ public final class Sampler {
         double[] bins = bracketBins();
         kernel.binExp(sample, 0, m, top, s, inv, y, bins); // y: the vocabulary's weights' array, not written yet
         // the backend's weights carry one factor per call (native 1, the Java backends 1 / their sum): the
-        // sample's, from a weight against its exponential (the first, or the heaviest if that one is tiny)
-        int heavy = 0;
-        for (int j = 1; j < m && !(y[heavy] >= 0x1p-900); j++) {
-            heavy = y[j] > y[heavy] ? j : heavy;
-        }
-        double factor = Math.exp(((double) sample[heavy] - top) * s) / y[heavy];
+        // sample's, from a weight not too small against its exponential
+        int heavy = weighty(y, m);
+        double factor = heavy < 0 ? Double.NaN : Math.exp(((double) sample[heavy] - top) * s) / y[heavy];
         double per = (double) n / m; // tokens per sampled token
         double target = (1.0 - p) * Math.exp(lse - (double) s * top); // the weight below the cut
         double step = s / (double) (float) inv; // bin k's upper edge weighs exp(-step k)
@@ -1936,6 +1979,9 @@ public final class Sampler {
             }
             double sigma = BRACKET_SIGMAS * per * (Math.sqrt(squares) + edge);
             if (lo < 0 && below + sigma >= target) {
+                if (k == CUT_BINS - 1) {
+                    return null; // the cut may be in the last bin (-Inf, and all more than CUT_SPAN T below)
+                }
                 lo = k;
             }
             if (lo >= 0 && below - sigma >= target) {
@@ -1947,19 +1993,18 @@ public final class Sampler {
 
     /**
      * {@link #flatNucleus}' top-p cut in a bracket of the ranking (the result and massBefore as {@link
-     * #topPCut}'s), or NOT_BRACKETED when p is not inside the bracket by the margin: above is the weight of the
-     * tokens in bin 0 of two at inv2 (the logits above hi, the largest float of bin 1), the bracket the logits
-     * from lo to hi. Its tokens come from one range select with their logits, their bins from the backend's
-     * {@link Kernel#binExp} over those logits (the weights' same formula), and the passing bin's tokens go on to
-     * {@link #cutIn}.
+     * #topPCut}'s), or NOT_BRACKETED when p is not inside the bracket by the margin: the bracket is the logits
+     * from lo (finite) to hi, above the weight of the tokens above hi. Its tokens come from one range select with
+     * their logits, their bins from the backend's {@link Kernel#binExp} over those logits (the weights' same
+     * formula), and the passing bin's tokens go on to {@link #cutIn}. It takes the select arrays of {@link
+     * #collect}: its one caller with lse known, {@link #sampleRange}, holds no set borrowed from them here.
      */
-    private int bracketCut(Kernel kernel, float[] x, int off, int n, double[] y, int[] link, float top, double inv2,
-            float lo, double above, double p, double margin, double[] massBefore) {
-        float hi = fromKey(binKey(top, inv2, 1, false));
-        if (!(above < p - margin) || !(lo <= hi) || lo == Float.NEGATIVE_INFINITY) {
+    private int bracketCut(Kernel kernel, float[] x, int off, int n, double[] y, int[] link, float top, float lo,
+            float hi, double above, double p, double margin, double[] massBefore) {
+        if (!(above < p - margin)) {
             return NOT_BRACKETED;
         }
-        Object[] scratch = selectScratch(Math.max(CUT_FIRST, n >>> BRACKET_ROOM_SHIFT));
+        Object[] scratch = selectScratch(Math.min(SCRATCH_MAX, Math.max(CUT_FIRST, n >>> BRACKET_ROOM_SHIFT)));
         int[] set = (int[]) scratch[0];
         float[] val = (float[]) scratch[1];
         int size = kernel.select(x, off, n, lo, hi, set, val);
@@ -1973,33 +2018,27 @@ public final class Sampler {
         double[] w = bracketWeights(size);
         double held = kernel.binExp(val, 0, size, top, scale(), inv, w, bins);
         // this call's factor against y's (native: 1, exactly: the same weights), from one weight not too small
-        int j0 = 0;
-        while (j0 < size && !(w[j0] >= 0x1p-900)) {
-            j0++;
-        }
-        if (j0 == size) {
+        int j0 = weighty(w, size);
+        if (j0 < 0) {
             return NOT_BRACKETED;
         }
         double ratio = y[set[j0]] / w[j0];
         if (!(above + held * ratio >= p + margin)) {
             return NOT_BRACKETED;
         }
-        double before = above;
-        int b = 0;
-        while (b < CUT_BINS && before + bins[b] * ratio < p) {
-            before += bins[b++] * ratio;
-        }
+        double[] before = {above};
+        int b = passing(bins, ratio, before, p);
         if (b == CUT_BINS) {
             return -1; // the sums' rounding left p out of reach: too close to tell
         }
         // bin b's tokens, in index order: the bracket's logits in bin b's range, by the backend's select over them
-        int[] at = new int[size];
+        int[] at = bracketIndices(size);
         int k = kernel.select(val, 0, size, fromKey(binKey(top, inv, b, true)), fromKey(binKey(top, inv, b, false)),
                 at, null);
         for (int j = 0; j < k; j++) {
             at[j] = set[at[j]];
         }
-        return cutIn(x, off, at, k, y, link, before, p, margin, massBefore);
+        return cutIn(x, off, at, k, y, link, before[0], p, margin, massBefore);
     }
 
     /**
@@ -2016,11 +2055,9 @@ public final class Sampler {
      */
     private int topPCut(Kernel kernel, float[] x, int off, int n, double[] y, int[] link, float top, double inv0,
             double[] bins0, double p, double margin, double[] massBefore) {
-        double before = 0.0; // the weight of the tokens ranked before the set
-        int b = 0;
-        while (b < CUT_BINS && before + bins0[b] < p) {
-            before += bins0[b++];
-        }
+        double[] ahead = {0.0}; // the weight of the tokens ranked before the set
+        int b = passing(bins0, 1.0, ahead, p);
+        double before = ahead[0];
         if (b == CUT_BINS) {
             return -1; // the total's rounding left p out of reach: too close to tell
         }

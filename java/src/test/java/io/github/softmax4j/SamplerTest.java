@@ -1096,7 +1096,7 @@ class SamplerTest {
                         }
                     }
                     assertEquals(-7, w[n], what + ": a weight past n");
-                    if (nb <= 2) { // one or two bins: natively summed in vector lanes, within n ulps of the sums
+                    if (nb <= 2 && backend.name().startsWith("NATIVE")) { // vector lanes: within n ulps of the sums
                         for (int b = 0; b < nb; b++) {
                             assertEquals(want[b], bins[b], (n + 4) * 0x1p-52 * want[b], what + ": bin " + b);
                         }

@@ -70,7 +70,8 @@ public interface Kernel {
      * Sampling, the weights of a flat nucleus: {@code w[i] = c exp(((double) x[off + i] - top) * s)} for i in
      * [0, n) in double, one c > 0 for all of them (native: 1; the Java backends: 1 / their sum), within 2^-42
      * relative (0 or within Double.MIN_NORMAL below the normal range; x <= top finite, s > 0, no NaN),
-     * each also added into {@code bins[bin(top, x[off + i], inv, bins.length - 1)]} (float arithmetic, {@link
+     * each also added into {@code bins[bin(top, x[off + i], inv, bins.length - 1)]} (in some order: one or two
+     * bins natively in vector lanes, so each bin within n ulps of its weights' sum; float arithmetic, {@link
      * #bin}; (float) inv > 0 and finite, at most 2^24 bins; bins are added to, not zeroed; no bins: the weights
      * alone, inv not used); returns the weights' sum.
      */
