@@ -1935,9 +1935,10 @@ public final class Sampler {
      * should hold top-p's cut, guessed from BRACKET_SAMPLE logits in runs, or null. With the vocabulary's total
      * weight relative to the top, exp(lse - s top), the weight below the cut is (1 - p) of it; the sample's
      * weight of the bins from the last up to bin k, n/m times, estimates the vocabulary's, with a standard
-     * deviation of at most sqrt((n/m) w_k B_k) (each term at most w_k, the weight at bin k's upper edge): lo is
-     * the lowest bin where that estimate plus BRACKET_SIGMAS deviations reaches the cut's weight, hi the lowest
-     * above it where the estimate minus as many does. Only the path depends on it: {@link #bracketCut} checks
+     * deviation taken as (n/m) (sqrt(sum w_j e_j) + e_k) (e_j the weight at the upper edge of sampled weight j's
+     * bin, at least w_j; e_k one more sampled token at bin k's edge): lo is the lowest bin where that estimate
+     * plus BRACKET_SIGMAS deviations reaches the cut's weight, hi the lowest above it where the estimate minus as
+     * many does; null if lo would be the last bin. Only the path depends on it: {@link #bracketCut} checks
      * the bracket against the weights themselves.
      */
     private int[] bracket(Kernel kernel, float[] x, int off, int n, float top, double inv, double lse, double p,
