@@ -1833,7 +1833,7 @@ public final class Sampler {
     }
 
     /** From this vocabulary size on, the vocabulary's flat nucleus brackets its cut from a sample first. */
-    private static final int BRACKET_FROM = 1 << 15;
+    private static final int BRACKET_FROM = 1 << 13;
 
     /** How many logits {@link #bracket} weighs (at most a sixteenth of the vocabulary), in runs of BRACKET_RUN. */
     private static final int BRACKET_SAMPLE = 4096;

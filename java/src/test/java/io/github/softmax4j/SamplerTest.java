@@ -468,7 +468,7 @@ class SamplerTest {
     }
 
     /**
-     * From 2^15 tokens the vocabulary's flat nucleus brackets top-p's cut from a strided sample first (Sampler's
+     * From 2^13 tokens the vocabulary's flat nucleus brackets top-p's cut from a sample first (Sampler's
      * bracket: the weight above the bracket from the weights' own pass, the cut among the bracket's tokens). Over
      * N(0, 1) logits at T = 0.7 (65,536 tokens), p at, a double beside and 1e-9 from the edges of 23 nuclei: every
      * draw is the rule's token, and the flat ones' cuts came from the bracket; with the sampled logits (the
